@@ -1,0 +1,53 @@
+# evetrader developer commands. `make run` and `make test` are all a fresh machine needs (python3 >= 3.11).
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+LOCAL_PG    ?= postgresql://postgres@127.0.0.1:5432/test
+LOCAL_REDIS ?= redis://127.0.0.1:6379/0
+
+.PHONY: install run test test-integration test-e2e lint format migrate seed bench clean
+
+$(BIN)/python:
+	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "evetrader needs Python >= 3.11"'
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP) ## create the virtualenv and install evetrader with its dev/test extras
+
+run: install ## start evetrader: migrate, import static data if empty, scheduler ingesting the hubs, /healthz
+	$(BIN)/evetrader run
+
+test: install ## the whole test suite, against embedded Postgres/Redis unless TEST_DATABASE_URL/TEST_REDIS_URL are set
+	$(BIN)/python -m pytest
+
+test-integration: install ## the tests needing Postgres/Redis, against the servers at LOCAL_PG / LOCAL_REDIS
+	TEST_DATABASE_URL=$(LOCAL_PG) TEST_REDIS_URL=$(LOCAL_REDIS) $(BIN)/python -m pytest -m integration
+
+test-e2e: install ## end-to-end tests (real client libraries against local fakes)
+	$(BIN)/python -m pytest -m e2e
+
+lint: install ## ruff and mypy
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+migrate: install ## apply database migrations
+	$(BIN)/evetrader migrate
+
+seed: install ## demo data: ingest the hub regions and their history from the bundled ESI fake
+	$(BIN)/evetrader seed
+
+bench: install ## performance figures as JSON (benchmarks/)
+	$(BIN)/python -m benchmarks.ingest
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache *.egg-info

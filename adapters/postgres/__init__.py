@@ -1,0 +1,1 @@
+"""PostgreSQL adapters: pool, migrations, repositories and COPY-based ingestion."""

@@ -1,0 +1,79 @@
+"""Apply numbered SQL migrations in order, each in a transaction, under a Postgres advisory lock."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import asyncpg
+
+MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
+ADVISORY_LOCK_KEY = 0x65766574  # "evet": one lock id for every evetrader replica
+_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
+
+
+@dataclass(frozen=True)
+class Migration:
+    """One numbered SQL file."""
+
+    version: int
+    name: str
+    sql: str
+
+    @property
+    def checksum(self) -> str:
+        """SHA-256 of the file's text, to notice an applied migration edited afterwards."""
+        return hashlib.sha256(self.sql.encode()).hexdigest()
+
+
+def discover(directory: Path = MIGRATIONS_DIR) -> list[Migration]:
+    """Read every `NNNN_name.sql` file in version order; reject duplicate versions."""
+    found: dict[int, Migration] = {}
+    for path in sorted(directory.glob("*.sql")):
+        match = _NAME.match(path.name)
+        if not match:
+            raise ValueError(f"migration file name must look like 0001_name.sql: {path.name}")
+        version = int(match.group(1))
+        if version in found:
+            raise ValueError(f"two migrations share version {version}")
+        found[version] = Migration(version, match.group(2), path.read_text())
+    return [found[v] for v in sorted(found)]
+
+
+async def migrate(conn: asyncpg.Connection, directory: Path = MIGRATIONS_DIR) -> list[int]:
+    """Apply pending migrations; return the versions applied now. Safe with many replicas at once."""
+    await conn.execute("SELECT pg_advisory_lock($1)", ADVISORY_LOCK_KEY)
+    try:
+        await conn.execute(
+            """CREATE TABLE IF NOT EXISTS schema_migrations (
+                   version integer PRIMARY KEY,
+                   name text NOT NULL,
+                   checksum text NOT NULL,
+                   applied_at timestamptz NOT NULL DEFAULT now())"""
+        )
+        applied = {
+            r["version"]: r["checksum"]
+            for r in await conn.fetch("SELECT version, checksum FROM schema_migrations")
+        }
+        done: list[int] = []
+        for migration in discover(directory):
+            if migration.version in applied:
+                if applied[migration.version] != migration.checksum:
+                    raise RuntimeError(
+                        f"migration {migration.version}_{migration.name} changed after it was applied"
+                    )
+                continue
+            async with conn.transaction():
+                await conn.execute(migration.sql)
+                await conn.execute(
+                    "INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)",
+                    migration.version,
+                    migration.name,
+                    migration.checksum,
+                )
+            done.append(migration.version)
+        return done
+    finally:
+        await conn.execute("SELECT pg_advisory_unlock($1)", ADVISORY_LOCK_KEY)

@@ -1,0 +1,1 @@
+"""Chat platforms (Discord, Telegram, console): thin translators onto core commands."""

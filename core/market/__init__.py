@@ -1,0 +1,1 @@
+"""Market domain: hubs, order pages, quotes, snapshots and the ingestion use case."""

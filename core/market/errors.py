@@ -1,0 +1,24 @@
+"""Failure categories the market use cases act on; adapters raise subclasses of these."""
+
+from __future__ import annotations
+
+
+class SnapshotRejected(Exception):
+    """A set of pages that must not become a snapshot (inconsistent or malformed); worth a bounded retry."""
+
+
+class MarketSourceUnavailable(Exception):
+    """The market source (ESI) could not be reached or kept failing; the live data stays as it is."""
+
+
+class IngestFailed(Exception):
+    """A refresh that ended without a new snapshot; the message is one line for the operator."""
+
+    def __init__(self, region_id: int, reason: str) -> None:
+        super().__init__(f"region {region_id}: {reason}")
+        self.region_id = region_id
+        self.reason = reason
+
+
+class SourceNotFound(Exception):
+    """The source has no such resource (e.g. history of a type never traded in a region)."""

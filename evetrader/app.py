@@ -1,0 +1,130 @@
+"""The composition root: builds servers, pools and clients once and wires them into the use cases."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from types import TracebackType
+
+import asyncpg
+import redis.asyncio as aioredis
+from adapters.postgres.history import PgHistoryStore
+from adapters.redis.keys import RedisKeys
+from adapters.redis.quotes import RedisQuoteCache
+
+from adapters.embedded import EmbeddedPostgres, EmbeddedRedis
+from adapters.esi import EsiClient
+from adapters.postgres.migrate import migrate
+from adapters.postgres.orderbook import PgOrderBookStore
+from adapters.postgres.pool import create_pool
+from core.market.history import HistoryRefresher
+from core.market.ingest import RegionRefresher
+from evetrader.config import Settings
+
+log = logging.getLogger(__name__)
+
+
+class App:
+    """Everything a process needs, opened together and closed in reverse order (`async with App(settings)`)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._embedded_pg: EmbeddedPostgres | None = None
+        self._embedded_redis: EmbeddedRedis | None = None
+        self._pool: asyncpg.Pool | None = None
+        self._redis: aioredis.Redis | None = None
+        self._esi: EsiClient | None = None
+        self.keys = RedisKeys(settings.redis_prefix)
+
+    async def __aenter__(self) -> App:
+        try:
+            await self._open()
+        except BaseException:
+            await self.close()
+            raise
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.close()
+
+    async def _open(self) -> None:
+        dsn, redis_url = self.settings.database_url, self.settings.redis_url
+        data_dir = self.settings.data_dir
+        if dsn is None:
+            self._embedded_pg = EmbeddedPostgres(data_dir)
+            dsn = await asyncio.to_thread(self._embedded_pg.start)
+            log.info("embedded postgres ready", extra={"pgdata": str(self._embedded_pg.pgdata)})
+        if redis_url is None:
+            self._embedded_redis = EmbeddedRedis(data_dir)
+            redis_url = await asyncio.to_thread(self._embedded_redis.start)
+            log.info("embedded redis ready", extra={"dir": str(self._embedded_redis.dir)})
+        self._pool = await create_pool(dsn, min_size=1, max_size=10)
+        self._redis = aioredis.from_url(redis_url)
+        await self._redis.ping()
+        s = self.settings
+        self._esi = EsiClient(
+            s.esi_base_url,
+            user_agent=s.esi_user_agent,
+            compatibility_date=s.esi_compatibility_date,
+            max_concurrency=s.esi_max_concurrency,
+            timeout_s=s.esi_timeout_s,
+            max_attempts=s.esi_max_attempts,
+            error_limit_floor=s.esi_error_limit_floor,
+        )
+        await self._esi.start()
+
+    async def close(self) -> None:
+        """Close clients, then pools, then embedded servers; safe to call twice."""
+        if self._esi is not None:
+            await self._esi.close()
+            self._esi = None
+        if self._redis is not None:
+            await self._redis.aclose()
+            self._redis = None
+        if self._pool is not None:
+            await self._pool.close()
+            self._pool = None
+        for server in (self._embedded_redis, self._embedded_pg):
+            if server is not None:
+                with contextlib.suppress(Exception):
+                    await asyncio.to_thread(server.close)
+        self._embedded_redis = self._embedded_pg = None
+
+    @property
+    def pool(self) -> asyncpg.Pool:
+        """The Postgres pool."""
+        assert self._pool is not None, "App not opened"
+        return self._pool
+
+    @property
+    def redis(self) -> aioredis.Redis:
+        """The Redis client."""
+        assert self._redis is not None, "App not opened"
+        return self._redis
+
+    @property
+    def esi(self) -> EsiClient:
+        """The ESI client."""
+        assert self._esi is not None, "App not opened"
+        return self._esi
+
+    async def migrate(self) -> list[int]:
+        """Apply pending migrations; return the versions applied."""
+        async with self.pool.acquire() as conn:
+            return await migrate(conn)
+
+    def region_refresher(self) -> RegionRefresher:
+        """The order-book refresh use case wired to ESI, Postgres and Redis."""
+        return RegionRefresher(
+            self.esi,
+            PgOrderBookStore(self.pool),
+            RedisQuoteCache(self.redis, self.keys),
+            snapshot_retries=self.settings.esi_snapshot_retries,
+        )
+
+    def history_refresher(self) -> HistoryRefresher:
+        """The daily history refresh use case."""
+        return HistoryRefresher(self.esi, PgHistoryStore(self.pool))

@@ -1,0 +1,169 @@
+"""The `evetrader` command line: migrate, import static data, ingest, run and serve services."""
+
+from __future__ import annotations
+
+import asyncio
+import enum
+import signal
+import sys
+from collections.abc import Awaitable, Callable
+from typing import Annotated, TypeVar
+
+import typer
+
+from evetrader.config import Settings, SettingsError, load_settings
+from evetrader.logs import configure_logging
+
+T = TypeVar("T")
+app = typer.Typer(no_args_is_help=True, add_completion=False, help="evetrader: EVE Online market assistant.")
+sde_app = typer.Typer(no_args_is_help=True, help="Static data (SDE) commands.")
+app.add_typer(sde_app, name="sde")
+
+
+class Service(enum.StrEnum):
+    """Services `evetrader serve` can run, one per process."""
+
+    scheduler = "scheduler"
+    worker = "worker"
+    web = "web"
+    bot = "bot"
+
+
+def fail(message: str, code: int = 1) -> typer.Exit:
+    """Print one line to stderr and return the Exit to raise."""
+    typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
+    return typer.Exit(code)
+
+
+def settings_or_exit() -> Settings:
+    """Load settings and configure logging, or stop with one clear line."""
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        raise fail(str(exc), 2) from None
+    configure_logging(settings.log_level, settings.log_format, settings.env == "production")
+    return settings
+
+
+def run_async(main: Callable[[], Awaitable[T]]) -> T:
+    """Run a coroutine, turning known failures into one-line messages and exit codes."""
+    from core.market.errors import IngestFailed
+    from core.market.hubs import UnknownLocation
+
+    try:
+        return asyncio.run(main())  # type: ignore[arg-type]
+    except UnknownLocation as exc:
+        raise fail(str(exc), 2) from None
+    except IngestFailed as exc:
+        raise fail(str(exc), 1) from None
+    except (OSError, ConnectionError) as exc:
+        raise fail(f"cannot reach a server: {exc}", 1) from None
+    except KeyboardInterrupt:
+        raise typer.Exit(130) from None
+
+
+def stop_event() -> asyncio.Event:
+    """An event set on SIGINT/SIGTERM, for services that run until stopped."""
+    event = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, event.set)
+    return event
+
+
+@app.command()
+def migrate() -> None:
+    """Apply pending database migrations."""
+    from evetrader.app import App
+
+    settings = settings_or_exit()
+
+    async def main() -> list[int]:
+        async with App(settings) as ctx:
+            return await ctx.migrate()
+
+    applied = run_async(main)
+    typer.echo(f"applied migrations: {applied}" if applied else "database is up to date")
+
+
+@sde_app.command("import")
+def sde_import(
+    source: Annotated[str | None, typer.Argument(help="zip, folder or URL of CCP's JSONL export")] = None,
+    bundled: Annotated[bool, typer.Option("--bundled", help="import the bundled offline fixture")] = False,
+) -> None:
+    """Import CCP's static data export (default: the official latest JSONL zip)."""
+    from evetrader.commands import import_static_data
+
+    settings = settings_or_exit()
+    chosen = "bundled" if bundled else (source or settings.sde_source)
+    summary = run_async(lambda: import_static_data(settings, chosen))
+    typer.echo(summary)
+
+
+@app.command()
+def ingest(
+    region: Annotated[int | None, typer.Option(help="region id, e.g. 10000002")] = None,
+    hub: Annotated[str | None, typer.Option(help="hub name: Jita, Amarr, Dodixie, Rens or Hek")] = None,
+    once: Annotated[bool, typer.Option("--once", help="refresh once and exit")] = False,
+    history: Annotated[bool, typer.Option(help="also refresh watched types' history")] = False,
+) -> None:
+    """Ingest a region's order book (and optionally history), once or whenever it expires."""
+    from evetrader.commands import ingest_region, resolve_region
+
+    if (region is None) == (hub is None):
+        raise fail("give exactly one of --region ID or --hub NAME", 2)
+    settings = settings_or_exit()
+    try:
+        region_id = resolve_region(region, hub)
+    except ValueError as exc:
+        raise fail(str(exc), 2) from None
+    run_async(lambda: ingest_region(settings, region_id, once=once, history=history, echo=typer.echo))
+
+
+@app.command()
+def status() -> None:
+    """Show each region's snapshot: status, orders, age, expiry, last error."""
+    from evetrader.commands import show_status
+
+    settings = settings_or_exit()
+    run_async(lambda: show_status(settings, typer.echo))
+
+
+@app.command()
+def seed() -> None:
+    """Fill the database with demo data from the bundled ESI fake (simulated prices)."""
+    from evetrader.commands import seed_demo
+
+    settings = settings_or_exit()
+    run_async(lambda: seed_demo(settings, typer.echo))
+
+
+@app.command()
+def run(
+    demo: Annotated[
+        bool, typer.Option("--demo", help="serve the bundled ESI fake and ingest from it")
+    ] = False,
+) -> None:
+    """Run every service in one process: migrate, import static data if empty, scheduler and web."""
+    from evetrader.commands import run_all
+
+    settings = settings_or_exit()
+    run_async(lambda: run_all(settings, demo=demo, stop=stop_event))
+
+
+@app.command()
+def serve(service: Annotated[Service, typer.Argument(help="which service to run")]) -> None:
+    """Run one service in this process (for one-service-per-container deployments)."""
+    from evetrader.commands import serve_one
+
+    settings = settings_or_exit()
+    run_async(lambda: serve_one(settings, service.value, stop=stop_event))
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app(prog_name="evetrader")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

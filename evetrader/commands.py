@@ -1,0 +1,187 @@
+"""What the CLI commands do, as async functions over the composition root (kept out of the typer glue)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import sys
+from collections.abc import AsyncIterator, Callable, Iterator
+from datetime import UTC, datetime
+
+from core.market.hubs import KNOWN_REGIONS, check_region, find_hub
+from core.market.ingest import RefreshResult
+from evetrader.app import App
+from evetrader.config import Settings
+
+log = logging.getLogger(__name__)
+Echo = Callable[[str], object]
+StopFactory = Callable[[], asyncio.Event]
+
+
+def resolve_region(region: int | None, hub: str | None) -> int:
+    """The region id named by --region or --hub; raise ValueError listing the valid ones."""
+    if hub is not None:
+        return find_hub(hub).region_id
+    assert region is not None
+    return check_region(region)
+
+
+@contextlib.contextmanager
+def _progress(label: str) -> Iterator[Callable[[str, int], None]]:
+    """A progress callback: a live bar on a terminal, log lines otherwise."""
+    if not sys.stderr.isatty():
+        yield lambda stage, count: log.info(label, extra={"stage": stage, "rows": count})
+        return
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    with Progress(
+        SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), transient=True
+    ) as bar:
+        task = bar.add_task(label, total=None)
+        yield lambda stage, count: bar.update(task, description=f"{label}: {stage} {count:,}")
+
+
+async def import_static_data(settings: Settings, source: str) -> str:
+    """Import the SDE from `source` ("bundled" for the offline fixture); return a one-line summary."""
+    from adapters.sde import bundled_fixture_path, import_sde
+
+    path = bundled_fixture_path() if source == "bundled" else source
+    async with App(settings) as ctx:
+        await ctx.migrate()
+        with _progress("importing static data") as progress:
+            summary = await import_sde(ctx.pool, path, data_dir=settings.data_dir, progress=progress)
+    counts = ", ".join(f"{name} {count:,}" for name, count in summary.counts.items())
+    return f"imported {summary.source} in {summary.duration_s:.1f}s: {counts}"
+
+
+async def ensure_static_data(ctx: App) -> None:
+    """Import the bundled SDE fixture when the database has no static data yet (works offline)."""
+    from adapters.sde import bundled_fixture_path, import_sde, sde_is_empty
+
+    if await sde_is_empty(ctx.pool):
+        log.info("static data empty: importing the bundled fixture")
+        await import_sde(ctx.pool, bundled_fixture_path(), data_dir=ctx.settings.data_dir)
+
+
+async def ingest_region(settings: Settings, region_id: int, *, once: bool, history: bool, echo: Echo) -> None:
+    """Refresh a region once, or every time its data expires until interrupted."""
+    from adapters.postgres.history import PgHistoryStore
+
+    async with App(settings) as ctx:
+        await ctx.migrate()
+        refresher = ctx.region_refresher()
+        while True:
+            outcome = await refresher.refresh(region_id)
+            meta = outcome.meta
+            if outcome.result is RefreshResult.FRESH:
+                echo(
+                    f"region {region_id} is fresh until {_hhmmss(outcome.next_due)}; ESI asks us not to refetch earlier"
+                )
+            elif meta is not None:
+                echo(
+                    f"region {region_id}: {outcome.result.value}, {meta.orders:,} orders, {meta.quotes:,} quotes, "
+                    f"{meta.pages} pages in {outcome.seconds:.2f}s; next refresh after {_hhmmss(outcome.next_due)}"
+                )
+            if history:
+                store = PgHistoryStore(ctx.pool)
+                types = await store.watched_types(region_id, settings.history_watch_limit)
+                summary = await ctx.history_refresher().refresh(region_id, types)
+                echo(
+                    f"history: {summary.fetched} fetched, {summary.unchanged} unchanged, {summary.fresh} fresh, "
+                    f"{summary.missing} not traded, {len(summary.failed)} failed, {summary.rows:,} rows"
+                )
+            if once:
+                return
+            due = outcome.next_due or datetime.now(UTC)
+            await asyncio.sleep(
+                max(1.0, (due - datetime.now(UTC)).total_seconds() + settings.ingest_jitter_s)
+            )
+
+
+def _hhmmss(moment: datetime | None) -> str:
+    return moment.astimezone(UTC).strftime("%H:%M:%S UTC") if moment else "unknown"
+
+
+async def show_status(settings: Settings, echo: Echo) -> None:
+    """Print one line per region snapshot."""
+    from adapters.postgres.orderbook import PgOrderBookStore
+
+    async with App(settings) as ctx:
+        await ctx.migrate()
+        store = PgOrderBookStore(ctx.pool)
+        for region_id, name in sorted(KNOWN_REGIONS.items()):
+            meta = await store.snapshot_meta(region_id)
+            if meta is None:
+                echo(f"{region_id} {name}: never ingested")
+                continue
+            error = f" last error: {meta.last_error}" if meta.last_error else ""
+            echo(
+                f"{region_id} {name}: {meta.status.value}, {meta.orders:,} orders, as of "
+                f"{_hhmmss(meta.last_modified)}, expires {_hhmmss(meta.expires)}{error}"
+            )
+
+
+@contextlib.asynccontextmanager
+async def _demo_esi(settings: Settings, demo: bool) -> AsyncIterator[Settings]:
+    """With --demo, serve the bundled ESI fake locally and point the settings at it."""
+    if not demo:
+        yield settings
+        return
+    from fakes.esi import EsiFake
+
+    async with EsiFake(auto_refresh=True) as fake:
+        log.info("demo mode: ESI data is simulated", extra={"esi": fake.base_url})
+        yield settings.model_copy(update={"esi_base_url": fake.base_url})
+
+
+async def run_all(settings: Settings, *, demo: bool, stop: StopFactory) -> None:
+    """Every service in one process until SIGINT/SIGTERM."""
+    async with _demo_esi(settings, demo) as effective:
+        await _serve(effective, ("scheduler", "web"), stop(), prepare=True)
+
+
+async def serve_one(settings: Settings, service: str, *, stop: StopFactory) -> None:
+    """One service in this process until SIGINT/SIGTERM."""
+    if service in ("bot", "worker"):
+        raise SystemExit(f"error: the {service} service is not part of this release yet")
+    await _serve(settings, (service,), stop(), prepare=service == "scheduler")
+
+
+async def _serve(
+    settings: Settings, services: tuple[str, ...], stop: asyncio.Event, *, prepare: bool
+) -> None:
+    from scheduler.service import SchedulerService
+    from web.health import create_app, serve
+
+    async with App(settings) as ctx:
+        await ctx.migrate()
+        if prepare:
+            await ensure_static_data(ctx)
+        tasks = []
+        if "scheduler" in services:
+            tasks.append(SchedulerService(ctx, settings.ingest_regions).run(stop))
+        if "web" in services:
+            tasks.append(serve(create_app(ctx.pool, ctx.redis), settings.web_host, settings.web_port, stop))
+            log.info(
+                "web listening", extra={"url": f"http://{settings.web_host}:{settings.web_port}/healthz"}
+            )
+        await asyncio.gather(*tasks)
+
+
+async def seed_demo(settings: Settings, echo: Echo) -> None:
+    """Fill the database with demo data: every configured region and its history, from the bundled ESI fake."""
+    from adapters.postgres.history import PgHistoryStore
+
+    async with _demo_esi(settings, True) as effective, App(effective) as ctx:
+        await ctx.migrate()
+        await ensure_static_data(ctx)
+        for region_id in effective.ingest_regions:
+            outcome = await ctx.region_refresher().refresh(region_id)
+            types = await PgHistoryStore(ctx.pool).watched_types(region_id, effective.history_watch_limit)
+            summary = await ctx.history_refresher().refresh(region_id, types)
+            orders = outcome.meta.orders if outcome.meta else 0
+            echo(
+                f"region {region_id}: {outcome.result.value}, {orders:,} orders; "
+                f"history of {len(types)} types, {summary.rows:,} rows"
+            )

@@ -1,0 +1,78 @@
+"""Typed settings: the only module that reads the environment (and an optional .env file)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from evetrader import __version__
+
+DEFAULT_USER_AGENT = f"evetrader/{__version__} (set ESI_USER_AGENT to your contact e-mail; +https://github.com/evetrader/evetrader)"
+OFFICIAL_SDE_URL = "https://developers.eveonline.com/static-data/eve-online-static-data-latest-jsonl.zip"
+
+
+class Settings(BaseSettings):
+    """Everything evetrader can be configured with; validated once at start-up."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    database_url: str | None = Field(default=None, description="PostgreSQL DSN; unset = embedded server")
+    redis_url: str | None = Field(default=None, description="Redis URL; unset = embedded server")
+    data_dir: Path = Field(default=Path("data"), validation_alias="EVETRADER_DATA_DIR")
+    env: Literal["development", "production"] = Field(default="development", validation_alias="EVETRADER_ENV")
+    log_format: Literal["auto", "json", "console"] = Field(
+        default="auto", validation_alias="EVETRADER_LOG_FORMAT"
+    )
+    log_level: str = Field(default="INFO", validation_alias="EVETRADER_LOG_LEVEL")
+    redis_prefix: str = Field(default="evetrader:", validation_alias="EVETRADER_REDIS_PREFIX")
+
+    esi_base_url: str = "https://esi.evetech.net"
+    esi_user_agent: str = DEFAULT_USER_AGENT
+    esi_compatibility_date: str = "2020-01-01"
+    esi_max_concurrency: int = Field(default=20, ge=1, le=100)
+    esi_timeout_s: float = Field(default=30.0, gt=0)
+    esi_max_attempts: int = Field(default=5, ge=1, le=20)
+    esi_error_limit_floor: int = Field(default=10, ge=0, le=100)
+    esi_snapshot_retries: int = Field(default=3, ge=1, le=10)
+
+    sde_source: str = OFFICIAL_SDE_URL
+    ingest_regions: list[int] = Field(
+        default=[10000002, 10000043, 10000032, 10000030, 10000042, 19000001],
+        description="regions the scheduler keeps fresh (five hubs + global PLEX)",
+    )
+    ingest_jitter_s: float = Field(default=5.0, ge=0)
+    history_watch_limit: int = Field(default=200, ge=0, le=20000)
+    web_host: str = "127.0.0.1"
+    web_port: int = Field(default=8080, ge=0, le=65535)
+
+    @field_validator("esi_base_url")
+    @classmethod
+    def _strip_slash(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value.rstrip("/")
+
+    @field_validator("esi_compatibility_date")
+    @classmethod
+    def _iso_date(cls, value: str) -> str:
+        from datetime import date
+
+        date.fromisoformat(value)
+        return value
+
+
+class SettingsError(Exception):
+    """Invalid configuration, carrying one human-readable line."""
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read and validate settings; raise SettingsError with one clear line when invalid."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        loc = ".".join(str(part) for part in first.get("loc", ())) or "settings"
+        raise SettingsError(f"invalid setting {loc.upper()}: {first.get('msg')}") from None

@@ -1,0 +1,54 @@
+"""Logging set-up: JSON lines in production, readable colour in a terminal, one pipeline for every logger."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from typing import Any
+
+import structlog
+
+_RESERVED = set(logging.LogRecord("", 0, "", 0, "", (), None).__dict__) | {"message", "asctime"}
+
+
+def _extras(logger: Any, name: str, event: dict[str, Any]) -> dict[str, Any]:
+    """Lift `extra={...}` fields of stdlib records into the structured event."""
+    record = event.get("_record")
+    if record is not None:
+        for key, value in record.__dict__.items():
+            if key not in _RESERVED and not key.startswith("_") and key not in event:
+                event[key] = value
+    return event
+
+
+def configure_logging(level: str = "INFO", fmt: str = "auto", production: bool = False) -> None:
+    """Route structlog and stdlib logging through one renderer chosen by `fmt` (auto: JSON unless a TTY)."""
+    as_json = fmt == "json" or (fmt == "auto" and (production or not sys.stderr.isatty()))
+    shared: list[Any] = [
+        structlog.contextvars.merge_contextvars,
+        structlog.stdlib.add_log_level,
+        structlog.stdlib.add_logger_name,
+        structlog.processors.TimeStamper(fmt="iso", utc=True),
+    ]
+    renderer: Any = structlog.processors.JSONRenderer() if as_json else structlog.dev.ConsoleRenderer()
+    formatter = structlog.stdlib.ProcessorFormatter(
+        foreign_pre_chain=[*shared, _extras],
+        processors=[
+            structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+            structlog.processors.format_exc_info if as_json else structlog.processors.StackInfoRenderer(),
+            renderer,
+        ],
+    )
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(formatter)
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level.upper())
+    for noisy in ("aiohttp.access", "apscheduler.executors.default", "apscheduler.scheduler"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    structlog.configure(
+        processors=[*shared, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
+        logger_factory=structlog.stdlib.LoggerFactory(),
+        wrapper_class=structlog.stdlib.BoundLogger,
+        cache_logger_on_first_use=True,
+    )
