@@ -1,0 +1,1 @@
+"""Local, protocol-faithful fakes of the external services evetrader talks to."""
