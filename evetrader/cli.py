@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import enum
+import logging
 import signal
 import sys
 from collections.abc import Awaitable, Callable
@@ -60,6 +61,9 @@ def run_async(main: Callable[[], Awaitable[T]]) -> T:
         raise fail(f"cannot reach a server: {exc}", 1) from None
     except KeyboardInterrupt:
         raise typer.Exit(130) from None
+    except Exception as exc:  # the operator gets one line; the traceback goes to the log at DEBUG level
+        logging.getLogger("evetrader").debug("unexpected failure", exc_info=True)
+        raise fail(f"unexpected {type(exc).__name__}: {exc}", 1) from None
 
 
 def stop_event() -> asyncio.Event:

@@ -1,0 +1,1 @@
+"""Adapter tests of the ESI client against local aiohttp servers and the ESI fake."""
