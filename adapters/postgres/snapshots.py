@@ -1,0 +1,228 @@
+"""One region snapshot being built: COPY into staging tables, quotes in SQL, then an atomic partition swap."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import re
+from collections.abc import AsyncIterator, Sequence
+from datetime import UTC, datetime
+
+import asyncpg
+
+from adapters.postgres.quotes_sql import insert_quotes_args, insert_quotes_sql
+from core.market.model import SnapshotCommit, SnapshotMeta, SnapshotStatus
+from core.market.orders import ORDER_COLUMNS, OrderRow
+
+PARENTS = ("market_orders", "market_quotes")
+LOCK_CLASS = 0x6D6B74  # pg_advisory_lock(LOCK_CLASS, region_id): one stager per region at a time
+SWAP_LOCK_TIMEOUT_MS = 2000
+SWAP_ATTEMPTS = 5
+QUOTE_SHARDS = 2  # quote queries run in parallel, each over the types with type_id % QUOTE_SHARDS = shard
+QUOTES_WORK_MEM = "64MB"  # the window sort of a Forge-sized book stays in memory
+_TABLE = re.compile(r"^market_(orders|quotes)_(\d+)_(\d+)$")
+_ABORT: list[OrderRow] = []  # identity sentinel
+
+
+class StageAborted(Exception):
+    """Raised inside the COPY feed to abort it when a stage is abandoned."""
+
+
+def table_name(parent: str, region_id: int, generation: int) -> str:
+    """The staging/partition table of `parent` for one region generation (identifiers from ints only)."""
+    return f"{parent}_{int(region_id)}_{int(generation)}"
+
+
+def parse_table_name(name: str) -> tuple[int, int] | None:
+    """(region_id, generation) of a per-region table name, or None for any other table."""
+    match = _TABLE.match(name)
+    return (int(match.group(2)), int(match.group(3))) if match else None
+
+
+async def region_tables(conn: asyncpg.Connection, region_id: int | None = None) -> list[tuple[str, bool]]:
+    """(name, is_attached) of every per-region orders/quotes table, optionally of one region only."""
+    rows = await conn.fetch(
+        "SELECT relname, relispartition FROM pg_class"
+        " WHERE relkind = 'r' AND relnamespace = current_schema()::regnamespace"
+        " AND (relname LIKE 'market\\_orders\\_%' OR relname LIKE 'market\\_quotes\\_%')"
+    )
+    found = []
+    for row in rows:
+        parsed = parse_table_name(row["relname"])
+        if parsed and (region_id is None or parsed[0] == region_id):
+            found.append((row["relname"], row["relispartition"]))
+    return found
+
+
+async def drop_unattached(conn: asyncpg.Connection, region_id: int) -> int:
+    """Drop the region's staging tables left by an aborted or killed ingest; return how many."""
+    names = [name for name, attached in await region_tables(conn, region_id) if not attached]
+    for name in names:
+        await conn.execute(f"DROP TABLE IF EXISTS {name}")
+    return len(names)
+
+
+class PgSnapshotStage:
+    """Staging tables of one region generation; add_rows streams one COPY, commit swaps them in."""
+
+    def __init__(self, conn: asyncpg.Connection, pool: asyncpg.Pool, region_id: int, generation: int) -> None:
+        self._conn = conn
+        self._pool = pool
+        self.region_id = region_id
+        self.generation = generation
+        self.orders_table = table_name("market_orders", region_id, generation)
+        self.quotes_table = table_name("market_quotes", region_id, generation)
+        self._queue: asyncio.Queue[Sequence[OrderRow] | None] = asyncio.Queue()
+        self._writer: asyncio.Task[str] | None = None
+        self._rows = 0
+        self._closed = False
+        self.committed = False
+
+    async def open(self) -> None:
+        """Create the staging tables (same shape as the parents, CHECKed to this region)."""
+        region = int(self.region_id)
+        for parent, name in zip(PARENTS, (self.orders_table, self.quotes_table), strict=True):
+            await self._conn.execute(
+                f"CREATE TABLE {name} (LIKE {parent} INCLUDING DEFAULTS INCLUDING CONSTRAINTS);"
+                f" ALTER TABLE {name} ALTER COLUMN region_id SET DEFAULT {region},"
+                f" ADD CONSTRAINT {name}_region CHECK (region_id = {region})"
+            )
+
+    async def _records(self) -> AsyncIterator[OrderRow]:
+        while (page := await self._queue.get()) is not None:
+            if page is _ABORT:
+                raise StageAborted("snapshot stage abandoned")
+            for row in page:
+                yield row
+
+    def _check_writer(self) -> None:
+        if self._closed:
+            raise RuntimeError("snapshot stage is closed")
+        if self._writer is not None and self._writer.done():
+            self._writer.result()  # re-raise the COPY's failure
+            raise RuntimeError("order COPY ended early")
+
+    async def add_rows(self, rows: Sequence[OrderRow]) -> None:
+        """Queue parsed orders for the single streaming COPY (safe to call concurrently)."""
+        self._check_writer()
+        if self._writer is None:
+            self._writer = asyncio.create_task(
+                self._conn.copy_records_to_table(self.orders_table, records=self._records(), columns=ORDER_COLUMNS)
+            )
+        self._rows += len(rows)
+        self._queue.put_nowait(rows)
+
+    async def _finish_copy(self) -> None:
+        self._check_writer()
+        if self._writer is not None:
+            self._queue.put_nowait(None)
+            await self._writer
+
+    async def commit(self, commit: SnapshotCommit) -> SnapshotMeta:
+        """Index the orders, compute quotes, swap both into the live tables atomically; return the meta."""
+        if commit.region_id != self.region_id:
+            raise ValueError(f"commit for region {commit.region_id} on a stage of region {self.region_id}")
+        await self._finish_copy()
+        self._closed = True
+        as_of = commit.last_modified or commit.fetch_started
+        # The index build and the quote shards each sort part of the book: run them on separate connections.
+        index, counted = await asyncio.gather(self._build_index(), self._compute_quotes(as_of), return_exceptions=True)
+        for outcome in (index, counted):
+            if isinstance(outcome, BaseException):
+                raise outcome
+        assert isinstance(counted, int)
+        quotes = counted
+        duration = (datetime.now(UTC) - commit.fetch_started).total_seconds()
+        meta = await self._swap(commit, quotes, duration)
+        self.committed = True
+        return meta
+
+    async def _build_index(self) -> None:
+        await self._conn.execute(f"CREATE INDEX ON {self.orders_table} (location_id, type_id, is_buy_order, price)")
+
+    async def _compute_quotes(self, as_of: datetime) -> int:
+        counts = await asyncio.gather(*(self._quote_shard(as_of, shard) for shard in range(QUOTE_SHARDS)))
+        async with self._pool.acquire() as conn:
+            await conn.execute(f"ALTER TABLE {self.quotes_table} ADD PRIMARY KEY (region_id, location_id, type_id)")
+        return sum(counts)
+
+    async def _quote_shard(self, as_of: datetime, shard: int) -> int:
+        sql = insert_quotes_sql(self.quotes_table, self.orders_table, shard, QUOTE_SHARDS)
+        async with self._pool.acquire() as conn, conn.transaction():
+            await conn.execute(f"SET LOCAL work_mem = '{QUOTES_WORK_MEM}'")
+            status = await conn.execute(sql, *insert_quotes_args(self.region_id, as_of))
+        return int(status.split()[-1])
+
+    async def _swap(self, commit: SnapshotCommit, quotes: int, duration: float) -> SnapshotMeta:
+        for attempt in range(1, SWAP_ATTEMPTS + 1):
+            try:
+                return await self._swap_once(commit, quotes, duration)
+            except asyncpg.LockNotAvailableError:
+                if attempt == SWAP_ATTEMPTS:
+                    raise
+                await asyncio.sleep(0.05 * attempt)
+        raise AssertionError("unreachable")
+
+    async def _swap_once(self, commit: SnapshotCommit, quotes: int, duration: float) -> SnapshotMeta:
+        conn, region = self._conn, int(self.region_id)
+        async with conn.transaction():
+            await conn.execute(f"SET LOCAL lock_timeout = {SWAP_LOCK_TIMEOUT_MS}")
+            await conn.execute("LOCK TABLE ONLY market_orders, market_quotes IN ACCESS EXCLUSIVE MODE")
+            for name, attached in await region_tables(conn, region):
+                if attached:
+                    await conn.execute(f"DROP TABLE {name}")
+            await conn.execute(
+                f"ALTER TABLE market_orders ATTACH PARTITION {self.orders_table} FOR VALUES IN ({region})"
+            )
+            await conn.execute(
+                f"ALTER TABLE market_quotes ATTACH PARTITION {self.quotes_table} FOR VALUES IN ({region})"
+            )
+            row = await conn.fetchrow(
+                """INSERT INTO market_snapshots AS s (region_id, status, last_modified, expires, etag, pages, orders,
+                       quotes, bytes, duration_s, updated_at, last_error, generation)
+                   VALUES ($1, 'ok', $2, $3, $4, $5, $6, $7, $8, $9, now(), NULL, $10)
+                   ON CONFLICT (region_id) DO UPDATE SET status = 'ok', last_modified = $2, expires = $3, etag = $4,
+                       pages = $5, orders = $6, quotes = $7, bytes = $8, duration_s = $9, updated_at = now(),
+                       last_error = NULL, generation = $10
+                   RETURNING *""",
+                region,
+                commit.last_modified,
+                commit.expires,
+                commit.etag,
+                commit.pages,
+                self._rows,
+                quotes,
+                commit.bytes,
+                duration,
+                self.generation,
+            )
+        return meta_from_record(row)
+
+    async def discard(self) -> None:
+        """Stop the COPY and drop the staging tables unless committed (called when the stage block exits)."""
+        self._closed = True
+        if self._writer is not None:
+            if not self._writer.done():
+                self._queue.put_nowait(_ABORT)  # the COPY ends with CopyFail: nothing of it is kept
+            with contextlib.suppress(Exception):
+                await self._writer
+        if not self.committed:
+            for name in (self.orders_table, self.quotes_table):
+                await self._conn.execute(f"DROP TABLE IF EXISTS {name}")
+
+
+def meta_from_record(row: asyncpg.Record) -> SnapshotMeta:
+    """Build SnapshotMeta from a market_snapshots row."""
+    return SnapshotMeta(
+        region_id=row["region_id"],
+        status=SnapshotStatus(row["status"]),
+        last_modified=row["last_modified"],
+        expires=row["expires"],
+        etag=row["etag"],
+        pages=row["pages"],
+        orders=row["orders"],
+        quotes=row["quotes"],
+        duration_s=row["duration_s"],
+        updated_at=row["updated_at"],
+        last_error=row["last_error"],
+    )
