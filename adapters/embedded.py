@@ -73,14 +73,12 @@ class EmbeddedPostgres:
         """Start (or join) the server, create the evetrader database if needed, return its DSN."""
         import warnings
 
-        with (
-            warnings.catch_warnings()
-        ):  # pgserver's lock dir falls back to /tmp without XDG_RUNTIME_DIR: fine
+        with warnings.catch_warnings():  # pgserver's lock dir falls back to /tmp without XDG_RUNTIME_DIR: fine
             warnings.simplefilter("ignore")
-            import pgserver  # imported lazily: heavy, and only needed when no DATABASE_URL is set
+            from pgserver.postgres_server import get_server  # lazily: only needed without DATABASE_URL
 
         self.pgdata.parent.mkdir(parents=True, exist_ok=True)
-        server = pgserver.get_server(self.pgdata, cleanup_mode="stop")
+        server = get_server(self.pgdata, cleanup_mode="stop")
         self._server = server
         exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}';")
         if "(1 row)" not in exists:
@@ -111,9 +109,7 @@ class EmbeddedRedis:
         return f"unix://{self.socket}"
 
     def _client(self, timeout: float) -> redis_sync.Redis:
-        return redis_sync.Redis(
-            unix_socket_path=str(self.socket), socket_timeout=timeout, retry=Retry(NoBackoff(), 0)
-        )
+        return redis_sync.Redis(unix_socket_path=str(self.socket), socket_timeout=timeout, retry=Retry(NoBackoff(), 0))
 
     def _ping(self) -> bool:
         try:

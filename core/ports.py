@@ -12,23 +12,33 @@ from core.market.orders import OrderRow
 
 
 class PagedFetch(Protocol):
-    """The outcome of fetching every page of a paged ESI resource."""
+    """The outcome of fetching every page of a paged ESI resource (read-only attributes)."""
 
-    not_modified: bool
-    pages: int
-    etag: str | None
-    expires: datetime | None
-    last_modified: datetime | None
-    bytes: int
+    @property
+    def not_modified(self) -> bool: ...
+    @property
+    def pages(self) -> int: ...
+    @property
+    def etag(self) -> str | None: ...
+    @property
+    def expires(self) -> datetime | None: ...
+    @property
+    def last_modified(self) -> datetime | None: ...
+    @property
+    def bytes(self) -> int: ...
 
 
 class SourceResponse(Protocol):
-    """One ESI answer: 200 with a body, or 304 when our ETag still matches."""
+    """One ESI answer: 200 with a body, or 304 when our ETag still matches (read-only attributes)."""
 
-    status: int
-    body: bytes
-    etag: str | None
-    expires: datetime | None
+    @property
+    def status(self) -> int: ...
+    @property
+    def body(self) -> bytes: ...
+    @property
+    def etag(self) -> str | None: ...
+    @property
+    def expires(self) -> datetime | None: ...
 
 
 class MarketSource(Protocol):
@@ -75,9 +85,7 @@ class OrderBookStore(Protocol):
         """Begin a snapshot; leaving the block without commit discards it."""
         ...
 
-    async def mark_unchanged(
-        self, region_id: int, *, expires: datetime | None, etag: str | None
-    ) -> SnapshotMeta:
+    async def mark_unchanged(self, region_id: int, *, expires: datetime | None, etag: str | None) -> SnapshotMeta:
         """Record that ESI confirmed the live snapshot is current (304) until `expires`."""
         ...
 

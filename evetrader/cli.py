@@ -6,7 +6,6 @@ import asyncio
 import enum
 import logging
 import signal
-import sys
 from collections.abc import Awaitable, Callable
 from typing import Annotated, TypeVar
 
@@ -144,9 +143,7 @@ def seed() -> None:
 
 @app.command()
 def run(
-    demo: Annotated[
-        bool, typer.Option("--demo", help="serve the bundled ESI fake and ingest from it")
-    ] = False,
+    demo: Annotated[bool, typer.Option("--demo", help="serve the bundled ESI fake and ingest from it")] = False,
 ) -> None:
     """Run every service in one process: migrate, import static data if empty, scheduler and web."""
     from evetrader.commands import run_all
@@ -170,4 +167,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

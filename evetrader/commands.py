@@ -35,9 +35,7 @@ def _progress(label: str) -> Iterator[Callable[[str, int], None]]:
         return
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-    with Progress(
-        SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), transient=True
-    ) as bar:
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), transient=True) as bar:
         task = bar.add_task(label, total=None)
         yield lambda stage, count: bar.update(task, description=f"{label}: {stage} {count:,}")
 
@@ -94,9 +92,7 @@ async def ingest_region(settings: Settings, region_id: int, *, once: bool, histo
             if once:
                 return
             due = outcome.next_due or datetime.now(UTC)
-            await asyncio.sleep(
-                max(1.0, (due - datetime.now(UTC)).total_seconds() + settings.ingest_jitter_s)
-            )
+            await asyncio.sleep(max(1.0, (due - datetime.now(UTC)).total_seconds() + settings.ingest_jitter_s))
 
 
 def _hhmmss(moment: datetime | None) -> str:
@@ -143,15 +139,13 @@ async def run_all(settings: Settings, *, demo: bool, stop: StopFactory) -> None:
 
 async def serve_one(settings: Settings, service: str, *, stop: StopFactory) -> None:
     """One service in this process until SIGINT/SIGTERM."""
-    if service in ("bot", "worker"):
-        raise SystemExit(f"error: the {service} service is not part of this release yet")
+    if service == "bot":
+        raise SystemExit("error: the bot service is not part of this release yet")
     await _serve(settings, (service,), stop(), prepare=service == "scheduler")
 
 
-async def _serve(
-    settings: Settings, services: tuple[str, ...], stop: asyncio.Event, *, prepare: bool
-) -> None:
-    from scheduler.service import SchedulerService
+async def _serve(settings: Settings, services: tuple[str, ...], stop: asyncio.Event, *, prepare: bool) -> None:
+    from scheduler.service import SchedulerService, WorkerService
     from web.health import create_app, serve
 
     async with App(settings) as ctx:
@@ -160,12 +154,13 @@ async def _serve(
             await ensure_static_data(ctx)
         tasks = []
         if "scheduler" in services:
-            tasks.append(SchedulerService(ctx, settings.ingest_regions).run(stop))
+            mode = settings.ingest_mode if services == ("scheduler",) else "inline"
+            tasks.append(SchedulerService(ctx, settings.ingest_regions, mode=mode).run(stop))
+        if "worker" in services:
+            tasks.append(WorkerService(ctx).run(stop))
         if "web" in services:
             tasks.append(serve(create_app(ctx.pool, ctx.redis), settings.web_host, settings.web_port, stop))
-            log.info(
-                "web listening", extra={"url": f"http://{settings.web_host}:{settings.web_port}/healthz"}
-            )
+            log.info("web listening", extra={"url": f"http://{settings.web_host}:{settings.web_port}/healthz"})
         await asyncio.gather(*tasks)
 
 

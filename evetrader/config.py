@@ -10,22 +10,22 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from evetrader import __version__
 
-DEFAULT_USER_AGENT = f"evetrader/{__version__} (set ESI_USER_AGENT to your contact e-mail; +https://github.com/evetrader/evetrader)"
+DEFAULT_USER_AGENT = (
+    f"evetrader/{__version__} (set ESI_USER_AGENT to your contact e-mail; +https://github.com/evetrader/evetrader)"
+)
 OFFICIAL_SDE_URL = "https://developers.eveonline.com/static-data/eve-online-static-data-latest-jsonl.zip"
 
 
 class Settings(BaseSettings):
     """Everything evetrader can be configured with; validated once at start-up."""
 
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore", populate_by_name=True)
 
     database_url: str | None = Field(default=None, description="PostgreSQL DSN; unset = embedded server")
     redis_url: str | None = Field(default=None, description="Redis URL; unset = embedded server")
     data_dir: Path = Field(default=Path("data"), validation_alias="EVETRADER_DATA_DIR")
     env: Literal["development", "production"] = Field(default="development", validation_alias="EVETRADER_ENV")
-    log_format: Literal["auto", "json", "console"] = Field(
-        default="auto", validation_alias="EVETRADER_LOG_FORMAT"
-    )
+    log_format: Literal["auto", "json", "console"] = Field(default="auto", validation_alias="EVETRADER_LOG_FORMAT")
     log_level: str = Field(default="INFO", validation_alias="EVETRADER_LOG_LEVEL")
     redis_prefix: str = Field(default="evetrader:", validation_alias="EVETRADER_REDIS_PREFIX")
 
@@ -44,6 +44,9 @@ class Settings(BaseSettings):
         description="regions the scheduler keeps fresh (five hubs + global PLEX)",
     )
     ingest_jitter_s: float = Field(default=5.0, ge=0)
+    ingest_mode: Literal["inline", "queue"] = Field(
+        default="inline", description="inline: the scheduler refreshes regions itself; queue: workers do"
+    )
     history_watch_limit: int = Field(default=200, ge=0, le=20000)
     web_host: str = "127.0.0.1"
     web_port: int = Field(default=8080, ge=0, le=65535)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import MutableMapping
 from typing import Any
 
 import structlog
@@ -11,7 +12,7 @@ import structlog
 _RESERVED = set(logging.LogRecord("", 0, "", 0, "", (), None).__dict__) | {"message", "asctime"}
 
 
-def _extras(logger: Any, name: str, event: dict[str, Any]) -> dict[str, Any]:
+def _extras(logger: Any, name: str, event: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
     """Lift `extra={...}` fields of stdlib records into the structured event."""
     record = event.get("_record")
     if record is not None:

@@ -1,109 +1,127 @@
-"""The scheduler service: win the leader lock, then run each region when its data expires, plus daily history."""
+"""The scheduler and worker services: one leader dispatches due regions (inline or to workers) and daily history."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import logging
+import os
+import socket
 from datetime import timedelta
 
-from adapters.postgres.history import PgHistoryStore
-from adapters.redis.locks import LeaderLock
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.date import DateTrigger
+from apscheduler.triggers.interval import IntervalTrigger
 
+from adapters.postgres.history import PgHistoryStore
+from adapters.postgres.orderbook import PgOrderBookStore
+from adapters.redis.locks import LeaderLock
 from core.market.ingest import utc_now
 from evetrader.app import App
-from scheduler.jobs import RegionJobState, refresh_history, refresh_region
+from scheduler.dispatch import RegionDispatcher
+from scheduler.jobs import refresh_history
+from scheduler.queue import IngestQueue
 
 log = logging.getLogger(__name__)
 LEADER_TTL_S = 30.0
+TICK_S = 5.0
+
+
+def dispatcher_for(app: App) -> RegionDispatcher:
+    """The region dispatcher wired to this process's Redis and Postgres."""
+    return RegionDispatcher(app.redis, app.keys, PgOrderBookStore(app.pool), app.settings.ingest_jitter_s)
 
 
 class SchedulerService:
-    """Runs the market jobs while this process holds the scheduler leader lock."""
+    """While holding the leader lock: every few seconds claim due regions and refresh them (inline or via workers)."""
 
-    def __init__(self, app: App, regions: list[int]) -> None:
+    def __init__(
+        self, app: App, regions: list[int], *, mode: str = "inline", leader_ttl_s: float = LEADER_TTL_S
+    ) -> None:
         self.app = app
         self.regions = regions
-        self.leader = LeaderLock(app.redis, app.keys.scheduler_leader(), LEADER_TTL_S)
-        self._states = {region: RegionJobState() for region in regions}
-        self._scheduler: AsyncIOScheduler | None = None
+        self.mode = mode
+        self.leader_ttl_s = leader_ttl_s
+        self.leader = LeaderLock(app.redis, app.keys.scheduler_leader(), leader_ttl_s)
+        self.dispatcher = dispatcher_for(app)
+        self.queue = IngestQueue(app.redis, app.keys)
+        self._running: set[asyncio.Task[object]] = set()
 
     async def run(self, stop: asyncio.Event) -> None:
         """Campaign for leadership until `stop` is set; lead while holding the lock."""
         while not stop.is_set():
             if await self.leader.acquire():
-                log.info("scheduler leadership acquired")
+                log.info("scheduler leadership acquired", extra={"mode": self.mode})
+                scheduler = self._jobs()
                 try:
-                    await self._lead(stop)
+                    await self._hold(stop)
                 finally:
-                    self._stop_jobs()
+                    scheduler.shutdown(wait=False)
+                    for task in list(self._running):
+                        task.cancel()
+                    await asyncio.gather(*self._running, return_exceptions=True)
                     await self.leader.release()
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), timeout=LEADER_TTL_S / 3)
+                await asyncio.wait_for(stop.wait(), timeout=self.leader_ttl_s / 3)
 
-    async def _lead(self, stop: asyncio.Event) -> None:
-        self._scheduler = AsyncIOScheduler(timezone="UTC")
-        for region in self.regions:
-            self._scheduler.add_job(
-                self._region_job,
-                DateTrigger(run_date=utc_now()),
-                args=[region],
-                id=f"region:{region}",
-                max_instances=1,
-                coalesce=True,
-                misfire_grace_time=None,
-            )
-        self._scheduler.add_job(
-            self._history_job,
-            CronTrigger(hour=11, minute=10, timezone="UTC", jitter=120),
-            id="history",
-            max_instances=1,
-            coalesce=True,
-            misfire_grace_time=3600,
-        )
-        self._scheduler.add_job(
-            self._history_job, DateTrigger(run_date=utc_now() + timedelta(seconds=60)), id="history:startup"
-        )
-        self._scheduler.start()
+    def _jobs(self) -> AsyncIOScheduler:
+        """The job table: trigger -> use case."""
+        scheduler = AsyncIOScheduler(timezone="UTC")
+        table = [
+            ("dispatch", IntervalTrigger(seconds=TICK_S), self.dispatch_due),
+            ("history", CronTrigger(hour=11, minute=10, timezone="UTC", jitter=120), self.refresh_history),
+            ("history:startup", DateTrigger(run_date=utc_now() + timedelta(seconds=60)), self.refresh_history),
+        ]
+        for job_id, trigger, func in table:
+            scheduler.add_job(func, trigger, id=job_id, max_instances=1, coalesce=True, misfire_grace_time=600)
+        scheduler.start()
+        return scheduler
+
+    async def _hold(self, stop: asyncio.Event) -> None:
+        await self.dispatch_due()
         while not stop.is_set():
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), timeout=LEADER_TTL_S / 3)
+                await asyncio.wait_for(stop.wait(), timeout=self.leader_ttl_s / 3)
             if not stop.is_set() and not await self.leader.renew():
                 log.warning("scheduler leadership lost")
                 return
 
-    def _stop_jobs(self) -> None:
-        if self._scheduler is not None:
-            self._scheduler.shutdown(wait=False)
-            self._scheduler = None
+    async def dispatch_due(self) -> list[int]:
+        """Claim every due region and start (inline) or enqueue (queue mode) its refresh."""
+        claimed = await self.dispatcher.claim_due(self.regions)
+        for region_id in claimed:
+            if self.mode == "queue":
+                await self.queue.enqueue(region_id)
+            else:
+                task = asyncio.create_task(self.dispatcher.execute(self.app.region_refresher(), region_id))
+                self._running.add(task)
+                task.add_done_callback(self._running.discard)
+        return claimed
 
-    async def _region_job(self, region_id: int) -> None:
-        lock = LeaderLock(self.app.redis, self.app.keys.region_lock(region_id), 600.0)
-        next_run = await refresh_region(
-            self.app.region_refresher(),
-            lock,
-            region_id,
-            self._states[region_id],
-            self.app.settings.ingest_jitter_s,
-        )
-        if self._scheduler is not None:
-            self._scheduler.add_job(
-                self._region_job,
-                DateTrigger(run_date=next_run),
-                args=[region_id],
-                id=f"region:{region_id}",
-                replace_existing=True,
-                max_instances=1,
-                misfire_grace_time=None,
-            )
-
-    async def _history_job(self) -> None:
+    async def refresh_history(self) -> None:
+        """Refresh the watched types' history in every region."""
         await refresh_history(
             self.app.history_refresher(),
             PgHistoryStore(self.app.pool),
             self.regions,
             self.app.settings.history_watch_limit,
         )
+
+
+class WorkerService:
+    """Consumes region refresh jobs from the ingest stream (run as many replicas as the load needs)."""
+
+    def __init__(self, app: App) -> None:
+        self.app = app
+        self.consumer = f"{socket.gethostname()}-{os.getpid()}"
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Process jobs until `stop` is set."""
+        dispatcher = dispatcher_for(self.app)
+
+        async def handle(region_id: int) -> object:
+            return await dispatcher.execute(self.app.region_refresher(), region_id)
+
+        log.info("worker consuming ingest jobs", extra={"consumer": self.consumer})
+        await IngestQueue(self.app.redis, self.app.keys).consume(self.consumer, handle, stop)

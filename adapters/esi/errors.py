@@ -6,7 +6,7 @@ from datetime import datetime
 
 import orjson
 
-from core.market.errors import MarketSourceUnavailable, SnapshotRejected, SourceNotFound
+from core.market.errors import MarketSourceUnavailable, SnapshotRejected, SourceNotFound, SourceNotReady
 
 _MAX_ERROR_TEXT = 200
 
@@ -39,12 +39,13 @@ class EsiNotFound(EsiClientError, SourceNotFound):
     """ESI answered 404: the resource (region, type, character, ...) does not exist."""
 
 
-class NotExpired(EsiError):
+class NotExpired(EsiError, SourceNotReady):
     """The URL was requested again before the Expires of its last answer (never re-request early)."""
 
     def __init__(self, url: str, expires: datetime) -> None:
         self.url = url
         self.expires = expires
+        self.retry_at = expires
         super().__init__(f"ESI {url} is cached until {expires.isoformat()}; not re-requesting before that")
 
 

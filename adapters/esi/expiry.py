@@ -49,6 +49,10 @@ class ExpiryGuard:
         if self._records_since_prune >= self._prune_every:
             self._prune()
 
+    def forget(self, key: str) -> None:
+        """Drop what we know of `key` (a newer generation was seen, so its cached answer is stale)."""
+        self._expires.pop(key, None)
+
     def expires_at(self, key: str) -> datetime | None:
         """When `key` may be requested again, or None if unknown (never answered or long expired)."""
         return self._expires.get(key)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Coroutine
+from datetime import datetime
 from typing import Any
 
 from adapters.esi.errors import InconsistentSnapshot, MalformedResponse
@@ -56,13 +57,22 @@ async def fetch_consistent_pages(
             page = await transport.request(
                 "GET", path, {**params, "page": page_no}, guarded=False, expect_json_array=True
             )
-            _check_same_generation(path, first, page, page_no)
+            try:
+                _check_same_generation(path, first, page, page_no)
+            except InconsistentSnapshot as exc:
+                if _newer(exc.got_last_modified, exc.expected_last_modified):
+                    transport.expiry.forget(key)  # the cache flipped: page 1's answer is stale, refetching is due
+                raise
             received.append(len(page.body))
             await on_page(page_no, page.body)
 
     workers = min(transport.settings.max_concurrency, first.pages - 1)
     await _run_all_or_cancel([deliver_first_page()] + [fetch_remaining_pages() for _ in range(workers)])
     return PagedResult(False, first.pages, first.etag, first.expires, first.last_modified, sum(received))
+
+
+def _newer(got: datetime | None, expected: datetime | None) -> bool:
+    return got is not None and expected is not None and got > expected
 
 
 def _check_same_generation(path: str, first: EsiResponse, page: EsiResponse, page_no: int) -> None:

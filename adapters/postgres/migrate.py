@@ -54,16 +54,13 @@ async def migrate(conn: asyncpg.Connection, directory: Path = MIGRATIONS_DIR) ->
                    applied_at timestamptz NOT NULL DEFAULT now())"""
         )
         applied = {
-            r["version"]: r["checksum"]
-            for r in await conn.fetch("SELECT version, checksum FROM schema_migrations")
+            r["version"]: r["checksum"] for r in await conn.fetch("SELECT version, checksum FROM schema_migrations")
         }
         done: list[int] = []
         for migration in discover(directory):
             if migration.version in applied:
                 if applied[migration.version] != migration.checksum:
-                    raise RuntimeError(
-                        f"migration {migration.version}_{migration.name} changed after it was applied"
-                    )
+                    raise RuntimeError(f"migration {migration.version}_{migration.name} changed after it was applied")
                 continue
             async with conn.transaction():
                 await conn.execute(migration.sql)

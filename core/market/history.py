@@ -79,13 +79,9 @@ class HistoryRefresher:
                 summary.fresh += 1
                 return
             try:
-                response = await self._source.get(
-                    f"/markets/{region_id}/history", {"type_id": type_id}, etag=etag
-                )
+                response = await self._source.get(f"/markets/{region_id}/history", {"type_id": type_id}, etag=etag)
                 if response.status == 304:
-                    await self._store.upsert(
-                        region_id, type_id, [], etag=response.etag, expires=response.expires
-                    )
+                    await self._store.upsert(region_id, type_id, [], etag=response.etag, expires=response.expires)
                     summary.unchanged += 1
                     return
                 rows = parse_history(response.body)

@@ -35,9 +35,7 @@ HUBS: tuple[Hub, ...] = (
     Hub("Hek", 10000042, "Metropolis", 30002053, 60005686, "Hek VIII - Moon 12 - Boundless Creation Factory"),
 )
 HUB_REGION_IDS: tuple[int, ...] = tuple(hub.region_id for hub in HUBS)
-KNOWN_REGIONS: dict[int, str] = {hub.region_id: hub.region_name for hub in HUBS} | {
-    PLEX_REGION_ID: "PLEX Market"
-}
+KNOWN_REGIONS: dict[int, str] = {hub.region_id: hub.region_name for hub in HUBS} | {PLEX_REGION_ID: "PLEX Market"}
 
 
 class UnknownLocation(ValueError):

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 
-from core.market.errors import IngestFailed, MarketSourceUnavailable, SnapshotRejected
+from core.market.errors import IngestFailed, MarketSourceUnavailable, SnapshotRejected, SourceNotReady
 from core.market.hubs import hubs_in_region
 from core.market.model import SnapshotCommit, SnapshotMeta
 from core.market.orders import parse_order_page
@@ -79,6 +79,10 @@ class RegionRefresher:
                     extra={"region_id": region_id, "attempt": attempt, "reason": str(exc)},
                 )
                 continue
+            except SourceNotReady as exc:  # after a rejection: ESI's copy is current until retry_at; wait for it
+                why = f"{reason}; ESI caches it until {exc.retry_at:%H:%M:%S} UTC" if reason else str(exc)
+                await self._store.record_failure(region_id, why)
+                raise IngestFailed(region_id, why, retry_at=exc.retry_at) from exc
             except MarketSourceUnavailable as exc:
                 await self._store.record_failure(region_id, str(exc))
                 raise IngestFailed(region_id, str(exc)) from exc

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
-
 import uuid
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import asyncpg
 import pytest
@@ -75,5 +74,5 @@ async def test_edited_migration_is_refused(blank_dsn: str, tmp_path: Path) -> No
 
 def test_discover_rejects_bad_names(tmp_path: Path) -> None:
     _write(tmp_path, "1_bad.sql", "")
-    with pytest.raises(ValueError, match="0001_name.sql"):
+    with pytest.raises(ValueError, match=r"0001_name\.sql"):
         discover(tmp_path)

@@ -14,6 +14,7 @@ from core.market.errors import IngestFailed, MarketSourceUnavailable, SnapshotRe
 from core.market.ingest import RefreshResult, RegionRefresher
 from core.market.model import Quote, SnapshotCommit, SnapshotMeta, SnapshotStatus
 from core.market.orders import OrderRow
+from core.ports import SourceResponse
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 JITA = 10000002
@@ -50,10 +51,12 @@ class Fetched:
 class FakeSource:
     """Serves scripted outcomes: a list of page bodies, or an exception to raise midway."""
 
-    script: list[list[bytes | Exception] | Fetched]
+    script: list[Sequence[bytes | Exception] | Fetched]
     etags_seen: list[str | None] = field(default_factory=list)
 
-    async def get(self, path: str, params: Mapping[str, str | int] | None = None, *, etag: str | None = None):
+    async def get(
+        self, path: str, params: Mapping[str, str | int] | None = None, *, etag: str | None = None
+    ) -> SourceResponse:
         raise NotImplementedError
 
     async def fetch_pages(
@@ -94,9 +97,7 @@ class FakeStore:
             if not stage.committed:
                 self.discarded += 1
 
-    async def mark_unchanged(
-        self, region_id: int, *, expires: datetime | None, etag: str | None
-    ) -> SnapshotMeta:
+    async def mark_unchanged(self, region_id: int, *, expires: datetime | None, etag: str | None) -> SnapshotMeta:
         assert self.live is not None
         self.live = replace(self.live, status=SnapshotStatus.UNCHANGED, expires=expires, etag=etag)
         return self.live
@@ -184,9 +185,7 @@ async def test_new_snapshot_is_committed_and_hub_quotes_cached_until_expiry() ->
 
 async def test_unexpired_snapshot_is_not_fetched_again() -> None:
     store = FakeStore(
-        live=SnapshotMeta(
-            JITA, SnapshotStatus.OK, NOW, NOW + timedelta(seconds=30), '"v1"', 1, 1, 1, 0.1, NOW
-        )
+        live=SnapshotMeta(JITA, SnapshotStatus.OK, NOW, NOW + timedelta(seconds=30), '"v1"', 1, 1, 1, 0.1, NOW)
     )
     source = FakeSource([])
     outcome = await refresher(source, store, FakeCache()).refresh(JITA)
@@ -195,9 +194,7 @@ async def test_unexpired_snapshot_is_not_fetched_again() -> None:
 
 async def test_not_modified_keeps_data_and_extends_expiry() -> None:
     store = FakeStore(
-        live=SnapshotMeta(
-            JITA, SnapshotStatus.OK, NOW, NOW - timedelta(seconds=1), '"v1"', 1, 1, 1, 0.1, NOW
-        ),
+        live=SnapshotMeta(JITA, SnapshotStatus.OK, NOW, NOW - timedelta(seconds=1), '"v1"', 1, 1, 1, 0.1, NOW),
         live_rows=[(1, 34, 60003760, 30000142, False, 5.0, 10, 10, 1, 90, NOW, "region")],
     )
     source, cache = FakeSource([Fetched(not_modified=True, etag='"v1"')]), FakeCache()

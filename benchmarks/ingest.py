@@ -1,0 +1,193 @@
+"""Ingest benchmark: a Forge-sized region from the ESI fake (own process) through the full ingest, against the floor.
+
+The floor is the least any ingest must do: the same pages fetched by the same client, parsed with orjson and
+COPYed into an UNLOGGED table, then one GROUP BY. The full ingest adds validation, the logged staging table,
+indexes, quotes in SQL, the atomic swap and the Redis hub quotes. Prints one JSON object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import resource
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import orjson
+
+from adapters.esi import EsiClient
+from adapters.postgres.orderbook import PgOrderBookStore
+from adapters.redis.quotes import RedisQuoteCache
+from core.market.ingest import RegionRefresher
+from evetrader.app import App
+from evetrader.config import load_settings
+
+REGION = 10000002
+FLOOR_COLUMNS = (
+    "order_id",
+    "type_id",
+    "location_id",
+    "system_id",
+    "is_buy_order",
+    "price",
+    "volume_remain",
+    "volume_total",
+    "min_volume",
+    "duration",
+    "issued",
+    "range",
+)
+
+
+@contextlib.contextmanager
+def esi_fake_process(orders: int) -> Iterator[str]:
+    """Run the ESI fake in its own process (so it does not share our event loop) and yield its base URL."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "fakes.esi", "--port", str(port), "--forge-orders", str(orders)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline().strip()
+        if not line.startswith("http"):
+            raise RuntimeError(f"ESI fake did not start: {line!r}")
+        yield line
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+def new_client(base_url: str) -> EsiClient:
+    """A fresh client (its in-memory Expires guard starts empty), as configured by default."""
+    settings = load_settings()
+    return EsiClient(
+        base_url,
+        user_agent="evetrader-benchmark/1 (bench@localhost)",
+        compatibility_date=settings.esi_compatibility_date,
+        max_concurrency=settings.esi_max_concurrency,
+    )
+
+
+async def floor(app: App, base_url: str) -> dict[str, Any]:
+    """Fetch + orjson + COPY into an unlogged table + one GROUP BY."""
+    queue: asyncio.Queue[list[tuple[object, ...]] | None] = asyncio.Queue()
+    async with app.pool.acquire() as conn:
+        await conn.execute("DROP TABLE IF EXISTS bench_floor")
+        await conn.execute(
+            "CREATE UNLOGGED TABLE bench_floor (order_id bigint, type_id int, location_id bigint, system_id int,"
+            " is_buy_order bool, price double precision, volume_remain bigint, volume_total bigint, min_volume bigint,"
+            " duration int, issued text, range text)"
+        )
+
+        async def records() -> AsyncIterator[tuple[object, ...]]:
+            while (rows := await queue.get()) is not None:
+                for row in rows:
+                    yield row
+
+        async def on_page(page: int, body: bytes) -> None:
+            await queue.put([tuple(o.get(c) for c in FLOOR_COLUMNS) for o in orjson.loads(body)])
+
+        started = time.perf_counter()
+        copy = asyncio.create_task(conn.copy_records_to_table("bench_floor", records=records(), columns=FLOOR_COLUMNS))
+        async with new_client(base_url) as client:
+            result = await client.fetch_pages(f"/markets/{REGION}/orders", {"order_type": "all"}, on_page)
+        await queue.put(None)
+        await copy
+        fetched = time.perf_counter()
+        groups = await conn.fetchval(
+            "SELECT count(*) FROM (SELECT location_id, type_id, is_buy_order, min(price), max(price),"
+            " sum(volume_remain) FROM bench_floor GROUP BY 1, 2, 3) g"
+        )
+        done = time.perf_counter()
+        orders = await conn.fetchval("SELECT count(*) FROM bench_floor")
+        await conn.execute("DROP TABLE bench_floor")
+    return {
+        "seconds": done - started,
+        "fetch_copy_s": fetched - started,
+        "group_by_s": done - fetched,
+        "orders": orders,
+        "pages": result.pages,
+        "groups": groups,
+    }
+
+
+async def full_ingest(app: App, base_url: str, clock_offset_s: float) -> dict[str, Any]:
+    """The product's ingest of the region (a fresh client; the clock shifted past the live snapshot's Expires)."""
+    async with new_client(base_url) as client:
+        refresher = RegionRefresher(
+            client,
+            PgOrderBookStore(app.pool),
+            RedisQuoteCache(app.redis, app.keys),
+            clock=lambda: datetime.now(UTC) + timedelta(seconds=clock_offset_s),
+        )
+        started = time.perf_counter()
+        outcome = await refresher.refresh(REGION)
+        seconds = time.perf_counter() - started
+    assert outcome.meta is not None
+    return {
+        "seconds": seconds,
+        "orders": outcome.meta.orders,
+        "quotes": outcome.meta.quotes,
+        "pages": outcome.meta.pages,
+        "result": outcome.result.value,
+    }
+
+
+async def advance(base_url: str) -> None:
+    """Ask the fake for a new snapshot of the region."""
+    async with aiohttp.ClientSession() as session, session.post(f"{base_url}/_fake/advance/{REGION}") as resp:
+        resp.raise_for_status()
+
+
+async def run(orders: int) -> dict[str, object]:
+    """Floor, cold ingest, warm ingest (replacing a live snapshot), floor again."""
+    with tempfile.TemporaryDirectory(prefix="evt-bench-") as tmp, esi_fake_process(orders) as base_url:
+        settings = load_settings(data_dir=Path(tmp), redis_prefix="evt-bench:")
+        async with App(settings) as app:
+            await app.migrate()
+            floor_1 = await floor(app, base_url)
+            cold = await full_ingest(app, base_url, 0)
+            await advance(base_url)
+            warm = await full_ingest(app, base_url, 3600)
+            floor_2 = await floor(app, base_url)
+    best_floor = min(floor_1["seconds"], floor_2["seconds"])
+    return {
+        "benchmark": "ingest",
+        "region_orders": warm["orders"],
+        "pages": warm["pages"],
+        "floor_s": [round(floor_1["seconds"], 3), round(floor_2["seconds"], 3)],
+        "floor_detail": {k: round(v, 3) if isinstance(v, float) else v for k, v in floor_2.items()},
+        "ingest_cold_s": round(cold["seconds"], 3),
+        "ingest_warm_s": round(warm["seconds"], 3),
+        "quotes": warm["quotes"],
+        "orders_per_s": round(warm["orders"] / warm["seconds"]),
+        "ratio_to_floor": round(warm["seconds"] / best_floor, 2),
+        "target_ratio": 2.0,
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "database": "external" if settings.database_url else "embedded",
+    }
+
+
+def main() -> None:
+    """Parse arguments, run, print JSON."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--orders", type=int, default=350_000)
+    args = parser.parse_args()
+    print(orjson.dumps(asyncio.run(run(args.orders)), option=orjson.OPT_INDENT_2).decode())
+
+
+if __name__ == "__main__":
+    main()
