@@ -78,8 +78,8 @@ def insert_quotes_args(region_id: int, as_of: datetime) -> tuple[Any, ...]:
 
 
 def quote_from_record(record: Any) -> Quote:
-    """Build a core Quote from a market_quotes row (asyncpg Record or mapping)."""
-    return Quote(**{name: record[name] for name in QUOTE_COLUMNS})
+    """Build a core Quote from a market_quotes row (a Record selected as SELECT_QUOTES, or a mapping)."""
+    return Quote(*(record[name] for name in QUOTE_COLUMNS)) if isinstance(record, dict) else Quote(*record)
 
 
 SELECT_QUOTES = f"SELECT {', '.join(QUOTE_COLUMNS)} FROM market_quotes"
