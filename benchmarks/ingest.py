@@ -21,17 +21,17 @@ import uuid
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import aiohttp
 import asyncpg
 import orjson
 
 from adapters.esi import EsiClient
-from adapters.sde import bundled_fixture_path
 from adapters.postgres.orderbook import PgOrderBookStore
 from adapters.redis.quotes import RedisQuoteCache
+from adapters.sde import bundled_fixture_path
 from core.market.ingest import RegionRefresher
 from evetrader.app import App
 from evetrader.config import Settings, load_settings

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime
 from operator import attrgetter
-from typing import Any
 
 import orjson
 
