@@ -45,7 +45,7 @@ def configure_logging(level: str = "INFO", fmt: str = "auto", production: bool =
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
-    for noisy in ("aiohttp.access", "apscheduler.executors.default", "apscheduler.scheduler"):
+    for noisy in ("aiohttp.access", "apscheduler.executors.default", "apscheduler.scheduler", "pgserver"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     structlog.configure(
         processors=[*shared, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],

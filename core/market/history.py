@@ -11,7 +11,7 @@ from typing import Any
 
 import orjson
 
-from core.market.errors import SourceNotFound
+from core.market.errors import MarketSourceUnavailable, SourceNotFound
 from core.market.ingest import utc_now
 from core.market.model import HistoryRow
 from core.ports import HistoryStore, MarketSource
@@ -67,13 +67,17 @@ class HistoryRefresher:
         self._clock = clock
 
     async def refresh(self, region_id: int, type_ids: Sequence[int]) -> HistorySummary:
-        """Refresh every type's history; failures are counted, never fatal to the others."""
+        """Refresh every type's history; a bad type is counted and skipped, ESI being down stops the rest."""
         summary = HistorySummary()
-        await asyncio.gather(*(self._one(region_id, type_id, summary) for type_id in type_ids))
+        source_down = asyncio.Event()
+        await asyncio.gather(*(self._one(region_id, type_id, summary, source_down) for type_id in type_ids))
         return summary
 
-    async def _one(self, region_id: int, type_id: int, summary: HistorySummary) -> None:
+    async def _one(self, region_id: int, type_id: int, summary: HistorySummary, source_down: asyncio.Event) -> None:
         async with self._limit:
+            if source_down.is_set():  # no point queueing hundreds of retries against a source that is down
+                summary.failed.append(type_id)
+                return
             etag, expires = await self._store.validators(region_id, type_id)
             if expires and self._clock() < expires:
                 summary.fresh += 1
@@ -85,12 +89,20 @@ class HistoryRefresher:
                     summary.unchanged += 1
                     return
                 rows = parse_history(response.body)
-                summary.rows += await self._store.upsert(
+                written = await self._store.upsert(
                     region_id, type_id, rows, etag=response.etag, expires=response.expires
                 )
+                summary.rows += written  # not `+= await`: that reads the total before awaiting
                 summary.fetched += 1
             except SourceNotFound:
                 summary.missing += 1
+            except MarketSourceUnavailable as exc:
+                if not source_down.is_set():
+                    log.warning(
+                        "history refresh stopped: source unavailable", extra={"region_id": region_id, "error": str(exc)}
+                    )
+                source_down.set()
+                summary.failed.append(type_id)
             except Exception as exc:
                 log.warning(
                     "history refresh failed",

@@ -88,3 +88,50 @@ async def test_invalid_setting_stops_with_one_line(tmp_path) -> None:
         "error: invalid setting ESI_MAX_CONCURRENCY: "
         "Input should be a valid integer, unable to parse string as an integer"
     )
+
+
+async def test_kill_9_mid_ingest_leaves_the_previous_snapshot_whole(pg_dsn, redis_url, redis_prefix, tmp_path) -> None:
+    async with EsiFake(regions={10000043: 3_000}, cache_seconds=1) as fake:
+        env = env_for(pg_dsn, redis_url, redis_prefix, fake.base_url, tmp_path)
+        code, _, err = await evetrader("ingest", "--region", "10000043", "--once", env=env)
+        assert code == 0, err
+        conn = await asyncpg.connect(pg_dsn)
+        try:
+            before = await conn.fetch("SELECT order_id, price FROM market_orders ORDER BY order_id")
+            await asyncio.sleep(1.5)
+            fake.advance(10000043)
+            fake.faults.timeouts(1, delay_s=60, page=3)
+            seen = len(fake.requests)
+            proc = await asyncio.create_subprocess_exec(
+                *EVETRADER, "ingest", "--region", "10000043", "--once", env=os.environ | env
+            )
+            async with asyncio.timeout(30):
+                while not any(r.query.get("page") == "3" for r in fake.requests[seen:]):  # noqa: ASYNC110 (the fake records requests; no event)
+                    await asyncio.sleep(0.05)
+            await asyncio.sleep(0.3)  # pages 1-2 are in the staging table by now
+            proc.kill()
+            await proc.wait()
+            assert await conn.fetch("SELECT order_id, price FROM market_orders ORDER BY order_id") == before
+            snapshots = await conn.fetchval("SELECT count(*) FROM market_snapshots WHERE status = 'ok'")
+            assert snapshots == 1
+            assert await _unattached(conn) == 2  # the killed run's staging tables are left behind...
+
+            fake.faults.clear()
+            await asyncio.sleep(1.5)
+            code, out, err = await evetrader("ingest", "--region", "10000043", "--once", env=env)
+            assert code == 0, err
+            after = await conn.fetch("SELECT order_id, price FROM market_orders ORDER BY order_id")
+            assert len(after) == 3_000 and after != before
+            assert await _unattached(conn) == 0  # ...and dropped by the next run
+        finally:
+            await conn.close()
+
+
+async def _unattached(conn: asyncpg.Connection) -> int:
+    """Per-region order/quote tables of region 10000043 that are not attached partitions (staging leftovers)."""
+    return int(
+        await conn.fetchval(
+            "SELECT count(*) FROM pg_class WHERE relkind = 'r' AND NOT relispartition"
+            " AND relname ~ '^market_(orders|quotes)_10000043_[0-9]+$'"
+        )
+    )
