@@ -118,7 +118,7 @@ async def test_kill_9_mid_ingest_leaves_the_previous_snapshot_whole(pg_dsn, redi
 
             fake.faults.clear()
             await asyncio.sleep(1.5)
-            code, out, err = await evetrader("ingest", "--region", "10000043", "--once", env=env)
+            code, _, err = await evetrader("ingest", "--region", "10000043", "--once", env=env)
             assert code == 0, err
             after = await conn.fetch("SELECT order_id, price FROM market_orders ORDER BY order_id")
             assert len(after) == 3_000 and after != before
