@@ -33,24 +33,12 @@ from adapters.postgres.orderbook import PgOrderBookStore
 from adapters.redis.quotes import RedisQuoteCache
 from adapters.sde import bundled_fixture_path
 from core.market.ingest import RegionRefresher
+from core.market.orders import ORDER_COLUMNS
 from evetrader.app import App
 from evetrader.config import Settings, load_settings
 
 REGION = 10000002
-FLOOR_COLUMNS = (
-    "order_id",
-    "type_id",
-    "location_id",
-    "system_id",
-    "is_buy_order",
-    "price",
-    "volume_remain",
-    "volume_total",
-    "min_volume",
-    "duration",
-    "issued",
-    "range",
-)
+FLOOR_COLUMNS = ORDER_COLUMNS  # the same columns; the floor stores `issued` as text, unparsed
 
 
 @contextlib.contextmanager

@@ -29,12 +29,13 @@ async def fake() -> AsyncIterator[EsiFake]:
         yield server
 
 
-def client_for(fake: EsiFake) -> EsiClient:
+def client_for(fake: EsiFake, *, max_attempts: int = 3, timeout_s: float = 30.0) -> EsiClient:
     return EsiClient(
         fake.base_url,
         user_agent="evetrader-tests/1 (tests@localhost)",
         compatibility_date="2020-01-01",
-        max_attempts=3,
+        max_attempts=max_attempts,
+        timeout_s=timeout_s,
         backoff_base_s=0.01,
         backoff_cap_s=0.05,
         default_retry_after_s=0.2,
@@ -120,16 +121,7 @@ async def test_second_refresh_waits_for_expiry_then_uses_etag(
 )
 async def test_transient_faults_are_retried(fake, pg_pool, redis_client, redis_prefix, inject) -> None:
     inject(fake)
-    client = EsiClient(
-        fake.base_url,
-        user_agent="t/1 (t@localhost)",
-        compatibility_date="2020-01-01",
-        max_attempts=4,
-        backoff_base_s=0.01,
-        backoff_cap_s=0.05,
-        timeout_s=1.0,
-    )
-    async with client:
+    async with client_for(fake, max_attempts=4, timeout_s=1.0) as client:
         refresher = RegionRefresher(
             client, PgOrderBookStore(pg_pool), RedisQuoteCache(redis_client, RedisKeys(redis_prefix))
         )
