@@ -100,7 +100,7 @@ class RegionRefresher:
                     outcome = await self._attempt(region_id, etag, attempt)
             except SnapshotRejected as exc:
                 reason = f"snapshot rejected: {exc}"
-                log.warning(
+                (log.warning if attempt == 1 else log.debug)(  # once per refresh, not once per attempt
                     "snapshot rejected",
                     extra={"region_id": region_id, "attempt": attempt, "reason": str(exc)},
                 )

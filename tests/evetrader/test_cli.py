@@ -9,11 +9,13 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import asyncpg
+import pytest
 import pytest_asyncio
 
 from fakes.esi import EsiFake
 
 EVETRADER = [sys.executable, "-m", "evetrader.cli"]
+pytestmark = pytest.mark.e2e
 
 
 @pytest_asyncio.fixture(loop_scope="session")

@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 import asyncpg
+import pytest
 import pytest_asyncio
 
 from adapters.esi import EsiClient
@@ -14,6 +15,7 @@ from core.market.history import HistoryRefresher
 from fakes.esi import EsiFake
 
 JITA = 10000002
+pytestmark = pytest.mark.e2e
 TRITANIUM, PYERITE, PLEX, NOT_A_TYPE = 34, 35, 44992, 123456789
 
 

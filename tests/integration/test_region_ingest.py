@@ -21,6 +21,7 @@ from core.market.model import SnapshotStatus
 from fakes.esi import EsiFake
 
 JITA_REGION, JITA_STATION = 10000002, 60003760
+pytestmark = pytest.mark.e2e
 
 
 @pytest_asyncio.fixture(loop_scope="session")
