@@ -1,0 +1,182 @@
+"""Trading fees and the price tick grid of DOMAIN.md "Fees and price rules": tax, broker and relist fees, margins."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+
+MAX_SKILL_LEVEL = 5
+MAX_STANDING = 10.0
+
+
+@dataclass(frozen=True)
+class TradeSkills:
+    """A trader's fee skills (levels 0-5) and NPC standings (-10..10); defaults are assumed when unknown.
+
+    Unknown characters get Accounting IV and Broker Relations IV (what active traders train first),
+    Advanced Broker Relations 0 and neutral standings. Standings enter the broker formula exactly as
+    DOMAIN.md gives it: positive ones lower the rate, negative ones raise it (the floor still applies).
+    """
+
+    accounting: int = 4
+    broker_relations: int = 4
+    advanced_broker_relations: int = 0
+    faction_standing: float = 0.0
+    corp_standing: float = 0.0
+
+    def __post_init__(self) -> None:
+        levels = {"accounting": self.accounting, "broker_relations": self.broker_relations}
+        levels["advanced_broker_relations"] = self.advanced_broker_relations
+        for name, level in levels.items():
+            if isinstance(level, bool) or not isinstance(level, int) or not 0 <= level <= MAX_SKILL_LEVEL:
+                raise ValueError(f"{name} must be a skill level 0-{MAX_SKILL_LEVEL}, got {level!r}")
+        for name, standing in (("faction_standing", self.faction_standing), ("corp_standing", self.corp_standing)):
+            if not -MAX_STANDING <= standing <= MAX_STANDING:
+                raise ValueError(f"{name} must be within -10..10, got {standing!r}")
+
+
+@dataclass(frozen=True)
+class FeeSchedule:
+    """CCP's fee parameters as configuration (they change); rates are fractions, amounts ISK.
+
+    `structure_broker_rate`, when set, is an Upwell owner's flat broker rate: skills and standings do not apply.
+    """
+
+    sales_tax_base: float = 0.075
+    accounting_reduction: float = 0.11
+    broker_base: float = 0.03
+    broker_relations_reduction: float = 0.003
+    faction_standing_reduction: float = 0.0003
+    corp_standing_reduction: float = 0.0002
+    broker_floor: float = 0.01
+    broker_min_isk: float = 100.0
+    relist_discount_base: float = 0.5
+    relist_discount_per_level: float = 0.06
+    structure_broker_rate: float | None = None
+
+
+DEFAULT_SKILLS = TradeSkills()
+DEFAULT_SCHEDULE = FeeSchedule()
+
+
+def sales_tax_rate(skills: TradeSkills = DEFAULT_SKILLS, schedule: FeeSchedule = DEFAULT_SCHEDULE) -> float:
+    """Sales tax rate paid by the seller on every fill: base x (1 - 0.11 x Accounting)."""
+    return schedule.sales_tax_base * (1 - schedule.accounting_reduction * skills.accounting)
+
+
+def broker_fee_rate(skills: TradeSkills = DEFAULT_SKILLS, schedule: FeeSchedule = DEFAULT_SCHEDULE) -> float:
+    """Broker rate on order value: 3% - 0.3% x BR - 0.03% x faction - 0.02% x corp standing, floor 1%."""
+    if schedule.structure_broker_rate is not None:
+        return schedule.structure_broker_rate
+    rate = (
+        schedule.broker_base
+        - schedule.broker_relations_reduction * skills.broker_relations
+        - schedule.faction_standing_reduction * skills.faction_standing
+        - schedule.corp_standing_reduction * skills.corp_standing
+    )
+    return max(schedule.broker_floor, rate)
+
+
+def broker_fee(
+    order_value: float, skills: TradeSkills = DEFAULT_SKILLS, schedule: FeeSchedule = DEFAULT_SCHEDULE
+) -> float:
+    """Broker fee in ISK for placing an order worth `order_value` ISK (never below the 100 ISK minimum)."""
+    if order_value < 0:
+        raise ValueError(f"order value must not be negative, got {order_value!r}")
+    return max(schedule.broker_min_isk, broker_fee_rate(skills, schedule) * order_value)
+
+
+def relist_fee(
+    old_value: float, new_value: float, skills: TradeSkills = DEFAULT_SKILLS, schedule: FeeSchedule = DEFAULT_SCHEDULE
+) -> float:
+    """Fee for modifying an order from `old_value` to `new_value` ISK: max(0, BR x (P2 - P1)) + (1 - RD) x BR x P2.
+
+    BR is the broker rate and RD = 50% + 6% x Advanced Broker Relations; the 100 ISK minimum applies.
+    """
+    rate = broker_fee_rate(skills, schedule)
+    discount = schedule.relist_discount_base + schedule.relist_discount_per_level * skills.advanced_broker_relations
+    fee = max(0.0, rate * (new_value - old_value)) + (1 - discount) * rate * new_value
+    return max(schedule.broker_min_isk, fee)
+
+
+def _tick_exponent(price: float) -> int:
+    """Power of ten of the tick at `price`: floor(log10 p) - 3, never below -2 (0.01 ISK)."""
+    if not (math.isfinite(price) and price > 0):
+        raise ValueError(f"price must be a positive number, got {price!r}")
+    exponent = math.floor(math.log10(price))
+    if 10.0**exponent > price:  # guard log10 rounding just below a power of ten
+        exponent -= 1
+    elif 10.0 ** (exponent + 1) <= price:
+        exponent += 1
+    return max(exponent - 3, -2)
+
+
+def tick_size(price: float) -> float:
+    """The smallest price step at `price` on the 4-significant-digit grid (0.01 ISK floor)."""
+    return 10.0 ** _tick_exponent(price)
+
+
+def next_tick_up(price: float) -> float:
+    """The lowest grid price strictly above `price` (outbidding a buy order)."""
+    tick = Decimal(1).scaleb(_tick_exponent(price))
+    return float((Decimal(repr(price)) / tick).to_integral_value(rounding=ROUND_FLOOR) * tick + tick)
+
+
+def next_tick_down(price: float) -> float:
+    """The highest grid price strictly below `price` (undercutting a sell order); ValueError below 0.01."""
+    exponent = _tick_exponent(price)
+    tick = Decimal(1).scaleb(exponent)
+    exact = Decimal(repr(price))
+    down = (exact / tick).to_integral_value(rounding=ROUND_CEILING) * tick - tick
+    if exponent > -2 and down < Decimal(1).scaleb(exponent + 3):  # stepping below 10^n: the finer grid applies
+        down = exact - tick / 10
+    if down <= 0:
+        raise ValueError(f"no price tick below {price!r}")
+    return float(down)
+
+
+@dataclass(frozen=True)
+class Margin:
+    """Per-unit result of station trading: our order prices, each fee, profit, and profit as a fraction of cost."""
+
+    buy_order_price: float
+    sell_order_price: float
+    buy_broker_fee: float
+    sell_broker_fee: float
+    sales_tax: float
+    profit: float
+    margin_on_cost: float
+
+    @property
+    def fees(self) -> float:
+        """All fees per unit: both broker fees and the sales tax."""
+        return self.buy_broker_fee + self.sell_broker_fee + self.sales_tax
+
+
+def station_trade_margin(
+    buy_price: float,
+    sell_price: float,
+    skills: TradeSkills = DEFAULT_SKILLS,
+    schedule: FeeSchedule = DEFAULT_SCHEDULE,
+    *,
+    quantity: int | None = None,
+) -> Margin:
+    """Margin of buying via a buy order one tick above `buy_price` and selling one tick below `sell_price`.
+
+    Broker fees are paid on both orders and sales tax on the sale. Without `quantity` fees are pure rates;
+    with it, each order is worth quantity x price, so the 100 ISK broker minimum is spread over the units.
+    Cost is the buy order price plus its broker fee; `margin_on_cost` = profit / cost.
+    """
+    bid, ask = next_tick_up(buy_price), next_tick_down(sell_price)
+    if quantity is None:
+        rate = broker_fee_rate(skills, schedule)
+        buy_fee, sell_fee = rate * bid, rate * ask
+    else:
+        if quantity <= 0:
+            raise ValueError(f"quantity must be positive, got {quantity!r}")
+        buy_fee = broker_fee(bid * quantity, skills, schedule) / quantity
+        sell_fee = broker_fee(ask * quantity, skills, schedule) / quantity
+    tax = sales_tax_rate(skills, schedule) * ask
+    profit = ask - bid - buy_fee - sell_fee - tax
+    return Margin(bid, ask, buy_fee, sell_fee, tax, profit, profit / (bid + buy_fee))

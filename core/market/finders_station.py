@@ -1,0 +1,122 @@
+"""Station-trading finder: outbid the buy side, undercut the sell side in one market, after outlier filtering.
+
+Rules, in order (each either drops orders or skips the item):
+1. blueprint copies are skipped: BPC orders are not comparable to BPO orders and are a classic scam;
+2. when history gives a daily volume it must reach `min_daily_volume`;
+3. bait buys: buy orders below `bait_ratio` (10%) of the buy side's 99th percentile are dropped; scam sells:
+   sell orders above `scam_ratio` (10x) of the sell side's 1st percentile are dropped. The percentiles are
+   volume-weighted (quotes.side_stats), so a tiny order at the top of the book cannot move them;
+4. thin books are skipped: after filtering each side needs `min_orders` orders and `min_top_volume` units
+   within 5% of its best price (quotes.py's depth);
+5. expected daily units = min(`daily_share` x daily volume, depth of the thinner side); without history,
+   `daily_share` x that depth (a guess, since resting volume is not traded volume);
+6. we bid one tick over the best buy and ask one tick under the best sell; fees are charged on orders of one
+   day's units, so the 100 ISK broker minimum bites on cheap, slow items. The margin on cost must be positive
+   and lie within [min_margin, max_margin]: max_margin guards against too-good-to-be-true spreads between sides.
+Score: expected daily profit = profit per unit x expected daily units; the best `top_n` come back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from core.market.fees import DEFAULT_SCHEDULE, DEFAULT_SKILLS, FeeSchedule, Margin, TradeSkills, station_trade_margin
+from core.market.finders import BookLevel
+from core.market.quotes import SideStats, side_stats
+
+
+@dataclass(frozen=True)
+class StationRules:
+    """Outlier, thin-book and fill-share thresholds of the station finder (see the module docstring)."""
+
+    bait_ratio: float = 0.1
+    scam_ratio: float = 10.0
+    min_orders: int = 2
+    min_top_volume: int = 10
+    daily_share: float = 0.1
+
+
+DEFAULT_RULES = StationRules()
+
+
+@dataclass(frozen=True)
+class StationInput:
+    """One type's book in one station: buy and sell levels, daily history volume, and whether it is a BPC."""
+
+    type_id: int
+    name: str
+    buys: Sequence[BookLevel]
+    sells: Sequence[BookLevel]
+    daily_volume: float | None = None
+    is_blueprint_copy: bool = False
+
+
+@dataclass(frozen=True)
+class StationPlan:
+    """A station trade: our order prices and fees (margin), expected daily units and profit, the filtered book."""
+
+    type_id: int
+    name: str
+    margin: Margin
+    daily_units: float
+    daily_profit: float
+    buy_orders: int
+    sell_orders: int
+    depth: int
+    outliers: int
+
+
+def _side(levels: Sequence[BookLevel], *, is_buy: bool, ratio: float) -> tuple[SideStats | None, int]:
+    """Stats of a side after dropping outliers relative to its percentile, and how many orders were dropped."""
+    pairs = [(level.price, level.volume) for level in levels if level.volume > 0]
+    stats = side_stats(pairs, is_buy=is_buy)
+    if stats is None:
+        return None, 0
+    limit = ratio * stats.percentile
+    kept = [(price, volume) for price, volume in pairs if (price >= limit if is_buy else price <= limit)]
+    return side_stats(kept, is_buy=is_buy), len(pairs) - len(kept)
+
+
+def _evaluate(
+    item: StationInput, skills: TradeSkills, schedule: FeeSchedule, rules: StationRules, margins: tuple[float, float]
+) -> StationPlan | None:
+    """The plan for one item, or None when a rule of the module docstring rejects it."""
+    buys, bait = _side(item.buys, is_buy=True, ratio=rules.bait_ratio)
+    sells, scam = _side(item.sells, is_buy=False, ratio=rules.scam_ratio)
+    if buys is None or sells is None or min(buys.orders, sells.orders) < rules.min_orders:
+        return None
+    depth = min(buys.depth, sells.depth)
+    if depth < rules.min_top_volume:
+        return None
+    units = min(rules.daily_share * (depth if item.daily_volume is None else item.daily_volume), float(depth))
+    if units <= 0 or sells.best <= 0.01:
+        return None
+    margin = station_trade_margin(buys.best, sells.best, skills, schedule, quantity=max(1, int(units)))
+    if margin.profit <= 0 or not margins[0] <= margin.margin_on_cost <= margins[1]:
+        return None
+    return StationPlan(
+        item.type_id, item.name, margin, units, margin.profit * units, buys.orders, sells.orders, depth, bait + scam
+    )
+
+
+def station_candidates(
+    items: Sequence[StationInput],
+    *,
+    skills: TradeSkills = DEFAULT_SKILLS,
+    schedule: FeeSchedule = DEFAULT_SCHEDULE,
+    min_margin: float = 0.05,
+    max_margin: float = 1.0,
+    min_daily_volume: float = 0.0,
+    top_n: int = 10,
+    rules: StationRules = DEFAULT_RULES,
+) -> list[StationPlan]:
+    """The best station trades by expected daily profit, after the rules of the module docstring."""
+    plans = [
+        plan
+        for item in items
+        if not item.is_blueprint_copy
+        and (item.daily_volume is None or item.daily_volume >= min_daily_volume)
+        and (plan := _evaluate(item, skills, schedule, rules, (min_margin, max_margin))) is not None
+    ]
+    return sorted(plans, key=lambda plan: plan.daily_profit, reverse=True)[:top_n]
