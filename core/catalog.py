@@ -1,0 +1,233 @@
+"""Item and location resolution over static data loaded once into memory (exact, alias, fuzzy, autocomplete)."""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Literal, Protocol
+
+from rapidfuzz import fuzz, process
+from rapidfuzz.utils import default_process
+
+from core.market.hubs import HUBS, Hub, UnknownLocation, find_hub, hub_names
+
+__all__ = ["ALIASES", "Catalog", "CatalogItem", "CatalogSource", "Location", "UnknownItem", "UnknownLocation"]
+
+ALIASES: dict[str, str] = {
+    "plex": "PLEX",
+    "trit": "Tritanium",
+    "pye": "Pyerite",
+    "mex": "Mexallon",
+    "iso": "Isogen",
+    "nocx": "Nocxium",
+    "zyd": "Zydrine",
+    "mega": "Megacyte",
+    "morph": "Morphite",
+    "lsi": "Large Skill Injector",
+    "ssi": "Small Skill Injector",
+    "extractor": "Skill Extractor",
+    "mtu": "Mobile Tractor Unit",
+    "mde": "Mobile Depot",
+}
+FUZZY_CUTOFF = 60.0
+FUZZY_ACCEPT = 88.0
+FUZZY_MARGIN = 4.0
+FUZZY_WHOLE = 80.0
+Scorer = Callable[..., float]
+
+
+@dataclass(frozen=True)
+class CatalogItem:
+    """A market type: id, name, group name and packaged volume (m3)."""
+
+    type_id: int
+    name: str
+    group: str
+    volume: float
+
+
+@dataclass(frozen=True)
+class Location:
+    """A resolved place to price at: a hub's station, a region, a system or a station."""
+
+    kind: Literal["hub", "region", "system", "station"]
+    name: str
+    region_id: int
+    system_id: int | None = None
+    station_id: int | None = None
+    hub: Hub | None = None
+
+
+class UnknownItem(LookupError):
+    """No item matched well enough; `suggestions` holds up to five close names."""
+
+    def __init__(self, query: str, suggestions: Sequence[str] = ()) -> None:
+        self.query = query
+        self.suggestions = tuple(suggestions)
+        hint = f"; did you mean {', '.join(self.suggestions)}?" if self.suggestions else ""
+        super().__init__(f"unknown item {query!r}{hint}")
+
+
+class CatalogSource(Protocol):
+    """Where the static data comes from (the sde_* tables in production)."""
+
+    async def market_types(self) -> Sequence[CatalogItem]:
+        """Every published type that has a market group."""
+        ...
+
+    async def regions(self) -> Sequence[tuple[int, str]]:
+        """(region_id, name) of every region."""
+        ...
+
+    async def systems(self) -> Sequence[tuple[int, str, int]]:
+        """(system_id, name, region_id) of every solar system."""
+        ...
+
+    async def stations(self) -> Sequence[tuple[int, str, int, int]]:
+        """(station_id, name, system_id, region_id) of every NPC station."""
+        ...
+
+
+class Catalog:
+    """Items and locations in memory; every lookup is synchronous and fast."""
+
+    def __init__(
+        self,
+        items: Sequence[CatalogItem],
+        regions: Sequence[tuple[int, str]] = (),
+        systems: Sequence[tuple[int, str, int]] = (),
+        stations: Sequence[tuple[int, str, int, int]] = (),
+        *,
+        default_hub: str = "Jita",
+    ) -> None:
+        self.default_hub = find_hub(default_hub)
+        self._items = sorted(items, key=lambda item: item.name.lower())
+        self._by_lower = {item.name.lower(): item for item in self._items}
+        self._by_id = {item.type_id: item for item in self._items}
+        self._lowers = [item.name.lower() for item in self._items]
+        self._processed = [default_process(item.name) for item in self._items]
+        self._blob = "\n".join(self._lowers)
+        self._offsets: list[int] = []
+        position = 0
+        for lower in self._lowers:
+            self._offsets.append(position)
+            position += len(lower) + 1
+        self._regions = {name.lower(): Location("region", name, rid) for rid, name in regions}
+        self._systems = {name.lower(): _system(sid, name, rid) for sid, name, rid in systems}
+        self._stations = {name.lower(): Location("station", name, rid, sys, st) for st, name, sys, rid in stations}
+
+    @classmethod
+    async def load(cls, source: CatalogSource, *, default_hub: str = "Jita") -> Catalog:
+        """Read everything from `source` once and build the in-memory indexes."""
+        items, regions = await source.market_types(), await source.regions()
+        systems, stations = await source.systems(), await source.stations()
+        return cls(items, regions, systems, stations, default_hub=default_hub)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def by_id(self, type_id: int) -> CatalogItem | None:
+        """The item with this type id, or None."""
+        return self._by_id.get(type_id)
+
+    def item(self, query: str, *, fuzzy: bool = True) -> CatalogItem:
+        """Resolve an item by exact/case-insensitive name or alias, then fuzzily; raise UnknownItem otherwise."""
+        wanted = " ".join(query.split()).lower()
+        found = self._by_lower.get(wanted) or self._by_lower.get(ALIASES.get(wanted, "").lower())
+        if found:
+            return found
+        if not fuzzy or not wanted:
+            raise UnknownItem(query)
+        matches = self._fuzzy(wanted, 5)
+        if matches and self._accept(wanted, matches):
+            return self._items[matches[0][0]]
+        raise UnknownItem(query, [self._items[index].name for index, _ in matches])
+
+    def suggest(self, query: str, limit: int = 5) -> list[str]:
+        """Up to `limit` item names close to `query`, best first."""
+        return [self._items[index].name for index, _ in self._fuzzy(query.lower(), limit)]
+
+    def autocomplete(self, prefix: str, limit: int = 25) -> list[str]:
+        """Item names for a partly typed query: prefix matches, then substring matches, then fuzzy ones."""
+        wanted = " ".join(prefix.split()).lower()
+        if not wanted:
+            return [name for name in dict.fromkeys(ALIASES.values()) if name.lower() in self._by_lower][:limit]
+        found: list[int] = []
+        start = bisect.bisect_left(self._lowers, wanted)
+        while start < len(self._lowers) and len(found) < limit and self._lowers[start].startswith(wanted):
+            found.append(start)
+            start += 1
+        seen = set(found)
+        position = self._blob.find(wanted)
+        while position >= 0 and len(found) < limit:
+            index = bisect.bisect_right(self._offsets, position) - 1
+            if index not in seen:
+                seen.add(index)
+                found.append(index)
+            position = self._blob.find(wanted, self._offsets[index] + len(self._lowers[index]) + 1)
+        if not found:  # QRatio, not WRatio: ~15x cheaper, and this runs on every keystroke
+            found = [index for index, _ in self._fuzzy(wanted, limit, fuzz.QRatio, 50.0)]
+        return [self._items[index].name for index in found]
+
+    def location(self, query: str | None = None, *, fuzzy: bool = True) -> Location:
+        """Resolve a hub, region, system or station by name (None/blank: the default hub); else UnknownLocation."""
+        wanted = " ".join((query or "").split()).lower()
+        if not wanted:
+            return _hub(self.default_hub)
+        exact = next((hub for hub in HUBS if hub.name.lower() == wanted), None)
+        if exact:
+            return _hub(exact)
+        for table in (self._regions, self._systems, self._stations):
+            if wanted in table:
+                return table[wanted]
+        try:
+            return _hub(find_hub(wanted))
+        except UnknownLocation:
+            pass
+        names = [*self._regions, *self._systems] if fuzzy else []
+        close = process.extract(wanted, names, scorer=fuzz.WRatio, limit=3, score_cutoff=80.0) if names else []
+        hint = f"; did you mean {', '.join(self._place(name).name for name, _, _ in close)}?" if close else ""
+        raise UnknownLocation(f"unknown location {query!r}{hint}; valid hubs: {hub_names()}")
+
+    def autocomplete_locations(self, prefix: str, limit: int = 25) -> list[str]:
+        """Hub, region and system names starting with `prefix` (hubs first)."""
+        wanted = prefix.strip().lower()
+        hubs = [hub.name for hub in HUBS if hub.name.lower().startswith(wanted)]
+        places = sorted(loc.name for loc in (*self._regions.values(), *self._systems.values()))
+        return [*hubs, *(name for name in places if name.lower().startswith(wanted) and name not in hubs)][:limit]
+
+    def complete(self, source: str, prefix: str, limit: int = 25) -> list[str]:
+        """Autocomplete by source name: "items" or "locations"."""
+        if source == "locations":
+            return self.autocomplete_locations(prefix, limit)
+        if source == "items":
+            return self.autocomplete(prefix, limit)
+        raise KeyError(f"unknown autocomplete source {source!r}")
+
+    def _accept(self, wanted: str, matches: list[tuple[int, float]]) -> bool:
+        """A clear winner that is close as a whole (WRatio alone forgives extra words: "tritanium soon")."""
+        (best, score), runner_up = matches[0], matches[1][1] if len(matches) > 1 else 0.0
+        whole = fuzz.token_sort_ratio(wanted, self._items[best].name, processor=default_process)
+        return score >= FUZZY_ACCEPT and score - runner_up >= FUZZY_MARGIN and whole >= FUZZY_WHOLE
+
+    def _place(self, lower: str) -> Location:
+        return self._regions.get(lower) or self._systems[lower]
+
+    def _fuzzy(
+        self, query: str, limit: int, scorer: Scorer = fuzz.WRatio, cutoff: float = FUZZY_CUTOFF
+    ) -> list[tuple[int, float]]:
+        processed = default_process(query)
+        found = process.extract(
+            processed, self._processed, scorer=scorer, processor=None, limit=limit, score_cutoff=cutoff
+        )
+        return [(index, score) for _, score, index in found]
+
+
+def _hub(hub: Hub) -> Location:
+    return Location("hub", hub.station_name, hub.region_id, hub.system_id, hub.station_id, hub)
+
+
+def _system(system_id: int, name: str, region_id: int) -> Location:
+    hub = next((hub for hub in HUBS if hub.system_id == system_id), None)
+    return Location("system", name, region_id, system_id, hub.station_id if hub else None, hub)

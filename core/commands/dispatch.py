@@ -1,0 +1,107 @@
+"""The one entry point adapters call: find the command, parse its arguments, run it, never leak a traceback."""
+
+from __future__ import annotations
+
+import logging
+import re
+import secrets
+from collections.abc import Mapping
+
+from core.catalog import UnknownItem
+from core.commands.model import Field, Invocation, Reply
+from core.commands.params import ArgumentError, Param, parse_named, parse_raw
+from core.commands.registry import Command, CommandContext, Registry
+from core.market.hubs import UnknownLocation
+
+logger = logging.getLogger(__name__)
+USER_ERRORS = (ArgumentError, UnknownItem, UnknownLocation)
+
+
+async def dispatch(registry: Registry, invocation: Invocation, ctx: CommandContext) -> Reply:
+    """Answer one invocation; unknown commands, bad arguments and crashes all become error Replies."""
+    found = _resolve(registry, invocation)
+    if isinstance(found, Reply):
+        return found
+    command, args = found
+    try:
+        if isinstance(args, str):
+            values = parse_raw(command.params, args, ctx.catalog)
+        else:
+            values = parse_named(command.params, args, ctx.catalog)
+        reply = await command.handler(ctx.bind(invocation, registry), **values)
+        if not isinstance(reply, Reply):
+            raise TypeError(f"handler of /{command.name} returned {type(reply).__name__}, not Reply")
+    except USER_ERRORS as exc:
+        return Reply.error(str(exc), command.usage)
+    except Exception:
+        incident = secrets.token_hex(4)
+        caller = invocation.caller
+        logger.exception(
+            "command /%s failed (incident %s, %s user %s)", command.name, incident, caller.platform, caller.user_id
+        )
+        return Reply.error(f"Something went wrong running /{command.name}. Incident id: {incident}")
+    return reply
+
+
+def _resolve(registry: Registry, invocation: Invocation) -> tuple[Command, Mapping[str, str] | str] | Reply:
+    """The command an invocation names (a group's first raw word picks the subcommand), or an error Reply."""
+    name = " ".join(invocation.command.lower().lstrip("/").split())
+    command = registry.get(name)
+    if command is not None:
+        return command, invocation.args
+    if name in registry.groups():
+        subs = [sub.name.split()[1] for sub in registry.subcommands(name)]
+        group_usage = f"/{name} <{'|'.join(subs)}> ..."
+        if isinstance(invocation.args, str) and invocation.args.strip():
+            sub, *rest = re.split(r"\s+", invocation.args.strip(), maxsplit=1)
+            command = registry.get(f"{name} {sub}")
+            if command is not None:
+                return command, rest[0] if rest else ""
+            return Reply.error(f"unknown subcommand {sub!r} of /{name}; try one of: {', '.join(subs)}", group_usage)
+        return Reply.error(f"/{name} needs a subcommand: {', '.join(subs)}", group_usage)
+    close = registry.suggest(name)
+    hint = f"did you mean {' or '.join('/' + c for c in close)}? " if close else ""
+    return Reply.error(f"unknown command /{name}; {hint}(/help lists every command)")
+
+
+def help_reply(registry: Registry, name: str | None = None) -> Reply:
+    """The /help answer: every command's usage and description, or one command (or group) in detail."""
+    wanted = " ".join((name or "").lower().lstrip("/").split())
+    if not wanted:
+        commands = registry.commands()
+        lines = [f"`{command.usage}` - {command.description}" for command in commands]
+        data = {"commands": [{"name": c.name, "usage": c.usage, "description": c.description} for c in commands]}
+        return Reply(title="Commands", text="\n".join(lines), data=data, ephemeral=True)
+    command = registry.get(wanted)
+    if command is None and wanted in registry.groups():
+        subs = registry.subcommands(wanted)
+        fields = [Field(f"`{sub.usage}`", sub.description, inline=False) for sub in subs]
+        return Reply(title=f"/{wanted}", text=registry.groups()[wanted], fields=fields, ephemeral=True)
+    if command is None:
+        close = registry.suggest(wanted)
+        hint = f"; did you mean {' or '.join('/' + c for c in close)}?" if close else ""
+        return Reply.error(f"no command /{wanted}{hint}", "/help [command]")
+    fields = [Field("Usage", f"`{command.usage}`", inline=False)]
+    fields += [Field(param.token, _describe(param), inline=False) for param in command.params]
+    if command.examples:
+        fields.append(Field("Examples", "\n".join(f"`{example}`" for example in command.examples), inline=False))
+    details: dict[str, object] = {
+        "command": command.name,
+        "usage": command.usage,
+        "params": [p.name for p in command.params],
+    }
+    return Reply(title=f"/{command.name}", text=command.description, fields=fields, data=details, ephemeral=True)
+
+
+def _describe(param: Param) -> str:
+    """One parameter's description with its kind, choices, bounds and default."""
+    facts = [str(param.kind)]
+    if param.choices:
+        facts.append("one of " + ", ".join(param.choices))
+    if param.min_value is not None:
+        facts.append(f"min {param.min_value:g}")
+    if param.max_value is not None:
+        facts.append(f"max {param.max_value:g}")
+    if not param.required and param.default is not None:
+        facts.append(f"default {param.default}")
+    return f"{param.description} ({'; '.join(facts)})"

@@ -1,0 +1,241 @@
+"""Typed command parameters and turning named or raw-text arguments into typed values."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Protocol
+
+from core.catalog import CatalogItem, Location, UnknownItem
+from core.market.hubs import UnknownLocation
+
+_NUMBER = re.compile(r"([+-]?)(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d[\d_]*(?:\.\d+)?|\.\d+)\s*([kmbt]?)(?:\s*isk)?", re.I)
+_SCALE = {"": 1, "k": 1e3, "m": 1e6, "b": 1e9, "t": 1e12}
+_TOKEN = re.compile(r'"([^"]*)"|\'([^\']*)\'|(\S+)')
+MAX_CANDIDATES = 256
+
+
+class ParamKind(StrEnum):
+    """What a parameter holds, and so how its text is converted."""
+
+    STRING = "string"
+    INT = "int"
+    FLOAT = "float"
+    CHOICE = "choice"
+    ITEM = "item"
+    LOCATION = "location"
+    PASTE = "paste"
+
+
+GREEDY = frozenset({ParamKind.ITEM, ParamKind.LOCATION})
+REST_OF_LINE = frozenset({ParamKind.STRING, ParamKind.PASTE})
+
+
+class Resolver(Protocol):
+    """What item and location parameters resolve against (core.catalog.Catalog)."""
+
+    def item(self, query: str, *, fuzzy: bool = True) -> CatalogItem:
+        """Resolve an item name or raise UnknownItem."""
+        ...
+
+    def location(self, query: str | None = None, *, fuzzy: bool = True) -> Location:
+        """Resolve a location name or raise UnknownLocation."""
+        ...
+
+
+@dataclass(frozen=True)
+class Param:
+    """One command parameter; `autocomplete` names a completion source ("items", "locations", ...)."""
+
+    name: str
+    description: str
+    kind: ParamKind = ParamKind.STRING
+    required: bool = True
+    default: object = None
+    choices: tuple[str, ...] = ()
+    min_value: float | None = None
+    max_value: float | None = None
+    autocomplete: str | None = None
+
+    @property
+    def kwarg(self) -> str:
+        """The handler keyword argument this parameter is passed as."""
+        return self.name.replace("-", "_")
+
+    @property
+    def token(self) -> str:
+        """The parameter as written in a usage line: <name> or [name]."""
+        return f"<{self.name}>" if self.required else f"[{self.name}]"
+
+
+class ArgumentError(ValueError):
+    """Arguments that do not fit the command's parameters; the message names the parameter."""
+
+
+def parse_number(text: str) -> float:
+    """Parse 1,000 / 1.5k / 2m / 3b / 1t (optionally followed by "isk"); raise ValueError otherwise."""
+    match = _NUMBER.fullmatch(text.strip())
+    if not match:
+        raise ValueError(f"{text!r} is not a number")
+    sign, digits, suffix = match.groups()
+    value = float(digits.replace(",", "").replace("_", "")) * _SCALE[suffix.lower()]
+    return -value if sign == "-" else value
+
+
+def usage(path: str, params: Sequence[Param]) -> str:
+    """The usage line of a command, e.g. "/price <item> [where]"."""
+    return " ".join([f"/{path}", *(param.token for param in params)])
+
+
+def convert(param: Param, text: str, resolver: Resolver | None, *, fuzzy: bool = True) -> object:
+    """Convert one argument's text to the parameter's type, or raise ArgumentError naming the parameter."""
+    text = text.strip()
+    if not text:
+        raise ArgumentError(f"{param.name}: a value is required")
+    if param.kind in (ParamKind.STRING, ParamKind.PASTE):
+        return text
+    if param.kind is ParamKind.CHOICE:
+        hits = [c for c in param.choices if c.lower() == text.lower()] or [
+            c for c in param.choices if c.lower().startswith(text.lower())
+        ]
+        if len(hits) != 1:
+            raise ArgumentError(f"{param.name}: {text!r} is not one of {', '.join(param.choices)}")
+        return hits[0]
+    if param.kind in (ParamKind.INT, ParamKind.FLOAT):
+        return _number(param, text)
+    if resolver is None:
+        raise RuntimeError(f"parameter {param.name!r} needs a catalog to resolve {param.kind} values")
+    try:
+        if param.kind is ParamKind.ITEM:
+            return resolver.item(text, fuzzy=fuzzy)
+        return resolver.location(text, fuzzy=fuzzy)
+    except (UnknownItem, UnknownLocation) as exc:
+        raise ArgumentError(f"{param.name}: {exc}") from exc
+
+
+def _number(param: Param, text: str) -> float | int:
+    try:
+        value = parse_number(text)
+    except ValueError as exc:
+        raise ArgumentError(f"{param.name}: {exc}") from exc
+    if param.kind is ParamKind.INT and not value.is_integer():
+        raise ArgumentError(f"{param.name}: {text!r} is not a whole number")
+    low, high = param.min_value, param.max_value
+    if (low is not None and value < low) or (high is not None and value > high):
+        bounds = f"between {low:g} and {high:g}" if low is not None and high is not None else ""
+        bounds = bounds or (f"at least {low:g}" if low is not None else f"at most {high:g}")
+        raise ArgumentError(f"{param.name}: must be {bounds} (got {text})")
+    return int(value) if param.kind is ParamKind.INT else value
+
+
+def parse_named(params: Sequence[Param], args: Mapping[str, str], resolver: Resolver | None) -> dict[str, object]:
+    """Typed keyword arguments from named options (Discord); missing optional ones get their default."""
+    known = {param.name for param in params}
+    unknown = sorted(set(args) - known)
+    if unknown:
+        raise ArgumentError(f"unknown option {unknown[0]!r}")
+    values: dict[str, object] = {}
+    for param in params:
+        if args.get(param.name, "").strip():
+            values[param.kwarg] = convert(param, args[param.name], resolver)
+        elif param.required:
+            raise ArgumentError(f"missing {param.token}")
+        else:
+            values[param.kwarg] = param.default
+    return values
+
+
+@dataclass(frozen=True)
+class _Token:
+    text: str
+    start: int
+    end: int
+
+
+def tokenize(raw: str) -> list[_Token]:
+    """Split raw argument text on whitespace, keeping "quoted strings" (or 'quoted') as one token."""
+    return [_Token(next(g for g in m.groups() if g is not None), m.start(), m.end()) for m in _TOKEN.finditer(raw)]
+
+
+def parse_raw(params: Sequence[Param], raw: str, resolver: Resolver | None) -> dict[str, object]:
+    """Typed keyword arguments from raw text ("/price large skill injector amarr"): multi-word values allowed."""
+    tokens = tokenize(raw)
+    named = {p.name: p for p in params}
+    given = {}
+    for token in list(tokens):
+        key, eq, value = token.text.partition("=")
+        if eq and key.lower() in named and value:
+            given[named[key.lower()].kwarg] = convert(named[key.lower()], value, resolver)
+            tokens.remove(token)
+    positional = [p for p in params if p.kwarg not in given]
+    splits = list(_splits(positional, len(tokens)))[:MAX_CANDIDATES]
+    if not splits:
+        if not positional and tokens:
+            raise ArgumentError(f"too many arguments: {tokens[0].text!r}")
+        missing = [p for p in positional if p.required]
+        if len(tokens) < len(missing):
+            raise ArgumentError(f"missing {missing[len(tokens)].token}")
+        raise ArgumentError(f"too many arguments: {' '.join(t.text for t in tokens[len(positional) :])!r}")
+    failures: list[tuple[ArgumentError, Param]] = []
+    for fuzzy in (False, True):
+        for split in splits if not fuzzy else reversed(splits):
+            try:
+                return given | _assign(positional, split, tokens, raw, resolver, fuzzy)
+            except _Failed as failed:
+                if fuzzy:
+                    failures.append((failed.error, failed.param))
+    failures.reverse()
+    single = [error for error, param in failures if param.kind not in GREEDY]
+    raise single[0] if single else failures[0][0]
+
+
+class _Failed(Exception):
+    def __init__(self, error: ArgumentError, param: Param) -> None:
+        self.error, self.param = error, param
+
+
+def _splits(params: Sequence[Param], count: int) -> Iterator[tuple[int, ...]]:
+    """Token counts per parameter summing to `count`, earlier parameters longest first."""
+    if not params:
+        if count == 0:
+            yield ()
+        return
+    first, rest = params[0], params[1:]
+    high = count if first.kind in GREEDY or (first.kind in REST_OF_LINE and not rest) else min(count, 1)
+    for size in range(high, -1 if not first.required else 0, -1):
+        for tail in _splits(rest, count - size):
+            yield (size, *tail)
+
+
+def _assign(
+    params: Sequence[Param],
+    split: tuple[int, ...],
+    tokens: list[_Token],
+    raw: str,
+    resolver: Resolver | None,
+    fuzzy: bool,
+) -> dict[str, object]:
+    values: dict[str, object] = {}
+    position = 0
+    for index, (param, size) in enumerate(zip(params, split, strict=True)):
+        if size == 0:
+            values[param.kwarg] = param.default
+            continue
+        part = tokens[position : position + size]
+        position += size
+        last = index == len(params) - 1 or not any(split[index + 1 :])
+        if (
+            last
+            and param.kind in (ParamKind.PASTE, ParamKind.STRING)
+            and not (size == 1 and raw[part[0].start] in "\"'")
+        ):
+            text = raw[part[0].start : part[-1].end]
+        else:
+            text = " ".join(token.text for token in part)
+        try:
+            values[param.kwarg] = convert(param, text, resolver, fuzzy=fuzzy)
+        except ArgumentError as error:
+            raise _Failed(error, param) from error
+    return values
