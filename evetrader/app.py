@@ -9,15 +9,21 @@ from types import TracebackType
 
 import asyncpg
 import redis.asyncio as aioredis
-from adapters.postgres.history import PgHistoryStore
-from adapters.redis.keys import RedisKeys
-from adapters.redis.quotes import RedisQuoteCache
 
+from adapters.charts import render_history_chart
 from adapters.embedded import EmbeddedPostgres, EmbeddedRedis
 from adapters.esi import EsiClient
+from adapters.postgres.catalog_source import PgCatalogSource
+from adapters.postgres.history import PgHistoryStore
+from adapters.postgres.market_reader import PgMarketReader
 from adapters.postgres.migrate import migrate
 from adapters.postgres.orderbook import PgOrderBookStore
 from adapters.postgres.pool import create_pool
+from adapters.redis.keys import RedisKeys
+from adapters.redis.quotes import RedisQuoteCache
+from core.catalog import Catalog
+from core.commands.registry import CommandContext
+from core.commands.services import MarketServices
 from core.market.history import HistoryRefresher
 from core.market.ingest import RegionRefresher
 from evetrader.config import Settings
@@ -36,6 +42,7 @@ class App:
         self._redis: aioredis.Redis | None = None
         self._esi: EsiClient | None = None
         self.keys = RedisKeys(settings.redis_prefix)
+        self._catalog: Catalog | None = None
 
     async def __aenter__(self) -> App:
         try:
@@ -123,6 +130,31 @@ class App:
             PgOrderBookStore(self.pool),
             RedisQuoteCache(self.redis, self.keys),
             snapshot_retries=self.settings.esi_snapshot_retries,
+        )
+
+    async def catalog(self) -> Catalog:
+        """Items and locations from the static data, loaded once per process."""
+        if self._catalog is None:
+            self._catalog = await Catalog.load(PgCatalogSource(self.pool))
+        return self._catalog
+
+    async def command_context(self) -> CommandContext:
+        """The context every chat adapter dispatches with: the catalog and the market services."""
+        catalog = await self.catalog()
+        source = await self.pool.fetchval("SELECT value FROM app_meta WHERE key = 'esi_source'")
+        services = MarketServices(
+            reader=PgMarketReader(self.pool, RedisQuoteCache(self.redis, self.keys)),
+            charts=render_history_chart,
+            simulated=source == "demo",
+        )
+        return CommandContext(catalog=catalog, services=services)
+
+    async def mark_esi_source(self, demo: bool) -> None:
+        """Remember whether the market data comes from the demo fake (reply footers then say it is simulated)."""
+        await self.pool.execute(
+            "INSERT INTO app_meta (key, value) VALUES ('esi_source', $1::jsonb)"
+            " ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()",
+            "demo" if demo else "esi",
         )
 
     def history_refresher(self) -> HistoryRefresher:

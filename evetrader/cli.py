@@ -133,6 +133,21 @@ def status() -> None:
 
 
 @app.command()
+def chat(
+    command: Annotated[
+        str | None, typer.Option("-c", "--command", help='run one command, e.g. "/price trit jita"')
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print the reply as JSON (schema in the README)")] = False,
+) -> None:
+    """Talk to evetrader in the terminal: the same commands as Discord and Telegram."""
+    from evetrader.commands import chat as chat_session
+
+    settings = settings_or_exit()
+    logging.getLogger().setLevel(max(logging.WARNING, logging.getLogger().level))  # keep the chat readable
+    raise typer.Exit(run_async(lambda: chat_session(settings, command, as_json=as_json)))
+
+
+@app.command()
 def seed() -> None:
     """Fill the database with demo data from the bundled ESI fake (simulated prices)."""
     from evetrader.commands import seed_demo

@@ -134,7 +134,7 @@ async def _demo_esi(settings: Settings, demo: bool) -> AsyncIterator[Settings]:
 async def run_all(settings: Settings, *, demo: bool, stop: StopFactory) -> None:
     """Every service in one process until SIGINT/SIGTERM."""
     async with _demo_esi(settings, demo) as effective:
-        await _serve(effective, ("scheduler", "web"), stop(), prepare=True)
+        await _serve(effective, ("scheduler", "web"), stop(), prepare=True, demo=demo)
 
 
 async def serve_one(settings: Settings, service: str, *, stop: StopFactory) -> None:
@@ -144,7 +144,9 @@ async def serve_one(settings: Settings, service: str, *, stop: StopFactory) -> N
     await _serve(settings, (service,), stop(), prepare=service == "scheduler")
 
 
-async def _serve(settings: Settings, services: tuple[str, ...], stop: asyncio.Event, *, prepare: bool) -> None:
+async def _serve(
+    settings: Settings, services: tuple[str, ...], stop: asyncio.Event, *, prepare: bool, demo: bool = False
+) -> None:
     from scheduler.service import SchedulerService, WorkerService
     from web.health import create_app, serve
 
@@ -152,6 +154,8 @@ async def _serve(settings: Settings, services: tuple[str, ...], stop: asyncio.Ev
         await ctx.migrate()
         if prepare:
             await ensure_static_data(ctx)
+        if "scheduler" in services:
+            await ctx.mark_esi_source(demo)
         tasks = []
         if "scheduler" in services:
             mode = settings.ingest_mode if services == ("scheduler",) else "inline"
@@ -171,6 +175,7 @@ async def seed_demo(settings: Settings, echo: Echo) -> None:
     async with _demo_esi(settings, True) as effective, App(effective) as ctx:
         await ctx.migrate()
         await ensure_static_data(ctx)
+        await ctx.mark_esi_source(demo=True)
         for region_id in effective.ingest_regions:
             outcome = await ctx.region_refresher().refresh(region_id)
             types = await PgHistoryStore(ctx.pool).watched_types(region_id, effective.history_watch_limit)
@@ -180,3 +185,23 @@ async def seed_demo(settings: Settings, echo: Echo) -> None:
                 f"region {region_id}: {outcome.result.value}, {orders:,} orders; "
                 f"history of {len(types)} types, {summary.rows:,} rows"
             )
+
+
+async def chat(settings: Settings, command: str | None, *, as_json: bool) -> int:
+    """`evetrader chat`: one command (-c) or an interactive session over the product's command registry."""
+    from bot.console import ConsoleChat, console_caller
+    from core.commands.default import build_registry
+
+    async with App(settings) as ctx:
+        await ctx.migrate()
+        await ensure_static_data(ctx)
+        context = await ctx.command_context()
+        console = ConsoleChat(
+            build_registry(), context, console_caller(), await ctx.catalog(), color=sys.stdout.isatty() and not as_json
+        )
+        images = settings.data_dir / "chat-images"
+        if command is not None:
+            code, out = await console.run_one(command, as_json=as_json, image_dir=images)
+            print(out)
+            return code
+        return await console.repl(image_dir=images, history_path=settings.data_dir / "chat_history", as_json=as_json)

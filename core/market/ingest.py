@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import logging
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 
+from core.bulk import cyclic_gc_paused
 from core.market.errors import IngestFailed, MarketSourceUnavailable, SnapshotRejected, SourceNotReady
 from core.market.hubs import hubs_in_region
 from core.market.model import SnapshotCommit, SnapshotMeta
@@ -38,29 +37,6 @@ class RefreshOutcome:
     next_due: datetime | None
     attempts: int
     seconds: float
-
-
-_gc_pauses = 0
-
-
-@contextlib.contextmanager
-def _cyclic_gc_paused() -> Iterator[None]:
-    """Pause the cyclic GC while a snapshot is built: its ~1M acyclic objects only make the GC scan (~10%).
-
-    Reference counting still frees everything; concurrent refreshes share the pause, the last one resumes it.
-    """
-    global _gc_pauses
-    if _gc_pauses == 0 and not gc.isenabled():
-        yield  # someone else disabled it: leave it alone
-        return
-    _gc_pauses += 1
-    gc.disable()
-    try:
-        yield
-    finally:
-        _gc_pauses -= 1
-        if _gc_pauses == 0:
-            gc.enable()
 
 
 def utc_now() -> datetime:
@@ -96,7 +72,7 @@ class RegionRefresher:
         reason = ""
         for attempt in range(1, self._retries + 1):
             try:
-                with _cyclic_gc_paused():
+                with cyclic_gc_paused():
                     outcome = await self._attempt(region_id, etag, attempt)
             except SnapshotRejected as exc:
                 reason = f"snapshot rejected: {exc}"
@@ -115,7 +91,7 @@ class RegionRefresher:
             except Exception as exc:
                 await self._store.record_failure(region_id, f"{type(exc).__name__}: {exc}")
                 raise
-            with _cyclic_gc_paused():
+            with cyclic_gc_paused():
                 await self._cache_hub_quotes(outcome)
             return RefreshOutcome(
                 region_id,

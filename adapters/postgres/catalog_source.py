@@ -1,0 +1,48 @@
+"""CatalogSource over the sde_* tables: market types, regions, systems and NPC stations for the in-memory Catalog."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import asyncpg
+
+from core.catalog import CatalogItem
+
+# Published types with a market group; ships carry their (much smaller) packaged volume.
+_MARKET_TYPES = """
+SELECT t.type_id, t.name, coalesce(g.name, '') AS group_name,
+       coalesce(t.packaged_volume, t.volume, 0)::float8 AS volume
+FROM sde_types t
+LEFT JOIN sde_groups g ON g.group_id = t.group_id
+WHERE t.published AND t.market_group_id IS NOT NULL
+ORDER BY t.type_id
+"""
+
+
+class PgCatalogSource:
+    """core.catalog.CatalogSource on asyncpg: reads the static data once per Catalog.load."""
+
+    def __init__(self, pool: asyncpg.Pool) -> None:
+        self._pool = pool
+
+    async def market_types(self) -> Sequence[CatalogItem]:
+        """Every published type that has a market group, with its group name and packaged volume."""
+        records = await self._pool.fetch(_MARKET_TYPES)
+        return [CatalogItem(r[0], r[1], r[2], r[3]) for r in records]
+
+    async def regions(self) -> Sequence[tuple[int, str]]:
+        """(region_id, name) of every region."""
+        records = await self._pool.fetch("SELECT region_id, name FROM sde_regions ORDER BY region_id")
+        return [(r[0], r[1]) for r in records]
+
+    async def systems(self) -> Sequence[tuple[int, str, int]]:
+        """(system_id, name, region_id) of every solar system."""
+        records = await self._pool.fetch("SELECT system_id, name, region_id FROM sde_systems ORDER BY system_id")
+        return [(r[0], r[1], r[2]) for r in records]
+
+    async def stations(self) -> Sequence[tuple[int, str, int, int]]:
+        """(station_id, name, system_id, region_id) of every NPC station."""
+        records = await self._pool.fetch(
+            "SELECT station_id, name, system_id, region_id FROM sde_stations ORDER BY station_id"
+        )
+        return [(r[0], r[1], r[2], r[3]) for r in records]

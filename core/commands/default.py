@@ -1,0 +1,15 @@
+"""The product's command set: every adapter (console, Discord, Telegram) renders this one registry."""
+
+from __future__ import annotations
+
+from core.commands.market_price import register_price_commands
+from core.commands.market_trade import register_trade_commands
+from core.commands.registry import Registry
+
+
+def build_registry() -> Registry:
+    """A registry with /help, /price, /compare, /history and /trade station|haul."""
+    registry = Registry()
+    register_price_commands(registry)
+    register_trade_commands(registry)
+    return registry

@@ -1,0 +1,184 @@
+"""Price commands: /price (one item at one place), /compare (the five hubs), /history (chart and stats)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from core.catalog import CatalogItem, Location
+from core.commands.model import Field, Image, Reply, Table
+from core.commands.params import Param, ParamKind
+from core.commands.registry import CommandContext, Registry
+from core.commands.services import MarketServices, isk, percent, station_of, units
+from core.market.history_stats import history_stats
+from core.market.hubs import HUBS
+from core.market.model import Quote
+
+ITEM = Param("item", "Item name (fuzzy, e.g. trit, plex)", ParamKind.ITEM, autocomplete="items")
+WHERE = Param(
+    "where", "Hub, station or system (default: your hub)", ParamKind.LOCATION, required=False, autocomplete="locations"
+)
+DAYS = Param("days", "Days of history (7-365)", ParamKind.INT, required=False, default=90, min_value=7, max_value=365)
+
+
+def _services(ctx: CommandContext) -> MarketServices:
+    services = ctx.services
+    if not isinstance(services, MarketServices):
+        raise RuntimeError("market commands need MarketServices in the command context")
+    return services
+
+
+def _place(ctx: CommandContext, where: Location | None) -> Location:
+    if where is not None:
+        return where
+    if ctx.catalog is None:
+        raise RuntimeError("market commands need a catalog")
+    return ctx.catalog.location(None)
+
+
+def quote_data(item: CatalogItem, quote: Quote) -> dict[str, object]:
+    """The machine-readable form of a quote (README documents these keys)."""
+    return {
+        "type_id": item.type_id,
+        "name": item.name,
+        "location_id": quote.location_id,
+        "best_sell": quote.best_sell,
+        "best_buy": quote.best_buy,
+        "sell_volume": quote.sell_volume,
+        "buy_volume": quote.buy_volume,
+        "sell_orders": quote.sell_orders,
+        "buy_orders": quote.buy_orders,
+        "sell_depth_5pct": quote.sell_depth,
+        "buy_depth_5pct": quote.buy_depth,
+        "sell_percentile": quote.sell_percentile,
+        "buy_percentile": quote.buy_percentile,
+        "sell_top5_avg": quote.sell_top5_avg,
+        "buy_top5_avg": quote.buy_top5_avg,
+        "as_of": quote.as_of.isoformat(),
+    }
+
+
+async def price(ctx: CommandContext, item: CatalogItem, where: Location | None = None) -> Reply:
+    """/price: best sell and buy, spread, depth, percentiles, medians, data age."""
+    services, place = _services(ctx), _place(ctx, where)
+    region_id, station_id = station_of(place)
+    quote = await services.reader.quote(region_id, station_id, item.type_id)
+    if quote is None:
+        return Reply(
+            title=f"{item.name} — {place.name}",
+            text="Nobody buys or sells it there right now.",
+            footer=services.footer(None),
+            data={"type_id": item.type_id, "location_id": station_id},
+        )
+    spread = (quote.best_sell - quote.best_buy) if quote.best_sell and quote.best_buy else None
+    rows = await services.reader.history(region_id, item.type_id, services.clock().date() - timedelta(days=40))
+    stats = history_stats(rows, services.clock().date())
+    data = quote_data(item, quote) | {
+        "spread": spread,
+        "median_5d": stats.median_5d if stats else None,
+        "median_30d": stats.median_30d if stats else None,
+    }
+    fields = [
+        Field("Sell", f"{isk(quote.best_sell)} ({quote.sell_orders} orders, {units(quote.sell_volume)} units)"),
+        Field("Buy", f"{isk(quote.best_buy)} ({quote.buy_orders} orders, {units(quote.buy_volume)} units)"),
+        Field("Spread", f"{isk(spread)} ({percent(spread / quote.best_sell if spread and quote.best_sell else None)})"),
+        Field("Depth within 5%", f"sell {units(quote.sell_depth)} · buy {units(quote.buy_depth)}"),
+        Field("Percentile (1% sell / 99% buy)", f"{isk(quote.sell_percentile)} / {isk(quote.buy_percentile)}"),
+        Field("Top 5% average", f"sell {isk(quote.sell_top5_avg)} · buy {isk(quote.buy_top5_avg)}"),
+    ]
+    if stats is not None:
+        fields.append(Field("Median 5d / 30d", f"{isk(stats.median_5d)} / {isk(stats.median_30d)}"))
+    return Reply(title=f"{item.name} — {place.name}", fields=fields, footer=services.footer(quote.as_of), data=data)
+
+
+async def compare(ctx: CommandContext, item: CatalogItem) -> Reply:
+    """/compare: the five hubs side by side; where to buy, where to sell."""
+    services = _services(ctx)
+    found: list[tuple[str, Quote]] = []
+    for hub in HUBS:
+        quote = await services.reader.quote(hub.region_id, hub.station_id, item.type_id)
+        if quote is not None:
+            found.append((hub.name, quote))
+    if not found:
+        return Reply(title=f"{item.name} at the hubs", text="No hub trades it right now.", footer=services.footer(None))
+    rows = [[name, isk(q.best_sell), units(q.sell_volume), isk(q.best_buy), units(q.buy_volume)] for name, q in found]
+    sells = [(q.best_sell, name) for name, q in found if q.best_sell is not None]
+    buys = [(q.best_buy, name) for name, q in found if q.best_buy is not None]
+    cheapest, dearest = min(sells, default=None), max(buys, default=None)
+    text = " · ".join(
+        part
+        for part in (
+            f"buy in {cheapest[1]} at {isk(cheapest[0])}" if cheapest else "",
+            f"sell in {dearest[1]} at {isk(dearest[0])}" if dearest else "",
+        )
+        if part
+    )
+    oldest = min(q.as_of for _, q in found)
+    data = {
+        "type_id": item.type_id,
+        "name": item.name,
+        "hubs": {name: quote_data(item, q) for name, q in found},
+        "buy_at": cheapest[1] if cheapest else None,
+        "sell_at": dearest[1] if dearest else None,
+    }
+    table = Table(["Hub", "Sell", "Sell vol", "Buy", "Buy vol"], rows, "lrrrr")
+    return Reply(title=f"{item.name} at the hubs", text=text, tables=[table], footer=services.footer(oldest), data=data)
+
+
+async def history(ctx: CommandContext, item: CatalogItem, where: Location | None = None, days: int = 90) -> Reply:
+    """/history: a PNG chart of daily prices and volume, with trend and volatility."""
+    services, place = _services(ctx), _place(ctx, where)
+    region_id, _ = station_of(place)
+    today = services.clock().date()
+    rows = await services.reader.history(region_id, item.type_id, today - timedelta(days=days))
+    stats = history_stats(rows, today)
+    title = f"{item.name} — {place.hub.region_name if place.hub else place.name}, {days} days"
+    if not rows or stats is None:
+        return Reply(title=title, text="No history for it there yet.", footer=services.footer(None))
+    images = []
+    if services.charts is not None:
+        png = await services.charts(rows, title=title, days=days)
+        images.append(
+            Image(
+                png, f"Daily average price and volume of {item.name}, last {days} days", f"{item.type_id}-history.png"
+            )
+        )
+    fields = [
+        Field("Median 5d / 30d", f"{isk(stats.median_5d)} / {isk(stats.median_30d)}"),
+        Field("Avg daily volume (30d)", units(stats.avg_volume_30d)),
+        Field("Trend (7d vs prior 7d)", "—" if stats.trend_7d_pct is None else f"{stats.trend_7d_pct:+.1f}%"),
+        Field("Volatility (30d, daily)", percent(stats.volatility_30d)),
+    ]
+    data = {
+        "type_id": item.type_id,
+        "region_id": region_id,
+        "days": len(rows),
+        "median_5d": stats.median_5d,
+        "median_30d": stats.median_30d,
+        "avg_volume_30d": stats.avg_volume_30d,
+        "trend_7d_pct": stats.trend_7d_pct,
+        "volatility_30d": stats.volatility_30d,
+    }
+    return Reply(title=title, fields=fields, images=images, footer=services.footer(None), data=data)
+
+
+def register_price_commands(registry: Registry) -> None:
+    """Add /price, /compare and /history to a registry."""
+    registry.command(
+        "price",
+        "Best sell and buy of an item at a hub or station",
+        ITEM,
+        WHERE,
+        examples=["/price tritanium jita", "/price plex"],
+    )(price)
+    registry.command(
+        "compare", "An item at the five trade hubs side by side", ITEM, examples=["/compare large skill injector"]
+    )(compare)
+    registry.command(
+        "history",
+        "Price-history chart of an item",
+        ITEM,
+        WHERE,
+        DAYS,
+        examples=["/history tritanium jita 90"],
+        slow=True,
+    )(history)

@@ -1,0 +1,231 @@
+"""Trade finders as commands: /trade station (margins inside one hub) and /trade haul (hub to hub)."""
+
+from __future__ import annotations
+
+from core.catalog import Location
+from core.commands.market_price import _services
+from core.commands.model import Reply, Table
+from core.commands.params import Param, ParamKind
+from core.commands.registry import CommandContext, Registry
+from core.commands.services import isk, percent, station_of, units
+from core.market.finders_haul import HaulInput, haul_candidates
+from core.market.finders_station import StationInput, station_candidates
+
+HUB = Param("hub", "Trade hub or station", ParamKind.LOCATION, autocomplete="locations")
+RESULTS = Param(
+    "results", "How many results (1-25)", ParamKind.INT, required=False, default=10, min_value=1, max_value=25
+)
+
+
+def _names(ctx: CommandContext, type_ids: list[int]) -> dict[int, tuple[str, float]]:
+    """Names and packaged volumes (m3) of the types the catalog knows."""
+    by_id = getattr(ctx.catalog, "by_id", None)
+    known = {}
+    for type_id in type_ids:
+        item = by_id(type_id) if by_id else None
+        if item is not None:
+            known[type_id] = (item.name, item.volume)
+    return known
+
+
+async def trade_station(
+    ctx: CommandContext, hub: Location, min_margin: float = 5.0, min_volume: float = 0.0, results: int = 10
+) -> Reply:
+    """/trade station: what to buy and relist at one hub, after broker fees and sales tax, scams filtered."""
+    services = _services(ctx)
+    region_id, station_id = station_of(hub)
+    books = await services.reader.books_at(region_id, station_id)
+    names = _names(ctx, list(books))
+    volumes = await services.reader.daily_volumes(region_id, list(names))
+    items = [StationInput(t, names[t][0], b.buys, b.sells, volumes.get(t)) for t, b in books.items() if t in names]
+    plans = station_candidates(
+        items,
+        skills=services.skills,
+        schedule=services.fees,
+        min_margin=min_margin / 100,
+        min_daily_volume=min_volume,
+        top_n=results,
+    )
+    meta = await services.reader.snapshot(region_id)
+    title = f"Station trading at {hub.name}"
+    if not plans:
+        return Reply(
+            title=title,
+            text="Nothing clears your margin after fees right now.",
+            footer=services.footer(meta.last_modified if meta else None),
+        )
+    rows = [
+        [
+            p.name,
+            isk(p.margin.buy_order_price),
+            isk(p.margin.sell_order_price),
+            isk(p.margin.profit),
+            percent(p.margin.margin_on_cost),
+            units(p.daily_units),
+            isk(p.daily_profit),
+        ]
+        for p in plans
+    ]
+    table = Table(["Item", "Buy at", "Sell at", "Profit/unit", "Margin", "Units/day", "Profit/day"], rows, "lrrrrrr")
+    data = {
+        "location_id": station_id,
+        "candidates": [
+            {
+                "type_id": p.type_id,
+                "name": p.name,
+                "buy_price": p.margin.buy_order_price,
+                "sell_price": p.margin.sell_order_price,
+                "profit_per_unit": p.margin.profit,
+                "margin": p.margin.margin_on_cost,
+                "daily_units": p.daily_units,
+                "daily_profit": p.daily_profit,
+            }
+            for p in plans
+        ],
+    }
+    text = f"{len(items):,} items scanned; prices one tick inside the best orders, fees at your skills."
+    return Reply(
+        title=title, text=text, tables=[table], data=data, footer=services.footer(meta.last_modified if meta else None)
+    )
+
+
+async def trade_haul(
+    ctx: CommandContext,
+    source: Location,
+    destination: Location,
+    cargo: float = 10_000.0,
+    budget: float = 1_000_000_000.0,
+    mode: str = "immediate",
+    results: int = 10,
+) -> Reply:
+    """/trade haul: buy at one hub, sell at another, walking both books within cargo and budget."""
+    services = _services(ctx)
+    src_region, src_station = station_of(source)
+    dst_region, dst_station = station_of(destination)
+    if src_station == dst_station:
+        return Reply.error("source and destination are the same place", "/trade haul <source> <destination>")
+    src_books = await services.reader.books_at(src_region, src_station)
+    dst_books = await services.reader.books_at(dst_region, dst_station)
+    common = [t for t in src_books if t in dst_books and src_books[t].sells]
+    names = _names(ctx, common)
+    volumes = await services.reader.daily_volumes(dst_region, list(names))
+    items = [
+        HaulInput(
+            t,
+            names[t][0],
+            names[t][1],
+            src_books[t].sells,
+            dst_books[t].buys,
+            dst_books[t].sells[0].price if dst_books[t].sells else None,
+            volumes.get(t),
+        )
+        for t in names
+        if names[t][1] > 0
+    ]
+    plans = haul_candidates(
+        items,
+        cargo_m3=cargo,
+        budget_isk=budget,
+        skills=services.skills,
+        schedule=services.fees,
+        sell_mode="order" if mode == "order" else "immediate",
+        top_n=results,
+    )
+    title = f"Hauling {source.name} → {destination.name}"
+    meta = await services.reader.snapshot(src_region)
+    if not plans:
+        return Reply(
+            title=title,
+            text="No profitable haul after fees right now.",
+            footer=services.footer(meta.last_modified if meta else None),
+        )
+    rows = [
+        [
+            p.name,
+            units(p.quantity),
+            f"{p.volume_m3:,.0f}",
+            isk(p.cost),
+            isk(p.profit),
+            percent(p.roi),
+            isk(p.isk_per_m3),
+        ]
+        for p in plans
+    ]
+    table = Table(["Item", "Units", "m3", "Cost", "Profit", "ROI", "ISK/m3"], rows, "lrrrrrr")
+    total_profit = sum(p.profit for p in plans)
+    text = (
+        f"Total: {isk(sum(p.cost for p in plans))} in, {isk(total_profit)} profit after tax, "
+        f"{sum(p.volume_m3 for p in plans):,.0f} of {cargo:,.0f} m3."
+    )
+    data = {
+        "source_id": src_station,
+        "destination_id": dst_station,
+        "total_profit": total_profit,
+        "plans": [
+            {
+                "type_id": p.type_id,
+                "name": p.name,
+                "quantity": p.quantity,
+                "cost": p.cost,
+                "revenue": p.revenue,
+                "profit": p.profit,
+                "roi": p.roi,
+                "isk_per_m3": p.isk_per_m3,
+                "max_buy_price": p.max_buy_price,
+                "min_sell_price": p.min_sell_price,
+            }
+            for p in plans
+        ],
+    }
+    return Reply(
+        title=title, text=text, tables=[table], data=data, footer=services.footer(meta.last_modified if meta else None)
+    )
+
+
+def register_trade_commands(registry: Registry) -> None:
+    """Add /trade station and /trade haul."""
+    registry.group("trade", "Trade finders: station trading and hauling")
+    registry.command(
+        "trade station",
+        "Station-trading candidates at a hub after fees",
+        HUB,
+        Param(
+            "min-margin",
+            "Minimum margin in % (default 5)",
+            ParamKind.FLOAT,
+            required=False,
+            default=5.0,
+            min_value=0,
+            max_value=1000,
+        ),
+        Param("min-volume", "Minimum daily volume traded", ParamKind.FLOAT, required=False, default=0.0, min_value=0),
+        RESULTS,
+        examples=["/trade station jita", "/trade station amarr 10"],
+        slow=True,
+    )(trade_station)
+    registry.command(
+        "trade haul",
+        "Buy at one hub, sell at another, within cargo and budget",
+        Param("source", "Where to buy", ParamKind.LOCATION, autocomplete="locations"),
+        Param("destination", "Where to sell", ParamKind.LOCATION, autocomplete="locations"),
+        Param(
+            "cargo",
+            "Cargo capacity in m3 (default 10,000)",
+            ParamKind.FLOAT,
+            required=False,
+            default=10_000.0,
+            min_value=1,
+        ),
+        Param("budget", "ISK to spend (default 1b)", ParamKind.FLOAT, required=False, default=1e9, min_value=1),
+        Param(
+            "mode",
+            "Sell to buy orders now, or list sell orders",
+            ParamKind.CHOICE,
+            required=False,
+            default="immediate",
+            choices=("immediate", "order"),
+        ),
+        RESULTS,
+        examples=["/trade haul jita amarr 60000 2b"],
+        slow=True,
+    )(trade_haul)

@@ -1,0 +1,75 @@
+"""What market command handlers need (the services object in CommandContext), and shared formatting."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Protocol
+
+from core.catalog import Location
+from core.commands.model import Footer
+from core.market.fees import DEFAULT_SCHEDULE, DEFAULT_SKILLS, FeeSchedule, TradeSkills
+from core.market.model import HistoryRow
+from core.market.reads import MarketReader
+
+
+class ChartRenderer(Protocol):
+    """Renders a history chart to PNG bytes (off the event loop)."""
+
+    async def __call__(self, rows: Sequence[HistoryRow], *, title: str, days: int) -> bytes:
+        """PNG bytes of the chart."""
+        ...
+
+
+class LocationError(ValueError):
+    """A location the command cannot price at (e.g. a region without a trade hub)."""
+
+
+@dataclass(frozen=True)
+class MarketServices:
+    """The market commands' dependencies: reads, charts, default fee maths, whether the data is simulated."""
+
+    reader: MarketReader
+    charts: ChartRenderer | None = None
+    skills: TradeSkills = DEFAULT_SKILLS
+    fees: FeeSchedule = DEFAULT_SCHEDULE
+    simulated: bool = False
+    clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+
+    def footer(self, as_of: datetime | None) -> Footer:
+        """The reply footer: data source, snapshot time, simulated flag."""
+        source = "simulated ESI (demo)" if self.simulated else "ESI market data"
+        return Footer(source, as_of, self.simulated)
+
+
+def station_of(location: Location) -> tuple[int, int]:
+    """(region_id, station_id) to price at: the hub station of a hub, region or system, or the station itself."""
+    if location.station_id is not None:
+        return location.region_id, location.station_id
+    if location.hub is not None:
+        return location.hub.region_id, location.hub.station_id
+    raise LocationError(f"{location.name} has no trade hub: name a station or one of Jita, Amarr, Dodixie, Rens, Hek")
+
+
+def isk(value: float | None) -> str:
+    """ISK for people: 4.52, 1,234.50, 12.3M, 1.25B (— when unknown)."""
+    if value is None:
+        return "—"
+    size = abs(value)
+    for limit, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M")):
+        if size >= limit:
+            return f"{value / limit:,.2f}{suffix}"
+    return f"{value:,.2f}"
+
+
+def units(value: float | None) -> str:
+    """A volume with thousands separators (k/M beyond a million)."""
+    if value is None:
+        return "—"
+    return f"{value / 1e6:,.1f}M" if abs(value) >= 1e6 else f"{value:,.0f}"
+
+
+def percent(value: float | None) -> str:
+    """A fraction as a percentage with one decimal."""
+    return "—" if value is None else f"{value * 100:.1f}%"

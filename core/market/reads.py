@@ -1,0 +1,53 @@
+"""What the commands read: quotes, books and history of the live snapshots (a port adapters implement)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Protocol
+
+from core.market.finders import BookLevel
+from core.market.model import HistoryRow, Quote, SnapshotMeta
+
+
+@dataclass(frozen=True)
+class Book:
+    """Both sides of one type's book at one location: buys best (highest) first, sells best (lowest) first."""
+
+    type_id: int
+    location_id: int
+    buys: Sequence[BookLevel] = field(default_factory=tuple)
+    sells: Sequence[BookLevel] = field(default_factory=tuple)
+
+
+class MarketReader(Protocol):
+    """Read access to the live market data (hot cache first where there is one)."""
+
+    async def quote(self, region_id: int, location_id: int, type_id: int) -> Quote | None:
+        """One type's quote at a location, or None when nobody trades it there."""
+        ...
+
+    async def quotes(self, region_id: int, location_id: int, type_ids: Sequence[int]) -> dict[int, Quote]:
+        """Quotes of several types at one location (types without orders are left out)."""
+        ...
+
+    async def book(self, region_id: int, location_id: int, type_id: int) -> Book:
+        """The whole book of one type at one location."""
+        ...
+
+    async def books_at(self, region_id: int, location_id: int) -> dict[int, Book]:
+        """Every type's book at one location (station trading walks them all)."""
+        ...
+
+    async def history(self, region_id: int, type_id: int, since: date | None = None) -> list[HistoryRow]:
+        """Daily history rows, oldest first."""
+        ...
+
+    async def daily_volumes(self, region_id: int, type_ids: Sequence[int], days: int = 30) -> dict[int, float]:
+        """Average daily traded volume over the last `days` days, per type with history."""
+        ...
+
+    async def snapshot(self, region_id: int) -> SnapshotMeta | None:
+        """The region's snapshot metadata (for data age in reply footers)."""
+        ...
