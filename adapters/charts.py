@@ -149,3 +149,17 @@ class ChartCache:
         while len(self._items) > self._maxsize:
             self._items.popitem(last=False)
         return png
+
+
+class CachedHistoryCharts:
+    """The ChartRenderer the commands use: one render per (region, type, span, latest history day)."""
+
+    def __init__(self, cache: ChartCache | None = None) -> None:
+        self.cache = cache or ChartCache()
+
+    async def __call__(
+        self, rows: Sequence[HistoryRow], *, title: str, days: int, region_id: int, type_id: int
+    ) -> bytes:
+        """PNG bytes of the chart, rendered once per history snapshot."""
+        key = ChartKey(region_id, type_id, days, max((row.day for row in rows), default=date.min))
+        return await self.cache.get_or_render(key, lambda: render_history_chart(rows, title=title, days=days))

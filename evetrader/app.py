@@ -10,7 +10,7 @@ from types import TracebackType
 import asyncpg
 import redis.asyncio as aioredis
 
-from adapters.charts import render_history_chart
+from adapters.charts import CachedHistoryCharts
 from adapters.embedded import EmbeddedPostgres, EmbeddedRedis
 from adapters.esi import EsiClient
 from adapters.postgres.catalog_source import PgCatalogSource
@@ -43,6 +43,7 @@ class App:
         self._esi: EsiClient | None = None
         self.keys = RedisKeys(settings.redis_prefix)
         self._catalog: Catalog | None = None
+        self._charts = CachedHistoryCharts()
 
     async def __aenter__(self) -> App:
         try:
@@ -135,7 +136,7 @@ class App:
     async def catalog(self) -> Catalog:
         """Items and locations from the static data, loaded once per process."""
         if self._catalog is None:
-            self._catalog = await Catalog.load(PgCatalogSource(self.pool))
+            self._catalog = await Catalog.load(PgCatalogSource(self.pool), default_hub=self.settings.default_hub)
         return self._catalog
 
     async def command_context(self) -> CommandContext:
@@ -144,7 +145,7 @@ class App:
         source = await self.pool.fetchval("SELECT value FROM app_meta WHERE key = 'esi_source'")
         services = MarketServices(
             reader=PgMarketReader(self.pool, RedisQuoteCache(self.redis, self.keys)),
-            charts=render_history_chart,
+            charts=self._charts,
             simulated=source == "demo",
         )
         return CommandContext(catalog=catalog, services=services)

@@ -43,6 +43,7 @@ class Settings(BaseSettings):
         default=[10000002, 10000043, 10000032, 10000030, 10000042, 19000001],
         description="regions the scheduler keeps fresh (five hubs + global PLEX)",
     )
+    default_hub: str = Field(default="Jita", description="hub used when a command names no place")
     ingest_jitter_s: float = Field(default=5.0, ge=0)
     ingest_mode: Literal["inline", "queue"] = Field(
         default="inline", description="inline: the scheduler refreshes regions itself; queue: workers do"
@@ -57,6 +58,13 @@ class Settings(BaseSettings):
         if not value.startswith(("http://", "https://")):
             raise ValueError("must start with http:// or https://")
         return value.rstrip("/")
+
+    @field_validator("default_hub")
+    @classmethod
+    def _known_hub(cls, value: str) -> str:
+        from core.market.hubs import find_hub
+
+        return find_hub(value).name
 
     @field_validator("esi_compatibility_date")
     @classmethod

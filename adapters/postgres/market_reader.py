@@ -33,6 +33,13 @@ SELECT type_id, is_buy_order, array_agg(price), array_agg(volume_remain) FROM (
 GROUP BY type_id, is_buy_order
 ORDER BY type_id, is_buy_order
 """
+# One type's book across every location of a region (the global PLEX market has no single trade station).
+_REGION_BOOK = """
+SELECT type_id, is_buy_order, array_agg(price ORDER BY price), array_agg(volume_remain ORDER BY price)
+FROM market_orders
+WHERE region_id = $1 AND type_id = $2 AND volume_remain > 0 AND price > 0 AND price < 'Infinity'::float8
+GROUP BY type_id, is_buy_order
+"""
 # Types with rows in the window average over every day of it; types with only older history give 0.
 _DAILY_VOLUMES = """
 SELECT t.type_id, coalesce(w.total, 0)::float8 / $5 AS per_day
@@ -97,6 +104,11 @@ class PgMarketReader:
         """The whole book of one type at one location (orders with no volume or no price left out)."""
         rows = await self._pool.fetch(_BOOKS.format(only_type="AND type_id = $3"), region_id, location_id, type_id)
         return _books(location_id, rows).get(type_id) or Book(type_id, location_id)
+
+    async def region_book(self, region_id: int, type_id: int) -> Book:
+        """One type's book over every location of a region (location_id 0 in the result)."""
+        rows = await self._pool.fetch(_REGION_BOOK, region_id, type_id)
+        return _books(0, rows).get(type_id) or Book(type_id, 0)
 
     async def books_at(self, region_id: int, location_id: int) -> dict[int, Book]:
         """Every type's book at one location, from one query."""

@@ -56,3 +56,7 @@ class RedisKeys:
     def cache(self, namespace: str, key: str) -> str:
         """A generic cache entry (e.g. an AI answer) under `namespace`."""
         return f"{self.prefix}cache:{namespace}:{key}"
+
+    def route(self, origin: int, destination: int, preference: str) -> str:
+        """Cached jump count of the route origin -> destination under one preference."""
+        return f"{self.prefix}route:{int(origin)}:{int(destination)}:{preference}"

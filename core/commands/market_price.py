@@ -10,8 +10,9 @@ from core.commands.params import Param, ParamKind
 from core.commands.registry import CommandContext, Registry
 from core.commands.services import MarketServices, isk, percent, station_of, units
 from core.market.history_stats import history_stats
-from core.market.hubs import HUBS
+from core.market.hubs import HUBS, PLEX_REGION_ID, PLEX_TYPE_ID
 from core.market.model import Quote
+from core.market.quotes import quote_from_levels
 
 ITEM = Param("item", "Item name (fuzzy, e.g. trit, plex)", ParamKind.ITEM, autocomplete="items")
 WHERE = Param(
@@ -57,11 +58,24 @@ def quote_data(item: CatalogItem, quote: Quote) -> dict[str, object]:
     }
 
 
+async def _plex_quote(services: MarketServices) -> Quote | None:
+    """PLEX trades only in the global PLEX market (region 19000001) since 2025-07: quote its whole book."""
+    book = await services.reader.region_book(PLEX_REGION_ID, PLEX_TYPE_ID)
+    meta = await services.reader.snapshot(PLEX_REGION_ID)
+    as_of = (meta.last_modified if meta else None) or services.clock()
+    return quote_from_levels(PLEX_REGION_ID, PLEX_REGION_ID, PLEX_TYPE_ID, book.buys, book.sells, as_of)
+
+
 async def price(ctx: CommandContext, item: CatalogItem, where: Location | None = None) -> Reply:
-    """/price: best sell and buy, spread, depth, percentiles, medians, data age."""
+    """/price: best sell and buy, spread, depth, percentiles, medians, data age (PLEX: the global market)."""
     services, place = _services(ctx), _place(ctx, where)
-    region_id, station_id = station_of(place)
-    quote = await services.reader.quote(region_id, station_id, item.type_id)
+    if item.type_id == PLEX_TYPE_ID:
+        place = Location("region", "Global PLEX Market", PLEX_REGION_ID)
+        region_id, station_id = PLEX_REGION_ID, PLEX_REGION_ID
+        quote = await _plex_quote(services)
+    else:
+        region_id, station_id = station_of(place)
+        quote = await services.reader.quote(region_id, station_id, item.type_id)
     if quote is None:
         return Reply(
             title=f"{item.name} — {place.name}",
@@ -93,6 +107,15 @@ async def price(ctx: CommandContext, item: CatalogItem, where: Location | None =
 async def compare(ctx: CommandContext, item: CatalogItem) -> Reply:
     """/compare: the five hubs side by side; where to buy, where to sell."""
     services = _services(ctx)
+    if item.type_id == PLEX_TYPE_ID:
+        reply = await price(ctx, item)
+        return Reply(
+            title=reply.title,
+            text="PLEX trades only in the global PLEX market: one price everywhere.",
+            fields=reply.fields,
+            footer=reply.footer,
+            data=reply.data,
+        )
     found: list[tuple[str, Quote]] = []
     for hub in HUBS:
         quote = await services.reader.quote(hub.region_id, hub.station_id, item.type_id)
@@ -127,16 +150,17 @@ async def compare(ctx: CommandContext, item: CatalogItem) -> Reply:
 async def history(ctx: CommandContext, item: CatalogItem, where: Location | None = None, days: int = 90) -> Reply:
     """/history: a PNG chart of daily prices and volume, with trend and volatility."""
     services, place = _services(ctx), _place(ctx, where)
-    region_id, _ = station_of(place)
+    region_id = PLEX_REGION_ID if item.type_id == PLEX_TYPE_ID else station_of(place)[0]
     today = services.clock().date()
     rows = await services.reader.history(region_id, item.type_id, today - timedelta(days=days))
     stats = history_stats(rows, today)
-    title = f"{item.name} — {place.hub.region_name if place.hub else place.name}, {days} days"
+    market = "Global PLEX Market" if region_id == PLEX_REGION_ID else place.hub.region_name if place.hub else place.name
+    title = f"{item.name} — {market}, {days} days"
     if not rows or stats is None:
         return Reply(title=title, text="No history for it there yet.", footer=services.footer(None))
     images = []
     if services.charts is not None:
-        png = await services.charts(rows, title=title, days=days)
+        png = await services.charts(rows, title=title, days=days, region_id=region_id, type_id=item.type_id)
         images.append(
             Image(
                 png, f"Daily average price and volume of {item.name}, last {days} days", f"{item.type_id}-history.png"

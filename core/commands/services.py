@@ -17,8 +17,10 @@ from core.market.reads import MarketReader
 class ChartRenderer(Protocol):
     """Renders a history chart to PNG bytes (off the event loop)."""
 
-    async def __call__(self, rows: Sequence[HistoryRow], *, title: str, days: int) -> bytes:
-        """PNG bytes of the chart."""
+    async def __call__(
+        self, rows: Sequence[HistoryRow], *, title: str, days: int, region_id: int, type_id: int
+    ) -> bytes:
+        """PNG bytes of the chart (region and type let the renderer cache it per snapshot)."""
         ...
 
 

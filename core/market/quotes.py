@@ -11,8 +11,12 @@ Definitions (the SQL in adapters/postgres computes the same numbers; tests hold 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from core.market.model import Quote
 
 PERCENTILE_SHARE = 0.01
 TOP_SHARE = 0.05
@@ -53,3 +57,38 @@ def side_stats(orders: Iterable[tuple[float, int]], *, is_buy: bool) -> SideStat
             percentile, found = price, True
         weighted += price * max(0.0, min(float(volume), top_target - before))
     return SideStats(best, total, len(book), depth, percentile, weighted / top_target)
+
+
+class _Level(Protocol):
+    @property
+    def price(self) -> float: ...
+    @property
+    def volume(self) -> int: ...
+
+
+def quote_from_levels(
+    region_id: int, location_id: int, type_id: int, buys: Sequence[_Level], sells: Sequence[_Level], as_of: datetime
+) -> Quote | None:
+    """A Quote computed in Python from book levels (markets with no stored quote, e.g. the global PLEX market)."""
+    buy = side_stats(((level.price, level.volume) for level in buys), is_buy=True)
+    sell = side_stats(((level.price, level.volume) for level in sells), is_buy=False)
+    if buy is None and sell is None:
+        return None
+    return Quote(
+        region_id,
+        location_id,
+        type_id,
+        buy.best if buy else None,
+        sell.best if sell else None,
+        buy.volume if buy else 0,
+        sell.volume if sell else 0,
+        buy.orders if buy else 0,
+        sell.orders if sell else 0,
+        buy.depth if buy else 0,
+        sell.depth if sell else 0,
+        buy.percentile if buy else None,
+        sell.percentile if sell else None,
+        buy.top5_avg if buy else None,
+        sell.top5_avg if sell else None,
+        as_of,
+    )

@@ -36,6 +36,10 @@ class MarketReader(Protocol):
         """The whole book of one type at one location."""
         ...
 
+    async def region_book(self, region_id: int, type_id: int) -> Book:
+        """One type's book over every location of a region (for markets without a trade station, like PLEX)."""
+        ...
+
     async def books_at(self, region_id: int, location_id: int) -> dict[int, Book]:
         """Every type's book at one location (station trading walks them all)."""
         ...

@@ -185,3 +185,26 @@ async def test_cancelled_render_lets_waiters_render_themselves():
     assert await waiter == b"png"
     with pytest.raises(asyncio.CancelledError):
         await owner
+
+
+async def test_cached_history_charts_render_once_per_history_day(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[str] = []
+
+    async def fake_render(rows, *, title, days, moving_average_days=7):
+        calls.append(title)
+        return b"\x89PNG" + title.encode()
+
+    monkeypatch.setattr(charts, "render_history_chart", fake_render)
+    renderer = charts.CachedHistoryCharts()
+    rows = [HistoryRow(date(2026, 11, 1), 5.0, 5.5, 4.5, 100, 3)]
+    first = await renderer(rows, title="Tritanium", days=90, region_id=10000002, type_id=34)
+    again = await renderer(rows, title="Tritanium", days=90, region_id=10000002, type_id=34)
+    newer = await renderer(
+        [*rows, HistoryRow(date(2026, 11, 2), 5.1, 5.6, 4.6, 90, 2)],
+        title="Tritanium",
+        days=90,
+        region_id=10000002,
+        type_id=34,
+    )
+    assert first == again == newer  # the fake renders from the title only
+    assert calls == ["Tritanium", "Tritanium"]  # once for Nov 1, once more when Nov 2 arrived

@@ -1,0 +1,171 @@
+"""An in-memory MarketReader for the market command tests: hand-written books, history rows and snapshot meta.
+
+Quotes are computed from the books with core.market.quotes.side_stats (the same maths the SQL mirrors), so a
+test's quote and book of one type always agree. Every read is recorded in `calls` for assertions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import UTC, date, datetime, timedelta
+
+from core.market.finders import BookLevel
+from core.market.model import HistoryRow, Quote, SnapshotMeta, SnapshotStatus
+from core.market.quotes import side_stats
+from core.market.reads import Book
+
+AS_OF = datetime(2025, 5, 20, 11, 30, tzinfo=UTC)
+TODAY = AS_OF.date()
+Orders = Iterable[tuple[float, int]]
+
+
+class FakeMarket:
+    """core.market.reads.MarketReader over books and history given by hand (see the module docstring)."""
+
+    def __init__(self, *, as_of: datetime = AS_OF, today: date | None = None) -> None:
+        self.as_of = as_of
+        self.today = today if today is not None else as_of.date()
+        self._books: dict[tuple[int, int], dict[int, Book]] = {}  # (region, location) -> type -> book
+        self._as_of: dict[tuple[int, int], datetime] = {}
+        self._history: dict[tuple[int, int], list[HistoryRow]] = {}
+        self._volumes: dict[tuple[int, int], float] = {}
+        self._snapshots: dict[int, SnapshotMeta] = {}
+        self.calls: list[tuple[object, ...]] = []
+
+    # ---- building the market -------------------------------------------------------------------------------
+    def add_book(
+        self,
+        region_id: int,
+        location_id: int,
+        type_id: int,
+        *,
+        buys: Orders = (),
+        sells: Orders = (),
+        as_of: datetime | None = None,
+    ) -> FakeMarket:
+        """One type's book at one location from (price, volume) orders in any order (sorted best first here)."""
+        buy_levels = tuple(BookLevel(p, v) for p, v in sorted(buys, key=lambda o: o[0], reverse=True) if v > 0)
+        sell_levels = tuple(BookLevel(p, v) for p, v in sorted(sells, key=lambda o: o[0]) if v > 0)
+        self._books.setdefault((region_id, location_id), {})[type_id] = Book(
+            type_id, location_id, buy_levels, sell_levels
+        )
+        if as_of is not None:
+            self._as_of[(location_id, type_id)] = as_of
+        if region_id not in self._snapshots:
+            self.set_snapshot(region_id, self.as_of)
+        return self
+
+    def add_history(self, region_id: int, type_id: int, rows: Iterable[HistoryRow]) -> FakeMarket:
+        """Daily history rows of a type in a region (kept oldest first)."""
+        self._history[(region_id, type_id)] = sorted(rows, key=lambda row: row.day)
+        return self
+
+    def set_daily_volume(self, region_id: int, type_id: int, per_day: float) -> FakeMarket:
+        """Override the average daily volume `daily_volumes` reports for a type (instead of the history's)."""
+        self._volumes[(region_id, type_id)] = per_day
+        return self
+
+    def set_snapshot(self, region_id: int, last_modified: datetime | None) -> FakeMarket:
+        """The region's snapshot metadata (the data age of trade replies)."""
+        orders = sum(
+            len(b.buys) + len(b.sells) for (r, _), books in self._books.items() if r == region_id for b in books.values()
+        )
+        self._snapshots[region_id] = SnapshotMeta(
+            region_id,
+            SnapshotStatus.OK,
+            last_modified,
+            None if last_modified is None else last_modified + timedelta(minutes=5),
+            '"etag"',
+            1,
+            orders,
+            0,
+            0.1,
+            last_modified or self.as_of,
+        )
+        return self
+
+    # ---- MarketReader ----------------------------------------------------------------------------------------
+    async def quote(self, region_id: int, location_id: int, type_id: int) -> Quote | None:
+        """The quote of a type's book, computed with side_stats; None without orders."""
+        self.calls.append(("quote", region_id, location_id, type_id))
+        return self._quote(region_id, location_id, type_id)
+
+    async def quotes(self, region_id: int, location_id: int, type_ids: Sequence[int]) -> dict[int, Quote]:
+        """Quotes of several types (types without orders left out)."""
+        self.calls.append(("quotes", region_id, location_id, tuple(type_ids)))
+        found = {t: self._quote(region_id, location_id, t) for t in type_ids}
+        return {t: q for t, q in found.items() if q is not None}
+
+    async def book(self, region_id: int, location_id: int, type_id: int) -> Book:
+        """One type's book (empty when nobody trades it there)."""
+        self.calls.append(("book", region_id, location_id, type_id))
+        return self._books.get((region_id, location_id), {}).get(type_id) or Book(type_id, location_id)
+
+    async def books_at(self, region_id: int, location_id: int) -> dict[int, Book]:
+        """Every type's book at one location."""
+        self.calls.append(("books_at", region_id, location_id))
+        return dict(self._books.get((region_id, location_id), {}))
+
+    async def history(self, region_id: int, type_id: int, since: date | None = None) -> list[HistoryRow]:
+        """History rows on or after `since`, oldest first."""
+        self.calls.append(("history", region_id, type_id, since))
+        rows = self._history.get((region_id, type_id), [])
+        return [row for row in rows if since is None or row.day >= since]
+
+    async def daily_volumes(self, region_id: int, type_ids: Sequence[int], days: int = 30) -> dict[int, float]:
+        """Overrides first; else the history's volume over the `days` days before `today`, per day (like SQL)."""
+        self.calls.append(("daily_volumes", region_id, tuple(type_ids), days))
+        first = self.today - timedelta(days=days)
+        found: dict[int, float] = {}
+        for type_id in type_ids:
+            if (region_id, type_id) in self._volumes:
+                found[type_id] = self._volumes[(region_id, type_id)]
+                continue
+            rows = [row for row in self._history.get((region_id, type_id), []) if row.day < self.today]
+            if rows:
+                found[type_id] = sum(row.volume for row in rows if row.day >= first) / days
+        return found
+
+    async def snapshot(self, region_id: int) -> SnapshotMeta | None:
+        """The region's snapshot metadata, or None when it has never been ingested."""
+        self.calls.append(("snapshot", region_id))
+        return self._snapshots.get(region_id)
+
+    # ---- helpers ---------------------------------------------------------------------------------------------
+    def _quote(self, region_id: int, location_id: int, type_id: int) -> Quote | None:
+        book = self._books.get((region_id, location_id), {}).get(type_id)
+        if book is None:
+            return None
+        buys = side_stats(((level.price, level.volume) for level in book.buys), is_buy=True)
+        sells = side_stats(((level.price, level.volume) for level in book.sells), is_buy=False)
+        if buys is None and sells is None:
+            return None
+        return Quote(
+            region_id=region_id,
+            location_id=location_id,
+            type_id=type_id,
+            best_buy=buys.best if buys else None,
+            best_sell=sells.best if sells else None,
+            buy_volume=buys.volume if buys else 0,
+            sell_volume=sells.volume if sells else 0,
+            buy_orders=buys.orders if buys else 0,
+            sell_orders=sells.orders if sells else 0,
+            buy_depth=buys.depth if buys else 0,
+            sell_depth=sells.depth if sells else 0,
+            buy_percentile=buys.percentile if buys else None,
+            sell_percentile=sells.percentile if sells else None,
+            buy_top5_avg=buys.top5_avg if buys else None,
+            sell_top5_avg=sells.top5_avg if sells else None,
+            as_of=self._as_of.get((location_id, type_id), self.as_of),
+        )
+
+
+def history_row(day: date, average: float, volume: int = 1000, order_count: int = 100) -> HistoryRow:
+    """A history row whose high and low sit 1% around the average."""
+    return HistoryRow(day, average, average * 1.01, average * 0.99, volume, order_count)
+
+
+def daily_rows(today: date, averages: Sequence[float], volume: int = 1000) -> list[HistoryRow]:
+    """Rows for consecutive days ending yesterday: `averages[-1]` is yesterday's, `averages[0]` the oldest."""
+    count = len(averages)
+    return [history_row(today - timedelta(days=count - i), average, volume) for i, average in enumerate(averages)]
