@@ -27,11 +27,14 @@ from typing import Any
 import orjson
 
 from adapters.postgres.history import PgHistoryStore
+from adapters.postgres.market_reader import _BOOKS, PgMarketReader
 from benchmarks.ingest import REGION, esi_fake_process, scratch_database
 from core.commands.default import build_registry
 from core.commands.dispatch import dispatch
 from core.commands.model import Caller, Invocation, Reply
 from core.commands.registry import CommandContext, Registry
+from core.commands.services import MarketServices
+from core.market.finders_station import StationInput, station_candidates
 from core.market.hubs import find_hub
 from evetrader.app import App
 from evetrader.commands import ensure_static_data
@@ -107,6 +110,37 @@ async def _profile(registry: Registry, ctx: CommandContext, texts: Sequence[str]
     ]
 
 
+async def _trade_stages(app: App, ctx: CommandContext) -> dict[str, float]:
+    """One /trade station jita split into the handler's steps (as core.commands.market_trade runs them), in ms."""
+    services, catalog = ctx.services, await app.catalog()
+    assert isinstance(services, MarketServices) and isinstance(services.reader, PgMarketReader)
+    hub = find_hub("jita")
+    clock = time.perf_counter
+    t0 = clock()
+    rows = await app.pool.fetch(_BOOKS.format(only_type=""), hub.region_id, hub.station_id)
+    t1 = clock()
+    books = await services.reader.books_at(hub.region_id, hub.station_id)
+    t2 = clock()
+    names = {t: item.name for t in books if (item := catalog.by_id(t)) is not None}
+    volumes = await services.reader.daily_volumes(hub.region_id, list(names))
+    t3 = clock()
+    items = [StationInput(t, names[t], b.buys, b.sells, volumes.get(t)) for t, b in books.items() if t in names]
+    t4 = clock()
+    station_candidates(items, skills=services.skills, schedule=services.fees, min_margin=0.05, top_n=10)
+    t5 = clock()
+    return {
+        "books_sql_fetch_ms": round((t1 - t0) * 1000, 1),
+        "books_at_ms": round((t2 - t1) * 1000, 1),
+        "books_decode_ms": round((t2 - t1 - (t1 - t0)) * 1000, 1),
+        "daily_volumes_ms": round((t3 - t2) * 1000, 1),
+        "inputs_ms": round((t4 - t3) * 1000, 1),
+        "station_candidates_ms": round((t5 - t4) * 1000, 1),
+        "book_rows": len(rows),
+        "types_with_books": len(books),
+        "book_levels": sum(len(b.buys) + len(b.sells) for b in books.values()),
+    }
+
+
 async def _setup(app: App) -> dict[str, Any]:
     """Migrate, bundled SDE, one ingest of The Forge, history of ~50 types (Tritanium among them)."""
     started = time.perf_counter()
@@ -175,6 +209,11 @@ async def _measure(settings: Settings, *, force_profile: bool) -> dict[str, Any]
             found = re.match(r"([\d,]+) items scanned", reply.text)
             scanned = int(found.group(1).replace(",", "")) if found else 0
 
+        stages = await _trade_stages(app, ctx)
+        trade_profile = None
+        if force_profile or statistics.median(trade_runs) >= TRADE_TARGET_S:
+            trade_profile = await _profile(registry, ctx, ["/trade station jita"], 1)
+
         # /history: the first chart of the process (matplotlib's first figure and font set-up included).
         t0 = time.perf_counter()
         reply = await _call(registry, ctx, "/history tritanium jita 90")
@@ -205,7 +244,9 @@ async def _measure(settings: Settings, *, force_profile: bool) -> dict[str, Any]
             "target_met": trade_median < TRADE_TARGET_S,
             "candidates": candidates,
             "items_scanned": scanned,
+            "stages_once": stages,
         },
+        **({"trade_station_profile_top": trade_profile} if trade_profile is not None else {}),
         "history_cold_ms": round(history_ms, 1),
         "history_png_bytes": len(reply.images[0].png),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),

@@ -65,6 +65,12 @@ class BookGenerator:
         self.cum = [sum(weights[: i + 1]) for i in range(len(weights))] if len(weights) < 200 else _cum(weights)
         self.locs = locations(region_id)
         self.anchor = anchor
+        # each region prices a type a little differently (hauling has something to find), and each type has its
+        # own buy/sell gap, from tight commodities to wide niche items (station trading has something to find)
+        regional = random.Random(f"regional:{seed}:{region_id}")
+        gaps = random.Random(f"gap:{seed}")
+        self.factor = {i.type_id: 1.0 if region_id == PLEX_REGION else regional.uniform(0.92, 1.08) for i in self.infos}
+        self.gap = {i.type_id: gaps.choice((0.005, 0.01, 0.02, 0.03, 0.05, 0.08, 0.12, 0.2)) for i in self.infos}
         slot = (region_id // 1_000_000 - 10) * 1000 + region_id % 1000  # 10000002 -> 2, 19000001 -> 9001
         self.next_id = 6_000_000_000 + slot * 50_000_000
 
@@ -103,17 +109,18 @@ class BookGenerator:
             out.append(order)
         return out
 
-    @staticmethod
-    def price(info: TypeInfo, buy: bool, rng: random.Random) -> float:
-        """A tick-rounded price: sells above, buys below the base, with rare scam/absurd outliers."""
+    def price(self, info: TypeInfo, buy: bool, rng: random.Random) -> float:
+        """A tick-rounded price: sells above, buys below the regional base by the type's gap, rare outliers."""
         r = rng.random()
+        base = info.base_price * self.factor.get(info.type_id, 1.0)
+        half_gap = self.gap.get(info.type_id, 0.02) / 2
         if buy:
             if r < 0.004:
                 return 0.01
-            return tick_round(info.base_price * (0.985 - abs(rng.gauss(0.0, 0.06))))
+            return tick_round(base * (1 - half_gap - abs(rng.gauss(0.0, 0.04))))
         if r < 0.004:
             return tick_round(info.base_price * 100.0)
-        return tick_round(info.base_price * (1.01 + abs(rng.gauss(0.0, 0.05))))
+        return tick_round(base * (1 + half_gap + abs(rng.gauss(0.0, 0.04))))
 
     def evolve(self, orders: list[Order], rng: random.Random, now: int, churn: float = 0.03) -> list[Order]:
         """The next snapshot: some orders filled or cancelled, some repriced, as many new ones."""
