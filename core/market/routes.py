@@ -52,8 +52,17 @@ class RoutePlanner(Protocol):
     """How many stargate jumps separate two solar systems."""
 
     async def jumps(self, origin_system: int, destination_system: int, preference: str = SHORTER) -> int | None:
-        """Jumps from origin to destination (0 for the same system), None when there is no route.
-
-        Raises RouteUnavailable when the source cannot answer right now, ValueError on a bad preference.
-        """
+        """Jumps from origin to destination (0: same system, None: no route); RouteUnavailable on failure."""
         ...
+
+
+__all__ = [
+    "LESS_SECURE",
+    "ROUTE_PREFERENCES",
+    "SAFER",
+    "SHORTER",
+    "RoutePlanner",
+    "RouteUnavailable",
+    "jumps_of",
+    "route_preference",
+]

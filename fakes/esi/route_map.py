@@ -21,10 +21,8 @@ if TYPE_CHECKING:
 
 JITA, AMARR, DODIXIE, RENS, HEK = 30000142, 30002187, 30002659, 30002510, 30002053
 HUB_SECURITY = {JITA: 0.9, AMARR: 1.0, DODIXIE: 0.9, RENS: 0.9, HEK: 0.5}
-SYNTHETIC_BASE = 30_900_000  # no real solar system lives here
-HIGH_SEC, LOW_SEC = 0.6, 0.3
-PREFERENCES = ("Shorter", "Safer", "LessSecure")
-DEFAULT_PENALTY = 50
+SYNTHETIC_BASE, HIGH_SEC, LOW_SEC = 30_900_000, 0.6, 0.3  # no real solar system has an id from 30_900_000 on
+PREFERENCES, PENALTY = ("Shorter", "Safer", "LessSecure"), 50  # ESI's default security_penalty
 # (one end, other end, jumps, positions 1..jumps-1 of the low-sec systems along the lane)
 LANES: tuple[tuple[int, int, int, tuple[int, ...]], ...] = (
     (JITA, AMARR, 9, (5,)),  # the short trade lane crosses one low-sec choke point...
@@ -80,33 +78,28 @@ def bfs_distances(route_map: RouteMap, origin: int) -> dict[int, int]:
 
 
 def find_route(
-    route_map: RouteMap,
-    origin: int,
-    destination: int,
-    preference: str = "Shorter",
-    avoid: Collection[int] = (),
-    penalty: int = DEFAULT_PENALTY,
+    graph: RouteMap, origin: int, target: int, preference: str = "Shorter", avoid: Collection[int] = ()
 ) -> list[int] | None:
-    """Systems from origin to destination (both included), or None when `avoid` cuts every path."""
+    """Systems from origin to target (both included), or None when `avoid` cuts every path."""
 
-    # Dijkstra: each system entered costs 1, plus `penalty` when it is of the class the preference
+    # Dijkstra: each system entered costs 1, plus PENALTY when it is of the class the preference
     # avoids (Safer: low/null-sec, LessSecure: high-sec); with "Shorter" every cost is 1, i.e. a BFS.
     def cost(system: int) -> int:
-        high = route_map.security[system] >= 0.45
+        high = graph.security[system] >= 0.45
         unwanted = (preference == "Safer" and not high) or (preference == "LessSecure" and high)
-        return 1 + (penalty if unwanted else 0)
+        return 1 + (PENALTY if unwanted else 0)
 
     best, parent, heap = {origin: 0}, {origin: origin}, [(0, origin)]
     while heap:
         spent, system = heapq.heappop(heap)
-        if system == destination:
+        if system == target:
             path = [system]
             while path[-1] != origin:
                 path.append(parent[path[-1]])
             return path[::-1]
         if spent > best[system]:
             continue
-        for near in route_map.neighbours.get(system, ()):
+        for near in graph.neighbours.get(system, ()):
             total = spent + cost(near)
             if near not in avoid and total < best.get(near, total + 1):
                 best[near], parent[near] = total, system
@@ -114,23 +107,20 @@ def find_route(
     return None
 
 
-def _options(raw: bytes) -> tuple[str, list[int], int]:
-    """(preference, avoid_systems, security_penalty) from the JSON body (400 when malformed)."""
+def _options(raw: bytes) -> tuple[str, list[int]]:
+    """(preference, avoid_systems) from the JSON body (400 when malformed)."""
     try:
-        body: Any = orjson.loads(raw) if raw.strip() else {}
+        body: Any = orjson.loads(raw.strip() or b"{}")
     except orjson.JSONDecodeError:
-        raise HttpError(400, "Request body is not valid JSON") from None
+        body = None
     if not isinstance(body, dict):
         raise HttpError(400, "Request body must be a JSON object")
     preference, avoid = body.get("preference", "Shorter"), body.get("avoid_systems", [])
-    penalty = body.get("security_penalty", DEFAULT_PENALTY)
     if preference not in PREFERENCES:
         raise HttpError(400, f"Invalid preference: {preference!r} (expected {', '.join(PREFERENCES)})")
     if not isinstance(avoid, list) or not all(isinstance(s, int) for s in avoid):
         raise HttpError(400, "Invalid avoid_systems: expected a list of solar system ids")
-    if not isinstance(penalty, int) or not 0 <= penalty <= 100:
-        raise HttpError(400, "Invalid security_penalty: expected an integer 0-100")
-    return preference, avoid, penalty
+    return preference, avoid
 
 
 def route(fake: EsiFake, request: web.Request) -> Reply:
@@ -139,10 +129,10 @@ def route(fake: EsiFake, request: web.Request) -> Reply:
     if not all(raw.isdigit() for raw in ends):
         raise HttpError(400, f"Invalid solar system id in {'/'.join(ends)!r}")
     origin, destination = (int(raw) for raw in ends)
-    preference, avoid, penalty = _options(request.get(_BODY, b""))
+    preference, avoid = _options(request.get(_BODY, b""))
     if origin not in MAP.security or destination not in MAP.security:
         raise HttpError(404, "Solar system not found")
-    path = find_route(MAP, origin, destination, preference, set(avoid) - {origin, destination}, penalty)
+    path = find_route(MAP, origin, destination, preference, set(avoid) - {origin, destination})
     if path is None:
         raise HttpError(404, "No route found")
     return Reply(200, Body.of({"route": path}))
