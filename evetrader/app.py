@@ -13,6 +13,7 @@ import redis.asyncio as aioredis
 from adapters.charts import CachedHistoryCharts
 from adapters.embedded import EmbeddedPostgres, EmbeddedRedis
 from adapters.esi import EsiClient
+from adapters.esi.routes import EsiRoutePlanner
 from adapters.postgres.catalog_source import PgCatalogSource
 from adapters.postgres.history import PgHistoryStore
 from adapters.postgres.market_reader import PgMarketReader
@@ -146,6 +147,7 @@ class App:
         services = MarketServices(
             reader=PgMarketReader(self.pool, RedisQuoteCache(self.redis, self.keys)),
             charts=self._charts,
+            routes=EsiRoutePlanner(self.esi, self.redis, self.keys),
             simulated=source == "demo",
         )
         return CommandContext(catalog=catalog, services=services)

@@ -12,6 +12,7 @@ from core.commands.model import Footer
 from core.market.fees import DEFAULT_SCHEDULE, DEFAULT_SKILLS, FeeSchedule, TradeSkills
 from core.market.model import HistoryRow
 from core.market.reads import MarketReader
+from core.market.routes import RoutePlanner, RouteUnavailable
 
 
 class ChartRenderer(Protocol):
@@ -34,6 +35,7 @@ class MarketServices:
 
     reader: MarketReader
     charts: ChartRenderer | None = None
+    routes: RoutePlanner | None = None
     skills: TradeSkills = DEFAULT_SKILLS
     fees: FeeSchedule = DEFAULT_SCHEDULE
     simulated: bool = False
@@ -43,6 +45,19 @@ class MarketServices:
         """The reply footer: data source, snapshot time, simulated flag."""
         source = "simulated ESI (demo)" if self.simulated else "ESI market data"
         return Footer(source, as_of, self.simulated)
+
+    async def jumps(self, origin: Location, destination: Location) -> int | None:
+        """Jumps between two places (shortest route), or None when unknown or ESI cannot say right now."""
+        systems = (
+            origin.system_id or (origin.hub.system_id if origin.hub else None),
+            destination.system_id or (destination.hub.system_id if destination.hub else None),
+        )
+        if self.routes is None or systems[0] is None or systems[1] is None:
+            return None
+        try:
+            return await self.routes.jumps(systems[0], systems[1])
+        except RouteUnavailable:
+            return None
 
 
 def station_of(location: Location) -> tuple[int, int]:
