@@ -150,7 +150,7 @@ async def compare(ctx: CommandContext, item: CatalogItem) -> Reply:
 async def history(ctx: CommandContext, item: CatalogItem, where: Location | None = None, days: int = 90) -> Reply:
     """/history: a PNG chart of daily prices and volume, with trend and volatility."""
     services, place = _services(ctx), _place(ctx, where)
-    region_id = PLEX_REGION_ID if item.type_id == PLEX_TYPE_ID else station_of(place)[0]
+    region_id = PLEX_REGION_ID if item.type_id == PLEX_TYPE_ID else place.region_id  # history is per region
     today = services.clock().date()
     rows = await services.reader.history(region_id, item.type_id, today - timedelta(days=days))
     stats = history_stats(rows, today)

@@ -179,6 +179,7 @@ def parse_raw(params: Sequence[Param], raw: str, resolver: Resolver | None) -> d
             raise ArgumentError(f"missing {missing[len(tokens)].token}")
         raise ArgumentError(f"too many arguments: {' '.join(t.text for t in tokens[len(positional) :])!r}")
     failures: list[tuple[ArgumentError, Param]] = []
+    furthest: tuple[int, _Failed] | None = None  # exact pass: the failure after the most exact matches
     for fuzzy in (False, True):
         for split in splits if not fuzzy else reversed(splits):
             try:
@@ -186,9 +187,25 @@ def parse_raw(params: Sequence[Param], raw: str, resolver: Resolver | None) -> d
             except _Failed as failed:
                 if fuzzy:
                     failures.append((failed.error, failed.param))
+                elif furthest is None or positional.index(failed.param) > furthest[0]:
+                    furthest = (positional.index(failed.param), failed)
     failures.reverse()
+    if (
+        furthest is not None
+        and furthest[0] > 0
+        and furthest[1].param.kind is ParamKind.LOCATION
+        and not _reads_as_one_item(failures[0][0], raw)
+    ):
+        raise furthest[1].error  # "/price tritanium narnia": blame the place, not "unknown item 'tritanium narnia'"
     single = [error for error, param in failures if param.kind not in GREEDY]
     raise single[0] if single else failures[0][0]
+
+
+def _reads_as_one_item(error: ArgumentError, raw: str) -> bool:
+    """Whether the whole text looks like the start of an item name ("mega pulse laser" -> Mega Pulse Laser II)."""
+    cause = error.__cause__
+    typed = " ".join(raw.split()).lower()
+    return isinstance(cause, UnknownItem) and any(name.lower().startswith(typed) for name in cause.suggestions)
 
 
 class _Failed(Exception):

@@ -9,7 +9,9 @@ from typing import Protocol
 
 from core.catalog import Location
 from core.commands.model import Footer
+from core.commands.params import ArgumentError
 from core.market.fees import DEFAULT_SCHEDULE, DEFAULT_SKILLS, FeeSchedule, TradeSkills
+from core.market.hubs import hubs_in_region
 from core.market.model import HistoryRow
 from core.market.reads import MarketReader
 from core.market.routes import RoutePlanner, RouteUnavailable
@@ -25,8 +27,8 @@ class ChartRenderer(Protocol):
         ...
 
 
-class LocationError(ValueError):
-    """A location the command cannot price at (e.g. a region without a trade hub)."""
+class LocationError(ArgumentError):
+    """A location the command cannot price at (e.g. a region without a trade hub): shown with the usage line."""
 
 
 @dataclass(frozen=True)
@@ -61,11 +63,14 @@ class MarketServices:
 
 
 def station_of(location: Location) -> tuple[int, int]:
-    """(region_id, station_id) to price at: the hub station of a hub, region or system, or the station itself."""
+    """(region_id, station_id) to price at: the station itself, the place's hub, or the hub of a named region."""
     if location.station_id is not None:
         return location.region_id, location.station_id
-    if location.hub is not None:
-        return location.hub.region_id, location.hub.station_id
+    hub = location.hub
+    if hub is None and location.kind == "region":  # a hub's region means its hub; a system is not its region
+        hub = next(iter(hubs_in_region(location.region_id)), None)
+    if hub is not None:
+        return hub.region_id, hub.station_id
     raise LocationError(f"{location.name} has no trade hub: name a station or one of Jita, Amarr, Dodixie, Rens, Hek")
 
 

@@ -1,7 +1,7 @@
 """An in-memory MarketReader for the market command tests: hand-written books, history rows and snapshot meta.
 
-Quotes are computed from the books with core.market.quotes.side_stats (the same maths the SQL mirrors), so a
-test's quote and book of one type always agree. Every read is recorded in `calls` for assertions.
+Quotes are computed from the books with core.market.quotes (side_stats, the maths the SQL mirrors), so a test's
+quote and book of one type always agree. Every read is recorded in `calls` for assertions.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from core.market.finders import BookLevel
 from core.market.model import HistoryRow, Quote, SnapshotMeta, SnapshotStatus
-from core.market.quotes import side_stats
+from core.market.quotes import quote_from_levels
 from core.market.reads import Book
 
 AS_OF = datetime(2025, 5, 20, 11, 30, tzinfo=UTC)
@@ -68,7 +68,10 @@ class FakeMarket:
     def set_snapshot(self, region_id: int, last_modified: datetime | None) -> FakeMarket:
         """The region's snapshot metadata (the data age of trade replies)."""
         orders = sum(
-            len(b.buys) + len(b.sells) for (r, _), books in self._books.items() if r == region_id for b in books.values()
+            len(b.buys) + len(b.sells)
+            for (r, _), books in self._books.items()
+            if r == region_id
+            for b in books.values()
         )
         self._snapshots[region_id] = SnapshotMeta(
             region_id,
@@ -100,6 +103,16 @@ class FakeMarket:
         """One type's book (empty when nobody trades it there)."""
         self.calls.append(("book", region_id, location_id, type_id))
         return self._books.get((region_id, location_id), {}).get(type_id) or Book(type_id, location_id)
+
+    async def region_book(self, region_id: int, type_id: int) -> Book:
+        """One type's book over every location of a region (location_id 0), best first."""
+        self.calls.append(("region_book", region_id, type_id))
+        books = [
+            b for (r, _), by_type in self._books.items() if r == region_id for t, b in by_type.items() if t == type_id
+        ]
+        buys = sorted((level for b in books for level in b.buys), key=lambda level: level.price, reverse=True)
+        sells = sorted((level for b in books for level in b.sells), key=lambda level: level.price)
+        return Book(type_id, 0, tuple(buys), tuple(sells))
 
     async def books_at(self, region_id: int, location_id: int) -> dict[int, Book]:
         """Every type's book at one location."""
@@ -136,28 +149,8 @@ class FakeMarket:
         book = self._books.get((region_id, location_id), {}).get(type_id)
         if book is None:
             return None
-        buys = side_stats(((level.price, level.volume) for level in book.buys), is_buy=True)
-        sells = side_stats(((level.price, level.volume) for level in book.sells), is_buy=False)
-        if buys is None and sells is None:
-            return None
-        return Quote(
-            region_id=region_id,
-            location_id=location_id,
-            type_id=type_id,
-            best_buy=buys.best if buys else None,
-            best_sell=sells.best if sells else None,
-            buy_volume=buys.volume if buys else 0,
-            sell_volume=sells.volume if sells else 0,
-            buy_orders=buys.orders if buys else 0,
-            sell_orders=sells.orders if sells else 0,
-            buy_depth=buys.depth if buys else 0,
-            sell_depth=sells.depth if sells else 0,
-            buy_percentile=buys.percentile if buys else None,
-            sell_percentile=sells.percentile if sells else None,
-            buy_top5_avg=buys.top5_avg if buys else None,
-            sell_top5_avg=sells.top5_avg if sells else None,
-            as_of=self._as_of.get((location_id, type_id), self.as_of),
-        )
+        as_of = self._as_of.get((location_id, type_id), self.as_of)
+        return quote_from_levels(region_id, location_id, type_id, book.buys, book.sells, as_of)
 
 
 def history_row(day: date, average: float, volume: int = 1000, order_count: int = 100) -> HistoryRow:

@@ -1,0 +1,423 @@
+"""/trade station and /trade haul driven through dispatch against hand-made books, with fees worked out by hand."""
+
+from __future__ import annotations
+
+import math
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from core.catalog import Catalog
+from core.commands import Caller, CommandContext, Footer, Invocation, Reply, dispatch
+from core.commands.default import build_registry
+from core.commands.market_trade import trade_haul, trade_station
+from core.commands.services import MarketServices
+from core.market.fees import broker_fee_rate, sales_tax_rate
+from core.market.finders import BookLevel
+from core.market.finders_station import StationInput, StationRules, station_candidates
+from core.market.hubs import HUBS
+from tests.core.commands.fake_market import AS_OF, FakeMarket
+from tests.core.commands.sample_catalog import sample_catalog
+
+CALLER = Caller("console", "u1", "Tester")
+REGISTRY = build_registry()
+CATALOG = sample_catalog()
+JITA, AMARR = HUBS[0], HUBS[1]
+JITA_STATION = "Jita IV - Moon 4 - Caldari Navy Assembly Plant"
+AMARR_STATION = "Amarr VIII (Oris) - Emperor Family Academy"
+JITA_SNAPSHOT = AS_OF - timedelta(minutes=3)
+AMARR_SNAPSHOT = AS_OF - timedelta(minutes=7)
+
+# Default fee maths (Accounting IV, Broker Relations IV, neutral standings):
+TAX = 0.075 * (1 - 0.11 * 4)  # 4.2% sales tax
+BROKER = 0.03 - 0.003 * 4  # 1.8% broker fee
+
+TRIT, PASTE, WEB, DC2, LSE2 = 34, 28668, 527, 2048, 3841
+MPL2, MPL1, CARACAL, RAVEN = 3057, 3041, 621, 638
+UNKNOWN_TYPE = 999_999
+
+
+def test_default_fee_rates():
+    assert math.isclose(sales_tax_rate(), TAX) and math.isclose(TAX, 0.042)
+    assert math.isclose(broker_fee_rate(), BROKER) and math.isclose(BROKER, 0.018)
+
+
+def context(market: FakeMarket, catalog: Catalog = CATALOG, **services: Any) -> CommandContext:
+    return CommandContext(catalog=catalog, services=MarketServices(reader=market, clock=lambda: AS_OF, **services))
+
+
+async def run(text: str, market: FakeMarket, **services: Any) -> Reply:
+    reply = await dispatch(REGISTRY, Invocation.from_text(text, CALLER), context(market, **services))
+    for shown in [reply.text, *(cell for table in reply.tables for row in table.rows for cell in row)]:
+        assert "Traceback" not in shown and 'File "' not in shown
+    return reply
+
+
+# ---------------------------------------------------------------------------------------------------- /trade station
+#
+# (a) genuinely profitable, all at Jita:
+#   Stasis Webifier II: buys 100,000 x 500, 99,000 x 500; sells 120,000 x 400, 121,000 x 300; 3,000 traded a day.
+#     bid 100,100 (tick 100), ask 119,900; depth min(1,000, 700) = 700; units/day min(10% x 3,000, 700) = 300.
+#     fees per unit: buy 1.8% x 100,100 = 1,801.80; sell 1.8% x 119,900 = 2,158.20; tax 4.2% x 119,900 = 5,035.80
+#     profit 119,900 - 100,100 - 8,995.80 = 10,804.20; margin 10,804.20 / 101,901.80; per day x 300 = 3,241,260.
+#   Damage Control II: buys 1,000,000 x 50, 990,000 x 40; sells 1,200,000 x 30, 1,210,000 x 20; 200 a day.
+#     bid 1,001,000 (tick 1,000), ask 1,199,000; depth min(90, 50) = 50; units/day min(20, 50) = 20.
+#     fees: 18,018 + 21,582 + tax 50,358 -> profit 198,000 - 89,958 = 108,042; per day x 20 = 2,160,840.
+#   Nanite Repair Paste (no history): buys 10,000 x 1,000, 9,990 x 1,000; sells 11,300 x 1,000, 11,310 x 1,000.
+#     bid 10,010, ask 11,290; depth 2,000, units/day 10% x 2,000 = 200 (a guess without history).
+#     fees 180.18 + 203.22 + 474.18 = 857.58 -> profit 422.42 = 4.1% on cost 10,190.18 (below the default 5%).
+# (b) Mega Pulse Laser II: the real book is one buy at 1,000,000 and one sell at 1,500,000 (a 38% margin); a 0.01
+#     ISK bait buy and a 100x scam sell make both sides look two orders deep. The outlier filter drops them and
+#     the item is too thin. Mega Pulse Laser I: only 0.01 ISK buys, a too-good-to-be-true spread (> 100%).
+# (c) thin books: Caracal (one order a side), Raven (two orders a side but 4 units within 5%).
+# Plus a type the catalog does not know, and one-sided books (Large Shield Extender II, Tritanium).
+
+WEB_PROFIT = 119_900 - 100_100 - BROKER * 100_100 - BROKER * 119_900 - TAX * 119_900
+DC2_PROFIT = 1_199_000 - 1_001_000 - BROKER * 1_001_000 - BROKER * 1_199_000 - TAX * 1_199_000
+PASTE_PROFIT = 11_290 - 10_010 - BROKER * 10_010 - BROKER * 11_290 - TAX * 11_290
+
+
+def test_hand_computed_station_profits():
+    assert math.isclose(WEB_PROFIT, 10_804.20)
+    assert math.isclose(DC2_PROFIT, 108_042.0)
+    assert math.isclose(PASTE_PROFIT, 422.42)
+
+
+def station_market() -> FakeMarket:
+    market = FakeMarket()
+    add = market.add_book
+    region, station = JITA.region_id, JITA.station_id
+    add(region, station, WEB, buys=[(100_000, 500), (99_000, 500)], sells=[(120_000, 400), (121_000, 300)])
+    add(region, station, DC2, buys=[(1_000_000, 50), (990_000, 40)], sells=[(1_200_000, 30), (1_210_000, 20)])
+    add(region, station, PASTE, buys=[(10_000, 1_000), (9_990, 1_000)], sells=[(11_300, 1_000), (11_310, 1_000)])
+    add(region, station, MPL2, buys=[(1_000_000, 100), (0.01, 5)], sells=[(1_500_000, 100), (150_000_000, 2)])
+    add(region, station, MPL1, buys=[(0.01, 1_000), (0.01, 1_000)], sells=[(20_000_000, 20), (20_100_000, 20)])
+    add(region, station, CARACAL, buys=[(10_000_000, 1)], sells=[(12_000_000, 1)])
+    add(region, station, RAVEN, buys=[(100e6, 2), (99e6, 2)], sells=[(120e6, 2), (121e6, 2)])
+    add(region, station, UNKNOWN_TYPE, buys=[(100, 1_000), (99, 1_000)], sells=[(200, 1_000), (201, 1_000)])
+    add(region, station, LSE2, sells=[(1_000_000, 10)])
+    add(region, station, TRIT, buys=[(4.0, 1_000_000)])
+    market.set_daily_volume(region, WEB, 3_000).set_daily_volume(region, DC2, 200)
+    market.set_snapshot(region, JITA_SNAPSHOT)
+    return market
+
+
+def candidates(reply: Reply) -> list[int]:
+    return [c["type_id"] for c in reply.data["candidates"]]
+
+
+async def test_station_candidates_hand_computed():
+    market = station_market()
+    reply = await run("/trade station jita", market)
+    assert not reply.is_error
+    assert reply.title == f"Station trading at {JITA_STATION}"
+    assert reply.text == "9 items scanned; prices one tick inside the best orders, fees at your skills."
+    assert reply.data["location_id"] == JITA.station_id
+    web, dc2 = reply.data["candidates"]  # ordered by daily profit: 3.24M before 2.16M (though DC II earns more/unit)
+    assert web == {
+        "type_id": WEB,
+        "name": "Stasis Webifier II",
+        "buy_price": 100_100.0,
+        "sell_price": 119_900.0,
+        "profit_per_unit": pytest.approx(10_804.20),
+        "margin": pytest.approx(10_804.20 / (100_100 + BROKER * 100_100)),
+        "daily_units": 300.0,
+        "daily_profit": pytest.approx(3_241_260.0),
+    }
+    assert dc2 == {
+        "type_id": DC2,
+        "name": "Damage Control II",
+        "buy_price": 1_001_000.0,
+        "sell_price": 1_199_000.0,
+        "profit_per_unit": pytest.approx(108_042.0),
+        "margin": pytest.approx(108_042 / (1_001_000 + 18_018)),
+        "daily_units": 20.0,
+        "daily_profit": pytest.approx(2_160_840.0),
+    }
+    [table] = reply.tables
+    assert table.headers == ["Item", "Buy at", "Sell at", "Profit/unit", "Margin", "Units/day", "Profit/day"]
+    assert table.rows == [
+        ["Stasis Webifier II", "100,100.00", "119,900.00", "10,804.20", "10.6%", "300", "3.24M"],
+        ["Damage Control II", "1.00M", "1.20M", "108,042.00", "10.6%", "20", "2.16M"],
+    ]
+    assert reply.footer == Footer("ESI market data", JITA_SNAPSHOT, False)
+    # daily volumes are asked only for the types the catalog knows, in the hub's region
+    [volumes_call] = [call for call in market.calls if call[0] == "daily_volumes"]
+    assert volumes_call[1] == JITA.region_id
+    assert isinstance(volumes_call[2], tuple) and UNKNOWN_TYPE not in volumes_call[2]
+
+
+async def test_station_scam_thin_and_one_sided_items_never_appear():
+    reply = await run("/trade station jita 0", station_market())
+    shown = candidates(reply)
+    assert set(shown) == {WEB, DC2, PASTE}
+    for absent in (MPL2, MPL1, CARACAL, RAVEN, UNKNOWN_TYPE, LSE2, TRIT):
+        assert absent not in shown
+
+
+def test_station_outlier_filter_is_what_drops_the_bait_and_scam():
+    """Without the outlier filter the baited book passes as a 38% trade at the real top of book; with it, it is thin."""
+    bait = StationInput(
+        MPL2,
+        "Mega Pulse Laser II",
+        [BookLevel(1_000_000, 100), BookLevel(0.01, 5)],
+        [BookLevel(1_500_000, 100), BookLevel(150_000_000, 2)],
+    )
+    no_filter = StationRules(bait_ratio=0.0, scam_ratio=float("inf"))
+    [plan] = station_candidates([bait], rules=no_filter)
+    assert plan.margin.buy_order_price == 1_001_000 and plan.margin.sell_order_price == 1_499_000
+    assert plan.margin.margin_on_cost == pytest.approx(0.383, abs=0.001) and plan.outliers == 0
+    assert station_candidates([bait]) == []
+    # the filter counts what it dropped: with min_orders=1 the item survives on its real orders only
+    [plan] = station_candidates([bait], rules=StationRules(min_orders=1))
+    assert plan.outliers == 2 and plan.buy_orders == 1 and plan.sell_orders == 1
+
+
+async def test_station_min_margin_filter():
+    market = station_market()
+    reply = await run("/trade station jita 3", market)
+    assert candidates(reply) == [WEB, DC2, PASTE]
+    paste = reply.data["candidates"][2]
+    assert paste["buy_price"] == 10_010 and paste["sell_price"] == 11_290
+    assert paste["profit_per_unit"] == pytest.approx(422.42)
+    assert paste["margin"] == pytest.approx(422.42 / 10_190.18)
+    assert paste["daily_units"] == 200 and paste["daily_profit"] == pytest.approx(84_484.0)
+    assert reply.tables[0].rows[2] == [
+        "Nanite Repair Paste",
+        "10,010.00",
+        "11,290.00",
+        "422.42",
+        "4.1%",
+        "200",
+        "84,484.00",
+    ]
+    reply = await run("/trade station jita min-margin=4.2", market)
+    assert candidates(reply) == [WEB, DC2]
+    reply = await run("/trade station jita 11", market)  # both 10.6% trades fall under it
+    assert not reply.is_error and reply.tables == [] and "candidates" not in reply.data
+    assert reply.text == "Nothing clears your margin after fees right now."
+    assert reply.footer == Footer("ESI market data", JITA_SNAPSHOT, False)
+
+
+async def test_station_min_volume_filter():
+    reply = await run("/trade station jita 3 1000", station_market())
+    # Damage Control II trades 200 a day; the paste has no history, so the volume rule cannot judge it
+    assert candidates(reply) == [WEB, PASTE]
+
+
+async def test_station_results_limit():
+    market = station_market()
+    reply = await run("/trade station jita 3 0 1", market)
+    assert candidates(reply) == [WEB] and len(reply.tables[0].rows) == 1
+    reply = await run("/trade station jita results=2 min-margin=0", market)
+    assert candidates(reply) == [WEB, DC2]
+    ctx = context(market)
+    reply = await dispatch(REGISTRY, Invocation("trade station", {"hub": "jita", "results": "1"}, CALLER), ctx)
+    assert candidates(reply) == [WEB]
+
+
+async def test_station_direct_call_and_simulated_footer():
+    market = station_market()
+    reply = await trade_station(context(market, simulated=True), CATALOG.location("jita"), min_margin=3.0, results=2)
+    assert candidates(reply) == [WEB, DC2]
+    assert reply.footer == Footer("simulated ESI (demo)", JITA_SNAPSHOT, True)
+
+
+async def test_station_empty_hub():
+    reply = await run("/trade station amarr", station_market())
+    assert reply.text == "Nothing clears your margin after fees right now."
+    assert reply.footer == Footer("ESI market data", None, False)  # Amarr was never ingested
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("/trade station jita abc", "min-margin: 'abc' is not a number"),
+        ("/trade station jita 5 0 26", "results: must be between 1 and 25 (got 26)"),
+        ("/trade station jita 5 0 0", "results: must be between 1 and 25 (got 0)"),
+        ("/trade station jita 5 -1", "min-volume: must be at least 0 (got -1)"),
+        ("/trade station", "missing <hub>"),
+    ],
+)
+async def test_station_argument_errors(text: str, message: str):
+    reply = await run(text, station_market())
+    assert reply.is_error and reply.ephemeral
+    assert reply.text == f"{message}\nusage: /trade station <hub> [min-margin] [min-volume] [results]"
+
+
+# ---------------------------------------------------------------------------------------------------- /trade haul
+#
+# Jita -> Amarr, sales tax 4.2% (keep 95.8% of a sale), immediate mode sells into Amarr's buy orders:
+#   Large Shield Extender II (15 m3): Jita sells 1,000,000 x 10, 1,050,000 x 10, 1,300,000 x 10;
+#     Amarr buys 1,200,000 x 5, 1,150,000 x 20. Walking both books, unit profit after tax:
+#     5 @ 1,000,000 -> 1,200,000: 1,149,600 - 1,000,000 = 149,600
+#     5 @ 1,000,000 -> 1,150,000: 1,101,700 - 1,000,000 = 101,700
+#     10 @ 1,050,000 -> 1,150,000: 51,700; then 1,300,000 -> 1,150,000 loses: stop.
+#     All of it: 20 units, 300 m3, cost 20,500,000, revenue 23,250,000, profit 1,773,500.
+#   Tritanium (0.01 m3): Jita sells 4.00 x 1,000,000; Amarr buys 5.00 x 500,000: 0.79 a unit, 500,000 units,
+#     5,000 m3, cost 2,000,000, profit 395,000.
+# "order" mode lists one tick under Amarr's best sell (broker 1.8% too: keep 94%), capped at a day's volume:
+#   LSE II: ask 1,299,000, 12 a day: 10 @ 1,000,000 and 2 @ 1,050,000: cost 12,100,000, revenue 15,588,000,
+#     broker 280,584, profit 15,588,000 x 0.958 - 280,584 - 12,100,000 = 2,552,720.
+#   Tritanium: ask 5.49, 100,000 a day: cost 400,000, revenue 549,000, broker 9,882, profit 116,060.
+
+KEEP = 1 - TAX
+
+
+def haul_market() -> FakeMarket:
+    market = FakeMarket()
+    jita, amarr = (JITA.region_id, JITA.station_id), (AMARR.region_id, AMARR.station_id)
+    market.add_book(*jita, LSE2, sells=[(1_300_000, 10), (1_000_000, 10), (1_050_000, 10)])
+    market.add_book(*jita, TRIT, buys=[(3.5, 1_000)], sells=[(4.0, 1_000_000)])
+    market.add_book(*amarr, LSE2, buys=[(1_150_000, 20), (1_200_000, 5)], sells=[(1_300_000, 5)])
+    market.add_book(*amarr, TRIT, buys=[(5.0, 500_000)], sells=[(5.5, 100_000)])
+    # not haulable: no Jita sells; only at Jita; unknown to the catalog; sells for less at Amarr
+    market.add_book(*jita, WEB, buys=[(100_000, 10)])
+    market.add_book(*amarr, WEB, buys=[(200_000, 10)])
+    market.add_book(*jita, DC2, sells=[(1_000_000, 10)])
+    market.add_book(*jita, UNKNOWN_TYPE, sells=[(1.0, 10)])
+    market.add_book(*amarr, UNKNOWN_TYPE, buys=[(100.0, 10)])
+    market.add_book(*jita, PASTE, sells=[(10_000, 100)])
+    market.add_book(*amarr, PASTE, buys=[(10_000, 100)])
+    market.set_daily_volume(AMARR.region_id, LSE2, 12).set_daily_volume(AMARR.region_id, TRIT, 100_000)
+    market.set_snapshot(JITA.region_id, JITA_SNAPSHOT).set_snapshot(AMARR.region_id, AMARR_SNAPSHOT)
+    return market
+
+
+def plans(reply: Reply) -> dict[int, dict[str, Any]]:
+    return {plan["type_id"]: plan for plan in reply.data["plans"]}
+
+
+def test_hand_computed_haul_profits():
+    assert math.isclose(1_200_000 * KEEP - 1_000_000, 149_600)
+    assert math.isclose(1_150_000 * KEEP - 1_000_000, 101_700)
+    assert math.isclose(1_150_000 * KEEP - 1_050_000, 51_700)
+    assert math.isclose(5.0 * KEEP - 4.0, 0.79)
+    assert math.isclose(15_588_000 * KEEP - BROKER * 15_588_000 - 12_100_000, 2_552_720)
+    assert math.isclose(549_000 * KEEP - BROKER * 549_000 - 400_000, 116_060)
+
+
+async def test_haul_walks_both_books():
+    market = haul_market()
+    reply = await run("/trade haul jita amarr", market)
+    assert not reply.is_error
+    assert reply.title == f"Hauling {JITA_STATION} → {AMARR_STATION}"
+    assert reply.data["source_id"] == JITA.station_id and reply.data["destination_id"] == AMARR.station_id
+    assert [p["type_id"] for p in reply.data["plans"]] == [LSE2, TRIT]  # by profit
+    lse, trit = plans(reply)[LSE2], plans(reply)[TRIT]
+    assert lse == {
+        "type_id": LSE2,
+        "name": "Large Shield Extender II",
+        "quantity": 20,
+        "cost": 20_500_000,
+        "revenue": 23_250_000,
+        "profit": pytest.approx(1_773_500),
+        "roi": pytest.approx(1_773_500 / 20_500_000),
+        "isk_per_m3": pytest.approx(1_773_500 / 300),
+        "max_buy_price": 1_050_000,
+        "min_sell_price": 1_150_000,
+    }
+    assert trit["quantity"] == 500_000 and trit["cost"] == pytest.approx(2_000_000)
+    assert trit["profit"] == pytest.approx(395_000) and trit["max_buy_price"] == 4.0 and trit["min_sell_price"] == 5.0
+    assert reply.data["total_profit"] == pytest.approx(2_168_500)
+    [table] = reply.tables
+    assert table.headers == ["Item", "Units", "m3", "Cost", "Profit", "ROI", "ISK/m3"]
+    assert table.rows == [
+        ["Large Shield Extender II", "20", "300", "20.50M", "1.77M", "8.7%", "5,911.67"],
+        ["Tritanium", "500,000", "5,000", "2.00M", "395,000.00", "19.8%", "79.00"],
+    ]
+    assert reply.text == "Total: 22.50M in, 2.17M profit after tax, 5,300 of 10,000 m3."
+    assert reply.footer == Footer("ESI market data", JITA_SNAPSHOT, False)  # the source's snapshot
+    [volumes_call] = [call for call in market.calls if call[0] == "daily_volumes"]
+    assert volumes_call[1] == AMARR.region_id  # volumes where we sell
+
+
+async def test_haul_cargo_limited():
+    # 200 m3: profit per m3 decides; LSE II's chunks (9,973, 6,780, 3,447 ISK/m3) before Tritanium (79 ISK/m3):
+    # 5 + 5 units (150 m3), 3 of the third chunk (45 m3), then 500 Tritanium fill the last 5 m3.
+    reply = await run("/trade haul jita amarr 200", haul_market())
+    lse, trit = plans(reply)[LSE2], plans(reply)[TRIT]
+    assert lse["quantity"] == 13 and lse["cost"] == 13_150_000
+    assert lse["profit"] == pytest.approx(5 * 149_600 + 5 * 101_700 + 3 * 51_700)
+    assert trit["quantity"] == 500 and trit["profit"] == pytest.approx(395)
+    assert reply.text == "Total: 13.15M in, 1.41M profit after tax, 200 of 200 m3."
+
+
+async def test_haul_budget_limited():
+    # 12m ISK: profit per ISK decides; Tritanium (19.75%) first, then LSE II's 14.96% and 10.17% chunks use the
+    # remaining 10m; the 4.9% chunk no longer fits.
+    reply = await run("/trade haul jita amarr 10000 12m", haul_market())
+    lse, trit = plans(reply)[LSE2], plans(reply)[TRIT]
+    assert trit["quantity"] == 500_000
+    assert lse["quantity"] == 10 and lse["cost"] == 10_000_000 and lse["max_buy_price"] == 1_000_000
+    assert lse["profit"] == pytest.approx(5 * 149_600 + 5 * 101_700)
+    assert sum(p["cost"] for p in reply.data["plans"]) == pytest.approx(12_000_000)
+    assert reply.text == "Total: 12.00M in, 1.65M profit after tax, 5,150 of 10,000 m3."
+
+
+async def test_haul_order_mode():
+    reply = await run("/trade haul jita amarr 10000 1b order", haul_market())
+    lse, trit = plans(reply)[LSE2], plans(reply)[TRIT]
+    assert lse["quantity"] == 12 and lse["cost"] == 12_100_000
+    assert lse["revenue"] == pytest.approx(15_588_000) and lse["min_sell_price"] == 1_299_000
+    assert lse["profit"] == pytest.approx(2_552_720)
+    assert trit["quantity"] == 100_000 and trit["min_sell_price"] == 5.49
+    assert trit["profit"] == pytest.approx(116_060)
+    assert reply.data["total_profit"] == pytest.approx(2_552_720 + 116_060)
+    named = await run("/trade haul jita amarr mode=ord", haul_market())  # a unique prefix of a choice
+    assert named.data == reply.data
+
+
+async def test_haul_results_limit_and_direct_call():
+    reply = await run("/trade haul jita amarr results=1", haul_market())
+    assert [p["type_id"] for p in reply.data["plans"]] == [LSE2]
+    reply = await trade_haul(
+        context(haul_market(), simulated=True), CATALOG.location("jita"), CATALOG.location("amarr"), cargo=200
+    )
+    assert plans(reply)[LSE2]["quantity"] == 13
+    assert reply.footer == Footer("simulated ESI (demo)", JITA_SNAPSHOT, True)
+
+
+async def test_haul_nothing_profitable():
+    reply = await run("/trade haul amarr jita", haul_market())  # the other way round loses money
+    assert not reply.is_error and reply.text == "No profitable haul after fees right now."
+    assert reply.tables == [] and reply.footer == Footer("ESI market data", AMARR_SNAPSHOT, False)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "/trade haul jita jita",
+        f'/trade haul jita "{JITA_STATION}"',  # the hub and its station are the same place
+        "/trade haul amarr Amarr",
+    ],
+)
+async def test_haul_same_place_is_an_error(text: str):
+    market = haul_market()
+    reply = await run(text, market)
+    assert reply.is_error and reply.ephemeral
+    assert reply.text == "source and destination are the same place\nusage: /trade haul <source> <destination>"
+    assert not [call for call in market.calls if call[0] == "books_at"]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("/trade haul jita amarr 0", "cargo: must be at least 1 (got 0)"),
+        ("/trade haul jita amarr 100 lots", "budget: 'lots' is not a number"),
+        ("/trade haul jita amarr 100 1b sideways", "mode: 'sideways' is not one of immediate, order"),
+        ("/trade haul jita", "missing <destination>"),
+    ],
+)
+async def test_haul_argument_errors(text: str, message: str):
+    reply = await run(text, haul_market())
+    assert reply.is_error
+    assert reply.text == f"{message}\nusage: /trade haul <source> <destination> [cargo] [budget] [mode] [results]"
+
+
+async def test_trade_places_without_hub_never_leak():
+    """A region without a hub is an error reply (see test_market_price's xfail for its wording), never a trace."""
+    for text in ("/trade station delve", "/trade haul jita delve", "/trade"):
+        reply = await run(text, haul_market())
+        assert reply.is_error
