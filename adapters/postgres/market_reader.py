@@ -110,9 +110,25 @@ class PgMarketReader:
         rows = await self._pool.fetch(_REGION_BOOK, region_id, type_id)
         return _books(0, rows).get(type_id) or Book(type_id, 0)
 
-    async def books_at(self, region_id: int, location_id: int) -> dict[int, Book]:
-        """Every type's book at one location, from one query."""
-        return _books(location_id, await self._pool.fetch(_BOOKS.format(only_type=""), region_id, location_id))
+    async def best_prices(self, region_id: int, location_id: int) -> dict[int, tuple[float | None, float | None]]:
+        """(best buy, best sell) of every type at a location, from market_quotes."""
+        rows = await self._pool.fetch(
+            "SELECT type_id, best_buy, best_sell FROM market_quotes WHERE region_id = $1 AND location_id = $2",
+            region_id,
+            location_id,
+        )
+        return {row[0]: (row[1], row[2]) for row in rows}
+
+    async def books_at(
+        self, region_id: int, location_id: int, type_ids: Sequence[int] | None = None
+    ) -> dict[int, Book]:
+        """Every type's book at one location (or only `type_ids`'), from one query."""
+        if type_ids is None:
+            rows = await self._pool.fetch(_BOOKS.format(only_type=""), region_id, location_id)
+        else:
+            query = _BOOKS.format(only_type="AND type_id = ANY($3::integer[])")
+            rows = await self._pool.fetch(query, region_id, location_id, list(type_ids))
+        return _books(location_id, rows)
 
     async def history(self, region_id: int, type_id: int, since: date | None = None) -> list[HistoryRow]:
         """Daily history rows, oldest first."""

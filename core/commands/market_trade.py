@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from core.bulk import cyclic_gc_paused
 from core.catalog import Location
 from core.commands.market_price import _services
 from core.commands.model import Reply, Table
@@ -9,7 +10,7 @@ from core.commands.params import Param, ParamKind
 from core.commands.registry import CommandContext, Registry
 from core.commands.services import isk, percent, station_of, units
 from core.market.finders_haul import HaulInput, haul_candidates
-from core.market.finders_station import StationInput, station_candidates
+from core.market.finders_station import StationInput, could_clear_at, station_candidates
 
 HUB = Param("hub", "Trade hub or station", ParamKind.LOCATION, autocomplete="locations")
 RESULTS = Param(
@@ -34,18 +35,25 @@ async def trade_station(
     """/trade station: what to buy and relist at one hub, after broker fees and sales tax, scams filtered."""
     services = _services(ctx)
     region_id, station_id = station_of(hub)
-    books = await services.reader.books_at(region_id, station_id)
-    names = _names(ctx, list(books))
-    volumes = await services.reader.daily_volumes(region_id, list(names))
-    items = [StationInput(t, names[t][0], b.buys, b.sells, volumes.get(t)) for t, b in books.items() if t in names]
-    plans = station_candidates(
-        items,
-        skills=services.skills,
-        schedule=services.fees,
-        min_margin=min_margin / 100,
-        min_daily_volume=min_volume,
-        top_n=results,
-    )
+    best = await services.reader.best_prices(region_id, station_id)
+    hopeful = [
+        t
+        for t, (buy, sell) in best.items()
+        if could_clear_at(buy, sell, services.skills, services.fees, min_margin / 100)
+    ]
+    names = _names(ctx, hopeful)
+    books = await services.reader.books_at(region_id, station_id, list(names))  # only books that could clear
+    volumes = await services.reader.daily_volumes(region_id, list(books))
+    with cyclic_gc_paused():
+        items = [StationInput(t, names[t][0], b.buys, b.sells, volumes.get(t)) for t, b in books.items()]
+        plans = station_candidates(
+            items,
+            skills=services.skills,
+            schedule=services.fees,
+            min_margin=min_margin / 100,
+            min_daily_volume=min_volume,
+            top_n=results,
+        )
     meta = await services.reader.snapshot(region_id)
     title = f"Station trading at {hub.name}"
     if not plans:
@@ -83,7 +91,10 @@ async def trade_station(
             for p in plans
         ],
     }
-    text = f"{len(items):,} items scanned; prices one tick inside the best orders, fees at your skills."
+    text = (
+        f"{len(best):,} items scanned, {len(items):,} could clear {min_margin:g}% after fees; prices one tick "
+        "inside the best orders, fees at your skills."
+    )
     return Reply(
         title=title, text=text, tables=[table], data=data, footer=services.footer(meta.last_modified if meta else None)
     )

@@ -75,13 +75,45 @@ def _side(levels: Sequence[BookLevel], *, is_buy: bool, ratio: float) -> tuple[S
         return None, 0
     limit = ratio * stats.percentile
     kept = [(price, volume) for price, volume in pairs if (price >= limit if is_buy else price <= limit)]
+    if len(kept) == len(pairs):
+        return stats, 0  # nothing dropped: the stats stand
     return side_stats(kept, is_buy=is_buy), len(pairs) - len(kept)
+
+
+def could_clear(
+    buys: Sequence[BookLevel],
+    sells: Sequence[BookLevel],
+    skills: TradeSkills,
+    schedule: FeeSchedule,
+    min_margin: float,
+) -> bool:
+    """A cheap, exact pre-check: can this book clear `min_margin` at all, however many units are traded?
+
+    The outlier rules only drop buys far below and sells far above the percentiles, never the best orders, so
+    the best prices here are the ones _evaluate prices at; a huge quantity spreads the 100 ISK minimum broker
+    fee to nothing, so this margin is an upper bound of the real one.
+    """
+    best_buy = max((level.price for level in buys if level.volume > 0), default=None)
+    best_sell = min((level.price for level in sells if level.volume > 0), default=None)
+    return could_clear_at(best_buy, best_sell, skills, schedule, min_margin)
+
+
+def could_clear_at(
+    best_buy: float | None, best_sell: float | None, skills: TradeSkills, schedule: FeeSchedule, min_margin: float
+) -> bool:
+    """could_clear from the best prices alone (e.g. a snapshot's quotes, before any book is read)."""
+    if best_buy is None or best_sell is None or best_sell <= 0.01:
+        return False
+    bound = station_trade_margin(best_buy, best_sell, skills, schedule, quantity=1_000_000_000)
+    return bound.profit > 0 and bound.margin_on_cost >= min_margin
 
 
 def _evaluate(
     item: StationInput, skills: TradeSkills, schedule: FeeSchedule, rules: StationRules, margins: tuple[float, float]
 ) -> StationPlan | None:
     """The plan for one item, or None when a rule of the module docstring rejects it."""
+    if not could_clear(item.buys, item.sells, skills, schedule, margins[0]):
+        return None
     buys, bait = _side(item.buys, is_buy=True, ratio=rules.bait_ratio)
     sells, scam = _side(item.sells, is_buy=False, ratio=rules.scam_ratio)
     if buys is None or sells is None or min(buys.orders, sells.orders) < rules.min_orders:

@@ -40,8 +40,14 @@ class MarketReader(Protocol):
         """One type's book over every location of a region (for markets without a trade station, like PLEX)."""
         ...
 
-    async def books_at(self, region_id: int, location_id: int) -> dict[int, Book]:
-        """Every type's book at one location (station trading walks them all)."""
+    async def best_prices(self, region_id: int, location_id: int) -> dict[int, tuple[float | None, float | None]]:
+        """(best buy, best sell) of every type traded at a location, from the snapshot's quotes (cheap)."""
+        ...
+
+    async def books_at(
+        self, region_id: int, location_id: int, type_ids: Sequence[int] | None = None
+    ) -> dict[int, Book]:
+        """Every type's book at one location, or only those of `type_ids` (station trading walks them)."""
         ...
 
     async def history(self, region_id: int, type_id: int, since: date | None = None) -> list[HistoryRow]:

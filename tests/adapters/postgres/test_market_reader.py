@@ -95,6 +95,16 @@ async def test_books_at_groups_every_type_at_the_location(pg_pool: asyncpg.Pool)
     assert await PgMarketReader(pg_pool).books_at(10000043, 60008494) == {}
 
 
+async def test_best_prices_and_books_of_chosen_types(pg_pool: asyncpg.Pool) -> None:
+    await stage(pg_pool, [*BOOK, order(37, 2.0, 0)])
+    reader = PgMarketReader(pg_pool)
+    assert await reader.best_prices(REGION, JITA) == {34: (4.2, 4.5), 35: (None, 11.0), 36: (7.5, None)}
+    chosen = await reader.books_at(REGION, JITA, [34, 36, 999])
+    assert sorted(chosen) == [34, 36]
+    assert list(chosen[34].sells) == [BookLevel(4.5, 20), BookLevel(5.0, 10)]
+    assert await reader.books_at(REGION, JITA, []) == {}
+
+
 async def test_history_and_daily_volumes_count_missing_days_as_zero(pg_pool: asyncpg.Pool) -> None:
     store, reader = PgHistoryStore(pg_pool), PgMarketReader(pg_pool)
     today = datetime.now(UTC).date()

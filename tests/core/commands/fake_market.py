@@ -114,10 +114,22 @@ class FakeMarket:
         sells = sorted((level for b in books for level in b.sells), key=lambda level: level.price)
         return Book(type_id, 0, tuple(buys), tuple(sells))
 
-    async def books_at(self, region_id: int, location_id: int) -> dict[int, Book]:
-        """Every type's book at one location."""
+    async def best_prices(self, region_id: int, location_id: int) -> dict[int, tuple[float | None, float | None]]:
+        """(best buy, best sell) per type at one location."""
+        self.calls.append(("best_prices", region_id, location_id))
+        books = self._books.get((region_id, location_id), {})
+        return {
+            t: (max((lv.price for lv in b.buys), default=None), min((lv.price for lv in b.sells), default=None))
+            for t, b in books.items()
+        }
+
+    async def books_at(
+        self, region_id: int, location_id: int, type_ids: Sequence[int] | None = None
+    ) -> dict[int, Book]:
+        """Every type's book at one location (or only those of `type_ids`)."""
         self.calls.append(("books_at", region_id, location_id))
-        return dict(self._books.get((region_id, location_id), {}))
+        books = self._books.get((region_id, location_id), {})
+        return {t: b for t, b in books.items() if type_ids is None or t in type_ids}
 
     async def history(self, region_id: int, type_id: int, since: date | None = None) -> list[HistoryRow]:
         """History rows on or after `since`, oldest first."""
