@@ -13,7 +13,8 @@ from core.market.hubs import UnknownLocation
 
 _NUMBER = re.compile(r"([+-]?)(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d[\d_]*(?:\.\d+)?|\.\d+)\s*([kmbt]?)(?:\s*isk)?", re.I)
 _SCALE = {"": 1, "k": 1e3, "m": 1e6, "b": 1e9, "t": 1e12}
-_TOKEN = re.compile(r'"([^"]*)"|\'([^\']*)\'|(\S+)')
+# Only double quotes group words: EVE names contain single quotes ("Frostline 'Omnivore' Harvester ...").
+_TOKEN = re.compile(r'"([^"]*)"|(\S+)')
 MAX_CANDIDATES = 256
 
 
@@ -155,7 +156,7 @@ class _Token:
 
 
 def tokenize(raw: str) -> list[_Token]:
-    """Split raw argument text on whitespace, keeping "quoted strings" (or 'quoted') as one token."""
+    """Split raw argument text on whitespace, keeping "quoted strings" as one token (single quotes are literal)."""
     return [_Token(next(g for g in m.groups() if g is not None), m.start(), m.end()) for m in _TOKEN.finditer(raw)]
 
 

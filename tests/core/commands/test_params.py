@@ -7,7 +7,17 @@ from typing import Any
 import pytest
 
 from core.catalog import Catalog
-from core.commands.params import ArgumentError, Param, ParamKind, convert, parse_named, parse_number, parse_raw, usage
+from core.commands.params import (
+    ArgumentError,
+    Param,
+    ParamKind,
+    convert,
+    parse_named,
+    parse_number,
+    parse_raw,
+    tokenize,
+    usage,
+)
 from tests.core.commands.sample_catalog import sample_catalog
 
 K = ParamKind
@@ -107,7 +117,17 @@ def test_raw_rest_of_line():
     text = "Tritanium\t1000\nPyerite  500\n'Quoted' thing"
     assert parse_raw([paste], text, None) == {"paste": text}
     assert parse_raw([title, paste], f"doctrine {text}", None) == {"title": "doctrine", "paste": text}
-    assert parse_raw([title], "'one arg'", None) == {"title": "one arg"}
+    assert parse_raw([title], "'one arg'", None) == {"title": "'one arg'"}  # single quotes are part of names
+
+
+def test_single_quotes_stay_in_item_names() -> None:
+    """EVE names hold single quotes (Frostline 'Omnivore' Harvester Upgrade): only double quotes group words."""
+    assert [t.text for t in tokenize("Frostline 'Omnivore' Harvester \"in quotes\"")] == [
+        "Frostline",
+        "'Omnivore'",
+        "Harvester",
+        "in quotes",
+    ]
 
 
 def test_raw_errors(catalog: Catalog):
