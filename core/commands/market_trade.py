@@ -2,20 +2,64 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from core.bulk import cyclic_gc_paused
 from core.catalog import Location
 from core.commands.market_price import _services
 from core.commands.model import Reply, Table
 from core.commands.params import Param, ParamKind
 from core.commands.registry import CommandContext, Registry
-from core.commands.services import isk, percent, station_of, units
+from core.commands.services import MarketServices, isk, percent, station_of, units
+from core.market.fees import TradeSkills
 from core.market.finders_haul import HaulInput, haul_candidates
 from core.market.finders_station import StationInput, could_clear_at, station_candidates
 
 HUB = Param("hub", "Trade hub or station", ParamKind.LOCATION, autocomplete="locations")
+ACCOUNTING = Param(
+    "accounting",
+    "Your Accounting level 0-5 (default 4): lowers sales tax",
+    ParamKind.INT,
+    required=False,
+    min_value=0,
+    max_value=5,
+    positional=False,
+)
+BROKER = Param(
+    "broker-relations",
+    "Your Broker Relations level 0-5 (default 4)",
+    ParamKind.INT,
+    required=False,
+    min_value=0,
+    max_value=5,
+    positional=False,
+)
+STANDING = Param(
+    "standing",
+    "Faction standing with the station owner (-10..10, default 0)",
+    ParamKind.FLOAT,
+    required=False,
+    min_value=-10,
+    max_value=10,
+    positional=False,
+)
+SKILL_PARAMS = (ACCOUNTING, BROKER, STANDING)
 RESULTS = Param(
     "results", "How many results (1-25)", ParamKind.INT, required=False, default=10, min_value=1, max_value=25
 )
+
+
+def _skills(
+    services: MarketServices, accounting: int | None, broker_relations: int | None, standing: float | None
+) -> TradeSkills:
+    """The caller's fee skills: what they gave, else the defaults of the services."""
+    base = services.skills
+    return replace(
+        base,
+        accounting=base.accounting if accounting is None else accounting,
+        broker_relations=base.broker_relations if broker_relations is None else broker_relations,
+        faction_standing=base.faction_standing if standing is None else standing,
+    )
 
 
 def _names(ctx: CommandContext, type_ids: list[int]) -> dict[int, tuple[str, float]]:
@@ -30,16 +74,23 @@ def _names(ctx: CommandContext, type_ids: list[int]) -> dict[int, tuple[str, flo
 
 
 async def trade_station(
-    ctx: CommandContext, hub: Location, min_margin: float = 5.0, min_volume: float = 0.0, results: int = 10
+    ctx: CommandContext,
+    hub: Location,
+    min_margin: float = 5.0,
+    max_margin: float = 100.0,
+    min_volume: float = 0.0,
+    results: int = 10,
+    accounting: int | None = None,
+    broker_relations: int | None = None,
+    standing: float | None = None,
 ) -> Reply:
     """/trade station: what to buy and relist at one hub, after broker fees and sales tax, scams filtered."""
     services = _services(ctx)
+    skills = _skills(services, accounting, broker_relations, standing)
     region_id, station_id = station_of(hub)
     best = await services.reader.best_prices(region_id, station_id)
     hopeful = [
-        t
-        for t, (buy, sell) in best.items()
-        if could_clear_at(buy, sell, services.skills, services.fees, min_margin / 100)
+        t for t, (buy, sell) in best.items() if could_clear_at(buy, sell, skills, services.fees, min_margin / 100)
     ]
     names = _names(ctx, hopeful)
     books = await services.reader.books_at(region_id, station_id, list(names))  # only books that could clear
@@ -48,9 +99,10 @@ async def trade_station(
         items = [StationInput(t, names[t][0], b.buys, b.sells, volumes.get(t)) for t, b in books.items()]
         plans = station_candidates(
             items,
-            skills=services.skills,
+            skills=skills,
             schedule=services.fees,
             min_margin=min_margin / 100,
+            max_margin=max_margin / 100,
             min_daily_volume=min_volume,
             top_n=results,
         )
@@ -108,9 +160,13 @@ async def trade_haul(
     budget: float = 1_000_000_000.0,
     mode: str = "immediate",
     results: int = 10,
+    accounting: int | None = None,
+    broker_relations: int | None = None,
+    standing: float | None = None,
 ) -> Reply:
     """/trade haul: buy at one hub, sell at another, walking both books within cargo and budget."""
     services = _services(ctx)
+    skills = _skills(services, accounting, broker_relations, standing)
     src_region, src_station = station_of(source)
     dst_region, dst_station = station_of(destination)
     if src_station == dst_station:
@@ -137,7 +193,7 @@ async def trade_haul(
         items,
         cargo_m3=cargo,
         budget_isk=budget,
-        skills=services.skills,
+        skills=skills,
         schedule=services.fees,
         sell_mode="order" if mode == "order" else "immediate",
         top_n=results,
@@ -211,7 +267,18 @@ def register_trade_commands(registry: Registry) -> None:
         ),
         Param("min-volume", "Minimum daily volume traded", ParamKind.FLOAT, required=False, default=0.0, min_value=0),
         RESULTS,
-        examples=["/trade station jita", "/trade station amarr 10"],
+        Param(
+            "max-margin",
+            "Maximum margin in % (default 100): higher is usually bait",
+            ParamKind.FLOAT,
+            required=False,
+            default=100.0,
+            min_value=0,
+            max_value=10_000,
+            positional=False,
+        ),
+        *SKILL_PARAMS,
+        examples=["/trade station jita", "/trade station amarr 10", "/trade station jita accounting=5"],
         slow=True,
     )(trade_station)
     registry.command(
@@ -237,6 +304,7 @@ def register_trade_commands(registry: Registry) -> None:
             choices=("immediate", "order"),
         ),
         RESULTS,
-        examples=["/trade haul jita amarr 60000 2b"],
+        *SKILL_PARAMS,
+        examples=["/trade haul jita amarr 60000 2b", "/trade haul jita dodixie 5000 500m order accounting=5"],
         slow=True,
     )(trade_haul)

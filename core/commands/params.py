@@ -59,6 +59,7 @@ class Param:
     min_value: float | None = None
     max_value: float | None = None
     autocomplete: str | None = None
+    positional: bool = True  # False: in raw text only as name=value (rarely used options after the common ones)
 
     @property
     def kwarg(self) -> str:
@@ -68,6 +69,8 @@ class Param:
     @property
     def token(self) -> str:
         """The parameter as written in a usage line: <name> or [name]."""
+        if not self.positional:
+            return f"[{self.name}=…]"
         return f"<{self.name}>" if self.required else f"[{self.name}]"
 
 
@@ -170,7 +173,7 @@ def parse_raw(params: Sequence[Param], raw: str, resolver: Resolver | None) -> d
         if eq and key.lower() in named and value:
             given[named[key.lower()].kwarg] = convert(named[key.lower()], value, resolver)
             tokens.remove(token)
-    positional = [p for p in params if p.kwarg not in given]
+    positional = [p for p in params if p.kwarg not in given and p.positional]
     splits = list(_splits(positional, len(tokens)))[:MAX_CANDIDATES]
     if not splits:
         if not positional and tokens:

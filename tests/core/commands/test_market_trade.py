@@ -246,7 +246,8 @@ async def test_station_empty_hub():
 async def test_station_argument_errors(text: str, message: str):
     reply = await run(text, station_market())
     assert reply.is_error and reply.ephemeral
-    assert reply.text == f"{message}\nusage: /trade station <hub> [min-margin] [min-volume] [results]"
+    usage = "/trade station <hub> [min-margin] [min-volume] [results] [max-margin=…] [accounting=…] "
+    assert reply.text == f"{message}\nusage: {usage}[broker-relations=…] [standing=…]"
 
 
 # ---------------------------------------------------------------------------------------------------- /trade haul
@@ -416,7 +417,8 @@ async def test_haul_same_place_is_an_error(text: str):
 async def test_haul_argument_errors(text: str, message: str):
     reply = await run(text, haul_market())
     assert reply.is_error
-    assert reply.text == f"{message}\nusage: /trade haul <source> <destination> [cargo] [budget] [mode] [results]"
+    usage = "/trade haul <source> <destination> [cargo] [budget] [mode] [results] [accounting=…] "
+    assert reply.text == f"{message}\nusage: {usage}[broker-relations=…] [standing=…]"
 
 
 async def test_trade_places_without_hub_never_leak():
@@ -424,3 +426,17 @@ async def test_trade_places_without_hub_never_leak():
     for text in ("/trade station delve", "/trade haul jita delve", "/trade"):
         reply = await run(text, haul_market())
         assert reply.is_error
+
+
+async def test_station_skills_and_margin_band_are_named_options():
+    market = station_market()
+    default = await run("/trade station jita", market)
+    skilled = await run("/trade station jita accounting=5 broker-relations=5", market)
+    assert not default.is_error and not skilled.is_error
+    first, better = default.data["candidates"][0], skilled.data["candidates"][0]
+    assert first["type_id"] == better["type_id"]
+    assert better["profit_per_unit"] > first["profit_per_unit"]  # lower tax and broker fee at level V
+    capped = await run("/trade station jita max-margin=1", market)
+    assert capped.text.startswith("Nothing clears your margin")
+    bad = await run("/trade station jita accounting=6", market)
+    assert bad.is_error and bad.text.startswith("accounting: must be between 0 and 5 (got 6)")
