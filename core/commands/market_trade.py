@@ -11,7 +11,7 @@ from core.commands.model import Reply, Table
 from core.commands.params import Param, ParamKind
 from core.commands.registry import CommandContext, Registry
 from core.commands.services import MarketServices, isk, percent, station_of, units
-from core.market.fees import TradeSkills
+from core.market.fees import TradeSkills, broker_fee_rate, sales_tax_rate
 from core.market.finders_haul import HaulInput, haul_candidates
 from core.market.finders_station import StationInput, could_clear_at, station_candidates
 
@@ -171,10 +171,24 @@ async def trade_haul(
     dst_region, dst_station = station_of(destination)
     if src_station == dst_station:
         return Reply.error("source and destination are the same place", "/trade haul <source> <destination>")
-    src_books = await services.reader.books_at(src_region, src_station)
-    dst_books = await services.reader.books_at(dst_region, dst_station)
-    common = [t for t in src_books if t in dst_books and src_books[t].sells]
-    names = _names(ctx, common)
+    keep = (
+        1 - sales_tax_rate(skills, services.fees) - (broker_fee_rate(skills, services.fees) if mode == "order" else 0)
+    )
+    src_best = await services.reader.best_prices(src_region, src_station)
+    dst_best = await services.reader.best_prices(dst_region, dst_station)
+    # exact pre-check: if the cheapest unit at the source cannot be sold at the destination's best price after
+    # fees, no unit of that type can: those books are never read
+    hopeful = [
+        t
+        for t, (_, sell) in src_best.items()
+        if sell is not None
+        and t in dst_best
+        and (outlet := dst_best[t][1] if mode == "order" else dst_best[t][0]) is not None
+        and sell < outlet * keep
+    ]
+    names = _names(ctx, hopeful)
+    src_books = await services.reader.books_at(src_region, src_station, list(names))
+    dst_books = await services.reader.books_at(dst_region, dst_station, list(names))
     volumes = await services.reader.daily_volumes(dst_region, list(names))
     items = [
         HaulInput(
@@ -187,7 +201,7 @@ async def trade_haul(
             volumes.get(t),
         )
         for t in names
-        if names[t][1] > 0
+        if names[t][1] > 0 and t in src_books and t in dst_books
     ]
     plans = haul_candidates(
         items,
