@@ -131,6 +131,10 @@ class Catalog:
         """The item with this type id, or None."""
         return self._by_id.get(type_id)
 
+    def exact(self, name: str) -> CatalogItem | None:
+        """The item with exactly this name (any case, whitespace folded; no aliases, no fuzzing), or None."""
+        return self._by_lower.get(" ".join(name.split()).lower())
+
     def item(self, query: str, *, fuzzy: bool = True) -> CatalogItem:
         """Resolve an item by exact/case-insensitive name or alias, then fuzzily; raise UnknownItem otherwise."""
         wanted = " ".join(query.split()).lower()

@@ -1,0 +1,65 @@
+"""What the paste parsers exchange: numbered lines in, recognised items and left-over lines out."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from core.catalog import CatalogItem
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of the paste: its 1-based number and its text (CR and surrounding whitespace removed)."""
+
+    number: int
+    text: str
+
+
+@dataclass(frozen=True)
+class ParsedItem:
+    """An item a parser read from one line: resolved type, quantity, and what the line said about it."""
+
+    item: CatalogItem
+    quantity: int
+    line: int
+    blueprint_copy: bool = False
+    runs: int | None = None
+    section: str | None = None  # e.g. "dropped", "destroyed", "cargo", "drones", "fitted"
+
+
+@dataclass(frozen=True)
+class Unparsed:
+    """A line nobody could read, with the reason shown to the player."""
+
+    line: int
+    text: str
+    reason: str
+
+
+@dataclass
+class ParseResult:
+    """Everything read from a paste: the formats that matched, the items, and the lines left over."""
+
+    formats: list[str] = field(default_factory=list)
+    items: list[ParsedItem] = field(default_factory=list)
+    unparsed: list[Unparsed] = field(default_factory=list)
+
+
+class ItemNames(Protocol):
+    """Resolves an exact item name, case-insensitively (core.catalog.Catalog satisfies it via `exact`)."""
+
+    def exact(self, name: str) -> CatalogItem | None:
+        """The item with exactly this name (any case, single spaces), or None."""
+        ...
+
+
+class PasteParser(Protocol):
+    """One paste format: takes the lines it understands and returns the rest untouched, in order."""
+
+    name: str
+
+    def parse(self, lines: Sequence[Line], names: ItemNames) -> tuple[list[ParsedItem], list[Line]]:
+        """(items read, lines not consumed). Items count only if their names are real (names.exact)."""
+        ...

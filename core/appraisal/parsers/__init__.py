@@ -1,0 +1,1 @@
+"""One module per family of EVE client paste formats; each parser takes the lines it understands."""
