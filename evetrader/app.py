@@ -20,13 +20,16 @@ from adapters.postgres.market_reader import PgMarketReader
 from adapters.postgres.migrate import migrate
 from adapters.postgres.orderbook import PgOrderBookStore
 from adapters.postgres.pool import create_pool
+from adapters.postgres.prices import PgPriceStore
 from adapters.redis.keys import RedisKeys
 from adapters.redis.quotes import RedisQuoteCache
+from core.appraisal.parsers import default_parsers
 from core.catalog import Catalog
 from core.commands.registry import CommandContext
 from core.commands.services import MarketServices
 from core.market.history import HistoryRefresher
 from core.market.ingest import RegionRefresher
+from core.market.prices import PricesRefresher
 from evetrader.config import Settings
 
 log = logging.getLogger(__name__)
@@ -148,6 +151,8 @@ class App:
             reader=PgMarketReader(self.pool, RedisQuoteCache(self.redis, self.keys)),
             charts=self._charts,
             routes=EsiRoutePlanner(self.esi, self.redis, self.keys),
+            averages=PgPriceStore(self.pool),
+            parsers=default_parsers(),
             simulated=source == "demo",
         )
         return CommandContext(catalog=catalog, services=services)
@@ -159,6 +164,10 @@ class App:
             " ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()",
             "demo" if demo else "esi",
         )
+
+    def prices_refresher(self) -> PricesRefresher:
+        """The hourly refresh of CCP's average prices."""
+        return PricesRefresher(self.esi, PgPriceStore(self.pool))
 
     def history_refresher(self) -> HistoryRefresher:
         """The daily history refresh use case."""

@@ -6,6 +6,7 @@ import asyncio
 import enum
 import logging
 import signal
+import sys
 from collections.abc import Awaitable, Callable
 from typing import Annotated, TypeVar
 
@@ -145,6 +146,22 @@ def chat(
     settings = settings_or_exit()
     logging.getLogger().setLevel(max(logging.WARNING, logging.getLogger().level))  # keep the chat readable
     raise typer.Exit(run_async(lambda: chat_session(settings, command, as_json=as_json)))
+
+
+@app.command()
+def appraise(
+    hub: Annotated[str | None, typer.Option(help="hub to price at (default: DEFAULT_HUB)")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print items, totals and unparsed lines as JSON")] = False,
+) -> None:
+    """Value what you copied from the game: evetrader appraise --hub amarr < cargo.txt"""
+    from evetrader.commands import appraise_stdin
+
+    settings = settings_or_exit()
+    logging.getLogger().setLevel(max(logging.WARNING, logging.getLogger().level))
+    paste = sys.stdin.read()
+    if not paste.strip():
+        raise fail("nothing to appraise: paste into standard input (evetrader appraise < paste.txt)", 2)
+    raise typer.Exit(run_async(lambda: appraise_stdin(settings, paste, hub, as_json=as_json)))
 
 
 @app.command()

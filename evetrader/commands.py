@@ -181,6 +181,8 @@ async def seed_demo(settings: Settings, echo: Echo) -> None:
             types = await PgHistoryStore(ctx.pool).watched_types(region_id, effective.history_watch_limit)
             summary = await ctx.history_refresher().refresh(region_id, types)
             orders = outcome.meta.orders if outcome.meta else 0
+            if region_id == effective.ingest_regions[0]:
+                await ctx.prices_refresher().refresh()
             echo(
                 f"region {region_id}: {outcome.result.value}, {orders:,} orders; "
                 f"history of {len(types)} types, {summary.rows:,} rows"
@@ -205,3 +207,28 @@ async def chat(settings: Settings, command: str | None, *, as_json: bool) -> int
             print(out)
             return code
         return await console.repl(image_dir=images, history_path=settings.data_dir / "chat_history", as_json=as_json)
+
+
+async def appraise_stdin(settings: Settings, paste: str, hub: str | None, *, as_json: bool) -> int:
+    """`evetrader appraise`: value a paste from standard input; JSON has items, totals and unparsed lines."""
+    import orjson
+
+    from bot.console import console_caller, render_text
+    from core.commands.default import build_registry
+    from core.commands.dispatch import dispatch
+    from core.commands.model import Invocation
+
+    async with App(settings) as ctx:
+        await ctx.migrate()
+        await ensure_static_data(ctx)
+        context = await ctx.command_context()
+        args = {"paste": paste} | ({"where": hub} if hub else {})
+        reply = await dispatch(build_registry(), Invocation("appraise", args, console_caller()), context)
+    if as_json:
+        document = (
+            reply.data if not reply.is_error else {"error": reply.data.get("error"), "usage": reply.data.get("usage")}
+        )
+        print(orjson.dumps(document, option=orjson.OPT_INDENT_2).decode())
+    else:
+        print(render_text(reply, color=sys.stdout.isatty()))
+    return 1 if reply.is_error else 0

@@ -72,6 +72,7 @@ class SchedulerService:
             ("dispatch", IntervalTrigger(seconds=TICK_S), self.dispatch_due),
             ("history", CronTrigger(hour=11, minute=10, timezone="UTC", jitter=120), self.refresh_history),
             ("history:startup", DateTrigger(run_date=utc_now() + timedelta(seconds=60)), self.refresh_history),
+            ("prices", IntervalTrigger(minutes=60, start_date=utc_now() + timedelta(seconds=30)), self.refresh_prices),
         ]
         for job_id, trigger, func in table:
             scheduler.add_job(func, trigger, id=job_id, max_instances=1, coalesce=True, misfire_grace_time=600)
@@ -98,6 +99,12 @@ class SchedulerService:
                 self._running.add(task)
                 task.add_done_callback(self._running.discard)
         return claimed
+
+    async def refresh_prices(self) -> None:
+        """Refresh CCP's average prices (hourly; a no-op while they have not expired)."""
+        stored = await self.app.prices_refresher().refresh()
+        if stored:
+            log.info("average prices refreshed", extra={"types": stored})
 
     async def refresh_history(self) -> None:
         """Refresh the watched types' history in every region."""

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from core.commands.appraise import register_appraise_command
 from core.commands.market_price import register_price_commands
 from core.commands.market_trade import register_trade_commands
 from core.commands.registry import Registry
 
 
 def build_registry() -> Registry:
-    """A registry with /help, /price, /compare, /history and /trade station|haul."""
+    """A registry with /help, /price, /compare, /history, /trade station|haul and /appraise."""
     registry = Registry()
     register_price_commands(registry)
     register_trade_commands(registry)
+    register_appraise_command(registry)
     return registry

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Protocol
 
+from core.appraisal.model import PasteParser
 from core.catalog import Location
 from core.commands.model import Footer
 from core.commands.params import ArgumentError
@@ -27,6 +28,14 @@ class ChartRenderer(Protocol):
         ...
 
 
+class AveragePrices(Protocol):
+    """CCP's average prices (the appraisal's fallback for thin markets)."""
+
+    async def averages(self, type_ids: Sequence[int]) -> dict[int, float]:
+        """The average price of each type that has one."""
+        ...
+
+
 class LocationError(ArgumentError):
     """A location the command cannot price at (e.g. a region without a trade hub): shown with the usage line."""
 
@@ -38,6 +47,8 @@ class MarketServices:
     reader: MarketReader
     charts: ChartRenderer | None = None
     routes: RoutePlanner | None = None
+    averages: AveragePrices | None = None
+    parsers: Sequence[PasteParser] = ()
     skills: TradeSkills = DEFAULT_SKILLS
     fees: FeeSchedule = DEFAULT_SCHEDULE
     simulated: bool = False

@@ -1,0 +1,126 @@
+"""/appraise: value anything a player pastes at a hub, and say exactly which lines could not be read."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from core.appraisal.model import PasteParser
+from core.appraisal.parse import PasteTooLarge, parse_paste
+from core.appraisal.pricing import AppraisedItem, Totals, appraise
+from core.catalog import Catalog, Location
+from core.commands.market_price import _place, _services
+from core.commands.model import Field, Reply, Table
+from core.commands.params import ArgumentError, Param, ParamKind
+from core.commands.registry import CommandContext, Registry
+from core.commands.services import isk, station_of, units
+
+SHOWN_ITEMS = 15
+SOURCE_MARK = {"hub": "", "ccp_average": " *", "none": " ?", "blueprint_copy": " (copy)"}
+
+
+def appraisal_data(
+    items: Sequence[AppraisedItem], totals: Totals, unparsed: list[dict[str, Any]], formats: list[str], location_id: int
+) -> dict[str, Any]:
+    """The machine-readable appraisal (the CLI prints exactly this with --json)."""
+    return {
+        "location_id": location_id,
+        "formats": formats,
+        "items": [
+            {
+                "type_id": i.type_id,
+                "name": i.name,
+                "quantity": i.quantity,
+                "buy": i.buy,
+                "sell": i.sell,
+                "split": i.split,
+                "total_buy": i.total_buy,
+                "total_sell": i.total_sell,
+                "total_split": i.total_split,
+                "volume_m3": i.volume_m3,
+                "price_source": i.price_source,
+                "blueprint_copy": i.blueprint_copy,
+            }
+            for i in items
+        ],
+        "totals": {
+            "buy": totals.buy,
+            "sell": totals.sell,
+            "split": totals.split,
+            "volume_m3": totals.volume_m3,
+            "quantity": totals.quantity,
+        },
+        "unparsed": unparsed,
+    }
+
+
+async def appraise_paste(ctx: CommandContext, paste: str, where: Location | None = None) -> Reply:
+    """/appraise: parse the paste, price every item at the hub, list the lines nobody could read."""
+    services, place = _services(ctx), _place(ctx, where)
+    catalog = ctx.catalog
+    if not isinstance(catalog, Catalog):
+        raise RuntimeError("/appraise needs the catalog")
+    parsers: Sequence[PasteParser] = services.parsers
+    try:
+        parsed = parse_paste(paste, catalog, parsers, suggest=catalog.suggest)
+    except PasteTooLarge as exc:
+        raise ArgumentError(f"paste: {exc}") from None
+    region_id, station_id = station_of(place)
+    type_ids = sorted({item.item.type_id for item in parsed.items})
+    quotes = await services.reader.quotes(region_id, station_id, type_ids)
+    averages = await services.averages.averages(type_ids) if services.averages and type_ids else {}
+    items, totals = appraise(parsed, quotes, averages)
+    unparsed = [{"line": u.line, "text": u.text, "reason": u.reason} for u in parsed.unparsed]
+    data = appraisal_data(items, totals, unparsed, parsed.formats, station_id)
+    title = f"Appraisal at {place.name}"
+    if not items:
+        text = "Nothing in that paste is an item I know." + _unparsed_text(unparsed)
+        return Reply(title=title, text=text, data=data, is_error=False, footer=services.footer(None))
+    rows = [
+        [f"{i.name}{SOURCE_MARK[i.price_source]}", units(i.quantity), isk(i.sell), isk(i.total_sell)]
+        for i in items[:SHOWN_ITEMS]
+    ]
+    fields = [
+        Field("Sell value", isk(totals.sell)),
+        Field("Buy value", isk(totals.buy)),
+        Field("Split", isk(totals.split)),
+        Field("Volume", f"{totals.volume_m3:,.2f} m3"),
+        Field("Items", f"{totals.quantity:,} in {len(items)} types"),
+    ]
+    notes = []
+    if len(items) > SHOWN_ITEMS:
+        notes.append(f"{len(items) - SHOWN_ITEMS} more types in the data.")
+    if any(i.price_source == "ccp_average" for i in items):
+        notes.append("* thin market: CCP's average price.")
+    text = " ".join(notes) + _unparsed_text(unparsed)
+    oldest = min((q.as_of for q in quotes.values()), default=None)
+    table = Table(["Item", "Qty", "Sell each", "Sell total"], rows, "lrrr")
+    return Reply(
+        title=title, text=text.strip(), fields=fields, tables=[table], data=data, footer=services.footer(oldest)
+    )
+
+
+def _unparsed_text(unparsed: list[dict[str, Any]]) -> str:
+    if not unparsed:
+        return ""
+    shown = "\n".join(f"line {u['line']}: {u['text'][:80]} ({u['reason']})" for u in unparsed[:10])
+    more = f"\n… and {len(unparsed) - 10} more" if len(unparsed) > 10 else ""
+    return f"\n\nLines I could not read:\n{shown}{more}"
+
+
+def register_appraise_command(registry: Registry) -> None:
+    """Add /appraise."""
+    registry.command(
+        "appraise",
+        "Value a paste: cargo, contract, fit, killmail, loot, ledger...",
+        Param("paste", "What you copied from the game", ParamKind.PASTE),
+        Param(
+            "where",
+            "Hub to price at (default: your hub)",
+            ParamKind.LOCATION,
+            required=False,
+            autocomplete="locations",
+            positional=False,
+        ),
+        examples=["/appraise 100 Tritanium", "/appraise where=amarr <paste>"],
+    )(appraise_paste)
