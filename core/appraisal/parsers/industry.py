@@ -1,0 +1,144 @@
+"""Production windows: planetary interaction storage, industry materials and blueprints, the compare window."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from core.appraisal.model import ItemNames, Line, ParsedItem
+from core.appraisal.numbers import parse_decimal
+from core.appraisal.parsers.logs import cells, count, each_line
+
+_ROUTED = {"routed", "not routed"}
+_UNITS = re.compile(r"^(?P<name>.+?)\s+\((?P<qty>[\d.,'\s\u00a0\u202f\u2009]+?)\s+units?\)$", re.IGNORECASE)
+_TIMES = re.compile(r"^(?P<qty>\d[\d.,'\s\u00a0\u202f\u2009]*?)\s*x\s+(?P<name>.+)$", re.IGNORECASE)
+_META = {"tech i", "tech ii", "tech iii", "faction", "deadspace", "storyline", "officer", "abyssal", "structure tech i"}
+_META |= {"structure tech ii", "structure faction", "limited time", "premium"}
+_NOT_COMPARE = {"required", "available", "quantity", "qty", "typeid"}
+
+
+def whole(text: str) -> int | None:
+    """A quantity the PI window may print as a float ("305.0", "6 000,0"); None unless it is whole."""
+    exact = count(text)
+    if exact is not None:
+        return exact
+    value = parse_decimal(text)
+    return int(value) if value is not None and value >= 0 and value.is_integer() else None
+
+
+class PlanetaryParser:
+    """PI windows: "item TAB quantity [TAB m3]" storage/launchpad rows and "quantity TAB item TAB routed" links."""
+
+    name = "planetary"
+
+    def parse(self, lines: Sequence[Line], names: ItemNames) -> tuple[list[ParsedItem], list[Line]]:
+        """Read every PI row whose commodity is real."""
+        return each_line(lines, names, self._read)
+
+    def _read(self, line: Line, names: ItemNames) -> ParsedItem | None:
+        row = cells(line)
+        if len(row) == 3 and row[2].lower() in _ROUTED:
+            item, quantity = names.exact(row[1]), whole(row[0])
+        elif len(row) == 2 or (len(row) == 3 and parse_decimal(row[2].replace("³", "3")) is not None):
+            item, quantity = names.exact(row[0]), whole(row[1])
+        else:
+            return None
+        return ParsedItem(item, quantity, line.number) if item and quantity else None
+
+
+class IndustryParser:
+    """Industry window: "Copy material information" tables, "Item (N Units)" lines and blueprint-tab rows."""
+
+    name = "industry"
+
+    def parse(self, lines: Sequence[Line], names: ItemNames) -> tuple[list[ParsedItem], list[Line]]:
+        """Read materials (the Required column) and blueprints; table titles and headers are consumed too."""
+        items: list[ParsedItem] = []
+        rest: list[Line] = []
+        required: int | None = None
+        for index, line in enumerate(lines):
+            row = cells(line)
+            if _is_header(row):
+                required = next((i for i, cell in enumerate(row) if cell.lower() == "required"), 1)
+            elif len(row) == 1 and index + 1 < len(lines) and _is_header(cells(lines[index + 1])):
+                pass  # a table title: "Minerals", "Planetary materials", "Datacores"...
+            elif required is not None and line.text.lower() == "no item selected":
+                pass
+            elif found := self._read(row, line, names, required):
+                items.append(found)
+            else:
+                required = required if len(row) > 1 else None  # a blank or bare line ends the table
+                rest.append(line)
+        return items, rest
+
+    def _read(self, row: list[str], line: Line, names: ItemNames, required: int | None) -> ParsedItem | None:
+        item = names.exact(row[0])
+        if item and required is not None and len(row) > required:
+            quantity = count(row[required])
+            return ParsedItem(item, quantity, line.number) if quantity else None
+        if item and len(row) == 5 and all(count(cell) is not None for cell in (row[1], row[2], row[4])):
+            price, quantity = parse_decimal(row[3]), count(row[1])
+            return ParsedItem(item, quantity, line.number) if quantity and price is not None and price >= 0 else None
+        match = _UNITS.match(line.text)
+        if match and (item := names.exact(match["name"])) and (quantity := count(match["qty"])):
+            return ParsedItem(item, quantity, line.number)
+        return _blueprint(row, line, names)
+
+
+def _is_header(row: list[str]) -> bool:
+    return len(row) >= 4 and row[-1].lower() == "typeid"
+
+
+def _blueprint(row: list[str], line: Line, names: ItemNames) -> ParsedItem | None:
+    """A blueprints-tab row: "[N x ]Name TAB ME TAB TE [TAB x] TAB runs [TAB location...] TAB group"."""
+    match = _TIMES.match(row[0])
+    quantity, name = (count(match["qty"]), match["name"]) if match and names.exact(match["name"]) else (1, row[0])
+    item = names.exact(name)
+    numbers: list[int] = []
+    for cell in row[1:]:
+        value = count(cell)
+        if value is None:
+            break
+        numbers.append(-value if cell.startswith(("-", "\u2212")) else value)
+    if (
+        not item
+        or not quantity
+        or len(numbers) not in (3, 4)
+        or not re.search(r"(blueprint|formula)$", item.name, re.I)
+    ):
+        return None
+    if not (0 <= numbers[0] <= 10 and 0 <= numbers[1] <= 20):
+        return None
+    runs = numbers[-1]
+    return ParsedItem(item, quantity, line.number, blueprint_copy=runs > 0, runs=runs if runs > 0 else None)
+
+
+class CompareParser:
+    """Compare window: item rows with a meta-group column, or rows under a "Type/Name ..." header; 1 of each."""
+
+    name = "compare"
+
+    def parse(self, lines: Sequence[Line], names: ItemNames) -> tuple[list[ParsedItem], list[Line]]:
+        """Read every compared item; the column header is consumed when rows follow it."""
+        items: list[ParsedItem] = []
+        taken: set[int] = set()
+        header: tuple[int, int] | None = None  # (index, cell count) of the table header in force
+        for index, line in enumerate(lines):
+            row = cells(line)
+            item = names.exact(row[0]) if len(row) >= 2 else None
+            under = header is not None and 2 <= len(row) <= header[1]
+            if item and (under or any(cell.lower() in _META for cell in row[1:])):
+                items.append(ParsedItem(item, 1, line.number))
+                taken.update({index} | ({header[0]} if header else set()))
+            elif _is_compare_header(row, names):
+                header = (index, len(row))
+            elif not under:
+                header = None
+        return items, [line for index, line in enumerate(lines) if index not in taken]
+
+
+def _is_compare_header(row: list[str], names: ItemNames) -> bool:
+    lowered = {cell.lower() for cell in row}
+    first = row[0].lower()
+    titled = first in ("type", "name", "item", "type name", "item name") or any("meta" in cell for cell in lowered)
+    return len(row) >= 3 and titled and not names.exact(row[0]) and not lowered & _NOT_COMPARE
