@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 
 from core.appraisal.model import ItemNames, Line, ParseResult, PasteParser, Unparsed
@@ -18,6 +19,15 @@ def numbered_lines(text: str) -> list[Line]:
     """The paste's non-blank lines with 1-based numbers (CRLF, tabs and stray spaces tolerated)."""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     return [Line(number, line.strip()) for number, line in enumerate(lines, 1) if line.strip()]
+
+
+_NUMBER = re.compile(r"^[x×]?[\d.,'\u00a0\u202f]+[x×]?$", re.IGNORECASE)
+
+
+def _name_part(text: str) -> str:
+    """What in an unreadable line could be a name: its first cell with letters, numbers and 'x' counts dropped."""
+    cell = next((c for c in text.split("\t") if any(ch.isalpha() for ch in c)), "")
+    return " ".join(word for word in cell.split() if not _NUMBER.match(word))
 
 
 def parse_paste(
@@ -42,7 +52,8 @@ def parse_paste(
             result.formats.append(parser.name)
             result.items.extend(items)
     for line in rest:
-        hints = list(suggest(line.text))[:3] if suggest else []
+        name_part = _name_part(line.text)
+        hints = list(suggest(name_part))[:3] if suggest and name_part else []
         reason = f"no item recognised; did you mean {', '.join(hints)}?" if hints else "no item recognised"
         result.unparsed.append(Unparsed(line.number, line.text, reason))
     result.items.sort(key=lambda item: item.line)
