@@ -36,7 +36,7 @@ async def test_a_mixed_paste_over_real_names(pg_pool: asyncpg.Pool, tmp_path: Pa
     await import_sde(pg_pool, bundled_fixture_path(), data_dir=tmp_path)
     catalog = await Catalog.load(PgCatalogSource(pg_pool))
     result = parse_paste(PASTE, catalog, default_parsers(), suggest=catalog.suggest)
-    got = {}
+    got: dict[str, int] = {}
     for item in result.items:
         got[item.item.name] = got.get(item.item.name, 0) + item.quantity
     assert got == {

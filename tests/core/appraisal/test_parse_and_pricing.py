@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from typing import ClassVar
 
 import pytest
 
@@ -22,7 +23,7 @@ NOW = datetime(2026, 11, 26, 12, tzinfo=UTC)
 
 
 class Names:
-    items = {i.name.lower(): i for i in (TRIT, RIFTER, RIFTER_BP, ODD)}
+    items: ClassVar[dict[str, CatalogItem]] = {i.name.lower(): i for i in (TRIT, RIFTER, RIFTER_BP, ODD)}
 
     def exact(self, name: str) -> CatalogItem | None:
         return self.items.get(" ".join(name.split()).lower())
