@@ -9,11 +9,12 @@ from core.appraisal.model import PasteParser
 from core.appraisal.parse import PasteTooLarge, parse_paste
 from core.appraisal.pricing import AppraisedItem, Totals, appraise
 from core.catalog import Catalog, Location
-from core.commands.market_price import _place, _services
+from core.commands.market_price import _place, _services, plex_quote
 from core.commands.model import Field, Reply, Table
 from core.commands.params import ArgumentError, Param, ParamKind
 from core.commands.registry import CommandContext, Registry
 from core.commands.services import isk, station_of, units
+from core.market.hubs import PLEX_TYPE_ID
 
 SHOWN_ITEMS = 15
 SOURCE_MARK = {"hub": "", "ccp_average": " *", "none": " ?", "blueprint_copy": " (copy)"}
@@ -68,6 +69,8 @@ async def appraise_paste(ctx: CommandContext, paste: str, where: Location | None
     region_id, station_id = station_of(place)
     type_ids = sorted({item.item.type_id for item in parsed.items})
     quotes = await services.reader.quotes(region_id, station_id, type_ids)
+    if PLEX_TYPE_ID in type_ids and (plex := await plex_quote(services)) is not None:
+        quotes[PLEX_TYPE_ID] = plex  # PLEX has one global market, not a price per hub
     averages = await services.averages.averages(type_ids) if services.averages and type_ids else {}
     items, totals = appraise(parsed, quotes, averages)
     unparsed = [{"line": u.line, "text": u.text, "reason": u.reason} for u in parsed.unparsed]

@@ -58,7 +58,7 @@ def quote_data(item: CatalogItem, quote: Quote) -> dict[str, object]:
     }
 
 
-async def _plex_quote(services: MarketServices) -> Quote | None:
+async def plex_quote(services: MarketServices) -> Quote | None:
     """PLEX trades only in the global PLEX market (region 19000001) since 2025-07: quote its whole book."""
     book = await services.reader.region_book(PLEX_REGION_ID, PLEX_TYPE_ID)
     meta = await services.reader.snapshot(PLEX_REGION_ID)
@@ -72,7 +72,7 @@ async def price(ctx: CommandContext, item: CatalogItem, where: Location | None =
     if item.type_id == PLEX_TYPE_ID:
         place = Location("region", "Global PLEX Market", PLEX_REGION_ID)
         region_id, station_id = PLEX_REGION_ID, PLEX_REGION_ID
-        quote = await _plex_quote(services)
+        quote = await plex_quote(services)
     else:
         region_id, station_id = station_of(place)
         quote = await services.reader.quote(region_id, station_id, item.type_id)

@@ -1,0 +1,80 @@
+"""/appraise through dispatch: hub prices, CCP-average fallback, PLEX's global market, copies, unread lines."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from core.appraisal.parse import MAX_LINES
+from core.appraisal.parsers import default_parsers
+from core.commands.dispatch import dispatch
+from core.commands.model import Invocation
+from core.market.hubs import PLEX_REGION_ID, find_hub
+from tests.core.commands.fake_market import FakeMarket
+from tests.core.commands.test_market_price import CALLER, REGISTRY, assert_clean, context
+
+JITA, AMARR = find_hub("jita"), find_hub("amarr")
+TRIT, RIFTER, PLEX = 34, 587, 44992
+
+
+class Averages:
+    def __init__(self, prices: dict[int, float]) -> None:
+        self.prices = prices
+
+    async def averages(self, type_ids: Sequence[int]) -> dict[int, float]:
+        return {t: p for t, p in self.prices.items() if t in type_ids}
+
+
+def market() -> FakeMarket:
+    fake = FakeMarket()
+    fake.add_book(JITA.region_id, JITA.station_id, TRIT, buys=[(4.0, 1_000_000)], sells=[(5.0, 2_000_000)])
+    fake.add_book(JITA.region_id, JITA.station_id, RIFTER, buys=[(400_000.0, 5)], sells=[(500_000.0, 3)])
+    fake.add_book(AMARR.region_id, AMARR.station_id, TRIT, buys=[(4.2, 1_000)], sells=[(5.5, 100_000)])
+    fake.add_book(PLEX_REGION_ID, 60003760, PLEX, buys=[(5_000_000.0, 500)], sells=[(5_200_000.0, 800)])
+    return fake
+
+
+async def appraise(paste: str, where: str | None = None):  # type: ignore[no-untyped-def]
+    args = {"paste": paste} | ({"where": where} if where else {})
+    ctx = context(market(), parsers=default_parsers(), averages=Averages({RIFTER: 450_000.0}))
+    reply = await dispatch(REGISTRY, Invocation("appraise", args, CALLER), ctx)
+    assert_clean(reply)
+    return reply
+
+
+async def test_items_are_priced_at_the_hub_with_fallbacks_and_unread_lines_listed() -> None:
+    reply = await appraise("1,000 Tritanium\n2 Rifter\nPLEX 2\nnot a thing\n500 Tritanium")
+    assert not reply.is_error
+    items = {i["name"]: i for i in reply.data["items"]}
+    assert (items["Tritanium"]["quantity"], items["Tritanium"]["sell"], items["Tritanium"]["price_source"]) == (
+        1500,
+        5.0,
+        "hub",
+    )
+    assert (items["Rifter"]["sell"], items["Rifter"]["price_source"]) == (450_000.0, "ccp_average")  # 3 on sale
+    assert (items["PLEX"]["sell"], items["PLEX"]["buy"], items["PLEX"]["price_source"]) == (
+        5_200_000.0,
+        5_000_000.0,
+        "hub",
+    )
+    totals = reply.data["totals"]
+    assert totals["sell"] == 1500 * 5.0 + 2 * 450_000.0 + 2 * 5_200_000.0
+    assert totals["buy"] == 1500 * 4.0 + 2 * 450_000.0 + 2 * 5_000_000.0
+    assert [(u["line"], u["text"]) for u in reply.data["unparsed"]] == [(4, "not a thing")]
+    assert "Lines I could not read" in reply.text and "line 4: not a thing" in reply.text
+
+
+async def test_where_names_the_hub() -> None:
+    reply = await appraise("10 Tritanium", where="amarr")
+    assert reply.data["location_id"] == AMARR.station_id and reply.data["items"][0]["sell"] == 5.5
+
+
+async def test_a_paste_with_nothing_known_says_so_and_lists_the_lines() -> None:
+    reply = await appraise("hello\nworld")
+    assert not reply.is_error and reply.data["items"] == []
+    assert reply.text.startswith("Nothing in that paste is an item I know.")
+    assert [u["line"] for u in reply.data["unparsed"]] == [1, 2]
+
+
+async def test_an_oversized_paste_is_refused_with_usage() -> None:
+    reply = await appraise("1 Tritanium\n" * (MAX_LINES + 1))
+    assert reply.is_error and "paste too large" in reply.text and "usage: /appraise <paste>" in reply.text
