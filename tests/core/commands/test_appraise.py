@@ -33,7 +33,7 @@ def market() -> FakeMarket:
     return fake
 
 
-async def appraise(paste: str, where: str | None = None):  # type: ignore[no-untyped-def]
+async def appraise(paste: str, where: str | None = None):
     args = {"paste": paste} | ({"where": where} if where else {})
     ctx = context(market(), parsers=default_parsers(), averages=Averages({RIFTER: 450_000.0}))
     reply = await dispatch(REGISTRY, Invocation("appraise", args, CALLER), ctx)
