@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009']")
-_GROUPED = re.compile(r"^\d{1,3}([.,])\d{3}(\1\d{3})*$")
+_GROUPED = re.compile(r"^\d{1,3}([.,])\d{3}(\1\d{3})*$", re.ASCII)
 
 
 def parse_quantity(text: str) -> int | None:
@@ -13,7 +13,7 @@ def parse_quantity(text: str) -> int | None:
     cleaned = _SPACES.sub("", text.strip().lower()).removeprefix("x").removesuffix("x")
     if not cleaned:
         return None
-    if cleaned.isdigit():
+    if cleaned.isdecimal() and cleaned.isascii():
         return int(cleaned)
     if _GROUPED.match(cleaned):  # one kind of separator, in groups of three: thousands
         return int(re.sub(r"[.,]", "", cleaned))

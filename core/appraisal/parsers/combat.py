@@ -110,7 +110,7 @@ class DscanParser:
         rest: list[Line] = []
         for line in lines:
             cells = [cell.strip() for cell in line.text.strip().split("\t")]
-            if len(cells) == 4 and cells[0].isdigit():
+            if len(cells) == 4 and cells[0].isdecimal() and cells[0].isascii():
                 cells = cells[1:]
             item = names.exact(cells[1]) if len(cells) == 3 and _DISTANCE.match(cells[2]) else None
             if item is None:
