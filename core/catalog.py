@@ -34,6 +34,7 @@ FUZZY_CUTOFF = 60.0
 FUZZY_ACCEPT = 88.0
 FUZZY_MARGIN = 4.0
 FUZZY_WHOLE = 80.0
+SHORTLIST = 50  # suggest: names kept by the cheap first pass (each of two) for WRatio to rank
 Scorer = Callable[..., float]
 
 
@@ -103,10 +104,12 @@ class Catalog:
     ) -> None:
         self.default_hub = find_hub(default_hub)
         self._items = sorted(items, key=lambda item: item.name.lower())
-        self._by_lower = {item.name.lower(): item for item in self._items}
+        self._by_lower = {" ".join(item.name.split()).lower(): item for item in self._items}  # NBSP in SKIN names
         self._by_id = {item.type_id: item for item in self._items}
+        self._first_words = {words[0] for lower in self._by_lower if (words := lower.split())}
         self._lowers = [item.name.lower() for item in self._items]
         self._processed = [default_process(item.name) for item in self._items]
+        self._sorted_words = [" ".join(sorted(name.split())) for name in self._processed]
         self._blob = "\n".join(self._lowers)
         self._offsets: list[int] = []
         position = 0
@@ -135,6 +138,10 @@ class Catalog:
         """The item with exactly this name (any case, whitespace folded; no aliases, no fuzzing), or None."""
         return self._by_lower.get(" ".join(name.split()).lower())
 
+    def starts_name(self, word: str) -> bool:
+        """Whether some item name begins with this lower-case word (core.appraisal.model.FirstWords)."""
+        return word in self._first_words
+
     def item(self, query: str, *, fuzzy: bool = True) -> CatalogItem:
         """Resolve an item by exact/case-insensitive name or alias, then fuzzily; raise UnknownItem otherwise."""
         wanted = " ".join(query.split()).lower()
@@ -149,8 +156,22 @@ class Catalog:
         raise UnknownItem(query, [self._items[index].name for index, _ in matches])
 
     def suggest(self, query: str, limit: int = 5) -> list[str]:
-        """Up to `limit` item names close to `query`, best first."""
-        return [self._items[index].name for index, _ in self._fuzzy(query.lower(), limit)]
+        """Up to `limit` item names close to `query`, best first: QRatio shortlists (~15x cheaper), WRatio ranks."""
+        processed = default_process(query.lower())
+        words = " ".join(sorted(processed.split()))
+        shortlist: set[int] = set()
+        for wanted, choices in ((processed, self._processed), (words, self._sorted_words)):
+            found = process.extract(wanted, choices, scorer=fuzz.QRatio, processor=None, limit=SHORTLIST)
+            shortlist.update(index for _, _, index in found)
+        ranked = process.extract(
+            processed,
+            {index: self._processed[index] for index in sorted(shortlist)},
+            scorer=fuzz.WRatio,
+            processor=None,
+            limit=limit,
+            score_cutoff=FUZZY_CUTOFF,
+        )
+        return [self._items[index].name for _, _, index in ranked]
 
     def autocomplete(self, prefix: str, limit: int = 25) -> list[str]:
         """Item names for a partly typed query: prefix matches, then substring matches, then fuzzy ones."""

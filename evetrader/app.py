@@ -153,6 +153,7 @@ class App:
             routes=EsiRoutePlanner(self.esi, self.redis, self.keys),
             averages=PgPriceStore(self.pool),
             parsers=default_parsers(),
+            appraisal_max_bytes=self.settings.appraisal_max_bytes,
             simulated=source == "demo",
         )
         return CommandContext(catalog=catalog, services=services)

@@ -49,6 +49,7 @@ class Settings(BaseSettings):
         default="inline", description="inline: the scheduler refreshes regions itself; queue: workers do"
     )
     history_watch_limit: int = Field(default=200, ge=0, le=20000)
+    appraisal_max_bytes: int = Field(default=1_048_576, gt=0, description="largest paste /appraise reads (UTF-8)")
     web_host: str = "127.0.0.1"
     web_port: int = Field(default=8080, ge=0, le=65535)
 

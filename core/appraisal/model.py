@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from core.catalog import CatalogItem
 
@@ -52,6 +52,15 @@ class ItemNames(Protocol):
 
     def exact(self, name: str) -> CatalogItem | None:
         """The item with exactly this name (any case, single spaces), or None."""
+        ...
+
+
+@runtime_checkable
+class FirstWords(Protocol):
+    """Optional beside ItemNames (Catalog has it): whether a word opens any name, so parsers skip hopeless spans."""
+
+    def starts_name(self, word: str) -> bool:
+        """True when some item name's first word, lower-cased, is `word`."""
         ...
 
 

@@ -63,7 +63,7 @@ async def appraise_paste(ctx: CommandContext, paste: str, where: Location | None
         raise RuntimeError("/appraise needs the catalog")
     parsers: Sequence[PasteParser] = services.parsers
     try:
-        parsed = parse_paste(paste, catalog, parsers, suggest=catalog.suggest)
+        parsed = parse_paste(paste, catalog, parsers, suggest=catalog.suggest, max_bytes=services.appraisal_max_bytes)
     except PasteTooLarge as exc:
         raise ArgumentError(f"paste: {exc}") from None
     region_id, station_id = station_of(place)

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import Protocol
 
 from core.appraisal.model import PasteParser
+from core.appraisal.parse import DEFAULT_MAX_BYTES
 from core.catalog import Location
 from core.commands.model import Footer
 from core.commands.params import ArgumentError
@@ -42,13 +43,14 @@ class LocationError(ArgumentError):
 
 @dataclass(frozen=True)
 class MarketServices:
-    """The market commands' dependencies: reads, charts, default fee maths, whether the data is simulated."""
+    """The market commands' dependencies: reads, charts, fee maths, paste parsers and limit, simulated or not."""
 
     reader: MarketReader
     charts: ChartRenderer | None = None
     routes: RoutePlanner | None = None
     averages: AveragePrices | None = None
     parsers: Sequence[PasteParser] = ()
+    appraisal_max_bytes: int = DEFAULT_MAX_BYTES
     skills: TradeSkills = DEFAULT_SKILLS
     fees: FeeSchedule = DEFAULT_SCHEDULE
     simulated: bool = False

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
-from core.appraisal.model import ItemNames, Line, ParsedItem
+from core.appraisal.model import FirstWords, ItemNames, Line, ParsedItem
 from core.appraisal.parsers.listing import clean_name, token_quantity
 
 _SPLIT = re.compile(r"[\s;|]+")
@@ -14,6 +14,21 @@ _MAX_NAME_TOKENS = 10
 _MAX_NUMBER_TOKENS = 4
 _TIMES = {"x", "×"}
 _UNITS = {"m3", "m³", "isk", "%", "au", "km", "m"}  # a number before a unit is a volume, price or distance
+
+
+def _reach(token: str, starts: Callable[[str], bool] | None) -> int:
+    """How many tokens a name opening with `token` may span: any number, one (a one-word name) or none.
+
+    Both trimmings `_hits` tries keep the token first (clean_name trims the end only, strip(_EDGES) its leading
+    punctuation too); a token of punctuation only vanishes and lets the next word open the name: never ruled out.
+    """
+    if starts is None:
+        return _MAX_NAME_TOKENS
+    lower = token.lower()
+    trimmed = lower.lstrip(_EDGES)
+    if not trimmed or starts(lower) or starts(trimmed):
+        return _MAX_NAME_TOKENS
+    return 1 if starts(lower.rstrip("*:")) or starts(trimmed.rstrip(_EDGES)) else 0
 
 
 def _number(tokens: list[str], start: int, stop: int) -> int | None:
@@ -37,19 +52,20 @@ class HeuristicParser:
         """Read every line that holds at least one real item name; keep the others."""
         items: list[ParsedItem] = []
         rest: list[Line] = []
+        starts = names.starts_name if isinstance(names, FirstWords) else None
         for line in lines:
-            found = self._read(line, names)
+            found = self._read(line, names, starts)
             if found:
                 items.extend(found)
             else:
                 rest.append(line)
         return items, rest
 
-    def _read(self, line: Line, names: ItemNames) -> list[ParsedItem]:
+    def _read(self, line: Line, names: ItemNames, starts: Callable[[str], bool] | None) -> list[ParsedItem]:
         tokens = [token for token in _SPLIT.split(line.text.replace("\u00a0", " ")) if token]
         used = [False] * len(tokens)
         spans: list[tuple[int, int, ParsedItem]] = []
-        for start, stop, found in self._hits(tokens, names, line.number):
+        for start, stop, found in self._hits(tokens, names, line.number, starts):
             if not any(used[start:stop]):
                 used[start:stop] = [True] * (stop - start)
                 spans.append((start, stop, found))
@@ -61,11 +77,13 @@ class HeuristicParser:
             items.append(ParsedItem(found.item, quantity, found.line))
         return items
 
-    def _hits(self, tokens: list[str], names: ItemNames, number: int) -> list[tuple[int, int, ParsedItem]]:
+    def _hits(
+        self, tokens: list[str], names: ItemNames, number: int, starts: Callable[[str], bool] | None
+    ) -> list[tuple[int, int, ParsedItem]]:
         """Every span of tokens that is a real name (edge punctuation tolerated), longest first."""
         hits: list[tuple[int, int, ParsedItem]] = []
         for start in range(len(tokens)):
-            for stop in range(min(len(tokens), start + _MAX_NAME_TOKENS), start, -1):
+            for stop in range(min(len(tokens), start + _reach(tokens[start], starts)), start, -1):
                 text = " ".join(tokens[start:stop])
                 item = names.exact(clean_name(text)) or names.exact(text.strip(_EDGES))
                 if item is not None and _number(tokens, start, stop) is None:

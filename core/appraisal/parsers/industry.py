@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from core.appraisal.model import ItemNames, Line, ParsedItem
 from core.appraisal.numbers import parse_decimal
 from core.appraisal.parsers.logs import cells, count, each_line
+from core.catalog import CatalogItem
 
 _ROUTED = {"routed", "not routed"}
 _UNITS = re.compile(r"^(?P<name>.+?)\s+\((?P<qty>[\d.,'\s\u00a0\u202f\u2009]+?)\s+units?\)$", re.IGNORECASE)
@@ -56,11 +57,11 @@ class IndustryParser:
         items: list[ParsedItem] = []
         rest: list[Line] = []
         required: int | None = None
-        for index, line in enumerate(lines):
-            row = cells(line)
+        rows = [cells(line) for line in lines]  # once: a title line looks at the next row too
+        for index, (line, row) in enumerate(zip(lines, rows, strict=True)):
             if _is_header(row):
                 required = next((i for i, cell in enumerate(row) if cell.lower() == "required"), 1)
-            elif len(row) == 1 and index + 1 < len(lines) and _is_header(cells(lines[index + 1])):
+            elif len(row) == 1 and index + 1 < len(lines) and _is_header(rows[index + 1]):
                 pass  # a table title: "Minerals", "Planetary materials", "Datacores"...
             elif required is not None and line.text.lower() == "no item selected":
                 pass
@@ -80,20 +81,20 @@ class IndustryParser:
             price, quantity = parse_decimal(row[3]), count(row[1])
             return ParsedItem(item, quantity, line.number) if quantity and price is not None and price >= 0 else None
         match = _UNITS.match(line.text)
-        if match and (item := names.exact(match["name"])) and (quantity := count(match["qty"])):
-            return ParsedItem(item, quantity, line.number)
-        return _blueprint(row, line, names)
+        if match and (found := names.exact(match["name"])) and (quantity := count(match["qty"])):
+            return ParsedItem(found, quantity, line.number)
+        return _blueprint(row, line, names, item)
 
 
 def _is_header(row: list[str]) -> bool:
     return len(row) >= 4 and row[-1].lower() == "typeid"
 
 
-def _blueprint(row: list[str], line: Line, names: ItemNames) -> ParsedItem | None:
-    """A blueprints-tab row: "[N x ]Name TAB ME TAB TE [TAB x] TAB runs [TAB location...] TAB group"."""
+def _blueprint(row: list[str], line: Line, names: ItemNames, named: CatalogItem | None) -> ParsedItem | None:
+    """A blueprints-tab row: "[N x ]Name TAB ME TAB TE [TAB x] TAB runs [TAB location...] TAB group" (named: row[0])."""
     match = _TIMES.match(row[0])
-    quantity, name = (count(match["qty"]), match["name"]) if match and names.exact(match["name"]) else (1, row[0])
-    item = names.exact(name)
+    counted = names.exact(match["name"]) if match else None
+    quantity, item = (count(match["qty"]), counted) if match and counted else (1, named)
     numbers: list[int] = []
     for cell in row[1:]:
         value = count(cell)

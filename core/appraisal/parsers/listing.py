@@ -30,17 +30,24 @@ def clean_name(name: str) -> str:
     return name.strip().rstrip("*:").strip()
 
 
+def _has_digit(token: str) -> bool:
+    """Whether a token holds a digit (str.isdigit, as parse_quantity tests): a quantity cannot do without one."""
+    return any(map(str.isdigit, token))
+
+
 def _splits(tokens: list[str]) -> Iterator[tuple[list[str], int]]:
     """Every (name tokens, quantity) reading of a line, most literal first: whole line, leading, trailing number."""
     yield tokens, 1
     count = len(tokens)
-    for size in range(min(_MAX_NUMBER_TOKENS, count - 1), 0, -1):
+    most = min(_MAX_NUMBER_TOKENS, count - 1) if _has_digit(tokens[0]) else 0  # a quantity's first token has a digit
+    for size in range(most, 0, -1):
         quantity, name = token_quantity(tokens[:size]), tokens[size:]
         if name and name[0].lower() in _JOINERS:
             name = name[1:]
         if quantity and name:
             yield name, quantity
-    for size in range(min(_MAX_NUMBER_TOKENS, count - 1), 0, -1):
+    most = min(_MAX_NUMBER_TOKENS, count - 1) if _has_digit(tokens[-1]) else 0  # ... and its last token too
+    for size in range(most, 0, -1):
         quantity, name = token_quantity(tokens[count - size :]), tokens[: count - size]
         if name and name[-1].lower() in _JOINERS:
             name = name[:-1]

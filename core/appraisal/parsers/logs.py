@@ -142,7 +142,9 @@ class SurveyScannerParser:
 
     def _header(self, lines: Sequence[Line], index: int, names: ItemNames, rows: dict[int, ParsedItem]) -> bool:
         row = cells(lines[index])
+        if len(row) > 2:  # before the name lookup: most lines of a paste are not headers
+            return False
         item = names.exact(row[0]) if row[0] else None
-        if item is None or len(row) > 2:
+        if item is None:
             return False
         return len(row) == 1 or (count(row[1]) is not None and index + 1 in rows and rows[index + 1].item == item)

@@ -87,8 +87,8 @@ def test_parsers_run_in_order_and_leftovers_are_reported_with_line_numbers() -> 
 
 
 def test_oversized_pastes_are_refused() -> None:
-    with pytest.raises(PasteTooLarge, match="lines"):
-        parse_paste("1 Tritanium\n" * 5_001, Names(), [QuantityFirst()])
+    with pytest.raises(PasteTooLarge, match="paste too large"):
+        parse_paste("1 Tritanium\n" * 5_001, Names(), [QuantityFirst()], max_bytes=60_000)
 
 
 def test_pricing_sums_duplicates_uses_max_buy_min_sell_and_falls_back_for_thin_markets() -> None:

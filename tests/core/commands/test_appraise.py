@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from core.appraisal.parse import MAX_LINES
+from core.appraisal.parse import DEFAULT_MAX_BYTES
 from core.appraisal.parsers import default_parsers
 from core.commands.dispatch import dispatch
 from core.commands.model import Invocation
@@ -76,5 +76,13 @@ async def test_a_paste_with_nothing_known_says_so_and_lists_the_lines() -> None:
 
 
 async def test_an_oversized_paste_is_refused_with_usage() -> None:
-    reply = await appraise("1 Tritanium\n" * (MAX_LINES + 1))
+    reply = await appraise("1 Tritanium\n" * (DEFAULT_MAX_BYTES // 12 + 1))  # 12 bytes a line: just over 1 MB
     assert reply.is_error and "paste too large" in reply.text and "usage: /appraise <paste>" in reply.text
+
+
+async def test_the_size_limit_comes_from_the_services() -> None:
+    ctx = context(market(), parsers=default_parsers(), appraisal_max_bytes=2048)
+    paste = "1 Tritanium\n" * 200  # 2,400 bytes
+    reply = await dispatch(REGISTRY, Invocation("appraise", {"paste": paste}, CALLER), ctx)
+    assert reply.is_error and "paste too large: 2.3 KB (at most 2.0 KB)" in reply.text
+    assert not (await appraise(paste)).is_error  # under the default 1 MB
