@@ -13,7 +13,7 @@ from core.appraisal.model import ItemNames, Line, ParsedItem
 from core.appraisal.numbers import parse_quantity
 from core.catalog import CatalogItem
 
-_HEADER = re.compile(r"^\[(?P<ship>[^,\[\]]+),(?P<fit>[^\[\]]*)\]$")
+_HEADER = re.compile(r"^\[(?P<ship>[^,\[\]]+),(?P<fit>.*)\]$")  # fit names may hold brackets: "[NPSI] tackle"
 _EMPTY_SLOT = re.compile(r"^\[empty [a-z ]*slot\]$", re.IGNORECASE)
 _OFFLINE = re.compile(r"\s*/\s*offline$", re.IGNORECASE)
 _TIMES = re.compile(r"^(?P<name>.+?)\s+x\s?(?P<qty>\d[\d,.'\u00a0\u202f ]*)$", re.IGNORECASE)

@@ -11,7 +11,7 @@ from core.appraisal.numbers import parse_decimal, parse_quantity
 _GROUP_HEAD = re.compile(r"^x?\d{1,3}$", re.IGNORECASE)
 _GROUP_TAIL = re.compile(r"^\d{3}x?$", re.IGNORECASE)
 _JOINERS = {"x", "-", ":", "="}
-_BLUEPRINT_KIND = re.compile(r"\s*\((copy|original)\)$", re.IGNORECASE)
+_BLUEPRINT_KIND = re.compile(r"\s*\((copy|original)\)(?=\s|:|$)", re.IGNORECASE)  # also before a quantity
 _MAX_NUMBER_TOKENS = 4
 
 
@@ -82,7 +82,7 @@ class ListingParser:
         text = line.text.strip().replace("×", "x")
         marker = _BLUEPRINT_KIND.search(text)
         copy = bool(marker and marker.group(1).lower() == "copy")
-        tokens = (text[: marker.start()] if marker else text).split()
+        tokens = (text[: marker.start()] + text[marker.end() :] if marker else text).split()
         if not tokens:
             return None
         for name_tokens, quantity in _splits(tokens):

@@ -125,9 +125,6 @@ EFT = [
         "[Rifter, [NPSI] tackle]\nDamage Control II\n[Empty Low slot]\n200mm AutoCannon II, Barrage S\n"
         "[Empty High slot]\n\nWarrior II x3",
         {"Rifter": 1, "Damage Control II": 1, "200mm AutoCannon II": 1, "Barrage S": 1, "Warrior II": 3},
-        bug="EftParser._HEADER rejects '[' and ']' inside the fit name, so '[Rifter, [NPSI] tackle]' starts no fit: "
-        "the lines fall through to the listing/heuristic parsers and the '[Empty ... slot]' lines 3 and 5 are "
-        "reported unparsed",
     ),
     case(
         "eft-unknown-hull-modules-still-read",
@@ -1041,9 +1038,6 @@ CARGO_SCANS = [
         "listing-blueprint-copy-marker-before-the-quantity",
         "Rifter Blueprint (Copy) x 2\nRifter Blueprint (Copy)\t3\nRifter Blueprint (Copy): 4",
         {"Rifter Blueprint (copy)": 9},
-        bug="ListingParser only strips a '(Copy)' marker at the very end of the line, so 'Name (Copy) x 2', "
-        "'Name (Copy) TAB 3' and 'Name (Copy): 4' fall to HeuristicParser, which reads each as one blueprint "
-        "ORIGINAL (quantity and copy flag lost)",
     ),
     case(
         "cargo-scan-lower-case-copy-marker",
