@@ -7,6 +7,7 @@ groups and packaged volumes are close to the SDE's (the mining ledger derives qu
 from __future__ import annotations
 
 from core.catalog import CatalogItem
+from tests.core.appraisal.names import IndexedNameLookup, NameLookup
 
 ROWS: list[tuple[int, str, str, float]] = [
     # minerals
@@ -155,30 +156,5 @@ assert len({item.type_id for item in ITEMS}) == len(ITEMS), "type ids must be di
 assert len({item.name.lower() for item in ITEMS}) == len(ITEMS), "names must be distinct"
 
 
-class CorpusNames:
-    """ItemNames over ITEMS: exact names, any case, runs of whitespace folded (like Catalog.exact)."""
-
-    def __init__(self, items: list[CatalogItem] = ITEMS) -> None:
-        self._by_lower = {item.name.lower(): item for item in items}
-
-    def exact(self, name: str) -> CatalogItem | None:
-        """The item with exactly this name (any case, single spaces), or None."""
-        return self._by_lower.get(" ".join(name.split()).lower())
-
-
-NAMES = CorpusNames()
-
-
-class IndexedCorpusNames(CorpusNames):
-    """CorpusNames that also answers `starts_name` (model.FirstWords, as Catalog does), so parsers may prune."""
-
-    def __init__(self, items: list[CatalogItem] = ITEMS) -> None:
-        super().__init__(items)
-        self._first_words = {words[0] for lower in self._by_lower if (words := lower.split())}
-
-    def starts_name(self, word: str) -> bool:
-        """Whether some item name begins with this lower-case word."""
-        return word in self._first_words
-
-
-INDEXED_NAMES = IndexedCorpusNames()
+NAMES = NameLookup(ITEMS)
+INDEXED_NAMES = IndexedNameLookup(ITEMS)

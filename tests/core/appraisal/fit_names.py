@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from core.appraisal.model import Line
-from core.catalog import CatalogItem
+from tests.core.appraisal.names import NameLookup, items_of
 
 ROWS: list[tuple[int, str, str, float]] = [
     (587, "Rifter", "Frigate", 27289.0),
@@ -76,24 +76,11 @@ ROWS: list[tuple[int, str, str, float]] = [
 ]
 
 
-class FitNames:
-    """An in-memory ItemNames over ROWS: exact names, any case, runs of whitespace folded."""
+class FitNames(NameLookup):
+    """The NameLookup over ROWS."""
 
     def __init__(self, rows: list[tuple[int, str, str, float]] = ROWS) -> None:
-        self._by_lower = {
-            name.lower(): CatalogItem(type_id, name, group, volume) for type_id, name, group, volume in rows
-        }
-
-    def exact(self, name: str) -> CatalogItem | None:
-        """The item with exactly this name (any case, single spaces), or None."""
-        return self._by_lower.get(" ".join(name.split()).lower())
-
-    def __getitem__(self, name: str) -> CatalogItem:
-        """The item with this name; KeyError for names the tests do not know."""
-        found = self.exact(name)
-        if found is None:
-            raise KeyError(name)
-        return found
+        super().__init__(items_of(rows))
 
 
 NAMES = FitNames()

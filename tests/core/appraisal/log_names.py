@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from core.appraisal.model import Line, ParsedItem
-from core.catalog import CatalogItem
+from core.appraisal.model import ParsedItem
+from tests.core.appraisal.names import NameLookup, items_of, lines_of
+
+__all__ = ["NAMES", "LogNames", "lines_of", "summary"]
 
 _TYPES: list[tuple[int, str, str, float]] = [
     (1230, "Veldspar", "Veldspar", 0.1),
@@ -50,25 +52,14 @@ _TYPES: list[tuple[int, str, str, float]] = [
 ]
 
 
-class LogNames:
-    """Exact, case-insensitive name lookup over a fixed list of real EVE types."""
+class LogNames(NameLookup):
+    """The NameLookup over the log and industry tests' types."""
 
     def __init__(self) -> None:
-        self._by_lower = {
-            name.lower(): CatalogItem(type_id, name, group, volume) for type_id, name, group, volume in _TYPES
-        }
-
-    def exact(self, name: str) -> CatalogItem | None:
-        """The item with exactly this name (any case, whitespace folded), or None."""
-        return self._by_lower.get(" ".join(name.split()).lower())
+        super().__init__(items_of(_TYPES))
 
 
 NAMES = LogNames()
-
-
-def lines_of(paste: str) -> list[Line]:
-    """Number a paste's lines from 1, as the appraisal does: CR and surrounding whitespace removed."""
-    return [Line(number, text.strip()) for number, text in enumerate(paste.split("\n"), 1)]
 
 
 def summary(items: list[ParsedItem]) -> list[tuple[str, int, int]]:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from core.appraisal.model import Line
 from core.catalog import CatalogItem
+from tests.core.appraisal.names import NameLookup, lines_of
+
+__all__ = ["ITEMS", "SampleNames", "lines_of"]
 
 _NAMES = [
     # (type id, name, group, packaged volume m3); ids are for telling items apart, not a reference
@@ -71,17 +73,8 @@ _NAMES = [
 ITEMS = [CatalogItem(type_id, name, group, volume) for type_id, name, group, volume in _NAMES]
 
 
-class SampleNames:
-    """ItemNames over ITEMS: exact names, any case, whitespace folded (like Catalog.exact)."""
+class SampleNames(NameLookup):
+    """The NameLookup over ITEMS."""
 
     def __init__(self, items: list[CatalogItem] = ITEMS) -> None:
-        self._by_lower = {item.name.lower(): item for item in items}
-
-    def exact(self, name: str) -> CatalogItem | None:
-        """The item with exactly this name (any case, single spaces), or None."""
-        return self._by_lower.get(" ".join(name.split()).lower())
-
-
-def lines_of(paste: str) -> list[Line]:
-    """Numbered lines as the appraisal splits a paste: 1-based, CR and surrounding whitespace removed."""
-    return [Line(number, text.strip()) for number, text in enumerate(paste.split("\n"), start=1)]
+        super().__init__(items)
