@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import pstats
 import random
 import resource
 import statistics
@@ -19,7 +18,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import orjson
@@ -27,6 +25,7 @@ import orjson
 from adapters.sde import bundled_fixture_path
 from adapters.sde.archive import SdeArchive
 from adapters.sde.items import group_rows, type_rows
+from benchmarks.profiling import top_functions
 from core.appraisal.parse import DEFAULT_MAX_BYTES, PasteTooLarge, parse_paste
 from core.appraisal.parsers import default_parsers
 from core.appraisal.pricing import appraise
@@ -255,25 +254,7 @@ def profile(fx: Fixture, paste: str) -> list[dict[str, Any]]:
     profiler.enable()
     parse_paste(paste, fx.catalog, default_parsers(), suggest=fx.catalog.suggest)
     profiler.disable()
-    entries = pstats.Stats(profiler).stats  # type: ignore[attr-defined]
-    shown = [(key, value) for key, value in entries.items() if not any(part in key[0] for part in HIDDEN)]
-    top = sorted(shown, key=lambda item: item[1][3], reverse=True)[:12]
-    return [
-        {
-            "function": f"{_short(file)}:{line}({name})" if line else name,
-            "calls": nc,
-            "cumulative_ms": round(ct * 1000, 1),
-            "own_ms": round(tt * 1000, 1),
-        }
-        for (file, line, name), (_cc, nc, tt, ct, _callers) in top
-    ]
-
-
-def _short(file: str) -> str:
-    for marker in ("site-packages/", str(Path(__file__).resolve().parent.parent) + "/"):
-        if marker in file:
-            return file.split(marker, 1)[1]
-    return Path(file).name
+    return top_functions(profiler, hidden=HIDDEN, limit=12)
 
 
 CASES: dict[str, Callable[[Fixture, random.Random], str]] = {

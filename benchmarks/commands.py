@@ -14,7 +14,6 @@ import cProfile
 import gc
 import logging
 import math
-import pstats
 import re
 import resource
 import statistics
@@ -30,6 +29,7 @@ import orjson
 from adapters.postgres.history import PgHistoryStore
 from adapters.postgres.market_reader import _BOOKS, PgMarketReader
 from benchmarks.ingest import REGION, esi_fake_process, scratch_database
+from benchmarks.profiling import top_functions
 from core.commands.default import build_registry
 from core.commands.dispatch import dispatch
 from core.commands.model import Caller, Invocation, Reply
@@ -103,27 +103,7 @@ async def _profile(registry: Registry, ctx: CommandContext, texts: Sequence[str]
     for i in range(calls):
         await dispatch(registry, Invocation.from_text(texts[i % len(texts)], CALLER), ctx)
     profiler.disable()
-    entries = pstats.Stats(profiler).stats  # type: ignore[attr-defined]
-    shown = [(key, value) for key, value in entries.items() if not any(part in key[0] + key[2] for part in HIDDEN)]
-    top = sorted(shown, key=lambda item: item[1][3], reverse=True)[:10]
-    return [
-        {
-            "function": f"{_short(file)}:{line}({name})" if line else name,
-            "calls": nc,
-            "cumulative_ms": round(ct * 1000, 2),
-            **({"per_dispatch_us": round(ct * 1e6 / calls, 1)} if calls > 1 else {}),
-            "own_ms": round(tt * 1000, 2),
-        }
-        for (file, line, name), (_cc, nc, tt, ct, _callers) in top
-    ]
-
-
-def _short(file: str) -> str:
-    """A source path relative to the repo or site-packages."""
-    for marker in ("site-packages/", str(Path(__file__).resolve().parent.parent) + "/"):
-        if marker in file:
-            return file.split(marker, 1)[1]
-    return Path(file).name
+    return top_functions(profiler, hidden=HIDDEN, limit=10, per_call=calls)
 
 
 async def _trade_stages(app: App, ctx: CommandContext) -> dict[str, Any]:
