@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Protocol, runtime_checkable
 
 from core.catalog import CatalogItem
@@ -15,6 +16,11 @@ class Line:
 
     number: int
     text: str
+
+    @cached_property
+    def cells(self) -> tuple[str, ...]:
+        """The tab-separated cells, each stripped: split once, however many parsers look."""
+        return tuple(cell.strip() for cell in self.text.split("\t"))
 
 
 @dataclass(frozen=True)

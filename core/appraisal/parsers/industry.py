@@ -72,7 +72,7 @@ class IndustryParser:
                 rest.append(line)
         return items, rest
 
-    def _read(self, row: list[str], line: Line, names: ItemNames, required: int | None) -> ParsedItem | None:
+    def _read(self, row: Sequence[str], line: Line, names: ItemNames, required: int | None) -> ParsedItem | None:
         item = names.exact(row[0])
         if item and required is not None and len(row) > required:
             quantity = count(row[required])
@@ -86,11 +86,11 @@ class IndustryParser:
         return _blueprint(row, line, names, item)
 
 
-def _is_header(row: list[str]) -> bool:
+def _is_header(row: Sequence[str]) -> bool:
     return len(row) >= 4 and row[-1].lower() == "typeid"
 
 
-def _blueprint(row: list[str], line: Line, names: ItemNames, named: CatalogItem | None) -> ParsedItem | None:
+def _blueprint(row: Sequence[str], line: Line, names: ItemNames, named: CatalogItem | None) -> ParsedItem | None:
     """A blueprints-tab row: "[N x ]Name TAB ME TAB TE [TAB x] TAB runs [TAB location...] TAB group" (named: row[0])."""
     match = _TIMES.match(row[0])
     counted = names.exact(match["name"]) if match else None
@@ -138,7 +138,7 @@ class CompareParser:
         return items, [line for index, line in enumerate(lines) if index not in taken]
 
 
-def _is_compare_header(row: list[str], names: ItemNames) -> bool:
+def _is_compare_header(row: Sequence[str], names: ItemNames) -> bool:
     lowered = {cell.lower() for cell in row}
     first = row[0].lower()
     titled = first in ("type", "name", "item", "type name", "item name") or any("meta" in cell for cell in lowered)

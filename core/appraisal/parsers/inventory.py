@@ -23,8 +23,8 @@ _SECTIONS = {
 }
 
 
-def _cells(line: Line) -> list[str]:
-    return [cell.strip() for cell in line.text.split("\t")]
+def _cells(line: Line) -> tuple[str, ...]:
+    return line.cells
 
 
 def _is_price(cell: str) -> bool:
@@ -35,7 +35,7 @@ def _name(cell: str) -> str:
     return cell.strip().rstrip("*").strip()
 
 
-def _blueprint_copy(cells: list[str], priced: bool) -> bool:
+def _blueprint_copy(cells: Sequence[str], priced: bool) -> bool:
     """A copy says so ("Blueprint Copy", "BLUEPRINT COPY - Runs: 10"), or is a blueprint without a price."""
     marks = [cell.upper() for cell in cells[1:]]
     if any(mark.startswith(("BLUEPRINT COPY", "COPY")) for mark in marks):
@@ -70,7 +70,7 @@ class InventoryParser:
                 items.append(found)
         return items, rest
 
-    def _row(self, cells: list[str], number: int, names: ItemNames, priced: bool) -> ParsedItem | None:
+    def _row(self, cells: Sequence[str], number: int, names: ItemNames, priced: bool) -> ParsedItem | None:
         if len(cells) < 3 or not cells[0]:
             return None
         if cells[1] == "" or parse_quantity(cells[1]) is not None:
@@ -79,7 +79,7 @@ class InventoryParser:
             return self._contents(cells, number, names)
         return None
 
-    def _detail(self, cells: list[str], number: int, names: ItemNames, priced: bool) -> ParsedItem | None:
+    def _detail(self, cells: Sequence[str], number: int, names: ItemNames, priced: bool) -> ParsedItem | None:
         """Name, Quantity, Group, [optional columns]."""
         quantity = parse_quantity(cells[1]) if cells[1] else 1
         item = names.exact(_name(cells[0]))
@@ -89,7 +89,7 @@ class InventoryParser:
         runs = next((int(m.group(1)) for cell in cells[1:] if (m := _RUNS.search(cell))), None)
         return ParsedItem(item, quantity, number, blueprint_copy=copy, runs=runs if copy else None)
 
-    def _contents(self, cells: list[str], number: int, names: ItemNames) -> ParsedItem | None:
+    def _contents(self, cells: Sequence[str], number: int, names: ItemNames) -> ParsedItem | None:
         """Name, Group, [Location], Quantity (the ship's "view contents" window)."""
         quantity = parse_quantity(cells[-1])
         item = names.exact(_name(cells[0]))

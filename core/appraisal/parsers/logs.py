@@ -21,9 +21,9 @@ _MONEY = re.compile(r"(?:isk|aur)$", re.IGNORECASE)
 Reader = Callable[[Line, ItemNames], ParsedItem | None]
 
 
-def cells(line: Line) -> list[str]:
-    """The tab-separated cells of a line, each stripped."""
-    return [cell.strip() for cell in line.text.split("\t")]
+def cells(line: Line) -> tuple[str, ...]:
+    """The tab-separated cells of a line, each stripped (split once per line, cached on it)."""
+    return line.cells
 
 
 def count(text: str) -> int | None:
