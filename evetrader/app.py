@@ -19,6 +19,7 @@ from adapters.postgres.history import PgHistoryStore
 from adapters.postgres.market_reader import PgMarketReader
 from adapters.postgres.migrate import migrate
 from adapters.postgres.orderbook import PgOrderBookStore
+from adapters.postgres.packaging import PgPackagedVolumeStore
 from adapters.postgres.pool import create_pool
 from adapters.postgres.prices import PgPriceStore
 from adapters.redis.keys import RedisKeys
@@ -29,6 +30,7 @@ from core.commands.registry import CommandContext
 from core.commands.services import MarketServices
 from core.market.history import HistoryRefresher
 from core.market.ingest import RegionRefresher
+from core.market.packaging import PackagedVolumeRefresher
 from core.market.prices import PricesRefresher
 from evetrader.config import Settings
 
@@ -173,3 +175,11 @@ class App:
     def history_refresher(self) -> HistoryRefresher:
         """The daily history refresh use case."""
         return HistoryRefresher(self.esi, PgHistoryStore(self.pool))
+
+    def forget_catalog(self) -> None:
+        """Drop the loaded catalog (static data changed); the next command context loads it again."""
+        self._catalog = None
+
+    def packaging_refresher(self) -> PackagedVolumeRefresher:
+        """Fills ships' packaged volumes (missing from the SDE) from ESI."""
+        return PackagedVolumeRefresher(self.esi, PgPackagedVolumeStore(self.pool))

@@ -49,6 +49,11 @@ async def import_static_data(settings: Settings, source: str) -> str:
         await ctx.migrate()
         with _progress("importing static data") as progress:
             summary = await import_sde(ctx.pool, path, data_dir=settings.data_dir, progress=progress)
+        try:  # ESI being down must not fail the import: the scheduler fills the volumes later
+            packed = await ctx.packaging_refresher().refresh()
+            log.info("packaged volumes", extra={"fetched": packed.fetched, "failed": len(packed.failed)})
+        except Exception as exc:
+            log.warning("packaged volumes not refreshed", extra={"error": str(exc)})
     counts = ", ".join(f"{name} {count:,}" for name, count in summary.counts.items())
     return f"imported {summary.source} in {summary.duration_s:.1f}s: {counts}"
 
@@ -175,6 +180,7 @@ async def seed_demo(settings: Settings, echo: Echo) -> None:
     async with _demo_esi(settings, True) as effective, App(effective) as ctx:
         await ctx.migrate()
         await ensure_static_data(ctx)
+        await ctx.packaging_refresher().refresh()
         await ctx.mark_esi_source(demo=True)
         for region_id in effective.ingest_regions:
             outcome = await ctx.region_refresher().refresh(region_id)

@@ -73,6 +73,8 @@ class SchedulerService:
             ("history", CronTrigger(hour=11, minute=10, timezone="UTC", jitter=120), self.refresh_history),
             ("history:startup", DateTrigger(run_date=utc_now() + timedelta(seconds=60)), self.refresh_history),
             ("prices", IntervalTrigger(minutes=60, start_date=utc_now() + timedelta(seconds=30)), self.refresh_prices),
+            ("packaging", CronTrigger(hour=12, minute=0, timezone="UTC", jitter=120), self.refresh_packaging),
+            ("packaging:startup", DateTrigger(run_date=utc_now() + timedelta(minutes=2)), self.refresh_packaging),
         ]
         for job_id, trigger, func in table:
             scheduler.add_job(func, trigger, id=job_id, max_instances=1, coalesce=True, misfire_grace_time=600)
@@ -105,6 +107,14 @@ class SchedulerService:
         stored = await self.app.prices_refresher().refresh()
         if stored:
             log.info("average prices refreshed", extra={"types": stored})
+
+    async def refresh_packaging(self) -> None:
+        """Fill the packaged volumes of ships still missing one (a no-op once every ship has it)."""
+        summary = await self.app.packaging_refresher().refresh()
+        if summary.fetched:
+            self.app.forget_catalog()  # volumes changed: the next command reloads the catalog
+        if summary.fetched or summary.failed:
+            log.info("packaged volumes refreshed", extra={"fetched": summary.fetched, "failed": len(summary.failed)})
 
     async def refresh_history(self) -> None:
         """Refresh the watched types' history in every region."""

@@ -76,6 +76,11 @@ class StaticDataWriter:
                 if table not in self._staged:
                     continue
                 column_list = ", ".join(columns)
+                if table == "sde_types":  # packaged volumes come from ESI, not the SDE: keep them across imports
+                    await self._connection.execute(
+                        "UPDATE pg_temp.staging_sde_types s SET packaged_volume = t.packaged_volume FROM sde_types t"
+                        " WHERE s.type_id = t.type_id AND s.packaged_volume IS NULL"
+                    )
                 await self._connection.execute(f"DELETE FROM {table}")
                 await self._connection.execute(
                     f"INSERT INTO {table} ({column_list}) SELECT {column_list} FROM pg_temp.{_staging(table)}"

@@ -12,7 +12,7 @@ from typing import Any
 
 from aiohttp import web
 
-from . import control, route_map, routes
+from . import control, route_map, routes, types_route
 from .catalog import DEFAULT_REGIONS, DEFAULT_TYPE_IDS, TypeInfo, type_info
 from .data import DAY, BookGenerator
 from .faults import Faults
@@ -104,6 +104,7 @@ class EsiFake:
             app.router.add_get(prefix + "/markets/{region_id}/orders{_:/?}", wrap(routes.orders, True))
             app.router.add_get(prefix + "/markets/{region_id}/history{_:/?}", wrap(routes.history))
             app.router.add_get(prefix + "/markets/{region_id}/types{_:/?}", wrap(routes.types))
+            app.router.add_get(prefix + "/universe/types/{type_id}{_:/?}", wrap(types_route.universe_type))
             app.router.add_post(prefix + "/route/{origin}/{destination}{_:/?}", route_map.endpoint(self))
         control.add_routes(app, self)
         app.router.add_route("*", "/{tail:.*}", wrap(routes.not_found))
