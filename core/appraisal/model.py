@@ -2,12 +2,37 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
-from typing import Protocol, runtime_checkable
+from typing import Any, Generic, Protocol, TypeVar, overload, runtime_checkable
 
 from core.catalog import CatalogItem
+
+_T = TypeVar("_T")
+
+
+class _once(Generic[_T]):
+    """functools.cached_property without its first-read lock (Python 3.11): the value goes in the instance dict."""
+
+    def __init__(self, func: Callable[[Any], _T]) -> None:
+        self._func = func
+        self._name = func.__name__
+        self.__doc__ = func.__doc__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self._name = name
+
+    @overload
+    def __get__(self, instance: None, owner: type | None = None) -> _once[_T]: ...
+
+    @overload
+    def __get__(self, instance: object, owner: type | None = None) -> _T: ...
+
+    def __get__(self, instance: object | None, owner: type | None = None) -> _once[_T] | _T:
+        if instance is None:
+            return self
+        value = instance.__dict__[self._name] = self._func(instance)
+        return value
 
 
 @dataclass(frozen=True)
@@ -17,10 +42,10 @@ class Line:
     number: int
     text: str
 
-    @cached_property
+    @_once
     def cells(self) -> tuple[str, ...]:
         """The tab-separated cells, each stripped: split once, however many parsers look."""
-        return tuple(cell.strip() for cell in self.text.split("\t"))
+        return tuple([cell.strip() for cell in self.text.split("\t")])
 
 
 @dataclass(frozen=True)

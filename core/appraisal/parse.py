@@ -40,7 +40,7 @@ def check_size(text: str, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
 
 def numbered_lines(text: str) -> list[Line]:
     """The paste's non-blank lines with 1-based numbers (CRLF, tabs and stray spaces tolerated)."""
-    return [Line(number, line.strip()) for number, line in enumerate(_raw_lines(text), 1) if line.strip()]
+    return [Line(number, kept) for number, line in enumerate(_raw_lines(text), 1) if (kept := line.strip())]
 
 
 def _raw_lines(text: str) -> list[str]:

@@ -73,8 +73,9 @@ class KillmailParser:
         state: str | None = None
         for index, line in enumerate(lines):
             text = line.text.strip()
-            key, value = _field(text)
-            if text.lower() in _BLOCKS or _starts_killmail(lines, index) or (key == "victim" and value):
+            key, value = _field(text) if ":" in text else ("", "")  # the pattern needs the colon
+            dated = text[:1].isdigit() and _starts_killmail(lines, index)  # the date pattern opens with a digit
+            if text.lower() in _BLOCKS or dated or (key == "victim" and value):
                 state = _BLOCKS.get(text.lower(), "victim")
                 continue
             if state is None:
@@ -109,6 +110,9 @@ class DscanParser:
         counts: dict[int, ParsedItem] = {}
         rest: list[Line] = []
         for line in lines:
+            if "\t" not in line.text:  # one cell: never a scan row
+                rest.append(line)
+                continue
             cells = [cell.strip() for cell in line.text.strip().split("\t")]
             if len(cells) == 4 and cells[0].isdecimal() and cells[0].isascii():
                 cells = cells[1:]

@@ -43,18 +43,18 @@ class ContractParser:
         items: list[ParsedItem] = []
         rest: list[Line] = []
         for line in lines:
-            cells = [cell.strip() for cell in line.text.split("\t")]
+            cells = line.cells
             if len(cells) >= 2 and cells[0].lower() == "name" and cells[1].lower() in _HEADER_QUANTITY:
                 continue
             found = self._row(cells, line.number, names) if 3 <= len(cells) <= 5 else None
-            found = found or self._title(line, names)
+            found = found or (self._title(line, names) if ")" in line.text else None)  # a title ends with ")"
             if found is None:
                 rest.append(line)
             else:
                 items.append(found)
         return items, rest
 
-    def _row(self, cells: list[str], number: int, names: ItemNames) -> ParsedItem | None:
+    def _row(self, cells: Sequence[str], number: int, names: ItemNames) -> ParsedItem | None:
         quantity = parse_quantity(cells[1])
         item = names.exact(clean_name(cells[0]))
         if not quantity or item is None or not cells[2] or parse_decimal(cells[2]) is not None:

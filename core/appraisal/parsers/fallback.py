@@ -53,22 +53,27 @@ class HeuristicParser:
         items: list[ParsedItem] = []
         rest: list[Line] = []
         starts = names.starts_name if isinstance(names, FirstWords) else None
+        reaches: dict[str, int] = {}  # tokens recur across lines: each reach is worked out once per paste
         for line in lines:
-            found = self._read(line, names, starts)
+            found = self._read(line, names, starts, reaches)
             if found:
                 items.extend(found)
             else:
                 rest.append(line)
         return items, rest
 
-    def _read(self, line: Line, names: ItemNames, starts: Callable[[str], bool] | None) -> list[ParsedItem]:
+    def _read(
+        self, line: Line, names: ItemNames, starts: Callable[[str], bool] | None, reaches: dict[str, int]
+    ) -> list[ParsedItem]:
         tokens = [token for token in _SPLIT.split(line.text.replace("\u00a0", " ")) if token]
         used = [False] * len(tokens)
         spans: list[tuple[int, int, ParsedItem]] = []
-        for start, stop, found in self._hits(tokens, names, line.number, starts):
+        for start, stop, found in self._hits(tokens, names, line.number, starts, reaches):
             if not any(used[start:stop]):
                 used[start:stop] = [True] * (stop - start)
                 spans.append((start, stop, found))
+        if not spans:  # most lines a paste leaves to this parser name nothing
+            return []
         after_first = _number(tokens, 0, 1) is None
         items: list[ParsedItem] = []
         for start, stop, found in sorted(spans, key=lambda span: span[0]):
@@ -78,12 +83,22 @@ class HeuristicParser:
         return items
 
     def _hits(
-        self, tokens: list[str], names: ItemNames, number: int, starts: Callable[[str], bool] | None
+        self,
+        tokens: list[str],
+        names: ItemNames,
+        number: int,
+        starts: Callable[[str], bool] | None,
+        reaches: dict[str, int],
     ) -> list[tuple[int, int, ParsedItem]]:
         """Every span of tokens that is a real name (edge punctuation tolerated), longest first."""
         hits: list[tuple[int, int, ParsedItem]] = []
-        for start in range(len(tokens)):
-            for stop in range(min(len(tokens), start + _reach(tokens[start], starts)), start, -1):
+        for start, token in enumerate(tokens):
+            reach = reaches.get(token)
+            if reach is None:
+                reach = reaches[token] = _reach(token, starts)
+            if not reach:
+                continue
+            for stop in range(min(len(tokens), start + reach), start, -1):
                 text = " ".join(tokens[start:stop])
                 item = names.exact(clean_name(text)) or names.exact(text.strip(_EDGES))
                 if item is not None and _number(tokens, start, stop) is None:

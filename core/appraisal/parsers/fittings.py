@@ -36,17 +36,18 @@ def _bay(item: CatalogItem) -> str:
 
 def _eft_line(text: str, number: int, names: ItemNames) -> list[ParsedItem] | None:
     """Items of one EFT line after the header: "Module", "Module, Charge" or "Name xN"; None if unreadable."""
-    text = _OFFLINE.sub("", text)
+    text = _OFFLINE.sub("", text) if "/" in text else text
     whole = names.exact(text)
     if whole:
         return [ParsedItem(whole, 1, number, section="fitted")]
-    counted = _TIMES.match(text)
+    counted = _TIMES.match(text) if "x" in text or "X" in text else None  # the pattern needs the "x"
     if counted:
         item, quantity = names.exact(counted["name"]), parse_quantity(counted["qty"])
         if item and quantity:
             return [ParsedItem(item, quantity, number, section=_bay(item))]
     module_name, comma, charge_name = text.rpartition(",")
-    module, charge = (names.exact(module_name), names.exact(charge_name)) if comma else (None, None)
+    module = names.exact(module_name) if comma else None
+    charge = names.exact(charge_name) if module else None  # a charge counts only beside a real module
     if module and charge:
         return [ParsedItem(module, 1, number, section="fitted"), ParsedItem(charge, 1, number, section="charges")]
     return None
@@ -80,7 +81,7 @@ class EftParser:
         in_fit = False
         for line in lines:
             text = line.text.strip()
-            header = _HEADER.match(text)
+            header = _HEADER.match(text) if text.startswith("[") else None
             if header and not _EMPTY_SLOT.match(text):
                 in_fit = True
                 ship = names.exact(header["ship"])
@@ -89,7 +90,7 @@ class EftParser:
                 else:
                     rest.append(line)
                 continue
-            if in_fit and (not text or _EMPTY_SLOT.match(text)):
+            if in_fit and (not text or (text.startswith("[") and _EMPTY_SLOT.match(text))):
                 continue
             found = _eft_line(text, line.number, names) if in_fit else None
             if found:

@@ -16,6 +16,7 @@ _TIMES = re.compile(r"^(?P<qty>\d[\d.,'\s\u00a0\u202f\u2009]*?)\s*x\s+(?P<name>.
 _META = {"tech i", "tech ii", "tech iii", "faction", "deadspace", "storyline", "officer", "abyssal", "structure tech i"}
 _META |= {"structure tech ii", "structure faction", "limited time", "premium"}
 _NOT_COMPARE = {"required", "available", "quantity", "qty", "typeid"}
+_BLUEPRINT_NAME = re.compile(r"(blueprint|formula)$", re.IGNORECASE)
 
 
 def whole(text: str) -> int | None:
@@ -73,17 +74,19 @@ class IndustryParser:
         return items, rest
 
     def _read(self, row: Sequence[str], line: Line, names: ItemNames, required: int | None) -> ParsedItem | None:
-        item = names.exact(row[0])
-        if item and required is not None and len(row) > required:
+        wide = len(row) >= 4  # a blueprint row has at least ME, TE and runs after the name
+        in_table = required is not None and len(row) > required
+        item = names.exact(row[0]) if wide or in_table else None  # only the branches below that need it
+        if item and in_table and required is not None:
             quantity = count(row[required])
             return ParsedItem(item, quantity, line.number) if quantity else None
         if item and len(row) == 5 and all(count(cell) is not None for cell in (row[1], row[2], row[4])):
             price, quantity = parse_decimal(row[3]), count(row[1])
             return ParsedItem(item, quantity, line.number) if quantity and price is not None and price >= 0 else None
-        match = _UNITS.match(line.text)
+        match = _UNITS.match(line.text) if ")" in line.text else None
         if match and (found := names.exact(match["name"])) and (quantity := count(match["qty"])):
             return ParsedItem(found, quantity, line.number)
-        return _blueprint(row, line, names, item)
+        return _blueprint(row, line, names, item) if wide else None
 
 
 def _is_header(row: Sequence[str]) -> bool:
@@ -92,21 +95,18 @@ def _is_header(row: Sequence[str]) -> bool:
 
 def _blueprint(row: Sequence[str], line: Line, names: ItemNames, named: CatalogItem | None) -> ParsedItem | None:
     """A blueprints-tab row: "[N x ]Name TAB ME TAB TE [TAB x] TAB runs [TAB location...] TAB group" (named: row[0])."""
-    match = _TIMES.match(row[0])
+    match = _TIMES.match(row[0]) if row[0][:1].isdigit() else None  # the pattern opens with a digit
     counted = names.exact(match["name"]) if match else None
     quantity, item = (count(match["qty"]), counted) if match and counted else (1, named)
+    if not item or not quantity or not _BLUEPRINT_NAME.search(item.name):  # before the numbers: most rows fail here
+        return None
     numbers: list[int] = []
     for cell in row[1:]:
         value = count(cell)
         if value is None:
             break
         numbers.append(-value if cell.startswith(("-", "\u2212")) else value)
-    if (
-        not item
-        or not quantity
-        or len(numbers) not in (3, 4)
-        or not re.search(r"(blueprint|formula)$", item.name, re.I)
-    ):
+    if len(numbers) not in (3, 4):
         return None
     if not (0 <= numbers[0] <= 10 and 0 <= numbers[1] <= 20):
         return None
@@ -126,9 +126,10 @@ class CompareParser:
         header: tuple[int, int] | None = None  # (index, cell count) of the table header in force
         for index, line in enumerate(lines):
             row = cells(line)
-            item = names.exact(row[0]) if len(row) >= 2 else None
             under = header is not None and 2 <= len(row) <= header[1]
-            if item and (under or any(cell.lower() in _META for cell in row[1:])):
+            wanted = len(row) >= 2 and (under or any(cell.lower() in _META for cell in row[1:]))
+            item = names.exact(row[0]) if wanted else None
+            if item:
                 items.append(ParsedItem(item, 1, line.number))
                 taken.update({index} | ({header[0]} if header else set()))
             elif _is_compare_header(row, names):
@@ -139,6 +140,8 @@ class CompareParser:
 
 
 def _is_compare_header(row: Sequence[str], names: ItemNames) -> bool:
+    if len(row) < 3:  # before the lower-casing: most rows are narrower
+        return False
     lowered = {cell.lower() for cell in row}
     first = row[0].lower()
     titled = first in ("type", "name", "item", "type name", "item name") or any("meta" in cell for cell in lowered)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
-from core.appraisal.model import ItemNames, Line, ParsedItem
+from core.appraisal.model import FirstWords, ItemNames, Line, ParsedItem
 from core.appraisal.numbers import parse_decimal, parse_quantity
 
 _GROUP_HEAD = re.compile(r"^x?\d{1,3}$", re.IGNORECASE)
@@ -35,23 +35,39 @@ def _has_digit(token: str) -> bool:
     return any(map(str.isdigit, token))
 
 
-def _splits(tokens: list[str]) -> Iterator[tuple[list[str], int]]:
-    """Every (name tokens, quantity) reading of a line, most literal first: whole line, leading, trailing number."""
-    yield tokens, 1
+def _opens_name(tokens: list[str], starts: Callable[[str], bool] | None) -> bool:
+    """Whether clean_name of these tokens may be a real name: its first word must open one (no `starts`: maybe).
+
+    clean_name trims the end only and stops at the space before the last token, so with two or more tokens the
+    first word is tokens[0]; a lone token loses its trailing "*" and ":". An empty name is never ruled out.
+    """
+    if starts is None:
+        return True
+    first = (tokens[0] if len(tokens) > 1 else tokens[0].rstrip("*:")).lower()
+    return not first or starts(first)
+
+
+def _splits(tokens: list[str], starts: Callable[[str], bool] | None = None) -> Iterator[tuple[list[str], int]]:
+    """Every (name tokens, quantity) reading of a line, most literal first: whole line, leading, trailing number.
+
+    With `starts` (FirstWords.starts_name), readings whose name cannot open a real name are skipped unread.
+    """
+    if _opens_name(tokens, starts):
+        yield tokens, 1
     count = len(tokens)
     most = min(_MAX_NUMBER_TOKENS, count - 1) if _has_digit(tokens[0]) else 0  # a quantity's first token has a digit
     for size in range(most, 0, -1):
-        quantity, name = token_quantity(tokens[:size]), tokens[size:]
+        name = tokens[size:]
         if name and name[0].lower() in _JOINERS:
             name = name[1:]
-        if quantity and name:
+        if name and _opens_name(name, starts) and (quantity := token_quantity(tokens[:size])):
             yield name, quantity
     most = min(_MAX_NUMBER_TOKENS, count - 1) if _has_digit(tokens[-1]) else 0  # ... and its last token too
     for size in range(most, 0, -1):
-        quantity, name = token_quantity(tokens[count - size :]), tokens[: count - size]
+        name = tokens[: count - size]
         if name and name[-1].lower() in _JOINERS:
             name = name[:-1]
-        if quantity and name:
+        if name and _opens_name(name, starts) and (quantity := token_quantity(tokens[count - size :])):
             yield name, quantity
 
 
@@ -70,22 +86,23 @@ class ListingParser:
         """Read each line as one item with an optional quantity; keep lines whose name is not real."""
         items: list[ParsedItem] = []
         rest: list[Line] = []
+        starts = names.starts_name if isinstance(names, FirstWords) else None
         for line in lines:
-            found = self._read(line, names)
+            found = self._read(line, names, starts)
             if found is None:
                 rest.append(line)
             else:
                 items.append(found)
         return items, rest
 
-    def _read(self, line: Line, names: ItemNames) -> ParsedItem | None:
+    def _read(self, line: Line, names: ItemNames, starts: Callable[[str], bool] | None) -> ParsedItem | None:
         text = line.text.strip().replace("×", "x")
-        marker = _BLUEPRINT_KIND.search(text)
+        marker = _BLUEPRINT_KIND.search(text) if "(" in text else None
         copy = bool(marker and marker.group(1).lower() == "copy")
         tokens = (text[: marker.start()] + text[marker.end() :] if marker else text).split()
         if not tokens:
             return None
-        for name_tokens, quantity in _splits(tokens):
+        for name_tokens, quantity in _splits(tokens, starts):
             item = names.exact(clean_name(" ".join(name_tokens)))
             if item is not None:
                 return ParsedItem(item, quantity, line.number, blueprint_copy=copy)
@@ -103,7 +120,7 @@ class MultibuyParser:
         rest: list[Line] = []
         totals: list[Line] = []
         for line in lines:
-            cells = [cell.strip() for cell in line.text.split("\t")]
+            cells = line.cells
             if cells[0].lower().rstrip(":") == "total" and len(cells) >= 2:
                 totals.append(line)
                 rest.append(line)
@@ -114,10 +131,11 @@ class MultibuyParser:
             else:
                 items.append(found)
         if items:
-            rest = [line for line in rest if line not in totals]
+            swallowed = set(totals)  # a set: a long export has hundreds of "Total:" lines
+            rest = [line for line in rest if line not in swallowed]
         return items, rest
 
-    def _row(self, cells: list[str], number: int, names: ItemNames) -> ParsedItem | None:
+    def _row(self, cells: Sequence[str], number: int, names: ItemNames) -> ParsedItem | None:
         name, quantity_text, price, total = cells
         quantity = parse_quantity(quantity_text)
         if not quantity or not all(cell in ("", "-") or parse_decimal(cell) is not None for cell in (price, total)):

@@ -47,7 +47,7 @@ class LootHistoryParser:
         return each_line(lines, names, self._read)
 
     def _read(self, line: Line, names: ItemNames) -> ParsedItem | None:
-        match = _LOOTED.match(line.text)
+        match = _LOOTED.match(line.text) if "has looted" in line.text else None  # the pattern needs the words
         if match:
             item, quantity = names.exact(match["name"]), count(match["qty"])
         else:
@@ -122,6 +122,8 @@ class SurveyScannerParser:
         """Read every asteroid row; group headers next to asteroid rows are consumed without counting."""
         found = {index: self._read(line, names) for index, line in enumerate(lines)}
         rows = {index: item for index, item in found.items() if item is not None}
+        if not rows:  # headers are taken only beside rows: none, nothing to look up
+            return [], list(lines)
         taken: set[int] = set()
         block: list[int] = []
         for index in [*range(len(lines)), len(lines)]:
