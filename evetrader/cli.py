@@ -42,7 +42,8 @@ def settings_or_exit() -> Settings:
         settings = load_settings()
     except SettingsError as exc:
         raise fail(str(exc), 2) from None
-    configure_logging(settings.log_level, settings.log_format, settings.env == "production")
+    secrets = [s.get_secret_value() for s in (settings.telegram_token,) if s is not None]
+    configure_logging(settings.log_level, settings.log_format, settings.env == "production", secrets)
     return settings
 
 

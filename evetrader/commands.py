@@ -139,14 +139,15 @@ async def _demo_esi(settings: Settings, demo: bool) -> AsyncIterator[Settings]:
 async def run_all(settings: Settings, *, demo: bool, stop: StopFactory) -> None:
     """Every service in one process until SIGINT/SIGTERM."""
     async with _demo_esi(settings, demo) as effective:
-        await _serve(effective, ("scheduler", "web"), stop(), prepare=True, demo=demo)
+        services = ("scheduler", "web", "bot") if effective.telegram_token else ("scheduler", "web")
+        await _serve(effective, services, stop(), prepare=True, demo=demo)
 
 
 async def serve_one(settings: Settings, service: str, *, stop: StopFactory) -> None:
     """One service in this process until SIGINT/SIGTERM."""
-    if service == "bot":
-        raise SystemExit("error: the bot service is not part of this release yet")
-    await _serve(settings, (service,), stop(), prepare=service == "scheduler")
+    if service == "bot" and settings.telegram_token is None:
+        raise SystemExit("error: no chat platform configured: set TELEGRAM_TOKEN (Discord comes in a later release)")
+    await _serve(settings, (service,), stop(), prepare=service in ("scheduler", "bot"))
 
 
 async def _serve(
@@ -167,6 +168,10 @@ async def _serve(
             tasks.append(SchedulerService(ctx, settings.ingest_regions, mode=mode).run(stop))
         if "worker" in services:
             tasks.append(WorkerService(ctx).run(stop))
+        if "bot" in services:
+            from evetrader.bot_service import BotService
+
+            tasks.append(BotService(ctx).run(stop))
         if "web" in services:
             tasks.append(serve(create_app(ctx.pool, ctx.redis), settings.web_host, settings.web_port, stop))
             log.info("web listening", extra={"url": f"http://{settings.web_host}:{settings.web_port}/healthz"})

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from evetrader import __version__
@@ -50,6 +50,8 @@ class Settings(BaseSettings):
     )
     history_watch_limit: int = Field(default=200, ge=0, le=20000)
     appraisal_max_bytes: int = Field(default=1_048_576, gt=0, description="largest paste /appraise reads (UTF-8)")
+    telegram_token: SecretStr | None = Field(default=None, description="Telegram bot token (BotFather)")
+    telegram_api_base: str = "https://api.telegram.org"
     web_host: str = "127.0.0.1"
     web_port: int = Field(default=8080, ge=0, le=65535)
 

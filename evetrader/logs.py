@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import MutableMapping
+from collections.abc import MutableMapping, Sequence
 from typing import Any
 
 import structlog
@@ -22,8 +22,28 @@ def _extras(logger: Any, name: str, event: MutableMapping[str, Any]) -> MutableM
     return event
 
 
-def configure_logging(level: str = "INFO", fmt: str = "auto", production: bool = False) -> None:
-    """Route structlog and stdlib logging through one renderer chosen by `fmt` (auto: JSON unless a TTY)."""
+def _redactor(secrets: Sequence[str]) -> Any:
+    """A processor replacing every secret in every string of the event (messages, URLs, tracebacks) with ***."""
+    known = [secret for secret in secrets if secret and len(secret) >= 6]
+
+    def redact(logger: Any, name: str, event: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
+        for key, value in event.items():
+            if isinstance(value, str) and any(secret in value for secret in known):
+                for secret in known:
+                    value = value.replace(secret, "***")
+                event[key] = value
+        return event
+
+    return redact
+
+
+def configure_logging(
+    level: str = "INFO", fmt: str = "auto", production: bool = False, secrets: Sequence[str] = ()
+) -> None:
+    """Route structlog and stdlib logging through one renderer chosen by `fmt` (auto: JSON unless a TTY).
+
+    `secrets` (tokens, keys) are replaced by *** wherever they appear, whichever library logs them.
+    """
     as_json = fmt == "json" or (fmt == "auto" and (production or not sys.stderr.isatty()))
     shared: list[Any] = [
         structlog.contextvars.merge_contextvars,
@@ -37,6 +57,7 @@ def configure_logging(level: str = "INFO", fmt: str = "auto", production: bool =
         processors=[
             structlog.stdlib.ProcessorFormatter.remove_processors_meta,
             structlog.processors.format_exc_info if as_json else structlog.processors.StackInfoRenderer(),
+            _redactor(secrets),
             renderer,
         ],
     )
@@ -45,7 +66,8 @@ def configure_logging(level: str = "INFO", fmt: str = "auto", production: bool =
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
-    for noisy in ("aiohttp.access", "apscheduler.executors.default", "apscheduler.scheduler", "pgserver"):
+    # httpx logs every request URL at INFO, and Telegram's URLs carry the bot token: never below WARNING
+    for noisy in ("aiohttp.access", "apscheduler.executors.default", "apscheduler.scheduler", "pgserver", "httpx"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     structlog.configure(
         processors=[*shared, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],

@@ -1,0 +1,27 @@
+"""Logging: JSON lines with extras, and secrets redacted whichever library logs them."""
+
+from __future__ import annotations
+
+import logging
+
+import orjson
+import pytest
+
+from evetrader.logs import configure_logging
+
+
+def test_json_lines_carry_extras_and_never_a_secret(capsys: pytest.CaptureFixture[str]) -> None:
+    configure_logging("DEBUG", "json", secrets=["123456:TOP-SECRET"])
+    logging.getLogger("telegram.ext.ExtBot").debug("Set Bot API URL: https://api.telegram.org/bot123456:TOP-SECRET")
+    logging.getLogger("evetrader.test").info("refreshed", extra={"region_id": 10000002, "url": "x/123456:TOP-SECRET/y"})
+    try:
+        raise RuntimeError("failed calling bot123456:TOP-SECRET/getMe")
+    except RuntimeError:
+        logging.getLogger("evetrader.test").exception("boom")
+    err = capsys.readouterr().err
+    assert "TOP-SECRET" not in err
+    events = [orjson.loads(line) for line in err.splitlines()]
+    assert events[0]["event"] == "Set Bot API URL: https://api.telegram.org/bot***"
+    assert events[1]["region_id"] == 10000002 and events[1]["url"] == "x/***/y"
+    assert "***" in events[2]["exception"]
+    configure_logging("INFO", "json")
