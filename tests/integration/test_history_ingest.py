@@ -9,10 +9,10 @@ import asyncpg
 import pytest
 import pytest_asyncio
 
-from adapters.esi import EsiClient
 from adapters.postgres.history import PgHistoryStore
 from core.market.history import HistoryRefresher
 from fakes.esi import EsiFake
+from tests.integration.esi import client_for
 
 JITA = 10000002
 pytestmark = pytest.mark.e2e
@@ -23,17 +23,6 @@ TRITANIUM, PYERITE, PLEX, NOT_A_TYPE = 34, 35, 44992, 123456789
 async def fake() -> AsyncIterator[EsiFake]:
     async with EsiFake(regions={JITA: 2_000}) as server:
         yield server
-
-
-def client_for(fake: EsiFake, attempts: int = 3) -> EsiClient:
-    return EsiClient(
-        fake.base_url,
-        user_agent="evetrader-tests/1 (tests@localhost)",
-        compatibility_date="2020-01-01",
-        max_attempts=attempts,
-        backoff_base_s=0.01,
-        backoff_cap_s=0.02,
-    )
 
 
 async def test_history_is_stored_then_left_alone_until_expiry_then_revalidated(fake, pg_pool: asyncpg.Pool) -> None:
@@ -65,7 +54,7 @@ async def test_esi_down_stops_the_batch_and_keeps_what_was_stored(fake, pg_pool:
     store = PgHistoryStore(pg_pool)
     fake.faults.server_errors(100, status=503)
     types = list(range(34, 41))
-    async with client_for(fake, attempts=2) as client:
+    async with client_for(fake, max_attempts=2) as client:
         summary = await HistoryRefresher(client, store, concurrency=2).refresh(JITA, types)
     assert sorted(summary.failed) == types and summary.fetched == 0
     assert len([r for r in fake.requests if "/history" in r.path]) <= 2 * 2  # two in flight, two attempts each

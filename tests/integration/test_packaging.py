@@ -9,11 +9,11 @@ import asyncpg
 import pytest
 import pytest_asyncio
 
-from adapters.esi import EsiClient
 from adapters.postgres.packaging import PgPackagedVolumeStore
 from adapters.sde import bundled_fixture_path, import_sde
 from core.market.packaging import PackagedVolumeRefresher
 from fakes.esi import EsiFake
+from tests.integration.esi import client_for
 
 pytestmark = pytest.mark.e2e
 RIFTER, RAVEN, TRITANIUM = 587, 638, 34
@@ -23,17 +23,6 @@ RIFTER, RAVEN, TRITANIUM = 587, 638, 34
 async def fake() -> AsyncIterator[EsiFake]:
     async with EsiFake(regions={10000002: 100}) as server:
         yield server
-
-
-def client_for(fake: EsiFake, attempts: int = 3) -> EsiClient:
-    return EsiClient(
-        fake.base_url,
-        user_agent="evetrader-tests/1 (tests@localhost)",
-        compatibility_date="2020-01-01",
-        max_attempts=attempts,
-        backoff_base_s=0.01,
-        backoff_cap_s=0.02,
-    )
 
 
 async def packaged(pool: asyncpg.Pool, type_id: int) -> float | None:
@@ -73,7 +62,7 @@ async def test_esi_down_counts_failures_and_writes_nothing(
     ships = await store.pending()
     fake.faults.server_errors(1000, status=503)
     try:
-        async with client_for(fake, attempts=2) as client:
+        async with client_for(fake, max_attempts=2) as client:
             summary = await PackagedVolumeRefresher(client, store, concurrency=2).refresh()
     finally:
         fake.faults.clear()

@@ -9,10 +9,10 @@ import asyncpg
 import pytest
 import pytest_asyncio
 
-from adapters.esi import EsiClient
 from adapters.postgres.prices import PgPriceStore
 from core.market.prices import PricesRefresher, parse_prices
 from fakes.esi import EsiFake
+from tests.integration.esi import client_for
 
 pytestmark = pytest.mark.e2e
 
@@ -21,17 +21,6 @@ pytestmark = pytest.mark.e2e
 async def fake() -> AsyncIterator[EsiFake]:
     async with EsiFake(regions={10000002: 500}) as server:
         yield server
-
-
-def client_for(fake: EsiFake) -> EsiClient:
-    return EsiClient(
-        fake.base_url,
-        user_agent="evetrader-tests/1 (tests@localhost)",
-        compatibility_date="2020-01-01",
-        max_attempts=2,
-        backoff_base_s=0.01,
-        backoff_cap_s=0.02,
-    )
 
 
 async def test_prices_are_stored_then_left_alone_then_revalidated(fake: EsiFake, pg_pool: asyncpg.Pool) -> None:

@@ -19,6 +19,7 @@ from core.market.errors import IngestFailed
 from core.market.ingest import RefreshResult, RegionRefresher
 from core.market.model import SnapshotStatus
 from fakes.esi import EsiFake
+from tests.integration.esi import client_for
 
 JITA_REGION, JITA_STATION = 10000002, 60003760
 pytestmark = pytest.mark.e2e
@@ -28,19 +29,6 @@ pytestmark = pytest.mark.e2e
 async def fake() -> AsyncIterator[EsiFake]:
     async with EsiFake(regions={JITA_REGION: 12_000}, cache_seconds=300) as server:
         yield server
-
-
-def client_for(fake: EsiFake, *, max_attempts: int = 3, timeout_s: float = 30.0) -> EsiClient:
-    return EsiClient(
-        fake.base_url,
-        user_agent="evetrader-tests/1 (tests@localhost)",
-        compatibility_date="2020-01-01",
-        max_attempts=max_attempts,
-        timeout_s=timeout_s,
-        backoff_base_s=0.01,
-        backoff_cap_s=0.05,
-        default_retry_after_s=0.2,
-    )
 
 
 class Clock:

@@ -15,7 +15,7 @@ from core.commands.default import build_registry
 from core.commands.model import Caller, Image, Reply
 from core.commands.registry import CommandContext, Registry
 from fakes.telegram import TelegramFake
-from tests.core.commands.test_market_price import context, trit_market
+from tests.core.commands.market_helpers import context, trit_market
 
 pytestmark = pytest.mark.e2e
 

@@ -4,39 +4,10 @@ from __future__ import annotations
 
 from core.appraisal.model import Line, ParsedItem
 from core.appraisal.parsers.fittings import EftParser, FittingWindowParser
+from tests.core.appraisal.corpus.fits import VEXOR
 from tests.core.appraisal.fit_names import NAMES, paste
 
 Row = tuple[str, int, int, str | None]
-
-# The in-game fitting window's "Copy to clipboard" (EFT): low, mid, high, rigs, then drones and cargo,
-# racks separated by blank lines, empty slots as "[Empty ... slot]".
-VEXOR = """[Vexor, Vexor PvE]
-Drone Damage Amplifier II
-Drone Damage Amplifier II
-Medium Armor Repairer II
-Damage Control II
-
-50MN Microwarpdrive II
-Warp Scrambler II /OFFLINE
-[Empty Med slot]
-
-Heavy Neutron Blaster II, Null M
-Heavy Neutron Blaster II, Null M
-Heavy Neutron Blaster II, Antimatter Charge M /OFFLINE
-[Empty High slot]
-
-Medium Ancillary Current Router I
-[Empty Rig slot]
-
-
-Hammerhead II x5
-Hobgoblin II x5
-
-
-Antimatter Charge M x1000
-Nanite Repair Paste x50
-Hobgoblin II x2
-"""
 
 
 def rows(items: list[ParsedItem]) -> list[Row]:

@@ -10,7 +10,7 @@ from core.commands.dispatch import dispatch
 from core.commands.model import Invocation
 from core.market.hubs import PLEX_REGION_ID, find_hub
 from tests.core.commands.fake_market import FakeMarket
-from tests.core.commands.test_market_price import CALLER, REGISTRY, assert_clean, context
+from tests.core.commands.market_helpers import CALLER, REGISTRY, assert_clean, context
 
 JITA, AMARR = find_hub("jita"), find_hub("amarr")
 TRIT, RIFTER, PLEX = 34, 587, 44992

@@ -6,6 +6,8 @@ from tests.core.appraisal.corpus import NBSP, NNBSP, case
 
 # ---------------------------------------------------------------------------------------------------- EFT
 
+# The fitting window's "Copy to clipboard" (EFT): low, mid, high, rigs, then drones and cargo, racks separated
+# by blank lines, empty slots as "[Empty ... slot]".
 VEXOR = """[Vexor, Vexor PvE]
 Drone Damage Amplifier II
 Drone Damage Amplifier II
