@@ -9,11 +9,11 @@ from core.appraisal.model import PasteParser
 from core.appraisal.parse import PasteTooLarge, parse_paste
 from core.appraisal.pricing import AppraisedItem, Totals, appraise
 from core.catalog import Catalog, Location
-from core.commands.market_price import _place, _services, plex_quote
+from core.commands.market_price import plex_quote
 from core.commands.model import Field, Reply, Table
 from core.commands.params import ArgumentError, Param, ParamKind
 from core.commands.registry import CommandContext, Registry
-from core.commands.services import isk, station_of, units
+from core.commands.services import isk, market_services, place_or_default, station_of, units
 from core.market.hubs import PLEX_TYPE_ID
 
 SHOWN_ITEMS = 15
@@ -57,7 +57,7 @@ def appraisal_data(
 
 async def appraise_paste(ctx: CommandContext, paste: str, where: Location | None = None) -> Reply:
     """/appraise: parse the paste, price every item at the hub, list the lines nobody could read."""
-    services, place = _services(ctx), _place(ctx, where)
+    services, place = market_services(ctx), place_or_default(ctx, where)
     catalog = ctx.catalog
     if not isinstance(catalog, Catalog):
         raise RuntimeError("/appraise needs the catalog")

@@ -8,7 +8,7 @@ from core.catalog import CatalogItem, Location
 from core.commands.model import Field, Image, Reply, Table
 from core.commands.params import Param, ParamKind
 from core.commands.registry import CommandContext, Registry
-from core.commands.services import MarketServices, isk, percent, station_of, units
+from core.commands.services import MarketServices, isk, market_services, percent, place_or_default, station_of, units
 from core.market.history_stats import history_stats
 from core.market.hubs import HUBS, PLEX_REGION_ID, PLEX_TYPE_ID
 from core.market.model import Quote
@@ -19,21 +19,6 @@ WHERE = Param(
     "where", "Hub, station or system (default: your hub)", ParamKind.LOCATION, required=False, autocomplete="locations"
 )
 DAYS = Param("days", "Days of history (7-365)", ParamKind.INT, required=False, default=90, min_value=7, max_value=365)
-
-
-def _services(ctx: CommandContext) -> MarketServices:
-    services = ctx.services
-    if not isinstance(services, MarketServices):
-        raise RuntimeError("market commands need MarketServices in the command context")
-    return services
-
-
-def _place(ctx: CommandContext, where: Location | None) -> Location:
-    if where is not None:
-        return where
-    if ctx.catalog is None:
-        raise RuntimeError("market commands need a catalog")
-    return ctx.catalog.location(None)
 
 
 def quote_data(item: CatalogItem, quote: Quote) -> dict[str, object]:
@@ -68,7 +53,7 @@ async def plex_quote(services: MarketServices) -> Quote | None:
 
 async def price(ctx: CommandContext, item: CatalogItem, where: Location | None = None) -> Reply:
     """/price: best sell and buy, spread, depth, percentiles, medians, data age (PLEX: the global market)."""
-    services, place = _services(ctx), _place(ctx, where)
+    services, place = market_services(ctx), place_or_default(ctx, where)
     if item.type_id == PLEX_TYPE_ID:
         place = Location("region", "Global PLEX Market", PLEX_REGION_ID)
         region_id, station_id = PLEX_REGION_ID, PLEX_REGION_ID
@@ -106,7 +91,7 @@ async def price(ctx: CommandContext, item: CatalogItem, where: Location | None =
 
 async def compare(ctx: CommandContext, item: CatalogItem) -> Reply:
     """/compare: the five hubs side by side; where to buy, where to sell."""
-    services = _services(ctx)
+    services = market_services(ctx)
     if item.type_id == PLEX_TYPE_ID:
         reply = await price(ctx, item)
         return Reply(
@@ -149,7 +134,7 @@ async def compare(ctx: CommandContext, item: CatalogItem) -> Reply:
 
 async def history(ctx: CommandContext, item: CatalogItem, where: Location | None = None, days: int = 90) -> Reply:
     """/history: a PNG chart of daily prices and volume, with trend and volatility."""
-    services, place = _services(ctx), _place(ctx, where)
+    services, place = market_services(ctx), place_or_default(ctx, where)
     region_id = PLEX_REGION_ID if item.type_id == PLEX_TYPE_ID else place.region_id  # history is per region
     today = services.clock().date()
     rows = await services.reader.history(region_id, item.type_id, today - timedelta(days=days))

@@ -6,11 +6,10 @@ from dataclasses import replace
 
 from core.bulk import cyclic_gc_paused
 from core.catalog import Location
-from core.commands.market_price import _services
 from core.commands.model import Reply, Table
 from core.commands.params import Param, ParamKind
 from core.commands.registry import CommandContext, Registry
-from core.commands.services import MarketServices, isk, percent, station_of, units
+from core.commands.services import MarketServices, isk, market_services, percent, station_of, units
 from core.market.fees import TradeSkills, broker_fee_rate, sales_tax_rate
 from core.market.finders_haul import HaulInput, haul_candidates
 from core.market.finders_station import StationInput, could_clear_at, station_candidates
@@ -85,7 +84,7 @@ async def trade_station(
     standing: float | None = None,
 ) -> Reply:
     """/trade station: what to buy and relist at one hub, after broker fees and sales tax, scams filtered."""
-    services = _services(ctx)
+    services = market_services(ctx)
     skills = _skills(services, accounting, broker_relations, standing)
     region_id, station_id = station_of(hub)
     best = await services.reader.best_prices(region_id, station_id)
@@ -165,7 +164,7 @@ async def trade_haul(
     standing: float | None = None,
 ) -> Reply:
     """/trade haul: buy at one hub, sell at another, walking both books within cargo and budget."""
-    services = _services(ctx)
+    services = market_services(ctx)
     skills = _skills(services, accounting, broker_relations, standing)
     src_region, src_station = station_of(source)
     dst_region, dst_station = station_of(destination)

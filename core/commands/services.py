@@ -12,6 +12,7 @@ from core.appraisal.parse import DEFAULT_MAX_BYTES
 from core.catalog import Location
 from core.commands.model import Footer
 from core.commands.params import ArgumentError
+from core.commands.registry import CommandContext
 from core.market.fees import DEFAULT_SCHEDULE, DEFAULT_SKILLS, FeeSchedule, TradeSkills
 from core.market.hubs import hubs_in_region
 from core.market.model import HistoryRow
@@ -73,6 +74,23 @@ class MarketServices:
             return await self.routes.jumps(systems[0], systems[1])
         except RouteUnavailable:
             return None
+
+
+def market_services(ctx: CommandContext) -> MarketServices:
+    """The MarketServices a market command runs with (a wiring error when absent)."""
+    services = ctx.services
+    if not isinstance(services, MarketServices):
+        raise RuntimeError("market commands need MarketServices in the command context")
+    return services
+
+
+def place_or_default(ctx: CommandContext, where: Location | None) -> Location:
+    """The place a command named, else the catalog's default hub."""
+    if where is not None:
+        return where
+    if ctx.catalog is None:
+        raise RuntimeError("market commands need a catalog")
+    return ctx.catalog.location(None)
 
 
 def station_of(location: Location) -> tuple[int, int]:
