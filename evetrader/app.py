@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 from types import TracebackType
 
@@ -14,6 +15,8 @@ from adapters.charts import CachedHistoryCharts
 from adapters.embedded import EmbeddedPostgres, EmbeddedRedis
 from adapters.esi import EsiClient
 from adapters.esi.routes import EsiRoutePlanner
+from adapters.metrics import PrometheusCommandObserver
+from adapters.postgres.accounts import PgIdentityStore, PgPreferences
 from adapters.postgres.catalog_source import PgCatalogSource
 from adapters.postgres.history import PgHistoryStore
 from adapters.postgres.market_reader import PgMarketReader
@@ -24,8 +27,13 @@ from adapters.postgres.pool import create_pool
 from adapters.postgres.prices import PgPriceStore
 from adapters.redis.keys import RedisKeys
 from adapters.redis.quotes import RedisQuoteCache
+from adapters.redis.ratelimit import RedisRateLimiter
+from core.accounts.preferences import default_hub_for
 from core.appraisal.parsers import default_parsers
 from core.catalog import Catalog
+from core.commands.default import build_registry
+from core.commands.gateway import CommandGateway
+from core.commands.model import Caller
 from core.commands.registry import CommandContext
 from core.commands.services import MarketServices
 from core.market.history import HistoryRefresher
@@ -158,7 +166,31 @@ class App:
             appraisal_max_bytes=self.settings.appraisal_max_bytes,
             simulated=source == "demo",
         )
-        return CommandContext(catalog=catalog, services=services)
+        return CommandContext(catalog=catalog, services=services, preferences=PgPreferences(self.pool))
+
+    async def command_gateway(self) -> CommandGateway:
+        """The gateway every chat adapter runs commands through: accounts, per-user rate limits, metrics."""
+        base, settings = await self.command_context(), self.settings
+        preferences = PgPreferences(self.pool)
+
+        async def context_for(caller: Caller) -> CommandContext:
+            hub = await default_hub_for(preferences, caller.platform, caller.guild_id, caller.account_id)
+            return dataclasses.replace(base, default_hub=hub)
+
+        limiter = RedisRateLimiter(
+            self.redis,
+            self.keys.rate_limit("commands:"),
+            per_minute=settings.command_rate_per_minute,
+            burst=settings.command_rate_burst,
+        )
+        return CommandGateway(
+            build_registry(),
+            context_for,
+            completer=await self.catalog(),
+            identities=PgIdentityStore(self.pool),
+            limiter=limiter,
+            observer=PrometheusCommandObserver(),
+        )
 
     async def mark_esi_source(self, demo: bool) -> None:
         """Remember whether the market data comes from the demo fake (reply footers then say it is simulated)."""

@@ -52,6 +52,14 @@ class Settings(BaseSettings):
     appraisal_max_bytes: int = Field(default=1_048_576, gt=0, description="largest paste /appraise reads (UTF-8)")
     telegram_token: SecretStr | None = Field(default=None, description="Telegram bot token (BotFather)")
     telegram_api_base: str = "https://api.telegram.org"
+    telegram_webhook_url: str | None = Field(default=None, description="public URL of /telegram/webhook; unset = poll")
+    telegram_webhook_secret: SecretStr | None = Field(default=None, description="X-Telegram-Bot-Api-Secret-Token")
+    discord_token: SecretStr | None = Field(default=None, description="Discord bot token")
+    discord_api_base: str = "https://discord.com/api/v10"
+    discord_gateway_url: str | None = Field(default=None, description="override the gateway (tests, proxies)")
+    discord_guild_ids: list[int] = Field(default=[], description="sync commands to these guilds (empty: global)")
+    command_rate_per_minute: float = Field(default=20.0, gt=0, description="chat commands per user per minute")
+    command_rate_burst: int = Field(default=5, ge=1, description="chat commands a user may send at once")
     web_host: str = "127.0.0.1"
     web_port: int = Field(default=8080, ge=0, le=65535)
 

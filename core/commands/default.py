@@ -6,12 +6,14 @@ from core.commands.appraise import register_appraise_command
 from core.commands.market_price import register_price_commands
 from core.commands.market_trade import register_trade_commands
 from core.commands.registry import Registry
+from core.commands.settings import register_settings_commands
 
 
 def build_registry() -> Registry:
-    """A registry with /help, /price, /compare, /history, /trade station|haul and /appraise."""
+    """A registry with /help, /price, /compare, /history, /trade station|haul, /appraise and /settings."""
     registry = Registry()
     register_price_commands(registry)
     register_trade_commands(registry)
     register_appraise_command(registry)
+    register_settings_commands(registry)
     return registry

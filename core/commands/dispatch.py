@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 import secrets
@@ -39,7 +40,8 @@ async def dispatch(registry: Registry, invocation: Invocation, ctx: CommandConte
         logger.exception(
             "command /%s failed (incident %s, %s user %s)", command.name, incident, caller.platform, caller.user_id
         )
-        return Reply.error(f"Something went wrong running /{command.name}. Incident id: {incident}")
+        reply = Reply.error(f"Something went wrong running /{command.name}. Incident id: {incident}")
+        return dataclasses.replace(reply, data=reply.data | {"incident": incident})
     return reply
 
 

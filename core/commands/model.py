@@ -18,7 +18,8 @@ class Caller:
     guild_id: str | None = None
     chat_id: str | None = None
     is_dm: bool = False
-    roles: frozenset[str] = frozenset()
+    roles: frozenset[str] = frozenset()  # platform permissions, e.g. "manage_guild" (Discord) or "chat_admin"
+    account_id: int | None = None  # the core account behind this identity (set by the gateway)
 
 
 @dataclass(frozen=True)

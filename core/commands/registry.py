@@ -30,6 +30,8 @@ class CommandContext:
     services: Any = None
     invocation: Invocation | None = None
     registry: Registry | None = None
+    preferences: Any = None  # core.accounts.preferences.PreferencesStore when accounts are wired
+    default_hub: str | None = None  # the caller's guild or personal hub (None: the catalog's default)
 
     @property
     def caller(self) -> Caller:

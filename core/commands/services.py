@@ -85,12 +85,12 @@ def market_services(ctx: CommandContext) -> MarketServices:
 
 
 def place_or_default(ctx: CommandContext, where: Location | None) -> Location:
-    """The place a command named, else the catalog's default hub."""
+    """The place a command named, else the caller's guild or personal hub, else the catalog's default hub."""
     if where is not None:
         return where
     if ctx.catalog is None:
         raise RuntimeError("market commands need a catalog")
-    return ctx.catalog.location(None)
+    return ctx.catalog.location(ctx.default_hub)
 
 
 def station_of(location: Location) -> tuple[int, int]:

@@ -1,0 +1,24 @@
+"""Prometheus metrics of command calls (count, latency, outcome per platform and command)."""
+
+from __future__ import annotations
+
+from prometheus_client import Counter, Histogram
+
+COMMANDS = Counter(
+    "evetrader_commands_total", "Command calls by platform, command and outcome", ["platform", "command", "outcome"]
+)
+LATENCY = Histogram(
+    "evetrader_command_seconds",
+    "Command latency by platform and command",
+    ["platform", "command"],
+    buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30),
+)
+
+
+class PrometheusCommandObserver:
+    """CommandObserver that counts calls and records their latency."""
+
+    def observe(self, platform: str, command: str, outcome: str, seconds: float) -> None:
+        """Record one finished call."""
+        COMMANDS.labels(platform, command, outcome).inc()
+        LATENCY.labels(platform, command).observe(seconds)

@@ -1,0 +1,41 @@
+"""Accounts in Postgres: one account per chat identity, even under concurrent first use; guild settings."""
+
+from __future__ import annotations
+
+import asyncio
+
+import asyncpg
+
+from adapters.postgres.accounts import PgIdentityStore, PgPreferences
+from core.accounts.preferences import GuildSettings, default_hub_for
+from core.commands import Caller
+
+
+async def test_first_use_creates_one_account_and_later_calls_find_it(pg_pool: asyncpg.Pool):
+    store = PgIdentityStore(pg_pool)
+    alice = Caller("discord", "1001", "Alice")
+    first = await asyncio.gather(*(store.account_for(alice) for _ in range(8)))
+    assert len(set(first)) == 1
+    assert await store.account_for(Caller("discord", "1001", "Alice Renamed")) == first[0]
+    other = await store.account_for(Caller("telegram", "1001", "Alice on Telegram"))
+    assert other != first[0]  # the same number on another platform is another person until linked
+    rows = await pg_pool.fetch("SELECT * FROM account_identities ORDER BY platform")
+    assert [(r["platform"], r["display_name"]) for r in rows] == [
+        ("discord", "Alice Renamed"),
+        ("telegram", "Alice on Telegram"),
+    ]
+    assert await pg_pool.fetchval("SELECT count(*) FROM accounts") == 2
+
+
+async def test_guild_settings_and_personal_hub(pg_pool: asyncpg.Pool):
+    prefs, identities = PgPreferences(pg_pool), PgIdentityStore(pg_pool)
+    account = await identities.account_for(Caller("discord", "7", "Mod"))
+    assert await prefs.guild("discord", "g1") == GuildSettings("discord", "g1")
+    changed = await prefs.update_guild("discord", "g1", account, default_hub="Amarr")
+    assert changed.default_hub == "Amarr" and changed.ai_enabled
+    changed = await prefs.update_guild("discord", "g1", account, ai_enabled=False)
+    assert changed == GuildSettings("discord", "g1", "Amarr", False, None)
+    await prefs.set_account_hub(account, "Dodixie")
+    assert await default_hub_for(prefs, "discord", "g1", account) == "Amarr"
+    assert await default_hub_for(prefs, "discord", None, account) == "Dodixie"
+    assert await default_hub_for(prefs, "discord", "g2", None) is None

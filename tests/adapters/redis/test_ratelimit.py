@@ -1,0 +1,32 @@
+"""The Redis rate limiter: a burst, then one call per interval; keys are independent; the wait is accurate."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+import redis.asyncio as aioredis
+
+from adapters.redis.ratelimit import RedisRateLimiter
+
+
+async def test_burst_then_wait(redis_client: aioredis.Redis, redis_prefix: str):
+    limiter = RedisRateLimiter(redis_client, redis_prefix, per_minute=60, burst=3)
+    assert [await limiter.wait_time("u1") for _ in range(3)] == [0.0, 0.0, 0.0]
+    wait = await limiter.wait_time("u1")
+    assert 0.9 < wait <= 1.0
+    assert await limiter.wait_time("u2") == 0.0  # another user has a budget of their own
+
+
+async def test_budget_refills_and_concurrent_calls_never_exceed_it(redis_client: aioredis.Redis, redis_prefix: str):
+    limiter = RedisRateLimiter(redis_client, redis_prefix, per_minute=600, burst=5)  # one call per 100 ms
+    waits = await asyncio.gather(*(limiter.wait_time("busy") for _ in range(20)))
+    assert sum(1 for wait in waits if wait == 0) == 5
+    await asyncio.sleep(0.25)
+    assert await limiter.wait_time("busy") == 0.0
+    assert await redis_client.pttl(f"{redis_prefix}busy") > 0  # state expires on its own
+
+
+def test_rejects_nonsense_limits(redis_client: aioredis.Redis):
+    with pytest.raises(ValueError):
+        RedisRateLimiter(redis_client, "x:", per_minute=0, burst=1)

@@ -1,0 +1,114 @@
+"""The command gateway: identity, rate limit, dispatch and metrics around every adapter's command call."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.commands import Caller, CommandContext, Invocation, Reply
+from core.commands.gateway import CommandGateway
+from core.commands.registry import Registry
+from tests.core.commands.sample_catalog import sample_catalog
+
+CALLER = Caller("discord", "42", "Trader")
+
+
+class Identities:
+    def __init__(self, broken: bool = False) -> None:
+        self.seen: list[Caller] = []
+        self.broken = broken
+
+    async def account_for(self, caller: Caller) -> int:
+        if self.broken:
+            raise ConnectionError("database down")
+        self.seen.append(caller)
+        return 7
+
+
+class Limiter:
+    def __init__(self, waits: list[float]) -> None:
+        self.waits = waits
+        self.keys: list[str] = []
+
+    async def wait_time(self, key: str) -> float:
+        self.keys.append(key)
+        return self.waits.pop(0)
+
+
+class Observer:
+    def __init__(self) -> None:
+        self.records: list[tuple[str, str, str]] = []
+
+    def observe(self, platform: str, command: str, outcome: str, seconds: float) -> None:
+        assert seconds >= 0
+        self.records.append((platform, command, outcome))
+
+
+def _registry() -> Registry:
+    registry = Registry()
+
+    @registry.command("whoami", "Who the handler sees")
+    async def whoami(ctx: CommandContext) -> Reply:
+        return Reply(text=f"account {ctx.caller.account_id}")
+
+    @registry.command("boom", "Crashes")
+    async def boom(ctx: CommandContext) -> Reply:
+        raise RuntimeError("secret internals")
+
+    @registry.command("trade station", "A slow subcommand", slow=True)
+    async def station(ctx: CommandContext) -> Reply:
+        return Reply(text="scan")
+
+    return registry
+
+
+async def _context(caller: Caller) -> CommandContext:
+    return CommandContext(catalog=sample_catalog())
+
+
+@pytest.fixture
+def observer() -> Observer:
+    return Observer()
+
+
+async def test_identity_reaches_the_handler_and_metrics_record_outcomes(observer: Observer):
+    identities = Identities()
+    gateway = CommandGateway(_registry(), _context, identities=identities, observer=observer)
+    assert (await gateway.run(Invocation("whoami", "", CALLER))).text == "account 7"
+    assert identities.seen == [CALLER]
+    crashed = await gateway.run(Invocation("boom", "", CALLER))
+    assert crashed.is_error and "secret internals" not in crashed.text and "Incident id" in crashed.text
+    await gateway.run(Invocation("price", "x", CALLER))  # unknown command: the user's mistake
+    assert observer.records == [
+        ("discord", "whoami", "ok"),
+        ("discord", "boom", "error"),
+        ("discord", "unknown", "user_error"),
+    ]
+
+
+async def test_rate_limited_callers_get_a_friendly_wait_and_the_handler_does_not_run(observer: Observer):
+    limiter = Limiter([0.0, 2.2])
+    gateway = CommandGateway(_registry(), _context, identities=Identities(), limiter=limiter, observer=observer)
+    assert not (await gateway.run(Invocation("whoami", "", CALLER))).is_error
+    wait = await gateway.run(Invocation("whoami", "", CALLER))
+    assert wait.is_error and wait.ephemeral and "try again in 3 s" in wait.text and wait.data["retry_after"] == 3
+    assert limiter.keys == ["discord:42", "discord:42"]
+    assert observer.records[-1] == ("discord", "whoami", "rate_limited")
+
+
+async def test_a_broken_identity_store_is_an_error_reply_not_an_exception(observer: Observer):
+    gateway = CommandGateway(_registry(), _context, identities=Identities(broken=True), observer=observer)
+    reply = await gateway.run(Invocation("whoami", "", CALLER))
+    assert reply.is_error and "database" not in reply.text
+    assert observer.records == [("discord", "whoami", "error")]
+
+
+def test_command_for_finds_group_subcommands_and_completion_sources():
+    gateway = CommandGateway(_registry(), _context, completer=sample_catalog())
+    station = gateway.command_for(Invocation("trade", "station jita", CALLER))
+    assert station is not None and station.slow
+    assert gateway.command_for(Invocation("trade station", {}, CALLER)) is station
+    assert gateway.command_for(Invocation("nope", "", CALLER)) is None
+    assert gateway.complete("commands", "/wh") == ["whoami"]
+    assert "Tritanium" in gateway.complete("items", "trit")
+    assert gateway.complete("locations", "ama")[0] == "Amarr"
+    assert gateway.complete("no-such-source", "x") == []
