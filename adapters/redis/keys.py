@@ -53,6 +53,10 @@ class RedisKeys:
         """A Redis Stream (e.g. outbound deliveries per platform, ingest jobs)."""
         return f"{self.prefix}stream:{name}"
 
+    def sso_state(self, nonce: str) -> str:
+        """Marks an EVE SSO login state as used (single use), until it would have expired anyway."""
+        return f"{self.prefix}sso-state:{nonce}"
+
     def cache(self, namespace: str, key: str) -> str:
         """A generic cache entry (e.g. an AI answer) under `namespace`."""
         return f"{self.prefix}cache:{namespace}:{key}"

@@ -1,0 +1,121 @@
+"""Linking: a chat identity's short-lived single-use code, and which account a character sign-in lands in."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from core.accounts.sso import SsoError
+
+logger = logging.getLogger(__name__)
+
+LINK_CODE_TTL_S = 600
+
+
+@dataclass(frozen=True)
+class LinkRequest:
+    """The chat identity a /link code was issued to."""
+
+    platform: str
+    external_id: str
+    account_id: int
+    display_name: str
+
+
+class LinkCodeStore(Protocol):
+    """Issues and redeems link codes (Redis in production)."""
+
+    async def issue(self, request: LinkRequest, ttl_s: int = LINK_CODE_TTL_S) -> str:
+        """A new unguessable code for this identity, valid for ttl_s seconds."""
+        ...
+
+    async def peek(self, code: str) -> LinkRequest | None:
+        """The identity a still-valid code belongs to, without using it up."""
+        ...
+
+    async def consume(self, code: str) -> LinkRequest | None:
+        """The identity of a valid code, which is then gone (a second call returns None)."""
+        ...
+
+
+@dataclass(frozen=True)
+class LinkPlan:
+    """What a successful character sign-in does: the account to use and the accounts folded into it."""
+
+    account_id: int | None  # None: create a new account
+    merge: tuple[int, ...]
+    previous_owner_unlinked: bool
+
+
+def plan_link(
+    owner_account: int | None, owner_changed: bool, browser_account: int | None, chat_account: int | None
+) -> LinkPlan:
+    """Pick the account a character sign-in lands in.
+
+    Whoever proves control of a character (SSO) joins the account that already holds it; a character that changed
+    hands (new owner hash) is taken from its old account first. Otherwise the signed-in browser's account wins,
+    then the account of the chat identity that asked for /link. Every other candidate is merged in.
+    """
+    unlinked = owner_account is not None and owner_changed
+    holder = None if unlinked else owner_account
+    candidates: Sequence[int | None] = (holder, browser_account, chat_account)
+    chosen = [account for account in dict.fromkeys(candidates) if account is not None]
+    if not chosen:
+        return LinkPlan(None, (), unlinked)
+    target, *others = chosen
+    if unlinked and owner_account in others:
+        others.remove(owner_account)  # the old owner's account is someone else: never merge it
+    return LinkPlan(target, tuple(others), unlinked)
+
+
+@dataclass(frozen=True)
+class LinkedCharacter:
+    """A linked character as people see it (never with its token)."""
+
+    character_id: int
+    name: str
+    scopes: tuple[str, ...]
+    token_status: str
+    access_expires_at: datetime | None
+    linked_at: datetime
+
+
+class CharacterStore(Protocol):
+    """The account's characters (Postgres in production)."""
+
+    async def characters(self, account_id: int) -> list[LinkedCharacter]:
+        """The account's characters, by name."""
+        ...
+
+    async def unlink(self, account_id: int, character_id: int) -> str | None:
+        """Remove one of the account's characters; its refresh token ("" if none), or None when not the account's."""
+        ...
+
+
+class TokenRevoker(Protocol):
+    """Revokes a refresh token at EVE SSO."""
+
+    async def revoke(self, refresh_token: str) -> None:
+        """Revoke the token; raises SsoError when SSO cannot be reached."""
+        ...
+
+
+async def unlink_character(
+    store: CharacterStore, revoker: TokenRevoker | None, account_id: int, character_id: int
+) -> bool:
+    """Unlink a character and revoke its token at SSO; False when it is not the account's.
+
+    The local unlink stands even if SSO is unreachable: the token is gone from our database either way.
+    """
+    token = await store.unlink(account_id, character_id)
+    if token is None:
+        return False
+    if token and revoker is not None:
+        try:
+            await revoker.revoke(token)
+        except SsoError as exc:
+            logger.warning("unlinked character %s, but SSO revocation failed: %s", character_id, exc)
+    return True
