@@ -12,13 +12,15 @@ from typing import Annotated, TypeVar
 
 import typer
 
-from evetrader.config import Settings, SettingsError, load_settings
+from evetrader.config import Settings, SettingsError, load_settings, secret_values
 from evetrader.logs import configure_logging
 
 T = TypeVar("T")
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="evetrader: EVE Online market assistant.")
 sde_app = typer.Typer(no_args_is_help=True, help="Static data (SDE) commands.")
 app.add_typer(sde_app, name="sde")
+keys_app = typer.Typer(no_args_is_help=True, help="Encryption keys of the stored EVE SSO tokens.")
+app.add_typer(keys_app, name="keys")
 
 
 class Service(enum.StrEnum):
@@ -42,8 +44,7 @@ def settings_or_exit() -> Settings:
         settings = load_settings()
     except SettingsError as exc:
         raise fail(str(exc), 2) from None
-    secrets = [s.get_secret_value() for s in (settings.telegram_token,) if s is not None]
-    configure_logging(settings.log_level, settings.log_format, settings.env == "production", secrets)
+    configure_logging(settings.log_level, settings.log_format, settings.env == "production", secret_values(settings))
     return settings
 
 
@@ -58,6 +59,8 @@ def run_async(main: Callable[[], Awaitable[T]]) -> T:
         raise fail(str(exc), 2) from None
     except IngestFailed as exc:
         raise fail(str(exc), 1) from None
+    except ValueError as exc:  # bad configuration found while running (e.g. KeyConfigError): one line, no trace
+        raise fail(str(exc), 2) from None
     except (OSError, ConnectionError) as exc:
         raise fail(f"cannot reach a server: {exc}", 1) from None
     except KeyboardInterrupt:
@@ -103,6 +106,26 @@ def sde_import(
     chosen = "bundled" if bundled else (source or settings.sde_source)
     summary = run_async(lambda: import_static_data(settings, chosen))
     typer.echo(summary)
+
+
+@keys_app.command("new")
+def keys_new(key_id: Annotated[str, typer.Argument(help="a short id for the key, e.g. 2026-11")]) -> None:
+    """Print a new `keyid:base64` key: put it first in ENCRYPTION_KEYS, then run `evetrader keys rotate`."""
+    from adapters.crypto import KeyConfigError, TokenCipher
+
+    try:
+        typer.echo(TokenCipher.new_key_entry(key_id))
+    except KeyConfigError as exc:
+        raise fail(str(exc), 2) from None
+
+
+@keys_app.command("rotate")
+def keys_rotate() -> None:
+    """Re-encrypt every stored token under the newest key of ENCRYPTION_KEYS (older keys can then be dropped)."""
+    from evetrader.commands import rotate_token_keys
+
+    settings = settings_or_exit()
+    typer.echo(run_async(lambda: rotate_token_keys(settings)))
 
 
 @app.command()

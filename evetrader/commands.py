@@ -243,3 +243,17 @@ async def appraise_stdin(settings: Settings, paste: str, hub: str | None, *, as_
     else:
         print(render_text(reply, color=sys.stdout.isatty()))
     return 1 if reply.is_error else 0
+
+
+async def rotate_token_keys(settings: Settings) -> str:
+    """Re-encrypt the stored refresh tokens under the newest key; a one-line summary."""
+    from adapters.crypto import KeyConfigError, TokenCipher
+    from adapters.postgres.characters import PgCharacterStore
+
+    if settings.encryption_keys is None:
+        raise KeyConfigError("ENCRYPTION_KEYS is not set: nothing to rotate to")
+    cipher = TokenCipher.from_setting(settings.encryption_keys.get_secret_value())
+    async with App(settings) as ctx:
+        await ctx.migrate()
+        rotated = await PgCharacterStore(ctx.pool, cipher).rotate_keys()
+    return f"re-encrypted {rotated} token(s) under key {cipher.key_ids[0]}"

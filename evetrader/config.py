@@ -62,6 +62,15 @@ class Settings(BaseSettings):
     command_rate_burst: int = Field(default=5, ge=1, description="chat commands a user may send at once")
     web_host: str = "127.0.0.1"
     web_port: int = Field(default=8080, ge=0, le=65535)
+    public_url: str = Field(default="http://127.0.0.1:8080", description="the panel's address as users reach it")
+
+    eve_client_id: str | None = Field(default=None, description="EVE SSO application client id")
+    eve_client_secret: SecretStr | None = Field(default=None, description="EVE SSO secret (unset: PKCE only)")
+    eve_callback_url: str | None = Field(default=None, description="default: PUBLIC_URL + /auth/callback")
+    sso_base_url: str = "https://login.eveonline.com"
+    encryption_keys: SecretStr | None = Field(
+        default=None, description="keyid:base64(32 bytes) pairs, newest first; `evetrader keys new` makes one"
+    )
 
     @field_validator("esi_base_url")
     @classmethod
@@ -84,6 +93,12 @@ class Settings(BaseSettings):
 
         date.fromisoformat(value)
         return value
+
+
+def secret_values(settings: Settings) -> list[str]:
+    """Every configured secret's value (the log redactor masks them wherever they appear)."""
+    values = (getattr(settings, name) for name in type(settings).model_fields)
+    return [value.get_secret_value() for value in values if isinstance(value, SecretStr) and value.get_secret_value()]
 
 
 class SettingsError(Exception):

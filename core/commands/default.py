@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from core.commands.accounts import register_account_commands
 from core.commands.appraise import register_appraise_command
 from core.commands.market_price import register_price_commands
 from core.commands.market_trade import register_trade_commands
@@ -10,10 +11,11 @@ from core.commands.settings import register_settings_commands
 
 
 def build_registry() -> Registry:
-    """A registry with /help, /price, /compare, /history, /trade station|haul, /appraise and /settings."""
+    """The whole command set: help, market, trade finders, appraisal, settings and account commands."""
     registry = Registry()
     register_price_commands(registry)
     register_trade_commands(registry)
     register_appraise_command(registry)
     register_settings_commands(registry)
+    register_account_commands(registry)
     return registry

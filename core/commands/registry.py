@@ -31,6 +31,7 @@ class CommandContext:
     invocation: Invocation | None = None
     registry: Registry | None = None
     preferences: Any = None  # core.accounts.preferences.PreferencesStore when accounts are wired
+    accounts: Any = None  # core.commands.accounts.AccountServices when the panel and SSO are configured
     default_hub: str | None = None  # the caller's guild or personal hub (None: the catalog's default)
 
     @property

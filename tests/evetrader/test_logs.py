@@ -25,3 +25,10 @@ def test_json_lines_carry_extras_and_never_a_secret(capsys: pytest.CaptureFixtur
     assert events[1]["region_id"] == 10000002 and events[1]["url"] == "x/***/y"
     assert "***" in events[2]["exception"]
     configure_logging("INFO", "json")
+
+
+def test_every_secret_setting_is_known_to_the_redactor() -> None:
+    from evetrader.config import load_settings, secret_values
+
+    settings = load_settings(telegram_token="tg-123", discord_token="dc-456", encryption_keys="k1:AAAA", web_port=0)
+    assert {"tg-123", "dc-456", "k1:AAAA"} <= set(secret_values(settings))

@@ -1,0 +1,92 @@
+"""/link, /characters and /unlink: tie chat identities and EVE characters to one evetrader account."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from core.accounts.linking import (
+    LINK_CODE_TTL_S,
+    CharacterStore,
+    LinkCodeStore,
+    LinkedCharacter,
+    LinkRequest,
+    TokenRevoker,
+    unlink_character,
+)
+from core.commands.model import Button, Reply, Table
+from core.commands.params import ArgumentError, Param
+from core.commands.registry import CommandContext, Registry
+
+
+@dataclass(frozen=True)
+class AccountServices:
+    """What the account commands need: link codes, the character store, SSO revocation and the panel's URL."""
+
+    link_codes: LinkCodeStore
+    characters: CharacterStore
+    public_url: str
+    revoker: TokenRevoker | None = None
+
+
+def _services(ctx: CommandContext) -> tuple[AccountServices, int]:
+    services = ctx.accounts
+    if not isinstance(services, AccountServices):
+        raise ArgumentError("character linking is not enabled on this evetrader (no web panel / EVE SSO configured)")
+    if ctx.caller.account_id is None:
+        raise ArgumentError("your account is not available right now; try again shortly")
+    return services, ctx.caller.account_id
+
+
+async def link(ctx: CommandContext) -> Reply:
+    """Reply privately with a one-time panel link that ties this chat identity to the caller's account."""
+    services, account = _services(ctx)
+    caller = ctx.caller
+    code = await services.link_codes.issue(LinkRequest(caller.platform, caller.user_id, account, caller.display_name))
+    url = f"{services.public_url.rstrip('/')}/link/{code}"
+    minutes = LINK_CODE_TTL_S // 60
+    text = (
+        f"Open this link within {minutes} minutes and sign in with EVE to link your characters: {url}\n"
+        "It works once and only for you: don't share it."
+    )
+    return Reply(title="Link your EVE characters", text=text, buttons=[Button("Open the panel", url=url)],
+                 ephemeral=True, data={"url": url, "expires_in_s": LINK_CODE_TTL_S})  # fmt: skip
+
+
+def _health(character: LinkedCharacter) -> str:
+    return {"ok": "ok", "invalid": "sign in again", "revoked": "revoked"}.get(character.token_status, "?")
+
+
+async def characters(ctx: CommandContext) -> Reply:
+    """List the caller's linked characters with their token health."""
+    services, account = _services(ctx)
+    linked = await services.characters.characters(account)
+    if not linked:
+        return Reply(title="Characters", text="No characters linked yet: use /link.", ephemeral=True,
+                     data={"characters": []})  # fmt: skip
+    rows = [[c.name, str(c.character_id), str(len(c.scopes)), _health(c)] for c in linked]
+    data = {"characters": [{"id": c.character_id, "name": c.name, "token": c.token_status} for c in linked]}
+    table = Table(["Character", "ID", "Scopes", "Token"], rows, "lrrl")
+    return Reply(title="Characters", tables=[table], ephemeral=True, data=data)
+
+
+async def unlink(ctx: CommandContext, character: str) -> Reply:
+    """Unlink one of the caller's characters (by name or id) and revoke its token at EVE SSO."""
+    services, account = _services(ctx)
+    wanted = " ".join(character.split()).lower()
+    linked = await services.characters.characters(account)
+    match = [c for c in linked if c.name.lower() == wanted or str(c.character_id) == wanted]
+    if not match:
+        names = ", ".join(c.name for c in linked) or "none"
+        raise ArgumentError(f"character: {character!r} is not one of your characters (yours: {names})")
+    if not await unlink_character(services.characters, services.revoker, account, match[0].character_id):
+        raise ArgumentError(f"character: {match[0].name} was already unlinked")
+    return Reply(title="Characters", text=f"Unlinked {match[0].name}; its EVE SSO token is revoked.", ephemeral=True,
+                 data={"unlinked": match[0].character_id})  # fmt: skip
+
+
+def register_account_commands(registry: Registry) -> None:
+    """Add /link, /characters and /unlink."""
+    registry.command("link", "Link this chat and your EVE characters to your evetrader account")(link)
+    registry.command("characters", "Your linked EVE characters")(characters)
+    name = Param("character", "Character name or id")
+    registry.command("unlink", "Unlink one of your EVE characters", name, examples=["/unlink Trader One"])(unlink)

@@ -1,0 +1,74 @@
+"""Linked characters: sign-ins bind and merge accounts, tokens exist only as ciphertext, keys rotate."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import UTC, datetime, timedelta
+
+import asyncpg
+import pytest
+
+from adapters.crypto import TokenCipher
+from adapters.postgres.accounts import PgIdentityStore, PgPreferences
+from adapters.postgres.characters import PgCharacterStore
+from core.accounts.linking import LinkRequest
+from core.accounts.sso import CharacterToken
+from core.commands import Caller
+
+EXPIRES = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
+TOKEN = CharacterToken(90000001, "Trader One", "owner-a", ("esi-markets.read_character_orders.v1",), EXPIRES, "x")
+OLD_KEYS = TokenCipher.new_key_entry("k1")
+
+
+@pytest.fixture
+def store(pg_pool: asyncpg.Pool) -> PgCharacterStore:
+    return PgCharacterStore(pg_pool, TokenCipher.from_setting(OLD_KEYS))
+
+
+async def test_link_from_two_platforms_joins_one_account(pg_pool: asyncpg.Pool, store: PgCharacterStore):
+    identities, prefs = PgIdentityStore(pg_pool), PgPreferences(pg_pool)
+    discord = await identities.account_for(Caller("discord", "1001", "Alice"))
+    telegram = await identities.account_for(Caller("telegram", "555", "Alice"))
+    await prefs.update_guild("discord", "g1", telegram, default_hub="Amarr")  # a row referencing the merged account
+    first = await store.link(TOKEN, "refresh-1", request=LinkRequest("discord", "1001", discord, "Alice"))
+    assert (first.account_id, first.merged) == (discord, ())
+    second = await store.link(TOKEN, "refresh-2", request=LinkRequest("telegram", "555", telegram, "Alice"))
+    assert (second.account_id, second.merged) == (discord, (telegram,))
+    assert await identities.account_for(Caller("telegram", "555", "Alice")) == discord
+    assert await pg_pool.fetchval("SELECT count(*) FROM accounts") == 1
+    assert await pg_pool.fetchval("SELECT updated_by FROM guild_settings") == discord
+    assert [c.name for c in await store.characters(discord)] == ["Trader One"]
+    assert await store.refresh_token(TOKEN.character_id) == "refresh-2"
+
+
+async def test_a_sold_character_moves_to_its_new_owner(pg_pool: asyncpg.Pool, store: PgCharacterStore):
+    seller = await PgIdentityStore(pg_pool).account_for(Caller("discord", "1", "Seller"))
+    await store.link(TOKEN, "r-seller", browser_account=seller)
+    sold = dataclasses.replace(TOKEN, owner_hash="owner-b")
+    result = await store.link(sold, "r-buyer")
+    assert result.previous_owner_unlinked and result.account_id != seller
+    assert await store.characters(seller) == []
+    assert await pg_pool.fetchval("SELECT count(*) FROM accounts") == 2  # the seller keeps their account
+
+
+async def test_tokens_are_never_stored_in_plaintext_and_rotate_to_a_new_key(pg_pool: asyncpg.Pool):
+    old = PgCharacterStore(pg_pool, TokenCipher.from_setting(OLD_KEYS))
+    await old.link(TOKEN, "super-secret-refresh-token")
+    dump = "\n".join(str(dict(row)) for row in await pg_pool.fetch("SELECT * FROM characters"))
+    assert "super-secret-refresh-token" not in dump
+    new_key = TokenCipher.new_key_entry("k2")
+    rotated = PgCharacterStore(pg_pool, TokenCipher.from_setting(f"{new_key},{OLD_KEYS}"))
+    assert await rotated.rotate_keys() == 1 and await rotated.rotate_keys() == 0
+    newest_only = PgCharacterStore(pg_pool, TokenCipher.from_setting(new_key))  # the old key can now be retired
+    assert await newest_only.refresh_token(TOKEN.character_id) == "super-secret-refresh-token"
+
+
+async def test_refresh_is_compare_and_swap_and_unlink_returns_the_token(pg_pool: asyncpg.Pool, store: PgCharacterStore):
+    account = (await store.link(TOKEN, "r1")).account_id
+    later = EXPIRES + timedelta(minutes=20)
+    assert await store.store_refresh(TOKEN.character_id, "r1", "r2", later)
+    assert not await store.store_refresh(TOKEN.character_id, "r1", "r3", later)  # lost race: r2 stays
+    assert await store.refresh_token(TOKEN.character_id) == "r2"
+    assert await store.unlink(account + 1, TOKEN.character_id) is None  # not yours
+    assert await store.unlink(account, TOKEN.character_id) == "r2"
+    assert await store.characters(account) == []
