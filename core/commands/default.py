@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from core.commands.accounts import register_account_commands
+from core.commands.analysis import register_analysis_commands
 from core.commands.appraise import register_appraise_command
 from core.commands.market_price import register_price_commands
 from core.commands.market_trade import register_trade_commands
@@ -18,4 +19,5 @@ def build_registry() -> Registry:
     register_appraise_command(registry)
     register_settings_commands(registry)
     register_account_commands(registry)
+    register_analysis_commands(registry)
     return registry

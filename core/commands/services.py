@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from core.appraisal.model import PasteParser
 from core.appraisal.parse import DEFAULT_MAX_BYTES
@@ -18,6 +18,9 @@ from core.market.hubs import hubs_in_region
 from core.market.model import HistoryRow
 from core.market.reads import MarketReader
 from core.market.routes import RoutePlanner, RouteUnavailable
+
+if TYPE_CHECKING:
+    from core.commands.analysis import AnalysisServices
 
 
 class ChartRenderer(Protocol):
@@ -54,6 +57,7 @@ class MarketServices:
     appraisal_max_bytes: int = DEFAULT_MAX_BYTES
     skills: TradeSkills = DEFAULT_SKILLS
     fees: FeeSchedule = DEFAULT_SCHEDULE
+    analysis: AnalysisServices | None = None  # the AI commands' analyst; None: AI not wired
     simulated: bool = False
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
 

@@ -1,0 +1,116 @@
+"""AI answers cached in Redis (1 h by default), with a cross-process single-flight lock and wait."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from datetime import datetime
+
+import orjson
+import redis.asyncio as aioredis
+from redis.exceptions import RedisError
+
+from adapters.redis.keys import RedisKeys
+from adapters.redis.locks import LeaderLock
+from core.analysis.ports import CachedAnswer
+
+log = logging.getLogger(__name__)
+NAMESPACE = "ai"
+POLL_S = 0.05
+
+
+def answer_key(keys: RedisKeys, key: str) -> str:
+    """Where one AI answer is cached (keys.cache namespace "ai")."""
+    return keys.cache(NAMESPACE, key)
+
+
+def flight_key(keys: RedisKeys, key: str) -> str:
+    """The lock held by the one process computing an AI answer (keys.lock "ai:<key>")."""
+    return keys.lock(f"{NAMESPACE}:{key}")
+
+
+def encode_answer(answer: CachedAnswer) -> bytes:
+    """The cached form of an answer (orjson object)."""
+    return orjson.dumps(
+        {
+            "text": answer.text,
+            "provider": answer.provider,
+            "model": answer.model,
+            "created_at": answer.created_at.isoformat(),
+            "tool_calls": answer.tool_calls,
+        }
+    )
+
+
+def decode_answer(raw: bytes | str) -> CachedAnswer:
+    """An answer from its cached form."""
+    fields = orjson.loads(raw)
+    created = datetime.fromisoformat(fields["created_at"])
+    return CachedAnswer(fields["text"], fields["provider"], fields["model"], created, int(fields.get("tool_calls", 0)))
+
+
+class RedisAnswerCache:
+    """core.analysis.ports.AnswerCache on redis.asyncio; a Redis outage reads as a miss and never blocks answers."""
+
+    def __init__(self, client: aioredis.Redis, keys: RedisKeys, *, poll_s: float = POLL_S) -> None:
+        self._client = client
+        self._keys = keys
+        self._poll_s = poll_s
+        self._held: dict[str, LeaderLock] = {}
+
+    async def get(self, key: str) -> CachedAnswer | None:
+        """The cached answer, or None (also when Redis fails or the entry is unreadable)."""
+        try:
+            raw = await self._client.get(answer_key(self._keys, key))
+            return decode_answer(raw) if raw is not None else None
+        except (RedisError, ValueError, KeyError) as exc:
+            log.warning("AI answer cache read failed: %s", exc)
+            return None
+
+    async def put(self, key: str, answer: CachedAnswer, ttl_s: float) -> None:
+        """Cache an answer for `ttl_s` seconds (a failure is logged, not raised)."""
+        try:
+            await self._client.set(answer_key(self._keys, key), encode_answer(answer), px=max(1, round(ttl_s * 1000)))
+        except RedisError as exc:
+            log.warning("AI answer cache write failed: %s", exc)
+
+    async def lead(self, key: str, ttl_s: float) -> bool:
+        """Take the compute lock of `key` (SET NX PX); True also when Redis is down (everyone computes then)."""
+        lock = LeaderLock(self._client, flight_key(self._keys, key), ttl_s)
+        try:
+            if not await lock.acquire():
+                return False
+        except RedisError as exc:
+            log.warning("AI single-flight lock unavailable: %s", exc)
+            return True
+        self._held[key] = lock
+        return True
+
+    async def done(self, key: str) -> None:
+        """Release our compute lock of `key` (only if we still hold it)."""
+        lock = self._held.pop(key, None)
+        if lock is None:
+            return
+        try:
+            await lock.release()
+        except RedisError as exc:
+            log.warning("AI single-flight lock release failed (it will lapse): %s", exc)
+
+    async def wait(self, key: str, timeout_s: float) -> CachedAnswer | None:
+        """Poll for the lock holder's answer until it appears, the lock goes (holder gave up) or time runs out."""
+        deadline = time.monotonic() + timeout_s
+        lock_key = flight_key(self._keys, key)
+        while True:
+            found = await self.get(key)
+            if found is not None:
+                return found
+            try:
+                held = await self._client.exists(lock_key)
+            except RedisError:
+                return None
+            if not held:
+                return await self.get(key)  # the holder may have stored it just before releasing
+            if time.monotonic() >= deadline:
+                return None
+            await asyncio.sleep(min(self._poll_s, max(0.0, deadline - time.monotonic())))

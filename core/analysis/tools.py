@@ -1,0 +1,197 @@
+"""The read-only market tools the model may call, their JSON Schemas, argument checks and execution through core."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
+
+from core.analysis.facts import item_facts
+from core.analysis.provider import ToolCall, ToolResult, ToolSpec
+from core.catalog import UnknownItem
+from core.commands.appraise import appraise_paste
+from core.commands.market_price import compare, price
+from core.commands.market_trade import trade_haul, trade_station
+from core.commands.model import Reply
+from core.commands.params import ArgumentError
+from core.commands.registry import CommandContext
+from core.commands.services import market_services, place_or_default
+from core.market.hubs import UnknownLocation
+
+logger = logging.getLogger(__name__)
+MAX_RESULT_CHARS = 6000
+_ITEM = {"type": "string", "minLength": 1, "maxLength": 100, "description": "item name, e.g. Tritanium, PLEX"}
+_PLACE = {"type": "string", "minLength": 1, "maxLength": 100, "description": "hub, station or system, e.g. Jita"}
+_RESULTS = {"type": "integer", "minimum": 1, "maximum": 10}
+
+
+def _schema(required: list[str], **properties: Mapping[str, Any]) -> dict[str, Any]:
+    return {"type": "object", "properties": properties, "required": required, "additionalProperties": False}
+
+
+TOOL_SPECS: tuple[ToolSpec, ...] = (
+    ToolSpec(
+        "price",
+        "Best sell/buy, volumes, depth and percentiles of an item at a place",
+        _schema(["item"], item=_ITEM, where=_PLACE),
+    ),
+    ToolSpec("compare_hubs", "An item's best sell and buy at the five trade hubs", _schema(["item"], item=_ITEM)),
+    ToolSpec(
+        "history_stats",
+        "30-day history stats (medians, trend, volatility, volume) plus quotes and fees of an item at a place",
+        _schema(["item"], item=_ITEM, where=_PLACE),
+    ),
+    ToolSpec(
+        "station_scan",
+        "Station-trading candidates at a hub after fees",
+        _schema(
+            ["hub"], hub=_PLACE, min_margin_pct={"type": "number", "minimum": 0, "maximum": 1000}, results=_RESULTS
+        ),
+    ),
+    ToolSpec(
+        "haul_scan",
+        "Profitable hauls from one hub to another within cargo (m3) and budget (ISK), after sales tax",
+        _schema(
+            ["source", "destination"],
+            source=_PLACE,
+            destination=_PLACE,
+            cargo_m3={"type": "number", "minimum": 1, "maximum": 1e7},
+            budget_isk={"type": "number", "minimum": 1, "maximum": 1e13},
+            mode={"type": "string", "enum": ["immediate", "order"]},
+            results=_RESULTS,
+        ),
+    ),
+    ToolSpec(
+        "appraise",
+        "Value a list of items (one 'quantity name' per line) at a hub",
+        _schema(["items"], items={"type": "string", "minLength": 1, "maxLength": 20000}, where=_PLACE),
+    ),
+)
+_BY_NAME = {spec.name: spec for spec in TOOL_SPECS}
+
+
+def check_arguments(schema: Mapping[str, Any], arguments: Mapping[str, Any]) -> str | None:
+    """Why `arguments` break the (flat object) schema, or None when they fit."""
+    properties: Mapping[str, Mapping[str, Any]] = schema.get("properties", {})
+    if not isinstance(arguments, Mapping):
+        return "arguments must be an object"
+    unknown = sorted(set(arguments) - set(properties))
+    if unknown and schema.get("additionalProperties") is False:
+        return f"unknown argument {unknown[0]!r}"
+    missing = [name for name in schema.get("required", []) if name not in arguments]
+    if missing:
+        return f"missing argument {missing[0]!r}"
+    for name, value in arguments.items():
+        problem = _check_value(properties.get(name, {}), value)
+        if problem:
+            return f"{name}: {problem}"
+    return None
+
+
+def _check_value(rule: Mapping[str, Any], value: Any) -> str | None:
+    kind = rule.get("type")
+    if kind == "string":
+        if not isinstance(value, str):
+            return "must be a string"
+        if not rule.get("minLength", 0) <= len(value) <= rule.get("maxLength", 10**9):
+            return f"length must be {rule.get('minLength', 0)}-{rule.get('maxLength')}"
+    elif kind in ("number", "integer"):
+        if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
+            return f"must be a {kind}"
+        if kind == "integer" and not float(value).is_integer():
+            return "must be a whole number"
+        if value < rule.get("minimum", -float("inf")) or value > rule.get("maximum", float("inf")):
+            return f"must be within {rule.get('minimum')}..{rule.get('maximum')}"
+    if "enum" in rule and value not in rule["enum"]:
+        return f"must be one of {', '.join(map(str, rule['enum']))}"
+    return None
+
+
+class MarketTools:
+    """Runs the model's tool calls against core for one request; never raises, errors become is_error results."""
+
+    specs: tuple[ToolSpec, ...] = TOOL_SPECS
+
+    def __init__(self, ctx: CommandContext) -> None:
+        self._ctx = ctx
+
+    async def run(self, call: ToolCall, timeout_s: float) -> ToolResult:
+        """Validate and run one call within `timeout_s`; unknown tools and bad arguments are refused."""
+        spec = _BY_NAME.get(call.name)
+        if spec is None:
+            return ToolResult(call.id, f"unknown tool {call.name!r}; available: {', '.join(_BY_NAME)}", True)
+        problem = check_arguments(spec.parameters, call.arguments)
+        if problem:
+            return ToolResult(call.id, f"invalid arguments for {call.name}: {problem}", True)
+        try:
+            async with asyncio.timeout(max(0.01, timeout_s)):
+                data = await self._handlers()[call.name](dict(call.arguments))
+        except (UnknownItem, UnknownLocation, ArgumentError) as exc:
+            return ToolResult(call.id, str(exc), True)
+        except TimeoutError:
+            return ToolResult(call.id, f"{call.name} timed out", True)
+        except Exception:
+            logger.exception("analyst tool %s failed", call.name)
+            return ToolResult(call.id, f"{call.name} failed on our side", True)
+        text = json.dumps(data, default=str)
+        return ToolResult(call.id, text if len(text) <= MAX_RESULT_CHARS else text[:MAX_RESULT_CHARS] + "…(truncated)")
+
+    def _handlers(self) -> dict[str, Callable[[dict[str, Any]], Awaitable[dict[str, Any]]]]:
+        return {
+            "price": self._price,
+            "compare_hubs": self._compare,
+            "history_stats": self._history,
+            "station_scan": self._station,
+            "haul_scan": self._haul,
+            "appraise": self._appraise,
+        }
+
+    def _item(self, name: str) -> Any:
+        if self._ctx.catalog is None:
+            raise ArgumentError("no catalog")
+        return self._ctx.catalog.item(name)
+
+    def _place(self, name: str | None) -> Any:
+        return self._ctx.catalog.location(name) if name and self._ctx.catalog else place_or_default(self._ctx, None)
+
+    async def _price(self, args: dict[str, Any]) -> dict[str, Any]:
+        return _data(await price(self._ctx, self._item(args["item"]), self._place(args.get("where"))))
+
+    async def _compare(self, args: dict[str, Any]) -> dict[str, Any]:
+        return _data(await compare(self._ctx, self._item(args["item"])))
+
+    async def _history(self, args: dict[str, Any]) -> dict[str, Any]:
+        services = market_services(self._ctx)
+        facts = await item_facts(services, self._item(args["item"]), self._place(args.get("where")), services.skills)
+        return facts.as_dict()
+
+    async def _station(self, args: dict[str, Any]) -> dict[str, Any]:
+        hub = self._place(args["hub"])
+        reply = await trade_station(self._ctx, hub, args.get("min_margin_pct", 5.0), results=args.get("results", 5))
+        return _data(reply)
+
+    async def _haul(self, args: dict[str, Any]) -> dict[str, Any]:
+        source, destination = self._place(args["source"]), self._place(args["destination"])
+        reply = await trade_haul(
+            self._ctx,
+            source,
+            destination,
+            float(args.get("cargo_m3", 10_000.0)),
+            float(args.get("budget_isk", 1e9)),
+            args.get("mode", "immediate"),
+            args.get("results", 5),
+        )
+        return _data(reply)
+
+    async def _appraise(self, args: dict[str, Any]) -> dict[str, Any]:
+        return _data(await appraise_paste(self._ctx, args["items"], self._place(args.get("where"))))
+
+
+def _data(reply: Reply) -> dict[str, Any]:
+    """A command reply as tool output: its data, its text, and the snapshot time; errors raise ArgumentError."""
+    if reply.is_error:
+        raise ArgumentError(reply.text)
+    as_of = reply.footer.as_of.isoformat() if reply.footer and reply.footer.as_of else None
+    return {"title": reply.title, "note": reply.text, "data": reply.data, "as_of": as_of}
