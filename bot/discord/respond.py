@@ -1,0 +1,122 @@
+"""Answering interactions: run through the gateway, defer when slow, send or page rendered replies."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import logging
+from typing import Any, Protocol
+
+import discord
+from discord import app_commands
+
+from bot.discord.commands import caller_of, focused_of, invocation_of, param_of
+from bot.discord.components import ActionClick, PageClick, PageStore, build_view, parse_custom_id
+from bot.discord.render import Page, Rendered, render
+from core.commands.gateway import CommandGateway
+from core.commands.model import Invocation, Reply
+
+logger = logging.getLogger(__name__)
+MAX_CHOICES, MAX_CHOICE = 25, 100
+EXPIRED = "These pages have expired: run the command again."
+
+
+class Host(Protocol):
+    """What the handlers need from the client: the gateway, the page store and the defer threshold."""
+
+    gateway: CommandGateway
+    store: PageStore
+    defer_after: float
+
+
+async def handle(host: Host, interaction: discord.Interaction[Any]) -> None:
+    """Route one interaction: command, autocomplete or one of our buttons (other components are ignored)."""
+    data: dict[str, Any] = dict(interaction.data or {})
+    if interaction.type is discord.InteractionType.application_command:
+        await run_and_reply(host, interaction, invocation_of(data, caller_of(interaction)))
+    elif interaction.type is discord.InteractionType.autocomplete:
+        await autocomplete(host, interaction, data)
+    elif interaction.type is discord.InteractionType.component:
+        click = parse_custom_id(str(data.get("custom_id", "")))
+        if isinstance(click, PageClick):
+            await show_page(host, interaction, click)
+        elif isinstance(click, ActionClick):
+            text = click.text if click.text is not None else host.store.get(click.key or "")
+            if not isinstance(text, str):
+                await interaction.response.send_message(EXPIRED, ephemeral=True)
+                return
+            await run_and_reply(host, interaction, Invocation.from_text(text, caller_of(interaction)))
+
+
+async def run_and_reply(host: Host, interaction: discord.Interaction[Any], invocation: Invocation) -> None:
+    """Run the invocation; slow commands defer at once, others when no answer came within `defer_after` s."""
+    command = host.gateway.command_for(invocation)
+    running = asyncio.ensure_future(host.gateway.run(invocation))
+    deferred = False
+    try:
+        if command is None or not command.slow:
+            await asyncio.wait({running}, timeout=host.defer_after)
+        if not running.done():
+            await interaction.response.defer(thinking=True)
+            deferred = True
+        reply = await running
+    finally:
+        if not running.done():
+            running.cancel()
+    await send_reply(host, interaction, reply, deferred=deferred)
+
+
+async def send_reply(host: Host, interaction: discord.Interaction[Any], reply: Reply, *, deferred: bool) -> None:
+    """Send the first page (with pager and buttons) as the response, or as the follow-up of a deferral."""
+    rendered = render(reply, in_guild=interaction.guild_id is not None)
+    page = rendered.pages[0]
+    extra: dict[str, Any] = message_parts(host, rendered, 0)
+    if not deferred:
+        await interaction.response.send_message(embeds=page.embeds, ephemeral=rendered.ephemeral, **extra)
+        return
+    if rendered.ephemeral:  # the public "thinking" message would show it to everyone: replace it
+        await interaction.delete_original_response()
+    await interaction.followup.send(embeds=page.embeds, ephemeral=rendered.ephemeral, wait=True, **extra)
+
+
+async def show_page(host: Host, interaction: discord.Interaction[Any], click: PageClick) -> None:
+    """Re-render the clicked message with another page of the stored reply."""
+    stored = host.store.get(click.key)
+    if not isinstance(stored, Rendered) or not 0 <= click.index < len(stored.pages):
+        await interaction.response.send_message(EXPIRED, ephemeral=True)
+        return
+    page = stored.pages[click.index]
+    view = build_view(stored, click.index, host.store, click.key)
+    await interaction.response.edit_message(embeds=page.embeds, attachments=files_of(page), view=view)
+
+
+async def autocomplete(host: Host, interaction: discord.Interaction[Any], data: dict[str, Any]) -> None:
+    """Suggest values for the focused option from its parameter's completion source (at most 25)."""
+    focused = focused_of(data)
+    values: list[str] = []
+    if focused is not None:
+        name, option, typed = focused
+        param = param_of(host.gateway.registry.get(name), option)
+        if param is not None and param.autocomplete:
+            values = host.gateway.complete(param.autocomplete, typed, MAX_CHOICES)
+    unique = list(dict.fromkeys(value[:MAX_CHOICE] for value in values if value))[:MAX_CHOICES]
+    await interaction.response.autocomplete([app_commands.Choice(name=value, value=value) for value in unique])
+
+
+def message_parts(host: Host, rendered: Rendered, index: int) -> dict[str, Any]:
+    """The files and view keyword arguments of a page (left out when empty: discord.py wants them absent)."""
+    parts: dict[str, Any] = {}
+    files = files_of(rendered.pages[index])
+    if files:
+        parts["files"] = files
+    view = build_view(rendered, index, host.store)
+    if view is not None:
+        parts["view"] = view
+    return parts
+
+
+def files_of(page: Page) -> list[discord.File]:
+    """Fresh discord.File uploads for a page's images (alt text as the attachment description)."""
+    return [
+        discord.File(io.BytesIO(image.png), filename=image.filename, description=image.alt) for image in page.images
+    ]
