@@ -1,9 +1,13 @@
-"""The Telegram chat platform: python-telegram-bot commands in, HTML messages and photos out."""
+"""The Telegram chat platform: python-telegram-bot over the command gateway, HTML messages and photos out."""
 
-from bot.telegram.adapter import bot_commands, build_application, caller_of, send_reply, start, stop, telegram_names
+from bot.telegram.adapter import bot_commands, build_application, start, stop, telegram_bot, telegram_names
+from bot.telegram.callers import caller_of
 from bot.telegram.render import render_html
+from bot.telegram.send import send_reply, with_retry
+from bot.telegram.webhook import SECRET_HEADER, webhook_handler
 
 __all__ = [
+    "SECRET_HEADER",
     "bot_commands",
     "build_application",
     "caller_of",
@@ -11,5 +15,8 @@ __all__ = [
     "send_reply",
     "start",
     "stop",
+    "telegram_bot",
     "telegram_names",
+    "webhook_handler",
+    "with_retry",
 ]

@@ -1,31 +1,39 @@
-"""Telegram adapter: python-telegram-bot commands in, core dispatch, HTML messages and photos out."""
+"""Telegram adapter: the python-telegram-bot Application over the command gateway, its command menu and lifecycle."""
 
 from __future__ import annotations
 
-import asyncio
-import functools
 import logging
 import re
-import warnings
-from collections.abc import Callable
+import ssl
 from datetime import timedelta
 from typing import Any
 
-from telegram import BotCommand, InputFile, Update
-from telegram.constants import ParseMode
-from telegram.error import RetryAfter, TelegramError
-from telegram.ext import Application, ApplicationBuilder, CommandHandler, ContextTypes
-from telegram.warnings import PTBDeprecationWarning
+from telegram import BotCommand
+from telegram.error import TelegramError
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    InlineQueryHandler,
+    MessageHandler,
+    filters,
+)
+from telegram.request import HTTPXRequest
 
-from bot.telegram.render import photos, render_html
-from core.commands.dispatch import dispatch
-from core.commands.model import Caller, Invocation, Reply
-from core.commands.registry import CommandContext, Registry
+from bot.telegram.handlers import TelegramBot
+from bot.telegram.send import with_retry
+from bot.telegram.webhook import ALLOWED_UPDATES, set_webhook
+from core.commands.gateway import CommandGateway
+from core.commands.registry import Registry
 
 logger = logging.getLogger(__name__)
-ContextFactory = Callable[[Caller], CommandContext]
+App = Application[Any, Any, Any, Any, Any, Any]
 TELEGRAM_NAME = re.compile(r"^[a-z0-9_]{1,32}$")
-MAX_COMMAND_DESCRIPTION, MAX_CAPTION, MAX_RETRY_WAIT = 256, 1024, 30.0
+MAX_COMMAND_DESCRIPTION = 256
+CANCEL = BotCommand("cancel", "Abandon a command that is waiting for your answer")
+BOT_KEY = "evetrader.telegram"
 
 
 def telegram_names(registry: Registry) -> dict[str, str]:
@@ -39,121 +47,102 @@ def telegram_names(registry: Registry) -> dict[str, str]:
 
 
 def bot_commands(registry: Registry) -> list[BotCommand]:
-    """The command menu: one entry per top-level command or group, descriptions cut to Telegram's limit."""
+    """The command menu: one entry per top-level command or group (descriptions cut to 256), then /cancel."""
     groups = registry.groups()
     entries = []
     for telegram_name, name in telegram_names(registry).items():
         command = registry.get(name)
         description = groups.get(name) or (command.description if command else name)
         entries.append(BotCommand(telegram_name, description[:MAX_COMMAND_DESCRIPTION]))
+    if CANCEL.command not in telegram_names(registry):
+        entries.append(CANCEL)
     return entries
 
 
 def build_application(
     token: str,
-    registry: Registry,
-    context_factory: ContextFactory,
+    gateway: CommandGateway,
     *,
     base_url: str | None = None,
     base_file_url: str | None = None,
-) -> Application[Any, Any, Any, Any, Any, Any]:
-    """A PTB Application with one CommandHandler per top-level command; run_polling also sets the command menu."""
-    builder = ApplicationBuilder().token(token).post_init(lambda app: register_commands(app, registry))
+    conversation_ttl: float = 300.0,
+    keyboard_ttl: float = 3600.0,
+    tls: ssl.SSLContext | None = None,
+) -> App:
+    """A PTB Application answering commands, prompt answers, button presses and inline queries via `gateway`.
+
+    Updates are handled concurrently (a slow command does not hold up other chats); `stop` waits for them.
+    `tls` reuses one TLS context for both HTTP clients (building one loads the CA bundle, ~0.1 s each)."""
+    builder = ApplicationBuilder().token(token).concurrent_updates(True)
+    if tls is not None:
+        builder = builder.request(HTTPXRequest(httpx_kwargs={"verify": tls}))
+        builder = builder.get_updates_request(HTTPXRequest(connection_pool_size=1, httpx_kwargs={"verify": tls}))
     if base_url:
         builder = builder.base_url(base_url)
     if base_file_url:
         builder = builder.base_file_url(base_file_url)
     application = builder.build()
-    for telegram_name, name in telegram_names(registry).items():
-        application.add_handler(CommandHandler(telegram_name, _handler(name, registry, context_factory)))
+    bot = TelegramBot(gateway, conversation_ttl=conversation_ttl, keyboard_ttl=keyboard_ttl)
+    application.bot_data[BOT_KEY] = bot
+    names = telegram_names(gateway.registry)
+    for telegram_name, name in names.items():
+        application.add_handler(CommandHandler(telegram_name, bot.command(name)))
+    if CANCEL.command not in names:
+        application.add_handler(CommandHandler(CANCEL.command, bot.on_cancel))
+    application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, bot.on_text))
+    application.add_handler(CallbackQueryHandler(bot.on_callback))
+    application.add_handler(InlineQueryHandler(bot.on_inline))
     application.add_error_handler(_on_error)
     return application
 
 
-async def register_commands(application: Application[Any, Any, Any, Any, Any, Any], registry: Registry) -> None:
+def telegram_bot(application: App) -> TelegramBot:
+    """The handlers object (and its in-memory state) of an application made by build_application."""
+    bot = application.bot_data[BOT_KEY]
+    assert isinstance(bot, TelegramBot)
+    return bot
+
+
+async def register_commands(application: App) -> None:
     """Publish the registry's commands as the bot's command menu (failures are logged, never fatal)."""
     try:
-        await application.bot.set_my_commands(bot_commands(registry))
+        commands = bot_commands(telegram_bot(application).gateway.registry)
+        await with_retry(lambda: application.bot.set_my_commands(commands))
     except TelegramError:
         logger.warning("could not set the Telegram command menu", exc_info=True)
 
 
 async def start(
-    application: Application[Any, Any, Any, Any, Any, Any],
-    registry: Registry,
+    application: App,
     *,
+    webhook_url: str | None = None,
+    webhook_secret: str | None = None,
     poll_interval: float = 0.0,
     poll_timeout: float = 10.0,
 ) -> None:
-    """Initialize, publish the command menu and start polling (for running inside an existing event loop)."""
+    """Initialize, publish the command menu and start: setWebhook when `webhook_url` is given (updates then come
+    through webhook_handler), else long polling. Runs inside the caller's event loop."""
+    if webhook_url and not webhook_secret:
+        raise ValueError("a Telegram webhook needs a secret token")
     await application.initialize()
-    await register_commands(application, registry)
+    await register_commands(application)
     await application.start()
+    if webhook_url and webhook_secret:
+        await set_webhook(application, webhook_url, webhook_secret)
+        return
     assert application.updater is not None
-    await application.updater.start_polling(poll_interval=poll_interval, timeout=timedelta(seconds=poll_timeout))
+    await application.updater.start_polling(
+        poll_interval=poll_interval, timeout=timedelta(seconds=poll_timeout), allowed_updates=ALLOWED_UPDATES
+    )
 
 
-async def stop(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    """Stop polling and the application, then shut it down."""
+async def stop(application: App) -> None:
+    """Stop taking updates, let the replies in flight finish, then shut down (the webhook stays registered)."""
     if application.updater is not None and application.updater.running:
         await application.updater.stop()
     if application.running:
         await application.stop()
     await application.shutdown()
-
-
-def caller_of(update: Update) -> Caller:
-    """The Caller behind an update."""
-    user, chat = update.effective_user, update.effective_chat
-    return Caller(
-        platform="telegram",
-        user_id=str(user.id) if user else "",
-        display_name=(user.full_name or user.username or str(user.id)) if user else "",
-        chat_id=str(chat.id) if chat else None,
-        is_dm=chat is not None and chat.type == "private",
-    )
-
-
-def _handler(name: str, registry: Registry, context_factory: ContextFactory) -> Any:
-    async def handle(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        message, chat = update.effective_message, update.effective_chat
-        if message is None or chat is None or not message.text:
-            return
-        caller = caller_of(update)
-        _, _, rest = message.text.strip().partition(" ")
-        invocation = Invocation(name, rest.strip(), caller)
-        try:
-            reply = await dispatch(registry, invocation, context_factory(caller))
-        except Exception:
-            logger.exception("telegram /%s failed before dispatch (user %s)", name, caller.user_id)
-            reply = Reply.error(f"Something went wrong running /{name}.")
-        await send_reply(context.bot, chat.id, reply)
-
-    return handle
-
-
-async def send_reply(bot: Any, chat_id: int | str, reply: Reply) -> None:
-    """Send the HTML messages, then each image as a photo with its alt text as the caption."""
-    for text in render_html(reply):
-        await _with_retry(functools.partial(bot.send_message, chat_id=chat_id, text=text, parse_mode=ParseMode.HTML))
-    for image in photos(reply):
-        photo = InputFile(image.png, filename=image.filename)
-        await _with_retry(
-            functools.partial(bot.send_photo, chat_id=chat_id, photo=photo, caption=image.alt[:MAX_CAPTION])
-        )
-
-
-async def _with_retry(send: Callable[[], Any]) -> Any:
-    """Call `send`; on a 429 wait the requested time (capped) and try once more."""
-    try:
-        return await send()
-    except RetryAfter as exc:
-        with warnings.catch_warnings():  # PTB 22 warns that retry_after will become a timedelta; accept both
-            warnings.simplefilter("ignore", PTBDeprecationWarning)
-            wait = exc.retry_after
-        seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
-        await asyncio.sleep(min(seconds, MAX_RETRY_WAIT))
-        return await send()
 
 
 async def _on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -24,8 +24,11 @@ class _Block:
     pre: bool = False
 
 
-def render_html(reply: Reply, *, now: datetime | None = None, limit: int = MAX_MESSAGE) -> list[str]:
-    """The reply as HTML-parse-mode messages, split between blocks (or lines) so no tag is ever broken."""
+def render_html(
+    reply: Reply, *, now: datetime | None = None, limit: int = MAX_MESSAGE, buttons_as_text: bool = True
+) -> list[str]:
+    """The reply as HTML-parse-mode messages, split between blocks (or lines) so no tag is ever broken; buttons
+    become text lines unless the caller sends them as an inline keyboard (`buttons_as_text=False`)."""
     blocks: list[_Block] = []
     head = [f"<b>{_inline(reply.title)}</b>"] if reply.title else []
     if reply.text:
@@ -35,7 +38,7 @@ def render_html(reply: Reply, *, now: datetime | None = None, limit: int = MAX_M
     if reply.fields:
         blocks.append(_Block(_field_lines(reply.fields)))
     blocks += [_Block(_table_lines(table), pre=True) for table in reply.tables]
-    if reply.buttons:
+    if reply.buttons and buttons_as_text:
         blocks.append(_Block(_button_lines(reply.buttons)))
     if reply.footer:
         blocks.append(_Block([_footer(reply.footer, now or datetime.now(UTC))]))

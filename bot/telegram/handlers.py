@@ -1,0 +1,143 @@
+"""The bot's handlers: commands (asking for missing arguments), answers, button presses, inline queries."""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from telegram import Update
+from telegram.constants import ParseMode
+from telegram.ext import ContextTypes
+
+from bot.telegram.callers import ChatRoles, caller_of
+from bot.telegram.inline import inline_articles
+from bot.telegram.keyboards import ANSWER, NOOP, PAGE, Keyboards, parse_callback
+from bot.telegram.prompts import Conversations, Pending, missing_params, prompt
+from bot.telegram.send import send_reply, show_page, with_retry
+from core.commands.gateway import CommandGateway
+from core.commands.model import Caller, Invocation
+
+Context = ContextTypes.DEFAULT_TYPE
+Callback = Callable[[Update, Context], Coroutine[Any, Any, None]]
+EXPIRED = "This button has expired: send the command again."
+
+
+class TelegramBot:
+    """Translates Telegram updates into gateway runs; holds the in-memory conversation, keyboard and role state."""
+
+    def __init__(
+        self, gateway: CommandGateway, *, conversation_ttl: float = 300.0, keyboard_ttl: float = 3600.0
+    ) -> None:
+        self.gateway = gateway
+        self.keyboards = Keyboards(keyboard_ttl)
+        self.conversations = Conversations(conversation_ttl)
+        self.roles = ChatRoles()
+
+    def command(self, name: str) -> Callback:
+        """The handler of /name (a top-level command or group of the registry)."""
+        return functools.partial(self.on_command, name)
+
+    async def on_command(self, name: str, update: Update, context: Context) -> None:
+        """/name args: run it, or ask for the first missing required argument."""
+        message, chat = update.effective_message, update.effective_chat
+        if message is None or chat is None or not message.text:
+            return
+        caller = await self.roles.caller(context.bot, update)
+        _, _, rest = message.text.strip().partition(" ")
+        await self.run_text(context.bot, chat.id, caller, name, rest.strip(), reply_to=message.message_id)
+
+    async def run_text(
+        self, bot: Any, chat_id: int, caller: Caller, name: str, raw: str, *, reply_to: int | None = None
+    ) -> None:
+        """Run `name raw` through the gateway and send the reply, unless a required argument is missing."""
+        command = self.gateway.command_for(Invocation(name, raw, caller))
+        if command is not None and command.group is not None and name == command.group:
+            raw = (re.split(r"\s+", raw, maxsplit=1)[1:] or [""])[0]
+        missing = missing_params(command, raw) if command is not None else []
+        if command is not None and missing and caller.user_id:
+            pending = self.conversations.begin((chat_id, int(caller.user_id)), command, raw, missing)
+            await self._ask(bot, chat_id, pending, reply_to)
+            return
+        invocation = Invocation(command.name if command else name, raw, caller)
+        await send_reply(bot, chat_id, await self.gateway.run(invocation), keyboards=self.keyboards)
+
+    async def on_text(self, update: Update, context: Context) -> None:
+        """A plain message: the answer to this member's open question, if there is one."""
+        message, chat, user = update.effective_message, update.effective_chat, update.effective_user
+        if message is None or chat is None or user is None or not message.text:
+            return
+        if self.conversations.get((chat.id, user.id)) is not None:
+            await self._take_answer(context.bot, update, message.text, message.message_id)
+
+    async def on_cancel(self, update: Update, context: Context) -> None:
+        """/cancel: abandon this member's open question."""
+        chat, user = update.effective_chat, update.effective_user
+        if chat is None or user is None:
+            return
+        pending = self.conversations.cancel((chat.id, user.id))
+        text = f"Cancelled /{pending.command.name}." if pending else "Nothing to cancel."
+        await with_retry(lambda: context.bot.send_message(chat_id=chat.id, text=text))
+
+    async def on_callback(self, update: Update, context: Context) -> None:
+        """A button press: turn a page, answer a choice, or run the button's command; always answer the query."""
+        query, chat, user = update.callback_query, update.effective_chat, update.effective_user
+        if query is None or chat is None or user is None:
+            return
+        kind, payload = parse_callback(query.data or "")
+        notice: str | None = None
+        if kind == PAGE:
+            key, _, index = payload.rpartition(":")
+            message_id = query.message.message_id if query.message else 0
+            turned = index.isdigit() and await show_page(
+                context.bot, chat.id, message_id, self.keyboards, key, int(index)
+            )
+            notice = None if turned else EXPIRED
+        elif kind == ANSWER:
+            choice = self._choice(chat.id, user.id, payload)
+            await with_retry(lambda: query.answer(text=None if choice else "This question is no longer open."))
+            if choice is not None:
+                await self._take_answer(context.bot, update, choice, None)
+            return
+        elif (action := self.keyboards.action_of(kind, payload)) is not None:
+            await with_retry(lambda: query.answer())
+            name, _, raw = action.strip().lstrip("/").partition(" ")
+            await self.run_text(context.bot, chat.id, await self.roles.caller(context.bot, update), name, raw.strip())
+            return
+        elif kind != NOOP:
+            notice = EXPIRED
+        await with_retry(lambda: query.answer(text=notice))
+
+    async def on_inline(self, update: Update, context: Context) -> None:
+        """@bot query: price articles of the best matching items (a help article for an empty query)."""
+        query = update.inline_query
+        if query is None:
+            return
+        articles = await inline_articles(self.gateway, caller_of(update), query.query, context.bot.username)
+        await with_retry(lambda: query.answer(articles, cache_time=30, is_personal=False))
+
+    def _choice(self, chat_id: int, user_id: int, payload: str) -> str | None:
+        pending = self.conversations.get((chat_id, user_id))
+        choices = pending.asking.choices if pending else ()
+        return choices[int(payload)] if payload.isdigit() and int(payload) < len(choices) else None
+
+    async def _take_answer(self, bot: Any, update: Update, answer: str, reply_to: int | None) -> None:
+        chat, user = update.effective_chat, update.effective_user
+        assert chat is not None and user is not None
+        step = self.conversations.answer((chat.id, user.id), answer)
+        if step is None:
+            return
+        if step.missing:
+            await self._ask(bot, chat.id, step, reply_to)
+            return
+        caller = await self.roles.caller(bot, update)
+        reply = await self.gateway.run(Invocation(step.command.name, step.raw, caller))
+        await send_reply(bot, chat.id, reply, keyboards=self.keyboards)
+
+    async def _ask(self, bot: Any, chat_id: int, pending: Pending, reply_to: int | None) -> None:
+        text, markup = prompt(pending)
+        send = functools.partial(
+            bot.send_message, chat_id=chat_id, text=text, parse_mode=ParseMode.HTML, reply_markup=markup
+        )
+        await with_retry(functools.partial(send, reply_to_message_id=reply_to) if reply_to else send)
