@@ -1,0 +1,1 @@
+"""Tests of the AI adapters: real anthropic/openai SDKs against the local fakes."""
