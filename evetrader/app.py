@@ -11,13 +11,17 @@ from types import TracebackType
 import asyncpg
 import redis.asyncio as aioredis
 
+from adapters.ai.factory import build_provider
 from adapters.charts import CachedHistoryCharts
+from adapters.crypto import KeyConfigError, TokenCipher
 from adapters.embedded import EmbeddedPostgres, EmbeddedRedis
 from adapters.esi import EsiClient
 from adapters.esi.routes import EsiRoutePlanner
 from adapters.metrics import PrometheusCommandObserver
 from adapters.postgres.accounts import PgIdentityStore, PgPreferences
+from adapters.postgres.ai_usage import PgAiUsage, PrometheusUsage
 from adapters.postgres.catalog_source import PgCatalogSource
+from adapters.postgres.characters import PgCharacterStore
 from adapters.postgres.history import PgHistoryStore
 from adapters.postgres.market_reader import PgMarketReader
 from adapters.postgres.migrate import migrate
@@ -25,12 +29,19 @@ from adapters.postgres.orderbook import PgOrderBookStore
 from adapters.postgres.packaging import PgPackagedVolumeStore
 from adapters.postgres.pool import create_pool
 from adapters.postgres.prices import PgPriceStore
+from adapters.redis.ai_cache import RedisAnswerCache
 from adapters.redis.keys import RedisKeys
+from adapters.redis.link_codes import RedisLinkCodes
 from adapters.redis.quotes import RedisQuoteCache
 from adapters.redis.ratelimit import RedisRateLimiter
+from adapters.sso import SsoClient
 from core.accounts.preferences import default_hub_for
+from core.analysis.analyst import Analyst, AnalystSettings
+from core.analysis.chain import FailoverChain
 from core.appraisal.parsers import default_parsers
 from core.catalog import Catalog
+from core.commands.accounts import AccountServices
+from core.commands.analysis import AnalysisServices
 from core.commands.default import build_registry
 from core.commands.gateway import CommandGateway
 from core.commands.model import Caller
@@ -55,6 +66,9 @@ class App:
         self._pool: asyncpg.Pool | None = None
         self._redis: aioredis.Redis | None = None
         self._esi: EsiClient | None = None
+        self._sso: SsoClient | None = None
+        self._analyst: Analyst | None = None
+        self._provider: FailoverChain | None = None
         self.keys = RedisKeys(settings.redis_prefix)
         self._catalog: Catalog | None = None
         self._charts = CachedHistoryCharts()
@@ -97,9 +111,21 @@ class App:
             error_limit_floor=s.esi_error_limit_floor,
         )
         await self._esi.start()
+        if s.eve_client_id and s.encryption_keys is not None:
+            secret = s.eve_client_secret.get_secret_value() if s.eve_client_secret else None
+            callback = s.eve_callback_url or f"{s.public_url.rstrip('/')}/auth/callback"
+            self._sso = SsoClient(s.sso_base_url, s.eve_client_id, secret, callback, user_agent=s.esi_user_agent)
+            await self._sso.start()
 
     async def close(self) -> None:
         """Close clients, then pools, then embedded servers; safe to call twice."""
+        if self._provider is not None:
+            with contextlib.suppress(Exception):
+                await self._provider.close()
+            self._provider = self._analyst = None
+        if self._sso is not None:
+            await self._sso.close()
+            self._sso = None
         if self._esi is not None:
             await self._esi.close()
             self._esi = None
@@ -133,6 +159,54 @@ class App:
         assert self._esi is not None, "App not opened"
         return self._esi
 
+    @property
+    def sso(self) -> SsoClient | None:
+        """The EVE SSO client, when EVE_CLIENT_ID and ENCRYPTION_KEYS are configured."""
+        return self._sso
+
+    def token_cipher(self) -> TokenCipher:
+        """The cipher of stored refresh tokens (ENCRYPTION_KEYS)."""
+        if self.settings.encryption_keys is None:
+            raise KeyConfigError("ENCRYPTION_KEYS is not set")
+        return TokenCipher.from_setting(self.settings.encryption_keys.get_secret_value())
+
+    def analyst(self) -> Analyst:
+        """The AI analyst (one per process): Claude then GPT (whichever have keys), cache, quotas, usage records."""
+        if self._analyst is not None:
+            return self._analyst
+        s = self.settings
+        self._provider = provider = build_provider(
+            anthropic_api_key=s.anthropic_api_key.get_secret_value() if s.anthropic_api_key else None,
+            anthropic_base_url=s.anthropic_base_url,
+            anthropic_model=s.anthropic_model,
+            openai_api_key=s.openai_api_key.get_secret_value() if s.openai_api_key else None,
+            openai_base_url=s.openai_base_url,
+            openai_model=s.openai_model,
+            timeout_s=s.ai_timeout_s,
+            failure_threshold=s.ai_breaker_failures,
+            cooldown_s=s.ai_breaker_cooldown_s,
+        )
+        limits = AnalystSettings(
+            max_tool_calls=s.ai_max_tool_calls,
+            budget_s=s.ai_budget_s,
+            max_tokens=s.ai_max_tokens,
+            cache_ttl_s=s.ai_cache_ttl_s,
+            max_question_chars=s.ai_max_question_chars,
+            account_daily_quota=s.ai_account_daily_quota or None,
+            guild_daily_quota=s.ai_guild_daily_quota or None,
+        )
+        usage = PgAiUsage(self.pool)
+        cache = RedisAnswerCache(self.redis, self.keys)
+        self._analyst = Analyst(provider, limits, cache=cache, quotas=usage, usage=[usage, PrometheusUsage()])
+        return self._analyst
+
+    def account_services(self) -> AccountServices | None:
+        """/link, /characters and /unlink's dependencies, when EVE SSO is configured."""
+        if self._sso is None:
+            return None
+        characters = PgCharacterStore(self.pool, self.token_cipher())
+        return AccountServices(RedisLinkCodes(self.redis, self.keys), characters, self.settings.public_url, self._sso)
+
     async def migrate(self) -> list[int]:
         """Apply pending migrations; return the versions applied."""
         async with self.pool.acquire() as conn:
@@ -165,8 +239,14 @@ class App:
             parsers=default_parsers(),
             appraisal_max_bytes=self.settings.appraisal_max_bytes,
             simulated=source == "demo",
+            analysis=AnalysisServices(self.analyst()),
         )
-        return CommandContext(catalog=catalog, services=services, preferences=PgPreferences(self.pool))
+        return CommandContext(
+            catalog=catalog,
+            services=services,
+            preferences=PgPreferences(self.pool),
+            accounts=self.account_services(),
+        )
 
     async def command_gateway(self) -> CommandGateway:
         """The gateway every chat adapter runs commands through: accounts, per-user rate limits, metrics."""

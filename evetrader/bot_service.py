@@ -1,53 +1,108 @@
-"""The bot service (composition level): every chat platform with a token, on the shared command registry."""
+"""The bot service (composition level): every chat platform with a token, on the one command gateway."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+from typing import Any
 
-from core.commands.default import build_registry
-from core.commands.model import Caller
-from core.commands.registry import CommandContext
+from aiohttp import web
+
 from evetrader.app import App
 
 log = logging.getLogger(__name__)
+WEBHOOK_PATH = "/telegram/webhook"
+
+
+class NoPlatformConfigured(RuntimeError):
+    """`serve bot` without any chat platform token."""
 
 
 class BotService:
-    """Runs the configured platforms (Telegram now) inside this process's event loop."""
+    """Runs Discord and/or Telegram (whichever have tokens) inside this process's event loop."""
 
     def __init__(self, app: App) -> None:
         self.app = app
+        self._telegram: Any = None
+        self._discord: Any = None
 
     def platforms(self) -> list[str]:
         """The platforms with a token configured."""
-        return ["telegram"] if self.app.settings.telegram_token else []
+        settings = self.app.settings
+        return [name for name, token in (("discord", settings.discord_token), ("telegram", settings.telegram_token))
+                if token is not None]  # fmt: skip
+
+    async def start(self) -> None:
+        """Connect every configured platform; raises NoPlatformConfigured when there is none."""
+        if not self.platforms():
+            raise NoPlatformConfigured("no chat platform configured: set DISCORD_TOKEN and/or TELEGRAM_TOKEN")
+        gateway = await self.app.command_gateway()
+        settings = self.app.settings
+        try:
+            if settings.telegram_token is not None:
+                from bot.telegram import build_application
+                from bot.telegram import start as start_telegram
+
+                base = settings.telegram_api_base.rstrip("/")
+                token = settings.telegram_token.get_secret_value()
+                self._telegram = build_application(
+                    token, gateway, base_url=f"{base}/bot", base_file_url=f"{base}/file/bot"
+                )
+                secret = settings.telegram_webhook_secret
+                await start_telegram(
+                    self._telegram,
+                    webhook_url=settings.telegram_webhook_url,
+                    webhook_secret=secret.get_secret_value() if secret else None,
+                )
+                mode = "webhook" if settings.telegram_webhook_url else "polling"
+                log.info("telegram bot started", extra={"mode": mode})
+            if settings.discord_token is not None:
+                from bot.discord import build_client, use_endpoints
+                from bot.discord import start as start_discord
+
+                use_endpoints(settings.discord_api_base, settings.discord_gateway_url)
+                self._discord = build_client(gateway, guild_ids=settings.discord_guild_ids)
+                await start_discord(self._discord, settings.discord_token.get_secret_value())
+                log.info("discord bot connected", extra={"guilds": len(settings.discord_guild_ids) or "global"})
+        except BaseException:
+            await self.stop()
+            raise
+
+    def webhook_route(self) -> tuple[str, Any] | None:
+        """The Telegram webhook route for the web app in this process (webhook mode only)."""
+        secret = self.app.settings.telegram_webhook_secret
+        if self._telegram is None or not self.app.settings.telegram_webhook_url or secret is None:
+            return None
+        from bot.telegram import webhook_handler
+
+        return WEBHOOK_PATH, webhook_handler(self._telegram, secret.get_secret_value())
+
+    async def stop(self) -> None:
+        """Disconnect; replies in flight finish first."""
+        if self._discord is not None:
+            from bot.discord import stop as stop_discord
+
+            with contextlib.suppress(Exception):
+                await stop_discord(self._discord)
+            self._discord = None
+        if self._telegram is not None:
+            from bot.telegram import stop as stop_telegram
+
+            with contextlib.suppress(Exception):
+                await stop_telegram(self._telegram)
+            self._telegram = None
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Serve until `stop` is set; replies in flight finish before the platform shuts down."""
-        from bot.telegram.adapter import build_application
-        from bot.telegram.adapter import start as start_telegram
-        from bot.telegram.adapter import stop as stop_telegram
-
-        settings = self.app.settings
-        if settings.telegram_token is None:
-            raise RuntimeError("no chat platform configured: set TELEGRAM_TOKEN (Discord comes with a later release)")
-        registry, context = build_registry(), await self.app.command_context()
-
-        def context_for(caller: Caller) -> CommandContext:
-            return context
-
-        base = settings.telegram_api_base.rstrip("/")
-        application = build_application(
-            settings.telegram_token.get_secret_value(),
-            registry,
-            context_for,
-            base_url=f"{base}/bot",
-            base_file_url=f"{base}/file/bot",
-        )
-        await start_telegram(application, registry)
-        log.info("telegram bot polling", extra={"commands": len(registry.commands())})
+        """Serve until `stop` is set."""
+        await self.start()
         try:
             await stop.wait()
         finally:
-            await stop_telegram(application)
+            await self.stop()
+
+
+def mount_webhook(app: web.Application, route: tuple[str, Any] | None) -> None:
+    """Add the Telegram webhook route to a web app (no-op without one)."""
+    if route is not None:
+        app.router.add_post(*route)

@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import logging
 import sys
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from datetime import UTC, datetime
 
 from core.market.hubs import KNOWN_REGIONS, check_region, find_hub
@@ -139,14 +139,15 @@ async def _demo_esi(settings: Settings, demo: bool) -> AsyncIterator[Settings]:
 async def run_all(settings: Settings, *, demo: bool, stop: StopFactory) -> None:
     """Every service in one process until SIGINT/SIGTERM."""
     async with _demo_esi(settings, demo) as effective:
-        services = ("scheduler", "web", "bot") if effective.telegram_token else ("scheduler", "web")
+        has_bot = effective.telegram_token is not None or effective.discord_token is not None
+        services = ("scheduler", "web", "bot") if has_bot else ("scheduler", "web")
         await _serve(effective, services, stop(), prepare=True, demo=demo)
 
 
 async def serve_one(settings: Settings, service: str, *, stop: StopFactory) -> None:
     """One service in this process until SIGINT/SIGTERM."""
-    if service == "bot" and settings.telegram_token is None:
-        raise SystemExit("error: no chat platform configured: set TELEGRAM_TOKEN (Discord comes in a later release)")
+    if service == "bot" and settings.telegram_token is None and settings.discord_token is None:
+        raise SystemExit("error: no chat platform configured: set DISCORD_TOKEN and/or TELEGRAM_TOKEN")
     await _serve(settings, (service,), stop(), prepare=service in ("scheduler", "bot"))
 
 
@@ -168,14 +169,36 @@ async def _serve(
             tasks.append(SchedulerService(ctx, settings.ingest_regions, mode=mode).run(stop))
         if "worker" in services:
             tasks.append(WorkerService(ctx).run(stop))
+        webhook = None
         if "bot" in services:
             from evetrader.bot_service import BotService
 
-            tasks.append(BotService(ctx).run(stop))
+            bot = BotService(ctx)
+            await bot.start()
+            webhook = bot.webhook_route()
+            tasks.append(_until(stop, bot.stop))
         if "web" in services:
-            tasks.append(serve(create_app(ctx.pool, ctx.redis), settings.web_host, settings.web_port, stop))
+            from evetrader.bot_service import mount_webhook
+
+            web_app = create_app(ctx.pool, ctx.redis)
+            mount_webhook(web_app, webhook)
+            tasks.append(serve(web_app, settings.web_host, settings.web_port, stop))
+        elif webhook is not None:  # `serve bot` in webhook mode: Telegram reaches this process on WEB_PORT
+            from aiohttp import web
+
+            hook_app = web.Application()
+            hook_app.router.add_post(*webhook)
+            tasks.append(serve(hook_app, settings.web_host, settings.web_port, stop))
             log.info("web listening", extra={"url": f"http://{settings.web_host}:{settings.web_port}/healthz"})
         await asyncio.gather(*tasks)
+
+
+async def _until(stop: asyncio.Event, cleanup: Callable[[], Awaitable[None]]) -> None:
+    """Wait for `stop`, then run `cleanup`."""
+    try:
+        await stop.wait()
+    finally:
+        await cleanup()
 
 
 async def seed_demo(settings: Settings, echo: Echo) -> None:

@@ -64,6 +64,23 @@ class Settings(BaseSettings):
     web_port: int = Field(default=8080, ge=0, le=65535)
     public_url: str = Field(default="http://127.0.0.1:8080", description="the panel's address as users reach it")
 
+    anthropic_api_key: SecretStr | None = Field(default=None, description="Claude (primary analyst)")
+    anthropic_base_url: str | None = None
+    anthropic_model: str = "claude-sonnet-5-5"
+    openai_api_key: SecretStr | None = Field(default=None, description="GPT (failover analyst)")
+    openai_base_url: str | None = None
+    openai_model: str = "gpt-5.4-mini"
+    ai_timeout_s: float = Field(default=20.0, gt=0, description="one provider call")
+    ai_budget_s: float = Field(default=25.0, gt=0, description="a whole /analyze or /ask, tools included")
+    ai_max_tool_calls: int = Field(default=6, ge=0, le=20)
+    ai_max_tokens: int = Field(default=900, ge=64, le=8192)
+    ai_cache_ttl_s: float = Field(default=3600.0, ge=0)
+    ai_max_question_chars: int = Field(default=1000, ge=10, le=20000)
+    ai_account_daily_quota: int = Field(default=30, ge=0, description="AI answers per account per UTC day (0: off)")
+    ai_guild_daily_quota: int = Field(default=300, ge=0, description="AI answers per server per UTC day (0: off)")
+    ai_breaker_failures: int = Field(default=3, ge=1, description="consecutive failures that open a breaker")
+    ai_breaker_cooldown_s: float = Field(default=60.0, gt=0)
+
     eve_client_id: str | None = Field(default=None, description="EVE SSO application client id")
     eve_client_secret: SecretStr | None = Field(default=None, description="EVE SSO secret (unset: PKCE only)")
     eve_callback_url: str | None = Field(default=None, description="default: PUBLIC_URL + /auth/callback")

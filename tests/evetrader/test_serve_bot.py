@@ -1,4 +1,4 @@
-"""`evetrader serve bot` as a process: answers Telegram commands from the fake, never logs the token."""
+"""`evetrader serve bot` as a process: answers Discord and Telegram from their fakes, makes accounts, hides tokens."""
 
 from __future__ import annotations
 
@@ -7,16 +7,19 @@ import os
 import signal
 import sys
 
+import asyncpg
 import pytest
 
+from fakes.discord import DiscordFake
 from fakes.telegram import TelegramFake
 
 pytestmark = pytest.mark.e2e
 TOKEN = "123456:TEST-token"
+DISCORD_TOKEN = "discord-TEST-token"
 
 
-async def test_serve_bot_answers_and_keeps_the_token_secret(pg_dsn, redis_url, redis_prefix, tmp_path) -> None:
-    async with TelegramFake(TOKEN) as fake:
+async def test_serve_bot_answers_both_platforms_and_keeps_tokens_secret(pg_dsn, redis_url, redis_prefix, tmp_path):
+    async with TelegramFake(TOKEN) as telegram, DiscordFake(DISCORD_TOKEN, guild_ids=("9001",)) as discord:
         env = os.environ | {
             "DATABASE_URL": pg_dsn,
             "REDIS_URL": redis_url,
@@ -24,7 +27,11 @@ async def test_serve_bot_answers_and_keeps_the_token_secret(pg_dsn, redis_url, r
             "EVETRADER_DATA_DIR": str(tmp_path),
             "ESI_BASE_URL": "http://127.0.0.1:9",
             "TELEGRAM_TOKEN": TOKEN,
-            "TELEGRAM_API_BASE": fake.url,
+            "TELEGRAM_API_BASE": telegram.url,
+            "DISCORD_TOKEN": DISCORD_TOKEN,
+            "DISCORD_API_BASE": discord.api_base,
+            "DISCORD_GATEWAY_URL": discord.gateway_url,
+            "DISCORD_GUILD_IDS": "[9001]",
             "EVETRADER_LOG_LEVEL": "DEBUG",
         }
         proc = await asyncio.create_subprocess_exec(
@@ -38,19 +45,32 @@ async def test_serve_bot_answers_and_keeps_the_token_secret(pg_dsn, redis_url, r
             stderr=asyncio.subprocess.PIPE,
         )
         try:
-            await fake.wait_for("setMyCommands", timeout=60)
-            fake.push_message("/help", chat_id=42, user_id=7)
-            (sent,) = await fake.wait_for("sendMessage", timeout=30)
+            await telegram.wait_for("setMyCommands", timeout=60)
+            await discord.wait_identified(timeout=60)
+            telegram.push_message("/help", chat_id=42, user_id=7)
+            (sent,) = await telegram.wait_for("sendMessage", timeout=30)
             assert "/price" in sent.params["text"] and sent.params["chat_id"] in (42, "42")
+            assert {c["name"] for c in discord.guild_commands["9001"]} >= {"price", "link", "settings", "analyze"}
+            pushed = await discord.command("help", {}, user_id="4242")
+            await discord.wait_for(discord.about(pushed), timeout=30)
+            assert "/price" in str(discord.original(pushed)["embeds"])
         finally:
             proc.send_signal(signal.SIGTERM)
             out, err = await asyncio.wait_for(proc.communicate(), 60)
         assert proc.returncode == 0, err.decode()[-2000:]
-        assert "TEST-token" not in (out + err).decode()  # not even at DEBUG
+        logs = (out + err).decode()
+        assert "TEST-token" not in logs  # neither token, not even at DEBUG
+    conn = await asyncpg.connect(pg_dsn)
+    try:
+        identities = await conn.fetch("SELECT platform, external_id FROM account_identities ORDER BY platform")
+    finally:
+        await conn.close()
+    assert [(r["platform"], r["external_id"]) for r in identities] == [("discord", "4242"), ("telegram", "7")]
 
 
 async def test_serve_bot_without_a_token_says_what_to_set(tmp_path) -> None:
-    env = {k: v for k, v in os.environ.items() if k != "TELEGRAM_TOKEN"} | {"EVETRADER_DATA_DIR": str(tmp_path)}
+    env = {k: v for k, v in os.environ.items() if k not in ("TELEGRAM_TOKEN", "DISCORD_TOKEN")}
+    env |= {"EVETRADER_DATA_DIR": str(tmp_path)}
     proc = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
@@ -62,4 +82,4 @@ async def test_serve_bot_without_a_token_says_what_to_set(tmp_path) -> None:
         stderr=asyncio.subprocess.PIPE,
     )
     _, err = await asyncio.wait_for(proc.communicate(), 60)
-    assert proc.returncode != 0 and "set TELEGRAM_TOKEN" in err.decode()
+    assert proc.returncode != 0 and "set DISCORD_TOKEN and/or TELEGRAM_TOKEN" in err.decode()
