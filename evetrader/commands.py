@@ -155,7 +155,8 @@ async def _serve(
     settings: Settings, services: tuple[str, ...], stop: asyncio.Event, *, prepare: bool, demo: bool = False
 ) -> None:
     from scheduler.service import SchedulerService, WorkerService
-    from web.health import create_app, serve
+    from web.app import create_app, serve
+    from web.config import WebConfigError, web_config_from_settings
 
     async with App(settings) as ctx:
         await ctx.migrate()
@@ -180,9 +181,18 @@ async def _serve(
         if "web" in services:
             from evetrader.bot_service import mount_webhook
 
-            web_app = create_app(ctx.pool, ctx.redis)
-            mount_webhook(web_app, webhook)
-            tasks.append(serve(web_app, settings.web_host, settings.web_port, stop))
+            try:
+                config = web_config_from_settings(settings)
+            except WebConfigError as exc:
+                raise SystemExit(f"error: {exc}") from None
+            web_app = create_app(ctx.pool, ctx.redis, ctx.keys, config)
+            if webhook is not None:
+                from web.app import exempt_from_csrf
+
+                exempt_from_csrf(web_app, webhook[0])  # Telegram proves itself with the secret header
+                mount_webhook(web_app, webhook)
+            tls = {"tls_cert": settings.tls_cert_file, "tls_key": settings.tls_key_file}
+            tasks.append(serve(web_app, settings.web_host, settings.web_port, stop, **tls))
         elif webhook is not None:  # `serve bot` in webhook mode: Telegram reaches this process on WEB_PORT
             from aiohttp import web
 

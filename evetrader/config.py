@@ -63,6 +63,18 @@ class Settings(BaseSettings):
     web_host: str = "127.0.0.1"
     web_port: int = Field(default=8080, ge=0, le=65535)
     public_url: str = Field(default="http://127.0.0.1:8080", description="the panel's address as users reach it")
+    session_signing_key: SecretStr | None = Field(
+        default=None, description=">= 32 bytes; unset in development: generated once into the data dir"
+    )
+    cookie_secure: bool | None = Field(default=None, description="unset: Secure cookies when PUBLIC_URL is https")
+    admin_account_ids: list[int] = Field(default=[], description="accounts that are admins (first admin)")
+    trusted_proxies: list[str] = Field(default=[], description="proxies whose X-Forwarded-For is believed")
+    tls_cert_file: Path | None = None
+    tls_key_file: Path | None = None
+    web_rate_per_minute: float = Field(default=300.0, gt=0, description="panel requests per IP per minute")
+    web_rate_burst: int = Field(default=60, ge=1)
+    web_user_rate_per_minute: float = Field(default=120.0, gt=0, description="panel requests per account per minute")
+    web_user_rate_burst: int = Field(default=30, ge=1)
 
     anthropic_api_key: SecretStr | None = Field(default=None, description="Claude (primary analyst)")
     anthropic_base_url: str | None = None

@@ -1,1 +1,1 @@
-"""The aiohttp web service: health, readiness and metrics now; the panel and API come later."""
+"""The aiohttp web service: panel pages, sessions, JSON API + OpenAPI, /healthz, /readyz, /metrics (see web.app)."""

@@ -5,14 +5,11 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime
 
-import asyncpg
 import orjson
-import redis.asyncio as aioredis
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-POOL = web.AppKey("pool", asyncpg.Pool)
-REDIS = web.AppKey("redis", aioredis.Redis)
+from web.keys import POOL, REDIS
 
 
 def _json(payload: object, status: int = 200) -> web.Response:
@@ -65,26 +62,3 @@ async def readyz(request: web.Request) -> web.Response:
 async def metrics(request: web.Request) -> web.Response:
     """Prometheus exposition of this process's metrics."""
     return web.Response(body=generate_latest(), headers={"Content-Type": CONTENT_TYPE_LATEST})
-
-
-def create_app(pool: asyncpg.Pool, redis: aioredis.Redis) -> web.Application:
-    """The web application with its dependencies in typed AppKeys."""
-    app = web.Application()
-    app[POOL] = pool
-    app[REDIS] = redis
-    app.router.add_get("/healthz", healthz)
-    app.router.add_get("/readyz", readyz)
-    app.router.add_get("/metrics", metrics)
-    return app
-
-
-async def serve(app: web.Application, host: str, port: int, stop: asyncio.Event) -> None:
-    """Serve `app` until `stop` is set."""
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, host, port)
-    await site.start()
-    try:
-        await stop.wait()
-    finally:
-        await runner.cleanup()

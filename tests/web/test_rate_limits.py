@@ -1,0 +1,51 @@
+"""Rate limits: per address (X-Forwarded-For only from trusted proxies) and per account; 429 with Retry-After."""
+
+from __future__ import annotations
+
+import uuid
+
+from web.config import parse_networks
+from web.keys import SESSIONS
+from web.session_model import Session
+
+
+async def test_per_ip_limit_answers_429_with_retry_after(make_light_client):
+    client = await make_light_client(ip_rate_per_minute=1, ip_rate_burst=3)
+    assert [(await client.get("/")).status for _ in range(3)] == [200, 200, 200]
+    page = await client.get("/")
+    assert page.status == 429 and 50 <= int(page.headers["Retry-After"]) <= 60
+    assert "Too many requests" in await page.text()
+    api = await client.get("/api/v1/account")
+    assert api.status == 429 and (await api.json())["error"]["code"] == "rate_limited"
+    assert "Retry-After" in api.headers
+    assert (await client.get("/healthz")).status == 200  # probes and static files are never limited
+    assert (await client.get("/static/panel.css")).status == 200
+
+
+async def test_forwarded_for_counts_only_from_a_trusted_proxy(make_light_client):
+    untrusted = await make_light_client(ip_rate_per_minute=1, ip_rate_burst=1)
+    assert (await untrusted.get("/", headers={"X-Forwarded-For": "203.0.113.1"})).status == 200
+    assert (await untrusted.get("/", headers={"X-Forwarded-For": "203.0.113.2"})).status == 429  # spoofing is useless
+
+
+async def test_trusted_proxy_forwarded_clients_have_their_own_budgets(make_light_client, redis_prefix):
+    client = await make_light_client(
+        ip_rate_per_minute=1, ip_rate_burst=1, trusted_proxies=parse_networks(["127.0.0.0/8", "10.0.0.0/8"])
+    )
+    first = {"X-Forwarded-For": "198.51.100.7, 10.1.2.3"}  # client, then an inner proxy we trust
+    assert (await client.get("/", headers=first)).status == 200
+    assert (await client.get("/", headers=first)).status == 429
+    assert (await client.get("/", headers={"X-Forwarded-For": "198.51.100.8"})).status == 200
+    v6 = [{"X-Forwarded-For": "2001:db8::1"}, {"X-Forwarded-For": "2001:db8::2"}]  # one /64: one subscriber
+    assert [(await client.get("/", headers=h)).status for h in v6] == [200, 429]
+
+
+async def test_per_user_limit(make_light_client):
+    client = await make_light_client(user_rate_per_minute=1, user_rate_burst=2)
+    service = client.app[SESSIONS]
+    access = service.encode_access(Session(424242, "user", str(uuid.uuid4())))
+    client.session.cookie_jar.update_cookies({service.access_cookie: access}, response_url=client.make_url("/"))
+    statuses = [(await client.get("/")).status for _ in range(3)]
+    assert statuses == [200, 200, 429]
+    other = await make_light_client(user_rate_per_minute=1, user_rate_burst=2)
+    assert (await other.get("/")).status == 200  # anonymous callers spend only their address's budget

@@ -1,0 +1,211 @@
+"""The JSON API under /api/v1: one route table that both registers the handlers and generates the OpenAPI document."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+from aiohttp import web
+
+from adapters.postgres.account_settings import AccountSettings, LastAdminError
+from core.accounts.sessions import ROLES
+from web.api_schemas import Schema, ref
+from web.auth import require_admin, require_user
+from web.errors import PanelError
+from web.keys import ACCOUNTS
+from web.render import request_csrf_token
+from web.session_model import Session
+from web.settings_form import SettingsInvalid, parse_settings
+
+API_PREFIX = "/api/v1"
+MAX_BODY_BYTES = 16_384
+ApiHandler = Callable[[web.Request, Session], Awaitable[web.Response]]
+
+
+@dataclass(frozen=True)
+class ApiRoute:
+    """One API operation: where it lives, who may call it, and what goes in and out."""
+
+    method: str
+    path: str
+    handler: ApiHandler
+    summary: str
+    role: str  # "user" or "admin": checked before the handler runs
+    response: Schema | None  # None: 204 without a body
+    request: Schema | None = None
+    path_params: dict[str, Schema] = field(default_factory=dict)
+
+    @property
+    def operation_id(self) -> str:
+        """The handler's name, unique per operation."""
+        return self.handler.__name__.lstrip("_")
+
+
+def _json(payload: object, status: int = 200) -> web.Response:
+    return web.Response(body=orjson.dumps(payload), status=status, content_type="application/json")
+
+
+async def _body(request: web.Request) -> dict[str, Any]:
+    """The request's JSON object (415 without a JSON content type, 400 when malformed, 413 when too large)."""
+    if request.content_type != "application/json":
+        raise PanelError(415, "Send a JSON body with Content-Type: application/json.")
+    if (request.content_length or 0) > MAX_BODY_BYTES:
+        raise PanelError(413)
+    raw = await request.content.read(MAX_BODY_BYTES + 1)
+    if len(raw) > MAX_BODY_BYTES:
+        raise PanelError(413)
+    try:
+        body = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        raise PanelError(400, "The body is not valid JSON.") from None
+    if not isinstance(body, dict):
+        raise PanelError(400, "The body must be a JSON object.")
+    return body
+
+
+def settings_json(settings: AccountSettings) -> dict[str, Any]:
+    """The Settings schema of an account's settings."""
+    skills = settings.skills
+    return {
+        "default_hub": settings.default_hub,
+        "skills": {
+            "accounting": skills.accounting,
+            "broker_relations": skills.broker_relations,
+            "advanced_broker_relations": skills.advanced_broker_relations,
+            "faction_standing": skills.faction_standing,
+            "corp_standing": skills.corp_standing,
+        },
+    }
+
+
+async def _get_account(request: web.Request, session: Session) -> web.Response:
+    accounts = request.app[ACCOUNTS]
+    identities = await accounts.identities(session.account_id)
+    return _json(
+        {
+            "id": session.account_id,
+            "role": await accounts.role(session.account_id) or session.role,
+            "identities": [
+                {
+                    "platform": i.platform,
+                    "external_id": i.external_id,
+                    "display_name": i.display_name,
+                    "last_seen_at": i.last_seen_at.isoformat(),
+                }
+                for i in identities
+            ],
+            "characters": [],
+            "csrf_token": request_csrf_token(request),
+        }
+    )
+
+
+async def _unlink_identity(request: web.Request, session: Session) -> web.Response:
+    platform, external_id = request.match_info["platform"], request.match_info["external_id"]
+    if not await request.app[ACCOUNTS].unlink_identity(session.account_id, platform, external_id):
+        raise PanelError(404, "No such identity on your account.")
+    return web.Response(status=204)
+
+
+async def _get_settings(request: web.Request, session: Session) -> web.Response:
+    return _json(settings_json(await request.app[ACCOUNTS].settings(session.account_id)))
+
+
+async def _put_settings(request: web.Request, session: Session) -> web.Response:
+    body = await _body(request)
+    unknown = sorted(set(body) - {"default_hub", "skills"})
+    skills = body.get("skills", {})
+    if unknown or not isinstance(skills, dict):
+        raise PanelError(422, "Send default_hub and a skills object only.")
+    try:
+        settings = parse_settings(body.get("default_hub"), skills, strict=True)
+    except SettingsInvalid as exc:
+        raise PanelError(422, str(exc), fields=exc.errors) from None
+    await request.app[ACCOUNTS].save_settings(session.account_id, settings)
+    return _json(settings_json(settings))
+
+
+async def _list_accounts(request: web.Request, session: Session) -> web.Response:
+    rows = await request.app[ACCOUNTS].accounts()
+    return _json(
+        {
+            "accounts": [
+                {"id": r.account_id, "role": r.role, "created_at": r.created_at.isoformat(), "identities": r.identities}
+                for r in rows
+            ]
+        }
+    )
+
+
+async def _set_role(request: web.Request, session: Session) -> web.Response:
+    try:
+        account_id = int(request.match_info["account_id"])
+    except ValueError:
+        raise PanelError(404, "No such account.") from None
+    role = (await _body(request)).get("role")
+    if role not in ROLES:
+        raise PanelError(422, f"role must be one of {', '.join(ROLES)}")
+    try:
+        changed = await request.app[ACCOUNTS].set_role(account_id, str(role))
+    except LookupError:
+        raise PanelError(404, "No such account.") from None
+    except LastAdminError:
+        raise PanelError(409, "The last admin cannot be demoted.") from None
+    return _json({"id": account_id, "role": changed})
+
+
+_TEXT: Schema = {"type": "string", "minLength": 1}
+ROUTES: tuple[ApiRoute, ...] = (
+    ApiRoute("GET", f"{API_PREFIX}/account", _get_account, "The signed-in account", "user", ref("Account")),
+    ApiRoute(
+        "DELETE",
+        f"{API_PREFIX}/account/identities/{{platform}}/{{external_id}}",
+        _unlink_identity,
+        "Unlink a chat identity from the account",
+        "user",
+        None,
+        path_params={"platform": _TEXT, "external_id": _TEXT},
+    ),
+    ApiRoute("GET", f"{API_PREFIX}/settings", _get_settings, "The account's settings", "user", ref("Settings")),
+    ApiRoute(
+        "PUT",
+        f"{API_PREFIX}/settings",
+        _put_settings,
+        "Replace the account's settings",
+        "user",
+        ref("Settings"),
+        request=ref("SettingsUpdate"),
+    ),
+    ApiRoute(
+        "GET", f"{API_PREFIX}/admin/accounts", _list_accounts, "Every account (admin)", "admin", ref("AccountList")
+    ),
+    ApiRoute(
+        "PUT",
+        f"{API_PREFIX}/admin/accounts/{{account_id}}/role",
+        _set_role,
+        "Change an account's role (admin)",
+        "admin",
+        ref("RoleResult"),
+        request=ref("RoleChange"),
+        path_params={"account_id": {"type": "integer"}},
+    ),
+)
+
+
+def _guarded(route: ApiRoute) -> Callable[[web.Request], Awaitable[web.Response]]:
+    """The aiohttp handler of a route: the role check of its table row, then the handler."""
+
+    async def handle(request: web.Request) -> web.Response:
+        session = await require_admin(request) if route.role == "admin" else require_user(request)
+        return await route.handler(request, session)
+
+    handle.__name__ = route.operation_id
+    return handle
+
+
+def add_api_routes(app: web.Application, routes: tuple[ApiRoute, ...] = ROUTES) -> None:
+    """Register every route of the table (and nothing else) under /api/v1."""
+    for route in routes:
+        app.router.add_route(route.method, route.path, _guarded(route))

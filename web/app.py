@@ -1,0 +1,123 @@
+"""The web service's composition: create_app (panel, JSON API, health) and serve (optionally TLS 1.3 directly)."""
+
+from __future__ import annotations
+
+import asyncio
+import ssl
+from pathlib import Path
+
+import asyncpg
+import redis.asyncio as aioredis
+from aiohttp import web
+
+from adapters.postgres.account_settings import PgAccountSettings
+from adapters.postgres.sessions import PgRefreshTokenStore
+from adapters.redis.keys import RedisKeys
+from adapters.redis.ratelimit import RedisRateLimiter
+from web.api import add_api_routes
+from web.config import WebConfig
+from web.health import healthz, metrics, readyz
+from web.keys import (
+    ACCOUNTS,
+    CONFIG,
+    CSRF_EXEMPT,
+    IP_LIMITER,
+    POOL,
+    REDIS,
+    REDIS_KEYS,
+    SESSIONS,
+    TEMPLATES,
+    USER_LIMITER,
+)
+from web.middleware import MIDDLEWARES, apply_session_cookies
+from web.openapi import OPENAPI_PATH, openapi_handler
+from web.pages import add_page_routes
+from web.render import STATIC_DIR, template_environment
+from web.security import add_security_headers
+from web.sessions import SessionService
+
+MAX_REQUEST_BYTES = 1_048_576
+
+
+def create_app(pool: asyncpg.Pool, redis: aioredis.Redis, keys: RedisKeys, config: WebConfig) -> web.Application:
+    """The web application: pages, /api/v1, /api/openapi.json, /healthz, /readyz, /metrics, /static."""
+    app = web.Application(middlewares=MIDDLEWARES, client_max_size=MAX_REQUEST_BYTES)
+    accounts = PgAccountSettings(pool)
+    app[POOL] = pool
+    app[REDIS] = redis
+    app[REDIS_KEYS] = keys
+    app[CONFIG] = config
+    app[ACCOUNTS] = accounts
+    app[SESSIONS] = SessionService(PgRefreshTokenStore(pool), accounts, redis, keys, config)
+    app[IP_LIMITER] = RedisRateLimiter(
+        redis, keys.rate_limit("web-ip:"), per_minute=config.ip_rate_per_minute, burst=config.ip_rate_burst
+    )
+    app[USER_LIMITER] = RedisRateLimiter(
+        redis, keys.rate_limit("web-user:"), per_minute=config.user_rate_per_minute, burst=config.user_rate_burst
+    )
+    app[TEMPLATES] = template_environment()
+    app[CSRF_EXEMPT] = []
+    app.on_response_prepare.append(apply_session_cookies)
+    app.on_response_prepare.append(add_security_headers)
+    app.on_startup.append(_promote_configured_admins)
+    app.router.add_get("/healthz", healthz, name="healthz")
+    app.router.add_get("/readyz", readyz, name="readyz")
+    app.router.add_get("/metrics", metrics, name="metrics")
+    app.router.add_get(OPENAPI_PATH, openapi_handler, name="openapi")
+    app.router.add_static("/static/", STATIC_DIR, name="static")
+    add_page_routes(app)
+    add_api_routes(app)
+    return app
+
+
+def exempt_from_csrf(app: web.Application, path_prefix: str) -> None:
+    """Let machine-to-machine POSTs under `path_prefix` (e.g. a webhook with its own secret) skip the CSRF check."""
+    app[CSRF_EXEMPT].append(path_prefix)
+
+
+async def _promote_configured_admins(app: web.Application) -> None:
+    await app[ACCOUNTS].promote_admins(list(app[CONFIG].admin_account_ids))
+
+
+def tls_context(cert_file: Path | str, key_file: Path | str) -> ssl.SSLContext:
+    """A server SSLContext that accepts TLS 1.3 only."""
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.minimum_version = ssl.TLSVersion.TLSv1_3
+    context.load_cert_chain(str(cert_file), str(key_file))
+    return context
+
+
+async def start(
+    app: web.Application, host: str, port: int, *, tls_cert: Path | str | None = None, tls_key: Path | str | None = None
+) -> tuple[web.AppRunner, int]:
+    """Start serving `app`; returns the runner (call cleanup()) and the bound port (useful with port 0)."""
+    if (tls_cert is None) != (tls_key is None):
+        raise ValueError("TLS needs both TLS_CERT_FILE and TLS_KEY_FILE")
+    context = tls_context(tls_cert, tls_key) if tls_cert is not None and tls_key is not None else None
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, host, port, ssl_context=context)
+    await site.start()
+    bound = port
+    for address in runner.addresses:
+        if isinstance(address, tuple) and len(address) >= 2:
+            bound = int(address[1])
+            break
+    return runner, bound
+
+
+async def serve(
+    app: web.Application,
+    host: str,
+    port: int,
+    stop: asyncio.Event,
+    *,
+    tls_cert: Path | str | None = None,
+    tls_key: Path | str | None = None,
+) -> None:
+    """Serve `app` (over TLS 1.3 when both files are given) until `stop` is set."""
+    runner, _ = await start(app, host, port, tls_cert=tls_cert, tls_key=tls_key)
+    try:
+        await stop.wait()
+    finally:
+        await runner.cleanup()

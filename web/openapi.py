@@ -1,0 +1,80 @@
+"""The OpenAPI 3.1 document of the JSON API, generated from the route table so the two cannot drift."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from aiohttp import web
+
+from evetrader import __version__
+from web.api import ROUTES, ApiRoute
+from web.api_schemas import COMPONENTS, ref
+from web.security import CSRF_HEADER, STATE_CHANGING
+
+OPENAPI_PATH = "/api/openapi.json"
+_ERRORS = {
+    "400": "Malformed request",
+    "401": "Not signed in",
+    "403": "Not allowed, or CSRF token missing or wrong",
+    "422": "Invalid values",
+    "429": "Rate limited (see Retry-After)",
+}
+
+
+def _error(description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": ref("Error")}}}
+
+
+def _operation(route: ApiRoute) -> dict[str, Any]:
+    responses: dict[str, Any] = {}
+    if route.response is None:
+        responses["204"] = {"description": "Done"}
+    else:
+        responses["200"] = {"description": "OK", "content": {"application/json": {"schema": route.response}}}
+    responses.update({status: _error(text) for status, text in _ERRORS.items()})
+    operation: dict[str, Any] = {
+        "operationId": route.operation_id,
+        "summary": route.summary,
+        "tags": [route.role],
+        "security": [{"sessionCookie": []}],
+        "responses": responses,
+    }
+    parameters = [
+        {"name": name, "in": "path", "required": True, "schema": schema} for name, schema in route.path_params.items()
+    ]
+    if route.method in STATE_CHANGING:
+        parameters.append({"name": CSRF_HEADER, "in": "header", "required": True, "schema": {"type": "string"}})
+    if parameters:
+        operation["parameters"] = parameters
+    if route.request is not None:
+        operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": route.request}}}
+    return operation
+
+
+def openapi_document(routes: tuple[ApiRoute, ...] = ROUTES) -> dict[str, Any]:
+    """The OpenAPI 3.1 document of `routes`."""
+    paths: dict[str, dict[str, Any]] = {}
+    for route in routes:
+        paths.setdefault(route.path, {})[route.method.lower()] = _operation(route)
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "evetrader panel API",
+            "version": __version__,
+            "description": "Sign in on the panel first: the API uses the panel's session cookies. "
+            f"Changes need the account's csrf_token (GET /api/v1/account) in the {CSRF_HEADER} header.",
+        },
+        "paths": paths,
+        "components": {
+            "schemas": COMPONENTS,
+            "securitySchemes": {
+                "sessionCookie": {"type": "apiKey", "in": "cookie", "name": "__Host-evt_access"},
+            },
+        },
+    }
+
+
+async def openapi_handler(request: web.Request) -> web.Response:
+    """Serve the OpenAPI document."""
+    return web.Response(body=orjson.dumps(openapi_document()), content_type="application/json")

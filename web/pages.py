@@ -1,0 +1,129 @@
+"""The panel's HTML pages: home, account, settings, admin, and sign-out (forms post back with a CSRF token)."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from adapters.postgres.account_settings import LastAdminError
+from core.accounts.sessions import ROLES
+from core.market.fees import MAX_SKILL_LEVEL
+from core.market.hubs import HUBS
+from web.auth import current_session, require_admin, require_user
+from web.errors import PanelError
+from web.keys import ACCOUNTS, AUTH, SESSIONS
+from web.render import render
+from web.settings_form import LABELS, SKILL_FIELDS, STANDING_FIELDS, SettingsInvalid, parse_settings
+
+
+async def home(request: web.Request) -> web.Response:
+    """What evetrader does, and the sign-in button (disabled with a reason when SSO is not configured)."""
+    return render(request, "home.html")
+
+
+async def account(request: web.Request) -> web.Response:
+    """The account: id, role, linked identities, characters."""
+    session = require_user(request)
+    accounts = request.app[ACCOUNTS]
+    identities = await accounts.identities(session.account_id)
+    role = await accounts.role(session.account_id) or session.role
+    return render(request, "account.html", account_id=session.account_id, role=role, identities=identities)
+
+
+async def unlink_identity(request: web.Request) -> web.StreamResponse:
+    """Detach one chat identity from the account."""
+    session = require_user(request)
+    form = await request.post()
+    platform, external_id = str(form.get("platform", "")), str(form.get("external_id", ""))
+    if not await request.app[ACCOUNTS].unlink_identity(session.account_id, platform, external_id):
+        raise PanelError(404, "No such identity on your account.")
+    raise web.HTTPSeeOther("/account")
+
+
+def _settings_page(
+    request: web.Request, values: dict[str, object], errors: dict[str, str], saved: bool
+) -> web.Response:
+    return render(
+        request,
+        "settings.html",
+        status=422 if errors else 200,
+        hubs=[hub.name for hub in HUBS],
+        values=values,
+        errors=errors,
+        saved=saved,
+        labels=LABELS,
+        skill_fields=SKILL_FIELDS,
+        standing_fields=STANDING_FIELDS,
+        max_level=MAX_SKILL_LEVEL,
+    )
+
+
+async def settings(request: web.Request) -> web.Response:
+    """The settings form: default hub, fee skills and standings."""
+    session = require_user(request)
+    current = await request.app[ACCOUNTS].settings(session.account_id)
+    values: dict[str, object] = {"default_hub": current.default_hub or ""}
+    values.update({name: getattr(current.skills, name) for name in (*SKILL_FIELDS, *STANDING_FIELDS)})
+    return _settings_page(request, values, {}, saved=request.query.get("saved") == "1")
+
+
+async def save_settings(request: web.Request) -> web.StreamResponse:
+    """Validate and save the settings form; re-show it with an error per bad field (nothing saved then)."""
+    session = require_user(request)
+    form = await request.post()
+    values: dict[str, object] = {
+        name: str(form.get(name, "")) for name in ("default_hub", *SKILL_FIELDS, *STANDING_FIELDS)
+    }
+    skills = {name: values[name] for name in (*SKILL_FIELDS, *STANDING_FIELDS)}
+    try:
+        parsed = parse_settings(values["default_hub"], skills)
+    except SettingsInvalid as exc:
+        return _settings_page(request, values, exc.errors, saved=False)
+    await request.app[ACCOUNTS].save_settings(session.account_id, parsed)
+    raise web.HTTPSeeOther("/settings?saved=1")
+
+
+async def admin(request: web.Request) -> web.Response:
+    """Accounts with their roles and a role change form (admins only)."""
+    session = await require_admin(request)
+    rows = await request.app[ACCOUNTS].accounts()
+    notice = "Role changed." if request.query.get("changed") == "1" else ""
+    return render(request, "admin.html", accounts=rows, roles=ROLES, me=session.account_id, notice=notice)
+
+
+async def change_role(request: web.Request) -> web.StreamResponse:
+    """Apply the admin's role change form."""
+    await require_admin(request)
+    form = await request.post()
+    role = str(form.get("role", ""))
+    try:
+        account_id = int(request.match_info["account_id"])
+    except ValueError:
+        raise PanelError(404, "No such account.") from None
+    if role not in ROLES:
+        raise PanelError(422, f"Role must be one of {', '.join(ROLES)}.")
+    try:
+        await request.app[ACCOUNTS].set_role(account_id, role)
+    except LookupError:
+        raise PanelError(404, "No such account.") from None
+    except LastAdminError:
+        raise PanelError(409, "The last admin cannot be demoted.") from None
+    raise web.HTTPSeeOther("/admin?changed=1")
+
+
+async def logout(request: web.Request) -> web.StreamResponse:
+    """Sign out: revoke this session's refresh family and clear the cookies."""
+    if current_session(request) is not None:
+        await request.app[SESSIONS].logout(request[AUTH])
+    raise web.HTTPSeeOther("/")
+
+
+def add_page_routes(app: web.Application) -> None:
+    """Register the panel's pages."""
+    app.router.add_get("/", home, name="home")
+    app.router.add_get("/account", account, name="account")
+    app.router.add_post("/account/identities/unlink", unlink_identity, name="unlink_identity")
+    app.router.add_get("/settings", settings, name="settings")
+    app.router.add_post("/settings", save_settings, name="save_settings")
+    app.router.add_get("/admin", admin, name="admin")
+    app.router.add_post("/admin/accounts/{account_id}/role", change_role, name="change_role")
+    app.router.add_post("/auth/logout", logout, name="logout")
