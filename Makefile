@@ -5,8 +5,9 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 LOCAL_PG    ?= postgresql://postgres@127.0.0.1:5432/test
 LOCAL_REDIS ?= redis://127.0.0.1:6379/0
+CHROMIUM    := /usr/bin/chromium
 
-.PHONY: install run test test-integration test-e2e lint format migrate seed bench clean
+.PHONY: install browser run test test-integration test-e2e lint format migrate seed bench clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "evetrader needs Python >= 3.11"'
@@ -19,16 +20,28 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 install: $(STAMP) ## create the virtualenv and install evetrader with its dev/test extras
 
+browser: ## Debian's chromium for the Playwright browser test (apt, only when missing and root; never downloaded by Playwright)
+	@if [ ! -x $(CHROMIUM) ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    export DEBIAN_FRONTEND=noninteractive; \
+	    apt-get install -y -qq --no-install-recommends chromium >/dev/null 2>&1 || \
+	    { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq --no-install-recommends chromium >/dev/null 2>&1; } || \
+	    echo "chromium could not be installed: the browser test will be skipped"; \
+	  else \
+	    echo "no $(CHROMIUM) (installing it needs root and apt): the browser test will be skipped"; \
+	  fi; \
+	fi
+
 run: install ## start evetrader: migrate, import static data if empty, scheduler ingesting the hubs, /healthz
 	$(BIN)/evetrader run
 
-test: install ## the whole test suite, against embedded Postgres/Redis unless TEST_DATABASE_URL/TEST_REDIS_URL are set
+test: install browser ## the whole test suite, against embedded Postgres/Redis unless TEST_DATABASE_URL/TEST_REDIS_URL are set
 	$(BIN)/python -m pytest
 
 test-integration: install ## the tests needing Postgres/Redis, against the servers at LOCAL_PG / LOCAL_REDIS
 	TEST_DATABASE_URL=$(LOCAL_PG) TEST_REDIS_URL=$(LOCAL_REDIS) $(BIN)/python -m pytest -m integration
 
-test-e2e: install ## end-to-end tests (real client libraries against local fakes)
+test-e2e: install browser ## end-to-end tests (real client libraries against local fakes)
 	$(BIN)/python -m pytest -m e2e
 
 lint: install ## ruff and mypy

@@ -7,6 +7,7 @@ import contextlib
 import dataclasses
 import logging
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 import asyncpg
 import redis.asyncio as aioredis
@@ -52,6 +53,9 @@ from core.market.ingest import RegionRefresher
 from core.market.packaging import PackagedVolumeRefresher
 from core.market.prices import PricesRefresher
 from evetrader.config import Settings
+
+if TYPE_CHECKING:
+    from web.sso import SsoWebServices
 
 log = logging.getLogger(__name__)
 
@@ -206,6 +210,20 @@ class App:
             return None
         characters = PgCharacterStore(self.pool, self.token_cipher())
         return AccountServices(RedisLinkCodes(self.redis, self.keys), characters, self.settings.public_url, self._sso)
+
+    def web_services(self, signing_key: bytes | None = None) -> SsoWebServices | None:
+        """The panel's EVE sign-in and /link services (None without SSO); the state key derives from `signing_key`.
+
+        Without `signing_key` the panel's own key is loaded (SESSION_SIGNING_KEY, or the development key file).
+        """
+        if self._sso is None:
+            return None
+        from web.config import web_config_from_settings
+        from web.sso import build_sso_web_services
+
+        key = signing_key if signing_key is not None else web_config_from_settings(self.settings).signing_key
+        characters = PgCharacterStore(self.pool, self.token_cipher())
+        return build_sso_web_services(self._sso, characters, self.redis, self.keys, key)
 
     async def migrate(self) -> list[int]:
         """Apply pending migrations; return the versions applied."""

@@ -18,6 +18,7 @@ from web.keys import ACCOUNTS
 from web.render import request_csrf_token
 from web.session_model import Session
 from web.settings_form import SettingsInvalid, parse_settings
+from web.sso import account_characters, character_json
 
 API_PREFIX = "/api/v1"
 MAX_BODY_BYTES = 16_384
@@ -96,7 +97,7 @@ async def _get_account(request: web.Request, session: Session) -> web.Response:
                 }
                 for i in identities
             ],
-            "characters": [],
+            "characters": [character_json(c) for c in await account_characters(request, session.account_id)],
             "csrf_token": request_csrf_token(request),
         }
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import ssl
+from dataclasses import replace
 from pathlib import Path
 
 import asyncpg
@@ -35,12 +36,26 @@ from web.pages import add_page_routes
 from web.render import STATIC_DIR, template_environment
 from web.security import add_security_headers
 from web.sessions import SessionService
+from web.sso import SsoWebServices
+from web.sso_routes import add_sso_routes
 
 MAX_REQUEST_BYTES = 1_048_576
 
 
-def create_app(pool: asyncpg.Pool, redis: aioredis.Redis, keys: RedisKeys, config: WebConfig) -> web.Application:
-    """The web application: pages, /api/v1, /api/openapi.json, /healthz, /readyz, /metrics, /static."""
+def create_app(
+    pool: asyncpg.Pool,
+    redis: aioredis.Redis,
+    keys: RedisKeys,
+    config: WebConfig,
+    *,
+    sso: SsoWebServices | None = None,
+) -> web.Application:
+    """The web application: pages, /api/v1, /api/openapi.json, /healthz, /readyz, /metrics, /static.
+
+    With `sso`, EVE sign-in and the /link pages are mounted too (and the sign-in button is enabled).
+    """
+    if sso is not None and not config.sso_enabled:
+        config = replace(config, sso_enabled=True)
     app = web.Application(middlewares=MIDDLEWARES, client_max_size=MAX_REQUEST_BYTES)
     accounts = PgAccountSettings(pool)
     app[POOL] = pool
@@ -67,6 +82,8 @@ def create_app(pool: asyncpg.Pool, redis: aioredis.Redis, keys: RedisKeys, confi
     app.router.add_static("/static/", STATIC_DIR, name="static")
     add_page_routes(app)
     add_api_routes(app)
+    if sso is not None:
+        add_sso_routes(app, sso)
     return app
 
 

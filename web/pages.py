@@ -13,6 +13,7 @@ from web.errors import PanelError
 from web.keys import ACCOUNTS, AUTH, SESSIONS
 from web.render import render
 from web.settings_form import LABELS, SKILL_FIELDS, STANDING_FIELDS, SettingsInvalid, parse_settings
+from web.sso import SSO_SCOPES, account_characters
 
 
 async def home(request: web.Request) -> web.Response:
@@ -21,12 +22,24 @@ async def home(request: web.Request) -> web.Response:
 
 
 async def account(request: web.Request) -> web.Response:
-    """The account: id, role, linked identities, characters."""
+    """The account: id, role, linked identities, characters (with token health and an unlink form)."""
     session = require_user(request)
     accounts = request.app[ACCOUNTS]
     identities = await accounts.identities(session.account_id)
     role = await accounts.role(session.account_id) or session.role
-    return render(request, "account.html", account_id=session.account_id, role=role, identities=identities)
+    characters = await account_characters(request, session.account_id)
+    linked = next((c for c in characters if str(c.character_id) == request.query.get("linked")), None)
+    return render(
+        request,
+        "account.html",
+        account_id=session.account_id,
+        role=role,
+        identities=identities,
+        characters=characters,
+        scope_total=len(SSO_SCOPES),
+        linked=linked,
+        unlinked=request.query.get("unlinked") == "1",
+    )
 
 
 async def unlink_identity(request: web.Request) -> web.StreamResponse:

@@ -1,0 +1,89 @@
+"""The panel's EVE SSO wiring: SsoWebServices (client, state signer and store, link codes, characters) and helpers."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from dataclasses import dataclass, field
+
+import redis.asyncio as aioredis
+from aiohttp import web
+
+from adapters.postgres.characters import PgCharacterStore
+from adapters.redis.keys import RedisKeys
+from adapters.redis.link_codes import RedisLinkCodes
+from adapters.redis.sso_state import RedisStateStore
+from core.accounts.linking import LINK_CODE_TTL_S, LinkCodeStore, LinkedCharacter
+from core.accounts.sso import OPTIONAL_SCOPES, REQUIRED_SCOPES, SsoGateway, StateSigner, StateStore
+from web.config import WebConfig
+
+STATE_KEY_LABEL = b"evetrader-web/sso-login-state/v1"
+STATE_TTL_S = 600
+LINK_COOKIE = "evt_link"
+LINK_COOKIE_PATH = "/auth"
+LINK_COOKIE_TTL_S = LINK_CODE_TTL_S
+SSO_SCOPES: tuple[str, ...] = (*REQUIRED_SCOPES, *OPTIONAL_SCOPES)
+
+
+def state_secret(signing_key: bytes) -> bytes:
+    """The SSO state signing secret: HMAC-SHA256 of a fixed label under the panel's signing key (no new setting)."""
+    return hmac.new(signing_key, STATE_KEY_LABEL, hashlib.sha256).digest()
+
+
+@dataclass(frozen=True)
+class SsoWebServices:
+    """What the panel's sign-in and /link pages use: EVE SSO, login states, link codes and the character store."""
+
+    sso: SsoGateway
+    signer: StateSigner
+    states: StateStore
+    link_codes: LinkCodeStore
+    characters: PgCharacterStore
+    scopes: tuple[str, ...] = field(default=SSO_SCOPES)
+
+
+def build_sso_web_services(
+    sso: SsoGateway,
+    characters: PgCharacterStore,
+    redis: aioredis.Redis,
+    keys: RedisKeys,
+    signing_key: bytes,
+    *,
+    state_ttl_s: int = STATE_TTL_S,
+) -> SsoWebServices:
+    """SsoWebServices over Redis (states, link codes) with a state secret derived from the panel's signing key."""
+    signer = StateSigner(state_secret(signing_key), ttl_s=state_ttl_s)
+    return SsoWebServices(
+        sso=sso,
+        signer=signer,
+        states=RedisStateStore(redis, keys, ttl_s=state_ttl_s + 60),
+        link_codes=RedisLinkCodes(redis, keys),
+        characters=characters,
+    )
+
+
+SSO_SERVICES = web.AppKey("sso_services", SsoWebServices)
+
+
+def link_cookie_name(config: WebConfig) -> str:
+    """The link-code cookie's name (__Secure- prefixed over https; it cannot be __Host-: its path is /auth)."""
+    return ("__Secure-" if config.cookie_secure else "") + LINK_COOKIE
+
+
+async def account_characters(request: web.Request, account_id: int) -> list[LinkedCharacter]:
+    """The account's linked characters (empty when SSO is not configured on this server)."""
+    services = request.app.get(SSO_SERVICES)
+    return await services.characters.characters(account_id) if services is not None else []
+
+
+def character_json(character: LinkedCharacter) -> dict[str, object]:
+    """A linked character as the JSON API shows it (never with a token)."""
+    expires = character.access_expires_at
+    return {
+        "character_id": character.character_id,
+        "name": character.name,
+        "scopes": list(character.scopes),
+        "token_status": character.token_status,
+        "access_expires_at": expires.isoformat() if expires is not None else None,
+        "linked_at": character.linked_at.isoformat(),
+    }
