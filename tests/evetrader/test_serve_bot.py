@@ -10,22 +10,51 @@ import sys
 import asyncpg
 import pytest
 
+from core.commands.services import isk
+from evetrader.app import App
+from evetrader.commands import ensure_static_data
+from evetrader.config import load_settings
 from fakes.discord import DiscordFake
+from fakes.esi import EsiFake
 from fakes.telegram import TelegramFake
 
 pytestmark = pytest.mark.e2e
 TOKEN = "123456:TEST-token"
 DISCORD_TOKEN = "discord-TEST-token"
+JITA_REGION, JITA_STATION = 10000002, 60003760
+
+
+async def ingest_jita(pg_dsn: str, redis_url: str, redis_prefix: str, esi_url: str, data_dir: str) -> dict:
+    """Real market data in the test database (the ESI fake's Jita), and the most traded quote there."""
+    settings = load_settings(
+        database_url=pg_dsn, redis_url=redis_url, redis_prefix=redis_prefix, data_dir=data_dir, esi_base_url=esi_url
+    )
+    async with App(settings) as ctx:
+        await ctx.migrate()
+        await ensure_static_data(ctx)
+        await ctx.region_refresher().refresh(JITA_REGION)
+        row = await ctx.pool.fetchrow(
+            "SELECT t.name, q.best_sell, q.best_buy FROM market_quotes q JOIN sde_types t USING (type_id)"
+            " WHERE q.location_id = $1 AND q.best_sell IS NOT NULL AND q.best_buy IS NOT NULL"
+            " ORDER BY q.sell_orders + q.buy_orders DESC LIMIT 1",
+            JITA_STATION,
+        )
+    return dict(row)
 
 
 async def test_serve_bot_answers_both_platforms_and_keeps_tokens_secret(pg_dsn, redis_url, redis_prefix, tmp_path):
-    async with TelegramFake(TOKEN) as telegram, DiscordFake(DISCORD_TOKEN, guild_ids=("9001",)) as discord:
+    async with (
+        TelegramFake(TOKEN) as telegram,
+        DiscordFake(DISCORD_TOKEN, guild_ids=("9001",)) as discord,
+        EsiFake(regions={JITA_REGION: 3_000}) as esi,
+    ):
+        quote = await ingest_jita(pg_dsn, redis_url, redis_prefix, esi.base_url, str(tmp_path))
         env = os.environ | {
             "DATABASE_URL": pg_dsn,
             "REDIS_URL": redis_url,
             "EVETRADER_REDIS_PREFIX": redis_prefix,
             "EVETRADER_DATA_DIR": str(tmp_path),
-            "ESI_BASE_URL": "http://127.0.0.1:9",
+            "ESI_BASE_URL": esi.base_url,
             "TELEGRAM_TOKEN": TOKEN,
             "TELEGRAM_API_BASE": telegram.url,
             "DISCORD_TOKEN": DISCORD_TOKEN,
@@ -54,6 +83,14 @@ async def test_serve_bot_answers_both_platforms_and_keeps_tokens_secret(pg_dsn, 
             pushed = await discord.command("help", {}, user_id="4242")
             await discord.wait_for(discord.about(pushed), timeout=30)
             assert "/price" in str(discord.original(pushed)["embeds"])
+            sell, buy = isk(quote["best_sell"]), isk(quote["best_buy"])
+            telegram.push_message(f"/price {quote['name']} jita", chat_id=42, user_id=7)
+            price_message = (await telegram.wait_for("sendMessage", count=2, timeout=30))[-1].params["text"]
+            assert sell in price_message and buy in price_message, price_message
+            pushed = await discord.command("price", {"item": quote["name"], "where": "Jita"}, user_id="4242")
+            await discord.wait_for(discord.about(pushed), timeout=30)
+            embeds = str(discord.original(pushed)["embeds"])
+            assert sell in embeds and buy in embeds, embeds
         finally:
             proc.send_signal(signal.SIGTERM)
             out, err = await asyncio.wait_for(proc.communicate(), 60)
