@@ -72,12 +72,12 @@ async def test_overloaded_claude_fails_over_to_gpt(
 async def test_a_hanging_claude_fails_over_within_the_total_budget(
     claude: AnthropicProvider, gpt: OpenAIProvider, anthropic_fake: AnthropicFake, openai_fake: OpenAIFake
 ):
-    anthropic_fake.reply_text("too late", delay_s=3.0)
+    anthropic_fake.reply_text("too late", delay_s=10.0)
     started = time.monotonic()
-    completion = await chain_of(claude, gpt).complete("sys", ASK, [], max_tokens=200, timeout_s=1.0)
+    completion = await chain_of(claude, gpt).complete("sys", ASK, [], max_tokens=200, timeout_s=4.0)
     elapsed = time.monotonic() - started
     assert completion.provider == "openai" and completion.attempts == ("anthropic", "openai")
-    assert 0.5 <= elapsed < 1.0  # Claude got its share (60%) of the budget, GPT answered in what was left
+    assert 2.0 <= elapsed < 4.0  # Claude got its share (60%) of the budget, GPT answered in what was left
 
 
 async def test_refused_connection_fails_over(gpt: OpenAIProvider, openai_fake: OpenAIFake, refused_url: str):
