@@ -1,0 +1,76 @@
+"""The text of a fired alert: what crossed, where, by how much, when, and how old the data is."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from core.alerts.fired import FiredAlert
+from core.alerts.model import AlertKind, Direction
+from core.market.hubs import HUBS, KNOWN_REGIONS
+
+_HUB_BY_STATION = {hub.station_id: hub for hub in HUBS}
+
+
+def place_name(region_id: int, location_id: int | None) -> str:
+    """Where, in words: at a hub's name for its station, in the region's name for a region; ids when unknown."""
+    if location_id is not None:
+        hub = _HUB_BY_STATION.get(location_id)
+        return f"at {hub.name}" if hub else f"at station {location_id}"
+    return f"in {KNOWN_REGIONS.get(region_id, f'region {region_id}')}"
+
+
+def isk(amount: float) -> str:
+    """An ISK amount with thousands separators and two decimals."""
+    return f"{amount:,.2f}"
+
+
+def data_age(as_of: datetime, now: datetime) -> str:
+    """How old the snapshot is, in words: "data 3 min old"."""
+    seconds = max(0.0, (now - as_of).total_seconds())
+    if seconds < 60:
+        return "data under 1 min old"
+    if seconds < 120 * 60:
+        return f"data {int(seconds // 60)} min old"
+    if seconds < 48 * 3600:
+        return f"data {int(seconds // 3600)} h old"
+    return f"data {int(seconds // 86400)} days old"
+
+
+def _moved(direction: Direction) -> str:
+    return "fell below" if direction is Direction.BELOW else "rose above"
+
+
+def _what(alert: FiredAlert, item_name: str, place: str) -> str:
+    if alert.kind is AlertKind.PRICE:
+        side = alert.side.value if alert.side else "price"
+        change = f" ({(alert.value - alert.threshold) / alert.threshold * 100:+.1f}%)" if alert.threshold else ""
+        moved = f"{_moved(alert.direction)} {isk(alert.threshold)} ISK"
+        return f"{item_name} {side} {place} {moved}: now {isk(alert.value)}{change}"
+    if alert.kind is AlertKind.SPREAD:
+        sides = ""
+        if alert.best_buy is not None and alert.best_sell is not None:
+            sides = f", buy {isk(alert.best_buy)} / sell {isk(alert.best_sell)} ISK"
+        return (
+            f"{item_name} margin after fees {place} {_moved(alert.direction)} {alert.threshold:.1f}%:"
+            f" now {alert.value:.1f}% ({alert.value - alert.threshold:+.1f} points{sides})"
+        )
+    if alert.kind is AlertKind.VOLUME_SPIKE:
+        detail = ""
+        if alert.volume is not None and alert.avg_volume is not None:
+            day = f" on {alert.volume_day.isoformat()}" if alert.volume_day else ""
+            detail = f" ({alert.volume:,} traded{day} vs {alert.avg_volume:,.0f}/day)"
+        return (
+            f"{item_name} volume {place} {_moved(alert.direction)} {alert.threshold:g}x the 30-day average:"
+            f" now {alert.value:.1f}x{detail}"
+        )
+    return f"{item_name} {alert.kind.value.replace('_', ' ')} {place}"
+
+
+def alert_message(alert: FiredAlert, item_name: str, now: datetime, place: str | None = None) -> str:
+    """One line for the user: "Tritanium sell at Jita fell below 4.50 ISK: now 4.31 (-4.2%), as of 12:05 UTC, ...".
+
+    `place` overrides the hub or region wording ("at Jita", "in The Forge").
+    """
+    where = place or place_name(alert.region_id, alert.location_id)
+    stamp = alert.as_of.astimezone(UTC).strftime("%H:%M UTC")
+    return f"{_what(alert, item_name, where)}, as of {stamp}, {data_age(alert.as_of, now)}"
