@@ -11,6 +11,7 @@ from aiohttp import web
 
 from adapters.postgres.account_settings import AccountSettings, LastAdminError
 from core.accounts.sessions import ROLES
+from web.admin import DEFAULT_DAYS, MAX_DAYS, admin_providers, admin_usage
 from web.api_schemas import Schema, ref
 from web.auth import require_admin, require_user
 from web.errors import PanelError
@@ -37,6 +38,7 @@ class ApiRoute:
     response: Schema | None  # None: 204 without a body
     request: Schema | None = None
     path_params: dict[str, Schema] = field(default_factory=dict)
+    query_params: dict[str, Schema] = field(default_factory=dict)  # all optional
 
     @property
     def operation_id(self) -> str:
@@ -191,6 +193,24 @@ ROUTES: tuple[ApiRoute, ...] = (
         ref("RoleResult"),
         request=ref("RoleChange"),
         path_params={"account_id": {"type": "integer"}},
+    ),
+    ApiRoute(
+        "GET",
+        f"{API_PREFIX}/admin/usage",
+        admin_usage,
+        f"AI usage per UTC day and provider/model, and the top accounts, over ?days=N (1-{MAX_DAYS}, "
+        f"default {DEFAULT_DAYS}; another value is a 400) (admin)",
+        "admin",
+        ref("UsageReport"),
+        query_params={"days": {"type": "integer", "minimum": 1, "maximum": MAX_DAYS, "default": DEFAULT_DAYS}},
+    ),
+    ApiRoute(
+        "GET",
+        f"{API_PREFIX}/admin/providers",
+        admin_providers,
+        "Each AI provider's health over the last hour and day, from every process's usage rows (admin)",
+        "admin",
+        ref("ProviderHealthList"),
     ),
 )
 

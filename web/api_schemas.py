@@ -15,6 +15,33 @@ def ref(name: str) -> Schema:
 _LEVEL: Schema = {"type": "integer", "minimum": 0, "maximum": 5}
 _STANDING: Schema = {"type": "number", "minimum": -10, "maximum": 10}
 _HUB: Schema = {"type": ["string", "null"], "enum": ["Jita", "Amarr", "Dodixie", "Rens", "Hek", None]}
+_COUNT: Schema = {"type": "integer", "minimum": 0}
+_MS: Schema = {"type": ["number", "null"], "minimum": 0, "description": "milliseconds; null without calls"}
+_SHARE: Schema = {"type": ["number", "null"], "minimum": 0, "maximum": 1}
+_COST: Schema = {
+    "type": ["number", "null"],
+    "minimum": 0,
+    "description": "estimated USD of the rows with a known price; null when every price is unknown",
+}
+_TIME: Schema = {"type": "string", "format": "date-time"}
+_MAYBE_TIME: Schema = {"type": ["string", "null"], "format": "date-time"}
+
+
+def _object(properties: dict[str, Schema]) -> Schema:
+    """An object schema whose properties are all required."""
+    return {"type": "object", "required": list(properties), "properties": properties}
+
+
+_WINDOW = _object(
+    {
+        "calls": _COUNT,
+        "successes": _COUNT,
+        "success_rate": _SHARE,
+        "failures": {"type": "object", "additionalProperties": _COUNT, "description": "calls by failure outcome"},
+        "p50_ms": _MS,
+        "p95_ms": _MS,
+    }
+)
 
 COMPONENTS: dict[str, Schema] = {
     "Error": {
@@ -49,10 +76,20 @@ COMPONENTS: dict[str, Schema] = {
             "id": {"type": "integer"},
             "role": {"type": "string", "enum": ["user", "admin"]},
             "identities": {"type": "array", "items": ref("Identity")},
-            "characters": {"type": "array", "items": {"type": "object"}},
+            "characters": {"type": "array", "items": ref("Character")},
             "csrf_token": {"type": "string", "description": "send back as X-CSRF-Token on PUT/POST/DELETE"},
         },
     },
+    "Character": _object(
+        {
+            "character_id": {"type": "integer"},
+            "name": {"type": "string"},
+            "scopes": {"type": "array", "items": {"type": "string"}},
+            "token_status": {"type": "string", "enum": ["ok", "invalid", "revoked"]},
+            "access_expires_at": _MAYBE_TIME,
+            "linked_at": _TIME,
+        }
+    ),
     "Skills": {
         "type": "object",
         "additionalProperties": False,
@@ -102,4 +139,54 @@ COMPONENTS: dict[str, Schema] = {
         "required": ["id", "role"],
         "properties": {"id": {"type": "integer"}, "role": {"type": "string", "enum": ["user", "admin"]}},
     },
+    "UsageLine": _object(
+        {
+            "day": {"type": "string", "format": "date"},
+            "provider": {"type": "string"},
+            "model": {"type": "string"},
+            "requests": _COUNT,
+            "answers": _COUNT,
+            "cached": _COUNT,
+            "cached_share": _SHARE,
+            "input_tokens": _COUNT,
+            "output_tokens": _COUNT,
+            "cost_usd": _COST,
+            "unknown_cost": {**_COUNT, "description": "rows whose model has no known price (not counted as 0)"},
+            "p50_ms": _MS,
+            "p95_ms": _MS,
+            "failures": _COUNT,
+        }
+    ),
+    "AccountUsage": _object(
+        {
+            "account_id": {"type": "integer"},
+            "display_name": {"type": ["string", "null"]},
+            "answers": _COUNT,
+            "cost_usd": _COST,
+            "unknown_cost": _COUNT,
+            "last_at": _TIME,
+        }
+    ),
+    "UsageReport": _object(
+        {
+            "days": {"type": "integer", "minimum": 1, "maximum": 90},
+            "since": _TIME,
+            "until": _TIME,
+            "lines": {"type": "array", "items": ref("UsageLine")},
+            "top_accounts": {"type": "array", "items": ref("AccountUsage"), "maxItems": 10},
+        }
+    ),
+    "ProviderHealth": _object(
+        {
+            "provider": {"type": "string"},
+            "status": {"type": "string", "enum": ["healthy", "degraded", "down", "idle"]},
+            "last_hour": _WINDOW,
+            "last_day": _WINDOW,
+            "last_success_at": _MAYBE_TIME,
+            "last_failure_at": _MAYBE_TIME,
+        }
+    ),
+    "ProviderHealthList": _object(
+        {"checked_at": _TIME, "providers": {"type": "array", "items": ref("ProviderHealth")}}
+    ),
 }

@@ -43,6 +43,10 @@ def _operation(route: ApiRoute) -> dict[str, Any]:
     parameters = [
         {"name": name, "in": "path", "required": True, "schema": schema} for name, schema in route.path_params.items()
     ]
+    parameters += [
+        {"name": name, "in": "query", "required": False, "schema": schema}
+        for name, schema in route.query_params.items()
+    ]
     if route.method in STATE_CHANGING:
         parameters.append({"name": CSRF_HEADER, "in": "header", "required": True, "schema": {"type": "string"}})
     if parameters:

@@ -8,6 +8,7 @@ from adapters.postgres.account_settings import LastAdminError
 from core.accounts.sessions import ROLES
 from core.market.fees import MAX_SKILL_LEVEL
 from core.market.hubs import HUBS
+from web.admin import admin_page
 from web.auth import current_session, require_admin, require_user
 from web.errors import PanelError
 from web.keys import ACCOUNTS, AUTH, SESSIONS
@@ -95,14 +96,6 @@ async def save_settings(request: web.Request) -> web.StreamResponse:
     raise web.HTTPSeeOther("/settings?saved=1")
 
 
-async def admin(request: web.Request) -> web.Response:
-    """Accounts with their roles and a role change form (admins only)."""
-    session = await require_admin(request)
-    rows = await request.app[ACCOUNTS].accounts()
-    notice = "Role changed." if request.query.get("changed") == "1" else ""
-    return render(request, "admin.html", accounts=rows, roles=ROLES, me=session.account_id, notice=notice)
-
-
 async def change_role(request: web.Request) -> web.StreamResponse:
     """Apply the admin's role change form."""
     await require_admin(request)
@@ -137,6 +130,6 @@ def add_page_routes(app: web.Application) -> None:
     app.router.add_post("/account/identities/unlink", unlink_identity, name="unlink_identity")
     app.router.add_get("/settings", settings, name="settings")
     app.router.add_post("/settings", save_settings, name="save_settings")
-    app.router.add_get("/admin", admin, name="admin")
+    app.router.add_get("/admin", admin_page, name="admin")
     app.router.add_post("/admin/accounts/{account_id}/role", change_role, name="change_role")
     app.router.add_post("/auth/logout", logout, name="logout")
