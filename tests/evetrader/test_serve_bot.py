@@ -120,3 +120,55 @@ async def test_serve_bot_without_a_token_says_what_to_set(tmp_path) -> None:
     )
     _, err = await asyncio.wait_for(proc.communicate(), 60)
     assert proc.returncode != 0 and "set DISCORD_TOKEN and/or TELEGRAM_TOKEN" in err.decode()
+
+
+async def test_serve_bot_in_webhook_mode_takes_updates_by_post(pg_dsn, redis_url, redis_prefix, tmp_path) -> None:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    async with TelegramFake(TOKEN) as telegram:
+        env = os.environ | {
+            "DATABASE_URL": pg_dsn,
+            "REDIS_URL": redis_url,
+            "EVETRADER_REDIS_PREFIX": redis_prefix,
+            "EVETRADER_DATA_DIR": str(tmp_path),
+            "ESI_BASE_URL": "http://127.0.0.1:9",
+            "TELEGRAM_TOKEN": TOKEN,
+            "TELEGRAM_API_BASE": telegram.url,
+            "TELEGRAM_WEBHOOK_URL": f"http://127.0.0.1:{port}/telegram/webhook",
+            "TELEGRAM_WEBHOOK_SECRET": "webhook-secret-123",
+            "WEB_PORT": str(port),
+        }
+        env.pop("DISCORD_TOKEN", None)
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "evetrader.cli", "serve", "bot", env=env,
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        )  # fmt: skip
+        try:
+            (hook,) = await telegram.wait_for("setWebhook", timeout=60)
+            assert hook.params["secret_token"] == "webhook-secret-123"
+            await listening(port)  # the webhook listener starts right after setWebhook
+            telegram.push_message("/help", chat_id=42, user_id=7)
+            (sent,) = await telegram.wait_for("sendMessage", timeout=30)
+            assert "/price" in sent.params["text"]
+            assert telegram.calls_of("getUpdates") == []  # no polling in webhook mode
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            out, err = await asyncio.wait_for(proc.communicate(), 60)
+        assert proc.returncode == 0, err.decode()[-2000:]
+        assert "webhook-secret-123" not in (out + err).decode()
+
+
+async def listening(port: int) -> None:
+    """Wait until something accepts connections on 127.0.0.1:port."""
+    async with asyncio.timeout(30):
+        while True:
+            try:
+                _, writer = await asyncio.open_connection("127.0.0.1", port)
+            except OSError:
+                await asyncio.sleep(0.05)
+                continue
+            writer.close()
+            return
