@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import anthropic
 
-from adapters.ai.common import provider_error
+from adapters.ai.common import HttpError, SdkErrorMap
 from core.analysis.provider import ProviderError, ProviderErrorKind
 
 NAME = "anthropic"
@@ -37,22 +37,23 @@ def _status_kind(status: int, error_type: str | None, code: str | None) -> Provi
     return ProviderErrorKind.BAD_REQUEST
 
 
+def _read_http_error(exc: BaseException) -> HttpError | None:
+    """Status, error.type and error.details.error_code of an HTTP error answer; None for any other exception."""
+    if isinstance(exc, anthropic.APIStatusError):
+        return exc.status_code, exc.type, exc.error_code
+    return None
+
+
+ANTHROPIC_ERRORS = SdkErrorMap(
+    timeout=anthropic.APITimeoutError,
+    connection=anthropic.APIConnectionError,
+    read_http_error=_read_http_error,
+    status_kind=_status_kind,
+    malformed=(anthropic.APIResponseValidationError,),
+    no_credentials=(anthropic.CredentialsError,),
+)
+
+
 def map_anthropic_error(exc: BaseException, provider: str = NAME) -> ProviderError:
     """Translate an exception raised around an AsyncAnthropic call; the key and the body never reach the message."""
-    if isinstance(exc, anthropic.APITimeoutError | TimeoutError):
-        return provider_error(ProviderErrorKind.TIMEOUT, provider, detail="request timed out")
-    if isinstance(exc, anthropic.APIConnectionError):
-        return provider_error(ProviderErrorKind.CONNECTION, provider, detail="could not connect")
-    if isinstance(exc, anthropic.APIStatusError):
-        error_type, code = exc.type, exc.error_code
-        kind = _status_kind(exc.status_code, error_type, code)
-        return provider_error(kind, provider, status=exc.status_code, error_type=error_type, code=code)
-    if isinstance(exc, anthropic.APIResponseValidationError):
-        return provider_error(ProviderErrorKind.SERVER, provider, status=exc.status_code, detail="malformed answer")
-    if isinstance(exc, anthropic.CredentialsError):
-        return provider_error(ProviderErrorKind.AUTH, provider, detail="no usable credentials")
-    if isinstance(exc, ValueError | TypeError):  # the SDK refused our arguments before sending anything
-        return provider_error(
-            ProviderErrorKind.BAD_REQUEST, provider, detail=f"rejected by the SDK ({type(exc).__name__})"
-        )
-    return provider_error(ProviderErrorKind.SERVER, provider, detail=f"unexpected {type(exc).__name__}")
+    return ANTHROPIC_ERRORS.to_provider_error(exc, provider)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import openai
 
-from adapters.ai.common import provider_error
+from adapters.ai.common import HttpError, SdkErrorMap
 from adapters.ai.openai_wire import MalformedAnswer
 from core.analysis.provider import ProviderError, ProviderErrorKind
 
@@ -30,20 +30,22 @@ def _status_kind(status: int, error_type: str | None, code: str | None) -> Provi
     return ProviderErrorKind.BAD_REQUEST
 
 
+def _read_http_error(exc: BaseException) -> HttpError | None:
+    """Status, error.type and error.code of an HTTP error answer; None for any other exception."""
+    if isinstance(exc, openai.APIStatusError):
+        return exc.status_code, exc.type, exc.code
+    return None
+
+
+OPENAI_ERRORS = SdkErrorMap(
+    timeout=openai.APITimeoutError,
+    connection=openai.APIConnectionError,
+    read_http_error=_read_http_error,
+    status_kind=_status_kind,
+    malformed=(openai.APIResponseValidationError, MalformedAnswer),  # before ValueError: MalformedAnswer is one
+)
+
+
 def map_openai_error(exc: BaseException, provider: str = NAME) -> ProviderError:
     """Translate an exception raised around an AsyncOpenAI call; the key and the body never reach the message."""
-    if isinstance(exc, openai.APITimeoutError | TimeoutError):
-        return provider_error(ProviderErrorKind.TIMEOUT, provider, detail="request timed out")
-    if isinstance(exc, openai.APIConnectionError):
-        return provider_error(ProviderErrorKind.CONNECTION, provider, detail="could not connect")
-    if isinstance(exc, openai.APIStatusError):
-        error_type, code = exc.type, exc.code
-        kind = _status_kind(exc.status_code, error_type, code)
-        return provider_error(kind, provider, status=exc.status_code, error_type=error_type, code=code)
-    if isinstance(exc, openai.APIResponseValidationError | MalformedAnswer):
-        return provider_error(ProviderErrorKind.SERVER, provider, detail="malformed answer")
-    if isinstance(exc, ValueError | TypeError):  # the SDK refused our arguments before sending anything
-        return provider_error(
-            ProviderErrorKind.BAD_REQUEST, provider, detail=f"rejected by the SDK ({type(exc).__name__})"
-        )
-    return provider_error(ProviderErrorKind.SERVER, provider, detail=f"unexpected {type(exc).__name__}")
+    return OPENAI_ERRORS.to_provider_error(exc, provider)

@@ -13,7 +13,7 @@ from typing import Any
 
 from aiohttp import web
 
-from fakes.ai.base import Json, ScriptedApiServer, Step, estimate_tokens, fixed_step
+from fakes.ai.base import Json, ScriptedApiServer, Step, estimate_tokens, fixed_step, retry_headers
 
 SPEND_LIMIT_CODE = "enforced_spend_limit_reached"
 
@@ -81,11 +81,7 @@ class AnthropicFake(ScriptedApiServer):
     ) -> None:
         """Answer the next request with one of ANTHROPIC_ERRORS, optionally with retry-after / x-should-retry."""
         status, error_type, message, code = ANTHROPIC_ERRORS[name]
-        headers: dict[str, str] = {}
-        if retry_after is not None:
-            headers["retry-after"] = str(retry_after)
-        if should_retry is not None:
-            headers["x-should-retry"] = "true" if should_retry else "false"
+        headers = retry_headers(retry_after, should_retry)
         self.enqueue(fixed_step(status, error_body(error_type, message, code, self.next_id("req_")), headers, delay_s))
 
     def default_step(self) -> Step:

@@ -1,4 +1,4 @@
-"""ScriptedApiServer: the aiohttp plumbing both AI fakes share (lifecycle, request log, scripted reply queue)."""
+"""ScriptedApiServer: what both AI fakes share on top of LocalServer (request log, scripted reply queue)."""
 
 from __future__ import annotations
 
@@ -7,10 +7,11 @@ import contextlib
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 
 from aiohttp import web
+
+from fakes.local_server import LocalServer
 
 Json = dict[str, Any]
 Render = Callable[[Json], tuple[int, Json]]  # request body -> (HTTP status, response body)
@@ -44,56 +45,49 @@ def estimate_tokens(text: str) -> int:
     return max(1, len(text) // 4)
 
 
-class ScriptedApiServer:
-    """An aiohttp server on 127.0.0.1:0 that records every request and answers from a queue of Steps."""
+def retry_headers(retry_after: float | None, should_retry: bool | None) -> dict[str, str]:
+    """The retry-after / x-should-retry headers of a scripted error (each only when given)."""
+    headers: dict[str, str] = {}
+    if retry_after is not None:
+        headers["retry-after"] = str(retry_after)
+    if should_retry is not None:
+        headers["x-should-retry"] = "true" if should_retry else "false"
+    return headers
+
+
+class ScriptedApiServer(LocalServer):
+    """A LocalServer that records every request and answers from a queue of Steps."""
 
     request_id_header = "request-id"
+    shutdown_timeout = 0.2
+    handler_cancellation = True  # a client that timed out goes away: stop its delayed reply
 
     def __init__(self, api_key: str | None) -> None:
+        super().__init__()
         self.api_key = api_key
         self.requests: list[RecordedRequest] = []
         self._steps: list[Step] = []
         self._closing = asyncio.Event()
-        self._runner: web.AppRunner | None = None
-        self._url: str | None = None
         self._counter = 0
 
     # ---- lifecycle -----------------------------------------------------------------------------------------
-    @property
-    def url(self) -> str:
-        """http://127.0.0.1:PORT of the running fake."""
-        if self._url is None:
-            raise RuntimeError(f"{type(self).__name__} is not started")
-        return self._url
-
     def routes(self) -> list[web.RouteDef]:
         """The routes the concrete fake serves."""
         raise NotImplementedError
 
-    async def start(self) -> Self:
-        """Listen on a free port of 127.0.0.1."""
+    def build_app(self) -> web.Application:
+        """An application serving `routes()`."""
         app = web.Application()
         app.add_routes(self.routes())
-        self._runner = web.AppRunner(app, handler_cancellation=True, shutdown_timeout=0.2)
-        await self._runner.setup()
-        await web.TCPSite(self._runner, "127.0.0.1", 0).start()
-        self._url = f"http://127.0.0.1:{self._runner.addresses[0][1]}"
-        return self
+        return app
 
-    async def stop(self) -> None:
-        """Release delayed replies and stop listening."""
+    async def on_start(self) -> None:
+        """Let delayed replies wait again (after a previous close)."""
+        self._closing.clear()
+
+    async def on_close(self) -> None:
+        """Release delayed replies so the server can stop."""
         self._closing.set()
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
-
-    async def __aenter__(self) -> Self:
-        return await self.start()
-
-    async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        await self.stop()
 
     # ---- scripting -----------------------------------------------------------------------------------------
     def enqueue(self, step: Step) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 
 from aiohttp import web
 
-from fakes.ai.base import Json, ScriptedApiServer, Step, estimate_tokens, fixed_step
+from fakes.ai.base import Json, ScriptedApiServer, Step, estimate_tokens, fixed_step, retry_headers
 
 # name -> (HTTP status, error.type, error.code, error.message)
 OPENAI_ERRORS: dict[str, tuple[int, str, str | None, str]] = {
@@ -80,11 +80,7 @@ class OpenAIFake(ScriptedApiServer):
     def reply_error(self, name: str, *, retry_after: float | None = None, should_retry: bool | None = None) -> None:
         """Answer the next request with one of OPENAI_ERRORS, optionally with retry-after / x-should-retry."""
         status, error_type, code, message = OPENAI_ERRORS[name]
-        headers: dict[str, str] = {}
-        if retry_after is not None:
-            headers["retry-after"] = str(retry_after)
-        if should_retry is not None:
-            headers["x-should-retry"] = "true" if should_retry else "false"
+        headers = retry_headers(retry_after, should_retry)
         self.enqueue(fixed_step(status, error_body(error_type, code, message.format(masked="sk-****0001")), headers))
 
     def default_step(self) -> Step:

@@ -53,6 +53,7 @@ class InteractionsMixin:
     _reject: Callable[[Any], web.Response | None]
 
     def __init__(self) -> None:
+        super().__init__()  # cooperative: DiscordFake's other base (LocalServer) initialises too
         self.messages: dict[str, Json] = {}
         self.interactions: dict[str, PushedInteraction] = {}  # by token
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import hashlib
 from collections.abc import Awaitable, Callable
-from types import TracebackType
 from typing import Any
 
 from aiohttp import web
@@ -18,14 +17,17 @@ from fakes.discord import payloads as p
 from fakes.discord.gateway import Gateway
 from fakes.discord.interactions import InteractionsMixin
 from fakes.discord.records import RECORD, Fault, Json, RecordedRequest, error, fault_response, read_body, respond
+from fakes.local_server import LocalServer
 
 API = "/api/v10"
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 BOT_ROUTES = ("/users", "/applications", "/channels", "/oauth2", "/gateway/bot")
 
 
-class DiscordFake(InteractionsMixin):
+class DiscordFake(InteractionsMixin, LocalServer):
     """The REST routes and gateway a bot uses: login, command sync, interaction callbacks, follow-ups and DMs."""
+
+    shutdown_timeout = 0.5
 
     def __init__(self, token: str = "test-bot-token", *, guild_ids: tuple[str, ...] = ("9001",)) -> None:
         super().__init__()
@@ -39,18 +41,9 @@ class DiscordFake(InteractionsMixin):
         self.dm_channels: dict[str, Json] = {}  # channel id -> DM channel
         self._faults: list[Fault] = []
         self._changed = asyncio.Condition()
-        self._runner: web.AppRunner | None = None
-        self._url: str | None = None
         self.gateway = Gateway(token, self._ready_payload, self._guild_payloads)
 
     # ---- lifecycle -----------------------------------------------------------------------------------------
-    @property
-    def url(self) -> str:
-        """http://127.0.0.1:PORT"""
-        if self._url is None:
-            raise RuntimeError("DiscordFake is not started")
-        return self._url
-
     @property
     def api_base(self) -> str:
         """The REST base discord.py should use (Route.BASE)."""
@@ -61,8 +54,8 @@ class DiscordFake(InteractionsMixin):
         """The websocket URL discord.py should connect to (DiscordWebSocket.DEFAULT_GATEWAY)."""
         return self.url.replace("http://", "ws://") + "/"
 
-    async def start(self) -> DiscordFake:
-        """Listen on 127.0.0.1 on a free port."""
+    def build_app(self) -> web.Application:
+        """The gateway socket at / and the REST routes under /api/v10, every request recorded."""
         app = web.Application(middlewares=[self._middleware])
         app.router.add_get("/", self.gateway.handle)
         routes: list[tuple[str, str, Handler]] = [
@@ -84,27 +77,11 @@ class DiscordFake(InteractionsMixin):
         ]
         for method, path, handler in routes:
             app.router.add_route(method, API + path, handler)
-        self._runner = web.AppRunner(app, shutdown_timeout=0.5)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self._url = f"http://127.0.0.1:{self._runner.addresses[0][1]}"
-        return self
+        return app
 
-    async def stop(self) -> None:
-        """Close gateway sockets and stop the server."""
+    async def on_close(self) -> None:
+        """Close gateway sockets before the server stops."""
         await self.gateway.close_all()
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
-
-    async def __aenter__(self) -> DiscordFake:
-        return await self.start()
-
-    async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        await self.stop()
 
     # ---- scripting and assertions --------------------------------------------------------------------------
     def fail_next(

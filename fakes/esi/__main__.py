@@ -42,8 +42,8 @@ async def serve(args: argparse.Namespace) -> None:
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     started = time.perf_counter()
-    url = await fake.start(args.host, args.port)
-    print(url, flush=True)
+    await fake.start(args.host, args.port)
+    print(fake.base_url, flush=True)
     took = time.perf_counter() - started
     print(f"{sum(regions.values())} orders generated in {took:.2f}s", file=sys.stderr, flush=True)
     try:

@@ -7,11 +7,11 @@ import functools
 import random
 import time
 from collections.abc import Callable, Sequence
-from types import TracebackType
 from typing import Any
 
 from aiohttp import web
 
+from ..local_server import LocalServer
 from . import control, route_map, routes, types_route
 from .catalog import DEFAULT_REGIONS, DEFAULT_TYPE_IDS, TypeInfo, type_info
 from .data import DAY, BookGenerator
@@ -21,7 +21,7 @@ from .pipeline import Handler, RecordedRequest, dispatch, interruptible_sleep
 from .snapshot import Body, Snapshot
 
 
-class EsiFake:
+class EsiFake(LocalServer):
     """A protocol-faithful ESI market fake on 127.0.0.1 with deterministic books and switchable faults."""
 
     def __init__(
@@ -40,6 +40,7 @@ class EsiFake:
         clock: Callable[[], float] | None = None,
     ) -> None:
         """Configure the fake; books are generated on start() (or on first use)."""
+        super().__init__()
         self.clock: Callable[[], float] = clock or time.time
         self.region_sizes = dict(DEFAULT_REGIONS if regions is None else regions)
         self.cache_seconds, self.seed, self.auto_refresh = cache_seconds, seed, auto_refresh
@@ -53,15 +54,6 @@ class EsiFake:
         self.body_cache: dict[Any, Body] = {}
         self._books: dict[int, tuple[BookGenerator, Snapshot]] = {}
         self._closing = asyncio.Event()
-        self._runner: web.AppRunner | None = None
-        self._base_url: str | None = None
-
-    @property
-    def base_url(self) -> str:
-        """Base URL without a trailing slash (the client appends /markets/...)."""
-        if self._base_url is None:
-            raise RuntimeError("EsiFake is not started")
-        return self._base_url
 
     def snapshot(self, region_id: int) -> Snapshot:
         """The region's current snapshot (generated on first use; auto-advanced once expired)."""
@@ -110,33 +102,12 @@ class EsiFake:
         app.router.add_route("*", "/{tail:.*}", wrap(routes.not_found))
         return app
 
-    async def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
-        """Generate the books, listen, and return the base URL."""
+    async def on_start(self) -> None:
+        """Generate every region's books before listening."""
         for region_id in self.region_sizes:
             self.snapshot(region_id)
         self._closing.clear()
-        self._runner = web.AppRunner(self.build_app(), access_log=None, shutdown_timeout=1.0)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, host, port)
-        await site.start()
-        bound = self._runner.addresses[0][1] if self._runner.addresses else port
-        self._base_url = f"http://{host}:{bound}"
-        return self._base_url
 
-    async def close(self) -> None:
-        """Stop serving (hanging requests are released first)."""
+    async def on_close(self) -> None:
+        """Release hanging requests (the timeout fault) so the server can stop."""
         self._closing.set()
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
-
-    async def __aenter__(self) -> EsiFake:
-        """Start on entry."""
-        await self.start()
-        return self
-
-    async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        """Close on exit."""
-        await self.close()

@@ -88,13 +88,20 @@ async def read_form(request: web.Request) -> dict[str, str] | web.Response:
     return {key: str(value) for key, value in (await request.post()).items()}
 
 
-async def token(fake: SsoFake, request: web.Request) -> web.Response:
-    """POST /v2/oauth/token: authorization_code (single use, PKCE checked) or refresh_token (rotating)."""
+async def read_client_form(fake: SsoFake, request: web.Request) -> dict[str, str] | web.Response:
+    """The form body of an authenticated client, or the 400/401 the endpoint answers instead."""
     form = await read_form(request)
     if isinstance(form, web.Response):
         return form
-    if (refused := client_error(fake, request, form)) is not None:
-        return refused
+    refused = client_error(fake, request, form)
+    return form if refused is None else refused
+
+
+async def token(fake: SsoFake, request: web.Request) -> web.Response:
+    """POST /v2/oauth/token: authorization_code (single use, PKCE checked) or refresh_token (rotating)."""
+    form = await read_client_form(fake, request)
+    if isinstance(form, web.Response):
+        return form
     grant_type = form.get("grant_type")
     if grant_type == "authorization_code":
         code = fake.ledger.codes.pop(form.get("code", ""), None)
@@ -129,10 +136,8 @@ async def jwks(fake: SsoFake, request: web.Request) -> web.Response:
 
 async def revoke(fake: SsoFake, request: web.Request) -> web.Response:
     """POST /v2/oauth/revoke: forget a refresh token (200 even when unknown, as RFC 7009 says)."""
-    form = await read_form(request)
+    form = await read_client_form(fake, request)
     if isinstance(form, web.Response):
         return form
-    if (refused := client_error(fake, request, form)) is not None:
-        return refused
     fake.ledger.refresh_tokens.pop(form.get("token", ""), None)
     return web.Response(status=200)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import functools
 import time
 from collections.abc import Awaitable, Callable, Sequence
-from types import TracebackType
 from typing import Any, Literal
 
 from aiohttp import web
 
+from ..local_server import LocalServer
 from . import routes, tokens
 from .keys import SigningKey, default_keys, new_key
 from .state import FakeCharacter, Ledger, RecordedRequest
@@ -21,8 +21,13 @@ DEFAULT_CHARACTERS = (
 Route = Callable[["SsoFake", web.Request], Awaitable[web.StreamResponse]]
 
 
-class SsoFake:
-    """A protocol-faithful EVE SSO on 127.0.0.1: metadata, authorize, token, JWKS and revoke."""
+class SsoFake(LocalServer):
+    """A protocol-faithful EVE SSO on 127.0.0.1: metadata, authorize, token, JWKS and revoke.
+
+    `base_url` (= `url`, no trailing slash) is what SSO_BASE_URL points at.
+    """
+
+    shutdown_timeout = 0.5
 
     def __init__(
         self,
@@ -38,6 +43,7 @@ class SsoFake:
         clock: Callable[[], float] = time.time,
     ) -> None:
         """Configure the registered application and the characters that can log in."""
+        super().__init__()
         self.client_id, self.client_secret, self.redirect_uri = client_id, client_secret, redirect_uri
         self.characters = {c.character_id: FakeCharacter(**vars(c)) for c in characters}
         self.logged_in = next(iter(self.characters))
@@ -46,15 +52,6 @@ class SsoFake:
         self.keys: list[SigningKey] = list(default_keys())
         self.ledger = Ledger()
         self.requests: list[RecordedRequest] = []
-        self._runner: web.AppRunner | None = None
-        self._base_url: str | None = None
-
-    @property
-    def base_url(self) -> str:
-        """Base URL without a trailing slash (what SSO_BASE_URL points at)."""
-        if self._base_url is None:
-            raise RuntimeError("SsoFake is not started")
-        return self._base_url
 
     @property
     def issuer(self) -> str:
@@ -159,28 +156,3 @@ class SsoFake:
             raise
         self.requests.append(RecordedRequest(request.method, request.path, form, basic, response.status))
         return response
-
-    async def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
-        """Listen and return the base URL."""
-        self._runner = web.AppRunner(self.build_app(), access_log=None, shutdown_timeout=0.5)
-        await self._runner.setup()
-        await web.TCPSite(self._runner, host, port).start()
-        self._base_url = f"http://{host}:{self._runner.addresses[0][1]}"
-        return self._base_url
-
-    async def close(self) -> None:
-        """Stop serving."""
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
-
-    async def __aenter__(self) -> SsoFake:
-        """Start on entry."""
-        await self.start()
-        return self
-
-    async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        """Close on exit."""
-        await self.close()

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-from types import TracebackType
 from typing import Any
 
 import aiohttp
 from aiohttp import web
 
+from fakes.local_server import LocalServer
 from fakes.telegram.methods import MEMBER_STATUSES, BotApi, Webhook
 from fakes.telegram.updates import callback_json, chat_json, inline_query_json, message_json
 from fakes.telegram.wire import ApiError, Call, Json, QueuedError, error_response, read_params
@@ -22,10 +22,14 @@ from fakes.telegram.wire import ApiError, Call, Json, QueuedError, error_respons
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
 
-class TelegramFake:
-    """The Bot API methods the bot uses, scripted updates in, every call recorded."""
+class TelegramFake(LocalServer):
+    """The Bot API methods the bot uses, scripted updates in, every call recorded.
+
+    python-telegram-bot's base_url is `url + "/bot"`, its base_file_url `url + "/file/bot"`.
+    """
 
     def __init__(self, token: str = "123456:TEST-token", *, bot_username: str = "evetrader_test_bot") -> None:
+        super().__init__()
         self.token, self.bot_username, self.bot_id = token, bot_username, 100_000
         self.api = BotApi(self.bot_id, bot_username)
         self.calls: list[Call] = []
@@ -34,17 +38,8 @@ class TelegramFake:
         self._query_ids = itertools.count(1)
         self._errors: list[QueuedError] = []
         self._tasks: set[asyncio.Task[int]] = set()
-        self._runner: web.AppRunner | None = None
-        self._url: str | None = None
 
     # ---- lifecycle -----------------------------------------------------------------------------------------
-    @property
-    def url(self) -> str:
-        """http://127.0.0.1:PORT (base_url is url + "/bot", base_file_url url + "/file/bot")."""
-        if self._url is None:
-            raise RuntimeError("TelegramFake is not started")
-        return self._url
-
     @property
     def commands(self) -> list[Json]:
         """The command menu last set with setMyCommands."""
@@ -55,32 +50,17 @@ class TelegramFake:
         """The registered webhook, or None while the bot polls."""
         return self.api.webhook
 
-    async def start(self) -> TelegramFake:
-        """Listen on 127.0.0.1 on a free port."""
+    def build_app(self) -> web.Application:
+        """Every Bot API method at POST /bot{token}/{method}."""
         app = web.Application()
         app.router.add_post("/bot{token}/{method}", self._handle)
-        self._runner = web.AppRunner(app, shutdown_timeout=1.0)
-        await self._runner.setup()
-        await web.TCPSite(self._runner, "127.0.0.1", 0).start()
-        self._url = f"http://127.0.0.1:{self._runner.addresses[0][1]}"
-        return self
+        return app
 
-    async def stop(self) -> None:
-        """Release held getUpdates calls, finish webhook deliveries and stop the server."""
+    async def on_close(self) -> None:
+        """Release held getUpdates calls and finish webhook deliveries before the server stops."""
         self.api.closing.set()
         await self._notify()
         await asyncio.gather(*self._tasks, return_exceptions=True)
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
-
-    async def __aenter__(self) -> TelegramFake:
-        return await self.start()
-
-    async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        await self.stop()
 
     # ---- scripting -----------------------------------------------------------------------------------------
     def push_message(
