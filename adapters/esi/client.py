@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 
 import orjson
 
@@ -14,9 +13,10 @@ from adapters.esi.paging import fetch_consistent_pages
 from adapters.esi.response import EsiResponse, PagedResult
 from adapters.esi.settings import EsiSettings
 from adapters.esi.transport import EsiTransport
+from adapters.lifecycle import AsyncLifecycle
 
 
-class EsiClient:
+class EsiClient(AsyncLifecycle):
     """Polite aiohttp ESI client: caching guard, ETags, error/rate limits, retries, consistent paging."""
 
     def __init__(
@@ -59,15 +59,6 @@ class EsiClient:
     async def close(self) -> None:
         """Close the HTTP session."""
         await self._transport.close()
-
-    async def __aenter__(self) -> Self:
-        await self.start()
-        return self
-
-    async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        await self.close()
 
     async def get(
         self, path: str, params: Mapping[str, str | int] | None = None, *, etag: str | None = None

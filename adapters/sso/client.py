@@ -6,12 +6,12 @@ import asyncio
 import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
-from types import TracebackType
 from typing import Any
 from urllib.parse import urlencode
 
 import aiohttp
 
+from adapters.lifecycle import AsyncLifecycle
 from adapters.sso import http
 from adapters.sso.discovery import WELL_KNOWN_PATH, Discovery, accepted_issuers
 from adapters.sso.jwks import JwksCache
@@ -21,7 +21,7 @@ from core.accounts.sso import CharacterToken, SsoUnavailable, TokenGrant
 DEFAULT_BASE_URL = "https://login.eveonline.com"
 
 
-class SsoClient:
+class SsoClient(AsyncLifecycle):
     """One EVE SSO application (client id, optional secret, callback URL); implements core's SsoGateway."""
 
     def __init__(
@@ -73,17 +73,6 @@ class SsoClient:
         if self._session is not None and self._owns_session:
             await self._session.close()
             self._session = None
-
-    async def __aenter__(self) -> SsoClient:
-        """Start on entry."""
-        await self.start()
-        return self
-
-    async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        """Close on exit."""
-        await self.close()
 
     async def discovery(self) -> Discovery:
         """The server's metadata, fetched on first use and kept for discovery_ttl_s."""
