@@ -19,6 +19,7 @@ from adapters.embedded import EmbeddedPostgres, EmbeddedRedis
 from adapters.esi import EsiClient
 from adapters.esi.routes import EsiRoutePlanner
 from adapters.metrics import PrometheusCommandObserver
+from adapters.postgres.account_settings import PgAccountSettings
 from adapters.postgres.accounts import PgIdentityStore, PgPreferences
 from adapters.postgres.ai_usage import PgAiUsage, PrometheusUsage
 from adapters.postgres.catalog_source import PgCatalogSource
@@ -271,9 +272,17 @@ class App:
         base, settings = await self.command_context(), self.settings
         preferences = PgPreferences(self.pool)
 
+        account_settings = PgAccountSettings(self.pool)
+
         async def context_for(caller: Caller) -> CommandContext:
+            """The shared context with this caller's hub (guild's, else own) and own skills for the fee maths."""
             hub = await default_hub_for(preferences, caller.platform, caller.guild_id, caller.account_id)
-            return dataclasses.replace(base, default_hub=hub)
+            if caller.account_id is None:
+                return dataclasses.replace(base, default_hub=hub)
+            skills = (await account_settings.settings(caller.account_id)).skills
+            return dataclasses.replace(
+                base, default_hub=hub, services=dataclasses.replace(base.services, skills=skills)
+            )
 
         limiter = RedisRateLimiter(
             self.redis,

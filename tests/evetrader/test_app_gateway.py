@@ -1,0 +1,33 @@
+"""The composition root's command gateway: a caller's own hub and fee skills reach the commands."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from adapters.postgres.account_settings import AccountSettings, PgAccountSettings
+from core.commands import Caller, Invocation
+from core.market.fees import TradeSkills
+from evetrader.app import App
+from evetrader.commands import ensure_static_data
+from evetrader.config import load_settings
+
+CALLER = Caller("telegram", "99", "Trader", chat_id="99", is_dm=True)
+
+
+@pytest.mark.integration
+async def test_account_hub_and_skills_apply_to_commands(pg_dsn: str, redis_url: str, redis_prefix: str, tmp_path: Path):
+    settings = load_settings(database_url=pg_dsn, redis_url=redis_url, redis_prefix=redis_prefix, data_dir=tmp_path)
+    async with App(settings) as app:
+        await app.migrate()
+        await ensure_static_data(app)
+        gateway = await app.command_gateway()
+        before = await gateway.run(Invocation("analyze", {"item": "Tritanium"}, CALLER))
+        account = await app.pool.fetchval("SELECT account_id FROM account_identities WHERE external_id = '99'")
+        skills = TradeSkills(accounting=0, broker_relations=0)
+        await PgAccountSettings(app.pool).save_settings(account, AccountSettings("Amarr", skills))
+        after = await gateway.run(Invocation("analyze", {"item": "Tritanium"}, CALLER))
+    fees_before, fees_after = (dict(reply.tables[0].rows)["Fees (your skills)"] for reply in (before, after))
+    assert "Jita" in str(before.title) and "Amarr" in str(after.title)
+    assert "sales tax 4.2%" in fees_before and "sales tax 7.5%" in fees_after  # Accounting IV, then Accounting 0
