@@ -12,6 +12,7 @@ DEFAULT_MAX_RULES = 25  # per account, unless alert_preferences says otherwise (
 DEFAULT_COOLDOWN = timedelta(hours=1)
 MAX_COOLDOWN = timedelta(days=7)
 _HUB_REGION = {hub.station_id: hub for hub in HUBS}
+ORDER_KINDS = frozenset({AlertKind.ORDER_UNDERCUT, AlertKind.ORDER_FILLED, AlertKind.ORDER_EXPIRING})
 
 
 def _choice(enum: type[Side] | type[Direction] | type[AlertKind], raw: str, what: str) -> str:
@@ -44,8 +45,12 @@ def parse_rule(
     direction: str | None = None,
     hysteresis: float | str = 0.0,
     cooldown_minutes: float | str | None = None,
+    has_character: bool = False,
 ) -> RuleSpec:
-    """Turn loosely typed input ("sell", "below", "4.50") into a checked RuleSpec, or raise RuleError."""
+    """Turn loosely typed input ("sell", "below", "4.50") into a checked RuleSpec, or raise RuleError.
+
+    Order rules (undercut, filled, expiring) need `has_character`: the account has a linked EVE character.
+    """
     parsed_kind = AlertKind(_choice(AlertKind, kind, "alert kind"))
     if direction is None:
         if parsed_kind is AlertKind.PRICE:
@@ -66,12 +71,14 @@ def parse_rule(
         cooldown=cooldown,
         target=target,
     )
-    return check_rule(spec)
+    return check_rule(spec, has_character=has_character)
 
 
-def check_rule(spec: RuleSpec) -> RuleSpec:
+def check_rule(spec: RuleSpec, *, has_character: bool = False) -> RuleSpec:
     """Return `spec` if it is a rule we can evaluate, else raise RuleError saying what to change."""
     kind = spec.kind
+    if kind in ORDER_KINDS and has_character:
+        return _check_order_rule(spec)
     if kind not in (AlertKind.PRICE, AlertKind.SPREAD, AlertKind.VOLUME_SPIKE):
         raise RuleError(f"{kind.value.replace('_', ' ')} alerts need a linked EVE character and are not available yet")
     if spec.region_id <= 0 or (spec.location_id is not None and spec.location_id <= 0):
@@ -87,6 +94,16 @@ def check_rule(spec: RuleSpec) -> RuleSpec:
         raise RuleError(f"{kind.value.replace('_', ' ')} alerts look at both sides: leave out the side")
     if kind is AlertKind.VOLUME_SPIKE and spec.location_id is not None:
         raise RuleError("volume spikes are measured per region (CCP's daily history): leave out the station")
+    _check_numbers(spec)
+    return spec
+
+
+def _check_order_rule(spec: RuleSpec) -> RuleSpec:
+    """Order rules watch the character's orders in one region (of one type, if given); threshold: hours to expiry."""
+    if spec.region_id <= 0 or spec.location_id is not None or spec.side is not None:
+        raise RuleError("order alerts need a region and watch both sides everywhere in it: leave out station and side")
+    if spec.type_id is not None and spec.type_id <= 0:
+        raise RuleError("unknown item")
     _check_numbers(spec)
     return spec
 
