@@ -61,11 +61,12 @@ class PgAlertRules:
 
     async def add(self, account_id: int, spec: RuleSpec) -> AlertRule:
         """Store a rule; the account row is locked while counting, so concurrent adds cannot pass the limit."""
-        check_rule(spec)
         async with self._pool.acquire() as conn, conn.transaction():
             found = await conn.fetchval("SELECT id FROM accounts WHERE id = $1 FOR NO KEY UPDATE", account_id)
             if found is None:
                 raise RuleError("unknown account")
+            linked = await conn.fetchval("SELECT EXISTS (SELECT 1 FROM characters WHERE account_id = $1)", account_id)
+            check_rule(spec, has_character=bool(linked))  # order alerts need a character to watch
             count, limit = await conn.fetchrow(
                 "SELECT (SELECT count(*) FROM alert_rules WHERE account_id = $1),"
                 " coalesce((SELECT max_rules FROM alert_preferences WHERE account_id = $1), $2)",

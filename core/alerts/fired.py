@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -13,6 +13,12 @@ from core.alerts.model import AlertKind, AlertTarget, Direction, Side
 def _optional_float(value: Any) -> float | None:
     """JSON turns 4.0 into 4: numbers come back as floats, missing ones as None."""
     return None if value is None else float(value)
+
+
+_STANDARD = frozenset(
+    {"rule_id", "account_id", "kind", "region_id", "type_id", "location_id", "side", "direction", "threshold"}
+    | {"value", "as_of", "fired_at", "best_buy", "best_sell", "volume", "avg_volume", "volume_day"}
+)
 
 
 @dataclass(frozen=True)
@@ -40,6 +46,7 @@ class FiredAlert:
     volume: int | None = None
     avg_volume: float | None = None
     volume_day: date | None = None
+    details: Mapping[str, Any] = field(default_factory=dict)  # kind-specific extras (an order alert's event, ticks)
 
     def payload(self) -> dict[str, Any]:
         """The JSON the outbox stores (everything but the outbox id, key, target and delivery time)."""
@@ -61,7 +68,7 @@ class FiredAlert:
             "volume": self.volume,
             "avg_volume": self.avg_volume,
             "volume_day": self.volume_day.isoformat() if self.volume_day else None,
-        }
+        } | dict(self.details)
 
     @classmethod
     def from_outbox(
@@ -96,4 +103,5 @@ class FiredAlert:
             volume=payload.get("volume"),
             avg_volume=_optional_float(payload.get("avg_volume")),
             volume_day=date.fromisoformat(day) if day else None,
+            details={name: value for name, value in payload.items() if name not in _STANDARD},
         )

@@ -6,6 +6,8 @@ from datetime import UTC, datetime
 
 from core.alerts.fired import FiredAlert
 from core.alerts.model import AlertKind, Direction
+from core.alerts.orders import order_message
+from core.alerts.rules import ORDER_KINDS
 from core.market.hubs import HUBS, KNOWN_REGIONS
 
 _HUB_BY_STATION = {hub.station_id: hub for hub in HUBS}
@@ -63,6 +65,8 @@ def _what(alert: FiredAlert, item_name: str, place: str) -> str:
             f"{item_name} volume {place} {_moved(alert.direction)} {alert.threshold:g}x the 30-day average:"
             f" now {alert.value:.1f}x{detail}"
         )
+    if alert.kind in ORDER_KINDS:
+        return order_message(alert.payload(), item_name, place)
     return f"{item_name} {alert.kind.value.replace('_', ' ')} {place}"
 
 

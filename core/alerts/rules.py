@@ -80,7 +80,7 @@ def check_rule(spec: RuleSpec, *, has_character: bool = False) -> RuleSpec:
     if kind in ORDER_KINDS and has_character:
         return _check_order_rule(spec)
     if kind not in (AlertKind.PRICE, AlertKind.SPREAD, AlertKind.VOLUME_SPIKE):
-        raise RuleError(f"{kind.value.replace('_', ' ')} alerts need a linked EVE character and are not available yet")
+        raise RuleError(f"{kind.value.replace('_', ' ')} alerts need a linked EVE character: use /link first")
     if spec.region_id <= 0 or (spec.location_id is not None and spec.location_id <= 0):
         raise RuleError("unknown region or station")
     hub = _HUB_REGION.get(spec.location_id or 0)

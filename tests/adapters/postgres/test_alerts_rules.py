@@ -85,3 +85,16 @@ async def test_quiet_hours_and_pausing_round_trip(pg_pool: asyncpg.Pool) -> None
     assert await repo.set_active(account, rule.id, True)
     (stored,) = await repo.list_for(account)
     assert (stored.active, stored.armed) == (True, True)
+
+
+async def test_order_alerts_need_a_linked_character(pg_pool: asyncpg.Pool) -> None:
+    repo = PgAlertRules(pg_pool)
+    account = await new_account(pg_pool)
+    undercut = spec(AlertKind.ORDER_UNDERCUT, side=None, threshold=1.0, location_id=None)
+    with pytest.raises(RuleError, match="linked EVE character"):
+        await repo.add(account, undercut)
+    await pg_pool.execute(
+        "INSERT INTO characters (character_id, account_id, name, owner_hash) VALUES (90000001, $1, 'Trader', 'o')",
+        account,
+    )
+    assert (await repo.add(account, undercut)).spec.kind is AlertKind.ORDER_UNDERCUT

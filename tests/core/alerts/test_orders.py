@@ -143,3 +143,16 @@ def test_outbox_entries_follow_rules_and_quiet_hours() -> None:
     expiring = review({}, [replace(SELL, issued=NOW - timedelta(days=29))], {}, expiring_within=timedelta(hours=48))
     (entry,) = outbox_entries(90000001, expiring.alerts, rules, NOW)
     assert entry.rule_id == 3 and entry.not_before == NOW + timedelta(hours=1)
+
+
+def test_an_order_alert_read_back_from_the_outbox_gets_its_order_message() -> None:
+    from core.alerts.fired import FiredAlert
+    from core.alerts.message import alert_message
+
+    rules = [OrderRule(1, 5, AlertKind.ORDER_UNDERCUT, 10000002, None, 1.0, TARGET)]
+    result = review({}, [SELL], {book_key(SELL): 1_233_000.0})
+    (entry,) = outbox_entries(90000001, result.alerts, rules, NOW)
+    fired = FiredAlert.from_outbox(41, entry.idempotency_key, entry.payload, TARGET)
+    assert entry.payload.items() <= fired.payload().items()  # the order's facts survive the round trip
+    text = alert_message(fired, "Tritanium", NOW, place="at Jita")
+    assert "Your sell order of Tritanium at Jita" in text and "undercut by one tick" in text
