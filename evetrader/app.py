@@ -22,6 +22,7 @@ from adapters.metrics import PrometheusCommandObserver
 from adapters.postgres.account_settings import PgAccountSettings
 from adapters.postgres.accounts import PgIdentityStore, PgPreferences
 from adapters.postgres.ai_usage import PgAiUsage, PrometheusUsage
+from adapters.postgres.alerts_rules import PgAlertRules
 from adapters.postgres.catalog_source import PgCatalogSource
 from adapters.postgres.characters import PgCharacterStore
 from adapters.postgres.history import PgHistoryStore
@@ -31,6 +32,7 @@ from adapters.postgres.orderbook import PgOrderBookStore
 from adapters.postgres.packaging import PgPackagedVolumeStore
 from adapters.postgres.pool import create_pool
 from adapters.postgres.prices import PgPriceStore
+from adapters.postgres.watchlist import PgWatchlist
 from adapters.redis.ai_cache import RedisAnswerCache
 from adapters.redis.keys import RedisKeys
 from adapters.redis.link_codes import RedisLinkCodes
@@ -43,6 +45,7 @@ from core.analysis.chain import FailoverChain
 from core.appraisal.parsers import default_parsers
 from core.catalog import Catalog
 from core.commands.accounts import AccountServices
+from core.commands.alerts import AlertServices
 from core.commands.analysis import AnalysisServices
 from core.commands.default import build_registry
 from core.commands.gateway import CommandGateway
@@ -265,6 +268,7 @@ class App:
             services=services,
             preferences=PgPreferences(self.pool),
             accounts=self.account_services(),
+            alerts=AlertServices(PgAlertRules(self.pool), PgWatchlist(self.pool), catalog),
         )
 
     async def command_gateway(self) -> CommandGateway:

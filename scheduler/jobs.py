@@ -4,8 +4,15 @@ from __future__ import annotations
 
 import logging
 
+import asyncpg
+
+from adapters.postgres.alerts_eval import PgAlertEvaluator
 from adapters.postgres.history import PgHistoryStore
+from adapters.postgres.watchlist import PgDigestStore
+from core.alerts.digest import DigestService
+from core.alerts.evaluation import SnapshotAlerts
 from core.market.history import HistoryRefresher, HistorySummary
+from core.market.ingest import RegionRefresher
 
 log = logging.getLogger(__name__)
 
@@ -30,3 +37,16 @@ async def refresh_history(
             },
         )
     return results
+
+
+def with_alerts(refresher: RegionRefresher, pool: asyncpg.Pool) -> RegionRefresher:
+    """The region refresher that evaluates the region's alert rules right after each snapshot it swaps in."""
+    return refresher.with_listener(SnapshotAlerts(PgAlertEvaluator(pool)))
+
+
+async def send_digests(pool: asyncpg.Pool, default_hub: str) -> int:
+    """Write the daily digests that are due (every 15 minutes; each account once per local date)."""
+    written = await DigestService(PgDigestStore(pool), default_hub=default_hub).run()
+    if written:
+        log.info("daily digests written", extra={"digests": written})
+    return written

@@ -20,7 +20,7 @@ from adapters.redis.locks import LeaderLock
 from core.market.ingest import utc_now
 from evetrader.app import App
 from scheduler.dispatch import RegionDispatcher
-from scheduler.jobs import refresh_history
+from scheduler.jobs import refresh_history, send_digests, with_alerts
 from scheduler.queue import IngestQueue
 
 log = logging.getLogger(__name__)
@@ -75,6 +75,7 @@ class SchedulerService:
             ("prices", IntervalTrigger(minutes=60, start_date=utc_now() + timedelta(seconds=30)), self.refresh_prices),
             ("packaging", CronTrigger(hour=12, minute=0, timezone="UTC", jitter=120), self.refresh_packaging),
             ("packaging:startup", DateTrigger(run_date=utc_now() + timedelta(minutes=2)), self.refresh_packaging),
+            ("digests", CronTrigger(minute="*/15", timezone="UTC"), self.send_digests),
         ]
         for job_id, trigger, func in table:
             scheduler.add_job(func, trigger, id=job_id, max_instances=1, coalesce=True, misfire_grace_time=600)
@@ -97,7 +98,8 @@ class SchedulerService:
             if self.mode == "queue":
                 await self.queue.enqueue(region_id)
             else:
-                task = asyncio.create_task(self.dispatcher.execute(self.app.region_refresher(), region_id))
+                refresher = with_alerts(self.app.region_refresher(), self.app.pool)
+                task = asyncio.create_task(self.dispatcher.execute(refresher, region_id))
                 self._running.add(task)
                 task.add_done_callback(self._running.discard)
         return claimed
@@ -115,6 +117,10 @@ class SchedulerService:
             self.app.forget_catalog()  # volumes changed: the next command reloads the catalog
         if summary.fetched or summary.failed:
             log.info("packaged volumes refreshed", extra={"fetched": summary.fetched, "failed": len(summary.failed)})
+
+    async def send_digests(self) -> int:
+        """Write the daily digests whose local hour has come (at most one per account and local date)."""
+        return await send_digests(self.app.pool, self.app.settings.default_hub)
 
     async def refresh_history(self) -> None:
         """Refresh the watched types' history in every region."""
@@ -138,7 +144,7 @@ class WorkerService:
         dispatcher = dispatcher_for(self.app)
 
         async def handle(region_id: int) -> object:
-            return await dispatcher.execute(self.app.region_refresher(), region_id)
+            return await dispatcher.execute(with_alerts(self.app.region_refresher(), self.app.pool), region_id)
 
         log.info("worker consuming ingest jobs", extra={"consumer": self.consumer})
         await IngestQueue(self.app.redis, self.app.keys).consume(self.consumer, handle, stop)

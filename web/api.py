@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
 from typing import Any
 
-import orjson
 from aiohttp import web
 
 from adapters.postgres.account_settings import AccountSettings, LastAdminError
 from core.accounts.sessions import ROLES
 from web.admin import DEFAULT_DAYS, MAX_DAYS, admin_providers, admin_usage
+from web.api_alerts import ALERT_ROUTES
+from web.api_io import API_PREFIX, ApiRoute
+from web.api_io import json_body as _body
+from web.api_io import json_response as _json
 from web.api_schemas import Schema, ref
 from web.auth import require_admin, require_user
 from web.errors import PanelError
@@ -21,51 +23,7 @@ from web.session_model import Session
 from web.settings_form import SettingsInvalid, parse_settings
 from web.sso import account_characters, character_json
 
-API_PREFIX = "/api/v1"
-MAX_BODY_BYTES = 16_384
-ApiHandler = Callable[[web.Request, Session], Awaitable[web.Response]]
-
-
-@dataclass(frozen=True)
-class ApiRoute:
-    """One API operation: where it lives, who may call it, and what goes in and out."""
-
-    method: str
-    path: str
-    handler: ApiHandler
-    summary: str
-    role: str  # "user" or "admin": checked before the handler runs
-    response: Schema | None  # None: 204 without a body
-    request: Schema | None = None
-    path_params: dict[str, Schema] = field(default_factory=dict)
-    query_params: dict[str, Schema] = field(default_factory=dict)  # all optional
-
-    @property
-    def operation_id(self) -> str:
-        """The handler's name, unique per operation."""
-        return self.handler.__name__.lstrip("_")
-
-
-def _json(payload: object, status: int = 200) -> web.Response:
-    return web.Response(body=orjson.dumps(payload), status=status, content_type="application/json")
-
-
-async def _body(request: web.Request) -> dict[str, Any]:
-    """The request's JSON object (415 without a JSON content type, 400 when malformed, 413 when too large)."""
-    if request.content_type != "application/json":
-        raise PanelError(415, "Send a JSON body with Content-Type: application/json.")
-    if (request.content_length or 0) > MAX_BODY_BYTES:
-        raise PanelError(413)
-    raw = await request.content.read(MAX_BODY_BYTES + 1)
-    if len(raw) > MAX_BODY_BYTES:
-        raise PanelError(413)
-    try:
-        body = orjson.loads(raw)
-    except orjson.JSONDecodeError:
-        raise PanelError(400, "The body is not valid JSON.") from None
-    if not isinstance(body, dict):
-        raise PanelError(400, "The body must be a JSON object.")
-    return body
+__all__ = ["API_PREFIX", "ROUTES", "ApiRoute", "add_api_routes", "settings_json"]
 
 
 def settings_json(settings: AccountSettings) -> dict[str, Any]:
@@ -212,6 +170,7 @@ ROUTES: tuple[ApiRoute, ...] = (
         "admin",
         ref("ProviderHealthList"),
     ),
+    *ALERT_ROUTES,
 )
 
 

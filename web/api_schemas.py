@@ -43,6 +43,94 @@ _WINDOW = _object(
     }
 )
 
+_ALERT_KIND: Schema = {"type": "string", "enum": ["price", "spread", "volume_spike"]}
+_DIRECTION: Schema = {"type": "string", "enum": ["above", "below"]}
+_SIDE: Schema = {"type": ["string", "null"], "enum": ["buy", "sell", None]}
+_CLOCK: Schema = {"type": "string", "pattern": "^[0-2][0-9]:[0-5][0-9]$"}
+_QUIET: Schema = {
+    "type": ["object", "null"],
+    "additionalProperties": False,
+    "required": ["timezone", "start", "end"],
+    "properties": {"timezone": {"type": "string"}, "start": _CLOCK, "end": _CLOCK},
+    "description": "local hours when alerts wait (start inclusive, end exclusive, may wrap midnight); null: none",
+}
+_ALERT_SCHEMAS: dict[str, Schema] = {
+    "AlertTarget": _object(
+        {
+            "platform": {"type": "string"},
+            "kind": {"type": "string", "enum": ["dm", "channel", "chat", "email"]},
+            "address": {"type": "string"},
+        }
+    ),
+    "Alert": _object(
+        {
+            "id": {"type": "integer"},
+            "kind": _ALERT_KIND,
+            "type_id": {"type": "integer"},
+            "item": {"type": ["string", "null"]},
+            "side": _SIDE,
+            "direction": _DIRECTION,
+            "threshold": {"type": "number", "description": "ISK (price), percent (spread), x average (volume)"},
+            "hysteresis": {"type": "number", "minimum": 0},
+            "cooldown_minutes": {"type": "number", "minimum": 0},
+            "region_id": {"type": "integer"},
+            "location_id": {"type": ["integer", "null"], "description": "null: the whole region"},
+            "place": {"type": "string"},
+            "target": ref("AlertTarget"),
+            "state": {"type": "string", "enum": ["armed", "fired", "paused"]},
+            "last_fired_at": _MAYBE_TIME,
+            "created_at": _TIME,
+        }
+    ),
+    "AlertList": _object({"alerts": {"type": "array", "items": ref("Alert")}}),
+    "AlertCreate": {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["type_id", "kind", "direction", "threshold"],
+        "description": "place: hub (its station) or region_id (region-wide); default the account's hub. "
+        "target: one of the account's chat identities (default the most recently seen); alerts go to its DM",
+        "properties": {
+            "type_id": {"type": "integer", "minimum": 1},
+            "kind": _ALERT_KIND,
+            "side": _SIDE,
+            "direction": _DIRECTION,
+            "threshold": {"type": "number", "minimum": 0},
+            "hub": {"type": "string", "enum": ["Jita", "Amarr", "Dodixie", "Rens", "Hek"]},
+            "region_id": {"type": "integer"},
+            "hysteresis": {"type": "number", "minimum": 0},
+            "cooldown_minutes": {"type": "number", "minimum": 0, "maximum": 10080},
+            "target": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["platform", "address"],
+                "properties": {"platform": {"type": "string"}, "address": {"type": "string"}},
+            },
+        },
+    },
+    "AlertPreferences": _object({"quiet": _QUIET, "max_rules": _COUNT}),
+    "AlertPreferencesUpdate": {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["quiet"],
+        "properties": {"quiet": _QUIET},
+    },
+    "WatchedItem": _object({"type_id": {"type": "integer"}, "name": {"type": ["string", "null"]}, "added_at": _TIME}),
+    "Watchlist": _object(
+        {
+            "items": {"type": "array", "items": ref("WatchedItem")},
+            "digest": _object(
+                {"enabled": {"type": "boolean"}, "hour": {"type": "integer", "minimum": 0, "maximum": 23}}
+            ),
+        }
+    ),
+    "WatchlistAdd": {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["type_id"],
+        "properties": {"type_id": {"type": "integer", "minimum": 1}},
+    },
+}
+
 COMPONENTS: dict[str, Schema] = {
     "Error": {
         "type": "object",
@@ -189,4 +277,5 @@ COMPONENTS: dict[str, Schema] = {
     "ProviderHealthList": _object(
         {"checked_at": _TIME, "providers": {"type": "array", "items": ref("ProviderHealth")}}
     ),
+    **_ALERT_SCHEMAS,
 }

@@ -142,14 +142,14 @@ class PgAlertRules:
         return AlertPreferences(quiet=quiet, max_rules=row["max_rules"])
 
     async def set_quiet_hours(self, account_id: int, quiet: QuietHours | None) -> None:
-        """Set (or clear, with None) the account's quiet hours."""
+        """Set (or clear, with None) the account's quiet hours; clearing keeps the time zone (digests use it)."""
         await self._pool.execute(
             """INSERT INTO alert_preferences (account_id, timezone, quiet_start, quiet_end)
-               VALUES ($1, $2, $3, $4)
-               ON CONFLICT (account_id) DO UPDATE SET timezone = EXCLUDED.timezone,
+               VALUES ($1, coalesce($2, 'UTC'), $3, $4)
+               ON CONFLICT (account_id) DO UPDATE SET timezone = coalesce($2, alert_preferences.timezone),
                    quiet_start = EXCLUDED.quiet_start, quiet_end = EXCLUDED.quiet_end, updated_at = now()""",
             account_id,
-            quiet.timezone if quiet else "UTC",
+            quiet.timezone if quiet else None,
             quiet.start if quiet else None,
             quiet.end if quiet else None,
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import re
 from collections.abc import AsyncIterator, Sequence
 from datetime import UTC, datetime
@@ -124,7 +125,7 @@ class PgSnapshotStage:
             raise ValueError(f"commit for region {commit.region_id} on a stage of region {self.region_id}")
         await self._finish_copy()
         self._closed = True
-        as_of = commit.last_modified or commit.fetch_started
+        as_of = commit.as_of
         # The index build and the quote shards each sort part of the book: run them on separate connections.
         index, counted = await asyncio.gather(self._build_index(), self._compute_quotes(as_of), return_exceptions=True)
         for outcome in (index, counted):
@@ -135,7 +136,13 @@ class PgSnapshotStage:
         duration = (datetime.now(UTC) - commit.fetch_started).total_seconds()
         meta = await self._swap(commit, quotes, duration)
         self.committed = True
-        return meta
+        await self._analyze()
+        return dataclasses.replace(meta, as_of=as_of)
+
+    async def _analyze(self) -> None:
+        """Give the planner column statistics of the fresh quotes partition before alerts and commands read it."""
+        with contextlib.suppress(asyncpg.UndefinedTableError):  # a newer swap dropped it already
+            await self._conn.execute(f"ANALYZE {self.quotes_table}")
 
     async def _build_index(self) -> None:
         await self._conn.execute(f"CREATE INDEX ON {self.orders_table} (location_id, type_id, is_buy_order, price)")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from core.commands.accounts import register_account_commands
+from core.commands.alerts import register_alert_commands
 from core.commands.analysis import register_analysis_commands
 from core.commands.appraise import register_appraise_command
 from core.commands.market_price import register_price_commands
@@ -20,4 +21,5 @@ def build_registry() -> Registry:
     register_settings_commands(registry)
     register_account_commands(registry)
     register_analysis_commands(registry)
+    register_alert_commands(registry)
     return registry

@@ -33,6 +33,7 @@ class CommandContext:
     preferences: Any = None  # core.accounts.preferences.PreferencesStore when accounts are wired
     accounts: Any = None  # core.commands.accounts.AccountServices when the panel and SSO are configured
     default_hub: str | None = None  # the caller's guild or personal hub (None: the catalog's default)
+    alerts: Any = None  # core.commands.alerts.AlertServices when alert rules and watchlists are wired
 
     @property
     def caller(self) -> Caller:

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
+from typing import Protocol
 
 from core.bulk import cyclic_gc_paused
 from core.market.errors import IngestFailed, MarketSourceUnavailable, SnapshotRejected, SourceNotReady
@@ -39,6 +40,14 @@ class RefreshOutcome:
     seconds: float
 
 
+class SnapshotListener(Protocol):
+    """Told about every snapshot swapped in by this process (e.g. core.alerts.evaluation.SnapshotAlerts)."""
+
+    async def snapshot_committed(self, region_id: int, as_of: datetime) -> None:
+        """React to a new live snapshot of the region whose quotes carry `as_of`; must not raise."""
+        ...
+
+
 def utc_now() -> datetime:
     """The current time, aware UTC."""
     return datetime.now(UTC)
@@ -55,12 +64,20 @@ class RegionRefresher:
         *,
         snapshot_retries: int = 3,
         clock: Callable[[], datetime] = utc_now,
+        listener: SnapshotListener | None = None,
     ) -> None:
         self._source = source
         self._store = store
         self._cache = cache
         self._retries = snapshot_retries
         self._clock = clock
+        self._listener = listener
+
+    def with_listener(self, listener: SnapshotListener) -> RegionRefresher:
+        """A copy of this refresher that tells `listener` about every snapshot it swaps in."""
+        return RegionRefresher(
+            self._source, self._store, self._cache, snapshot_retries=self._retries, clock=self._clock, listener=listener
+        )
 
     async def refresh(self, region_id: int) -> RefreshOutcome:
         """Refresh the region unless its data has not expired yet; raise IngestFailed on failure."""
@@ -93,6 +110,7 @@ class RegionRefresher:
                 raise
             with cyclic_gc_paused():
                 await self._cache_hub_quotes(outcome)
+            await self._announce(outcome)
             return RefreshOutcome(
                 region_id,
                 outcome.result,
@@ -129,6 +147,15 @@ class RegionRefresher:
                 )
             )
         return RefreshOutcome(region_id, RefreshResult.UPDATED, meta, fetched.expires, attempt, 0.0)
+
+    async def _announce(self, outcome: RefreshOutcome) -> None:
+        """Tell the listener (alert evaluation) about a snapshot this refresh swapped in (unchanged: not new)."""
+        meta = outcome.meta
+        if self._listener is None or outcome.result is not RefreshResult.UPDATED or meta is None:
+            return
+        as_of = meta.as_of or meta.last_modified
+        if as_of is not None:
+            await self._listener.snapshot_committed(outcome.region_id, as_of)
 
     async def _cache_hub_quotes(self, outcome: RefreshOutcome) -> None:
         """Put the hubs' station quotes into the cache until the snapshot expires."""

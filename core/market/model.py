@@ -49,6 +49,11 @@ class SnapshotCommit:
     bytes: int
     fetch_started: datetime
 
+    @property
+    def as_of(self) -> datetime:
+        """The snapshot's time as its quotes (and alerts) record it: ESI's Last-Modified, else when the fetch began."""
+        return self.last_modified or self.fetch_started
+
 
 @dataclass(frozen=True)
 class SnapshotMeta:
@@ -65,6 +70,7 @@ class SnapshotMeta:
     duration_s: float
     updated_at: datetime
     last_error: str | None = None
+    as_of: datetime | None = None  # the quotes' as_of, known right after a commit (else last_modified at best)
 
 
 @dataclass(frozen=True)

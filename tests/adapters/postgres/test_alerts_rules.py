@@ -79,6 +79,8 @@ async def test_quiet_hours_and_pausing_round_trip(pg_pool: asyncpg.Pool) -> None
     assert (await repo.preferences(account)).quiet == quiet
     await repo.set_quiet_hours(account, None)
     assert (await repo.preferences(account)).quiet is None
+    zone = await pg_pool.fetchval("SELECT timezone FROM alert_preferences WHERE account_id = $1", account)
+    assert zone == "Europe/Berlin"  # turning quiet hours off keeps the zone the daily digest is timed in
     rule = await repo.add(account, spec())
     await pg_pool.execute("UPDATE alert_rules SET armed = false WHERE id = $1", rule.id)
     assert await repo.set_active(account, rule.id, False)

@@ -1,0 +1,51 @@
+"""The scheduler's alert jobs: refreshes evaluate alert rules after the swap, digests go out every 15 minutes."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from adapters.postgres.alerts_rules import PgAlertRules
+from adapters.postgres.watchlist import PgWatchlist
+from core.alerts.model import AlertKind, AlertTarget, Direction, RuleSpec, Side, TargetKind
+from evetrader.app import App
+from scheduler.jobs import with_alerts
+from scheduler.service import SchedulerService, dispatcher_for
+
+AMARR_REGION, TRIT = 10000043, 34
+DM = AlertTarget("discord", TargetKind.DM, "1234")
+
+
+async def _account(app: App) -> int:
+    return int(await app.pool.fetchval("INSERT INTO accounts DEFAULT VALUES RETURNING id"))
+
+
+async def test_a_scheduled_refresh_evaluates_the_regions_alert_rules(app: App) -> None:
+    me = await _account(app)
+    # any sell order in Domain is below 1e12 ISK: the region-wide rule fires on the first snapshot
+    spec = RuleSpec(AlertKind.PRICE, AMARR_REGION, TRIT, None, Side.SELL, Direction.BELOW, 1e12, 0.0, timedelta(0), DM)
+    await PgAlertRules(app.pool).add(me, spec)
+    await app.redis.set(app.keys.ingest_claim(AMARR_REGION), b"1")
+    outcome = await dispatcher_for(app).execute(with_alerts(app.region_refresher(), app.pool), AMARR_REGION)
+    assert outcome is not None and outcome.meta is not None and outcome.meta.as_of is not None
+    best = await app.pool.fetchval(
+        "SELECT min(best_sell) FROM market_quotes WHERE region_id = $1 AND type_id = $2", AMARR_REGION, TRIT
+    )
+    [row] = await app.pool.fetch("SELECT payload FROM alert_outbox")
+    assert row["payload"]["value"] == best and datetime.fromisoformat(row["payload"]["as_of"]) == outcome.meta.as_of
+
+
+async def test_the_digest_job_runs_every_15_minutes_and_writes_each_digest_once(app: App) -> None:
+    me = await _account(app)
+    await PgWatchlist(app.pool).add(me, 34)
+    await PgWatchlist(app.pool).set_digest(me, True, 0, DM)  # 00:00 UTC: due whenever the test runs
+    service = SchedulerService(app, [])
+    assert await service.send_digests() == 1
+    assert await service.send_digests() == 0
+    key = await app.pool.fetchval("SELECT idempotency_key FROM alert_outbox WHERE account_id = $1", me)
+    assert key == f"digest:{me}:{datetime.now(UTC).date().isoformat()}"
+    scheduler = service._jobs()
+    try:
+        job = scheduler.get_job("digests")
+        assert job is not None and "*/15" in str(job.trigger)
+    finally:
+        scheduler.shutdown(wait=False)

@@ -1,0 +1,61 @@
+"""The API's building blocks: a route table row, JSON responses, and size-limited JSON object bodies."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+from aiohttp import web
+
+from web.api_schemas import Schema
+from web.errors import PanelError
+from web.session_model import Session
+
+API_PREFIX = "/api/v1"
+MAX_BODY_BYTES = 16_384
+ApiHandler = Callable[[web.Request, Session], Awaitable[web.Response]]
+
+
+@dataclass(frozen=True)
+class ApiRoute:
+    """One API operation: where it lives, who may call it, and what goes in and out."""
+
+    method: str
+    path: str
+    handler: ApiHandler
+    summary: str
+    role: str  # "user" or "admin": checked before the handler runs
+    response: Schema | None  # None: 204 without a body
+    request: Schema | None = None
+    path_params: dict[str, Schema] = field(default_factory=dict)
+    query_params: dict[str, Schema] = field(default_factory=dict)  # all optional
+
+    @property
+    def operation_id(self) -> str:
+        """The handler's name, unique per operation."""
+        return self.handler.__name__.lstrip("_")
+
+
+def json_response(payload: object, status: int = 200) -> web.Response:
+    """A JSON response (orjson: datetimes as ISO 8601)."""
+    return web.Response(body=orjson.dumps(payload), status=status, content_type="application/json")
+
+
+async def json_body(request: web.Request) -> dict[str, Any]:
+    """The request's JSON object (415 without a JSON content type, 400 when malformed, 413 when too large)."""
+    if request.content_type != "application/json":
+        raise PanelError(415, "Send a JSON body with Content-Type: application/json.")
+    if (request.content_length or 0) > MAX_BODY_BYTES:
+        raise PanelError(413)
+    raw = await request.content.read(MAX_BODY_BYTES + 1)
+    if len(raw) > MAX_BODY_BYTES:
+        raise PanelError(413)
+    try:
+        body = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        raise PanelError(400, "The body is not valid JSON.") from None
+    if not isinstance(body, dict):
+        raise PanelError(400, "The body must be a JSON object.")
+    return body
