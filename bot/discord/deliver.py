@@ -1,0 +1,74 @@
+"""Alert delivery on Discord: a DM to a user or a message in a channel, sent with a nonce that Discord enforces (a
+resend after a crash returns the message already created), and Discord's errors turned into delivery outcomes."""
+
+from __future__ import annotations
+
+import logging
+
+import aiohttp
+import discord
+
+from core.alerts.delivery import (
+    AlertText,
+    Delivered,
+    RateLimited,
+    Rejected,
+    SendOutcome,
+    TargetGone,
+    TransientFailure,
+)
+from core.alerts.model import AlertTarget, TargetKind
+
+log = logging.getLogger(__name__)
+MAX_CONTENT = 2000
+DEFAULT_RETRY_AFTER_S = 5.0
+# Error codes that mean the target can no longer take our messages.
+GONE = {
+    10003: "the channel no longer exists",
+    10013: "the Discord user no longer exists",
+    50001: "the bot no longer has access to that channel",
+    50007: "Discord does not let the bot message you (direct messages closed or the bot blocked)",
+    50013: "the bot lacks permission to post in that channel",
+}
+
+
+def outcome_of_error(exc: discord.HTTPException) -> SendOutcome:
+    """A delivery outcome for a Discord HTTP error (by its JSON error code, then its status)."""
+    if exc.code in GONE:
+        return TargetGone(GONE[exc.code])
+    if exc.status == 429:
+        return RateLimited(DEFAULT_RETRY_AFTER_S, "Discord rate limit")
+    if exc.status >= 500:
+        return TransientFailure(f"Discord answered {exc.status}")
+    if exc.status in (403, 404):
+        return TargetGone(f"Discord refused the target ({exc.status}, code {exc.code})")
+    return Rejected(f"Discord rejected the message ({exc.status}, code {exc.code})")
+
+
+class DiscordAlertSender:
+    """AlertSender over a logged-in discord.py client (the bot's own: it shares its rate limits)."""
+
+    platform = "discord"
+
+    def __init__(self, client: discord.Client) -> None:
+        self._client = client
+
+    async def _channel(self, target: AlertTarget) -> discord.abc.Messageable:
+        if target.kind is TargetKind.DM:
+            return await self._client.create_dm(discord.Object(int(target.address)))
+        return self._client.get_partial_messageable(int(target.address))
+
+    async def send(self, target: AlertTarget, text: AlertText) -> SendOutcome:
+        """Send the alert as plain text; the same nonce on every attempt of one row."""
+        if target.kind is TargetKind.EMAIL or not target.address.isdigit():
+            return Rejected(f"not a Discord target: {target.kind.value} {target.address}")
+        try:
+            channel = await self._channel(target)
+            message = await channel.send(content=text.body[:MAX_CONTENT], nonce=text.nonce)
+        except discord.RateLimited as exc:
+            return RateLimited(exc.retry_after, "Discord rate limit")
+        except discord.HTTPException as exc:
+            return outcome_of_error(exc)
+        except (aiohttp.ClientError, TimeoutError, OSError) as exc:
+            return TransientFailure(f"Discord unreachable ({type(exc).__name__})")
+        return Delivered(str(message.id))
