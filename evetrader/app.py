@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import dataclasses
 import logging
+from collections.abc import Collection
 from types import TracebackType
 from typing import TYPE_CHECKING
 
@@ -17,29 +18,37 @@ from adapters.charts import CachedHistoryCharts
 from adapters.crypto import KeyConfigError, TokenCipher
 from adapters.embedded import EmbeddedPostgres, EmbeddedRedis
 from adapters.esi import EsiClient
+from adapters.esi.character_orders import EsiCharacterOrders
 from adapters.esi.routes import EsiRoutePlanner
+from adapters.mail import MailSettings, SmtpAlertSender
 from adapters.metrics import PrometheusCommandObserver
 from adapters.postgres.account_settings import PgAccountSettings
 from adapters.postgres.accounts import PgIdentityStore, PgPreferences
 from adapters.postgres.ai_usage import PgAiUsage, PrometheusUsage
 from adapters.postgres.alerts_rules import PgAlertRules
 from adapters.postgres.catalog_source import PgCatalogSource
+from adapters.postgres.character_orders import PgCharacterOrderStore
 from adapters.postgres.characters import PgCharacterStore
 from adapters.postgres.history import PgHistoryStore
 from adapters.postgres.market_reader import PgMarketReader
 from adapters.postgres.migrate import migrate
 from adapters.postgres.orderbook import PgOrderBookStore
+from adapters.postgres.outbox import PgOutbox
 from adapters.postgres.packaging import PgPackagedVolumeStore
 from adapters.postgres.pool import create_pool
 from adapters.postgres.prices import PgPriceStore
 from adapters.postgres.watchlist import PgWatchlist
 from adapters.redis.ai_cache import RedisAnswerCache
+from adapters.redis.alert_stream import AlertStream
 from adapters.redis.keys import RedisKeys
 from adapters.redis.link_codes import RedisLinkCodes
 from adapters.redis.quotes import RedisQuoteCache
 from adapters.redis.ratelimit import RedisRateLimiter
 from adapters.sso import SsoClient
+from bot.delivery import DeliveryWorker
 from core.accounts.preferences import default_hub_for
+from core.accounts.tokens import CharacterTokens
+from core.alerts.delivery import AlertSender, ItemNames
 from core.analysis.analyst import Analyst, AnalystSettings
 from core.analysis.chain import FailoverChain
 from core.appraisal.parsers import default_parsers
@@ -57,6 +66,8 @@ from core.market.ingest import RegionRefresher
 from core.market.packaging import PackagedVolumeRefresher
 from core.market.prices import PricesRefresher
 from evetrader.config import Settings
+from scheduler.alert_dispatch import AlertDispatcher
+from scheduler.character_orders import OrderRefreshSummary, refresh_character_orders
 
 if TYPE_CHECKING:
     from web.sso import SsoWebServices
@@ -76,6 +87,8 @@ class App:
         self._esi: EsiClient | None = None
         self._sso: SsoClient | None = None
         self._analyst: Analyst | None = None
+        self._tokens: CharacterTokens | None = None
+        self._character_esi: EsiCharacterOrders | None = None
         self._provider: FailoverChain | None = None
         self.keys = RedisKeys(settings.redis_prefix)
         self._catalog: Catalog | None = None
@@ -127,6 +140,9 @@ class App:
 
     async def close(self) -> None:
         """Close clients, then pools, then embedded servers; safe to call twice."""
+        if self._character_esi is not None:
+            await self._character_esi.close()
+            self._character_esi = None
         if self._provider is not None:
             with contextlib.suppress(Exception):
                 await self._provider.close()
@@ -207,6 +223,43 @@ class App:
         cache = RedisAnswerCache(self.redis, self.keys)
         self._analyst = Analyst(provider, limits, cache=cache, quotas=usage, usage=[usage, PrometheusUsage()])
         return self._analyst
+
+    def mail_sender(self) -> SmtpAlertSender | None:
+        """The e-mail alert sender, when SMTP_URL and SMTP_FROM are set."""
+        s = self.settings
+        if s.smtp_url is None or not s.smtp_from:
+            return None
+        return SmtpAlertSender(MailSettings.from_url(s.smtp_url.get_secret_value(), s.smtp_from))
+
+    def alert_dispatcher(self) -> AlertDispatcher:
+        """Moves due outbox rows onto the platform streams (the scheduler leader runs it)."""
+        return AlertDispatcher(self.pool, self.redis, self.keys)
+
+    def delivery_worker(self, sender: AlertSender, platforms: Collection[str], names: ItemNames) -> DeliveryWorker:
+        """Consumes one platform's alert stream and sends with `sender` (notices may go to `platforms`)."""
+        stream = AlertStream(self.redis, self.keys, sender.platform)
+        return DeliveryWorker(stream, PgOutbox(self.pool), sender, names=names, notice_platforms=platforms)
+
+    def character_tokens(self) -> CharacterTokens | None:
+        """Access tokens of linked characters on demand (one cache per process), when EVE SSO is configured."""
+        if self._sso is None:
+            return None
+        if self._tokens is None:
+            self._tokens = CharacterTokens(PgCharacterStore(self.pool, self.token_cipher()), self._sso)
+        return self._tokens
+
+    async def refresh_character_orders(self) -> OrderRefreshSummary | None:
+        """Check linked characters' orders against the book (no-op without SSO); ESI is asked only after Expires."""
+        tokens = self.character_tokens()
+        if tokens is None:
+            return None
+        if self._character_esi is None:
+            s = self.settings
+            self._character_esi = EsiCharacterOrders(
+                s.esi_base_url, user_agent=s.esi_user_agent, compatibility_date=s.esi_compatibility_date
+            )
+            await self._character_esi.start()
+        return await refresh_character_orders(tokens, self._character_esi, PgCharacterOrderStore(self.pool))
 
     def account_services(self) -> AccountServices | None:
         """/link, /characters and /unlink's dependencies, when EVE SSO is configured."""

@@ -13,6 +13,7 @@ from evetrader.app import App
 
 log = logging.getLogger(__name__)
 WEBHOOK_PATH = "/telegram/webhook"
+DELIVERY_GRACE_S = 5.0
 
 
 class NoPlatformConfigured(RuntimeError):
@@ -26,6 +27,8 @@ class BotService:
         self.app = app
         self._telegram: Any = None
         self._discord: Any = None
+        self._delivery_stop = asyncio.Event()
+        self._deliveries: list[asyncio.Task[None]] = []
 
     def platforms(self) -> list[str]:
         """The platforms with a token configured."""
@@ -65,9 +68,34 @@ class BotService:
                 self._discord = build_client(gateway, guild_ids=settings.discord_guild_ids)
                 await start_discord(self._discord, settings.discord_token.get_secret_value())
                 log.info("discord bot connected", extra={"guilds": len(settings.discord_guild_ids) or "global"})
+            await self._start_delivery()
         except BaseException:
             await self.stop()
             raise
+
+    async def _start_delivery(self) -> None:
+        """One alert delivery worker per platform this process can send to (chat platforms and e-mail)."""
+        from bot.discord.deliver import DiscordAlertSender
+        from bot.telegram.deliver import TelegramAlertSender
+
+        senders: list[Any] = []
+        if self._telegram is not None:
+            senders.append(TelegramAlertSender(self._telegram.bot))
+        if self._discord is not None:
+            senders.append(DiscordAlertSender(self._discord))
+        if (mail := self.app.mail_sender()) is not None:
+            senders.append(mail)
+        catalog = await self.app.catalog()
+
+        def names(type_id: int) -> str | None:
+            item = catalog.by_id(type_id)
+            return item.name if item else None
+
+        platforms = {sender.platform for sender in senders}
+        for sender in senders:
+            worker = self.app.delivery_worker(sender, platforms, names)
+            task = asyncio.create_task(worker.run(self._delivery_stop), name=f"alerts-{sender.platform}")
+            self._deliveries.append(task)
 
     def webhook_route(self) -> tuple[str, Any] | None:
         """The Telegram webhook route for the web app in this process (webhook mode only)."""
@@ -79,7 +107,14 @@ class BotService:
         return WEBHOOK_PATH, webhook_handler(self._telegram, secret.get_secret_value())
 
     async def stop(self) -> None:
-        """Disconnect; replies in flight finish first."""
+        """Stop delivering alerts, then disconnect; replies in flight finish first."""
+        self._delivery_stop.set()
+        if self._deliveries:
+            _, pending = await asyncio.wait(self._deliveries, timeout=DELIVERY_GRACE_S)
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*self._deliveries, return_exceptions=True)
+            self._deliveries.clear()
         if self._discord is not None:
             from bot.discord import stop as stop_discord
 

@@ -93,6 +93,14 @@ class Settings(BaseSettings):
     ai_breaker_failures: int = Field(default=3, ge=1, description="consecutive failures that open a breaker")
     ai_breaker_cooldown_s: float = Field(default=60.0, gt=0)
 
+    smtp_url: SecretStr | None = Field(
+        default=None, description="smtp://user:pass@host:port?starttls=true|false or smtps://...; unset: no e-mail"
+    )
+    smtp_from: str | None = Field(
+        default=None, description="From of alert mails, e.g. 'evetrader <alerts@example.org>'"
+    )
+    order_refresh_s: float = Field(default=120.0, ge=10, description="how often linked characters' orders are checked")
+
     eve_client_id: str | None = Field(default=None, description="EVE SSO application client id")
     eve_client_secret: SecretStr | None = Field(default=None, description="EVE SSO secret (unset: PKCE only)")
     eve_callback_url: str | None = Field(default=None, description="default: PUBLIC_URL + /auth/callback")

@@ -46,6 +46,7 @@ class SchedulerService:
         self.leader = LeaderLock(app.redis, app.keys.scheduler_leader(), leader_ttl_s)
         self.dispatcher = dispatcher_for(app)
         self.queue = IngestQueue(app.redis, app.keys)
+        self.alert_dispatcher = app.alert_dispatcher()
         self._running: set[asyncio.Task[object]] = set()
 
     async def run(self, stop: asyncio.Event) -> None:
@@ -76,6 +77,8 @@ class SchedulerService:
             ("packaging", CronTrigger(hour=12, minute=0, timezone="UTC", jitter=120), self.refresh_packaging),
             ("packaging:startup", DateTrigger(run_date=utc_now() + timedelta(minutes=2)), self.refresh_packaging),
             ("digests", CronTrigger(minute="*/15", timezone="UTC"), self.send_digests),
+            ("alerts", IntervalTrigger(seconds=TICK_S), self.dispatch_alerts),
+            ("character-orders", IntervalTrigger(seconds=self.app.settings.order_refresh_s), self.refresh_orders),
         ]
         for job_id, trigger, func in table:
             scheduler.add_job(func, trigger, id=job_id, max_instances=1, coalesce=True, misfire_grace_time=600)
@@ -121,6 +124,16 @@ class SchedulerService:
     async def send_digests(self) -> int:
         """Write the daily digests whose local hour has come (at most one per account and local date)."""
         return await send_digests(self.app.pool, self.app.settings.default_hub)
+
+    async def dispatch_alerts(self) -> int:
+        """Move due outbox rows (alerts, digests, notices) onto the platform streams the bots consume."""
+        return await self.alert_dispatcher.dispatch_due()
+
+    async def refresh_orders(self) -> None:
+        """Compare linked characters' orders with the book (undercut, back on top, filled, expiring)."""
+        summary = await self.app.refresh_character_orders()
+        if summary is not None and (summary.alerts or summary.failed):
+            log.info("character orders checked", extra={"alerts": summary.alerts, "failed": len(summary.failed)})
 
     async def refresh_history(self) -> None:
         """Refresh the watched types' history in every region."""

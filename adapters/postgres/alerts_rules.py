@@ -106,7 +106,7 @@ class PgAlertRules:
         """Delete one of the account's own rules and disable its undelivered alerts; False if not its rule."""
         async with self._pool.acquire() as conn, conn.transaction():
             await conn.execute(
-                "UPDATE alert_outbox SET status = 'disabled' WHERE status = 'pending' AND rule_id = $2"
+                "UPDATE alert_outbox SET status = 'disabled' WHERE status IN ('pending', 'queued') AND rule_id = $2"
                 " AND account_id = $1",
                 account_id,
                 rule_id,

@@ -6,6 +6,7 @@ import asyncio
 import os
 import signal
 import sys
+from typing import Any
 
 import asyncpg
 import pytest
@@ -24,7 +25,7 @@ DISCORD_TOKEN = "discord-TEST-token"
 JITA_REGION, JITA_STATION = 10000002, 60003760
 
 
-async def ingest_jita(pg_dsn: str, redis_url: str, redis_prefix: str, esi_url: str, data_dir: str) -> dict:
+async def ingest_jita(pg_dsn: str, redis_url: str, redis_prefix: str, esi_url: str, data_dir: str) -> dict[str, Any]:
     """Real market data in the test database (the ESI fake's Jita), and the most traded quote there."""
     settings = load_settings(
         database_url=pg_dsn, redis_url=redis_url, redis_prefix=redis_prefix, data_dir=data_dir, esi_base_url=esi_url

@@ -25,7 +25,9 @@ pytestmark = pytest.mark.e2e
 
 
 @pytest_asyncio.fixture(loop_scope="session")
-async def app(pg_dsn: str, redis_url: str, redis_prefix: str, tmp_path: Path) -> AsyncIterator[tuple[App, ...]]:
+async def app(
+    pg_dsn: str, redis_url: str, redis_prefix: str, tmp_path: Path
+) -> AsyncIterator[tuple[App, AnthropicFake, OpenAIFake]]:
     async with (
         EsiFake(regions={JITA_REGION: 4_000}) as esi,
         AnthropicFake(api_key="sk-ant-e2e") as claude,
