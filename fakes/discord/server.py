@@ -39,6 +39,8 @@ class DiscordFake(InteractionsMixin, LocalServer):
         self.global_commands: list[Json] = []
         self.guild_commands: dict[str, list[Json]] = {}
         self.dm_channels: dict[str, Json] = {}  # channel id -> DM channel
+        self.blocked_dms: set[str] = set()  # user ids whose DMs answer 50007 (they block the bot or closed DMs)
+        self._by_nonce: dict[tuple[str, str], str] = {}  # (channel, nonce) -> message id, for enforce_nonce
         self._faults: list[Fault] = []
         self._changed = asyncio.Condition()
         self.gateway = Gateway(token, self._ready_payload, self._guild_payloads)
@@ -232,8 +234,17 @@ class DiscordFake(InteractionsMixin, LocalServer):
         problems = p.limit_errors(record.json)
         if problems:
             return error(400, "Invalid Form Body", 50035, {"_errors": [{"message": m} for m in problems]})
+        dm = self.dm_channels.get(channel_id)
+        if dm is not None and dm["recipients"][0]["id"] in self.blocked_dms:
+            return error(403, "Cannot send messages to this user", 50007)
+        body = record.json or {}
+        nonce = str(body.get("nonce") or "")
+        if nonce and body.get("enforce_nonce") and (channel_id, nonce) in self._by_nonce:
+            return respond(self.messages[self._by_nonce[(channel_id, nonce)]])  # Discord's duplicate guard
         created = p.message(channel_id, self.bot_user, record.json, record.parts)
         self.messages[created["id"]] = created
+        if nonce:
+            self._by_nonce[(channel_id, nonce)] = created["id"]
         return respond(created)
 
     def _reject(self, body: Any) -> web.Response | None:

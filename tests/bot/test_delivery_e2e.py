@@ -8,7 +8,6 @@ target and telling the user elsewhere, and 429s retried after the delay the plat
 from __future__ import annotations
 
 import asyncio
-import json
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field, replace
@@ -20,7 +19,6 @@ import discord
 import pytest
 import redis.asyncio as aioredis
 import telegram
-from aiohttp import web
 
 from adapters.mail import MailSettings, SmtpAlertSender
 from adapters.postgres.alerts import PgAlertRules
@@ -34,7 +32,7 @@ from bot.telegram.deliver import TelegramAlertSender
 from core.alerts.delivery import AlertSender, nonce_for
 from core.alerts.model import AlertTarget, TargetKind
 from fakes.discord import DiscordFake
-from fakes.discord.records import RECORD, Json, error, respond
+from fakes.discord.records import Json
 from fakes.smtp import SmtpFake
 from fakes.telegram import TelegramFake
 from scheduler.alert_dispatch import AlertDispatcher
@@ -56,25 +54,10 @@ class Killed(BaseException):
 
 
 class AlertDiscordFake(DiscordFake):
-    """DiscordFake plus what alert delivery meets: users who block DMs (50007) and enforced message nonces."""
+    """DiscordFake with views of what the bot showed where."""
 
     def __init__(self) -> None:
         super().__init__(DISCORD_TOKEN)
-        self.blocked: set[str] = set()
-        self.by_nonce: dict[tuple[str, str], str] = {}
-
-    async def _send_channel_message(self, request: web.Request) -> web.Response:
-        channel_id, body = request.match_info["channel"], request[RECORD].json or {}
-        dm = self.dm_channels.get(channel_id)
-        if dm is not None and dm["recipients"][0]["id"] in self.blocked:
-            return error(403, "Cannot send messages to this user", 50007)
-        nonce = str(body.get("nonce") or "")
-        if nonce and body.get("enforce_nonce") and (channel_id, nonce) in self.by_nonce:
-            return respond(self.messages[self.by_nonce[(channel_id, nonce)]])
-        response = await super()._send_channel_message(request)
-        if response.status == 200 and nonce and isinstance(response.body, bytes):
-            self.by_nonce[(channel_id, nonce)] = json.loads(response.body)["id"]
-        return response
 
     def shown(self, channel_id: str | None = None) -> list[Json]:
         """Messages the bot created in channels (a DM's or a guild's), oldest first."""
@@ -276,7 +259,7 @@ async def test_discord_50007_or_10003_disables_the_target_and_tells_the_user_on_
     await rig.pool.execute(
         "INSERT INTO account_identities (platform, external_id, account_id) VALUES ('telegram', '4242', $1)", account
     )
-    rig.discord_fake.blocked.add("888")
+    rig.discord_fake.blocked_dms.add("888")
     row = await insert_alert(rig.pool, account, target)
     await rig.deliver("discord")
     assert (await status_of(rig.pool, row))["status"] == "disabled"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import shutil
 import urllib.parse
+from pathlib import Path
 from typing import Any
 
 import asyncpg
@@ -27,8 +28,15 @@ async def _tables_as_text(pool: asyncpg.Pool) -> dict[str, str]:
 
 
 async def _pg_dump(pool: asyncpg.Pool, server_dsn: str) -> str | None:
-    """pg_dump's plain output of this test's database (None when the binary is not on PATH)."""
-    binary = shutil.which("pg_dump")
+    """pg_dump's plain output of this test's database (None when no pg_dump can be found).
+
+    The pgserver wheel's pg_dump comes first: it is at least as new as either server we test against (pg_dump
+    refuses servers newer than itself), then the one on PATH.
+    """
+    import pgserver
+
+    bundled = Path(pgserver.__file__).parent / "pginstall" / "bin" / "pg_dump"
+    binary = str(bundled) if bundled.exists() else shutil.which("pg_dump")
     if binary is None:
         return None
     database = await pool.fetchval("SELECT current_database()")
