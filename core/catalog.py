@@ -134,6 +134,11 @@ class Catalog:
         """The item with this type id, or None."""
         return self._by_id.get(type_id)
 
+    def name_of(self, type_id: int) -> str | None:
+        """The item name of a type id, or None when unknown."""
+        item = self._by_id.get(type_id)
+        return item.name if item else None
+
     def exact(self, name: str) -> CatalogItem | None:
         """The item with exactly this name (any case, whitespace folded; no aliases, no fuzzing), or None."""
         return self._by_lower.get(" ".join(name.split()).lower())

@@ -85,12 +85,7 @@ class BotService:
             senders.append(DiscordAlertSender(self._discord))
         if (mail := self.app.mail_sender()) is not None:
             senders.append(mail)
-        catalog = await self.app.catalog()
-
-        def names(type_id: int) -> str | None:
-            item = catalog.by_id(type_id)
-            return item.name if item else None
-
+        names = (await self.app.catalog()).name_of
         platforms = {sender.platform for sender in senders}
         for sender in senders:
             worker = self.app.delivery_worker(sender, platforms, names)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 import asyncpg
 
 from adapters.postgres.alerts_eval import PgAlertEvaluator
+from adapters.postgres.digest_orders import PgOrdersDigest
 from adapters.postgres.history import PgHistoryStore
 from adapters.postgres.watchlist import PgDigestStore
 from core.alerts.digest import DigestService
@@ -44,9 +46,10 @@ def with_alerts(refresher: RegionRefresher, pool: asyncpg.Pool) -> RegionRefresh
     return refresher.with_listener(SnapshotAlerts(PgAlertEvaluator(pool)))
 
 
-async def send_digests(pool: asyncpg.Pool, default_hub: str) -> int:
+async def send_digests(pool: asyncpg.Pool, default_hub: str, names: Callable[[int], str | None] | None = None) -> int:
     """Write the daily digests that are due (every 15 minutes; each account once per local date)."""
-    written = await DigestService(PgDigestStore(pool), default_hub=default_hub).run()
+    orders = PgOrdersDigest(pool, names) if names is not None else None
+    written = await DigestService(PgDigestStore(pool), orders=orders, default_hub=default_hub).run()
     if written:
         log.info("daily digests written", extra={"digests": written})
     return written

@@ -123,7 +123,8 @@ class SchedulerService:
 
     async def send_digests(self) -> int:
         """Write the daily digests whose local hour has come (at most one per account and local date)."""
-        return await send_digests(self.app.pool, self.app.settings.default_hub)
+        catalog = await self.app.catalog()
+        return await send_digests(self.app.pool, self.app.settings.default_hub, catalog.name_of)
 
     async def dispatch_alerts(self) -> int:
         """Move due outbox rows (alerts, digests, notices) onto the platform streams the bots consume."""

@@ -1,0 +1,63 @@
+"""The digest's "Your orders" section: where each open order stands and what closed since the last digest."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from core.alerts.message import isk
+from core.market.hubs import HUBS
+
+MAX_ORDER_LINES = 15
+_HUB_BY_STATION = {hub.station_id: hub.name for hub in HUBS}
+
+
+@dataclass(frozen=True)
+class DigestOrder:
+    """One of the account's orders as the order job last saw it."""
+
+    character: str
+    type_id: int
+    location_id: int
+    is_buy_order: bool
+    price: float
+    volume_remain: int
+    volume_total: int
+    status: str  # open, gone, filled, cancelled, expired, closed
+    on_top: bool | None
+    best_competitor: float | None
+    updated_at: datetime
+
+
+def order_lines(orders: Sequence[DigestOrder], names: Callable[[int], str | None], since: datetime) -> list[str]:
+    """Open orders (undercut ones first), then those that closed after `since`; capped with a "+N more" line."""
+    open_orders = sorted((o for o in orders if o.status in ("open", "gone")), key=lambda o: (o.on_top is not False,))
+    closed = [o for o in orders if o.status in ("filled", "cancelled", "expired") and o.updated_at >= since]
+    lines = [_open_line(o, names) for o in open_orders] + [_closed_line(o, names) for o in closed]
+    if not lines:
+        return []
+    summary = f"{len(open_orders)} open, {sum(o.on_top is False for o in open_orders)} undercut"
+    summary += f", {sum(o.status == 'filled' for o in closed)} filled since the last digest"
+    shown = lines[:MAX_ORDER_LINES]
+    more = [f"… and {len(lines) - len(shown)} more on the panel"] if len(lines) > len(shown) else []
+    return [summary, *shown, *more]
+
+
+def _what(order: DigestOrder, names: Callable[[int], str | None]) -> str:
+    side = "buy" if order.is_buy_order else "sell"
+    place = _HUB_BY_STATION.get(order.location_id, f"station {order.location_id}")
+    return f"{order.character}: {side} {names(order.type_id) or f'type {order.type_id}'} at {place}"
+
+
+def _open_line(order: DigestOrder, names: Callable[[int], str | None]) -> str:
+    left = f"{order.volume_remain:,}/{order.volume_total:,} left @ {isk(order.price)}"
+    if order.on_top is False and order.best_competitor is not None:
+        state = f"undercut (best {isk(order.best_competitor)})"
+    else:
+        state = {True: "on top", None: "not compared yet"}.get(order.on_top, "undercut")
+    return f"{_what(order, names)}: {left}, {state}"
+
+
+def _closed_line(order: DigestOrder, names: Callable[[int], str | None]) -> str:
+    return f"{_what(order, names)}: {order.status} @ {isk(order.price)}"
