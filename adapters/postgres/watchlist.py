@@ -115,14 +115,15 @@ class PgDigestStore:
         self._pool = pool
 
     async def candidates(self, now: datetime) -> list[DigestCandidate]:
-        """Enabled digests with a watchlist and nothing sent yet for the account's local date at `now`."""
+        """Enabled digests with a watchlist or a linked character, nothing sent yet for the local date at `now`."""
         rows = await self._pool.fetch(
             """SELECT d.account_id, d.hour, d.target_platform, d.target_kind, d.target_address, d.last_sent_on,
                       coalesce(p.timezone, 'UTC') AS timezone, a.default_hub
                FROM digest_preferences d
                JOIN accounts a ON a.id = d.account_id
                LEFT JOIN alert_preferences p ON p.account_id = d.account_id
-               WHERE d.enabled AND EXISTS (SELECT 1 FROM watchlist w WHERE w.account_id = d.account_id)
+               WHERE d.enabled AND (EXISTS (SELECT 1 FROM watchlist w WHERE w.account_id = d.account_id)
+                                    OR EXISTS (SELECT 1 FROM characters c WHERE c.account_id = d.account_id))
                  AND (d.last_sent_on IS NULL
                       OR d.last_sent_on < ($1::timestamptz AT TIME ZONE coalesce(p.timezone, 'UTC'))::date)
                ORDER BY d.account_id""",

@@ -161,6 +161,8 @@ class DigestService:
         hub = _hub(candidate.hub_name, self._default_hub)
         prices = await self._store.watch_prices(candidate.account_id, hub, day)
         orders = await self._orders.lines(candidate.account_id, day) if self._orders is not None else []
+        if not prices and not orders:
+            return False  # nothing to say today (a character without orders, an emptied watchlist)
         payload = {
             "kind": DIGEST_KIND,
             "account_id": candidate.account_id,

@@ -49,3 +49,23 @@ async def test_the_digest_job_runs_every_15_minutes_and_writes_each_digest_once(
         assert job is not None and "*/15" in str(job.trigger)
     finally:
         scheduler.shutdown(wait=False)
+
+
+async def test_a_trader_with_orders_and_no_watchlist_gets_the_orders_digest(app: App) -> None:
+    me = await _account(app)
+    await PgWatchlist(app.pool).set_digest(me, True, 0, DM)
+    service = SchedulerService(app, [])
+    await app.pool.execute(
+        "INSERT INTO characters (character_id, account_id, name, owner_hash) VALUES (95, $1, 'Seller', 'o')", me
+    )
+    assert await service.send_digests() == 0  # a character without orders: nothing to say
+    await app.pool.execute(
+        "INSERT INTO character_orders (character_id, order_id, type_id, region_id, location_id, is_buy_order, price,"
+        " volume_remain, volume_total, issued, duration, on_top) VALUES (95, 1, 34, 10000002, 60003760, false, 5.0,"
+        " 10, 10, now(), 90, true)"
+    )
+    assert await service.send_digests() == 1
+    payload = await app.pool.fetchval("SELECT payload FROM alert_outbox WHERE account_id = $1", me)
+    name = (await app.catalog()).name_of(34) or "type 34"  # this fixture's static data may be empty
+    assert payload["orders"][1] == f"Seller: sell {name} at Jita: 10/10 left @ 5.00, on top"
+    assert "Your orders:" in payload["text"]
