@@ -7,6 +7,7 @@ import contextlib
 import dataclasses
 import logging
 from collections.abc import Collection
+from datetime import timedelta
 from types import TracebackType
 from typing import TYPE_CHECKING
 
@@ -47,7 +48,7 @@ from adapters.redis.ratelimit import RedisRateLimiter
 from adapters.sso import SsoClient
 from bot.delivery import DeliveryWorker
 from core.accounts.preferences import default_hub_for
-from core.accounts.tokens import CharacterTokens
+from core.accounts.tokens import CharacterTokens, TokenCheck, check_tokens
 from core.alerts.delivery import AlertSender, ItemNames
 from core.analysis.analyst import Analyst, AnalystSettings
 from core.analysis.chain import FailoverChain
@@ -260,6 +261,14 @@ class App:
             )
             await self._character_esi.start()
         return await refresh_character_orders(tokens, self._character_esi, PgCharacterOrderStore(self.pool))
+
+    async def check_character_tokens(self, older_than: timedelta = timedelta(hours=12)) -> TokenCheck | None:
+        """Refresh tokens not checked for a while, so token health is current (no-op without EVE SSO)."""
+        tokens = self.character_tokens()
+        if tokens is None:
+            return None
+        stale = await PgCharacterStore(self.pool, self.token_cipher()).stale_tokens(older_than)
+        return await check_tokens(tokens, stale)
 
     def account_services(self) -> AccountServices | None:
         """/link, /characters and /unlink's dependencies, when EVE SSO is configured."""

@@ -79,6 +79,7 @@ class SchedulerService:
             ("digests", CronTrigger(minute="*/15", timezone="UTC"), self.send_digests),
             ("alerts", IntervalTrigger(seconds=TICK_S), self.dispatch_alerts),
             ("character-orders", IntervalTrigger(seconds=self.app.settings.order_refresh_s), self.refresh_orders),
+            ("tokens", IntervalTrigger(hours=1, start_date=utc_now() + timedelta(minutes=3)), self.check_tokens),
         ]
         for job_id, trigger, func in table:
             scheduler.add_job(func, trigger, id=job_id, max_instances=1, coalesce=True, misfire_grace_time=600)
@@ -135,6 +136,12 @@ class SchedulerService:
         summary = await self.app.refresh_character_orders()
         if summary is not None and (summary.alerts or summary.failed):
             log.info("character orders checked", extra={"alerts": summary.alerts, "failed": len(summary.failed)})
+
+    async def check_tokens(self) -> None:
+        """Refresh linked characters' tokens unchecked for 12 h (token health on the panel; revoked ones found)."""
+        result = await self.app.check_character_tokens()
+        if result is not None and (result.invalid or result.sso_down):
+            log.info("character tokens checked", extra={"checked": result.checked, "invalid": result.invalid})
 
     async def refresh_history(self) -> None:
         """Refresh the watched types' history in every region."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import asyncpg
 
@@ -12,6 +12,7 @@ from adapters.crypto import TokenCipher
 from adapters.postgres.merge import merge_accounts
 from core.accounts.linking import LinkedCharacter, LinkRequest, plan_link
 from core.accounts.sso import CharacterToken, owner_changed
+from core.accounts.tokens import TokenSubject
 
 
 @dataclass(frozen=True)
@@ -142,6 +143,17 @@ class PgCharacterStore:
             " updated_at = now() WHERE character_id = $1",
             character_id,
         )
+
+    async def stale_tokens(self, older_than: timedelta) -> list[TokenSubject]:
+        """Characters whose usable token was last checked (refreshed) longer ago than `older_than`."""
+        rows = await self._pool.fetch(
+            "SELECT character_id, account_id, owner_hash FROM characters WHERE token_status = 'ok'"
+            " AND refresh_token_enc IS NOT NULL"
+            " AND (token_checked_at IS NULL OR token_checked_at < now() - $1::interval)"
+            " ORDER BY token_checked_at NULLS FIRST",
+            older_than,
+        )
+        return [TokenSubject(r["character_id"], r["account_id"], r["owner_hash"]) for r in rows]
 
     async def rotate_keys(self, batch: int = 500) -> int:
         """Re-encrypt every token not under the newest key; returns how many were re-encrypted."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -195,3 +195,27 @@ class CharacterTokens:
                 logger.info("character %s: a concurrent refresh stored its token first", character_id)
             return AccessToken(grant.access_token, grant.expires_at, grant.character.scopes)
         raise TokenUnavailable(character_id, "the refresh token kept changing under us; try again later")
+
+
+@dataclass
+class TokenCheck:
+    """What a token health check found."""
+
+    checked: int = 0
+    invalid: int = 0  # the character must sign in again (refused, new owner, no token)
+    sso_down: bool = False
+
+
+async def check_tokens(tokens: CharacterTokens, subjects: Sequence[TokenSubject]) -> TokenCheck:
+    """Refresh each character's token once so the panel's token health is current; stops early if SSO is down."""
+    result = TokenCheck()
+    for subject in subjects:
+        result.checked += 1
+        try:
+            await tokens.access_token(subject)
+        except TokenUnavailable:
+            result.invalid += 1
+        except SsoError:
+            result.sso_down = True  # keep the tokens; try again next time
+            break
+    return result

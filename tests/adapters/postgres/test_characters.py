@@ -72,3 +72,13 @@ async def test_refresh_is_compare_and_swap_and_unlink_returns_the_token(pg_pool:
     assert await store.unlink(account + 1, TOKEN.character_id) is None  # not yours
     assert await store.unlink(account, TOKEN.character_id) == "r2"
     assert await store.characters(account) == []
+
+
+async def test_stale_tokens_are_the_usable_ones_not_checked_lately(pg_pool: asyncpg.Pool, store: PgCharacterStore):
+    await store.link(TOKEN, "r1")
+    assert await store.stale_tokens(timedelta(hours=12)) == []  # just checked at link time
+    await pg_pool.execute("UPDATE characters SET token_checked_at = now() - interval '13 hours'")
+    [subject] = await store.stale_tokens(timedelta(hours=12))
+    assert (subject.character_id, subject.owner_hash) == (TOKEN.character_id, "owner-a")
+    await store.mark_invalid(TOKEN.character_id)
+    assert await store.stale_tokens(timedelta(0)) == []  # refused tokens wait for a new sign-in, not a check

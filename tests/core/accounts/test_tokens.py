@@ -137,3 +137,25 @@ async def test_no_stored_token_is_unavailable() -> None:
     clock, store = Clock(), Store(token=None)
     with pytest.raises(TokenUnavailable):
         await CharacterTokens(store, Sso(clock, store), clock=clock).access_token(SUBJECT)
+
+
+async def test_token_check_counts_refused_tokens_and_stops_when_sso_is_down(parts: Parts) -> None:
+    from core.accounts.sso import SsoUnavailable
+    from core.accounts.tokens import check_tokens
+
+    _, store, sso, tokens = parts
+    done = await check_tokens(tokens, [SUBJECT])
+    assert (done.checked, done.invalid, done.sso_down) == (1, 0, False) and store.token == "r1"
+    await tokens.forget(SUBJECT.character_id)
+    sso.live.clear()  # revoked at SSO: the check finds out and marks the character
+    refused = await check_tokens(tokens, [SUBJECT])
+    assert (refused.checked, refused.invalid) == (1, 1) and store.invalid
+
+    async def down(refresh_token: str) -> TokenGrant:
+        raise SsoUnavailable("SSO answered 503")
+
+    store.token, store.invalid = "r9", False
+    sso.refresh = down  # type: ignore[method-assign]
+    other = TokenSubject(90000002, 5, "owner-1")
+    stopped = await check_tokens(tokens, [SUBJECT, other])
+    assert (stopped.checked, stopped.sso_down, store.invalid) == (1, True, False)  # tokens kept for next time
