@@ -1,4 +1,4 @@
-"""The panel's HTML pages: home, account, settings, admin, and sign-out (forms post back with a CSRF token)."""
+"""The panel's HTML pages: home, account, settings, alerts, admin, and sign-out (forms post back with a CSRF token)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from core.accounts.sessions import ROLES
 from core.market.fees import MAX_SKILL_LEVEL
 from core.market.hubs import HUBS
 from web.admin import admin_page
+from web.alerts_page import add_alerts_routes
 from web.auth import current_session, require_admin, require_user
 from web.errors import PanelError
 from web.keys import ACCOUNTS, AUTH, SESSIONS
@@ -130,6 +131,7 @@ def add_page_routes(app: web.Application) -> None:
     app.router.add_post("/account/identities/unlink", unlink_identity, name="unlink_identity")
     app.router.add_get("/settings", settings, name="settings")
     app.router.add_post("/settings", save_settings, name="save_settings")
+    add_alerts_routes(app)
     app.router.add_get("/admin", admin_page, name="admin")
     app.router.add_post("/admin/accounts/{account_id}/role", change_role, name="change_role")
     app.router.add_post("/auth/logout", logout, name="logout")

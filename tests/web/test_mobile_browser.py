@@ -21,7 +21,7 @@ from web.keys import SESSIONS
 
 CHROMIUM = Path("/usr/bin/chromium")
 PHONE = {"width": 390, "height": 844}
-PAGES = ("/", "/account", "/settings", "/admin")
+PAGES = ("/", "/account", "/settings", "/alerts", "/admin")
 pytestmark = [
     pytest.mark.e2e,
     pytest.mark.skipif(not CHROMIUM.exists(), reason="no /usr/bin/chromium (`make test` installs it when root)"),
@@ -48,7 +48,8 @@ _PAGE_FACTS_JS = """() => ({
 
 
 async def _seed(pool: asyncpg.Pool) -> int:
-    """An admin with a long-named identity and character, and AI usage rows with long model names."""
+    """An admin with a long-named identity and character, AI usage rows with long model names, and a long-named
+    item on an alert rule and the watchlist."""
     admin = await create_account(pool, "admin", identities=(("discord", "d-mobile", LONG),))
     await pool.execute(
         "INSERT INTO characters (character_id, account_id, name, owner_hash, scopes) VALUES ($1, $2, $3, 'h', $4)",
@@ -57,6 +58,14 @@ async def _seed(pool: asyncpg.Pool) -> int:
         LONG,
         ["esi-markets.read_character_orders.v1"],
     )
+    await pool.execute("INSERT INTO sde_types (type_id, name, group_id) VALUES (990001, $1, 18)", LONG)
+    await pool.execute(
+        "INSERT INTO alert_rules (account_id, kind, type_id, region_id, location_id, side, direction, threshold,"
+        " target_platform, target_kind, target_address)"
+        " VALUES ($1, 'price', 990001, 10000002, 60003760, 'sell', 'below', 123456789.5, 'discord', 'dm', 'd-mobile')",
+        admin,
+    )
+    await pool.execute("INSERT INTO watchlist (account_id, type_id) VALUES ($1, 990001)", admin)
     at = datetime.now(UTC) - timedelta(minutes=2)
     await pool.executemany(
         "INSERT INTO ai_usage (at, command, platform, account_id, provider, model, latency_ms, cached, cost_usd,"

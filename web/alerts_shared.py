@@ -1,0 +1,151 @@
+"""What the alerts API and the alerts page share: stores, DM targets, places, items by name, rules, quiet hours."""
+
+from __future__ import annotations
+
+from datetime import time
+
+from aiohttp import web
+
+from adapters.postgres.account_settings import LinkedIdentity
+from adapters.postgres.alerts_rules import PgAlertRules
+from adapters.postgres.watchlist import PgWatchlist
+from core.alerts.model import AlertKind, AlertRule, AlertTarget, QuietHours, RuleError, RuleSpec, TargetKind
+from core.alerts.rules import parse_rule
+from core.catalog import ALIASES
+from core.market.hubs import KNOWN_REGIONS, Hub, UnknownLocation, find_hub
+from web.errors import PanelError
+from web.keys import ACCOUNTS, POOL
+
+NOT_A_CHAT = frozenset({"web", "console"})  # identities that cannot receive a DM
+DEFAULT_HUB = "Jita"
+SUGGESTIONS = 5
+# Exact names (any case), market types first; then names starting with the words, for "did you mean".
+_BY_NAME = """SELECT type_id, name FROM sde_types WHERE lower(name) = lower($1)
+              ORDER BY (published AND market_group_id IS NOT NULL) DESC, type_id LIMIT 1"""
+_STARTING_WITH = """SELECT name FROM sde_types WHERE lower(name) LIKE $1 ESCAPE '\\'
+                    ORDER BY (published AND market_group_id IS NOT NULL) DESC, length(name), name LIMIT $2"""
+
+
+class FieldError(ValueError):
+    """One input is wrong: the `field`, a stable `code` ("unknown", "invalid", "none") and a message for the user."""
+
+    def __init__(self, field: str, code: str, message: str) -> None:
+        self.field, self.code = field, code
+        super().__init__(message)
+
+
+def rules_store(request: web.Request) -> PgAlertRules:
+    """The alert rules store of this app."""
+    return PgAlertRules(request.app[POOL])
+
+
+def watchlist_store(request: web.Request) -> PgWatchlist:
+    """The watchlist store of this app."""
+    return PgWatchlist(request.app[POOL])
+
+
+def path_id(request: web.Request, name: str) -> int:
+    """A positive 64-bit id from the URL path, or 404."""
+    raw = request.match_info[name]
+    if not raw.isdigit() or not 0 < int(raw) < 2**63:
+        raise PanelError(404, "Not found.")
+    return int(raw)
+
+
+async def dm_identities(request: web.Request, account_id: int) -> list[LinkedIdentity]:
+    """The account's chat identities that can receive a DM, most recently seen first."""
+    identities = await request.app[ACCOUNTS].identities(account_id)
+    return [identity for identity in identities if identity.platform not in NOT_A_CHAT]
+
+
+def dm_target(identity: LinkedIdentity) -> AlertTarget:
+    """The private chat of one of the account's identities."""
+    return AlertTarget(identity.platform, TargetKind.DM, identity.external_id)
+
+
+async def account_hub(request: web.Request, account_id: int) -> Hub:
+    """The account's default hub, else Jita."""
+    name = (await request.app[ACCOUNTS].settings(account_id)).default_hub
+    return find_hub(name or DEFAULT_HUB)
+
+
+def hub_place(name: str) -> tuple[int, int]:
+    """(region, station) of a hub by name; FieldError("hub") when unknown."""
+    try:
+        hub = find_hub(name)
+    except UnknownLocation as exc:
+        raise FieldError("hub", "unknown", str(exc)) from None
+    return hub.region_id, hub.station_id
+
+
+def region_place(region_id: int) -> tuple[int, None]:
+    """(region, None) for a region-wide rule; FieldError("region_id") when it is not a market region we know."""
+    if region_id not in KNOWN_REGIONS:
+        raise FieldError("region_id", "unknown", "Unknown market region.")
+    return region_id, None
+
+
+async def item_by_name(request: web.Request, name: str) -> tuple[int, str]:
+    """(type_id, name) of the static-data type with this name or chat alias; FieldError("item") with suggestions."""
+    wanted = " ".join(name.split())
+    if not wanted:
+        raise FieldError("item", "required", "say which item")
+    wanted = ALIASES.get(wanted.lower(), wanted)
+    pool = request.app[POOL]
+    row = await pool.fetchrow(_BY_NAME, wanted)
+    if row is not None:
+        return int(row["type_id"]), str(row["name"])
+    pattern = wanted.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    close = [str(r["name"]) for r in await pool.fetch(_STARTING_WITH, pattern, SUGGESTIONS)]
+    hint = f"; did you mean {', '.join(close)}?" if close else ""
+    raise FieldError("item", "unknown", f"unknown item {wanted!r}{hint}")
+
+
+def build_spec(
+    *,
+    kind: str,
+    type_id: int,
+    place: tuple[int, int | None],
+    target: AlertTarget,
+    threshold: float | str,
+    side: str | None = None,
+    direction: str | None = None,
+    hysteresis: float | str = 0.0,
+    cooldown_minutes: float | str | None = None,
+) -> RuleSpec:
+    """A checked RuleSpec (core.alerts.rules.parse_rule); volume spikes go region-wide; RuleError otherwise."""
+    region_id, location_id = place
+    return parse_rule(
+        kind=kind,
+        region_id=region_id,
+        type_id=type_id,
+        target=target,
+        threshold=threshold,
+        location_id=None if kind == AlertKind.VOLUME_SPIKE.value else location_id,
+        side=side,
+        direction=direction,
+        hysteresis=hysteresis,
+        cooldown_minutes=cooldown_minutes,
+    )
+
+
+def clock(text: str, field: str) -> time:
+    """A time of day from "22:00" (or "2200", "22"); FieldError(field) otherwise."""
+    try:
+        return time.fromisoformat(text.strip())
+    except ValueError:
+        raise FieldError(field, "invalid", f"{text!r} is not a time of day like 22:00") from None
+
+
+def quiet_hours(timezone: str, start: str, end: str) -> QuietHours:
+    """Quiet hours from text ("Europe/Berlin", "22:00", "07:00"); FieldError on "timezone", "start" or "end"."""
+    start_at, end_at = clock(start, "start"), clock(end, "end")
+    try:
+        return QuietHours(timezone.strip(), start_at, end_at)
+    except RuleError as exc:
+        raise FieldError("timezone" if "time zone" in str(exc) else "end", "invalid", str(exc)) from None
+
+
+def rule_state(rule: AlertRule) -> str:
+    """ "paused", "armed" (waiting to fire) or "fired" (waiting for the value to move back)."""
+    return "paused" if not rule.active else ("armed" if rule.armed else "fired")
