@@ -89,6 +89,8 @@ def build_application(
         application.add_handler(CommandHandler(telegram_name, bot.command(name)))
     if CANCEL.command not in names:
         application.add_handler(CommandHandler(CANCEL.command, bot.on_cancel))
+    if "start" not in names:
+        application.add_handler(CommandHandler("start", bot.on_start))
     application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, bot.on_text))
     application.add_handler(CallbackQueryHandler(bot.on_callback))
     application.add_handler(InlineQueryHandler(bot.on_inline))

@@ -39,6 +39,10 @@ class TelegramBot:
         """The handler of /name (a top-level command or group of the registry)."""
         return functools.partial(self.on_command, name)
 
+    async def on_start(self, update: Update, context: Context) -> None:
+        """/start (Telegram's first message to a bot): the command list, so the user sees what to type."""
+        await self.on_command("help", update, context)
+
     async def on_command(self, name: str, update: Update, context: Context) -> None:
         """/name args: run it, or ask for the first missing required argument."""
         message, chat = update.effective_message, update.effective_chat

@@ -47,6 +47,11 @@ async def test_price_addressed_to_the_bot_in_a_group(harness: Harness):
     assert len(harness.callers) == 1 and harness.callers[-1].is_dm is False
 
 
+async def test_start_answers_with_the_command_list(harness: Harness):
+    [text] = await harness.ask("/start")
+    assert "/price" in text and "/alert" in text
+
+
 async def test_help_lists_the_commands(harness: Harness):
     [text] = await harness.ask("/help")
     assert text.startswith("<b>Commands</b>")
