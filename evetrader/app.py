@@ -6,55 +6,40 @@ import asyncio
 import contextlib
 import dataclasses
 import logging
-from collections.abc import Collection
-from datetime import timedelta
 from types import TracebackType
 from typing import TYPE_CHECKING
 
 import asyncpg
 import redis.asyncio as aioredis
 
-from adapters.ai.factory import build_provider
 from adapters.charts import CachedHistoryCharts
-from adapters.crypto import KeyConfigError, TokenCipher
 from adapters.embedded import EmbeddedPostgres, EmbeddedRedis
 from adapters.esi import EsiClient
 from adapters.esi.character_orders import EsiCharacterOrders
 from adapters.esi.routes import EsiRoutePlanner
-from adapters.mail import MailSettings, SmtpAlertSender
 from adapters.metrics import PrometheusCommandObserver
 from adapters.postgres.account_settings import PgAccountSettings
 from adapters.postgres.accounts import PgIdentityStore, PgPreferences
-from adapters.postgres.ai_usage import PgAiUsage, PrometheusUsage
 from adapters.postgres.alerts_rules import PgAlertRules
 from adapters.postgres.catalog_source import PgCatalogSource
-from adapters.postgres.character_orders import PgCharacterOrderStore
-from adapters.postgres.characters import PgCharacterStore
 from adapters.postgres.history import PgHistoryStore
 from adapters.postgres.market_reader import PgMarketReader
 from adapters.postgres.migrate import migrate
 from adapters.postgres.orderbook import PgOrderBookStore
-from adapters.postgres.outbox import PgOutbox
 from adapters.postgres.packaging import PgPackagedVolumeStore
 from adapters.postgres.pool import create_pool
 from adapters.postgres.prices import PgPriceStore
 from adapters.postgres.watchlist import PgWatchlist
-from adapters.redis.ai_cache import RedisAnswerCache
-from adapters.redis.alert_stream import AlertStream
 from adapters.redis.keys import RedisKeys
-from adapters.redis.link_codes import RedisLinkCodes
 from adapters.redis.quotes import RedisQuoteCache
 from adapters.redis.ratelimit import RedisRateLimiter
 from adapters.sso import SsoClient
-from bot.delivery import DeliveryWorker
 from core.accounts.preferences import default_hub_for
-from core.accounts.tokens import CharacterTokens, TokenCheck, check_tokens
-from core.alerts.delivery import AlertSender, ItemNames
-from core.analysis.analyst import Analyst, AnalystSettings
+from core.accounts.tokens import CharacterTokens
+from core.analysis.analyst import Analyst
 from core.analysis.chain import FailoverChain
 from core.appraisal.parsers import default_parsers
 from core.catalog import Catalog
-from core.commands.accounts import AccountServices
 from core.commands.alerts import AlertServices
 from core.commands.analysis import AnalysisServices
 from core.commands.default import build_registry
@@ -66,17 +51,17 @@ from core.market.history import HistoryRefresher
 from core.market.ingest import RegionRefresher
 from core.market.packaging import PackagedVolumeRefresher
 from core.market.prices import PricesRefresher
+from evetrader.alerts_parts import AlertParts
+from evetrader.analyst_parts import AnalystParts
 from evetrader.config import Settings
-from scheduler.alert_dispatch import AlertDispatcher
-from scheduler.character_orders import OrderRefreshSummary, refresh_character_orders
 
 if TYPE_CHECKING:
-    from web.sso import SsoWebServices
+    pass
 
 log = logging.getLogger(__name__)
 
 
-class App:
+class App(AlertParts, AnalystParts):
     """Everything a process needs, opened together and closed in reverse order (`async with App(settings)`)."""
 
     def __init__(self, settings: Settings) -> None:
@@ -188,108 +173,6 @@ class App:
     def sso(self) -> SsoClient | None:
         """The EVE SSO client, when EVE_CLIENT_ID and ENCRYPTION_KEYS are configured."""
         return self._sso
-
-    def token_cipher(self) -> TokenCipher:
-        """The cipher of stored refresh tokens (ENCRYPTION_KEYS)."""
-        if self.settings.encryption_keys is None:
-            raise KeyConfigError("ENCRYPTION_KEYS is not set")
-        return TokenCipher.from_setting(self.settings.encryption_keys.get_secret_value())
-
-    def analyst(self) -> Analyst:
-        """The AI analyst (one per process): Claude then GPT (whichever have keys), cache, quotas, usage records."""
-        if self._analyst is not None:
-            return self._analyst
-        s = self.settings
-        self._provider = provider = build_provider(
-            anthropic_api_key=s.anthropic_api_key.get_secret_value() if s.anthropic_api_key else None,
-            anthropic_base_url=s.anthropic_base_url,
-            anthropic_model=s.anthropic_model,
-            openai_api_key=s.openai_api_key.get_secret_value() if s.openai_api_key else None,
-            openai_base_url=s.openai_base_url,
-            openai_model=s.openai_model,
-            timeout_s=s.ai_timeout_s,
-            failure_threshold=s.ai_breaker_failures,
-            cooldown_s=s.ai_breaker_cooldown_s,
-        )
-        limits = AnalystSettings(
-            max_tool_calls=s.ai_max_tool_calls,
-            budget_s=s.ai_budget_s,
-            max_tokens=s.ai_max_tokens,
-            cache_ttl_s=s.ai_cache_ttl_s,
-            max_question_chars=s.ai_max_question_chars,
-            account_daily_quota=s.ai_account_daily_quota or None,
-            guild_daily_quota=s.ai_guild_daily_quota or None,
-        )
-        usage = PgAiUsage(self.pool)
-        cache = RedisAnswerCache(self.redis, self.keys)
-        self._analyst = Analyst(provider, limits, cache=cache, quotas=usage, usage=[usage, PrometheusUsage()])
-        return self._analyst
-
-    def mail_sender(self) -> SmtpAlertSender | None:
-        """The e-mail alert sender, when SMTP_URL and SMTP_FROM are set."""
-        s = self.settings
-        if s.smtp_url is None or not s.smtp_from:
-            return None
-        return SmtpAlertSender(MailSettings.from_url(s.smtp_url.get_secret_value(), s.smtp_from))
-
-    def alert_dispatcher(self) -> AlertDispatcher:
-        """Moves due outbox rows onto the platform streams (the scheduler leader runs it)."""
-        return AlertDispatcher(self.pool, self.redis, self.keys)
-
-    def delivery_worker(self, sender: AlertSender, platforms: Collection[str], names: ItemNames) -> DeliveryWorker:
-        """Consumes one platform's alert stream and sends with `sender` (notices may go to `platforms`)."""
-        stream = AlertStream(self.redis, self.keys, sender.platform)
-        return DeliveryWorker(stream, PgOutbox(self.pool), sender, names=names, notice_platforms=platforms)
-
-    def character_tokens(self) -> CharacterTokens | None:
-        """Access tokens of linked characters on demand (one cache per process), when EVE SSO is configured."""
-        if self._sso is None:
-            return None
-        if self._tokens is None:
-            self._tokens = CharacterTokens(PgCharacterStore(self.pool, self.token_cipher()), self._sso)
-        return self._tokens
-
-    async def refresh_character_orders(self) -> OrderRefreshSummary | None:
-        """Check linked characters' orders against the book (no-op without SSO); ESI is asked only after Expires."""
-        tokens = self.character_tokens()
-        if tokens is None:
-            return None
-        if self._character_esi is None:
-            s = self.settings
-            self._character_esi = EsiCharacterOrders(
-                s.esi_base_url, user_agent=s.esi_user_agent, compatibility_date=s.esi_compatibility_date
-            )
-            await self._character_esi.start()
-        return await refresh_character_orders(tokens, self._character_esi, PgCharacterOrderStore(self.pool))
-
-    async def check_character_tokens(self, older_than: timedelta = timedelta(hours=12)) -> TokenCheck | None:
-        """Refresh tokens not checked for a while, so token health is current (no-op without EVE SSO)."""
-        tokens = self.character_tokens()
-        if tokens is None:
-            return None
-        stale = await PgCharacterStore(self.pool, self.token_cipher()).stale_tokens(older_than)
-        return await check_tokens(tokens, stale)
-
-    def account_services(self) -> AccountServices | None:
-        """/link, /characters and /unlink's dependencies, when EVE SSO is configured."""
-        if self._sso is None:
-            return None
-        characters = PgCharacterStore(self.pool, self.token_cipher())
-        return AccountServices(RedisLinkCodes(self.redis, self.keys), characters, self.settings.public_url, self._sso)
-
-    def web_services(self, signing_key: bytes | None = None) -> SsoWebServices | None:
-        """The panel's EVE sign-in and /link services (None without SSO); the state key derives from `signing_key`.
-
-        Without `signing_key` the panel's own key is loaded (SESSION_SIGNING_KEY, or the development key file).
-        """
-        if self._sso is None:
-            return None
-        from web.config import web_config_from_settings
-        from web.sso import build_sso_web_services
-
-        key = signing_key if signing_key is not None else web_config_from_settings(self.settings).signing_key
-        characters = PgCharacterStore(self.pool, self.token_cipher())
-        return build_sso_web_services(self._sso, characters, self.redis, self.keys, key)
 
     async def migrate(self) -> list[int]:
         """Apply pending migrations; return the versions applied."""

@@ -1,0 +1,63 @@
+"""Composition of accounts: the token cipher, linked characters' tokens, /link services and the panel's SSO."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from adapters.crypto import KeyConfigError, TokenCipher
+from adapters.postgres.characters import PgCharacterStore
+from adapters.redis.link_codes import RedisLinkCodes
+from core.accounts.tokens import CharacterTokens, TokenCheck, check_tokens
+from core.commands.accounts import AccountServices
+from evetrader.parts import Parts
+
+if TYPE_CHECKING:
+    from web.sso import SsoWebServices
+
+
+class AccountParts(Parts):
+    """Accounts wiring of App (EVE SSO is configured when EVE_CLIENT_ID and ENCRYPTION_KEYS are set)."""
+
+    def token_cipher(self) -> TokenCipher:
+        """The cipher of stored refresh tokens (ENCRYPTION_KEYS)."""
+        if self.settings.encryption_keys is None:
+            raise KeyConfigError("ENCRYPTION_KEYS is not set")
+        return TokenCipher.from_setting(self.settings.encryption_keys.get_secret_value())
+
+    def character_tokens(self) -> CharacterTokens | None:
+        """Access tokens of linked characters on demand (one cache per process), when EVE SSO is configured."""
+        if self._sso is None:
+            return None
+        if self._tokens is None:
+            self._tokens = CharacterTokens(PgCharacterStore(self.pool, self.token_cipher()), self._sso)
+        return self._tokens
+
+    async def check_character_tokens(self, older_than: timedelta = timedelta(hours=12)) -> TokenCheck | None:
+        """Refresh tokens not checked for a while, so token health is current (no-op without EVE SSO)."""
+        tokens = self.character_tokens()
+        if tokens is None:
+            return None
+        stale = await PgCharacterStore(self.pool, self.token_cipher()).stale_tokens(older_than)
+        return await check_tokens(tokens, stale)
+
+    def account_services(self) -> AccountServices | None:
+        """/link, /characters and /unlink's dependencies, when EVE SSO is configured."""
+        if self._sso is None:
+            return None
+        characters = PgCharacterStore(self.pool, self.token_cipher())
+        return AccountServices(RedisLinkCodes(self.redis, self.keys), characters, self.settings.public_url, self._sso)
+
+    def web_services(self, signing_key: bytes | None = None) -> SsoWebServices | None:
+        """The panel's EVE sign-in and /link services (None without SSO); the state key derives from `signing_key`.
+
+        Without `signing_key` the panel's own key is loaded (SESSION_SIGNING_KEY, or the development key file).
+        """
+        if self._sso is None:
+            return None
+        from web.config import web_config_from_settings
+        from web.sso import build_sso_web_services
+
+        key = signing_key if signing_key is not None else web_config_from_settings(self.settings).signing_key
+        characters = PgCharacterStore(self.pool, self.token_cipher())
+        return build_sso_web_services(self._sso, characters, self.redis, self.keys, key)

@@ -1,0 +1,43 @@
+"""Composition of the AI analyst: Claude then GPT from settings, the Redis answer cache, quotas and usage."""
+
+from __future__ import annotations
+
+from adapters.ai.factory import build_provider
+from adapters.postgres.ai_usage import PgAiUsage, PrometheusUsage
+from adapters.redis.ai_cache import RedisAnswerCache
+from core.analysis.analyst import Analyst, AnalystSettings
+from evetrader.parts import Parts
+
+
+class AnalystParts(Parts):
+    """AI wiring of App."""
+
+    def analyst(self) -> Analyst:
+        """The AI analyst (one per process): Claude then GPT (whichever have keys), cache, quotas, usage records."""
+        if self._analyst is not None:
+            return self._analyst
+        s = self.settings
+        self._provider = provider = build_provider(
+            anthropic_api_key=s.anthropic_api_key.get_secret_value() if s.anthropic_api_key else None,
+            anthropic_base_url=s.anthropic_base_url,
+            anthropic_model=s.anthropic_model,
+            openai_api_key=s.openai_api_key.get_secret_value() if s.openai_api_key else None,
+            openai_base_url=s.openai_base_url,
+            openai_model=s.openai_model,
+            timeout_s=s.ai_timeout_s,
+            failure_threshold=s.ai_breaker_failures,
+            cooldown_s=s.ai_breaker_cooldown_s,
+        )
+        limits = AnalystSettings(
+            max_tool_calls=s.ai_max_tool_calls,
+            budget_s=s.ai_budget_s,
+            max_tokens=s.ai_max_tokens,
+            cache_ttl_s=s.ai_cache_ttl_s,
+            max_question_chars=s.ai_max_question_chars,
+            account_daily_quota=s.ai_account_daily_quota or None,
+            guild_daily_quota=s.ai_guild_daily_quota or None,
+        )
+        usage = PgAiUsage(self.pool)
+        cache = RedisAnswerCache(self.redis, self.keys)
+        self._analyst = Analyst(provider, limits, cache=cache, quotas=usage, usage=[usage, PrometheusUsage()])
+        return self._analyst

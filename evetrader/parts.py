@@ -1,0 +1,36 @@
+"""What the composition root's parts share: settings, Redis key names, and the opened pool and clients."""
+
+from __future__ import annotations
+
+import asyncpg
+import redis.asyncio as aioredis
+
+from adapters.esi.character_orders import EsiCharacterOrders
+from adapters.redis.keys import RedisKeys
+from adapters.sso import SsoClient
+from core.accounts.tokens import CharacterTokens
+from core.analysis.analyst import Analyst
+from core.analysis.chain import FailoverChain
+from evetrader.config import Settings
+
+
+class Parts:
+    """The state App opens and the wiring mixins use (App sets every attribute in __init__ and _open)."""
+
+    settings: Settings
+    keys: RedisKeys
+    _sso: SsoClient | None
+    _tokens: CharacterTokens | None
+    _character_esi: EsiCharacterOrders | None
+    _analyst: Analyst | None
+    _provider: FailoverChain | None
+
+    @property
+    def pool(self) -> asyncpg.Pool:
+        """The Postgres pool."""
+        raise NotImplementedError
+
+    @property
+    def redis(self) -> aioredis.Redis:
+        """The Redis client."""
+        raise NotImplementedError
