@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 
 import aiohttp
 import orjson
@@ -14,6 +13,7 @@ from adapters.esi.errors import EsiUnavailable, MalformedResponse, client_error_
 from adapters.esi.expiry import utc_now
 from adapters.esi.headers import parse_response_headers
 from adapters.esi.settings import EsiSettings, open_session
+from adapters.lifecycle import AsyncLifecycle
 from core.alerts.orders import CharacterOrder
 
 
@@ -32,7 +32,7 @@ class OrdersAnswer:
         return self.orders is None
 
 
-class EsiCharacterOrders:
+class EsiCharacterOrders(AsyncLifecycle):
     """GET /characters/{id}/orders/ and /orders/history/ with a character's access token.
 
     One attempt per call (the job runs again at the next Expires): 401/403/404 raise EsiClientError (EsiNotFound),
@@ -56,15 +56,6 @@ class EsiCharacterOrders:
         if self._session is not None:
             await self._session.close()
             self._session = None
-
-    async def __aenter__(self) -> Self:
-        await self.start()
-        return self
-
-    async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        await self.close()
 
     async def open_orders(self, character_id: int, access_token: str, etag: str | None = None) -> OrdersAnswer:
         """The character's open orders (304 -> orders None when `etag` still matches)."""

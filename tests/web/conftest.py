@@ -5,6 +5,7 @@ from __future__ import annotations
 import urllib.parse
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from typing import Any, cast
 
 import asyncpg
@@ -42,49 +43,43 @@ async def pg_pool(pg_server_dsn: str, pg_template: str) -> AsyncIterator[asyncpg
 MakeClient = Callable[..., Awaitable[TestClient[web.Request, web.Application]]]
 
 
+@asynccontextmanager
+async def _clients(pool: asyncpg.Pool, redis_client: aioredis.Redis, prefix: str) -> AsyncIterator[MakeClient]:
+    """A factory of started test clients of the app (config overrides, optional extra setup), closed afterwards."""
+    clients: list[TestClient[web.Request, web.Application]] = []
+
+    async def make(
+        setup: Callable[[web.Application], None] | None = None, **overrides: Any
+    ) -> TestClient[web.Request, web.Application]:
+        app = create_app(pool, redis_client, RedisKeys(prefix), web_config(**overrides))
+        if setup is not None:
+            setup(app)
+        client = TestClient(TestServer(app))
+        await client.start_server()
+        clients.append(client)
+        return client
+
+    try:
+        yield make
+    finally:
+        for client in clients:
+            await client.close()
+
+
 @pytest_asyncio.fixture(loop_scope="session")
 async def make_client(
     pg_pool: asyncpg.Pool, redis_client: aioredis.Redis, redis_prefix: str
 ) -> AsyncIterator[MakeClient]:
     """Build the app with config overrides (and optional extra setup) and return a started test client."""
-    clients: list[TestClient[web.Request, web.Application]] = []
-
-    async def make(
-        setup: Callable[[web.Application], None] | None = None, **overrides: Any
-    ) -> TestClient[web.Request, web.Application]:
-        app = create_app(pg_pool, redis_client, RedisKeys(redis_prefix), web_config(**overrides))
-        if setup is not None:
-            setup(app)
-        client = TestClient(TestServer(app))
-        await client.start_server()
-        clients.append(client)
-        return client
-
-    yield make
-    for client in clients:
-        await client.close()
+    async with _clients(pg_pool, redis_client, redis_prefix) as make:
+        yield make
 
 
 @pytest_asyncio.fixture(loop_scope="session")
 async def make_light_client(redis_client: aioredis.Redis, redis_prefix: str) -> AsyncIterator[MakeClient]:
     """Like make_client but without a database (fast): for what never reaches Postgres (headers, limits, TLS)."""
-    clients: list[TestClient[web.Request, web.Application]] = []
-    no_pool = cast(asyncpg.Pool, None)
-
-    async def make(
-        setup: Callable[[web.Application], None] | None = None, **overrides: Any
-    ) -> TestClient[web.Request, web.Application]:
-        app = create_app(no_pool, redis_client, RedisKeys(redis_prefix), web_config(**overrides))
-        if setup is not None:
-            setup(app)
-        client = TestClient(TestServer(app))
-        await client.start_server()
-        clients.append(client)
-        return client
-
-    yield make
-    for client in clients:
-        await client.close()
+    async with _clients(cast(asyncpg.Pool, None), redis_client, redis_prefix) as make:
+        yield make
 
 
 @pytest_asyncio.fixture(loop_scope="session")
