@@ -18,6 +18,7 @@ from adapters.esi import EsiClient
 from adapters.esi.character_orders import EsiCharacterOrders
 from adapters.esi.routes import EsiRoutePlanner
 from adapters.metrics import PrometheusCommandObserver
+from adapters.postgres.account_email import PgAccountEmail
 from adapters.postgres.account_settings import PgAccountSettings
 from adapters.postgres.accounts import PgIdentityStore, PgPreferences
 from adapters.postgres.alerts_rules import PgAlertRules
@@ -213,7 +214,13 @@ class App(AlertParts, AnalystParts):
             services=services,
             preferences=PgPreferences(self.pool),
             accounts=self.account_services(),
-            alerts=AlertServices(PgAlertRules(self.pool), PgWatchlist(self.pool), catalog),
+            alerts=AlertServices(
+                PgAlertRules(self.pool),
+                PgWatchlist(self.pool),
+                catalog,
+                emails=PgAccountEmail(self.pool) if self.mail_sender() is not None else None,
+                panel_url=self.settings.public_url,
+            ),
         )
 
     async def command_gateway(self) -> CommandGateway:

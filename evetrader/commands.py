@@ -185,7 +185,14 @@ async def _serve(
                 config = web_config_from_settings(settings)
             except WebConfigError as exc:
                 raise SystemExit(f"error: {exc}") from None
-            web_app = create_app(ctx.pool, ctx.redis, ctx.keys, config, sso=ctx.web_services(config.signing_key))
+            web_app = create_app(
+                ctx.pool,
+                ctx.redis,
+                ctx.keys,
+                config,
+                sso=ctx.web_services(config.signing_key),
+                mailer=ctx.mail_sender(),
+            )
             if webhook is not None:
                 from web.app import exempt_from_csrf
 

@@ -18,8 +18,10 @@ from web.alerts_shared import (
     FieldError,
     account_hub,
     build_spec,
+    chosen_email,
     dm_identities,
     dm_target,
+    email_target,
     hub_place,
     item_by_name,
     path_id,
@@ -66,6 +68,7 @@ NOTICES = {
     "unwatched": "Item removed from your watchlist.",
     "digest": "Daily digest saved.",
 }
+EMAIL = "email"  # the platform of e-mail targets
 CREATE_FIELDS = ("item", "kind", "side", "direction", "value", "place", "target")
 DIGEST_FIELDS = ("digest_enabled", "digest_hour", "digest_target")
 QUIET_FIELDS = {"quiet_timezone": "timezone", "quiet_start": "start", "quiet_end": "end"}
@@ -89,13 +92,24 @@ def identity_key(identity: LinkedIdentity) -> str:
     return f"{identity.platform}:{identity.external_id}"
 
 
-def _chosen(identities: Sequence[LinkedIdentity], key: str, field: str) -> AlertTarget:
-    if not identities:
-        raise FieldError(field, "none", "use the bot in Discord or Telegram first: alerts go to a chat of yours")
+def target_key(target: AlertTarget) -> str:
+    """The form value naming the account's verified e-mail address."""
+    return f"{target.platform}:{target.address}"
+
+
+async def _chosen(request: web.Request, account_id: int, key: str, field: str) -> AlertTarget:
+    """The target picked in a form: a DM of one of the account's chat identities, or its verified e-mail address."""
+    if key.startswith(f"{EMAIL}:"):
+        return await chosen_email(request, account_id, key.partition(":")[2], field)
+    identities = await dm_identities(request, account_id)
     for identity in identities:
         if identity_key(identity) == key:
             return dm_target(identity)
-    raise FieldError(field, "invalid", "pick one of your own chat identities")
+    if identities:
+        raise FieldError(field, "invalid", "pick one of your own chat identities")
+    if await email_target(request, account_id) is not None:
+        raise FieldError(field, "invalid", "pick your verified e-mail address")
+    raise FieldError(field, "none", "use the bot in Discord or Telegram first: alerts go to a chat of yours")
 
 
 def _place(value: str) -> tuple[int, int | None]:
@@ -121,6 +135,8 @@ def _target_text(target: AlertTarget, identities: Sequence[LinkedIdentity]) -> s
             if (identity.platform, identity.external_id) == (target.platform, target.address):
                 return f"DM to {identity.display_name or identity.external_id} ({target.platform})"
         return f"DM ({target.platform})"
+    if target.kind is TargetKind.EMAIL:
+        return f"E-mail to {target.address}"
     return f"{target.kind.value} {target.address} ({target.platform})"
 
 
@@ -147,8 +163,14 @@ async def _page(
     type_ids = [rule.spec.type_id for rule in rules if rule.spec.type_id] + [item.type_id for item in items]
     names = await item_names(request.app[POOL], type_ids)
     identities = await dm_identities(request, account_id)
-    first = identity_key(identities[0]) if identities else ""
-    digest_to = next((identity_key(i) for i in identities if digest.target and dm_target(i) == digest.target), first)
+    targets = [(identity_key(i), f"{i.display_name or i.external_id} ({i.platform})") for i in identities]
+    if (email := await email_target(request, account_id)) is not None:
+        targets.append((target_key(email), f"E-mail: {email.address}"))
+    first = targets[0][0] if targets else ""
+    digest_to = target_key(digest.target) if digest.target and digest.target.kind is TargetKind.EMAIL else None
+    digest_to = digest_to or next(
+        (identity_key(i) for i in identities if digest.target and dm_target(i) == digest.target), first
+    )
     shown = {
         "item": "",
         "kind": "price",
@@ -173,7 +195,7 @@ async def _page(
         watched=[(item.type_id, names.get(item.type_id, f"type {item.type_id}")) for item in items],
         quiet=quiet,
         digest=digest,
-        identities=[(identity_key(i), f"{i.display_name or i.external_id} ({i.platform})") for i in identities],
+        identities=targets,
         places=[(f"hub:{hub.name}", f"{hub.name} station") for hub in HUBS]
         + [(f"region:{rid}", f"{name} (whole region)") for rid, name in KNOWN_REGIONS.items()],
         kinds=KINDS,
@@ -221,7 +243,7 @@ async def create_alert(request: web.Request) -> web.StreamResponse:
     except FieldError as exc:
         errors["place"] = str(exc)
     try:
-        target = _chosen(await dm_identities(request, account_id), values["target"], "target")
+        target = await _chosen(request, account_id, values["target"], "target")
     except FieldError as exc:
         errors["target"] = str(exc)
     if not errors and target is not None:
@@ -321,7 +343,7 @@ async def save_digest(request: web.Request) -> web.StreamResponse:
         errors["digest_hour"] = "must be a whole hour from 0 to 23"
     if enabled:
         try:
-            target = _chosen(await dm_identities(request, account_id), values["digest_target"], "digest_target")
+            target = await _chosen(request, account_id, values["digest_target"], "digest_target")
         except FieldError as exc:
             errors["digest_target"] = str(exc)
     if errors:

@@ -1,4 +1,4 @@
-"""What the alerts API and the alerts page share: stores, DM targets, places, items by name, rules, quiet hours."""
+"""What the alerts API and the alerts page share: stores, DM and e-mail targets, places, items, rules, quiet hours."""
 
 from __future__ import annotations
 
@@ -6,15 +6,18 @@ from datetime import time
 
 from aiohttp import web
 
+from adapters.postgres.account_email import PgAccountEmail
 from adapters.postgres.account_settings import LinkedIdentity
 from adapters.postgres.alerts_rules import PgAlertRules
 from adapters.postgres.watchlist import PgWatchlist
+from core.accounts.email import same_address
 from core.alerts.model import AlertKind, AlertRule, AlertTarget, QuietHours, RuleError, RuleSpec, TargetKind
 from core.alerts.rules import parse_rule
 from core.catalog import ALIASES
 from core.market.hubs import KNOWN_REGIONS, Hub, UnknownLocation, find_hub
+from web.email_pages import mail_enabled
 from web.errors import PanelError
-from web.keys import ACCOUNTS, POOL
+from web.keys import ACCOUNTS, CONFIG, POOL
 
 NOT_A_CHAT = frozenset({"web", "console"})  # identities that cannot receive a DM
 DEFAULT_HUB = "Jita"
@@ -61,6 +64,25 @@ async def dm_identities(request: web.Request, account_id: int) -> list[LinkedIde
 def dm_target(identity: LinkedIdentity) -> AlertTarget:
     """The private chat of one of the account's identities."""
     return AlertTarget(identity.platform, TargetKind.DM, identity.external_id)
+
+
+async def email_target(request: web.Request, account_id: int) -> AlertTarget | None:
+    """The account's verified e-mail address as a target; None when this server sends no mail or none is verified."""
+    if not mail_enabled(request.app):
+        return None
+    address = await PgAccountEmail(request.app[POOL]).verified_address(account_id)
+    return AlertTarget("email", TargetKind.EMAIL, address) if address else None
+
+
+async def chosen_email(request: web.Request, account_id: int, address: str, field: str) -> AlertTarget:
+    """The e-mail target the user picked: only the account's verified address; FieldError(field) otherwise."""
+    if not mail_enabled(request.app):
+        raise FieldError(field, "disabled", "e-mail alerts are not enabled on this server")
+    target = await email_target(request, account_id)
+    if target is None or not same_address(target.address, address):
+        settings = f"{request.app[CONFIG].public_url.rstrip('/')}/settings"
+        raise FieldError(field, "unverified", f"verify that e-mail address on the panel first: {settings}")
+    return target
 
 
 async def account_hub(request: web.Request, account_id: int) -> Hub:

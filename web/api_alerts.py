@@ -13,6 +13,7 @@ from web.alerts_shared import (
     FieldError,
     account_hub,
     build_spec,
+    chosen_email,
     dm_identities,
     dm_target,
     hub_place,
@@ -89,11 +90,16 @@ async def _place(request: web.Request, session: Session, body: dict[str, Any]) -
 
 
 async def _target(request: web.Request, session: Session, wanted: Any) -> AlertTarget:
-    """A DM to one of the account's own chat identities: the one named, else the most recently seen."""
+    """A DM to one of the account's chat identities (the one named, else the latest seen), or its verified e-mail."""
     identities = await dm_identities(request, session.account_id)
     if wanted is not None:
         if not isinstance(wanted, dict) or set(wanted) - {"platform", "address"}:
             raise PanelError(422, "target must be {platform, address}.", fields={"target": "invalid"})
+        if wanted.get("platform") == "email":
+            try:
+                return await chosen_email(request, session.account_id, str(wanted.get("address", "")), "target")
+            except FieldError as exc:
+                raise PanelError(422, f"{str(exc)[0].upper()}{str(exc)[1:]}.", fields={"target": exc.code}) from None
         found = [
             i for i in identities if (i.platform, i.external_id) == (wanted.get("platform"), wanted.get("address"))
         ]
@@ -226,7 +232,7 @@ ALERT_ROUTES: tuple[ApiRoute, ...] = (
         "POST",
         f"{API_PREFIX}/alerts",
         _create_alert,
-        "Create an alert rule (to a DM of one of the account's chat identities)",
+        "Create an alert rule (to a DM of one of the account's chat identities, or its verified e-mail)",
         "user",
         ref("Alert"),
         request=ref("AlertCreate"),

@@ -15,8 +15,10 @@ from adapters.postgres.account_settings import PgAccountSettings
 from adapters.postgres.sessions import PgRefreshTokenStore
 from adapters.redis.keys import RedisKeys
 from adapters.redis.ratelimit import RedisRateLimiter
+from core.alerts.delivery import AlertSender
 from web.api import add_api_routes
 from web.config import WebConfig
+from web.email_pages import MAILER
 from web.health import healthz, metrics, readyz
 from web.keys import (
     ACCOUNTS,
@@ -49,10 +51,12 @@ def create_app(
     config: WebConfig,
     *,
     sso: SsoWebServices | None = None,
+    mailer: AlertSender | None = None,
 ) -> web.Application:
     """The web application: pages, /api/v1, /api/openapi.json, /healthz, /readyz, /metrics, /static.
 
     With `sso`, EVE sign-in and the /link pages are mounted too (and the sign-in button is enabled).
+    With `mailer` (the e-mail AlertSender), accounts can verify an address and pick it as an alert target.
     """
     if sso is not None and not config.sso_enabled:
         config = replace(config, sso_enabled=True)
@@ -72,6 +76,8 @@ def create_app(
     )
     app[TEMPLATES] = template_environment()
     app[CSRF_EXEMPT] = []
+    if mailer is not None:
+        app[MAILER] = mailer
     app.on_response_prepare.append(apply_session_cookies)
     app.on_response_prepare.append(add_security_headers)
     app.on_startup.append(_promote_configured_admins)

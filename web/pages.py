@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from aiohttp import web
 
 from adapters.postgres.account_settings import LastAdminError
@@ -11,6 +13,7 @@ from core.market.hubs import HUBS
 from web.admin import admin_page
 from web.alerts_page import add_alerts_routes
 from web.auth import current_session, require_admin, require_user
+from web.email_pages import add_email_routes, email_section
 from web.errors import PanelError
 from web.keys import ACCOUNTS, AUTH, SESSIONS
 from web.render import render
@@ -54,13 +57,19 @@ async def unlink_identity(request: web.Request) -> web.StreamResponse:
     raise web.HTTPSeeOther("/account")
 
 
-def _settings_page(
-    request: web.Request, values: dict[str, object], errors: dict[str, str], saved: bool
+async def _settings_page(
+    request: web.Request,
+    account_id: int,
+    values: dict[str, object],
+    errors: dict[str, str],
+    saved: bool,
+    email_form: Mapping[str, str] | None = None,
 ) -> web.Response:
+    email = await email_section(request, account_id, email_form)
     return render(
         request,
         "settings.html",
-        status=422 if errors else 200,
+        status=422 if errors or email.get("error") else 200,
         hubs=[hub.name for hub in HUBS],
         values=values,
         errors=errors,
@@ -69,16 +78,24 @@ def _settings_page(
         skill_fields=SKILL_FIELDS,
         standing_fields=STANDING_FIELDS,
         max_level=MAX_SKILL_LEVEL,
+        email=email,
     )
 
 
-async def settings(request: web.Request) -> web.Response:
-    """The settings form: default hub, fee skills and standings."""
-    session = require_user(request)
-    current = await request.app[ACCOUNTS].settings(session.account_id)
+async def _current_settings_page(
+    request: web.Request, account_id: int, email_form: Mapping[str, str] | None = None
+) -> web.Response:
+    """The settings page with the stored values (and, from the e-mail forms, their value and error)."""
+    current = await request.app[ACCOUNTS].settings(account_id)
     values: dict[str, object] = {"default_hub": current.default_hub or ""}
     values.update({name: getattr(current.skills, name) for name in (*SKILL_FIELDS, *STANDING_FIELDS)})
-    return _settings_page(request, values, {}, saved=request.query.get("saved") == "1")
+    saved = request.query.get("saved") == "1"
+    return await _settings_page(request, account_id, values, {}, saved=saved, email_form=email_form)
+
+
+async def settings(request: web.Request) -> web.Response:
+    """The settings form: default hub, fee skills and standings; the e-mail address for alerts."""
+    return await _current_settings_page(request, require_user(request).account_id)
 
 
 async def save_settings(request: web.Request) -> web.StreamResponse:
@@ -92,7 +109,7 @@ async def save_settings(request: web.Request) -> web.StreamResponse:
     try:
         parsed = parse_settings(values["default_hub"], skills)
     except SettingsInvalid as exc:
-        return _settings_page(request, values, exc.errors, saved=False)
+        return await _settings_page(request, session.account_id, values, exc.errors, saved=False)
     await request.app[ACCOUNTS].save_settings(session.account_id, parsed)
     raise web.HTTPSeeOther("/settings?saved=1")
 
@@ -131,6 +148,7 @@ def add_page_routes(app: web.Application) -> None:
     app.router.add_post("/account/identities/unlink", unlink_identity, name="unlink_identity")
     app.router.add_get("/settings", settings, name="settings")
     app.router.add_post("/settings", save_settings, name="save_settings")
+    add_email_routes(app, _current_settings_page)
     add_alerts_routes(app)
     app.router.add_get("/admin", admin_page, name="admin")
     app.router.add_post("/admin/accounts/{account_id}/role", change_role, name="change_role")

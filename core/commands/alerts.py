@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, time
 from typing import Protocol
 
+from core.accounts.email import VerifiedAddresses, mask_address
 from core.accounts.preferences import MANAGER_ROLES
 from core.alerts.message import place_name
 from core.alerts.model import AlertKind, AlertRule, AlertTarget, QuietHours, RuleError, TargetKind
@@ -35,12 +36,17 @@ class ItemNames(Protocol):
 
 @dataclass(frozen=True)
 class AlertServices:
-    """What the alert and watch commands need: the rules store, the watchlist store and item names."""
+    """What the alert and watch commands need: the rules store, the watchlist store and item names.
+
+    `emails` (verified account addresses) is set only when this server sends mail; `panel_url` is PUBLIC_URL.
+    """
 
     rules: AlertRuleRepository
     watchlist: WatchlistStore
     names: ItemNames
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+    emails: VerifiedAddresses | None = None
+    panel_url: str = ""
 
     def item_name(self, type_id: int | None) -> str:
         """An item's name, or its id when the catalog does not know it."""
@@ -73,6 +79,17 @@ def here_target(caller: Caller) -> AlertTarget:
     return AlertTarget(caller.platform, kind, caller.chat_id)
 
 
+async def mail_target(services: AlertServices, account_id: int) -> AlertTarget:
+    """The account's verified e-mail address; ArgumentError when mail is off here or no address is verified."""
+    if services.emails is None:
+        raise ArgumentError("e-mail alerts are not enabled on this server")
+    address = await services.emails.verified_address(account_id)
+    if address is None:
+        panel = f"{services.panel_url.rstrip('/')}/settings" if services.panel_url else "the web panel's settings page"
+        raise ArgumentError(f"verify an address on the panel first: {panel}")
+    return AlertTarget("email", TargetKind.EMAIL, address)
+
+
 def alert_place(kind: AlertKind, where: Location) -> tuple[int, int | None]:
     """(region_id, station or None for region-wide) of a place: a hub or station, or a whole region."""
     if where.kind == "region" or kind is AlertKind.VOLUME_SPIKE:  # volume history exists per region only
@@ -87,6 +104,8 @@ def describe_target(target: AlertTarget, caller: Caller) -> str:
     if target.kind is TargetKind.DM:
         mine = target.platform == caller.platform and target.address == caller.user_id
         return "your DM" if mine else f"DM ({target.platform})"
+    if target.kind is TargetKind.EMAIL:
+        return f"your e-mail ({mask_address(target.address)})"
     return f"{target.kind.value} {target.address} ({target.platform})"
 
 
@@ -124,7 +143,10 @@ async def alert_add(
     place = place_or_default(ctx, where)
     alert_kind = KINDS[kind]
     region_id, location_id = alert_place(alert_kind, place)
-    to = here_target(ctx.caller) if target == "here" else dm_target(ctx.caller)
+    if target == "mail":
+        to = await mail_target(services, account)
+    else:
+        to = here_target(ctx.caller) if target == "here" else dm_target(ctx.caller)
     try:
         spec = parse_rule(
             kind=alert_kind.value,
@@ -305,7 +327,14 @@ def register_alert_commands(registry: Registry) -> None:
         Param(
             "where", "Hub, station or region (default: your hub)", ParamKind.LOCATION, False, autocomplete="locations"
         ),
-        Param("target", "here: this channel (managers); dm: your DM", ParamKind.CHOICE, False, "dm", ("dm", "here")),
+        Param(
+            "target",
+            "dm: your DM; here: this channel (managers); mail: your verified e-mail",
+            ParamKind.CHOICE,
+            False,
+            "dm",
+            ("dm", "here", "mail"),
+        ),
         Param(
             "hysteresis",
             "Move back this far before it can fire again",
@@ -324,7 +353,11 @@ def register_alert_commands(registry: Registry) -> None:
             max_value=10080,
             positional=False,
         ),
-        examples=["/alert add tritanium sell below 4.5 jita", "/alert add plex spread above 5 here"],
+        examples=[
+            "/alert add tritanium sell below 4.5 jita",
+            "/alert add plex spread above 5 here",
+            "/alert add tritanium sell below 4.5 jita mail",
+        ],
     )(alert_add)
     registry.command("alert list", "Your alerts and their state")(alert_list)
     registry.command("alert remove", "Delete one of your alerts", rule_id)(alert_remove)

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import itertools
+from datetime import UTC, datetime
 from typing import Any
 
 import asyncpg
 from aiohttp import web
 from aiohttp.test_utils import TestClient
 
+from adapters.mail import MailSettings, SmtpAlertSender
+from adapters.postgres.account_email import PgAccountEmail
 from adapters.postgres.alerts_rules import PgAlertRules
+from core.accounts.email import issue_token
 from tests.web.helpers import create_account, csrf_of, sign_in
+from web.email_pages import MAILER
 
 Client = TestClient[web.Request, web.Application]
 TRIT = {"item": "tritanium", "kind": "price", "side": "sell", "direction": "below", "value": "4.5"}
@@ -225,3 +230,59 @@ async def test_every_form_is_refused_without_the_csrf_token(client, pg_pool) -> 
     assert await pg_pool.fetchval("SELECT array_agg(type_id) FROM watchlist WHERE account_id = $1", me) == [34]
     assert (await PgAlertRules(pg_pool).preferences(me)).quiet is None
     assert await pg_pool.fetchval("SELECT count(*) FROM digest_preferences WHERE account_id = $1", me) == 0
+
+
+def _with_mailer(app: web.Application) -> None:
+    """Give the app the e-mail sender (never used here: addresses are verified straight in the store)."""
+    app[MAILER] = SmtpAlertSender(MailSettings.from_url("smtp://127.0.0.1:9", "alerts@evetrader.test"))
+
+
+async def _verified(pool: asyncpg.Pool, account: int, address: str) -> None:
+    now = datetime.now(UTC)
+    token = issue_token(now)
+    await PgAccountEmail(pool).start(account, address, token, now)
+    await PgAccountEmail(pool).confirm(token.token_hash, now)
+
+
+async def test_a_verified_e_mail_address_is_offered_and_used_as_a_target(make_client, pg_pool) -> None:
+    client = await make_client(setup=_with_mailer)
+    me, token, trit = await _signed_in(client, pg_pool)
+    address = f"pilot{next(_ids)}@example.org"
+    page = await (await client.get("/alerts")).text()
+    assert 'value="email:' not in page  # nothing verified yet
+    unverified = await _post(client, "/alerts", trit | {"target": f"email:{address}"}, token)
+    text = await unverified.text()
+    assert unverified.status == 422 and 'id="target-error"' in text
+    assert "verify that e-mail address on the panel first: http://127.0.0.1/settings" in text
+    await _verified(pg_pool, me, address)
+    page = await (await client.get("/alerts")).text()
+    assert f'<option value="email:{address}">E-mail: {address}</option>' in page
+    assert (await _post(client, "/alerts", trit | {"target": f"email:{address}"}, token)).status == 303
+    [rule] = await _rules(pg_pool, me)
+    assert (rule["target_platform"], rule["target_kind"], rule["target_address"]) == ("email", "email", address)
+    assert f"E-mail to {address}" in await (await client.get("/alerts")).text()
+    digest = {"digest_enabled": "on", "digest_hour": "7", "digest_target": f"email:{address}"}
+    assert (await _post(client, "/alerts/digest", digest, token)).status == 303
+    row = await pg_pool.fetchrow("SELECT target_kind, target_address FROM digest_preferences WHERE account_id = $1", me)
+    assert (row["target_kind"], row["target_address"]) == ("email", address)
+    assert f'<option value="email:{address}" selected>' in await (await client.get("/alerts")).text()
+    other = await _post(client, "/alerts", trit | {"target": "email:someone@example.org"}, token)
+    assert other.status == 422 and len(await _rules(pg_pool, me)) == 1
+
+
+async def test_e_mail_targets_need_a_mail_server_and_a_verified_address(client, make_client, pg_pool) -> None:
+    me, token, trit = await _signed_in(client, pg_pool, chat=False)
+    address = f"pilot{next(_ids)}@example.org"
+    await _verified(pg_pool, me, address)
+    off = await _post(client, "/alerts", trit | {"target": f"email:{address}"}, token)  # this server sends no mail
+    text = await off.text()
+    assert off.status == 422 and "e-mail alerts are not enabled on this server" in text
+    assert 'value="email:' not in text and "No chat identities yet" in text
+    mailing = await make_client(setup=_with_mailer)
+    await sign_in(mailing, me)
+    token = await csrf_of(mailing)
+    page = await (await mailing.get("/alerts")).text()
+    assert f'<option value="email:{address}" selected>' in page and "No chat identities yet" not in page
+    unpicked = await _post(mailing, "/alerts", trit | {"target": ""}, token)
+    assert unpicked.status == 422 and "pick your verified e-mail address" in await unpicked.text()
+    assert await _rules(pg_pool, me) == []

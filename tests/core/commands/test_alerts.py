@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import dataclasses
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import asyncpg
 import pytest
 
+from adapters.postgres.account_email import PgAccountEmail
 from adapters.postgres.alerts_rules import PgAlertRules
 from adapters.postgres.watchlist import PgWatchlist
+from core.accounts.email import issue_token
 from core.alerts.model import AlertKind, AlertTarget, Direction, Side, TargetKind
 from core.commands import Caller, CommandContext, Invocation, Reply, dispatch
 from core.commands.alerts import AlertServices
@@ -163,3 +165,35 @@ async def test_watch_add_list_remove_limit_and_digest(pg_pool: asyncpg.Pool) -> 
 async def test_without_alert_services_or_account_the_commands_say_so() -> None:
     reply = await dispatch(REGISTRY, Invocation.from_text("/alert list", MEMBER), CommandContext(catalog=CATALOG))
     assert reply.is_error and "not enabled" in reply.text
+
+
+async def test_mail_targets_the_accounts_verified_address_only(pg_pool: asyncpg.Pool) -> None:
+    me = await account(pg_pool)
+    emails = PgAccountEmail(pg_pool)
+    services = AlertServices(PgAlertRules(pg_pool), PgWatchlist(pg_pool), CATALOG, emails=emails,
+                             panel_url="https://panel.example.org/")  # fmt: skip
+    ctx = CommandContext(catalog=CATALOG, alerts=services)
+    text = "/alert add tritanium sell below 4.5 jita mail"
+
+    async def add() -> Reply:
+        reply = await dispatch(REGISTRY, Invocation.from_text(text, dataclasses.replace(MEMBER, account_id=me)), ctx)
+        assert_clean(reply)
+        return reply
+
+    unverified = await add()
+    assert unverified.is_error
+    assert "verify an address on the panel first: https://panel.example.org/settings" in unverified.text
+    now = datetime.now(UTC)
+    token = issue_token(now)
+    await emails.start(me, "pilot@example.org", token, now)
+    assert (await add()).is_error  # waiting for its link is not verified
+    await emails.confirm(token.token_hash, now)
+    created = await add()
+    assert not created.is_error and "to your e-mail (p***t@example.org)" in created.text
+    [rule] = await PgAlertRules(pg_pool).list_for(me)
+    assert rule.spec.target == AlertTarget("email", TargetKind.EMAIL, "pilot@example.org")
+    assert rule.spec.location_id == JITA  # "jita mail": the hub, then the target word
+    listing = await run(pg_pool, "/alert list", MEMBER, me)
+    assert listing.tables[0].rows[0][4] == "your e-mail (p***t@example.org)"  # masked: lists may be seen by others
+    off = await run(pg_pool, text, MEMBER, me)  # alert services without e-mail: this server sends no mail
+    assert off.is_error and "e-mail alerts are not enabled on this server" in off.text
