@@ -25,6 +25,14 @@ DISCORD_TOKEN = "discord-TEST-token"
 JITA_REGION, JITA_STATION = 10000002, 60003760
 
 
+async def serve_bot(env: dict[str, str]) -> asyncio.subprocess.Process:
+    """`evetrader serve bot` as a user starts it, in a subprocess with `env`."""
+    return await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "evetrader.cli", "serve", "bot", env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+
+
 async def ingest_jita(pg_dsn: str, redis_url: str, redis_prefix: str, esi_url: str, data_dir: str) -> dict[str, Any]:
     """Real market data in the test database (the ESI fake's Jita), and the most traded quote there."""
     settings = load_settings(
@@ -64,16 +72,7 @@ async def test_serve_bot_answers_both_platforms_and_keeps_tokens_secret(pg_dsn, 
             "DISCORD_GUILD_IDS": "[9001]",
             "EVETRADER_LOG_LEVEL": "DEBUG",
         }
-        proc = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "evetrader.cli",
-            "serve",
-            "bot",
-            env=env,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
-        )
+        proc = await serve_bot(env)
         try:
             await telegram.wait_for("setMyCommands", timeout=60)
             await discord.wait_identified(timeout=60)
@@ -109,16 +108,7 @@ async def test_serve_bot_answers_both_platforms_and_keeps_tokens_secret(pg_dsn, 
 async def test_serve_bot_without_a_token_says_what_to_set(tmp_path) -> None:
     env = {k: v for k, v in os.environ.items() if k not in ("TELEGRAM_TOKEN", "DISCORD_TOKEN")}
     env |= {"EVETRADER_DATA_DIR": str(tmp_path)}
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "evetrader.cli",
-        "serve",
-        "bot",
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
+    proc = await serve_bot(env)
     _, err = await asyncio.wait_for(proc.communicate(), 60)
     assert proc.returncode != 0 and "set DISCORD_TOKEN and/or TELEGRAM_TOKEN" in err.decode()
 
@@ -143,10 +133,7 @@ async def test_serve_bot_in_webhook_mode_takes_updates_by_post(pg_dsn, redis_url
             "WEB_PORT": str(port),
         }
         env.pop("DISCORD_TOKEN", None)
-        proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "evetrader.cli", "serve", "bot", env=env,
-            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-        )  # fmt: skip
+        proc = await serve_bot(env)
         try:
             (hook,) = await telegram.wait_for("setWebhook", timeout=60)
             assert hook.params["secret_token"] == "webhook-secret-123"
