@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 from core.catalog import CatalogItem, Location
@@ -45,8 +46,9 @@ def quote_data(item: CatalogItem, quote: Quote) -> dict[str, object]:
 
 async def plex_quote(services: MarketServices) -> Quote | None:
     """PLEX trades only in the global PLEX market (region 19000001) since 2025-07: quote its whole book."""
-    book = await services.reader.region_book(PLEX_REGION_ID, PLEX_TYPE_ID)
-    meta = await services.reader.snapshot(PLEX_REGION_ID)
+    book, meta = await asyncio.gather(
+        services.reader.region_book(PLEX_REGION_ID, PLEX_TYPE_ID), services.reader.snapshot(PLEX_REGION_ID)
+    )
     as_of = (meta.last_modified if meta else None) or services.clock()
     return quote_from_levels(PLEX_REGION_ID, PLEX_REGION_ID, PLEX_TYPE_ID, book.buys, book.sells, as_of)
 
@@ -57,10 +59,13 @@ async def price(ctx: CommandContext, item: CatalogItem, where: Location | None =
     if item.type_id == PLEX_TYPE_ID:
         place = Location("region", "Global PLEX Market", PLEX_REGION_ID)
         region_id, station_id = PLEX_REGION_ID, PLEX_REGION_ID
-        quote = await plex_quote(services)
+        quote_read = plex_quote(services)
     else:
         region_id, station_id = station_of(place)
-        quote = await services.reader.quote(region_id, station_id, item.type_id)
+        quote_read = services.reader.quote(region_id, station_id, item.type_id)
+    since = services.clock().date() - timedelta(days=40)
+    # The quote (Redis) and the history (Postgres) are independent reads: wait for both at once.
+    quote, rows = await asyncio.gather(quote_read, services.reader.history(region_id, item.type_id, since))
     if quote is None:
         return Reply(
             title=f"{item.name} — {place.name}",
@@ -69,7 +74,6 @@ async def price(ctx: CommandContext, item: CatalogItem, where: Location | None =
             data={"type_id": item.type_id, "location_id": station_id},
         )
     spread = (quote.best_sell - quote.best_buy) if quote.best_sell and quote.best_buy else None
-    rows = await services.reader.history(region_id, item.type_id, services.clock().date() - timedelta(days=40))
     stats = history_stats(rows, services.clock().date())
     data = quote_data(item, quote) | {
         "spread": spread,
@@ -101,11 +105,8 @@ async def compare(ctx: CommandContext, item: CatalogItem) -> Reply:
             footer=reply.footer,
             data=reply.data,
         )
-    found: list[tuple[str, Quote]] = []
-    for hub in HUBS:
-        quote = await services.reader.quote(hub.region_id, hub.station_id, item.type_id)
-        if quote is not None:
-            found.append((hub.name, quote))
+    quotes = await asyncio.gather(*(services.reader.quote(h.region_id, h.station_id, item.type_id) for h in HUBS))
+    found = [(hub.name, quote) for hub, quote in zip(HUBS, quotes, strict=True) if quote is not None]
     if not found:
         return Reply(title=f"{item.name} at the hubs", text="No hub trades it right now.", footer=services.footer(None))
     rows = [[name, isk(q.best_sell), units(q.sell_volume), isk(q.best_buy), units(q.buy_volume)] for name, q in found]
