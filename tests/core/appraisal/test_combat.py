@@ -4,57 +4,10 @@ from __future__ import annotations
 
 from core.appraisal.model import Line, ParsedItem
 from core.appraisal.parsers.combat import DscanParser, KillmailParser
+from tests.core.appraisal.corpus.fits import KILLMAIL
 from tests.core.appraisal.fit_names import NAMES, paste
 
 Row = tuple[str, int, int, str | None]
-
-# The in-game killmail "Copy": date, victim block, every involved party, then the item blocks.
-KILLMAIL = """2024.03.02 19:41:07
-
-Victim: Some Poor Pilot
-Corp: Victim Corp
-Alliance: Victim Alliance
-Faction: Unknown
-Destroyed: Hurricane
-System: Rancer
-Security: 0.4
-Damage Taken: 41872
-
-Involved parties:
-
-Name: Ganker One (laid the final blow)
-Security: -9.8
-Corp: Ganker Corp
-Alliance: Ganker Alliance
-Faction: Unknown
-Ship: Rifter
-Weapon: 200mm AutoCannon II
-Damage Done: 30120
-
-Name: Ganker Two
-Security: -10.0
-Corp: Ganker Corp
-Alliance: None
-Faction: None
-Ship: Hurricane
-Weapon: Hobgoblin II
-Damage Done: 11752
-
-Destroyed items:
-
-425mm AutoCannon II, Qty: 4
-Republic Fleet EMP M, Qty: 1,000 (Cargo)
-Hobgoblin II, Qty: 3 (Drone Bay)
-Damage Control II
-Medium Projectile Wonder Rig I
-Rifter Blueprint (Copy) (Cargo)
-
-Dropped items:
-
-425mm AutoCannon II, Qty: 2
-Hammerhead II, Qty: 2 (Drone Bay)
-Women's 'Excursion' Pants (black) (Cargo)
-Mid-grade Crystal Alpha (Implant)"""
 
 
 def rows(items: list[ParsedItem]) -> list[Row]:

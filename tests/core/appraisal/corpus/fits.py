@@ -218,6 +218,8 @@ FITTING = [
 
 # ------------------------------------------------------------------------------------------- killmails
 
+# The in-game killmail "Copy": date, victim block, every involved party, then the item blocks. An attacker
+# flies the victim's ship type: only the destroyed Hurricane may be counted.
 KILLMAIL = """2024.03.02 19:41:07
 
 Victim: Some Poor Pilot
@@ -245,7 +247,7 @@ Security: -10.0
 Corp: Ganker Corp
 Alliance: None
 Faction: None
-Ship: Thrasher
+Ship: Hurricane
 Weapon: Hobgoblin II
 Damage Done: 11752
 
