@@ -35,7 +35,6 @@ from adapters.redis.keys import RedisKeys
 from adapters.redis.quotes import RedisQuoteCache
 from adapters.redis.ratelimit import RedisRateLimiter
 from adapters.sso import SsoClient
-from core.accounts.preferences import default_hub_for
 from core.accounts.tokens import CharacterTokens
 from core.analysis.analyst import Analyst
 from core.analysis.chain import FailoverChain
@@ -231,14 +230,14 @@ class App(AlertParts, AnalystParts):
         account_settings = PgAccountSettings(self.pool)
 
         async def context_for(caller: Caller) -> CommandContext:
-            """The shared context with this caller's hub (guild's, else own) and own skills for the fee maths."""
-            hub = await default_hub_for(preferences, caller.platform, caller.guild_id, caller.account_id)
-            if caller.account_id is None:
-                return dataclasses.replace(base, default_hub=hub)
-            skills = (await account_settings.settings(caller.account_id)).skills
-            return dataclasses.replace(
-                base, default_hub=hub, services=dataclasses.replace(base.services, skills=skills)
-            )
+            """The shared context with this caller's hub (the guild's, else their own) and their fee skills."""
+            own = await account_settings.settings(caller.account_id) if caller.account_id is not None else None
+            guild, guild_hub = None if caller.is_dm else caller.guild_id, None
+            if guild is not None:
+                guild_hub = (await preferences.guild(caller.platform, guild)).default_hub
+            hub = guild_hub or (own.default_hub if own else None)
+            services = dataclasses.replace(base.services, skills=own.skills) if own else base.services
+            return dataclasses.replace(base, default_hub=hub, services=services)
 
         limiter = RedisRateLimiter(
             self.redis,

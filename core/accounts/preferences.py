@@ -39,14 +39,3 @@ class PreferencesStore(Protocol):
     async def set_account_hub(self, account_id: int, hub: str | None) -> None:
         """Set (or clear, with None) the account's default hub."""
         ...
-
-
-async def default_hub_for(
-    store: PreferencesStore, platform: str, guild_id: str | None, account_id: int | None
-) -> str | None:
-    """The hub a command without a place uses: the guild's, else the caller's own, else None (the global default)."""
-    if guild_id:
-        hub = (await store.guild(platform, guild_id)).default_hub
-        if hub:
-            return hub
-    return await store.account_hub(account_id) if account_id is not None else None

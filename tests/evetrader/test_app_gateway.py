@@ -1,4 +1,4 @@
-"""The composition root's command gateway: a caller's own hub and fee skills reach the commands."""
+"""The composition root's command gateway: the group's or the caller's own hub, and their fee skills, reach commands."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from adapters.postgres.account_settings import AccountSettings, PgAccountSettings
+from adapters.postgres.accounts import PgPreferences
 from core.commands import Caller, Invocation
 from core.market.fees import TradeSkills
 from evetrader.app import App
@@ -28,6 +29,10 @@ async def test_account_hub_and_skills_apply_to_commands(pg_dsn: str, redis_url: 
         skills = TradeSkills(accounting=0, broker_relations=0)
         await PgAccountSettings(app.pool).save_settings(account, AccountSettings("Amarr", skills))
         after = await gateway.run(Invocation("analyze", {"item": "Tritanium"}, CALLER))
+        await PgPreferences(app.pool).update_guild("telegram", "-100", account, default_hub="Dodixie")
+        in_group = Caller("telegram", "99", "Trader", guild_id="-100", chat_id="-100")
+        group = await gateway.run(Invocation("analyze", {"item": "Tritanium"}, in_group))
     fees_before, fees_after = (dict(reply.tables[0].rows)["Fees (your skills)"] for reply in (before, after))
     assert "Jita" in str(before.title) and "Amarr" in str(after.title)
+    assert "Dodixie" in str(group.title)  # in a group, the group's hub comes before the caller's own
     assert "sales tax 4.2%" in fees_before and "sales tax 7.5%" in fees_after  # Accounting IV, then Accounting 0

@@ -7,7 +7,7 @@ import asyncio
 import asyncpg
 
 from adapters.postgres.accounts import PgIdentityStore, PgPreferences
-from core.accounts.preferences import GuildSettings, default_hub_for
+from core.accounts.preferences import GuildSettings
 from core.commands import Caller
 
 
@@ -36,6 +36,5 @@ async def test_guild_settings_and_personal_hub(pg_pool: asyncpg.Pool):
     changed = await prefs.update_guild("discord", "g1", account, ai_enabled=False)
     assert changed == GuildSettings("discord", "g1", "Amarr", False, None)
     await prefs.set_account_hub(account, "Dodixie")
-    assert await default_hub_for(prefs, "discord", "g1", account) == "Amarr"
-    assert await default_hub_for(prefs, "discord", None, account) == "Dodixie"
-    assert await default_hub_for(prefs, "discord", "g2", None) is None
+    assert await prefs.account_hub(account) == "Dodixie"
+    assert (await prefs.guild("discord", "g2")).default_hub is None
