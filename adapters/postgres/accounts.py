@@ -7,13 +7,17 @@ import asyncpg
 from core.accounts.preferences import GuildSettings
 from core.commands.model import Caller
 
-_ACCOUNT_FOR = """
-WITH seen AS (
-    UPDATE account_identities SET last_seen_at = now(), display_name = $3
-    WHERE platform = $1 AND external_id = $2
-    RETURNING account_id
+SEEN_EVERY = "5 minutes"  # last_seen_at is a "recently active" mark: a write per command would only add WAL
+_ACCOUNT_FOR = f"""
+WITH found AS (
+    SELECT account_id, last_seen_at, display_name FROM account_identities WHERE platform = $1 AND external_id = $2
+), touched AS (
+    UPDATE account_identities i SET last_seen_at = now(), display_name = $3
+    FROM found
+    WHERE i.platform = $1 AND i.external_id = $2
+      AND (found.last_seen_at < now() - interval '{SEEN_EVERY}' OR found.display_name IS DISTINCT FROM $3)
 )
-SELECT account_id FROM seen
+SELECT account_id FROM found
 """
 
 
@@ -24,7 +28,9 @@ class PgIdentityStore:
         self._pool = pool
 
     async def account_for(self, caller: Caller) -> int:
-        """The caller's account id; concurrent first calls of one identity still create exactly one account."""
+        """The caller's account id; concurrent first calls of one identity still create exactly one account.
+
+        last_seen_at and the display name are written only when the name changed or 5 minutes have passed."""
         if not caller.platform or not caller.user_id:
             raise ValueError("a caller needs a platform and a user id to have an account")
         name = caller.display_name[:200]

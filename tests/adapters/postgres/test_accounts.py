@@ -27,6 +27,21 @@ async def test_first_use_creates_one_account_and_later_calls_find_it(pg_pool: as
     assert await pg_pool.fetchval("SELECT count(*) FROM accounts") == 2
 
 
+async def test_last_seen_is_written_once_per_five_minutes_or_on_a_new_name(pg_pool: asyncpg.Pool):
+    store = PgIdentityStore(pg_pool)
+    alice = Caller("discord", "1001", "Alice")
+    await store.account_for(alice)
+    seen = "SELECT last_seen_at, xmin::text::bigint AS version FROM account_identities"
+    first = await pg_pool.fetchrow(seen)
+    await store.account_for(alice)
+    assert await pg_pool.fetchrow(seen) == first  # same row version: no write at all
+    await pg_pool.execute("UPDATE account_identities SET last_seen_at = now() - interval '6 minutes'")
+    await store.account_for(alice)
+    assert (await pg_pool.fetchrow(seen))["last_seen_at"] > first["last_seen_at"]
+    await store.account_for(Caller("discord", "1001", "Alice Renamed"))
+    assert await pg_pool.fetchval("SELECT display_name FROM account_identities") == "Alice Renamed"
+
+
 async def test_guild_settings_and_personal_hub(pg_pool: asyncpg.Pool):
     prefs, identities = PgPreferences(pg_pool), PgIdentityStore(pg_pool)
     account = await identities.account_for(Caller("discord", "7", "Mod"))
