@@ -1,4 +1,4 @@
-"""Composition of alerts: e-mail sender, the outbox dispatcher, delivery workers and character order checks."""
+"""Composition of alerts and bot state: e-mail sender, outbox dispatcher, delivery workers, character order checks."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from adapters.mail import MailSettings, SmtpAlertSender
 from adapters.postgres.character_orders import PgCharacterOrderStore
 from adapters.postgres.outbox import PgOutbox
 from adapters.redis.alert_stream import AlertStream
+from adapters.redis.interaction_state import RedisInteractionState
 from bot.delivery import DeliveryWorker
 from core.alerts.delivery import AlertSender, ItemNames
 from evetrader.accounts_parts import AccountParts
@@ -29,6 +30,10 @@ class AlertParts(AccountParts):
     def alert_dispatcher(self) -> AlertDispatcher:
         """Moves due outbox rows onto the platform streams (the scheduler leader runs it)."""
         return AlertDispatcher(self.pool, self.redis, self.keys)
+
+    def interaction_state(self, platform: str) -> RedisInteractionState:
+        """What a chat platform's bot remembers between messages (open questions, pages), shared by its replicas."""
+        return RedisInteractionState(self.redis, self.keys, platform)
 
     def delivery_worker(self, sender: AlertSender, platforms: Collection[str], names: ItemNames) -> DeliveryWorker:
         """Consumes one platform's alert stream and sends with `sender` (notices may go to `platforms`)."""

@@ -50,7 +50,11 @@ class BotService:
                 base = settings.telegram_api_base.rstrip("/")
                 token = settings.telegram_token.get_secret_value()
                 self._telegram = build_application(
-                    token, gateway, base_url=f"{base}/bot", base_file_url=f"{base}/file/bot"
+                    token,
+                    gateway,
+                    self.app.interaction_state("telegram"),
+                    base_url=f"{base}/bot",
+                    base_file_url=f"{base}/file/bot",
                 )
                 secret = settings.telegram_webhook_secret
                 await start_telegram(
@@ -65,7 +69,8 @@ class BotService:
                 from bot.discord import start as start_discord
 
                 use_endpoints(settings.discord_api_base, settings.discord_gateway_url)
-                self._discord = build_client(gateway, guild_ids=settings.discord_guild_ids)
+                state = self.app.interaction_state("discord")
+                self._discord = build_client(gateway, state, guild_ids=settings.discord_guild_ids)
                 await start_discord(self._discord, settings.discord_token.get_secret_value())
                 log.info("discord bot connected", extra={"guilds": len(settings.discord_guild_ids) or "global"})
             await self._start_delivery()

@@ -12,7 +12,7 @@ from bot.discord.client import (
     use_endpoints,
 )
 from bot.discord.commands import caller_of, command_payloads, invocation_of
-from bot.discord.components import PageStore
+from bot.discord.page_store import PageStore
 from bot.discord.render import Page, Rendered, render
 
 __all__ = [

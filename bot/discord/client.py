@@ -1,4 +1,4 @@
-"""The Discord client: build it over a CommandGateway, start it (login, sync commands, READY) and stop it gently."""
+"""The Discord client: build it over a CommandGateway and the interaction state, start it, stop it gently."""
 
 from __future__ import annotations
 
@@ -11,9 +11,10 @@ import discord
 import yarl
 
 from bot.discord.commands import command_payloads
-from bot.discord.components import PageStore, build_view
+from bot.discord.page_store import PageStore
 from bot.discord.render import render
-from bot.discord.respond import files_of, handle
+from bot.discord.respond import handle, message_parts
+from bot.state import InteractionState
 from core.commands.gateway import CommandGateway
 from core.commands.model import Reply
 
@@ -34,19 +35,19 @@ class EveTraderClient(discord.Client):
     def __init__(
         self,
         gateway: CommandGateway,
+        state: InteractionState,
         *,
         application_id: int | None = None,
         guild_ids: Iterable[int | str] = (),
         defer_after: float = 2.0,
         guild_ready_timeout: float = 2.0,
-        store: PageStore | None = None,
     ) -> None:
         extra: dict[str, Any] = {"application_id": application_id} if application_id is not None else {}
         super().__init__(intents=discord.Intents(guilds=True), guild_ready_timeout=guild_ready_timeout, **extra)
         self.gateway = gateway
         self.guild_ids = tuple(int(guild_id) for guild_id in guild_ids)
         self.defer_after = defer_after
-        self.store = store or PageStore()
+        self.store = PageStore(state)
         self.handlers: set[asyncio.Task[Any]] = set()
         self.runner: asyncio.Task[None] | None = None
         self.stopping = False
@@ -68,10 +69,15 @@ class EveTraderClient(discord.Client):
 
 
 def build_client(
-    gateway: CommandGateway, *, application_id: int | None = None, guild_ids: Iterable[int | str] = (), **options: Any
+    gateway: CommandGateway,
+    state: InteractionState,
+    *,
+    application_id: int | None = None,
+    guild_ids: Iterable[int | str] = (),
+    **options: Any,
 ) -> EveTraderClient:
-    """A client over `gateway`; commands sync to `guild_ids` (instantly visible) or globally when empty."""
-    return EveTraderClient(gateway, application_id=application_id, guild_ids=guild_ids, **options)
+    """A client over `gateway`, paging through `state`; commands sync to `guild_ids` (or globally when empty)."""
+    return EveTraderClient(gateway, state, application_id=application_id, guild_ids=guild_ids, **options)
 
 
 async def sync_commands(client: EveTraderClient) -> list[dict[str, Any]]:
@@ -121,10 +127,4 @@ async def send_dm(client: EveTraderClient, user_id: int | str, reply: Reply) -> 
     """Send a reply to a user's direct messages (alerts): the first page, with pager and buttons."""
     channel = await client.create_dm(discord.Object(int(user_id)))
     rendered = render(reply, in_guild=False)
-    page = rendered.pages[0]
-    extra: dict[str, Any] = {}
-    if files := files_of(page):
-        extra["files"] = files
-    if (view := build_view(rendered, 0, client.store)) is not None:
-        extra["view"] = view
-    return await channel.send(embeds=page.embeds, **extra)
+    return await channel.send(embeds=rendered.pages[0].embeds, **await message_parts(client, rendered, 0))

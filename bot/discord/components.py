@@ -1,15 +1,12 @@
-"""Buttons under a rendered reply: Prev/Next pagers, link buttons and action buttons, with a small page store."""
+"""Buttons under a rendered reply: Prev/Next pagers (pages kept in the PageStore), link buttons and action buttons."""
 
 from __future__ import annotations
 
-import secrets
-import time
-from collections import OrderedDict
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import discord
 
+from bot.discord.page_store import PageStore
 from bot.discord.render import Rendered
 
 PREFIX, MAX_CUSTOM_ID, MAX_LABEL, MAX_ROWS, PER_ROW = "evt", 100, 80, 5, 5
@@ -31,34 +28,6 @@ class ActionClick:
     key: str | None = None
 
 
-class PageStore:
-    """Rendered replies and long action texts by short key: an LRU bounded in size, entries expire after `ttl`."""
-
-    def __init__(self, *, size: int = 512, ttl: float = 3600.0, clock: Callable[[], float] = time.monotonic) -> None:
-        self._entries: OrderedDict[str, tuple[float, Rendered | str]] = OrderedDict()
-        self._size, self._ttl, self._clock = size, ttl, clock
-
-    def put(self, value: Rendered | str) -> str:
-        """Keep `value`; return its key (8 URL-safe characters)."""
-        key = secrets.token_urlsafe(6)
-        self._entries[key] = (self._clock() + self._ttl, value)
-        while len(self._entries) > self._size:
-            self._entries.popitem(last=False)
-        return key
-
-    def get(self, key: str) -> Rendered | str | None:
-        """The value under `key`, or None when unknown or expired."""
-        entry = self._entries.get(key)
-        if entry is None or entry[0] < self._clock():
-            self._entries.pop(key, None)
-            return None
-        self._entries.move_to_end(key)
-        return entry[1]
-
-    def __len__(self) -> int:
-        return len(self._entries)
-
-
 class StaticView(discord.ui.View):
     """A view that only carries components: clicks are handled in on_interaction, so discord.py stores nothing."""
 
@@ -70,12 +39,12 @@ class StaticView(discord.ui.View):
         return False
 
 
-def build_view(rendered: Rendered, index: int, store: PageStore, key: str | None = None) -> StaticView | None:
+async def build_view(rendered: Rendered, index: int, store: PageStore, key: str | None = None) -> StaticView | None:
     """The buttons for page `index`: Prev/page/Next when there are pages (stored under `key`), then the reply's."""
     view = StaticView()
     row = 0
     if len(rendered.pages) > 1:
-        key = key or store.put(rendered)
+        key = key or await store.put_pages(rendered)
         last = len(rendered.pages) - 1
         view.add_item(_pager("◀ Prev", key, index - 1, disabled=index <= 0))
         view.add_item(
@@ -90,14 +59,15 @@ def build_view(rendered: Rendered, index: int, store: PageStore, key: str | None
         if button.url:
             view.add_item(discord.ui.Button(label=label, url=button.url, row=where))
         else:
-            view.add_item(discord.ui.Button(label=label, custom_id=action_id(button.action or "", store), row=where))
+            custom_id = await action_id(button.action or "", store)
+            view.add_item(discord.ui.Button(label=label, custom_id=custom_id, row=where))
     return view if view.children else None
 
 
-def action_id(text: str, store: PageStore) -> str:
+async def action_id(text: str, store: PageStore) -> str:
     """The custom_id of an action button: the text itself when it fits in 100 characters, else a stored key."""
     inline = f"{PREFIX}:a:{text}"
-    return inline if len(inline) <= MAX_CUSTOM_ID else f"{PREFIX}:k:{store.put(text)}"
+    return inline if len(inline) <= MAX_CUSTOM_ID else f"{PREFIX}:k:{await store.put_action(text)}"
 
 
 def parse_custom_id(custom_id: str) -> PageClick | ActionClick | None:

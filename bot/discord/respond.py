@@ -11,7 +11,8 @@ import discord
 from discord import app_commands
 
 from bot.discord.commands import caller_of, focused_of, invocation_of, param_of
-from bot.discord.components import ActionClick, PageClick, PageStore, build_view, parse_custom_id
+from bot.discord.components import ActionClick, PageClick, build_view, parse_custom_id
+from bot.discord.page_store import PageStore
 from bot.discord.render import Page, Rendered, render
 from core.commands.gateway import CommandGateway
 from core.commands.model import Invocation, Reply
@@ -41,8 +42,8 @@ async def handle(host: Host, interaction: discord.Interaction[Any]) -> None:
         if isinstance(click, PageClick):
             await show_page(host, interaction, click)
         elif isinstance(click, ActionClick):
-            text = click.text if click.text is not None else host.store.get(click.key or "")
-            if not isinstance(text, str):
+            text = click.text if click.text is not None else await host.store.action(click.key or "")
+            if text is None:
                 await interaction.response.send_message(EXPIRED, ephemeral=True)
                 return
             await run_and_reply(host, interaction, Invocation.from_text(text, caller_of(interaction)))
@@ -70,7 +71,7 @@ async def send_reply(host: Host, interaction: discord.Interaction[Any], reply: R
     """Send the first page (with pager and buttons) as the response, or as the follow-up of a deferral."""
     rendered = render(reply, in_guild=interaction.guild_id is not None)
     page = rendered.pages[0]
-    extra: dict[str, Any] = message_parts(host, rendered, 0)
+    extra: dict[str, Any] = await message_parts(host, rendered, 0)
     if not deferred:
         await interaction.response.send_message(embeds=page.embeds, ephemeral=rendered.ephemeral, **extra)
         return
@@ -81,12 +82,12 @@ async def send_reply(host: Host, interaction: discord.Interaction[Any], reply: R
 
 async def show_page(host: Host, interaction: discord.Interaction[Any], click: PageClick) -> None:
     """Re-render the clicked message with another page of the stored reply."""
-    stored = host.store.get(click.key)
-    if not isinstance(stored, Rendered) or not 0 <= click.index < len(stored.pages):
+    stored = await host.store.pages(click.key)
+    if stored is None or not 0 <= click.index < len(stored.pages):
         await interaction.response.send_message(EXPIRED, ephemeral=True)
         return
     page = stored.pages[click.index]
-    view = build_view(stored, click.index, host.store, click.key)
+    view = await build_view(stored, click.index, host.store, click.key)
     await interaction.response.edit_message(embeds=page.embeds, attachments=files_of(page), view=view)
 
 
@@ -103,13 +104,13 @@ async def autocomplete(host: Host, interaction: discord.Interaction[Any], data: 
     await interaction.response.autocomplete([app_commands.Choice(name=value, value=value) for value in unique])
 
 
-def message_parts(host: Host, rendered: Rendered, index: int) -> dict[str, Any]:
+async def message_parts(host: Host, rendered: Rendered, index: int) -> dict[str, Any]:
     """The files and view keyword arguments of a page (left out when empty: discord.py wants them absent)."""
     parts: dict[str, Any] = {}
     files = files_of(rendered.pages[index])
     if files:
         parts["files"] = files
-    view = build_view(rendered, index, host.store)
+    view = await build_view(rendered, index, host.store)
     if view is not None:
         parts["view"] = view
     return parts

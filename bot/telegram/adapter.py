@@ -22,6 +22,7 @@ from telegram.ext import (
 )
 from telegram.request import HTTPXRequest
 
+from bot.state import InteractionState
 from bot.telegram.handlers import TelegramBot
 from bot.telegram.send import with_retry
 from bot.telegram.webhook import ALLOWED_UPDATES, set_webhook
@@ -62,6 +63,7 @@ def bot_commands(registry: Registry) -> list[BotCommand]:
 def build_application(
     token: str,
     gateway: CommandGateway,
+    state: InteractionState,
     *,
     base_url: str | None = None,
     base_file_url: str | None = None,
@@ -69,7 +71,8 @@ def build_application(
     keyboard_ttl: float = 3600.0,
     tls: ssl.SSLContext | None = None,
 ) -> App:
-    """A PTB Application answering commands, prompt answers, button presses and inline queries via `gateway`.
+    """A PTB Application answering commands, prompt answers, button presses and inline queries via `gateway`,
+    keeping open questions and keyboards in `state` (shared by replicas, kept across restarts).
 
     Updates are handled concurrently (a slow command does not hold up other chats); `stop` waits for them.
     `tls` reuses one TLS context for both HTTP clients (building one loads the CA bundle, ~0.1 s each)."""
@@ -82,7 +85,7 @@ def build_application(
     if base_file_url:
         builder = builder.base_file_url(base_file_url)
     application = builder.build()
-    bot = TelegramBot(gateway, conversation_ttl=conversation_ttl, keyboard_ttl=keyboard_ttl)
+    bot = TelegramBot(gateway, state, conversation_ttl=conversation_ttl, keyboard_ttl=keyboard_ttl)
     application.bot_data[BOT_KEY] = bot
     names = telegram_names(gateway.registry)
     for telegram_name, name in names.items():
@@ -99,7 +102,7 @@ def build_application(
 
 
 def telegram_bot(application: App) -> TelegramBot:
-    """The handlers object (and its in-memory state) of an application made by build_application."""
+    """The handlers object of an application made by build_application."""
     bot = application.bot_data[BOT_KEY]
     assert isinstance(bot, TelegramBot)
     return bot

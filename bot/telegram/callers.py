@@ -1,21 +1,26 @@
-"""Who is asking: the Caller of an update, with "chat_admin" for group administrators (getChatMember, cached)."""
+"""Who is asking: the Caller of an update, with "chat_admin" for group administrators (getChatMember, cached in
+this process's memory: losing it on a restart only costs one more question to Telegram)."""
 
 from __future__ import annotations
 
 import logging
-from typing import Any
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any, Generic, TypeVar
 
 from telegram import Update
 from telegram.constants import ChatMemberStatus
 from telegram.error import TelegramError
 
 from bot.telegram.send import with_retry
-from bot.telegram.ttl import TtlMap
 from core.commands.model import Caller
 
 logger = logging.getLogger(__name__)
 ADMIN_STATUSES = frozenset({ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER})
 CHAT_ADMIN = frozenset({"chat_admin"})
+K = TypeVar("K")
+V = TypeVar("V")
 
 
 def caller_of(update: Update, roles: frozenset[str] = frozenset()) -> Caller:
@@ -29,6 +34,30 @@ def caller_of(update: Update, roles: frozenset[str] = frozenset()) -> Caller:
         is_dm=chat is not None and chat.type == "private",
         roles=roles,
     )
+
+
+class TtlMap(Generic[K, V]):
+    """An in-memory map whose entries live `ttl` seconds from their write; past `max_entries` the oldest go."""
+
+    def __init__(self, ttl: float, *, max_entries: int = 10_000, clock: Callable[[], float] = time.monotonic) -> None:
+        self.ttl, self.max_entries, self._clock = ttl, max_entries, clock
+        self._entries: OrderedDict[K, tuple[float, V]] = OrderedDict()
+
+    def get(self, key: K) -> V | None:
+        """The live value of `key`, or None."""
+        entry = self._entries.get(key)
+        return entry[1] if entry is not None and entry[0] > self._clock() else None
+
+    def set(self, key: K, value: V) -> None:
+        """Store `value` for `ttl` seconds from now, dropping expired entries and the oldest past `max_entries`."""
+        self._entries.pop(key, None)
+        self._entries[key] = (self._clock() + self.ttl, value)
+        now = self._clock()
+        while self._entries:
+            oldest, (expires, _) = next(iter(self._entries.items()))
+            if expires > now and len(self._entries) <= self.max_entries:
+                break
+            del self._entries[oldest]
 
 
 class ChatRoles:

@@ -11,6 +11,7 @@ from telegram import Update
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
+from bot.state import InteractionState
 from bot.telegram.callers import ChatRoles, caller_of
 from bot.telegram.inline import inline_articles
 from bot.telegram.keyboards import ANSWER, NOOP, PAGE, Keyboards, parse_callback
@@ -25,14 +26,19 @@ EXPIRED = "This button has expired: send the command again."
 
 
 class TelegramBot:
-    """Translates Telegram updates into gateway runs; holds the in-memory conversation, keyboard and role state."""
+    """Translates Telegram updates into gateway runs; open questions and keyboards live in the shared `state`."""
 
     def __init__(
-        self, gateway: CommandGateway, *, conversation_ttl: float = 300.0, keyboard_ttl: float = 3600.0
+        self,
+        gateway: CommandGateway,
+        state: InteractionState,
+        *,
+        conversation_ttl: float = 300.0,
+        keyboard_ttl: float = 3600.0,
     ) -> None:
         self.gateway = gateway
-        self.keyboards = Keyboards(keyboard_ttl)
-        self.conversations = Conversations(conversation_ttl)
+        self.keyboards = Keyboards(state, keyboard_ttl)
+        self.conversations = Conversations(state, gateway.registry, conversation_ttl)
         self.roles = ChatRoles()
 
     def command(self, name: str) -> Callback:
@@ -61,7 +67,7 @@ class TelegramBot:
             raw = (re.split(r"\s+", raw, maxsplit=1)[1:] or [""])[0]
         missing = missing_params(command, raw) if command is not None else []
         if command is not None and missing and caller.user_id:
-            pending = self.conversations.begin((chat_id, int(caller.user_id)), command, raw, missing)
+            pending = await self.conversations.begin((chat_id, int(caller.user_id)), command, raw, missing)
             await self._ask(bot, chat_id, pending, reply_to)
             return
         invocation = Invocation(command.name if command else name, raw, caller)
@@ -72,15 +78,16 @@ class TelegramBot:
         message, chat, user = update.effective_message, update.effective_chat, update.effective_user
         if message is None or chat is None or user is None or not message.text:
             return
-        if self.conversations.get((chat.id, user.id)) is not None:
-            await self._take_answer(context.bot, update, message.text, message.message_id)
+        step = await self.conversations.answer((chat.id, user.id), message.text)
+        if step is not None:
+            await self._go_on(context.bot, update, step, message.message_id)
 
     async def on_cancel(self, update: Update, context: Context) -> None:
         """/cancel: abandon this member's open question."""
         chat, user = update.effective_chat, update.effective_user
         if chat is None or user is None:
             return
-        pending = self.conversations.cancel((chat.id, user.id))
+        pending = await self.conversations.cancel((chat.id, user.id))
         text = f"Cancelled /{pending.command.name}." if pending else "Nothing to cancel."
         await with_retry(lambda: context.bot.send_message(chat_id=chat.id, text=text))
 
@@ -99,12 +106,12 @@ class TelegramBot:
             )
             notice = None if turned else EXPIRED
         elif kind == ANSWER:
-            choice = self._choice(chat.id, user.id, payload)
-            await with_retry(lambda: query.answer(text=None if choice else "This question is no longer open."))
-            if choice is not None:
-                await self._take_answer(context.bot, update, choice, None)
+            chosen = await self.conversations.choose((chat.id, user.id), int(payload)) if payload.isdigit() else None
+            await with_retry(lambda: query.answer(text=None if chosen else "This question is no longer open."))
+            if chosen is not None:
+                await self._go_on(context.bot, update, chosen, None)
             return
-        elif (action := self.keyboards.action_of(kind, payload)) is not None:
+        elif (action := await self.keyboards.action_of(kind, payload)) is not None:
             await with_retry(lambda: query.answer())
             name, _, raw = action.strip().lstrip("/").partition(" ")
             await self.run_text(context.bot, chat.id, await self.roles.caller(context.bot, update), name, raw.strip())
@@ -121,17 +128,10 @@ class TelegramBot:
         articles = await inline_articles(self.gateway, caller_of(update), query.query, context.bot.username)
         await with_retry(lambda: query.answer(articles, cache_time=30, is_personal=False))
 
-    def _choice(self, chat_id: int, user_id: int, payload: str) -> str | None:
-        pending = self.conversations.get((chat_id, user_id))
-        choices = pending.asking.choices if pending else ()
-        return choices[int(payload)] if payload.isdigit() and int(payload) < len(choices) else None
-
-    async def _take_answer(self, bot: Any, update: Update, answer: str, reply_to: int | None) -> None:
-        chat, user = update.effective_chat, update.effective_user
-        assert chat is not None and user is not None
-        step = self.conversations.answer((chat.id, user.id), answer)
-        if step is None:
-            return
+    async def _go_on(self, bot: Any, update: Update, step: Pending, reply_to: int | None) -> None:
+        """After an answer: ask for the next missing parameter, or run the completed command."""
+        chat = update.effective_chat
+        assert chat is not None
         if step.missing:
             await self._ask(bot, chat.id, step, reply_to)
             return

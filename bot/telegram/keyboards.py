@@ -1,23 +1,24 @@
 """Inline keyboards: Reply buttons as url/callback buttons, Prev/Next page rows and choice pickers.
 
-callback_data (at most 64 bytes) is "c:<command text>" for an action that fits, "k:<id>" for a longer action kept
-in a TTL map, "p:<pages id>:<index>" for a page turn, "a:<choice index>" for a missing-parameter choice, "x" for a
-button that does nothing (the page counter).
+callback_data (at most 64 bytes) is "c:<command text>" for an action that fits, "k:<key>" for a longer action kept
+in the interaction state, "p:<pages key>:<index>" for a page turn, "a:<choice index>" for a missing-parameter
+choice, "x" for a button that does nothing (the page counter).
 """
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import orjson
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.telegram.ttl import TtlMap
+from bot.state import InteractionState
 from core.commands.model import Button
 
 MAX_CALLBACK_DATA, BUTTONS_PER_ROW = 64, 2
 RUN, STORED, PAGE, ANSWER, NOOP = "c", "k", "p", "a", "x"
+ACTIONS, PAGES = "action", "pages"  # interaction state kinds
 Rows = list[list[InlineKeyboardButton]]
 
 
@@ -36,46 +37,48 @@ def parse_callback(data: str) -> tuple[str, str]:
 
 
 class Keyboards:
-    """Builds keyboards and remembers, for `ttl` seconds, the long actions and paged replies behind them."""
+    """Builds keyboards and keeps, for `ttl` seconds in the shared state, the long actions and paged replies."""
 
-    def __init__(self, ttl: float = 3600.0, *, max_entries: int = 10_000) -> None:
-        self._actions: TtlMap[str, str] = TtlMap(ttl, max_entries=max_entries)
-        self._paged: TtlMap[str, Paged] = TtlMap(ttl, max_entries=max_entries)
+    def __init__(self, state: InteractionState, ttl: float = 3600.0) -> None:
+        self._state, self.ttl = state, ttl
 
-    def action_data(self, action: str) -> str:
-        """callback_data running `action`: inline when it fits in 64 bytes, else a short id."""
+    async def action_data(self, action: str) -> str:
+        """callback_data running `action`: inline when it fits in 64 bytes, else a stored key."""
         data = f"{RUN}:{action}"
         if len(data.encode()) <= MAX_CALLBACK_DATA:
             return data
-        key = secrets.token_urlsafe(9)
-        self._actions.set(key, action)
-        return f"{STORED}:{key}"
+        return f"{STORED}:{await self._state.put(ACTIONS, action.encode(), self.ttl)}"
 
-    def action_of(self, kind: str, payload: str) -> str | None:
+    async def action_of(self, kind: str, payload: str) -> str | None:
         """The command text behind a RUN or STORED callback (None when it expired or is not an action)."""
         if kind == RUN:
             return payload
-        return self._actions.get(payload) if kind == STORED else None
+        stored = await self._state.get(ACTIONS, payload) if kind == STORED else None
+        return stored.decode() if stored is not None else None
 
-    def rows(self, buttons: Sequence[Button]) -> Rows:
+    async def rows(self, buttons: Sequence[Button]) -> Rows:
         """The reply's buttons, two per row: url buttons open links, action buttons call back."""
         keys = [
             InlineKeyboardButton(b.label, url=b.url)
             if b.url
-            else InlineKeyboardButton(b.label, callback_data=self.action_data(b.action or ""))
+            else InlineKeyboardButton(b.label, callback_data=await self.action_data(b.action or ""))
             for b in buttons
         ]
         return [keys[i : i + BUTTONS_PER_ROW] for i in range(0, len(keys), BUTTONS_PER_ROW)]
 
-    def add_pages(self, pages: list[str], rows: Rows) -> str:
-        """Remember a paged reply; its id for page callbacks."""
-        key = secrets.token_urlsafe(6)
-        self._paged.set(key, Paged(pages, rows))
-        return key
+    async def add_pages(self, paged: Paged) -> str:
+        """Keep a paged reply; its key for page callbacks."""
+        rows = [[key.to_dict() for key in row] for row in paged.rows]
+        return await self._state.put(PAGES, orjson.dumps({"pages": paged.pages, "rows": rows}), self.ttl)
 
-    def paged(self, key: str) -> Paged | None:
-        """A remembered paged reply, or None once it expired."""
-        return self._paged.get(key)
+    async def paged(self, key: str) -> Paged | None:
+        """A kept paged reply, or None once it expired."""
+        stored = await self._state.get(PAGES, key)
+        if stored is None:
+            return None
+        data = orjson.loads(stored)
+        rows = [[InlineKeyboardButton.de_json(key, None) for key in row] for row in data["rows"]]
+        return Paged(data["pages"], rows)
 
 
 def page_markup(key: str, index: int, paged: Paged) -> InlineKeyboardMarkup:

@@ -1,24 +1,26 @@
 """Missing arguments: which required parameters a raw command text lacks, and the conversation that asks for them.
 
-State lives in memory per (chat, user) for `ttl` seconds: a restart or another bot replica forgets open questions
+An open question lives per (chat, user) for `ttl` seconds in the shared interaction state, by command and parameter
+names: every bot replica sees it and a restart keeps it; one whose command or parameter a deploy removed is gone
 (the caller just sends the command again).
 """
 
 from __future__ import annotations
 
 import html
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
+import orjson
 from telegram import ForceReply, InlineKeyboardMarkup
 
+from bot.state import InteractionState
 from bot.telegram.keyboards import choice_markup
-from bot.telegram.ttl import TtlMap
 from core.commands.params import Param, ParamKind, tokenize
-from core.commands.registry import Command
+from core.commands.registry import Command, Registry
 
 MAX_PLACEHOLDER = 64
+QUESTIONS = "question"  # interaction state kind
 ChatUser = tuple[int, int]
 
 
@@ -47,7 +49,7 @@ def with_answer(raw: str, answer: str) -> str:
 
 @dataclass(frozen=True)
 class Pending:
-    """A command waiting for answers: its registry name, the text so far and the parameters still missing."""
+    """A command waiting for answers: the command, the text so far and the parameters still missing."""
 
     command: Command
     raw: str
@@ -73,33 +75,67 @@ def prompt(pending: Pending) -> tuple[str, ForceReply | InlineKeyboardMarkup]:
 
 
 class Conversations:
-    """Open questions per (chat, user), forgotten after `ttl` seconds."""
+    """Open questions per (chat, user) in the shared interaction state, forgotten after `ttl` seconds."""
 
-    def __init__(
-        self, ttl: float = 300.0, *, max_entries: int = 10_000, clock: Callable[[], float] = time.monotonic
-    ) -> None:
-        self._open: TtlMap[ChatUser, Pending] = TtlMap(ttl, max_entries=max_entries, clock=clock)
+    def __init__(self, state: InteractionState, registry: Registry, ttl: float = 300.0) -> None:
+        self._state, self._registry, self.ttl = state, registry, ttl
 
-    def begin(self, key: ChatUser, command: Command, raw: str, missing: list[Param]) -> Pending:
+    async def begin(self, key: ChatUser, command: Command, raw: str, missing: list[Param]) -> Pending:
         """Open (or replace) the question of this chat member."""
         pending = Pending(command, raw, tuple(missing))
-        self._open.set(key, pending)
+        await self._keep(key, pending)
         return pending
 
-    def get(self, key: ChatUser) -> Pending | None:
-        """The open question of this chat member, if any."""
-        return self._open.get(key)
-
-    def cancel(self, key: ChatUser) -> Pending | None:
+    async def cancel(self, key: ChatUser) -> Pending | None:
         """Close the open question; what was open, if anything."""
-        return self._open.pop(key)
+        return self._load(await self._state.pop(QUESTIONS, _id(key)))
 
-    def answer(self, key: ChatUser, answer: str) -> Pending | None:
-        """Take one answer: the updated Pending (left open while parameters are missing), None if none was open."""
-        pending = self._open.pop(key)
-        if pending is None:
+    async def answer(self, key: ChatUser, answer: str) -> Pending | None:
+        """Take one text answer: the next step (kept open while parameters are missing), None if none was open."""
+        return await self._take(key, lambda pending: answer)
+
+    async def choose(self, key: ChatUser, index: int) -> Pending | None:
+        """Take a choice button's answer like `answer`; None (the question left open) unless the open question
+        asks for a choice and `index` is one of them."""
+
+        def choice(pending: Pending) -> str | None:
+            choices = pending.asking.choices
+            return choices[index] if 0 <= index < len(choices) else None
+
+        return await self._take(key, choice)
+
+    async def _take(self, key: ChatUser, value_of: Callable[[Pending], str | None]) -> Pending | None:
+        """Pop the question (GETDEL: of two quick answers only one gets it), then keep the next step."""
+        stored = await self._state.pop(QUESTIONS, _id(key))
+        if stored is None or (pending := self._load(stored)) is None:
             return None
-        step = replace(pending, raw=with_answer(pending.raw, answer), missing=pending.missing[1:])
+        value = value_of(pending)
+        if value is None:  # not an answer to this question: leave it open
+            await self._state.set(QUESTIONS, _id(key), stored, self.ttl)
+            return None
+        step = replace(pending, raw=with_answer(pending.raw, value), missing=pending.missing[1:])
         if step.missing:
-            self._open.set(key, step)
+            await self._keep(key, step)
         return step
+
+    async def _keep(self, key: ChatUser, pending: Pending) -> None:
+        data = {"command": pending.command.name, "raw": pending.raw, "missing": [p.name for p in pending.missing]}
+        await self._state.set(QUESTIONS, _id(key), orjson.dumps(data), self.ttl)
+
+    def _load(self, stored: bytes | None) -> Pending | None:
+        """The Pending behind stored JSON; None when nothing was stored or a deploy removed its command or a
+        parameter (the question is then gone)."""
+        if stored is None:
+            return None
+        data = orjson.loads(stored)
+        command = self._registry.get(data["command"])
+        params = {param.name: param for param in command.params} if command else {}
+        missing = tuple(params[name] for name in data["missing"] if name in params)
+        if command is None or not missing or len(missing) != len(data["missing"]):
+            return None
+        return Pending(command, data["raw"], missing)
+
+
+def _id(key: ChatUser) -> str:
+    chat_id, user_id = key
+    return f"{chat_id}:{user_id}"

@@ -14,7 +14,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, RetryAfter
 from telegram.warnings import PTBDeprecationWarning
 
-from bot.telegram.keyboards import Keyboards, page_markup
+from bot.telegram.keyboards import Keyboards, Paged, page_markup
 from bot.telegram.render import photos, render_html
 from core.commands.model import Reply
 
@@ -40,15 +40,14 @@ async def send_reply(
 ) -> None:
     """Send a Reply: HTML messages (buttons as a keyboard when `keyboards` is given, else as text lines), a
     multi-message reply as one message with Prev/Next, then each image as a photo captioned with its alt text."""
-    rows = keyboards.rows(reply.buttons) if keyboards else []
+    rows = await keyboards.rows(reply.buttons) if keyboards else []
     texts = render_html(reply, buttons_as_text=keyboards is None)
     send = functools.partial(bot.send_message, chat_id=chat_id, parse_mode=ParseMode.HTML)
     if reply_to is not None:
         send = functools.partial(send, reply_to_message_id=reply_to)
     if keyboards is not None and len(texts) > 1:
-        key = keyboards.add_pages(texts, rows)
-        paged = keyboards.paged(key)
-        assert paged is not None
+        paged = Paged(texts, rows)
+        key = await keyboards.add_pages(paged)
         await with_retry(functools.partial(send, text=texts[0], reply_markup=page_markup(key, 0, paged)))
     else:
         for index, text in enumerate(texts):
@@ -62,7 +61,7 @@ async def send_reply(
 
 async def show_page(bot: Any, chat_id: int, message_id: int, keyboards: Keyboards, key: str, index: int) -> bool:
     """Edit a paged message to show page `index`; False when the pages expired or the index is out of range."""
-    paged = keyboards.paged(key)
+    paged = await keyboards.paged(key)
     if paged is None or not 0 <= index < len(paged.pages):
         return False
     edit = functools.partial(

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bot.discord import EveTraderClient, build_client, start, stop, use_endpoints
+from bot.state import InteractionState
 from core.commands.gateway import CommandGateway, ContextFactory, RateLimiter
 from core.commands.model import Button, Caller, Field, Footer, Image, Reply, Table
 from core.commands.params import Param, ParamKind
@@ -129,15 +130,25 @@ class Harness:
 
 
 @asynccontextmanager
-async def running(gateway: CommandGateway, callers: list[Caller], **options: Any) -> AsyncIterator[Harness]:
-    """A fake, discord.py pointed at it, the client started (commands synced to GUILD); stopped afterwards."""
-    async with DiscordFake(TOKEN, guild_ids=(GUILD,)) as fake:
-        use_endpoints(fake.api_base, fake.gateway_url)
-        settings: dict[str, Any] = {"guild_ids": (GUILD,), "defer_after": 0.2, "guild_ready_timeout": 0.05}
-        client = build_client(gateway, **(settings | options))
-        try:
-            await start(client, TOKEN, timeout=5)
-            yield Harness(fake, client, callers)
-        finally:
-            await stop(client, grace=2)
-            use_endpoints()
+async def connected(
+    fake: DiscordFake, gateway: CommandGateway, state: InteractionState, **options: Any
+) -> AsyncIterator[EveTraderClient]:
+    """discord.py pointed at `fake` and a client started on it (commands synced to GUILD); stopped afterwards."""
+    use_endpoints(fake.api_base, fake.gateway_url)
+    settings: dict[str, Any] = {"guild_ids": (GUILD,), "defer_after": 0.2, "guild_ready_timeout": 0.05}
+    client = build_client(gateway, state, **(settings | options))
+    try:
+        await start(client, TOKEN, timeout=5)
+        yield client
+    finally:
+        await stop(client, grace=2)
+        use_endpoints()
+
+
+@asynccontextmanager
+async def running(
+    gateway: CommandGateway, callers: list[Caller], state: InteractionState, **options: Any
+) -> AsyncIterator[Harness]:
+    """A fake and a client connected to it over `gateway` and `state`; both stopped afterwards."""
+    async with DiscordFake(TOKEN, guild_ids=(GUILD,)) as fake, connected(fake, gateway, state, **options) as client:
+        yield Harness(fake, client, callers)

@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from bot.discord import command_payloads, send_dm, stop
+from bot.state import InteractionState
 from core.commands.default import build_registry
 from core.commands.model import Caller, Reply
 from core.commands.registry import CommandContext
@@ -24,9 +25,9 @@ ORIGINAL = "/webhooks/{app}/{token}/messages/{message}"
 
 
 @pytest.fixture
-async def harness() -> AsyncIterator[Harness]:
+async def harness(interaction_state: InteractionState) -> AsyncIterator[Harness]:
     callers: list[Caller] = []
-    async with running(make_gateway(callers), callers) as started:
+    async with running(make_gateway(callers), callers, interaction_state) as started:
         yield started
 
 
@@ -191,10 +192,10 @@ async def test_an_error_from_a_slow_command_replaces_the_public_thinking_message
     assert follow_up.json["flags"] & 64 and follow_up.json["embeds"][0]["description"].startswith("⚠️ no report")
 
 
-async def test_a_refusing_rate_limiter_gets_the_wait_reply():
+async def test_a_refusing_rate_limiter_gets_the_wait_reply(interaction_state: InteractionState):
     callers: list[Caller] = []
     limiter = Refuse(12.0)
-    async with running(make_gateway(callers, limiter=limiter), callers) as harness:
+    async with running(make_gateway(callers, limiter=limiter), callers, interaction_state) as harness:
         pushed = await harness.fake.command("price", {"item": "Tritanium"})
         [answer] = await harness.answers(pushed)
     data = answer.json["data"]
@@ -230,7 +231,7 @@ async def test_alerts_reach_a_users_dms(harness: Harness):
     assert sent.json["embeds"][0]["title"] == "Alert"
 
 
-async def test_price_from_the_real_registry_carries_real_numbers():
+async def test_price_from_the_real_registry_carries_real_numbers(interaction_state: InteractionState):
     callers: list[Caller] = []
     market = trit_market()
 
@@ -239,7 +240,7 @@ async def test_price_from_the_real_registry_carries_real_numbers():
         return context(market)
 
     gateway = make_gateway(callers, registry=build_registry(), context_for=market_context)
-    async with running(gateway, callers) as harness:
+    async with running(gateway, callers, interaction_state) as harness:
         pushed = await harness.fake.command("price", {"item": "tritanium", "where": "jita"})
         [answer] = await harness.answers(pushed)
         assert {c["name"] for c in harness.fake.guild_commands[GUILD]} >= {"price", "trade", "appraise", "help"}
@@ -250,12 +251,12 @@ async def test_price_from_the_real_registry_carries_real_numbers():
     assert callers[0].platform == "discord"
 
 
-async def test_clean_shutdown_leaves_no_tasks_or_warnings():
+async def test_clean_shutdown_leaves_no_tasks_or_warnings(interaction_state: InteractionState):
     before = asyncio.all_tasks()
     callers: list[Caller] = []
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        async with running(make_gateway(callers), callers) as harness:
+        async with running(make_gateway(callers), callers, interaction_state) as harness:
             pushed = await harness.fake.command("whoami")
             await harness.answers(pushed)
         await asyncio.sleep(0)

@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+from bot.state import InteractionState
 from bot.telegram import build_application, start, stop
 from core.commands.default import build_registry
 from core.commands.gateway import CommandGateway
@@ -102,11 +103,12 @@ class Harness:
 async def running(
     registry: Registry | None = None,
     *,
+    state: InteractionState,
     webhook_url: str | None = None,
     webhook_secret: str | None = None,
     fake: TelegramFake | None = None,
 ) -> AsyncIterator[Harness]:
-    """Start a fake (unless given) and the bot (polling, or webhook when `webhook_url` is given)."""
+    """Start a fake (unless given) and the bot on `state` (polling, or webhook when `webhook_url` is given)."""
     market, callers = trit_market(), []
 
     async def context_for(caller: Caller) -> CommandContext:
@@ -118,7 +120,7 @@ async def running(
     fake = fake or await TelegramFake(TOKEN, bot_username=BOT).start()
     try:
         app = build_application(
-            TOKEN, gateway, base_url=f"{fake.url}/bot", base_file_url=f"{fake.url}/file/bot", tls=TLS
+            TOKEN, gateway, state, base_url=f"{fake.url}/bot", base_file_url=f"{fake.url}/file/bot", tls=TLS
         )
         await start(app, webhook_url=webhook_url, webhook_secret=webhook_secret, poll_timeout=1.0)
         try:

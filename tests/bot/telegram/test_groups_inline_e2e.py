@@ -6,14 +6,15 @@ from collections.abc import AsyncIterator
 
 import pytest
 
+from bot.state import InteractionState
 from tests.bot.telegram.harness import BOT, DM, GROUP, OTHER, USER, Harness, running
 
 pytestmark = [pytest.mark.e2e, pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")]
 
 
 @pytest.fixture
-async def harness() -> AsyncIterator[Harness]:
-    async with running() as bot:
+async def harness(interaction_state: InteractionState) -> AsyncIterator[Harness]:
+    async with running(state=interaction_state) as bot:
         yield bot
 
 

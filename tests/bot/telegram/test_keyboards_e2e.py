@@ -6,15 +6,17 @@ from collections.abc import AsyncIterator
 
 import pytest
 
+from bot.state import InteractionState
 from bot.telegram.handlers import EXPIRED
-from tests.bot.telegram.harness import DM, LONG_ACTION, SHORT_ACTION, USER, Harness, running
+from fakes.telegram import TelegramFake
+from tests.bot.telegram.harness import BOT, DM, LONG_ACTION, SHORT_ACTION, TOKEN, USER, Harness, running
 
 pytestmark = [pytest.mark.e2e, pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")]
 
 
 @pytest.fixture
-async def harness() -> AsyncIterator[Harness]:
-    async with running() as bot:
+async def harness(interaction_state: InteractionState) -> AsyncIterator[Harness]:
+    async with running(state=interaction_state) as bot:
         yield bot
 
 
@@ -98,3 +100,22 @@ async def test_expired_pages_and_the_counter_only_answer_the_press(harness: Harn
     answers = await harness.fake.wait_for("answerCallbackQuery", 2)
     assert sorted(str(a.params.get("text")) for a in answers) == sorted([EXPIRED, "None"])
     assert harness.fake.calls_of("editMessageText") == []
+
+
+async def test_pages_and_long_actions_survive_a_restart(interaction_state: InteractionState):
+    async with TelegramFake(TOKEN, bot_username=BOT) as fake:
+        async with running(state=interaction_state, fake=fake) as before:
+            await before.ask("/rows")
+            paged_id = before.last_sent()["message_id"]
+            await before.ask("/links")
+            links_id = before.last_sent()["message_id"]
+        async with running(state=interaction_state, fake=fake) as after:  # a new application: a deploy
+            fake.press(DM, paged_id, "Next ▶", USER)
+            await fake.wait_for("editMessageText")
+            assert [k["text"] for k in fake.buttons(DM, paged_id)] == ["◀ Prev", "2/3", "Next ▶"]
+            sent = len(fake.calls_of("sendMessage"))
+            fake.press(DM, links_id, "Station", USER)
+            [text] = await after.texts(sent)
+            assert text.startswith("<b>Tritanium — Jita IV - Moon 4") and after.callers
+            answers = await fake.wait_for("answerCallbackQuery", 2)
+            assert [a.params.get("text") for a in answers] == [None, None]  # neither press "expired"

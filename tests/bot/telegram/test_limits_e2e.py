@@ -7,6 +7,7 @@ import pytest
 import redis.asyncio as aioredis
 
 from adapters.postgres.accounts import PgIdentityStore
+from adapters.redis.interaction_state import RedisInteractionState
 from adapters.redis.ratelimit import RedisRateLimiter
 from bot.telegram import build_application, start, stop
 from core.commands.default import build_registry
@@ -21,7 +22,7 @@ pytestmark = pytest.mark.e2e
 
 
 async def test_a_user_over_the_limit_gets_the_wait_message_and_has_one_account(
-    pg_pool: asyncpg.Pool, redis_client: aioredis.Redis, redis_prefix: str
+    pg_pool: asyncpg.Pool, redis_client: aioredis.Redis, redis_prefix: str, interaction_state: RedisInteractionState
 ):
     market = trit_market()
 
@@ -34,7 +35,7 @@ async def test_a_user_over_the_limit_gets_the_wait_message_and_has_one_account(
     )
     async with TelegramFake(TOKEN, bot_username=BOT) as fake:
         app = build_application(
-            TOKEN, gateway, base_url=f"{fake.url}/bot", base_file_url=f"{fake.url}/file/bot", tls=TLS
+            TOKEN, gateway, interaction_state, base_url=f"{fake.url}/bot", base_file_url=f"{fake.url}/file/bot", tls=TLS
         )
         await start(app, poll_timeout=1.0)
         try:

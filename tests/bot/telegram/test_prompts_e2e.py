@@ -6,14 +6,16 @@ from collections.abc import AsyncIterator
 
 import pytest
 
+from bot.state import InteractionState
+from bot.telegram import telegram_bot
 from tests.bot.telegram.harness import BOT, DM, GROUP, OTHER, USER, Harness, running
 
 pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
-async def harness() -> AsyncIterator[Harness]:
-    async with running() as bot:
+async def harness(interaction_state: InteractionState) -> AsyncIterator[Harness]:
+    async with running(state=interaction_state) as bot:
         yield bot
 
 
@@ -85,3 +87,21 @@ async def test_a_stale_choice_button_says_so(harness: Harness):
     harness.fake.press(DM, question["message_id"], "buy", USER)
     [answered] = await harness.fake.wait_for("answerCallbackQuery")
     assert answered.params["text"] == "This question is no longer open."
+
+
+async def test_a_question_asked_by_one_replica_is_answered_through_another(interaction_state: InteractionState):
+    async with (
+        running(state=interaction_state) as first,
+        running(state=interaction_state) as second,
+    ):
+        assert first.app is not second.app and telegram_bot(first.app) is not telegram_bot(second.app)
+        [question] = await first.ask("/order")
+        assert "needs <b>item</b>" in question
+        [side] = await second.ask("tritanium")
+        assert "needs <b>side</b>" in side
+        second.fake.press(DM, second.last_sent()["message_id"], "sell", USER)
+        [quantity] = await second.texts(1)
+        assert "needs <b>quantity</b>" in quantity
+        [done] = await first.ask("3")
+        assert done == "sell 3 x Tritanium"
+        assert len(first.callers) == 1 and len(second.callers) == 0  # one run, where the last answer arrived

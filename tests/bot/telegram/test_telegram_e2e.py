@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
+from bot.state import InteractionState
 from bot.telegram import bot_commands, build_application, send_reply, start, stop
 from core.commands.default import build_registry
 from core.commands.gateway import CommandGateway
@@ -21,8 +22,8 @@ pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
-async def harness() -> AsyncIterator[Harness]:
-    async with running() as bot:
+async def harness(interaction_state: InteractionState) -> AsyncIterator[Harness]:
+    async with running(state=interaction_state) as bot:
         yield bot
 
 
@@ -100,10 +101,10 @@ async def test_photos_follow_the_text_and_a_429_on_the_photo_is_retried(harness:
     assert harness.last_sent()["photo"][0]["file_size"] == len(b"\x89PNG fake")
 
 
-async def test_stop_lets_a_reply_in_flight_finish():
+async def test_stop_lets_a_reply_in_flight_finish(interaction_state: InteractionState):
     gate, started = asyncio.Event(), asyncio.Event()
     async with TelegramFake(TOKEN, bot_username=BOT) as fake:
-        async with running(bot_registry(gate, started), fake=fake) as bot:
+        async with running(bot_registry(gate, started), state=interaction_state, fake=fake) as bot:
             fake.push_message("/slow", DM, USER)
             await asyncio.wait_for(started.wait(), 5)
             stopping = asyncio.create_task(stop(bot.app))
@@ -115,7 +116,7 @@ async def test_stop_lets_a_reply_in_flight_finish():
         assert call.params["text"] == "slow answer"
 
 
-async def test_clean_shutdown_leaves_no_pending_tasks():
+async def test_clean_shutdown_leaves_no_pending_tasks(interaction_state: InteractionState):
     before = asyncio.all_tasks()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -125,7 +126,7 @@ async def test_clean_shutdown_leaves_no_pending_tasks():
                 return context(trit_market())
 
             gateway = CommandGateway(build_registry(), context_for)
-            app = build_application(TOKEN, gateway, base_url=f"{fake.url}/bot", tls=TLS)
+            app = build_application(TOKEN, gateway, interaction_state, base_url=f"{fake.url}/bot", tls=TLS)
             await start(app, poll_interval=0.0, poll_timeout=1.0)
             fake.push_message("/help", DM, USER)
             await fake.wait_for("sendMessage")

@@ -8,6 +8,7 @@ import aiohttp
 import pytest
 from aiohttp import web
 
+from bot.state import InteractionState
 from bot.telegram import SECRET_HEADER, start, stop, webhook_handler
 from bot.telegram.webhook import ALLOWED_UPDATES
 from fakes.telegram import TelegramFake
@@ -44,8 +45,8 @@ async def web_service() -> AsyncIterator[WebService]:
 
 
 @pytest.fixture
-async def harness(web_service: WebService) -> AsyncIterator[Harness]:
-    async with running(webhook_url=web_service.url, webhook_secret=SECRET) as bot:
+async def harness(web_service: WebService, interaction_state: InteractionState) -> AsyncIterator[Harness]:
+    async with running(state=interaction_state, webhook_url=web_service.url, webhook_secret=SECRET) as bot:
         web_service.handler = webhook_handler(bot.app, SECRET)
         yield bot
 
@@ -84,10 +85,12 @@ async def test_wrong_or_missing_secret_is_refused(harness: Harness, web_service:
     assert harness.fake.calls_of("sendMessage") == []
 
 
-async def test_a_stopped_bot_answers_503_so_telegram_redelivers(web_service: WebService):
+async def test_a_stopped_bot_answers_503_so_telegram_redelivers(
+    web_service: WebService, interaction_state: InteractionState
+):
     async with (
         TelegramFake(TOKEN, bot_username=BOT) as fake,
-        running(webhook_url=web_service.url, webhook_secret=SECRET, fake=fake) as bot,
+        running(state=interaction_state, webhook_url=web_service.url, webhook_secret=SECRET, fake=fake) as bot,
     ):
         web_service.handler = webhook_handler(bot.app, SECRET)
         await stop(bot.app)
@@ -96,10 +99,10 @@ async def test_a_stopped_bot_answers_503_so_telegram_redelivers(web_service: Web
 
 
 @pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
-async def test_a_429_on_set_webhook_is_retried(web_service: WebService):
+async def test_a_429_on_set_webhook_is_retried(web_service: WebService, interaction_state: InteractionState):
     async with TelegramFake(TOKEN, bot_username=BOT) as fake:
         fake.fail_next("setWebhook", 429, retry_after=0.05)
-        async with running(webhook_url=web_service.url, webhook_secret=SECRET, fake=fake):
+        async with running(state=interaction_state, webhook_url=web_service.url, webhook_secret=SECRET, fake=fake):
             failed, retried = fake.calls_of("setWebhook")
             assert failed.params == retried.params and fake.webhook is not None
 
