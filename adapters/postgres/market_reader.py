@@ -40,15 +40,16 @@ FROM market_orders
 WHERE region_id = $1 AND type_id = $2 AND volume_remain > 0 AND price > 0 AND price < 'Infinity'::float8
 GROUP BY type_id, is_buy_order
 """
-# Types with rows in the window average over every day of it; types with only older history give 0.
+# Types whose history was fetched average over every day of the window (days without a row traded nothing);
+# types never fetched are left out (unknown). market_history_fetches has one row per fetched (region, type), written
+# in the same transaction as the rows, so one primary-key probe per type replaces probing every monthly partition.
 _DAILY_VOLUMES = """
-SELECT t.type_id, coalesce(w.total, 0)::float8 / $5 AS per_day
-FROM (SELECT DISTINCT unnest($2::integer[]) AS type_id) t
+SELECT f.type_id, coalesce(w.total, 0)::float8 / $5 AS per_day
+FROM market_history_fetches f
 LEFT JOIN (SELECT type_id, sum(volume) AS total FROM market_history
            WHERE region_id = $1 AND type_id = ANY($2::integer[]) AND day >= $3 AND day < $4
            GROUP BY type_id) w USING (type_id)
-WHERE w.total IS NOT NULL
-   OR EXISTS (SELECT 1 FROM market_history h WHERE h.region_id = $1 AND h.type_id = t.type_id AND h.day < $4)
+WHERE f.region_id = $1 AND f.type_id = ANY($2::integer[])
 """
 
 

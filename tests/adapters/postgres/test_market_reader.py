@@ -116,13 +116,15 @@ async def test_history_and_daily_volumes_count_missing_days_as_zero(pg_pool: asy
     await store.upsert(REGION, 35, [day(45, 70)], etag=None, expires=None)  # history, none of it recent
     await store.upsert(REGION, 36, [day(0, 777), day(2, 60)], etag=None, expires=None)  # today's row is partial
     await store.upsert(10000043, 37, [day(1, 1000)], etag=None, expires=None)  # another region
+    await store.upsert(REGION, 38, [], etag=None, expires=None)  # fetched: ESI knows no trade at all
     rows = await reader.history(REGION, 34)
     assert [(r.day, r.volume) for r in rows] == [
         (today - timedelta(days=n), v) for n, v in ((40, 9999), (10, 300), (3, 500), (1, 100))
     ]
     assert [r.volume for r in await reader.history(REGION, 34, since=today - timedelta(days=5))] == [500, 100]
-    volumes = await reader.daily_volumes(REGION, [34, 35, 36, 37, 34], days=30)
-    assert volumes == {34: pytest.approx(900 / 30), 35: 0.0, 36: pytest.approx(60 / 30)}
+    volumes = await reader.daily_volumes(REGION, [34, 35, 36, 37, 38, 39, 34], days=30)
+    # 37 (history elsewhere) and 39 (never fetched) are unknown, not 0
+    assert volumes == {34: pytest.approx(900 / 30), 35: 0.0, 36: pytest.approx(60 / 30), 38: 0.0}
     assert await reader.daily_volumes(REGION, [34], days=5) == {34: pytest.approx(600 / 5)}
     assert await reader.daily_volumes(REGION, []) == {}
     with pytest.raises(ValueError):
