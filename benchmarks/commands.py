@@ -35,7 +35,7 @@ from core.commands.dispatch import dispatch
 from core.commands.model import Caller, Invocation, Reply
 from core.commands.registry import CommandContext, Registry
 from core.commands.services import MarketServices
-from core.market.finders_station import StationInput, station_candidates
+from core.market.finders_station import StationInput, could_qualify, station_candidates
 from core.market.hubs import find_hub
 from evetrader.app import App
 from evetrader.commands import ensure_static_data
@@ -127,26 +127,32 @@ async def _trade_steps(app: App, ctx: CommandContext) -> dict[str, Any]:
     hub = find_hub("jita")
     clock = time.perf_counter
     t0 = clock()
-    rows = await app.pool.fetch(_BOOKS.format(only_type=""), hub.region_id, hub.station_id)
+    tops = await services.reader.top_of_book(hub.region_id, hub.station_id)
+    hopeful = [t for t, top in tops.items() if could_qualify(top, services.skills, services.fees, 0.05)]
+    names = {t: item.name for t in hopeful if (item := catalog.by_id(t)) is not None}
     t1 = clock()
-    books = await services.reader.books_at(hub.region_id, hub.station_id)
-    t2 = clock()
-    names = {t: item.name for t in books if (item := catalog.by_id(t)) is not None}
     volumes = await services.reader.daily_volumes(hub.region_id, list(names))
+    t2 = clock()
+    query = _BOOKS.format(only_type="AND type_id = ANY($3::integer[])")
+    rows = await app.pool.fetch(query, hub.region_id, hub.station_id, list(names))
     t3 = clock()
-    items = [StationInput(t, names[t], b.buys, b.sells, volumes.get(t)) for t, b in books.items() if t in names]
+    books = await services.reader.books_at(hub.region_id, hub.station_id, list(names))
     t4 = clock()
-    station_candidates(items, skills=services.skills, schedule=services.fees, min_margin=0.05, top_n=10)
+    items = [StationInput(t, names[t], b.buys, b.sells, volumes.get(t)) for t, b in books.items()]
     t5 = clock()
+    station_candidates(items, skills=services.skills, schedule=services.fees, min_margin=0.05, top_n=10)
+    t6 = clock()
     return {
-        "books_sql_fetch_ms": round((t1 - t0) * 1000, 1),
-        "books_at_ms": round((t2 - t1) * 1000, 1),
-        "books_decode_ms": round((t2 - t1 - (t1 - t0)) * 1000, 1),
-        "daily_volumes_ms": round((t3 - t2) * 1000, 1),
-        "inputs_ms": round((t4 - t3) * 1000, 1),
-        "station_candidates_ms": round((t5 - t4) * 1000, 1),
+        "screen_ms": round((t1 - t0) * 1000, 1),
+        "daily_volumes_ms": round((t2 - t1) * 1000, 1),
+        "books_sql_fetch_ms": round((t3 - t2) * 1000, 1),
+        "books_at_ms": round((t4 - t3) * 1000, 1),
+        "books_decode_ms": round((t4 - t3 - (t3 - t2)) * 1000, 1),
+        "inputs_ms": round((t5 - t4) * 1000, 1),
+        "station_candidates_ms": round((t6 - t5) * 1000, 1),
+        "types_quoted": len(tops),
+        "types_screened_in": len(names),
         "book_rows": len(rows),
-        "types_with_books": len(books),
         "book_levels": sum(len(b.buys) + len(b.sells) for b in books.values()),
     }
 

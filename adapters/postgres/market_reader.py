@@ -16,7 +16,7 @@ from adapters.redis.quotes import RedisQuoteCache
 from core.bulk import cyclic_gc_paused
 from core.market.finders import BookLevel
 from core.market.model import HistoryRow, Quote, SnapshotMeta
-from core.market.reads import Book
+from core.market.reads import Book, TopOfBook
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +33,8 @@ SELECT type_id, is_buy_order, array_agg(price), array_agg(volume_remain) FROM (
 GROUP BY type_id, is_buy_order
 ORDER BY type_id, is_buy_order
 """
+_TOPS = """SELECT type_id, best_buy, best_sell, buy_orders, sell_orders, buy_depth, sell_depth
+           FROM market_quotes WHERE region_id = $1 AND location_id = $2"""
 # One type's book across every location of a region (the global PLEX market has no single trade station).
 _REGION_BOOK = """
 SELECT type_id, is_buy_order, array_agg(price ORDER BY price), array_agg(volume_remain ORDER BY price)
@@ -111,14 +113,11 @@ class PgMarketReader:
         rows = await self._pool.fetch(_REGION_BOOK, region_id, type_id)
         return _books(0, rows).get(type_id) or Book(type_id, 0)
 
-    async def best_prices(self, region_id: int, location_id: int) -> dict[int, tuple[float | None, float | None]]:
-        """(best buy, best sell) of every type at a location, from market_quotes."""
-        rows = await self._pool.fetch(
-            "SELECT type_id, best_buy, best_sell FROM market_quotes WHERE region_id = $1 AND location_id = $2",
-            region_id,
-            location_id,
-        )
-        return {row[0]: (row[1], row[2]) for row in rows}
+    async def top_of_book(self, region_id: int, location_id: int) -> dict[int, TopOfBook]:
+        """The top of book of every type at a location, from market_quotes (~20k rows at Jita: GC paused)."""
+        with cyclic_gc_paused():
+            rows = await self._pool.fetch(_TOPS, region_id, location_id)
+            return {row[0]: TopOfBook(*row[1:]) for row in rows}
 
     async def books_at(
         self, region_id: int, location_id: int, type_ids: Sequence[int] | None = None

@@ -12,7 +12,7 @@ from core.commands.registry import CommandContext, Registry
 from core.commands.services import MarketServices, isk, market_services, percent, station_of, units
 from core.market.fees import TradeSkills, broker_fee_rate, sales_tax_rate
 from core.market.finders_haul import HaulInput, haul_candidates
-from core.market.finders_station import StationInput, could_clear_at, station_candidates
+from core.market.finders_station import StationInput, could_qualify, station_candidates
 
 HUB = Param("hub", "Trade hub or station", ParamKind.LOCATION, autocomplete="locations")
 ACCOUNTING = Param(
@@ -87,13 +87,12 @@ async def trade_station(
     services = market_services(ctx)
     skills = _skills(services, accounting, broker_relations, standing)
     region_id, station_id = station_of(hub)
-    best = await services.reader.best_prices(region_id, station_id)
-    hopeful = [
-        t for t, (buy, sell) in best.items() if could_clear_at(buy, sell, skills, services.fees, min_margin / 100)
-    ]
+    tops = await services.reader.top_of_book(region_id, station_id)
+    hopeful = [t for t, top in tops.items() if could_qualify(top, skills, services.fees, min_margin / 100)]
     names = _names(ctx, hopeful)
-    books = await services.reader.books_at(region_id, station_id, list(names))  # only books that could clear
-    volumes = await services.reader.daily_volumes(region_id, list(books))
+    volumes = await services.reader.daily_volumes(region_id, list(names))
+    wanted = [t for t in names if volumes.get(t, min_volume) >= min_volume]  # rule 2 before any book is read
+    books = await services.reader.books_at(region_id, station_id, wanted)  # only books that could qualify
     with cyclic_gc_paused():
         items = [StationInput(t, names[t][0], b.buys, b.sells, volumes.get(t)) for t, b in books.items()]
         plans = station_candidates(
@@ -143,7 +142,7 @@ async def trade_station(
         ],
     }
     text = (
-        f"{len(best):,} items scanned, {len(items):,} could clear {min_margin:g}% after fees; prices one tick "
+        f"{len(tops):,} items scanned, {len(items):,} deep enough to clear {min_margin:g}% after fees; prices one tick "
         "inside the best orders, fees at your skills."
     )
     return Reply(
@@ -173,16 +172,16 @@ async def trade_haul(
     keep = (
         1 - sales_tax_rate(skills, services.fees) - (broker_fee_rate(skills, services.fees) if mode == "order" else 0)
     )
-    src_best = await services.reader.best_prices(src_region, src_station)
-    dst_best = await services.reader.best_prices(dst_region, dst_station)
+    src_tops = await services.reader.top_of_book(src_region, src_station)
+    dst_tops = await services.reader.top_of_book(dst_region, dst_station)
     # exact pre-check: if the cheapest unit at the source cannot be sold at the destination's best price after
     # fees, no unit of that type can: those books are never read
     hopeful = [
         t
-        for t, (_, sell) in src_best.items()
-        if sell is not None
-        and t in dst_best
-        and (outlet := dst_best[t][1] if mode == "order" else dst_best[t][0]) is not None
+        for t, top in src_tops.items()
+        if (sell := top.best_sell) is not None
+        and t in dst_tops
+        and (outlet := dst_tops[t].best_sell if mode == "order" else dst_tops[t].best_buy) is not None
         and sell < outlet * keep
     ]
     names = _names(ctx, hopeful)

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from core.market.fees import DEFAULT_SCHEDULE, DEFAULT_SKILLS, FeeSchedule, Margin, TradeSkills, station_trade_margin
 from core.market.finders import BookLevel
 from core.market.quotes import SideStats, side_stats
+from core.market.reads import TopOfBook
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,24 @@ def could_clear_at(
         return False
     bound = station_trade_margin(best_buy, best_sell, skills, schedule, quantity=1_000_000_000)
     return bound.profit > 0 and bound.margin_on_cost >= min_margin
+
+
+def could_qualify(
+    top: TopOfBook,
+    skills: TradeSkills,
+    schedule: FeeSchedule,
+    min_margin: float,
+    rules: StationRules = DEFAULT_RULES,
+) -> bool:
+    """A pre-check from the quote alone, before any book is read: False only for items the finder would reject.
+
+    could_clear_at, and the thin-book rule (4) on the whole book: dropping outliers never removes orders near the
+    best price, so the depth stays and the order counts can only fall.
+    """
+    orders, depth = min(top.buy_orders, top.sell_orders), min(top.buy_depth, top.sell_depth)
+    if orders < rules.min_orders or depth < rules.min_top_volume:
+        return False
+    return could_clear_at(top.best_buy, top.best_sell, skills, schedule, min_margin)
 
 
 def _evaluate(

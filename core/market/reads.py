@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from core.market.finders import BookLevel
 from core.market.model import HistoryRow, Quote, SnapshotMeta
@@ -19,6 +19,23 @@ class Book:
     location_id: int
     buys: Sequence[BookLevel] = field(default_factory=tuple)
     sells: Sequence[BookLevel] = field(default_factory=tuple)
+
+
+class TopOfBook(NamedTuple):
+    """A type's best prices, order counts and depths (units within 5% of the best) at one location, from its quote."""
+
+    best_buy: float | None
+    best_sell: float | None
+    buy_orders: int
+    sell_orders: int
+    buy_depth: int
+    sell_depth: int
+
+    @classmethod
+    def of(cls, quote: Quote) -> TopOfBook:
+        """The top of book a quote holds."""
+        q = quote
+        return cls(q.best_buy, q.best_sell, q.buy_orders, q.sell_orders, q.buy_depth, q.sell_depth)
 
 
 class MarketReader(Protocol):
@@ -40,8 +57,8 @@ class MarketReader(Protocol):
         """One type's book over every location of a region (for markets without a trade station, like PLEX)."""
         ...
 
-    async def best_prices(self, region_id: int, location_id: int) -> dict[int, tuple[float | None, float | None]]:
-        """(best buy, best sell) of every type traded at a location, from the snapshot's quotes (cheap)."""
+    async def top_of_book(self, region_id: int, location_id: int) -> dict[int, TopOfBook]:
+        """The top of book of every type traded at a location, from the snapshot's quotes (cheap: no book read)."""
         ...
 
     async def books_at(

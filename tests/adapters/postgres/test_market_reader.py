@@ -19,6 +19,7 @@ from adapters.redis.quotes import RedisQuoteCache
 from core.market.finders import BookLevel
 from core.market.model import HistoryRow, SnapshotStatus
 from core.market.orders import OrderRow
+from core.market.reads import TopOfBook
 from tests.adapters.postgres.test_orderbook import JITA, OTHER, REGION, commit_info, order
 
 pytestmark = pytest.mark.integration
@@ -95,10 +96,14 @@ async def test_books_at_groups_every_type_at_the_location(pg_pool: asyncpg.Pool)
     assert await PgMarketReader(pg_pool).books_at(10000043, 60008494) == {}
 
 
-async def test_best_prices_and_books_of_chosen_types(pg_pool: asyncpg.Pool) -> None:
+async def test_top_of_book_and_books_of_chosen_types(pg_pool: asyncpg.Pool) -> None:
     await stage(pg_pool, [*BOOK, order(37, 2.0, 0)])
     reader = PgMarketReader(pg_pool)
-    assert await reader.best_prices(REGION, JITA) == {34: (4.2, 4.5), 35: (None, 11.0), 36: (7.5, None)}
+    assert await reader.top_of_book(REGION, JITA) == {
+        34: TopOfBook(4.2, 4.5, buy_orders=2, sell_orders=2, buy_depth=70, sell_depth=20),  # 5.0 is over 5% off
+        35: TopOfBook(None, 11.0, 0, 1, 0, 5),
+        36: TopOfBook(7.5, None, 1, 0, 3, 0),
+    }
     chosen = await reader.books_at(REGION, JITA, [34, 36, 999])
     assert sorted(chosen) == [34, 36]
     assert list(chosen[34].sells) == [BookLevel(4.5, 20), BookLevel(5.0, 10)]

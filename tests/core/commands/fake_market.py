@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 from core.market.finders import BookLevel
 from core.market.model import HistoryRow, Quote, SnapshotMeta, SnapshotStatus
 from core.market.quotes import quote_from_levels
-from core.market.reads import Book
+from core.market.reads import Book, TopOfBook
 
 AS_OF = datetime(2025, 5, 20, 11, 30, tzinfo=UTC)
 TODAY = AS_OF.date()
@@ -114,14 +114,14 @@ class FakeMarket:
         sells = sorted((level for b in books for level in b.sells), key=lambda level: level.price)
         return Book(type_id, 0, tuple(buys), tuple(sells))
 
-    async def best_prices(self, region_id: int, location_id: int) -> dict[int, tuple[float | None, float | None]]:
-        """(best buy, best sell) per type at one location."""
-        self.calls.append(("best_prices", region_id, location_id))
+    async def top_of_book(self, region_id: int, location_id: int) -> dict[int, TopOfBook]:
+        """The top of book per type at one location, computed from its levels as ingest computes quotes."""
+        self.calls.append(("top_of_book", region_id, location_id))
         books = self._books.get((region_id, location_id), {})
-        return {
-            t: (max((lv.price for lv in b.buys), default=None), min((lv.price for lv in b.sells), default=None))
-            for t, b in books.items()
+        quotes = {
+            t: quote_from_levels(region_id, location_id, t, b.buys, b.sells, self.as_of) for t, b in books.items()
         }
+        return {t: TopOfBook.of(quote) for t, quote in quotes.items() if quote is not None}
 
     async def books_at(
         self, region_id: int, location_id: int, type_ids: Sequence[int] | None = None

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import UTC, datetime
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from core.market.fees import FeeSchedule, TradeSkills, station_trade_margin
+from core.market.fees import DEFAULT_SCHEDULE, DEFAULT_SKILLS, FeeSchedule, TradeSkills, station_trade_margin
 from core.market.finders import BookLevel, Fill, walk_fill
 from core.market.finders_haul import HaulInput, haul_candidates
-from core.market.finders_station import StationInput, StationRules, station_candidates
+from core.market.finders_station import StationInput, StationRules, could_qualify, station_candidates
+from core.market.quotes import quote_from_levels
+from core.market.reads import TopOfBook
 
 ZERO_SKILLS = TradeSkills(accounting=0, broker_relations=0)
 HAUL_FEES = FeeSchedule(sales_tax_base=0.10)  # tax 10%, broker 3% with zero skills
@@ -157,3 +162,37 @@ def test_station_margin_bounds_and_ranking() -> None:
     assert list(station([small, GOOD], top_n=1)) == ["Good"]
     assert station([GOOD], min_margin=0.10) == {}  # 9.2%
     assert station([GOOD], max_margin=0.09) == {}
+
+
+def book_side(usual: tuple[float, float], outlier: float) -> st.SearchStrategy[list[tuple[float, int]]]:
+    """Price multipliers of a base price (mostly `usual`, sometimes a bait/scam `outlier`) with volumes."""
+    multiplier = st.one_of(st.floats(*usual), st.just(outlier))
+    return st.lists(st.tuples(multiplier, st.integers(min_value=0, max_value=500)), max_size=8)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    base=st.floats(min_value=0.01, max_value=1e6),
+    buys=book_side((0.6, 1.0), 0.01),
+    sells=book_side((1.0, 1.6), 40.0),
+    min_margin=st.sampled_from([0.0, 0.05, 0.2]),
+)
+def test_the_quote_pre_check_never_drops_an_item_the_finder_keeps(
+    base: float, buys: list[tuple[float, int]], sells: list[tuple[float, int]], min_margin: float
+) -> None:
+    # Books around a base price with bait buys and scam sells: about a third of them the finder keeps.
+    buy_levels = sorted((BookLevel(base * m, v) for m, v in buys if v > 0), key=lambda level: -level.price)
+    sell_levels = sorted((BookLevel(base * m, v) for m, v in sells if v > 0), key=lambda level: level.price)
+    kept = station_candidates([StationInput(1, "Item", buy_levels, sell_levels)], min_margin=min_margin, max_margin=1e9)
+    quote = quote_from_levels(1, 2, 1, buy_levels, sell_levels, datetime(2026, 11, 26, tzinfo=UTC))
+    top = TopOfBook.of(quote) if quote is not None else TopOfBook(None, None, 0, 0, 0, 0)
+    assert could_qualify(top, DEFAULT_SKILLS, DEFAULT_SCHEDULE, min_margin) or not kept
+
+
+def test_the_quote_pre_check_drops_thin_and_marginless_books() -> None:
+    deep = TopOfBook(4.0, 5.0, buy_orders=5, sell_orders=5, buy_depth=1000, sell_depth=1000)
+    assert could_qualify(deep, DEFAULT_SKILLS, DEFAULT_SCHEDULE, 0.05)
+    assert not could_qualify(deep._replace(sell_orders=1), DEFAULT_SKILLS, DEFAULT_SCHEDULE, 0.05)
+    assert not could_qualify(deep._replace(buy_depth=9), DEFAULT_SKILLS, DEFAULT_SCHEDULE, 0.05)
+    assert not could_qualify(deep._replace(best_sell=4.01), DEFAULT_SKILLS, DEFAULT_SCHEDULE, 0.05)
+    assert not could_qualify(deep._replace(best_buy=None), DEFAULT_SKILLS, DEFAULT_SCHEDULE, 0.05)
