@@ -12,6 +12,8 @@ _SPLIT = re.compile(r"[\s;|]+")
 _EDGES = '.,:;-*()[]{}"=#'
 _MAX_NAME_TOKENS = 10
 _MAX_NUMBER_TOKENS = 4
+_MAX_NICKNAME_TOKENS = 3
+_QUOTES = ("'", "\u2018", "\u2019")
 _TIMES = {"x", "×"}
 _UNITS = {"m3", "m³", "isk", "%", "au", "km", "m"}  # a number before a unit is a volume, price or distance
 
@@ -29,6 +31,15 @@ def _reach(token: str, starts: Callable[[str], bool] | None) -> int:
     if not trimmed or starts(lower) or starts(trimmed):
         return _MAX_NAME_TOKENS
     return 1 if starts(lower.rstrip("*:")) or starts(trimmed.rstrip(_EDGES)) else 0
+
+
+def _after_nickname(tokens: list[str], start: int) -> bool:
+    """Whether a quoted nickname ends right before tokens[start] ("'Gorget' Small Armor Repairer I"): the name of a
+    named variant the names do not know, whose embedded base item must not be priced in its place."""
+    if start == 0 or not tokens[start - 1].endswith(_QUOTES):
+        return False
+    opening = range(start - 1, max(-1, start - 1 - _MAX_NICKNAME_TOKENS), -1)
+    return any(tokens[i].startswith(_QUOTES) and (i < start - 1 or len(tokens[i]) > 1) for i in opening)
 
 
 def _number(tokens: list[str], start: int, stop: int) -> int | None:
@@ -101,7 +112,7 @@ class HeuristicParser:
             for stop in range(min(len(tokens), start + reach), start, -1):
                 text = " ".join(tokens[start:stop])
                 item = names.exact(clean_name(text)) or names.exact(text.strip(_EDGES))
-                if item is not None and _number(tokens, start, stop) is None:
+                if item is not None and _number(tokens, start, stop) is None and not _after_nickname(tokens, start):
                     hits.append((start, stop, ParsedItem(item, 1, number)))
         return sorted(hits, key=lambda hit: (hit[0] - hit[1], hit[0]))
 

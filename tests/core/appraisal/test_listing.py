@@ -150,3 +150,10 @@ def test_heuristic_never_invents_items() -> None:
     lines = lines_of("o7 fly safe\n1000 isk\nAntimatter\nRifterBlueprint 5")
     items, rest = HeuristicParser().parse(lines, NAMES)
     assert items == [] and len(rest) == 4
+
+
+def test_heuristic_reports_an_unknown_named_variant_instead_of_pricing_its_base_item() -> None:
+    lines = lines_of("3 x 'Fancy' Rifter\n'Full Duplex' Rifter 1\n'Augmented' Hammerhead x 2\nRifter x 4 'fast'")
+    items, rest = HeuristicParser().parse(lines, NAMES)
+    assert read(items) == [("'Augmented' Hammerhead", 2, 3), ("Rifter", 4, 4)]  # a known named item still reads
+    assert [line.number for line in rest] == [1, 2]

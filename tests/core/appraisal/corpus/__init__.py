@@ -11,9 +11,6 @@ THIN = "\u2009"
 JITA = "Jita IV - Moon 4 - Caldari Navy Assembly Plant"
 
 
-def case(
-    case_id: str, text: str, expected: dict[str, int], unparsed: tuple[int, ...] = (), bug: str | None = None
-) -> ParameterSet:
-    """One corpus entry; `bug` marks it a strict xfail that documents a parser defect."""
-    marks = [pytest.mark.xfail(strict=True, reason=bug)] if bug else []
-    return pytest.param(text, expected, unparsed, id=case_id, marks=marks)
+def case(case_id: str, text: str, expected: dict[str, int], unparsed: tuple[int, ...] = ()) -> ParameterSet:
+    """One corpus entry."""
+    return pytest.param(text, expected, unparsed, id=case_id)

@@ -73,10 +73,7 @@ COMPARE = [
         "'Gorget' Small Armor Repairer I\tStoryline\t40 GJ\t5 MW\t4 tf\t6.00 s\t92 HP\tLevel 6\n"
         "Republic Fleet Small Armor Repairer\tFaction\t36 GJ\t5 MW\t4 tf\t6.00 s\t83 HP\tLevel 7",
         {"Small Armor Repairer I": 1, "Small Armor Repairer II": 1, "Republic Fleet Small Armor Repairer": 1},
-        (3,),
-        bug="line 3's item \"'Gorget' Small Armor Repairer I\" is unknown; CompareParser rightly leaves the row, but "
-        "HeuristicParser then reads the known name 'Small Armor Repairer I' embedded in it, so the appraisal prices "
-        "a different item instead of reporting line 3",
+        (3,),  # the unknown named variant is reported, not priced as the base item its name embeds
     ),
     case(
         "compare-with-header-row",
