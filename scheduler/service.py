@@ -17,6 +17,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from adapters.postgres.history import PgHistoryStore
 from adapters.postgres.orderbook import PgOrderBookStore
 from adapters.redis.locks import LeaderLock
+from core.market.errors import MarketSourceUnavailable, SourceNotReady
 from core.market.ingest import utc_now
 from evetrader.app import App
 from scheduler.dispatch import RegionDispatcher
@@ -109,8 +110,14 @@ class SchedulerService:
         return claimed
 
     async def refresh_prices(self) -> None:
-        """Refresh CCP's average prices (hourly; a no-op while they have not expired)."""
-        stored = await self.app.prices_refresher().refresh()
+        """Refresh CCP's average prices (hourly; a no-op while they have not expired; ESI down: next hour)."""
+        try:
+            stored = await self.app.prices_refresher().refresh()
+        except SourceNotReady:  # ESI's Expires has not passed yet: nothing to do
+            return
+        except MarketSourceUnavailable as exc:  # an expected fault: one line, not a traceback
+            log.warning("average prices not refreshed", extra={"reason": str(exc)})
+            return
         if stored:
             log.info("average prices refreshed", extra={"types": stored})
 

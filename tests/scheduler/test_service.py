@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import Awaitable, Callable
 
 import asyncpg
+import pytest
 
 from evetrader.app import App
+from fakes.esi import EsiFake
 from scheduler.queue import IngestQueue
 from scheduler.service import SchedulerService, WorkerService
 
@@ -97,3 +100,21 @@ async def _exists(app: App, key: str) -> bool:
 
 async def _holder_is(app: App, service: SchedulerService) -> bool:
     return bool(await service.leader.holder() == service.leader.token)
+
+
+async def test_prices_job_with_esi_down_logs_one_line_and_keeps_the_old_prices(
+    app: App, fake: EsiFake, caplog: pytest.LogCaptureFixture
+) -> None:
+    service = SchedulerService(app, [])
+    await service.refresh_prices()
+    stored = await app.pool.fetchval("SELECT count(*) FROM market_prices")
+    assert stored > 0
+    await app.pool.execute("UPDATE market_prices_fetches SET expires = now() - interval '1 second'")
+    await service.refresh_prices()  # this process's ESI client still honours Expires: quietly nothing
+    fake.faults.server_errors(count=10, status=503, path="/markets/prices")
+    async with App(app.settings) as restarted:  # a new process: it asks ESI, which is down
+        with caplog.at_level(logging.WARNING, logger="scheduler.service"):
+            await SchedulerService(restarted, []).refresh_prices()  # no raise: APScheduler would log a traceback
+    warned = [r for r in caplog.records if r.getMessage() == "average prices not refreshed"]
+    assert len(warned) == 1 and warned[0].exc_info is None and "503" in str(warned[0].__dict__["reason"])
+    assert await app.pool.fetchval("SELECT count(*) FROM market_prices") == stored
