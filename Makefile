@@ -59,8 +59,11 @@ migrate: install ## apply database migrations
 seed: install ## demo data: ingest the hub regions and their history from the bundled ESI fake
 	$(BIN)/evetrader seed
 
-bench: install ## performance figures as JSON (benchmarks/)
+bench: install ## performance figures as JSON, one object per benchmark (benchmarks/)
 	$(BIN)/python -m benchmarks.ingest
+	$(BIN)/python -m benchmarks.commands
+	$(BIN)/python -m benchmarks.appraisal
+	$(BIN)/python -m benchmarks.alerts
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache *.egg-info
