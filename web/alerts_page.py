@@ -24,7 +24,6 @@ from web.alerts_shared import (
     email_target,
     hub_place,
     item_by_name,
-    path_id,
     quiet_hours,
     region_place,
     rule_state,
@@ -32,7 +31,7 @@ from web.alerts_shared import (
     watchlist_store,
 )
 from web.auth import require_user
-from web.errors import PanelError
+from web.errors import PanelError, path_id
 from web.keys import POOL
 from web.render import render
 
@@ -324,7 +323,7 @@ async def watch_item(request: web.Request) -> web.StreamResponse:
 async def unwatch_item(request: web.Request) -> web.StreamResponse:
     """Take an item off the watchlist."""
     account_id = require_user(request).account_id
-    if not await watchlist_store(request).remove(account_id, path_id(request, "type_id")):
+    if not await watchlist_store(request).remove(account_id, path_id(request, "type_id", limit=2**31)):
         raise PanelError(404, "That item is not on your watchlist.")
     raise web.HTTPSeeOther("/alerts?done=unwatched")
 

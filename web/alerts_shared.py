@@ -16,7 +16,6 @@ from core.alerts.rules import parse_rule
 from core.catalog import ALIASES
 from core.market.hubs import KNOWN_REGIONS, Hub, UnknownLocation, find_hub
 from web.email_pages import mail_enabled
-from web.errors import PanelError
 from web.keys import ACCOUNTS, CONFIG, POOL
 
 NOT_A_CHAT = frozenset({"web", "console"})  # identities that cannot receive a DM
@@ -45,14 +44,6 @@ def rules_store(request: web.Request) -> PgAlertRules:
 def watchlist_store(request: web.Request) -> PgWatchlist:
     """The watchlist store of this app."""
     return PgWatchlist(request.app[POOL])
-
-
-def path_id(request: web.Request, name: str) -> int:
-    """A positive 64-bit id from the URL path, or 404."""
-    raw = request.match_info[name]
-    if not raw.isdigit() or not 0 < int(raw) < 2**63:
-        raise PanelError(404, "Not found.")
-    return int(raw)
 
 
 async def dm_identities(request: web.Request, account_id: int) -> list[LinkedIdentity]:

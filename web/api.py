@@ -16,7 +16,7 @@ from web.api_io import json_body as _body
 from web.api_io import json_response as _json
 from web.api_schemas import Schema, ref
 from web.auth import require_admin, require_user
-from web.errors import PanelError
+from web.errors import PanelError, path_id
 from web.keys import ACCOUNTS
 from web.render import request_csrf_token
 from web.session_model import Session
@@ -101,10 +101,7 @@ async def _list_accounts(request: web.Request, session: Session) -> web.Response
 
 
 async def _set_role(request: web.Request, session: Session) -> web.Response:
-    try:
-        account_id = int(request.match_info["account_id"])
-    except ValueError:
-        raise PanelError(404, "No such account.") from None
+    account_id = path_id(request, "account_id")
     role = (await _body(request)).get("role")
     if role not in ROLES:
         raise PanelError(422, f"role must be one of {', '.join(ROLES)}")
@@ -151,6 +148,7 @@ ROUTES: tuple[ApiRoute, ...] = (
         ref("RoleResult"),
         request=ref("RoleChange"),
         path_params={"account_id": {"type": "integer"}},
+        conflicts="The last admin cannot be demoted",
     ),
     ApiRoute(
         "GET",

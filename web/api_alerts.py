@@ -17,7 +17,6 @@ from web.alerts_shared import (
     dm_identities,
     dm_target,
     hub_place,
-    path_id,
     quiet_hours,
     region_place,
     rule_state,
@@ -26,7 +25,7 @@ from web.alerts_shared import (
 )
 from web.api_io import API_PREFIX, ApiRoute, json_body, json_response
 from web.api_schemas import ref
-from web.errors import PanelError
+from web.errors import PanelError, path_id
 from web.keys import POOL
 from web.session_model import Session
 
@@ -45,7 +44,8 @@ _CREATE_KEYS = {
 
 
 def _int(value: Any, what: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+    """A positive id of a 32-bit column (type and region ids), or a 422 naming the field."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value < 2**31:
         raise PanelError(422, f"{what} must be a positive whole number.", fields={what: "invalid"})
     return value
 
@@ -220,7 +220,7 @@ async def _add_to_watchlist(request: web.Request, session: Session) -> web.Respo
 
 
 async def _remove_from_watchlist(request: web.Request, session: Session) -> web.Response:
-    if not await watchlist_store(request).remove(session.account_id, path_id(request, "type_id")):
+    if not await watchlist_store(request).remove(session.account_id, path_id(request, "type_id", limit=2**31)):
         raise PanelError(404, "That item is not on your watchlist.")
     return web.Response(status=204)
 

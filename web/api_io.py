@@ -31,6 +31,7 @@ class ApiRoute:
     request: Schema | None = None
     path_params: dict[str, Schema] = field(default_factory=dict)
     query_params: dict[str, Schema] = field(default_factory=dict)  # all optional
+    conflicts: str | None = None  # when the operation can answer 409: why
 
     @property
     def operation_id(self) -> str:

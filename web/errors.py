@@ -1,4 +1,4 @@
-"""Errors the panel shows: one exception type, JSON `{"error": {code, message}}` under /api, an HTML page elsewhere."""
+"""Errors the panel shows (JSON `{"error": {code, message}}` under /api, an HTML page elsewhere), URL id checks."""
 
 from __future__ import annotations
 
@@ -75,3 +75,11 @@ def json_error(error: PanelError) -> web.Response:
         detail["fields"] = error.fields
     body = orjson.dumps({"error": detail})
     return web.Response(body=body, status=error.status, content_type="application/json", headers=error.headers)
+
+
+def path_id(request: web.Request, name: str, *, limit: int = 2**63) -> int:
+    """A positive id below `limit` (a 64-bit column's by default) from the URL path, or 404."""
+    raw = request.match_info[name]
+    if not raw.isascii() or not raw.isdigit() or not 0 < int(raw) < limit:
+        raise PanelError(404, "Not found.")
+    return int(raw)

@@ -33,6 +33,10 @@ def _operation(route: ApiRoute) -> dict[str, Any]:
     else:
         responses["200"] = {"description": "OK", "content": {"application/json": {"schema": route.response}}}
     responses.update({status: _error(text) for status, text in _ERRORS.items()})
+    if route.path_params:
+        responses["404"] = _error("No such resource on your account")
+    if route.conflicts:
+        responses["409"] = _error(route.conflicts)
     operation: dict[str, Any] = {
         "operationId": route.operation_id,
         "summary": route.summary,

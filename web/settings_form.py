@@ -7,7 +7,7 @@ from collections.abc import Mapping
 
 from adapters.postgres.account_settings import AccountSettings
 from core.market.fees import MAX_SKILL_LEVEL, MAX_STANDING, TradeSkills
-from core.market.hubs import UnknownLocation, find_hub, hub_names
+from core.market.hubs import HUBS, UnknownLocation, find_hub, hub_names
 
 SKILL_FIELDS = ("accounting", "broker_relations", "advanced_broker_relations")
 STANDING_FIELDS = ("faction_standing", "corp_standing")
@@ -51,7 +51,10 @@ def _standing(value: object) -> float:
     return round(number, 2)
 
 
-def _hub(value: object) -> str | None:
+def _hub(value: object, *, strict: bool = False) -> str | None:
+    """A hub name from a form (blank: none; any spelling find_hub knows) or, strict, from JSON (a name or null)."""
+    if strict and value is not None and value not in {hub.name for hub in HUBS}:
+        raise ValueError(f"must be one of {hub_names()} or null")
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if not isinstance(value, str):
@@ -77,7 +80,7 @@ def parse_settings(hub: object, skills: Mapping[str, object], *, strict: bool = 
         except ValueError as exc:
             errors[name] = str(exc)
     try:
-        default_hub = _hub(hub)
+        default_hub = _hub(hub, strict=strict)
     except ValueError as exc:
         errors["default_hub"] = str(exc)
     if errors:
