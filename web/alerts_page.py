@@ -13,6 +13,7 @@ from core.alerts.message import place_name
 from core.alerts.model import AlertRule, AlertTarget, RuleError, RuleLimitReached, TargetKind
 from core.alerts.watchlist import check_digest_hour
 from core.commands.alerts import describe_condition
+from core.digits import whole_number
 from core.market.hubs import HUBS, KNOWN_REGIONS
 from web.alerts_shared import (
     FieldError,
@@ -116,8 +117,8 @@ def _place(value: str) -> tuple[int, int | None]:
     try:
         if kind == "hub":
             return hub_place(name)
-        if kind == "region" and name.isdigit():
-            return region_place(int(name))
+        if kind == "region" and (region_id := whole_number(name)) is not None:
+            return region_place(region_id)
     except FieldError:
         pass
     raise FieldError("place", "unknown", "pick a hub or a region from the list")
@@ -337,7 +338,8 @@ async def save_digest(request: web.Request) -> web.StreamResponse:
     if values["digest_enabled"] not in ("on", "off"):
         errors["digest_enabled"] = "must be on or off"
     try:
-        hour = check_digest_hour(int(values["digest_hour"]) if values["digest_hour"].isdigit() else -1)
+        given = whole_number(values["digest_hour"], max_digits=2)
+        hour = check_digest_hour(-1 if given is None else given)
     except RuleError:
         errors["digest_hour"] = "must be a whole hour from 0 to 23"
     if enabled:

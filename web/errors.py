@@ -7,6 +7,8 @@ import logging
 import orjson
 from aiohttp import web
 
+from core.digits import whole_number
+
 log = logging.getLogger(__name__)
 
 _CODES = {
@@ -79,7 +81,7 @@ def json_error(error: PanelError) -> web.Response:
 
 def path_id(request: web.Request, name: str, *, limit: int = 2**63) -> int:
     """A positive id below `limit` (a 64-bit column's by default) from the URL path, or 404."""
-    raw = request.match_info[name]
-    if not raw.isascii() or not raw.isdigit() or not 0 < int(raw) < limit:
+    value = whole_number(request.match_info[name])
+    if value is None or not 0 < value < limit:
         raise PanelError(404, "Not found.")
-    return int(raw)
+    return value

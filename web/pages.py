@@ -14,7 +14,7 @@ from web.admin import admin_page
 from web.alerts_page import add_alerts_routes
 from web.auth import current_session, require_admin, require_user
 from web.email_pages import add_email_routes, email_section
-from web.errors import PanelError
+from web.errors import PanelError, path_id
 from web.keys import ACCOUNTS, AUTH, SESSIONS
 from web.render import render
 from web.settings_form import LABELS, SKILL_FIELDS, STANDING_FIELDS, SettingsInvalid, parse_settings
@@ -119,10 +119,7 @@ async def change_role(request: web.Request) -> web.StreamResponse:
     await require_admin(request)
     form = await request.post()
     role = str(form.get("role", ""))
-    try:
-        account_id = int(request.match_info["account_id"])
-    except ValueError:
-        raise PanelError(404, "No such account.") from None
+    account_id = path_id(request, "account_id")
     if role not in ROLES:
         raise PanelError(422, f"Role must be one of {', '.join(ROLES)}.")
     try:

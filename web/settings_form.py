@@ -6,6 +6,7 @@ import math
 from collections.abc import Mapping
 
 from adapters.postgres.account_settings import AccountSettings
+from core.digits import whole_number
 from core.market.fees import MAX_SKILL_LEVEL, MAX_STANDING, TradeSkills
 from core.market.hubs import HUBS, UnknownLocation, find_hub, hub_names
 
@@ -30,8 +31,8 @@ class SettingsInvalid(ValueError):
 
 
 def _level(value: object) -> int:
-    if isinstance(value, str) and value.strip().isdigit():
-        value = int(value.strip())
+    if isinstance(value, str):
+        value = whole_number(value.strip(), max_digits=2)
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_SKILL_LEVEL:
         raise ValueError(f"must be a whole number from 0 to {MAX_SKILL_LEVEL}")
     return value

@@ -8,6 +8,7 @@ import discord
 
 from bot.discord.page_store import PageStore
 from bot.discord.render import Rendered
+from core.digits import whole_number
 
 PREFIX, MAX_CUSTOM_ID, MAX_LABEL, MAX_ROWS, PER_ROW = "evt", 100, 80, 5, 5
 
@@ -78,7 +79,8 @@ def parse_custom_id(custom_id: str) -> PageClick | ActionClick | None:
         return None
     if kind == "p":
         key, _, index = value.rpartition(":")
-        return PageClick(key, int(index)) if key and index.isdigit() else None
+        number = whole_number(index, max_digits=3)
+        return PageClick(key, number) if key and number is not None else None
     if kind == "a":
         return ActionClick(text=value)
     if kind == "k":

@@ -19,6 +19,7 @@ from bot.telegram.prompts import Conversations, Pending, missing_params, prompt
 from bot.telegram.send import send_reply, show_page, with_retry
 from core.commands.gateway import CommandGateway
 from core.commands.model import Caller, Invocation
+from core.digits import whole_number
 
 Context = ContextTypes.DEFAULT_TYPE
 Callback = Callable[[Update, Context], Coroutine[Any, Any, None]]
@@ -101,12 +102,14 @@ class TelegramBot:
         if kind == PAGE:
             key, _, index = payload.rpartition(":")
             message_id = query.message.message_id if query.message else 0
-            turned = index.isdigit() and await show_page(
-                context.bot, chat.id, message_id, self.keyboards, key, int(index)
+            number = whole_number(index, max_digits=3)
+            turned = number is not None and await show_page(
+                context.bot, chat.id, message_id, self.keyboards, key, number
             )
             notice = None if turned else EXPIRED
         elif kind == ANSWER:
-            chosen = await self.conversations.choose((chat.id, user.id), int(payload)) if payload.isdigit() else None
+            choice = whole_number(payload, max_digits=3)
+            chosen = await self.conversations.choose((chat.id, user.id), choice) if choice is not None else None
             await with_retry(lambda: query.answer(text=None if chosen else "This question is no longer open."))
             if chosen is not None:
                 await self._go_on(context.bot, update, chosen, None)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from tests.web.helpers import create_account, csrf_of, sign_in
 from web.security import CSP
 
 
@@ -58,3 +59,17 @@ async def test_not_found_and_wrong_method_are_clean(make_light_client):
     assert set(wrong.headers["Allow"].split(",")) == {"GET", "PUT"}
     page = await client.get("/nothing")
     assert page.status == 404 and "<h1>There is nothing here.</h1>" in await page.text()
+
+
+async def test_odd_digits_in_path_ids_are_a_404_not_a_500(client, pg_pool):
+    admin = await create_account(pg_pool, "admin", identities=(("discord", "5", "Admin"),))
+    await sign_in(client, admin)
+    headers = {"X-CSRF-Token": await csrf_of(client)}
+    for raw in ("²", "٣", "9" * 25, "1" * 5000):
+        for method, url in (
+            ("DELETE", f"/api/v1/alerts/{raw}"),
+            ("DELETE", f"/api/v1/watchlist/{raw}"),
+            ("PUT", f"/api/v1/admin/accounts/{raw}/role"),
+        ):
+            response = await client.request(method, url, json={"role": "user"}, headers=headers)
+            assert response.status == 404, (method, url[:60], response.status)

@@ -19,3 +19,10 @@ def test_the_api_takes_exact_hub_names_or_null_only(raw: object) -> None:
     assert "default_hub" in raised.value.errors
     assert parse_settings("Jita", {}, strict=True).default_hub == "Jita"
     assert parse_settings(None, {}, strict=True).default_hub is None
+
+
+@pytest.mark.parametrize("level", ["²", "٣", "9" * 40, "-1", "6"])
+def test_a_skill_level_that_is_no_level_is_an_error_not_a_crash(level: str) -> None:
+    with pytest.raises(SettingsInvalid) as raised:
+        parse_settings(None, {"accounting": level})
+    assert raised.value.errors == {"accounting": "must be a whole number from 0 to 5"}  # not int()'s own words
