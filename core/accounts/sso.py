@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
+from core.digits import whole_number
+
 SCOPE_CHARACTER_ORDERS = "esi-markets.read_character_orders.v1"
 SCOPE_WALLET = "esi-wallet.read_character_wallet.v1"
 SCOPE_ASSETS = "esi-assets.read_assets.v1"
@@ -94,9 +96,10 @@ def character_id_from_subject(subject: object) -> int:
     if not isinstance(subject, str) or not subject.startswith(SUBJECT_PREFIX):
         raise InvalidToken("token subject is not an EVE character")
     digits = subject.removeprefix(SUBJECT_PREFIX)
-    if not digits.isascii() or not digits.isdigit() or len(digits) > 19 or int(digits) <= 0:
+    character_id = whole_number(digits)
+    if character_id is None or character_id <= 0:
         raise InvalidToken("token subject has no valid character id")
-    return int(digits)
+    return character_id
 
 
 def parse_scopes(scp: object) -> tuple[str, ...]:
@@ -182,9 +185,9 @@ class StateSigner:
         if len(parts) != 4 or parts[0] != _STATE_VERSION or not _NONCE_RE.match(parts[1]):
             raise StateRejected("malformed")
         _, nonce, expiry_text, mac = parts
-        if not expiry_text.isascii() or not expiry_text.isdigit() or len(expiry_text) > 12:
+        expires_at = whole_number(expiry_text, max_digits=12)
+        if expires_at is None:
             raise StateRejected("malformed")
-        expires_at = int(expiry_text)
         expected = self._mac(nonce, session_id, expires_at, purpose)
         if not hmac.compare_digest(expected.encode(), mac.encode("ascii", errors="replace")):
             raise StateRejected("bad signature (tampered, or issued to another session or purpose)")
