@@ -105,7 +105,9 @@ class App(AlertParts, AnalystParts):
             redis_url = await asyncio.to_thread(self._embedded_redis.start)
             log.info("embedded redis ready", extra={"dir": str(self._embedded_redis.dir)})
         self._pool = await create_pool(dsn, min_size=1, max_size=10)
-        self._redis = aioredis.from_url(redis_url)
+        # Bounded waits: a Redis that is gone fails a call in seconds, not after the OS's connect timeout (blocking
+        # stream reads wait at most 2 s, well inside socket_timeout).
+        self._redis = aioredis.from_url(redis_url, socket_connect_timeout=3, socket_timeout=10)
         await self._redis.ping()
         s = self.settings
         self._esi = EsiClient(

@@ -1,8 +1,19 @@
-"""A Redis rate limiter (GCRA: a steady rate with a burst), atomic in one Lua call, shared by every process."""
+"""A Redis rate limiter (GCRA: a steady rate with a burst), atomic in one Lua call, shared by every process.
+
+With Redis unreachable (a restart, a failover) it lets calls through and says so in the log, at most once a minute:
+a price check that can be answered from Postgres should not fail because its rate limit cannot be counted.
+"""
 
 from __future__ import annotations
 
+import logging
+import time
+
 import redis.asyncio as aioredis
+from redis.exceptions import RedisError
+
+log = logging.getLogger(__name__)
+WARN_EVERY_S = 60.0
 
 # KEYS[1] = the key's theoretical arrival time (ms); ARGV = now_ms, interval_ms, burst.
 # A call is allowed when tat - now <= (burst - 1) * interval; then tat advances by one interval.
@@ -32,10 +43,22 @@ class RedisRateLimiter:
         self._interval_ms = max(1, round(60_000 / per_minute))  # integer ms: Lua keeps exact integers
         self._burst = burst
         self._script = client.register_script(_GCRA)
+        self._warned_at: float | None = None
 
     async def wait_time(self, key: str) -> float:
-        """Take one call from the key's budget: 0.0 when allowed, else the seconds until the next one is."""
-        time = await self._client.time()  # the server's clock: every process agrees on "now"
-        now_ms = time[0] * 1000 + time[1] // 1000
-        waited = await self._script(keys=[self._prefix + key], args=[now_ms, self._interval_ms, self._burst])
+        """Take one call from the key's budget: 0.0 when allowed (or Redis is unreachable), else the seconds until
+        the next one is."""
+        try:
+            server_time = await self._client.time()  # the server's clock: every process agrees on "now"
+            now_ms = server_time[0] * 1000 + server_time[1] // 1000
+            waited = await self._script(keys=[self._prefix + key], args=[now_ms, self._interval_ms, self._burst])
+        except (RedisError, OSError) as exc:
+            self._warn(exc)
+            return 0.0
         return float(waited) / 1000.0
+
+    def _warn(self, exc: BaseException) -> None:
+        now = time.monotonic()
+        if self._warned_at is None or now - self._warned_at >= WARN_EVERY_S:
+            self._warned_at = now
+            log.warning("rate limit not counted: Redis unreachable; letting calls through", extra={"error": str(exc)})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 
 import pytest
 import redis.asyncio as aioredis
@@ -30,3 +31,14 @@ async def test_budget_refills_and_concurrent_calls_never_exceed_it(redis_client:
 def test_rejects_nonsense_limits(redis_client: aioredis.Redis):
     with pytest.raises(ValueError):
         RedisRateLimiter(redis_client, "x:", per_minute=0, burst=1)
+
+
+async def test_unreachable_redis_lets_calls_through_and_warns_once(caplog: pytest.LogCaptureFixture):
+    dead = aioredis.from_url("redis://127.0.0.1:1/0", socket_connect_timeout=0.2)
+    limiter = RedisRateLimiter(dead, "evt-dead:", per_minute=1, burst=1)
+    with caplog.at_level(logging.WARNING, logger="adapters.redis.ratelimit"):
+        waits = [await limiter.wait_time("discord:1") for _ in range(3)]
+    assert waits == [0.0, 0.0, 0.0]  # a burst of 1 would have refused the second call
+    warnings = [r for r in caplog.records if r.name == "adapters.redis.ratelimit"]
+    assert len(warnings) == 1 and "Redis unreachable" in warnings[0].getMessage()
+    await dead.aclose()
