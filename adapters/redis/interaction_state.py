@@ -1,14 +1,26 @@
-"""Chat bots' interaction state in Redis: every replica sees it, a restart keeps it, expiry is Redis's own."""
+"""Chat bots' interaction state in Redis: every replica sees it, a restart keeps it, expiry is Redis's own.
+
+Best effort (the port's contract): with Redis unreachable, reads give None and writes report failure, with one
+warning a minute in the log.
+"""
 
 from __future__ import annotations
 
+import logging
 import secrets
+import time
+from collections.abc import Awaitable
+from typing import TypeVar
 
 import redis.asyncio as aioredis
+from redis.exceptions import RedisError
 
 from adapters.redis.keys import RedisKeys
 
 KEY_BYTES = 9  # 72 bits, 12 URL-safe characters: small enough for Telegram's 64-byte callback data
+WARN_EVERY_S = 60.0
+log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class RedisInteractionState:
@@ -16,27 +28,38 @@ class RedisInteractionState:
 
     def __init__(self, client: aioredis.Redis, keys: RedisKeys, platform: str) -> None:
         self._client, self._keys, self._platform = client, keys, platform
+        self._warned_at: float | None = None
 
     def _key(self, kind: str, key: str) -> str:
         return self._keys.cache(f"bot:{self._platform}:{kind}", key)
 
-    async def put(self, kind: str, value: bytes, ttl_s: float) -> str:
-        """Keep `value` under a new random key for `ttl_s` seconds; the key."""
+    async def put(self, kind: str, value: bytes, ttl_s: float) -> str | None:
+        """Keep `value` under a new random key for `ttl_s` seconds; the key, or None when Redis is unreachable."""
         key = secrets.token_urlsafe(KEY_BYTES)
-        await self.set(kind, key, value, ttl_s)
-        return key
+        return key if await self.set(kind, key, value, ttl_s) else None
 
-    async def set(self, kind: str, key: str, value: bytes, ttl_s: float) -> None:
-        """Keep (or replace) `value` under `key` for `ttl_s` seconds."""
-        await self._client.set(self._key(kind, key), value, px=max(1, int(ttl_s * 1000)))
+    async def set(self, kind: str, key: str, value: bytes, ttl_s: float) -> bool:
+        """Keep (or replace) `value` under `key` for `ttl_s` seconds; False when Redis is unreachable."""
+        done = await self._reach(self._client.set(self._key(kind, key), value, px=max(1, int(ttl_s * 1000))))
+        return bool(done)
 
     async def get(self, kind: str, key: str) -> bytes | None:
-        """The live value under `key`, or None."""
-        return _as_bytes(await self._client.get(self._key(kind, key)))
+        """The live value under `key`, or None (also when Redis is unreachable)."""
+        return _as_bytes(await self._reach(self._client.get(self._key(kind, key))))
 
     async def pop(self, kind: str, key: str) -> bytes | None:
         """Remove and return the value under `key` in one step (GETDEL), or None."""
-        return _as_bytes(await self._client.getdel(self._key(kind, key)))
+        return _as_bytes(await self._reach(self._client.getdel(self._key(kind, key))))
+
+    async def _reach(self, call: Awaitable[T]) -> T | None:
+        try:
+            return await call
+        except (RedisError, OSError) as exc:
+            now = time.monotonic()
+            if self._warned_at is None or now - self._warned_at >= WARN_EVERY_S:
+                self._warned_at = now
+                log.warning("bot state unreachable: pages and questions are not kept", extra={"error": str(exc)})
+            return None
 
 
 def _as_bytes(value: bytes | str | None) -> bytes | None:

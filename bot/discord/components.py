@@ -41,11 +41,12 @@ class StaticView(discord.ui.View):
 
 
 async def build_view(rendered: Rendered, index: int, store: PageStore, key: str | None = None) -> StaticView | None:
-    """The buttons for page `index`: Prev/page/Next when there are pages (stored under `key`), then the reply's."""
+    """The buttons for page `index`: Prev/page/Next when there are pages (stored under `key`), then the reply's.
+
+    When the pages or a long action cannot be kept (the state unreachable), their buttons are left out."""
     view = StaticView()
     row = 0
-    if len(rendered.pages) > 1:
-        key = key or await store.put_pages(rendered)
+    if len(rendered.pages) > 1 and (key := key or await store.put_pages(rendered)) is not None:
         last = len(rendered.pages) - 1
         view.add_item(_pager("◀ Prev", key, index - 1, disabled=index <= 0))
         view.add_item(
@@ -59,16 +60,19 @@ async def build_view(rendered: Rendered, index: int, store: PageStore, key: str 
         where = row + position // PER_ROW
         if button.url:
             view.add_item(discord.ui.Button(label=label, url=button.url, row=where))
-        else:
-            custom_id = await action_id(button.action or "", store)
+        elif (custom_id := await action_id(button.action or "", store)) is not None:
             view.add_item(discord.ui.Button(label=label, custom_id=custom_id, row=where))
     return view if view.children else None
 
 
-async def action_id(text: str, store: PageStore) -> str:
-    """The custom_id of an action button: the text itself when it fits in 100 characters, else a stored key."""
+async def action_id(text: str, store: PageStore) -> str | None:
+    """The custom_id of an action button: the text itself when it fits in 100 characters, else a stored key (None
+    when it cannot be kept)."""
     inline = f"{PREFIX}:a:{text}"
-    return inline if len(inline) <= MAX_CUSTOM_ID else f"{PREFIX}:k:{await store.put_action(text)}"
+    if len(inline) <= MAX_CUSTOM_ID:
+        return inline
+    key = await store.put_action(text)
+    return f"{PREFIX}:k:{key}" if key is not None else None
 
 
 def parse_custom_id(custom_id: str) -> PageClick | ActionClick | None:

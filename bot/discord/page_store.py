@@ -24,8 +24,8 @@ class PageStore:
     def __init__(self, state: InteractionState, *, ttl_s: float = TTL_S) -> None:
         self._state, self._ttl_s = state, ttl_s
 
-    async def put_pages(self, rendered: Rendered) -> str:
-        """Keep a rendered reply; its key (12 URL-safe characters)."""
+    async def put_pages(self, rendered: Rendered) -> str | None:
+        """Keep a rendered reply; its key (12 URL-safe characters), or None when the state is unreachable."""
         return await self._state.put(PAGES, encode_rendered(rendered), self._ttl_s)
 
     async def pages(self, key: str) -> Rendered | None:
@@ -39,8 +39,8 @@ class PageStore:
             logger.warning("unreadable stored pages under key %s", key, exc_info=True)
             return None
 
-    async def put_action(self, text: str) -> str:
-        """Keep an action text; its key (12 URL-safe characters)."""
+    async def put_action(self, text: str) -> str | None:
+        """Keep an action text; its key (12 URL-safe characters), or None when the state is unreachable."""
         return await self._state.put(ACTIONS, text.encode(), self._ttl_s)
 
     async def action(self, key: str) -> str | None:

@@ -69,8 +69,9 @@ class TelegramBot:
         missing = missing_params(command, raw) if command is not None else []
         if command is not None and missing and caller.user_id:
             pending = await self.conversations.begin((chat_id, int(caller.user_id)), command, raw, missing)
-            await self._ask(bot, chat_id, pending, reply_to)
-            return
+            if pending is not None:  # else no question can be kept: the command itself says what is missing
+                await self._ask(bot, chat_id, pending, reply_to)
+                return
         invocation = Invocation(command.name if command else name, raw, caller)
         await send_reply(bot, chat_id, await self.gateway.run(invocation), keyboards=self.keyboards)
 

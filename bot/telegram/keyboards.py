@@ -42,12 +42,14 @@ class Keyboards:
     def __init__(self, state: InteractionState, ttl: float = 3600.0) -> None:
         self._state, self.ttl = state, ttl
 
-    async def action_data(self, action: str) -> str:
-        """callback_data running `action`: inline when it fits in 64 bytes, else a stored key."""
+    async def action_data(self, action: str) -> str | None:
+        """callback_data running `action`: inline when it fits in 64 bytes, else a stored key (None when it cannot
+        be kept)."""
         data = f"{RUN}:{action}"
         if len(data.encode()) <= MAX_CALLBACK_DATA:
             return data
-        return f"{STORED}:{await self._state.put(ACTIONS, action.encode(), self.ttl)}"
+        key = await self._state.put(ACTIONS, action.encode(), self.ttl)
+        return f"{STORED}:{key}" if key is not None else None
 
     async def action_of(self, kind: str, payload: str) -> str | None:
         """The command text behind a RUN or STORED callback (None when it expired or is not an action)."""
@@ -57,17 +59,18 @@ class Keyboards:
         return stored.decode() if stored is not None else None
 
     async def rows(self, buttons: Sequence[Button]) -> Rows:
-        """The reply's buttons, two per row: url buttons open links, action buttons call back."""
-        keys = [
-            InlineKeyboardButton(b.label, url=b.url)
-            if b.url
-            else InlineKeyboardButton(b.label, callback_data=await self.action_data(b.action or ""))
-            for b in buttons
-        ]
+        """The reply's buttons, two per row: url buttons open links, action buttons call back (left out when their
+        action cannot be kept)."""
+        keys = []
+        for b in buttons:
+            if b.url:
+                keys.append(InlineKeyboardButton(b.label, url=b.url))
+            elif (data := await self.action_data(b.action or "")) is not None:
+                keys.append(InlineKeyboardButton(b.label, callback_data=data))
         return [keys[i : i + BUTTONS_PER_ROW] for i in range(0, len(keys), BUTTONS_PER_ROW)]
 
-    async def add_pages(self, paged: Paged) -> str:
-        """Keep a paged reply; its key for page callbacks."""
+    async def add_pages(self, paged: Paged) -> str | None:
+        """Keep a paged reply; its key for page callbacks, or None when it cannot be kept."""
         rows = [[key.to_dict() for key in row] for row in paged.rows]
         return await self._state.put(PAGES, orjson.dumps({"pages": paged.pages, "rows": rows}), self.ttl)
 

@@ -80,11 +80,10 @@ class Conversations:
     def __init__(self, state: InteractionState, registry: Registry, ttl: float = 300.0) -> None:
         self._state, self._registry, self.ttl = state, registry, ttl
 
-    async def begin(self, key: ChatUser, command: Command, raw: str, missing: list[Param]) -> Pending:
-        """Open (or replace) the question of this chat member."""
+    async def begin(self, key: ChatUser, command: Command, raw: str, missing: list[Param]) -> Pending | None:
+        """Open (or replace) the question of this chat member; None when it cannot be kept."""
         pending = Pending(command, raw, tuple(missing))
-        await self._keep(key, pending)
-        return pending
+        return pending if await self._keep(key, pending) else None
 
     async def cancel(self, key: ChatUser) -> Pending | None:
         """Close the open question; what was open, if anything."""
@@ -118,9 +117,9 @@ class Conversations:
             await self._keep(key, step)
         return step
 
-    async def _keep(self, key: ChatUser, pending: Pending) -> None:
+    async def _keep(self, key: ChatUser, pending: Pending) -> bool:
         data = {"command": pending.command.name, "raw": pending.raw, "missing": [p.name for p in pending.missing]}
-        await self._state.set(QUESTIONS, _id(key), orjson.dumps(data), self.ttl)
+        return await self._state.set(QUESTIONS, _id(key), orjson.dumps(data), self.ttl)
 
     def _load(self, stored: bytes | None) -> Pending | None:
         """The Pending behind stored JSON; None when nothing was stored or a deploy removed its command or a

@@ -45,11 +45,11 @@ async def send_reply(
     send = functools.partial(bot.send_message, chat_id=chat_id, parse_mode=ParseMode.HTML)
     if reply_to is not None:
         send = functools.partial(send, reply_to_message_id=reply_to)
-    if keyboards is not None and len(texts) > 1:
-        paged = Paged(texts, rows)
-        key = await keyboards.add_pages(paged)
+    paged = Paged(texts, rows)
+    key = await keyboards.add_pages(paged) if keyboards is not None and len(texts) > 1 else None
+    if key is not None:
         await with_retry(functools.partial(send, text=texts[0], reply_markup=page_markup(key, 0, paged)))
-    else:
+    else:  # one message, or pages that could not be kept: each page as its own message
         for index, text in enumerate(texts):
             markup = InlineKeyboardMarkup(rows) if rows and index == len(texts) - 1 else None
             await with_retry(functools.partial(send, text=text, reply_markup=markup))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+
 import pytest
 import redis.asyncio as aioredis
 
@@ -13,3 +15,11 @@ from adapters.redis.keys import RedisKeys
 def interaction_state(redis_client: aioredis.Redis, redis_prefix: str) -> RedisInteractionState:
     """The bots' interaction state under this test's own Redis prefix."""
     return RedisInteractionState(redis_client, RedisKeys(redis_prefix), "test")
+
+
+@pytest.fixture
+async def unreachable_state() -> AsyncIterator[RedisInteractionState]:
+    """Interaction state on a Redis that is not there (a restart in progress)."""
+    dead = aioredis.from_url("redis://127.0.0.1:1/0", socket_connect_timeout=0.2)
+    yield RedisInteractionState(dead, RedisKeys("evt-dead:"), "test")
+    await dead.aclose()

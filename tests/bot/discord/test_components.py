@@ -50,7 +50,7 @@ async def test_long_actions_are_stored_and_custom_ids_stay_short(interaction_sta
     store = PageStore(interaction_state)
     text = "appraise " + "Tritanium 1000\n" * 20
     custom_id = await action_id(text, store)
-    assert len(custom_id) <= 100
+    assert custom_id is not None and len(custom_id) <= 100
     click = parse_custom_id(custom_id)
     assert isinstance(click, ActionClick) and click.text is None and await store.action(click.key or "") == text
     assert await store.pages(click.key or "") is None  # an action key is no page key

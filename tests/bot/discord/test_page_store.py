@@ -31,7 +31,9 @@ async def test_a_stored_reply_comes_back_exactly(interaction_state: InteractionS
     rendered = render(paged_reply(), now=AS_OF)
     assert len(rendered.pages) > 1 and rendered.ephemeral and rendered.pages[-1].images
     store = PageStore(interaction_state)
-    restored = await PageStore(interaction_state).pages(await store.put_pages(rendered))
+    key = await store.put_pages(rendered)
+    assert key is not None
+    restored = await PageStore(interaction_state).pages(key)
     assert restored is not None
     assert [[e.to_dict() for e in p.embeds] for p in restored.pages] == [
         [e.to_dict() for e in p.embeds] for p in rendered.pages
@@ -45,12 +47,14 @@ async def test_a_stored_reply_comes_back_exactly(interaction_state: InteractionS
 async def test_action_texts_keep_every_character(interaction_state: InteractionState):
     store = PageStore(interaction_state)
     text = "appraise Tritanium ×1000\nZydrine «ore» 5"
-    assert await store.action(await store.put_action(text)) == text
+    key = await store.put_action(text)
+    assert key is not None and await store.action(key) == text
 
 
 async def test_unknown_expired_and_unreadable_entries_are_none(interaction_state: InteractionState):
     store = PageStore(interaction_state, ttl_s=0.05)
     pages, action = await store.put_pages(render(paged_reply())), await store.put_action("price tritanium")
+    assert pages is not None and action is not None
     assert await store.pages("nosuchkey123") is None and await store.action("nosuchkey123") is None
     await asyncio.sleep(0.1)
     assert await store.pages(pages) is None and await store.action(action) is None

@@ -56,3 +56,17 @@ async def test_a_page_past_the_end_answers_that_the_pages_expired(interaction_st
         key = answer.json["data"]["components"][0]["components"][0]["custom_id"].split(":")[2]
         [late] = await harness.answers(await harness.fake.click(pushed.message_id, f"evt:p:{key}:99"))
     assert late.json["data"]["content"].startswith("These pages have expired") and late.json["data"]["flags"] == 64
+
+
+async def test_without_the_state_the_first_page_comes_without_a_pager(unreachable_state: InteractionState):
+    callers: list[Caller] = []
+    async with running(make_gateway(callers), callers, unreachable_state) as harness:
+        paged = await harness.fake.command("long", {"rows": 400})
+        [first] = await harness.answers(paged)
+        priced = await harness.fake.command("price", {"item": LONG_ITEM})
+        [price] = await harness.answers(priced)
+    assert first.json["type"] == 4 and first.json["data"]["embeds"]  # the reply itself still goes out
+    assert not first.json["data"].get("components")  # no pager: its pages could not be kept
+    labels = [c.get("label") for row in price.json["data"].get("components", []) for c in row["components"]]
+    assert labels == ["Wiki"]  # the long action ("Amarr") could not be kept and is left out; the link stays
+    assert price.json["data"]["embeds"][0]["title"] == f"{LONG_ITEM} — Jita"

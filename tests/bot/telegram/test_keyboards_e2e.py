@@ -119,3 +119,13 @@ async def test_pages_and_long_actions_survive_a_restart(interaction_state: Inter
             assert text.startswith("<b>Tritanium — Jita IV - Moon 4") and after.callers
             answers = await fake.wait_for("answerCallbackQuery", 2)
             assert [a.params.get("text") for a in answers] == [None, None]  # neither press "expired"
+
+
+async def test_without_the_state_pages_come_as_messages_and_a_missing_argument_is_named(
+    unreachable_state: InteractionState,
+):
+    async with running(state=unreachable_state) as bot:
+        pages = await bot.ask("/rows", count=3)  # no pager can be kept: each page is its own message
+        assert len(pages) == 3 and all("reply_markup" not in call.params for call in bot.fake.calls_of("sendMessage"))
+        [text] = await bot.ask("/order")  # no question can be kept: the command says what is missing
+        assert "item" in text and "/order" in text

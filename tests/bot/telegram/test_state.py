@@ -78,7 +78,9 @@ def test_answers_stay_one_value():
 async def test_conversation_asks_in_turn_then_finishes(interaction_state: InteractionState):
     talks = Conversations(interaction_state, REGISTRY, 60)
     haul = command("trade haul")
-    text, markup = prompt(await talks.begin((1, 2), haul, "", missing_params(haul, "")))
+    pending = await talks.begin((1, 2), haul, "", missing_params(haul, ""))
+    assert pending is not None
+    text, markup = prompt(pending)
     assert "<b>source</b>" in text and markup.to_dict()["force_reply"] is True
     step = await talks.answer((1, 2), "jita")
     assert step is not None and step.asking.name == "destination" and step.command is haul
@@ -159,7 +161,7 @@ async def test_callback_data_fits_in_64_bytes(interaction_state: InteractionStat
     assert await keys.action_data("price trit") == "c:price trit"
     long_action = "price " + "x" * 80
     data = await keys.action_data(long_action)
-    assert len(data.encode()) <= 64 and await keys.action_of(*parse_callback(data)) == long_action
+    assert data is not None and len(data.encode()) <= 64 and await keys.action_of(*parse_callback(data)) == long_action
     assert await Keyboards(interaction_state).action_of(*parse_callback(data)) == long_action  # another replica
     assert await keys.action_of("k", "unknown") is None and parse_callback("p:abc:2") == ("p", "abc:2")
 
@@ -169,6 +171,7 @@ async def test_paged_replies_keep_their_pages_and_buttons(interaction_state: Int
     buttons = [Button("Market", url="https://evemarketer.example/?a=1"), Button("Station", action="x" * 80)]
     rows = await keys.rows(buttons)
     key = await keys.add_pages(Paged(["<b>one</b>", "two"], rows))
+    assert key is not None
     paged = await Keyboards(interaction_state).paged(key)
     assert paged is not None and paged.pages == ["<b>one</b>", "two"]
     assert [[k.to_dict() for k in row] for row in paged.rows] == [[k.to_dict() for k in row] for row in rows]
@@ -180,6 +183,7 @@ async def test_paged_replies_keep_their_pages_and_buttons(interaction_state: Int
 async def test_keyboard_state_expires(interaction_state: InteractionState):
     keys = Keyboards(interaction_state, 0.05)
     key, data = await keys.add_pages(Paged(["a", "b"], [])), await keys.action_data("price " + "x" * 80)
+    assert key is not None and data is not None
     await asyncio.sleep(0.15)
     assert await keys.paged(key) is None and await keys.action_of(*parse_callback(data)) is None
 
