@@ -31,7 +31,7 @@ class Host(Protocol):
 
 
 async def handle(host: Host, interaction: discord.Interaction[Any]) -> None:
-    """Route one interaction: command, autocomplete or one of our buttons (other components are ignored)."""
+    """Route one interaction: command, autocomplete or a button (one whose id we cannot read answers "expired")."""
     data: dict[str, Any] = dict(interaction.data or {})
     if interaction.type is discord.InteractionType.application_command:
         await run_and_reply(host, interaction, invocation_of(data, caller_of(interaction)))
@@ -41,12 +41,14 @@ async def handle(host: Host, interaction: discord.Interaction[Any]) -> None:
         click = parse_custom_id(str(data.get("custom_id", "")))
         if isinstance(click, PageClick):
             await show_page(host, interaction, click)
-        elif isinstance(click, ActionClick):
+            return
+        text = None
+        if isinstance(click, ActionClick):
             text = click.text if click.text is not None else await host.store.action(click.key or "")
-            if text is None:
-                await interaction.response.send_message(EXPIRED, ephemeral=True)
-                return
-            await run_and_reply(host, interaction, Invocation.from_text(text, caller_of(interaction)))
+        if text is None:  # an expired key, or an id no button of ours carries: never leave the click unanswered
+            await interaction.response.send_message(EXPIRED, ephemeral=True)
+            return
+        await run_and_reply(host, interaction, Invocation.from_text(text, caller_of(interaction)))
 
 
 async def run_and_reply(host: Host, interaction: discord.Interaction[Any], invocation: Invocation) -> None:

@@ -70,3 +70,17 @@ async def test_without_the_state_the_first_page_comes_without_a_pager(unreachabl
     labels = [c.get("label") for row in price.json["data"].get("components", []) for c in row["components"]]
     assert labels == ["Wiki"]  # the long action ("Amarr") could not be kept and is left out; the link stays
     assert price.json["data"]["embeds"][0]["title"] == f"{LONG_ITEM} — Jita"
+
+
+FORGED = ["", "evt", "evt:", "evt:p:", "evt:p:x:²", "evt:p:x:" + "9" * 90, "evt:a:", "evt:k:", "evt:z:1", "other:1"]
+
+
+async def test_forged_custom_ids_are_answered_and_run_nothing(interaction_state: InteractionState):
+    callers: list[Caller] = []
+    async with running(make_gateway(callers), callers, interaction_state) as harness:
+        pushed = await harness.fake.command("price", {"item": "Tritanium"})
+        await harness.answers(pushed)
+        answers = [(await harness.answers(await harness.fake.click(pushed.message_id, cid)))[0] for cid in FORGED]
+    assert all(a.json["type"] == 4 and a.json["data"]["flags"] == 64 for a in answers)  # ephemeral "expired"
+    assert {a.json["data"]["content"] for a in answers} == {"These pages have expired: run the command again."}
+    assert len(callers) == 1  # only the command ran

@@ -129,3 +129,19 @@ async def test_without_the_state_pages_come_as_messages_and_a_missing_argument_i
         assert len(pages) == 3 and all("reply_markup" not in call.params for call in bot.fake.calls_of("sendMessage"))
         [text] = await bot.ask("/order")  # no question can be kept: the command says what is missing
         assert "item" in text and "/order" in text
+
+
+FORGED = ["", "p", "p:", "p::", "p:x:²", "p:x:" + "9" * 5000, "a:²", "a:-1", "a:999", "k:", "k:nosuchkey123", "x:y",
+          "c:", "\u202e", "p:nosuchkey123:1"]  # fmt: skip
+
+
+async def test_forged_button_payloads_are_answered_and_break_nothing(
+    harness: Harness, caplog: pytest.LogCaptureFixture
+):
+    await harness.ask("/rows")
+    message_id = harness.last_sent()["message_id"]
+    for data in FORGED:
+        harness.fake.push_callback(DM, message_id, data, USER)
+    answers = await harness.fake.wait_for("answerCallbackQuery", len(FORGED))
+    assert len(answers) == len(FORGED)  # every press is answered, none is left spinning
+    assert not [r for r in caplog.records if r.levelname == "ERROR"], [r.getMessage() for r in caplog.records]
