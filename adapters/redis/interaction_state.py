@@ -8,17 +8,15 @@ from __future__ import annotations
 
 import logging
 import secrets
-import time
 from collections.abc import Awaitable
 from typing import TypeVar
 
 import redis.asyncio as aioredis
-from redis.exceptions import RedisError
 
 from adapters.redis.keys import RedisKeys
+from adapters.redis.unreachable import UNREACHABLE, UnreachableWarning
 
 KEY_BYTES = 9  # 72 bits, 12 URL-safe characters: small enough for Telegram's 64-byte callback data
-WARN_EVERY_S = 60.0
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
@@ -28,7 +26,7 @@ class RedisInteractionState:
 
     def __init__(self, client: aioredis.Redis, keys: RedisKeys, platform: str) -> None:
         self._client, self._keys, self._platform = client, keys, platform
-        self._warned_at: float | None = None
+        self._warn = UnreachableWarning(log, "bot state unreachable: pages and questions are not kept")
 
     def _key(self, kind: str, key: str) -> str:
         return self._keys.cache(f"bot:{self._platform}:{kind}", key)
@@ -54,11 +52,8 @@ class RedisInteractionState:
     async def _reach(self, call: Awaitable[T]) -> T | None:
         try:
             return await call
-        except (RedisError, OSError) as exc:
-            now = time.monotonic()
-            if self._warned_at is None or now - self._warned_at >= WARN_EVERY_S:
-                self._warned_at = now
-                log.warning("bot state unreachable: pages and questions are not kept", extra={"error": str(exc)})
+        except UNREACHABLE as exc:
+            self._warn(exc)
             return None
 
 

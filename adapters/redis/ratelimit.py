@@ -7,13 +7,12 @@ a price check that can be answered from Postgres should not fail because its rat
 from __future__ import annotations
 
 import logging
-import time
 
 import redis.asyncio as aioredis
-from redis.exceptions import RedisError
+
+from adapters.redis.unreachable import UNREACHABLE, UnreachableWarning
 
 log = logging.getLogger(__name__)
-WARN_EVERY_S = 60.0
 
 # KEYS[1] = the key's theoretical arrival time (ms); ARGV = now_ms, interval_ms, burst.
 # A call is allowed when tat - now <= (burst - 1) * interval; then tat advances by one interval.
@@ -43,7 +42,7 @@ class RedisRateLimiter:
         self._interval_ms = max(1, round(60_000 / per_minute))  # integer ms: Lua keeps exact integers
         self._burst = burst
         self._script = client.register_script(_GCRA)
-        self._warned_at: float | None = None
+        self._warn = UnreachableWarning(log, "rate limit not counted: Redis unreachable; letting calls through")
 
     async def wait_time(self, key: str) -> float:
         """Take one call from the key's budget: 0.0 when allowed (or Redis is unreachable), else the seconds until
@@ -52,13 +51,7 @@ class RedisRateLimiter:
             server_time = await self._client.time()  # the server's clock: every process agrees on "now"
             now_ms = server_time[0] * 1000 + server_time[1] // 1000
             waited = await self._script(keys=[self._prefix + key], args=[now_ms, self._interval_ms, self._burst])
-        except (RedisError, OSError) as exc:
+        except UNREACHABLE as exc:
             self._warn(exc)
             return 0.0
         return float(waited) / 1000.0
-
-    def _warn(self, exc: BaseException) -> None:
-        now = time.monotonic()
-        if self._warned_at is None or now - self._warned_at >= WARN_EVERY_S:
-            self._warned_at = now
-            log.warning("rate limit not counted: Redis unreachable; letting calls through", extra={"error": str(exc)})
