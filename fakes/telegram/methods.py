@@ -38,6 +38,7 @@ class BotApi:
     members: dict[tuple[int, int], str] = field(default_factory=dict)
     open_queries: set[str] = field(default_factory=set)
     inline_answers: dict[str, Json] = field(default_factory=dict)
+    refusing: dict[int, str] = field(default_factory=dict)  # user id -> why the bot may not write to them
     commands: list[Json] = field(default_factory=list)
     webhook: Webhook | None = None
     message_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
@@ -215,6 +216,8 @@ class BotApi:
     def store(self, params: dict[str, Any], **extra: Any) -> Json:
         """Record a message the bot sent and return it as the API does."""
         chat_id = int(params["chat_id"])
+        if chat_id in self.refusing:
+            raise ApiError(self.refusing[chat_id], 403)
         chat = self.chats.get(chat_id, {"id": chat_id, "type": "private", "first_name": "someone"})
         message_id = next(self.message_ids)
         message: Json = {"message_id": message_id, "date": int(time.time()), "chat": chat, "from": self.bot_user()}

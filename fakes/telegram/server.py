@@ -108,6 +108,11 @@ class TelegramFake(LocalServer):
             raise ValueError(f"unknown member status {status!r}")
         self.api.members[(chat_id, user_id)] = status
 
+    def refuse_private_chat(self, user_id: int, *, blocked: bool = False) -> None:
+        """Answer sends to this user's private chat with Telegram's 403: never started the bot, or blocked it."""
+        reason = "bot was blocked by the user" if blocked else "bot can't initiate conversation with a user"
+        self.api.refusing[user_id] = f"Forbidden: {reason}"
+
     def fail_next(
         self, method: str, error_code: int = 429, description: str = "", retry_after: float | None = 1
     ) -> None:
