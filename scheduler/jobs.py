@@ -10,6 +10,7 @@ import asyncpg
 from adapters.postgres.alerts_eval import PgAlertEvaluator
 from adapters.postgres.digest_orders import PgOrdersDigest
 from adapters.postgres.history import PgHistoryStore
+from adapters.postgres.sessions import PgRefreshTokenStore
 from adapters.postgres.watchlist import PgDigestStore
 from core.alerts.digest import DigestService
 from core.alerts.evaluation import SnapshotAlerts
@@ -53,3 +54,11 @@ async def send_digests(pool: asyncpg.Pool, default_hub: str, names: Callable[[in
     if written:
         log.info("daily digests written", extra={"digests": written})
     return written
+
+
+async def purge_sessions(pool: asyncpg.Pool) -> int:
+    """Delete expired panel refresh tokens and the sign-in sessions left without one; returns tokens deleted."""
+    tokens, families = await PgRefreshTokenStore(pool).purge_expired()
+    if tokens or families:
+        log.info("expired panel sessions purged", extra={"tokens": tokens, "sessions": families})
+    return tokens

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import os
 import socket
@@ -21,7 +22,7 @@ from core.market.errors import MarketSourceUnavailable, SourceNotReady
 from core.market.ingest import utc_now
 from evetrader.app import App
 from scheduler.dispatch import RegionDispatcher
-from scheduler.jobs import refresh_history, send_digests, with_alerts
+from scheduler.jobs import purge_sessions, refresh_history, send_digests, with_alerts
 from scheduler.queue import IngestQueue
 
 log = logging.getLogger(__name__)
@@ -81,6 +82,7 @@ class SchedulerService:
             ("alerts", IntervalTrigger(seconds=TICK_S), self.dispatch_alerts),
             ("character-orders", IntervalTrigger(seconds=self.app.settings.order_refresh_s), self.refresh_orders),
             ("tokens", IntervalTrigger(hours=1, start_date=utc_now() + timedelta(minutes=3)), self.check_tokens),
+            ("sessions", IntervalTrigger(hours=6), functools.partial(purge_sessions, self.app.pool)),
         ]
         for job_id, trigger, func in table:
             scheduler.add_job(func, trigger, id=job_id, max_instances=1, coalesce=True, misfire_grace_time=600)

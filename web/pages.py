@@ -138,6 +138,13 @@ async def logout(request: web.Request) -> web.StreamResponse:
     raise web.HTTPSeeOther("/")
 
 
+async def sign_out_everywhere(request: web.Request) -> web.StreamResponse:
+    """Sign out every browser of the account: revoke all its session families and their access tokens."""
+    require_user(request)
+    await request.app[SESSIONS].sign_out_everywhere(request[AUTH])
+    raise web.HTTPSeeOther("/")
+
+
 def add_page_routes(app: web.Application) -> None:
     """Register the panel's pages."""
     app.router.add_get("/", home, name="home")
@@ -150,3 +157,4 @@ def add_page_routes(app: web.Application) -> None:
     app.router.add_get("/admin", admin_page, name="admin")
     app.router.add_post("/admin/accounts/{account_id}/role", change_role, name="change_role")
     app.router.add_post("/auth/logout", logout, name="logout")
+    app.router.add_post("/auth/logout-everywhere", sign_out_everywhere, name="logout_everywhere")

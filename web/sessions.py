@@ -10,6 +10,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from http.cookies import SimpleCookie
 
+import asyncpg
 import jwt
 import redis.asyncio as aioredis
 from aiohttp import hdrs, web
@@ -26,6 +27,9 @@ log = logging.getLogger(__name__)
 ISSUER = "evetrader-web"
 BROWSER_TTL_S = 400 * 24 * 3600
 _REVOKED_NAMESPACE = "web-revoked-family"
+# Postgres unreachable (down, restarting, pool timed out): only then is Redis's revocation cache asked.
+_PG_UNREACHABLE = (OSError, TimeoutError, asyncpg.PostgresConnectionError, asyncpg.InterfaceError,
+                   asyncpg.CannotConnectNowError)  # fmt: skip
 
 
 class SessionService:
@@ -108,9 +112,22 @@ class SessionService:
         auth.delete_cookies.update({self.access_cookie, self.refresh_cookie})
 
     async def revoke(self, family_id: str, reason: str) -> None:
-        """Revoke a family in Postgres and deny its outstanding access tokens at once (via Redis)."""
+        """Revoke a family in Postgres (which denies its access tokens) and cache the denial in Redis."""
         await self._refresh.revoke(family_id, reason)
         await self._deny(family_id)
+
+    async def sign_out_everywhere(self, auth: RequestAuth) -> int:
+        """Revoke every session family of the request's account (this browser's too); returns how many."""
+        if auth.session is None:
+            return 0
+        families = await self._store.revoke_account(auth.session.account_id, "signed out everywhere")
+        for family_id in families:
+            await self._deny(family_id)
+        log.info("web sign-out everywhere", extra={"account_id": auth.session.account_id, "sessions": len(families)})
+        auth.session = None
+        auth.set_cookies.clear()
+        auth.delete_cookies.update({self.access_cookie, self.refresh_cookie})
+        return len(families)
 
     async def resolve(self, request: web.Request) -> RequestAuth:
         """Who is calling: a valid access cookie, else a transparent refresh rotation, else nobody."""
@@ -178,7 +195,12 @@ class SessionService:
             log.warning("revoked session not cached in Redis", extra={"error": type(exc).__name__})
 
     async def _family_live(self, family_id: str) -> bool:
+        """Postgres decides (a flushed Redis cannot revive a signed-out token); Redis only while Postgres is down."""
+        try:
+            return await self._store.family_active(family_id)
+        except _PG_UNREACHABLE as exc:
+            log.debug("session check fell back to Redis", extra={"error": type(exc).__name__})
         try:
             return not await self._redis.exists(self._keys.cache(_REVOKED_NAMESPACE, family_id))
         except RedisError:
-            return await self._store.family_active(family_id)
+            return False

@@ -1,13 +1,13 @@
-"""Panel refresh-token families in Postgres: hashed tokens, atomic one-statement rotation, reuse revokes the family."""
+"""Panel refresh-token families in Postgres: hashed tokens, atomic rotation, late reuse revokes the family, purge."""
 
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import asyncpg
 
-from core.accounts.sessions import RotationOutcome, RotationResult
+from core.accounts.sessions import REFRESH_REUSE_GRACE, RotationOutcome, RotationResult
 
 _START = """
 WITH family AS (
@@ -34,6 +34,20 @@ SELECT used.family_id::text AS family_id, used.account_id, accounts.role
 FROM used JOIN accounts ON accounts.id = used.account_id
 """
 
+# A token used within the grace window (a second tab refreshing at the same moment) gets a sibling successor.
+_GRACE = """
+WITH recent AS (
+    SELECT token.family_id, family.account_id FROM web_refresh_tokens AS token
+    JOIN web_session_families AS family ON family.id = token.family_id
+    WHERE token.token_hash = $1 AND token.used_at > now() - $4::interval AND token.expires_at > now()
+      AND family.revoked_at IS NULL
+), successor AS (
+    INSERT INTO web_refresh_tokens (token_hash, family_id, expires_at) SELECT $2, family_id, $3 FROM recent
+)
+SELECT recent.family_id::text AS family_id, recent.account_id, accounts.role
+FROM recent JOIN accounts ON accounts.id = recent.account_id
+"""
+
 _REVOKE_IF_REUSED = """
 UPDATE web_session_families AS family
 SET revoked_at = coalesce(family.revoked_at, now()), revoked_reason = coalesce(family.revoked_reason, 'reuse')
@@ -53,8 +67,9 @@ def _uuid(family_id: str) -> uuid.UUID | None:
 class PgRefreshTokenStore:
     """RefreshTokenStore over web_session_families and web_refresh_tokens (only SHA-256 hashes are stored)."""
 
-    def __init__(self, pool: asyncpg.Pool) -> None:
+    def __init__(self, pool: asyncpg.Pool, *, grace: timedelta = REFRESH_REUSE_GRACE) -> None:
         self._pool = pool
+        self._grace = grace
 
     async def start_family(self, account_id: int, token_hash: bytes, expires_at: datetime) -> tuple[str, str]:
         """Open a family for `account_id` with its first token; returns (family id, the account's role)."""
@@ -64,8 +79,10 @@ class PgRefreshTokenStore:
         return str(row["family_id"]), str(row["role"])
 
     async def rotate(self, old_hash: bytes, new_hash: bytes, expires_at: datetime) -> RotationResult:
-        """Mark the old token used and store its successor; a used token revokes its family (REUSED)."""
+        """Mark the old token used and store its successor; reuse after the grace window revokes the family."""
         row = await self._pool.fetchrow(_ROTATE, old_hash, new_hash, expires_at)
+        if row is None:
+            row = await self._pool.fetchrow(_GRACE, old_hash, new_hash, expires_at, self._grace)
         if row is not None:
             return RotationResult(RotationOutcome.ROTATED, int(row["account_id"]), str(row["family_id"]), row["role"])
         reused = await self._pool.fetchrow(_REVOKE_IF_REUSED, old_hash)
@@ -104,12 +121,16 @@ class PgRefreshTokenStore:
         )
         return [str(row["family_id"]) for row in rows]
 
-    async def purge_expired(self) -> int:
-        """Delete families none of whose tokens can still be used; returns how many went."""
-        deleted = await self._pool.fetchval(
-            "WITH gone AS (DELETE FROM web_session_families AS family WHERE NOT EXISTS ("
-            " SELECT 1 FROM web_refresh_tokens AS token"
-            " WHERE token.family_id = family.id AND token.expires_at > now()) RETURNING 1)"
-            " SELECT count(*) FROM gone"
-        )
-        return int(deleted or 0)
+    async def purge_expired(self) -> tuple[int, int]:
+        """Delete expired refresh tokens, then families with no usable token left; returns (tokens, families)."""
+        async with self._pool.acquire() as conn, conn.transaction():
+            tokens = await conn.fetchval(
+                "WITH gone AS (DELETE FROM web_refresh_tokens WHERE expires_at <= now() RETURNING 1)"
+                " SELECT count(*) FROM gone"
+            )
+            families = await conn.fetchval(
+                "WITH gone AS (DELETE FROM web_session_families AS family WHERE NOT EXISTS ("
+                " SELECT 1 FROM web_refresh_tokens AS token WHERE token.family_id = family.id) RETURNING 1)"
+                " SELECT count(*) FROM gone"
+            )
+        return int(tokens or 0), int(families or 0)

@@ -12,6 +12,9 @@ from typing import Protocol
 
 ACCESS_TTL = timedelta(minutes=15)
 REFRESH_TTL = timedelta(days=30)
+# A used refresh token presented again this soon is a second tab racing the first, not a thief: it gets a
+# successor in the same family. Later reuse revokes the family.
+REFRESH_REUSE_GRACE = timedelta(seconds=10)
 ROLE_USER = "user"
 ROLE_ADMIN = "admin"
 ROLES: tuple[str, ...] = (ROLE_USER, ROLE_ADMIN)
@@ -20,8 +23,8 @@ ROLES: tuple[str, ...] = (ROLE_USER, ROLE_ADMIN)
 class RotationOutcome(enum.Enum):
     """What presenting a refresh token did."""
 
-    ROTATED = "rotated"  # valid and unused: it is now used and a successor was issued
-    REUSED = "reused"  # already used: the whole family was revoked (a copy of the token is in someone's hands)
+    ROTATED = "rotated"  # valid and unused (or used within the grace window): a successor was issued
+    REUSED = "reused"  # used before the grace window: the family was revoked (a copy is in someone's hands)
     REJECTED = "rejected"  # unknown, expired, or its family was revoked earlier
 
 
@@ -54,7 +57,7 @@ class RefreshTokenStore(Protocol):
         ...
 
     async def rotate(self, old_hash: bytes, new_hash: bytes, expires_at: datetime) -> RotationResult:
-        """Mark the old token used and store its successor; a used token revokes its family (REUSED)."""
+        """Mark the old token used and store its successor; reuse after the grace window revokes the family."""
         ...
 
     async def revoke_family(self, family_id: str, reason: str) -> bool:

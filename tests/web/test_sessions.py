@@ -1,4 +1,5 @@
-"""Panel sessions over HTTP: transparent refresh rotation, reuse logs everyone out, logout, expiry, cookie flags."""
+"""Panel sessions over HTTP: rotation with a grace window, late reuse logs everyone out, logout (here and
+everywhere) that a Redis flush cannot undo, expiry, cookie flags."""
 
 from __future__ import annotations
 
@@ -83,6 +84,7 @@ async def test_reusing_a_used_refresh_token_revokes_the_family_and_signs_everyon
     stolen = cookie(client, REFRESH)
     drop_cookie(client, ACCESS)
     assert (await client.get("/api/v1/account")).status == 200  # the legitimate browser rotates first
+    await _backdate_use(pg_pool, session.family_id)
     replay = await _get_with_refresh(client, stolen)
     assert replay.status == 401
     assert any(m.key == REFRESH and m.value == "" for m in replay.cookies.values())  # told to forget its cookies
@@ -92,17 +94,37 @@ async def test_reusing_a_used_refresh_token_revokes_the_family_and_signs_everyon
     assert not cookie(client, REFRESH)
 
 
-async def test_concurrent_refresh_has_one_winner(client, pg_pool):
+async def _backdate_use(pool: asyncpg.Pool, family_id: str) -> None:
+    """Move the family's token uses a minute into the past: beyond the reuse grace window."""
+    await pool.execute(
+        "UPDATE web_refresh_tokens SET used_at = used_at - interval '1 minute' WHERE family_id = $1::uuid", family_id
+    )
+
+
+async def test_concurrent_refresh_within_the_grace_window_all_get_a_session(client, pg_pool):
     account = await create_account(pg_pool)
     session = await sign_in(client, account)
     token = cookie(client, REFRESH)
     responses = await asyncio.gather(*(_get_with_refresh(client, token) for _ in range(4)))
-    statuses = sorted(r.status for r in responses)
-    assert statuses == [200, 401, 401, 401]  # one winner; the losers present a used token: reuse
-    winners = [r for r in responses if r.status == 200]
-    assert all(r.cookies[REFRESH].value for r in winners)
-    assert await pg_pool.fetchval(_FAMILY_TOKENS, session.family_id) == 2
+    assert sorted(r.status for r in responses) == [200, 200, 200, 200]  # four tabs at once: no one is logged out
+    successors = {r.cookies[REFRESH].value for r in responses}
+    assert len(successors) == 4 and token not in successors
+    assert await pg_pool.fetchval(_FAMILY_TOKENS, session.family_id) == 5
+    assert not await _family_revoked(pg_pool, session.family_id)
+
+
+async def test_a_refresh_token_presented_twice_in_a_row_is_graced_then_later_reuse_revokes(client, pg_pool):
+    account = await create_account(pg_pool)
+    session = await sign_in(client, account)
+    token = cookie(client, REFRESH)
+    first, second = await _get_with_refresh(client, token), await _get_with_refresh(client, token)
+    assert (first.status, second.status) == (200, 200)  # a second tab a moment later still gets in
+    assert not await _family_revoked(pg_pool, session.family_id)
+    successor = second.cookies[REFRESH].value
+    await _backdate_use(pg_pool, session.family_id)
+    assert (await _get_with_refresh(client, token)).status == 401  # a replay after the window: theft
     assert await _family_revoked(pg_pool, session.family_id)
+    assert (await _get_with_refresh(client, successor)).status == 401  # the whole family is out
 
 
 async def test_logout_revokes_the_family_and_clears_cookies(client, pg_pool):
@@ -118,6 +140,44 @@ async def test_logout_revokes_the_family_and_clears_cookies(client, pg_pool):
     async with aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar()) as other:
         assert (await other.get(client.make_url("/api/v1/account"), headers=headers)).status == 401
     assert (await _get_with_refresh(client, refresh)).status == 401
+
+
+async def test_a_redis_flush_does_not_revive_a_signed_out_access_token(client, pg_pool, redis_client, redis_prefix):
+    account = await create_account(pg_pool)
+    await sign_in(client, account)
+    access = cookie(client, ACCESS)
+    await client.post("/auth/logout", data={"csrf_token": await csrf_of(client)}, allow_redirects=False)
+    keys = [key async for key in redis_client.scan_iter(match=redis_prefix + "*")]
+    assert keys  # the denial was cached in Redis...
+    await redis_client.delete(*keys)  # ...and is gone, as after a restart without persistence
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar()) as other:
+        response = await other.get(client.make_url("/api/v1/account"), headers={"Cookie": f"{ACCESS}={access}"})
+        assert response.status == 401
+
+
+async def test_sign_out_everywhere_revokes_every_browser_of_the_account_only(make_client, pg_pool):
+    account, other_account = await create_account(pg_pool), await create_account(pg_pool)
+    laptop, phone, someone_else = await make_client(), await make_client(), await make_client()
+    laptop_session = await sign_in(laptop, account)
+    phone_session = await sign_in(phone, account)
+    await sign_in(someone_else, other_account)
+    phone_access, phone_refresh = cookie(phone, ACCESS), cookie(phone, REFRESH)
+    page = await (await laptop.get("/account")).text()
+    assert 'action="/auth/logout-everywhere"' in page
+    refused = await laptop.post("/auth/logout-everywhere", data={}, allow_redirects=False)
+    assert refused.status == 403 and not await _family_revoked(pg_pool, phone_session.family_id)  # CSRF
+    response = await laptop.post(
+        "/auth/logout-everywhere", data={"csrf_token": await csrf_of(laptop)}, allow_redirects=False
+    )
+    assert response.status == 303 and response.cookies[ACCESS].value == ""
+    for family in (laptop_session.family_id, phone_session.family_id):
+        assert await _family_revoked(pg_pool, family)
+    assert (await laptop.get("/api/v1/account")).status == 401
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar()) as other:
+        headers = {"Cookie": f"{ACCESS}={phone_access}"}
+        assert (await other.get(phone.make_url("/api/v1/account"), headers=headers)).status == 401
+    assert (await _get_with_refresh(phone, phone_refresh)).status == 401
+    assert (await someone_else.get("/api/v1/account")).status == 200
 
 
 async def test_session_cookies_are_httponly_secure_samesite_lax_with_host_prefix(make_client, pg_pool):
