@@ -16,7 +16,7 @@ from bot.telegram.callers import ChatRoles, caller_of
 from bot.telegram.inline import inline_articles
 from bot.telegram.keyboards import ANSWER, NOOP, PAGE, Keyboards, parse_callback
 from bot.telegram.prompts import Conversations, Pending, missing_params, prompt
-from bot.telegram.send import send_reply, show_page, with_retry
+from bot.telegram.send import answer, show_page, with_retry
 from core.commands.gateway import CommandGateway
 from core.commands.model import Caller, Invocation
 from core.digits import whole_number
@@ -73,7 +73,8 @@ class TelegramBot:
                 await self._ask(bot, chat_id, pending, reply_to)
                 return
         invocation = Invocation(command.name if command else name, raw, caller)
-        await send_reply(bot, chat_id, await self.gateway.run(invocation), keyboards=self.keyboards)
+        reply = await self.gateway.run(invocation)
+        await answer(bot, chat_id, caller, reply, keyboards=self.keyboards, reply_to=reply_to)
 
     async def on_text(self, update: Update, context: Context) -> None:
         """A plain message: the answer to this member's open question, if there is one."""
@@ -141,7 +142,7 @@ class TelegramBot:
             return
         caller = await self.roles.caller(bot, update)
         reply = await self.gateway.run(Invocation(step.command.name, step.raw, caller))
-        await send_reply(bot, chat.id, reply, keyboards=self.keyboards)
+        await answer(bot, chat.id, caller, reply, keyboards=self.keyboards, reply_to=reply_to)
 
     async def _ask(self, bot: Any, chat_id: int, pending: Pending, reply_to: int | None) -> None:
         text, markup = prompt(pending)

@@ -30,7 +30,7 @@ async def inline_articles(
 
 
 def _article(index: int, name: str, reply: Reply) -> InlineQueryResultArticle | None:
-    if reply.is_error:
+    if reply.is_error or reply.private:  # an inline answer is posted into some chat for everyone to read
         return None
     summary = " · ".join(f"{field.name}: {field.value.splitlines()[0]}" for field in reply.fields[:2])
     content = InputTextMessageContent(render_html(reply)[0], parse_mode=ParseMode.HTML)

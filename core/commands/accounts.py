@@ -48,8 +48,10 @@ async def link(ctx: CommandContext) -> Reply:
         f"Open this link within {minutes} minutes and sign in with EVE to link your characters: {url}\n"
         "It works once and only for you: don't share it."
     )
-    return Reply(title="Link your EVE characters", text=text, buttons=[Button("Open the panel", url=url)],
-                 ephemeral=True, data={"url": url, "expires_in_s": LINK_CODE_TTL_S})  # fmt: skip
+    buttons = [Button("Open the panel", url=url)]
+    return Reply(
+        title="Link your EVE characters", text=text, buttons=buttons, data={"url": url, "expires_in_s": LINK_CODE_TTL_S}
+    )
 
 
 def _health(character: LinkedCharacter) -> str:
@@ -61,12 +63,11 @@ async def characters(ctx: CommandContext) -> Reply:
     services, account = _services(ctx)
     linked = await services.characters.characters(account)
     if not linked:
-        return Reply(title="Characters", text="No characters linked yet: use /link.", ephemeral=True,
-                     data={"characters": []})  # fmt: skip
+        return Reply(title="Characters", text="No characters linked yet: use /link.", data={"characters": []})
     rows = [[c.name, str(c.character_id), str(len(c.scopes)), _health(c)] for c in linked]
     data = {"characters": [{"id": c.character_id, "name": c.name, "token": c.token_status} for c in linked]}
     table = Table(["Character", "ID", "Scopes", "Token"], rows, "lrrl")
-    return Reply(title="Characters", tables=[table], ephemeral=True, data=data)
+    return Reply(title="Characters", tables=[table], data=data)
 
 
 async def unlink(ctx: CommandContext, character: str) -> Reply:
@@ -80,13 +81,14 @@ async def unlink(ctx: CommandContext, character: str) -> Reply:
         raise ArgumentError(f"character: {character!r} is not one of your characters (yours: {names})")
     if not await unlink_character(services.characters, services.revoker, account, match[0].character_id):
         raise ArgumentError(f"character: {match[0].name} was already unlinked")
-    return Reply(title="Characters", text=f"Unlinked {match[0].name}; its EVE SSO token is revoked.", ephemeral=True,
-                 data={"unlinked": match[0].character_id})  # fmt: skip
+    text = f"Unlinked {match[0].name}; its EVE SSO token is revoked."
+    return Reply(title="Characters", text=text, data={"unlinked": match[0].character_id})
 
 
 def register_account_commands(registry: Registry) -> None:
-    """Add /link, /characters and /unlink."""
-    registry.command("link", "Link this chat and your EVE characters to your evetrader account")(link)
-    registry.command("characters", "Your linked EVE characters")(characters)
+    """Add /link, /characters and /unlink (private: a one-time link, the caller's characters)."""
+    registry.command("link", "Link this chat and your EVE characters to your evetrader account", private=True)(link)
+    registry.command("characters", "Your linked EVE characters", private=True)(characters)
     name = Param("character", "Character name or id")
-    registry.command("unlink", "Unlink one of your EVE characters", name, examples=["/unlink Trader One"])(unlink)
+    examples = ["/unlink Trader One"]
+    registry.command("unlink", "Unlink one of your EVE characters", name, examples=examples, private=True)(unlink)

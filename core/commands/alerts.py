@@ -169,7 +169,7 @@ async def alert_add(
         f" Checked after every market refresh; it fires once, then again after the value moves back."
     )
     data = {"id": rule.id, "type_id": item.type_id, "region_id": region_id, "location_id": location_id}
-    return Reply(title="Alert created", text=text, data=data, ephemeral=True)
+    return Reply(title="Alert created", text=text, data=data)
 
 
 async def alert_list(ctx: CommandContext) -> Reply:
@@ -178,7 +178,7 @@ async def alert_list(ctx: CommandContext) -> Reply:
     rules = await services.rules.list_for(account)
     if not rules:
         text = "No alerts yet: try /alert add tritanium sell below 4.5 jita"
-        return Reply(title="Your alerts", text=text, data={"alerts": []}, ephemeral=True)
+        return Reply(title="Your alerts", text=text, data={"alerts": []})
     rows = [
         [
             str(rule.id),
@@ -193,7 +193,7 @@ async def alert_list(ctx: CommandContext) -> Reply:
     ]
     table = Table(["ID", "Item", "Condition", "Place", "Target", "State", "Last fired"], rows, "rllllll")
     data = {"alerts": [{"id": rule.id, "state": _state(rule)} for rule in rules]}
-    return Reply(title="Your alerts", tables=[table], data=data, ephemeral=True)
+    return Reply(title="Your alerts", tables=[table], data=data)
 
 
 async def alert_remove(ctx: CommandContext, id: int) -> Reply:
@@ -201,7 +201,7 @@ async def alert_remove(ctx: CommandContext, id: int) -> Reply:
     services, account = alert_services(ctx)
     if not await services.rules.remove(account, id):
         raise ArgumentError(f"id: you have no alert #{id} (see /alert list)")
-    return Reply(title="Your alerts", text=f"Alert #{id} removed.", data={"removed": id}, ephemeral=True)
+    return Reply(title="Your alerts", text=f"Alert #{id} removed.", data={"removed": id})
 
 
 async def _set_active(ctx: CommandContext, rule_id: int, active: bool) -> Reply:
@@ -209,7 +209,7 @@ async def _set_active(ctx: CommandContext, rule_id: int, active: bool) -> Reply:
     if not await services.rules.set_active(account, rule_id, active):
         raise ArgumentError(f"id: you have no alert #{rule_id} (see /alert list)")
     text = f"Alert #{rule_id} {'resumed' if active else 'paused'}."
-    return Reply(title="Your alerts", text=text, data={"id": rule_id, "active": active}, ephemeral=True)
+    return Reply(title="Your alerts", text=text, data={"id": rule_id, "active": active})
 
 
 async def alert_pause(ctx: CommandContext, id: int) -> Reply:
@@ -248,14 +248,14 @@ async def alert_quiet(ctx: CommandContext, hours: str | None = None, timezone: s
     current = (await services.rules.preferences(account)).quiet
     if hours is None:
         text = f"Quiet hours: {_quiet_text(current)}" if current else "No quiet hours: alerts arrive at any time."
-        return Reply(title="Quiet hours", text=text, ephemeral=True)
+        return Reply(title="Quiet hours", text=text)
     if hours.strip().lower() == "off":
         await services.rules.set_quiet_hours(account, None)
-        return Reply(title="Quiet hours", text="Quiet hours off: alerts arrive at any time.", ephemeral=True)
+        return Reply(title="Quiet hours", text="Quiet hours off: alerts arrive at any time.")
     quiet = parse_quiet(hours, timezone or (current.timezone if current else "UTC"))
     await services.rules.set_quiet_hours(account, quiet)
     text = f"Quiet hours: {_quiet_text(quiet)}. Alerts fired then wait until the end and say how old their data is."
-    return Reply(title="Quiet hours", text=text, data={"timezone": quiet.timezone}, ephemeral=True)
+    return Reply(title="Quiet hours", text=text, data={"timezone": quiet.timezone})
 
 
 def _quiet_text(quiet: QuietHours) -> str:
@@ -275,7 +275,7 @@ async def watch_add(ctx: CommandContext, item: CatalogItem) -> Reply:
     except RuleError as exc:
         raise ArgumentError(str(exc)) from None
     text = f"Watching {item.name}." if added else f"{item.name} is already on your watchlist."
-    return Reply(title="Watchlist", text=text, data={"type_id": item.type_id, "added": added}, ephemeral=True)
+    return Reply(title="Watchlist", text=text, data={"type_id": item.type_id, "added": added})
 
 
 async def watch_list(ctx: CommandContext) -> Reply:
@@ -287,7 +287,7 @@ async def watch_list(ctx: CommandContext) -> Reply:
     names = [services.item_name(item.type_id) for item in items]
     text = "\n".join([*(f"- {name}" for name in names), status]) if names else f"Your watchlist is empty.\n{status}"
     data = {"items": [item.type_id for item in items], "digest": digest.enabled}
-    return Reply(title="Watchlist", text=text, data=data, ephemeral=True)
+    return Reply(title="Watchlist", text=text, data=data)
 
 
 async def watch_remove(ctx: CommandContext, item: CatalogItem) -> Reply:
@@ -295,7 +295,7 @@ async def watch_remove(ctx: CommandContext, item: CatalogItem) -> Reply:
     services, account = alert_services(ctx)
     if not await services.watchlist.remove(account, item.type_id):
         raise ArgumentError(f"item: {item.name} is not on your watchlist")
-    return Reply(title="Watchlist", text=f"Stopped watching {item.name}.", ephemeral=True)
+    return Reply(title="Watchlist", text=f"Stopped watching {item.name}.")
 
 
 async def watch_digest(ctx: CommandContext, enabled: str, hour: int | None = None) -> Reply:
@@ -309,14 +309,14 @@ async def watch_digest(ctx: CommandContext, enabled: str, hour: int | None = Non
     zone = (await services.rules.preferences(account)).quiet
     tz = zone.timezone if zone else "UTC"
     text = f"Daily digest on: every day at {settings.hour:02d}:00 {tz}, to your DM." if on else "Daily digest off."
-    return Reply(title="Watchlist", text=text, data={"enabled": on, "hour": settings.hour}, ephemeral=True)
+    return Reply(title="Watchlist", text=text, data={"enabled": on, "hour": settings.hour})
 
 
 def register_alert_commands(registry: Registry) -> None:
     """Add /alert add|list|remove|pause|resume|quiet and /watch add|list|remove|digest."""
     item = Param("item", "Item name", ParamKind.ITEM, autocomplete="items")
     rule_id = Param("id", "Alert id (see /alert list)", ParamKind.INT, min_value=1)
-    registry.group("alert", "Price, spread and volume alerts after every market refresh")
+    registry.group("alert", "Price, spread and volume alerts after every market refresh", private=True)
     registry.command(
         "alert add",
         "Alert me when a price, spread or volume crosses a value",
@@ -370,7 +370,7 @@ def register_alert_commands(registry: Registry) -> None:
         Param("timezone", "Time zone, e.g. Europe/Berlin (default UTC)", required=False),
         examples=["/alert quiet 22:00-07:00 Europe/Berlin", "/alert quiet off"],
     )(alert_quiet)
-    registry.group("watch", "Your watchlist and its daily digest")
+    registry.group("watch", "Your watchlist and its daily digest", private=True)
     registry.command("watch add", "Watch an item (daily digest prices)", item)(watch_add)
     registry.command("watch list", "Your watchlist")(watch_list)
     registry.command("watch remove", "Stop watching an item", item)(watch_remove)

@@ -19,11 +19,18 @@ USER_ERRORS = (ArgumentError, UnknownItem, UnknownLocation)
 
 
 async def dispatch(registry: Registry, invocation: Invocation, ctx: CommandContext) -> Reply:
-    """Answer one invocation; unknown commands, bad arguments and crashes all become error Replies."""
+    """Answer one invocation; unknown commands, bad arguments and crashes all become error Replies; every reply
+    of a private command (its errors too: they may name the caller's data) is marked private."""
     found = _resolve(registry, invocation)
     if isinstance(found, Reply):
         return found
-    command, args = found
+    reply = await _run(found[0], found[1], invocation, registry, ctx)
+    return dataclasses.replace(reply, private=True) if found[0].private else reply
+
+
+async def _run(
+    command: Command, args: Mapping[str, str] | str, invocation: Invocation, registry: Registry, ctx: CommandContext
+) -> Reply:
     try:
         if isinstance(args, str):
             values = parse_raw(command.params, args, ctx.catalog)

@@ -96,7 +96,13 @@ class Footer:
 
 @dataclass(frozen=True)
 class Reply:
-    """Everything a command answers; adapters render what their platform can and degrade the rest."""
+    """Everything a command answers; adapters render what their platform can and degrade the rest.
+
+    `ephemeral`: meant for the caller only (Discord shows it to them alone; a chat may still answer in place).
+    `private`: a secret or the caller's own account data, never shown where others read: Discord answers
+    ephemerally, Telegram groups get it in the caller's private chat. Commands registered `private=True` get it
+    on every reply (dispatch sets it); it implies `ephemeral`. The console, where only the caller reads, ignores both.
+    """
 
     title: str | None = None
     text: str = ""
@@ -108,6 +114,11 @@ class Reply:
     footer: Footer | None = None
     data: dict[str, Any] = field(default_factory=dict)
     is_error: bool = False
+    private: bool = False
+
+    def __post_init__(self) -> None:
+        if self.private and not self.ephemeral:
+            object.__setattr__(self, "ephemeral", True)
 
     @classmethod
     def error(cls, message: str, usage: str | None = None) -> Reply:

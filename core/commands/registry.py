@@ -57,6 +57,7 @@ class Command:
     handler: Handler
     examples: Sequence[str] = ()
     slow: bool = False
+    private: bool = False  # every reply is the caller's own data or a secret (see Reply.private)
 
     @property
     def group(self) -> str | None:
@@ -75,18 +76,22 @@ class Registry:
     def __init__(self, *, builtin_help: bool = True) -> None:
         self._commands: dict[str, Command] = {}
         self._groups: dict[str, str] = {}
+        self._private_groups: set[str] = set()
         if builtin_help:
             help_param = Param("command", "The command to explain", required=False, autocomplete="commands")
             self.add(Command("help", "List the commands, or explain one", [help_param], self._help, ["/help price"]))
 
-    def group(self, name: str, description: str) -> None:
-        """Declare a command group (a Discord command with subcommands) and its description."""
+    def group(self, name: str, description: str, *, private: bool = False) -> None:
+        """Declare a command group (a Discord command with subcommands) and its description; `private` makes
+        every subcommand private."""
         _check_name(name, "group")
         _check_description(description, f"group {name}")
         if name in self._commands or name in self._groups:
             raise RegistryError(f"{name!r} is already registered")
         self._check_top_level()
         self._groups[name] = description
+        if private:
+            self._private_groups.add(name)
 
     def add(self, command: Command) -> Command:
         """Validate and register a command; raise RegistryError if any rule is broken."""
@@ -100,6 +105,8 @@ class Registry:
         if command.group is None and command.name in self._groups:
             raise RegistryError(f"{command.name!r} is already a group")
         _check_command(command)
+        if command.group in self._private_groups:
+            command = dataclasses.replace(command, private=True)
         if command.group is not None:
             if command.group in self._commands:
                 raise RegistryError(f"{command.group!r} is already a command, not a group")
@@ -120,12 +127,18 @@ class Registry:
         return command
 
     def command(
-        self, name: str, description: str, *params: Param, examples: Sequence[str] = (), slow: bool = False
+        self,
+        name: str,
+        description: str,
+        *params: Param,
+        examples: Sequence[str] = (),
+        slow: bool = False,
+        private: bool = False,
     ) -> Callable[[Handler], Handler]:
         """Decorator form of `add`."""
 
         def register(handler: Handler) -> Handler:
-            self.add(Command(name, description, params, handler, examples, slow))
+            self.add(Command(name, description, params, handler, examples, slow, private))
             return handler
 
         return register

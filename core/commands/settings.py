@@ -49,7 +49,7 @@ async def settings_show(ctx: CommandContext) -> Reply:
     if caller.is_dm or not caller.guild_id:
         hub = await store.account_hub(caller.account_id) if caller.account_id is not None else None
         text = f"Your default hub: {hub or '(evetrader default)'}"
-        return Reply(title="Your settings", text=text, data={"default_hub": hub}, ephemeral=True)
+        return Reply(title="Your settings", text=text, data={"default_hub": hub})
     return _settings_reply(await store.guild(caller.platform, caller.guild_id))
 
 
@@ -62,7 +62,7 @@ async def settings_hub(ctx: CommandContext, hub: Location) -> Reply:
         if caller.account_id is None:
             raise ArgumentError("your account is not available right now; try again shortly")
         await store.set_account_hub(caller.account_id, hub.hub.name)
-        return Reply(title="Your settings", text=f"Your default hub is now {hub.hub.name}.", ephemeral=True)
+        return Reply(title="Your settings", text=f"Your default hub is now {hub.hub.name}.")
     guild = _guild_or_error(ctx, "the default hub")
     settings = await store.update_guild(caller.platform, guild, caller.account_id, default_hub=hub.hub.name)
     return _settings_reply(settings, f"Default hub set to {hub.hub.name}.")
@@ -88,8 +88,10 @@ async def settings_alerts(ctx: CommandContext, enabled: str) -> Reply:
 def register_settings_commands(registry: Registry) -> None:
     """Add /settings show|hub|ai|alerts."""
     registry.group("settings", "This server's settings (managers), or your own in a private chat")
-    registry.command("settings show", "Show the settings that apply here")(settings_show)
-    registry.command("settings hub", "Set the default trade hub", HUB, examples=["/settings hub amarr"])(settings_hub)
+    # private: outside a server (a private chat, a Telegram group) these show and set the caller's own hub
+    registry.command("settings show", "Show the settings that apply here", private=True)(settings_show)
+    example = ["/settings hub amarr"]
+    registry.command("settings hub", "Set the default trade hub", HUB, examples=example, private=True)(settings_hub)
     registry.command("settings ai", "Turn AI analysis on or off for this server", SWITCH)(settings_ai)
     alerts = Param(
         "enabled", "on: alerts go to this channel; off: no channel alerts", ParamKind.CHOICE, choices=("on", "off")

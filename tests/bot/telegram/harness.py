@@ -107,15 +107,17 @@ async def running(
     webhook_url: str | None = None,
     webhook_secret: str | None = None,
     fake: TelegramFake | None = None,
+    gateway: CommandGateway | None = None,
 ) -> AsyncIterator[Harness]:
-    """Start a fake (unless given) and the bot on `state` (polling, or webhook when `webhook_url` is given)."""
+    """Start a fake (unless given) and the bot on `state` (polling, or webhook when `webhook_url` is given), over
+    `gateway` (default: the test registry on the Tritanium market)."""
     market, callers = trit_market(), []
 
     async def context_for(caller: Caller) -> CommandContext:
         callers.append(caller)
         return context(market)
 
-    gateway = CommandGateway(registry or bot_registry(), context_for, completer=CATALOG)
+    gateway = gateway or CommandGateway(registry or bot_registry(), context_for, completer=CATALOG)
     own = fake is None
     fake = fake or await TelegramFake(TOKEN, bot_username=BOT).start()
     try:
