@@ -43,7 +43,12 @@ class EveTraderClient(discord.Client):
         guild_ready_timeout: float = 2.0,
     ) -> None:
         extra: dict[str, Any] = {"application_id": application_id} if application_id is not None else {}
-        super().__init__(intents=discord.Intents(guilds=True), guild_ready_timeout=guild_ready_timeout, **extra)
+        super().__init__(
+            intents=discord.Intents(guilds=True),
+            guild_ready_timeout=guild_ready_timeout,
+            allowed_mentions=discord.AllowedMentions.none(),  # the default of every send: replies quote user text
+            **extra,
+        )
         self.gateway = gateway
         self.guild_ids = tuple(int(guild_id) for guild_id in guild_ids)
         self.defer_after = defer_after

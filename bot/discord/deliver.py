@@ -64,7 +64,9 @@ class DiscordAlertSender:
             return Rejected(f"not a Discord target: {target.kind.value} {target.address}")
         try:
             channel = await self._channel(target)
-            message = await channel.send(content=text.body[:MAX_CONTENT], nonce=text.nonce)
+            message = await channel.send(
+                content=text.body[:MAX_CONTENT], nonce=text.nonce, allowed_mentions=discord.AllowedMentions.none()
+            )
         except discord.RateLimited as exc:
             return RateLimited(exc.retry_after, "Discord rate limit")
         except discord.HTTPException as exc:

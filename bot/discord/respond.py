@@ -55,29 +55,32 @@ async def run_and_reply(host: Host, interaction: discord.Interaction[Any], invoc
     """Run the invocation; slow commands defer at once, others when no answer came within `defer_after` s."""
     command = host.gateway.command_for(invocation)
     running = asyncio.ensure_future(host.gateway.run(invocation))
-    deferred = False
+    deferred, hidden = False, command is not None and command.private and interaction.guild_id is not None
     try:
         if command is None or not command.slow:
             await asyncio.wait({running}, timeout=host.defer_after)
-        if not running.done():
-            await interaction.response.defer(thinking=True)
+        if not running.done():  # a private command's "thinking" is already the caller's alone
+            await interaction.response.defer(thinking=True, ephemeral=hidden)
             deferred = True
         reply = await running
     finally:
         if not running.done():
             running.cancel()
-    await send_reply(host, interaction, reply, deferred=deferred)
+    await send_reply(host, interaction, reply, deferred=deferred, hidden=hidden)
 
 
-async def send_reply(host: Host, interaction: discord.Interaction[Any], reply: Reply, *, deferred: bool) -> None:
-    """Send the first page (with pager and buttons) as the response, or as the follow-up of a deferral."""
+async def send_reply(
+    host: Host, interaction: discord.Interaction[Any], reply: Reply, *, deferred: bool, hidden: bool = False
+) -> None:
+    """Send the first page (with pager and buttons) as the response, or as the follow-up of a deferral (`hidden`:
+    an ephemeral one)."""
     rendered = render(reply, in_guild=interaction.guild_id is not None)
     page = rendered.pages[0]
     extra: dict[str, Any] = await message_parts(host, rendered, 0)
     if not deferred:
         await interaction.response.send_message(embeds=page.embeds, ephemeral=rendered.ephemeral, **extra)
         return
-    if rendered.ephemeral:  # the public "thinking" message would show it to everyone: replace it
+    if rendered.ephemeral and not hidden:  # the public "thinking" message would show it to everyone: replace it
         await interaction.delete_original_response()
     await interaction.followup.send(embeds=page.embeds, ephemeral=rendered.ephemeral, wait=True, **extra)
 
