@@ -27,10 +27,10 @@ from core.commands.accounts import AccountServices
 from core.commands.alerts import AlertServices
 from core.commands.default import build_registry
 from core.commands.gateway import CommandGateway
-from core.commands.model import Caller
+from core.commands.model import Button, Caller, Reply, Table
 from core.commands.registry import CommandContext
 from fakes.telegram import TelegramFake
-from tests.bot.telegram.harness import BOT, DM, GROUP, USER, Harness, running
+from tests.bot.telegram.harness import BOT, DM, GROUP, USER, Harness, bot_registry, running
 from tests.core.commands.market_helpers import CATALOG, context, trit_market
 
 pytestmark = [pytest.mark.e2e, pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")]
@@ -129,3 +129,29 @@ async def test_in_the_private_chat_the_answer_comes_once_as_before(world: World)
     [text] = await world.bot.ask("/characters")
     await asyncio.sleep(0.2)
     assert "Hidden Trader" in text and len(world.sent_to(DM)) == before + 1 and world.sent_to(GROUP) == []
+
+
+async def test_a_private_paged_answer_pages_and_runs_its_buttons_in_the_private_chat(
+    interaction_state: InteractionState,
+):
+    registry = bot_registry()
+
+    @registry.command("mine", "Many private rows with a button", private=True)
+    async def mine(ctx: CommandContext) -> Reply:
+        table = Table(["#", "secret"], [[str(i), f"secret-{i}"] for i in range(400)])
+        return Reply(title="Yours", tables=[table], buttons=[Button("Jita", action="price tritanium jita")])
+
+    async with running(registry, state=interaction_state) as bot:
+        bot.fake.push_message(f"/mine@{BOT}", GROUP, USER, "supergroup")
+        await bot.fake.wait_for("sendMessage", 2)
+        message_id = bot.last_sent(DM)["message_id"]
+        assert "secret-0" in bot.last_sent(DM)["text"] and "secret-" not in bot.last_sent(GROUP)["text"]
+        labels = [button["text"] for button in bot.fake.buttons(DM, message_id)]
+        assert "Next ▶" in labels and "Jita" in labels
+        bot.fake.press(DM, message_id, "Next ▶", USER)
+        await bot.fake.wait_for("editMessageText")
+        assert "secret-0" not in bot.fake.message(DM, message_id)["text"]
+        before = len(bot.fake.calls_of("sendMessage"))
+        bot.fake.press(DM, message_id, "Jita", USER)
+        [price] = await bot.texts(before)
+        assert "Tritanium" in price and bot.fake.calls_of("sendMessage")[-1].params["chat_id"] == str(DM)
