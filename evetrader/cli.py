@@ -121,11 +121,17 @@ def keys_new(key_id: Annotated[str, typer.Argument(help="a short id for the key,
 
 @keys_app.command("rotate")
 def keys_rotate() -> None:
-    """Re-encrypt every stored token under the newest key of ENCRYPTION_KEYS (older keys can then be dropped)."""
+    """Re-encrypt every stored token under the newest key of ENCRYPTION_KEYS (older keys can then be dropped).
+
+    Tokens that cannot be decrypted are listed and left alone; the exit code is then 1 (keep the old keys).
+    """
     from evetrader.commands import rotate_token_keys
 
     settings = settings_or_exit()
-    typer.echo(run_async(lambda: rotate_token_keys(settings)))
+    summary, skipped = run_async(lambda: rotate_token_keys(settings))
+    typer.echo(summary)
+    if skipped:
+        raise typer.Exit(1)
 
 
 @app.command()

@@ -285,8 +285,8 @@ async def appraise_stdin(settings: Settings, paste: str, hub: str | None, *, as_
     return 1 if reply.is_error else 0
 
 
-async def rotate_token_keys(settings: Settings) -> str:
-    """Re-encrypt the stored refresh tokens under the newest key; a one-line summary."""
+async def rotate_token_keys(settings: Settings) -> tuple[str, int]:
+    """Re-encrypt the stored refresh tokens under the newest key; a summary (a line per skipped row) and skips."""
     from adapters.crypto import KeyConfigError, TokenCipher
     from adapters.postgres.characters import PgCharacterStore
 
@@ -295,5 +295,9 @@ async def rotate_token_keys(settings: Settings) -> str:
     cipher = TokenCipher.from_setting(settings.encryption_keys.get_secret_value())
     async with App(settings) as ctx:
         await ctx.migrate()
-        rotated = await PgCharacterStore(ctx.pool, cipher).rotate_keys()
-    return f"re-encrypted {rotated} token(s) under key {cipher.key_ids[0]}"
+        result = await PgCharacterStore(ctx.pool, cipher).rotate_keys()
+    lines = [f"re-encrypted {result.rotated} token(s) under key {cipher.key_ids[0]}"]
+    if result.skipped:
+        lines.append(f"skipped {len(result.skipped)} token(s) that cannot be decrypted (they stay as they are):")
+        lines += [f"  character {character_id}: {reason}" for character_id, reason in result.skipped]
+    return "\n".join(lines), len(result.skipped)

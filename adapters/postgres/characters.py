@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import asyncpg
 
-from adapters.crypto import TokenCipher
+from adapters.crypto import TokenCipher, TokenDecryptError
 from adapters.postgres.merge import merge_accounts
 from core.accounts.linking import LinkedCharacter, LinkRequest, plan_link
 from core.accounts.sso import CharacterToken, owner_changed
@@ -22,6 +23,17 @@ class LinkResult:
     account_id: int
     merged: tuple[int, ...]
     previous_owner_unlinked: bool
+
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class KeyRotation:
+    """What `rotate_keys` did: tokens re-encrypted, and (character id, reason) of rows it could not decrypt."""
+
+    rotated: int
+    skipped: tuple[tuple[int, str], ...]
 
 
 def _aad(character_id: int) -> bytes:
@@ -110,14 +122,32 @@ class PgCharacterStore:
         if encrypted is None:
             return None
         value = encrypted["refresh_token_enc"]
-        return self._cipher.decrypt(value, aad=_aad(character_id)) if value else ""
+        return (self._decrypt(character_id, value) or "") if value else ""
 
     async def refresh_token(self, character_id: int) -> str | None:
-        """The character's current refresh token (None when none is usable)."""
+        """The character's current refresh token (None when none is usable: an unreadable one marks it invalid)."""
         value = await self._pool.fetchval(
             "SELECT refresh_token_enc FROM characters WHERE character_id = $1 AND token_status = 'ok'", character_id
         )
-        return self._cipher.decrypt(value, aad=_aad(character_id)) if value else None
+        if not value:
+            return None
+        token = self._decrypt(character_id, value)
+        if token is None:  # this character signs in again; the ciphertext stays for `keys rotate` to report
+            await self._pool.execute(
+                "UPDATE characters SET token_status = 'invalid', token_checked_at = now(), updated_at = now()"
+                " WHERE character_id = $1 AND refresh_token_enc = $2",
+                character_id,
+                value,
+            )
+        return token
+
+    def _decrypt(self, character_id: int, value: str) -> str | None:
+        """The plaintext of one row's token, or None (logged, without the ciphertext) when it cannot be read."""
+        try:
+            return self._cipher.decrypt(value, aad=_aad(character_id))
+        except TokenDecryptError as exc:
+            log.warning("stored EVE token unreadable", extra={"character_id": character_id, "reason": str(exc)})
+            return None
 
     async def store_refresh(self, character_id: int, previous: str, new: str, access_expires_at: datetime) -> bool:
         """Replace the refresh token only if it is still `previous` (a concurrent refresh cannot be lost)."""
@@ -125,7 +155,7 @@ class PgCharacterStore:
             current = await conn.fetchval(
                 "SELECT refresh_token_enc FROM characters WHERE character_id = $1 FOR UPDATE", character_id
             )
-            if current is None or self._cipher.decrypt(current, aad=_aad(character_id)) != previous:
+            if current is None or self._decrypt(character_id, current) != previous:
                 return False
             await conn.execute(
                 "UPDATE characters SET refresh_token_enc = $2, access_expires_at = $3, token_status = 'ok',"
@@ -155,17 +185,24 @@ class PgCharacterStore:
         )
         return [TokenSubject(r["character_id"], r["account_id"], r["owner_hash"]) for r in rows]
 
-    async def rotate_keys(self, batch: int = 500) -> int:
-        """Re-encrypt every token not under the newest key; returns how many were re-encrypted."""
-        rotated = 0
+    async def rotate_keys(self) -> KeyRotation:
+        """Re-encrypt every token not under the newest key; rows that cannot be decrypted are skipped and named."""
+        rotated, skipped = 0, []
         async with self._pool.acquire() as conn:
             rows: Sequence[asyncpg.Record] = await conn.fetch(
                 "SELECT character_id, refresh_token_enc FROM characters WHERE refresh_token_enc IS NOT NULL"
+                " ORDER BY character_id"
             )
             for row in rows:
+                aad = _aad(row["character_id"])
+                try:
+                    plaintext = self._cipher.decrypt(row["refresh_token_enc"], aad=aad)
+                except TokenDecryptError as exc:
+                    skipped.append((int(row["character_id"]), str(exc)))
+                    continue
                 if not self._cipher.needs_rotation(row["refresh_token_enc"]):
                     continue
-                fresh = self._cipher.rotate(row["refresh_token_enc"], aad=_aad(row["character_id"]))
+                fresh = self._cipher.encrypt(plaintext, aad=aad)
                 done = await conn.execute(
                     "UPDATE characters SET refresh_token_enc = $2 WHERE character_id = $1 AND refresh_token_enc = $3",
                     row["character_id"],
@@ -173,7 +210,7 @@ class PgCharacterStore:
                     row["refresh_token_enc"],
                 )
                 rotated += done == "UPDATE 1"
-        return rotated
+        return KeyRotation(rotated, tuple(skipped))
 
     @staticmethod
     async def _chat_account(conn: asyncpg.Connection, request: LinkRequest | None) -> int | None:

@@ -6,12 +6,16 @@ import asyncio
 import os
 import sys
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import asyncpg
 import pytest
 import pytest_asyncio
 
+from adapters.crypto import TokenCipher
+from adapters.postgres.characters import PgCharacterStore
+from core.accounts.sso import CharacterToken
 from fakes.esi import EsiFake
 
 EVETRADER = [sys.executable, "-m", "evetrader.cli"]
@@ -90,6 +94,31 @@ async def test_invalid_setting_stops_with_one_line(tmp_path) -> None:
         "error: invalid setting ESI_MAX_CONCURRENCY: "
         "Input should be a valid integer, unable to parse string as an integer"
     )
+
+
+async def test_keys_rotate_names_the_rows_it_skips_and_rotates_the_rest(pg_dsn, redis_url, redis_prefix, tmp_path):
+    old_key, new_key = TokenCipher.new_key_entry("k1"), TokenCipher.new_key_entry("k2")
+    expires = datetime(2030, 1, 1, tzinfo=UTC)
+    pool = await asyncpg.create_pool(pg_dsn, min_size=1, max_size=2)
+    try:
+        store = PgCharacterStore(pool, TokenCipher.from_setting(old_key))
+        for character_id in (90000001, 90000002, 90000003):
+            token = CharacterToken(character_id, f"Pilot {character_id}", "owner", (), expires, "x")
+            await store.link(token, f"refresh-{character_id}")
+        await pool.execute(  # a ciphertext copied onto another row: tampering
+            "UPDATE characters SET refresh_token_enc = (SELECT refresh_token_enc FROM characters"
+            " WHERE character_id = 90000001) WHERE character_id = 90000002"
+        )
+        env = env_for(pg_dsn, redis_url, redis_prefix, "http://127.0.0.1:9", tmp_path)
+        code, out, err = await evetrader("keys", "rotate", env=env | {"ENCRYPTION_KEYS": f"{new_key},{old_key}"})
+        assert code == 1 and "Traceback" not in err
+        assert "re-encrypted 2 token(s) under key k2" in out
+        assert "character 90000002: ciphertext failed authentication" in out and "refresh-" not in out
+        rotated = PgCharacterStore(pool, TokenCipher.from_setting(new_key))
+        readable = [await rotated.refresh_token(c) for c in (90000001, 90000003)]
+        assert readable == ["refresh-90000001", "refresh-90000003"]
+    finally:
+        await pool.close()
 
 
 async def test_kill_9_mid_ingest_leaves_the_previous_snapshot_whole(pg_dsn, redis_url, redis_prefix, tmp_path) -> None:

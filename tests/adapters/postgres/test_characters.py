@@ -10,7 +10,7 @@ import pytest
 
 from adapters.crypto import TokenCipher
 from adapters.postgres.accounts import PgIdentityStore, PgPreferences
-from adapters.postgres.characters import PgCharacterStore
+from adapters.postgres.characters import KeyRotation, PgCharacterStore
 from core.accounts.linking import LinkRequest
 from core.accounts.sso import CharacterToken
 from core.commands import Caller
@@ -58,7 +58,7 @@ async def test_tokens_are_never_stored_in_plaintext_and_rotate_to_a_new_key(pg_p
     assert "super-secret-refresh-token" not in dump
     new_key = TokenCipher.new_key_entry("k2")
     rotated = PgCharacterStore(pg_pool, TokenCipher.from_setting(f"{new_key},{OLD_KEYS}"))
-    assert await rotated.rotate_keys() == 1 and await rotated.rotate_keys() == 0
+    assert await rotated.rotate_keys() == KeyRotation(1, ()) and await rotated.rotate_keys() == KeyRotation(0, ())
     newest_only = PgCharacterStore(pg_pool, TokenCipher.from_setting(new_key))  # the old key can now be retired
     assert await newest_only.refresh_token(TOKEN.character_id) == "super-secret-refresh-token"
 
