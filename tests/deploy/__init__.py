@@ -1,0 +1,1 @@
+"""Deployment artifacts: Dockerfile, compose.yaml and the Kubernetes manifests."""
