@@ -13,15 +13,11 @@ from adapters.postgres.characters import PgCharacterStore
 from adapters.redis.keys import RedisKeys
 from adapters.redis.link_codes import RedisLinkCodes
 from adapters.redis.sso_state import RedisStateStore
-from core.accounts.linking import LINK_CODE_TTL_S, LinkCodeStore, LinkedCharacter
-from core.accounts.sso import OPTIONAL_SCOPES, REQUIRED_SCOPES, SsoGateway, StateSigner, StateStore
-from web.config import WebConfig
+from core.accounts.linking import LinkCodeStore, LinkedCharacter
+from core.accounts.sso import OPTIONAL_SCOPES, REQUIRED_SCOPES, SsoGateway, StateSigner
 
 STATE_KEY_LABEL = b"evetrader-web/sso-login-state/v1"
 STATE_TTL_S = 600
-LINK_COOKIE = "evt_link"
-LINK_COOKIE_PATH = "/auth"
-LINK_COOKIE_TTL_S = LINK_CODE_TTL_S
 SSO_SCOPES: tuple[str, ...] = (*REQUIRED_SCOPES, *OPTIONAL_SCOPES)
 
 
@@ -36,7 +32,7 @@ class SsoWebServices:
 
     sso: SsoGateway
     signer: StateSigner
-    states: StateStore
+    states: RedisStateStore
     link_codes: LinkCodeStore
     characters: PgCharacterStore
     scopes: tuple[str, ...] = field(default=SSO_SCOPES)
@@ -63,11 +59,6 @@ def build_sso_web_services(
 
 
 SSO_SERVICES = web.AppKey("sso_services", SsoWebServices)
-
-
-def link_cookie_name(config: WebConfig) -> str:
-    """The link-code cookie's name (__Secure- prefixed over https; it cannot be __Host-: its path is /auth)."""
-    return ("__Secure-" if config.cookie_secure else "") + LINK_COOKIE
 
 
 async def account_characters(request: web.Request, account_id: int) -> list[LinkedCharacter]:

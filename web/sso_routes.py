@@ -1,13 +1,13 @@
-"""The sign-in and /link pages: /link/{code}, /auth/login, /auth/callback and unlinking a character."""
+"""The sign-in and /link pages: /link/{code} (shown, then confirmed), /auth/login, /auth/callback, unlinking."""
 
 from __future__ import annotations
 
-import contextlib
 import logging
+import re
 
 from aiohttp import web
 
-from core.accounts.linking import LinkRequest, unlink_character
+from core.accounts.linking import unlink_character
 from core.accounts.sso import (
     InvalidGrant,
     InvalidToken,
@@ -19,12 +19,13 @@ from core.accounts.sso import (
 )
 from web.auth import browser_session_id, current_session, require_user
 from web.errors import PanelError
-from web.keys import CONFIG, SESSIONS
+from web.keys import SESSIONS
 from web.render import render
-from web.sso import LINK_COOKIE_PATH, LINK_COOKIE_TTL_S, SSO_SERVICES, SsoWebServices, link_cookie_name
+from web.sso import SSO_SERVICES, SsoWebServices, account_characters
 
 log = logging.getLogger(__name__)
 EXPIRED_LINK = "This link code has expired or was already used: run /link again in your chat app."
+RETURN_PAGE = re.compile(r"/link/[A-Za-z0-9_-]{16,64}")  # the only pages a sign-in returns to
 
 
 def _services(request: web.Request) -> SsoWebServices:
@@ -36,36 +37,47 @@ def _redirect(location: str, status: int = 302) -> web.Response:
 
 
 def _link_expired(request: web.Request) -> web.Response:
-    response = render(request, "link_expired.html", status=410, message=EXPIRED_LINK)
-    response.del_cookie(link_cookie_name(request.app[CONFIG]), path=LINK_COOKIE_PATH)
-    return response
+    return render(request, "link_expired.html", status=410, message=EXPIRED_LINK)
 
 
 async def link_page(request: web.Request) -> web.Response:
-    """A /link code's landing page: whom it links, a "Sign in with EVE" button; the code waits in a cookie."""
+    """A /link code's page: which chat identity joins which account; nothing happens (or is used up) until a POST."""
     code = request.match_info["code"]
     link = await _services(request).link_codes.peek(code)
     if link is None:
         return _link_expired(request)
-    response = render(request, "link.html", link=link)
+    session = current_session(request)
+    characters = await account_characters(request, session.account_id) if session is not None else []
+    response = render(request, "link.html", link=link, code=code, characters=characters)
     response.headers["Cache-Control"] = "no-store"
-    config = request.app[CONFIG]
-    response.set_cookie(
-        link_cookie_name(config),
-        code,
-        max_age=LINK_COOKIE_TTL_S,
-        path=LINK_COOKIE_PATH,
-        secure=config.cookie_secure,
-        httponly=True,
-        samesite="Lax",
-    )
     return response
 
 
+async def confirm_link(request: web.Request) -> web.StreamResponse:
+    """The confirmed /link page (a CSRF-checked POST of a signed-in browser): the chat identity joins this account."""
+    session = require_user(request)
+    services = _services(request)
+    link = await services.link_codes.consume(request.match_info["code"])
+    if link is None:
+        return _link_expired(request)
+    result = await services.characters.join_identity(session.account_id, link)
+    merged = list(result.merged)
+    log.info(
+        "chat identity linked", extra={"account_id": session.account_id, "platform": link.platform, "merged": merged}
+    )
+    raise web.HTTPSeeOther("/account")
+
+
 async def login(request: web.Request) -> web.Response:
-    """Start an EVE sign-in: a state bound to this browser, then 302 to SSO with the PKCE challenge."""
+    """Start an EVE sign-in: a state bound to this browser, then 302 to SSO with the PKCE challenge.
+
+    `next` may name a /link page to come back to; it is kept in Redis under the state's nonce, never sent to SSO.
+    """
     services = _services(request)
     issued = services.signer.issue(browser_session_id(request))
+    back = request.query.get("next", "")
+    if RETURN_PAGE.fullmatch(back):
+        await services.states.remember_return(issued.nonce, back)
     try:
         url = await services.sso.authorize_url(issued.value, code_challenge(issued.code_verifier), services.scopes)
     except SsoError:
@@ -73,22 +85,8 @@ async def login(request: web.Request) -> web.Response:
     return _redirect(url)
 
 
-async def _pending_link(request: web.Request, services: SsoWebServices) -> str | None:
-    """The link code waiting in the cookie (None without one); 410 when it is no longer valid."""
-    code = request.cookies.get(link_cookie_name(request.app[CONFIG]))
-    if not code:
-        return None
-    if await services.link_codes.peek(code) is None:
-        raise _ExpiredLink
-    return code
-
-
-class _ExpiredLink(Exception):
-    """The browser's pending link code expired or was used meanwhile."""
-
-
 async def callback(request: web.Request) -> web.Response:
-    """SSO's redirect back: check the state, trade the code, bind the character (and /link identity), sign in."""
+    """SSO's redirect back: check the state, trade the code, bind the character, sign in (never links a chat)."""
     services = _services(request)
     query = request.query
     if "error" in query:
@@ -99,13 +97,10 @@ async def callback(request: web.Request) -> web.Response:
         raise PanelError(400, "This sign-in link is incomplete: start again.")
     try:
         verified = await accept_state(services.signer, services.states, state, browser_session_id(request))
-        link_code = await _pending_link(request, services)
         grant = await services.sso.exchange_code(code, verified.code_verifier)
     except StateRejected as exc:
         log.info("sso callback refused", extra={"reason": exc.reason})
         raise PanelError(400, "This sign-in link expired or was already used: start again.") from None
-    except _ExpiredLink:
-        return _link_expired(request)
     except (InvalidGrant, InvalidToken):
         raise PanelError(400, "EVE refused this sign-in (it expired or was already used): start again.") from None
     except SsoUnavailable:
@@ -113,26 +108,15 @@ async def callback(request: web.Request) -> web.Response:
     except SsoError as exc:
         log.warning("sso code exchange failed", extra={"error": type(exc).__name__})
         raise PanelError(502, "EVE sign-in failed on EVE's side; try again later.") from None
-    link: LinkRequest | None = None
-    if link_code is not None:
-        link = await services.link_codes.consume(link_code)
-        if link is None:  # used by another tab since the check: drop the fresh token too
-            with contextlib.suppress(SsoError):
-                await services.sso.revoke(grant.refresh_token)
-            return _link_expired(request)
     session = current_session(request)
-    result = await services.characters.link(
-        grant.character,
-        grant.refresh_token,
-        browser_account=session.account_id if session is not None else None,
-        request=link,
-    )
+    browser_account = session.account_id if session is not None else None
+    result = await services.characters.link(grant.character, grant.refresh_token, browser_account=browser_account)
     sessions = request.app[SESSIONS]
     if session is not None:
         await sessions.revoke(session.family_id, "signed in again")
-    response = _redirect(f"/account?linked={grant.character.character_id}")
+    back = await services.states.take_return(verified.nonce)
+    response = _redirect(back or f"/account?linked={grant.character.character_id}")
     await sessions.login(response, result.account_id)
-    response.del_cookie(link_cookie_name(request.app[CONFIG]), path=LINK_COOKIE_PATH)
     return response
 
 
@@ -153,6 +137,7 @@ def add_sso_routes(app: web.Application, services: SsoWebServices) -> None:
     """Mount the sign-in and /link routes with their services."""
     app[SSO_SERVICES] = services
     app.router.add_get("/link/{code}", link_page, name="link")
+    app.router.add_post("/link/{code}", confirm_link, name="confirm_link")
     app.router.add_get("/auth/login", login, name="sso_login")
     app.router.add_get("/auth/callback", callback, name="sso_callback")
     app.router.add_post("/account/characters/{character_id}/unlink", unlink, name="unlink_character")

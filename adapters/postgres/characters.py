@@ -49,37 +49,21 @@ class PgCharacterStore:
         self._cipher = cipher
 
     async def link(
-        self,
-        token: CharacterToken,
-        refresh_token: str,
-        *,
-        browser_account: int | None = None,
-        request: LinkRequest | None = None,
+        self, token: CharacterToken, refresh_token: str, *, browser_account: int | None = None
     ) -> LinkResult:
-        """Bind a signed-in character (and the /link identity) to one account, in one transaction."""
+        """Bind a signed-in character to one account (see plan_link), in one transaction."""
         character_id = token.character_id
         async with self._pool.acquire() as conn, conn.transaction():
             row = await conn.fetchrow(
                 "SELECT account_id, owner_hash FROM characters WHERE character_id = $1 FOR UPDATE", character_id
             )
             changed = row is not None and owner_changed(row["owner_hash"], token)
-            chat_account = await self._chat_account(conn, request)
-            plan = plan_link(row["account_id"] if row else None, changed, browser_account, chat_account)
+            plan = plan_link(row["account_id"] if row else None, changed, browser_account)
             target = plan.account_id or await conn.fetchval("INSERT INTO accounts DEFAULT VALUES RETURNING id")
             if plan.previous_owner_unlinked:
                 await conn.execute("DELETE FROM characters WHERE character_id = $1", character_id)
             for source in plan.merge:
                 await merge_accounts(conn, source, target)
-            if request is not None:
-                await conn.execute(
-                    "INSERT INTO account_identities (platform, external_id, account_id, display_name)"
-                    " VALUES ($1, $2, $3, $4) ON CONFLICT (platform, external_id)"
-                    " DO UPDATE SET account_id = EXCLUDED.account_id, last_seen_at = now()",
-                    request.platform,
-                    request.external_id,
-                    target,
-                    request.display_name,
-                )
             await conn.execute(
                 "INSERT INTO characters (character_id, account_id, name, owner_hash, scopes, refresh_token_enc,"
                 " access_expires_at, token_status, token_checked_at)"
@@ -97,6 +81,28 @@ class PgCharacterStore:
                 token.expires_at,
             )
         return LinkResult(target, plan.merge, plan.previous_owner_unlinked)
+
+    async def join_identity(self, account_id: int, request: LinkRequest) -> LinkResult:
+        """Bind a /link chat identity to `account_id`, merging the identity's own account into it."""
+        async with self._pool.acquire() as conn, conn.transaction():
+            found = await conn.fetchval(
+                "SELECT account_id FROM account_identities WHERE platform = $1 AND external_id = $2 FOR UPDATE",
+                request.platform,
+                request.external_id,
+            )
+            source = int(found) if found is not None else request.account_id
+            await merge_accounts(conn, source, account_id)
+            await conn.execute(
+                "INSERT INTO account_identities (platform, external_id, account_id, display_name)"
+                " VALUES ($1, $2, $3, $4) ON CONFLICT (platform, external_id)"
+                " DO UPDATE SET account_id = EXCLUDED.account_id, last_seen_at = now()",
+                request.platform,
+                request.external_id,
+                account_id,
+                request.display_name,
+            )
+        merged = (source,) if source != account_id else ()
+        return LinkResult(account_id, merged, False)
 
     async def characters(self, account_id: int) -> list[LinkedCharacter]:
         """The account's characters, by name."""
@@ -211,14 +217,3 @@ class PgCharacterStore:
                 )
                 rotated += done == "UPDATE 1"
         return KeyRotation(rotated, tuple(skipped))
-
-    @staticmethod
-    async def _chat_account(conn: asyncpg.Connection, request: LinkRequest | None) -> int | None:
-        if request is None:
-            return None
-        found = await conn.fetchval(
-            "SELECT account_id FROM account_identities WHERE platform = $1 AND external_id = $2",
-            request.platform,
-            request.external_id,
-        )
-        return int(found) if found is not None else request.account_id

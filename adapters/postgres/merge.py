@@ -1,4 +1,4 @@
-"""Folding one account into another: every row that references the source account moves to the target."""
+"""Folding one account into another: its rows move to the target, its web sessions end, the target keeps its role."""
 
 from __future__ import annotations
 
@@ -18,10 +18,12 @@ async def merge_accounts(conn: asyncpg.Connection, source: int, target: int) -> 
 
     Tables are found from the foreign keys to accounts, so tables added later merge too. A row that would
     duplicate one the target already has (a per-account settings row, say) is dropped: the target's wins.
-    The merged account keeps the higher role.
+    Web sessions never move: the source's session families are deleted, so its refresh tokens and (checked
+    against Postgres on every request) its access tokens stop working. The target keeps its own role.
     """
     if source == target:
         return
+    await conn.execute("DELETE FROM web_session_families WHERE account_id = $1", source)
     for table, column in await conn.fetch(_REFERENCES):
         update = f'UPDATE {table} SET "{column}" = $2 WHERE "{column}" = $1'
         try:
@@ -34,11 +36,6 @@ async def merge_accounts(conn: asyncpg.Connection, source: int, target: int) -> 
                         await conn.execute(f'UPDATE {table} SET "{column}" = $2 WHERE ctid = $1', row, target)
                 except asyncpg.UniqueViolationError:
                     await conn.execute(f"DELETE FROM {table} WHERE ctid = $1", row)
-    await conn.execute(
-        "UPDATE accounts SET role = 'admin' WHERE id = $2 AND (SELECT role FROM accounts WHERE id = $1) = 'admin'",
-        source,
-        target,
-    )
     await conn.execute("UPDATE accounts SET default_hub = coalesce(default_hub, "
                        "(SELECT default_hub FROM accounts WHERE id = $1)) WHERE id = $2", source, target)  # fmt: skip
     await conn.execute("DELETE FROM accounts WHERE id = $1", source)

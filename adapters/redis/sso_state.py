@@ -1,4 +1,4 @@
-"""Single-use SSO login states in Redis: SET NX with a TTL marks a state nonce used exactly once."""
+"""SSO login states in Redis: SET NX with a TTL marks a state nonce used exactly once; where a sign-in returns to."""
 
 from __future__ import annotations
 
@@ -25,3 +25,12 @@ class RedisStateStore:
     async def consume(self, nonce: str) -> bool:
         """Mark `nonce` used; True only for the first caller (atomic across processes)."""
         return bool(await self._client.set(self.key(nonce), b"1", nx=True, px=self.ttl_ms))
+
+    async def remember_return(self, nonce: str, path: str) -> None:
+        """Keep the local page a sign-in started from (kept here, never in the state that goes to EVE SSO)."""
+        await self._client.set(self.key(nonce) + ":return", path.encode(), px=self.ttl_ms)
+
+    async def take_return(self, nonce: str) -> str | None:
+        """The page the sign-in of `nonce` started from (once), or None."""
+        raw = await self._client.getdel(self.key(nonce) + ":return")
+        return raw.decode() if isinstance(raw, bytes) else raw

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -43,32 +42,27 @@ class LinkCodeStore(Protocol):
 
 @dataclass(frozen=True)
 class LinkPlan:
-    """What a successful character sign-in does: the account to use and the accounts folded into it."""
+    """What a successful character sign-in does: the account to use and the account folded into it."""
 
     account_id: int | None  # None: create a new account
     merge: tuple[int, ...]
     previous_owner_unlinked: bool
 
 
-def plan_link(
-    owner_account: int | None, owner_changed: bool, browser_account: int | None, chat_account: int | None
-) -> LinkPlan:
+def plan_link(owner_account: int | None, owner_changed: bool, browser_account: int | None) -> LinkPlan:
     """Pick the account a character sign-in lands in.
 
-    Whoever proves control of a character (SSO) joins the account that already holds it; a character that changed
-    hands (new owner hash) is taken from its old account first. Otherwise the signed-in browser's account wins,
-    then the account of the chat identity that asked for /link. Every other candidate is merged in.
+    Whoever proves control of a character (SSO) joins the account that already holds it, and the signed-in
+    browser's account is merged into it; a character that changed hands (new owner hash) is taken from its old
+    account first and lands in the browser's account (or a new one). A chat identity never joins on a sign-in:
+    only the confirmed /link page does that.
     """
     unlinked = owner_account is not None and owner_changed
     holder = None if unlinked else owner_account
-    candidates: Sequence[int | None] = (holder, browser_account, chat_account)
-    chosen = [account for account in dict.fromkeys(candidates) if account is not None]
-    if not chosen:
-        return LinkPlan(None, (), unlinked)
-    target, *others = chosen
-    if unlinked and owner_account in others:
-        others.remove(owner_account)  # the old owner's account is someone else: never merge it
-    return LinkPlan(target, tuple(others), unlinked)
+    if holder is None:
+        return LinkPlan(browser_account, (), unlinked)
+    merge = (browser_account,) if browser_account is not None and browser_account != holder else ()
+    return LinkPlan(holder, merge, unlinked)
 
 
 @dataclass(frozen=True)

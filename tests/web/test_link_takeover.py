@@ -11,10 +11,11 @@ import redis.asyncio as aioredis
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
+from core.accounts.sessions import csrf_token, derive_key
 from fakes.sso import SsoFake
 from fakes.sso.state import FakeCharacter
-from tests.web.helpers import drop_cookie, sign_in
-from tests.web.test_sso_flow import SsoPanel, sso_callback, start_panel
+from tests.web.helpers import TEST_KEY, cookie, create_account, csrf_of, drop_cookie, sign_in
+from tests.web.test_sso_flow import SsoPanel, confirm_link, identity_owner, sso_callback, start_panel
 
 Client = TestClient[web.Request, web.Application]
 _ids = itertools.count(93000001)
@@ -49,12 +50,6 @@ async def _account(client: Client) -> dict[str, object]:
     return dict(await response.json())
 
 
-async def _owner(pool: asyncpg.Pool, platform: str, external_id: str) -> int | None:
-    return await pool.fetchval(
-        "SELECT account_id FROM account_identities WHERE platform = $1 AND external_id = $2", platform, external_id
-    )
-
-
 async def _victim_admin(built: SsoPanel, victim: Client, pool: asyncpg.Pool) -> int:
     """The victim's account (an admin holding the fake's character), made by an EVE sign-in; then signed out."""
     assert (await victim.get(await sso_callback(victim), allow_redirects=False)).status == 302
@@ -76,9 +71,76 @@ async def test_a_shared_link_url_then_a_sign_in_hands_nothing_to_the_attacker(
     assert (await victim.get(await sso_callback(victim), allow_redirects=False)).status == 302
     seen = await _account(victim)
     assert (seen["id"], seen["role"], seen["identities"]) == (victim_account, "admin", [])
-    assert await _owner(pg_pool, "telegram", "t-666") == attacker_account
+    assert await identity_owner(pg_pool, "telegram", "t-666") == attacker_account
     for expired_access in (False, True):  # the attacker's access token, then its refresh token (15 min later)
         if expired_access:
             drop_cookie(attacker, "evt_access")
         assert (await _account(attacker))["id"] == attacker_account
     assert await pg_pool.fetchval("SELECT role FROM accounts WHERE id = $1", attacker_account) == "user"
+
+
+async def _signed_out(client: Client) -> None:
+    """The browser's session is gone: its access token, then its refresh token, give no session."""
+    assert (await client.get("/api/v1/account")).status == 401
+    drop_cookie(client, "evt_access")
+    assert (await client.get("/api/v1/account")).status == 401
+
+
+async def test_a_confirmed_link_merges_the_chat_account_ends_its_sessions_and_raises_no_role(
+    two_browsers: tuple[SsoPanel, Client, Client], pg_pool: asyncpg.Pool
+) -> None:
+    built, browser, chat_users_browser = two_browsers
+    account = await create_account(pg_pool)
+    await sign_in(browser, account)
+    chat_account, code = await built.issue_link(pg_pool, "telegram", "t-700", "Tom")
+    await pg_pool.execute("UPDATE accounts SET role = 'admin' WHERE id = $1", chat_account)
+    await sign_in(chat_users_browser, chat_account)  # the chat account's own panel session
+    assert (await _account(chat_users_browser))["id"] == chat_account
+    assert (await confirm_link(browser, code)).status == 303
+    seen = await _account(browser)
+    assert (seen["id"], seen["role"]) == (account, "user")  # the admin role of the merged account is not carried over
+    assert await identity_owner(pg_pool, "telegram", "t-700") == account
+    assert await pg_pool.fetchval("SELECT count(*) FROM web_session_families WHERE account_id = $1", account) == 1
+    await _signed_out(chat_users_browser)  # the merged-away account's sessions ended, none moved over
+
+
+async def test_a_sign_in_merging_an_admin_browser_account_raises_no_role(
+    two_browsers: tuple[SsoPanel, Client, Client], pg_pool: asyncpg.Pool
+) -> None:
+    built, browser, second_browser = two_browsers
+    holder = await _victim_admin(built, browser, pg_pool)
+    await pg_pool.execute("UPDATE accounts SET role = 'user' WHERE id = $1", holder)
+    admin = await create_account(pg_pool, role="admin")
+    await sign_in(browser, admin)
+    await sign_in(second_browser, admin)
+    assert (await browser.get(await sso_callback(browser), allow_redirects=False)).status == 302
+    seen = await _account(browser)
+    assert (seen["id"], seen["role"]) == (holder, "user")  # the character's account survives with its own role
+    assert await pg_pool.fetchval("SELECT count(*) FROM accounts WHERE id = $1", admin) == 0
+    await _signed_out(second_browser)
+
+
+async def test_the_page_and_refused_posts_change_nothing(
+    two_browsers: tuple[SsoPanel, Client, Client], pg_pool: asyncpg.Pool
+) -> None:
+    built, browser, anonymous = two_browsers
+    account = await create_account(pg_pool)
+    await sign_in(browser, account)
+    chat_account, code = await built.issue_link(pg_pool, "telegram", "t-800", "Sam")
+    for _ in range(2):
+        assert (await browser.get(f"/link/{code}")).status == 200
+        assert (await anonymous.get(f"/link/{code}")).status == 200
+    no_token = await browser.post(f"/link/{code}", data={}, allow_redirects=False)
+    assert no_token.status == 403
+    forged = await browser.post(f"/link/{code}", data={"csrf_token": "x" * 40}, allow_redirects=False)
+    assert forged.status == 403
+    anonymous_token = csrf_token(derive_key(TEST_KEY, "csrf"), "anon:" + str(cookie(anonymous, "evt_browser")))
+    signed_out = await anonymous.post(f"/link/{code}", data={"csrf_token": anonymous_token}, allow_redirects=False)
+    assert signed_out.status == 401
+    assert await identity_owner(pg_pool, "telegram", "t-800") == chat_account
+    assert await pg_pool.fetchval("SELECT count(*) FROM accounts WHERE id = $1", chat_account) == 1
+    assert await built.services.link_codes.peek(code) is not None  # still valid, once
+    assert (await confirm_link(browser, code)).status == 303
+    assert (await browser.get(f"/link/{code}")).status == 410
+    again = await browser.post(f"/link/{code}", data={"csrf_token": await csrf_of(browser)}, allow_redirects=False)
+    assert again.status == 410

@@ -89,9 +89,9 @@ async def panel(
     await built.sso.close()
 
 
-async def sso_callback(client: Client) -> str:
+async def sso_callback(client: Client, login_path: str = "/auth/login") -> str:
     """GET /auth/login, follow the fake's auto-consent like a browser; the callback path+query to bring back."""
-    login = await client.get("/auth/login", allow_redirects=False)
+    login = await client.get(login_path, allow_redirects=False)
     assert login.status == 302, await login.text()
     async with aiohttp.ClientSession() as browser, browser.get(login.headers["Location"], allow_redirects=False) as r:
         assert r.status == 302, await r.text()
@@ -99,53 +99,84 @@ async def sso_callback(client: Client) -> str:
     return f"{location.path}?{location.query}"
 
 
+async def confirm_link(client: Client, code: str) -> aiohttp.ClientResponse:
+    """Open the /link page signed in and press its button (a form POST with the page's CSRF token)."""
+    page = await client.get(f"/link/{code}")
+    assert page.status == 200, await page.text()
+    token = (await page.text()).split('name="csrf_token" value="')[1].split('"')[0]
+    return await client.post(f"/link/{code}", data={"csrf_token": token}, allow_redirects=False)
+
+
+async def identity_owner(pool: asyncpg.Pool, platform: str, external_id: str) -> int | None:
+    """The account a chat identity belongs to."""
+    owner = await pool.fetchval(
+        "SELECT account_id FROM account_identities WHERE platform = $1 AND external_id = $2", platform, external_id
+    )
+    return int(owner) if owner is not None else None
+
+
 async def character_row(pool: asyncpg.Pool, character_id: int) -> asyncpg.Record | None:
     """The stored character row."""
     return await pool.fetchrow("SELECT * FROM characters WHERE character_id = $1", character_id)
 
 
-async def test_link_flow_binds_character_identity_and_signs_in(
+async def test_link_page_signs_in_comes_back_and_links_on_confirm(
     panel: tuple[SsoPanel, Client], pg_pool: asyncpg.Pool
 ) -> None:
     built, client = panel
-    account, code = await built.issue_link(pg_pool, "discord", "d-100", "Joe")
+    chat_account, code = await built.issue_link(pg_pool, "discord", "d-100", "Joe")
     page = await client.get(f"/link/{code}")
-    assert page.status == 200
+    assert page.status == 200 and page.headers["Cache-Control"] == "no-store"
     text = await page.text()
-    assert "Link Discord user Joe to your evetrader account" in text and 'href="/auth/login"' in text
-    link_cookie = page.headers.getall("Set-Cookie")
-    assert any("evt_link=" in c and "Path=/auth" in c and "HttpOnly" in c and "SameSite=Lax" in c for c in link_cookie)
-    login = await client.get("/auth/login", allow_redirects=False)
+    assert "Link Discord user Joe to the EVE account you sign in with" in text
+    assert f'href="/auth/login?next=/link/{code}"' in text and "csrf_token" not in text.split("<main")[-1]
+    assert not any("link" in c.lower() for c in page.headers.getall("Set-Cookie", []))  # no link cookie
+    login = await client.get(f"/auth/login?next=/link/{code}", allow_redirects=False)
     assert code not in login.headers["Location"] and "d-100" not in login.headers["Location"]
-    done = await client.get(await sso_callback(client), allow_redirects=False)
-    assert done.status == 302 and done.headers["Location"] == f"/account?linked={built.character_id}"
+    done = await client.get(await sso_callback(client, f"/auth/login?next=/link/{code}"), allow_redirects=False)
+    assert done.status == 302 and done.headers["Location"] == f"/link/{code}"  # back to the page, nothing linked
     assert cookie(client, "evt_access") and cookie(client, "evt_refresh")
     row = await character_row(pg_pool, built.character_id)
-    assert row is not None and row["account_id"] == account and row["token_status"] == "ok"
+    assert row is not None and row["token_status"] == "ok"
+    account = int(row["account_id"])
+    assert account != chat_account and await identity_owner(pg_pool, "discord", "d-100") == chat_account
+    assert await built.services.link_codes.peek(code) is not None  # neither the page nor the sign-in used it
     (refresh,) = built.fake.ledger.refresh_tokens
     assert refresh not in row["refresh_token_enc"]
     assert built.cipher.decrypt(row["refresh_token_enc"], aad=f"character:{built.character_id}".encode()) == refresh
-    bound = await pg_pool.fetchval("SELECT account_id FROM account_identities WHERE external_id = 'd-100'")
-    assert bound == account
-    shown = await (await client.get(done.headers["Location"])).text()
-    assert f"Linked Trader {built.character_id} to your account." in shown and "7 of 7" in shown
+    signed_in = await (await client.get(f"/link/{code}")).text()
+    assert "Link Discord user Joe to the account you are signed in as" in signed_in
+    assert f"Trader {built.character_id}" in signed_in
+    linked = await confirm_link(client, code)
+    assert linked.status == 303 and linked.headers["Location"] == "/account"
+    assert await identity_owner(pg_pool, "discord", "d-100") == account
+    assert await pg_pool.fetchval("SELECT count(*) FROM accounts WHERE id = $1", chat_account) == 0  # merged in
     api = await (await client.get("/api/v1/account")).json()
+    assert api["id"] == account and [i["display_name"] for i in api["identities"]] == ["Joe"]
     assert [c["character_id"] for c in api["characters"]] == [built.character_id]
     assert (await client.get(f"/link/{code}")).status == 410  # the code is used up
 
 
+async def test_a_plain_sign_in_returns_to_the_account_page(panel: tuple[SsoPanel, Client]) -> None:
+    built, client = panel
+    for login in ("/auth/login", "/auth/login?next=https://evil.example/", "/auth/login?next=//evil.example/x"):
+        done = await client.get(await sso_callback(client, login), allow_redirects=False)
+        assert done.status == 302 and done.headers["Location"] == f"/account?linked={built.character_id}"
+
+
 async def test_second_platform_joins_the_same_account(panel: tuple[SsoPanel, Client], pg_pool: asyncpg.Pool) -> None:
     built, client = panel
-    account, first = await built.issue_link(pg_pool, "discord", "d-200", "Ann")
-    await client.get(f"/link/{first}")
+    _, first = await built.issue_link(pg_pool, "discord", "d-200", "Ann")
     assert (await client.get(await sso_callback(client), allow_redirects=False)).status == 302
+    assert (await confirm_link(client, first)).status == 303
     client.session.cookie_jar.clear()  # another browser, signed out
     other, second = await built.issue_link(pg_pool, "telegram", "t-200", "Ann TG")
-    await client.get(f"/link/{second}")
-    assert (await client.get(await sso_callback(client), allow_redirects=False)).status == 302
+    assert (await client.get(await sso_callback(client, f"/auth/login?next=/link/{second}"))).status == 200
+    assert (await confirm_link(client, second)).status == 303
     identities = await pg_pool.fetch(
         "SELECT platform, account_id FROM account_identities WHERE external_id LIKE '_-200'"
     )
+    account = await pg_pool.fetchval("SELECT account_id FROM characters WHERE character_id = $1", built.character_id)
     assert {r["platform"]: r["account_id"] for r in identities} == {"discord": account, "telegram": account}
     assert await pg_pool.fetchval("SELECT count(*) FROM accounts WHERE id = $1", other) == 0  # merged in
 
@@ -219,12 +250,15 @@ async def test_expired_or_used_link_codes(panel: tuple[SsoPanel, Client], pg_poo
     built, client = panel
     unknown = await client.get("/link/" + "x" * 24)
     assert unknown.status == 410 and "run /link again" in await unknown.text()
-    _, code = await built.issue_link(pg_pool, "discord", "d-300", "Bo")
-    assert (await client.get(f"/link/{code}")).status == 200
+    chat_account, code = await built.issue_link(pg_pool, "discord", "d-300", "Bo")
+    assert (await client.get(await sso_callback(client), allow_redirects=False)).status == 302
+    page = await client.get(f"/link/{code}")
+    assert page.status == 200
+    token = (await page.text()).split('name="csrf_token" value="')[1].split('"')[0]
     assert await built.services.link_codes.consume(code) is not None  # used meanwhile (another tab)
-    stale = await client.get(await sso_callback(client), allow_redirects=False)
+    stale = await client.post(f"/link/{code}", data={"csrf_token": token}, allow_redirects=False)
     assert stale.status == 410 and "run /link again" in await stale.text()
-    await _assert_nothing_written(pg_pool, built, client)
+    assert await identity_owner(pg_pool, "discord", "d-300") == chat_account
 
 
 async def test_unlink_needs_csrf_and_revokes_at_sso(panel: tuple[SsoPanel, Client], pg_pool: asyncpg.Pool) -> None:

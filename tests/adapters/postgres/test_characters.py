@@ -25,20 +25,27 @@ def store(pg_pool: asyncpg.Pool) -> PgCharacterStore:
     return PgCharacterStore(pg_pool, TokenCipher.from_setting(OLD_KEYS))
 
 
-async def test_link_from_two_platforms_joins_one_account(pg_pool: asyncpg.Pool, store: PgCharacterStore):
+async def test_a_linked_identity_joins_the_account_and_its_own_account_is_merged(
+    pg_pool: asyncpg.Pool, store: PgCharacterStore
+):
     identities, prefs = PgIdentityStore(pg_pool), PgPreferences(pg_pool)
     discord = await identities.account_for(Caller("discord", "1001", "Alice"))
     telegram = await identities.account_for(Caller("telegram", "555", "Alice"))
     await prefs.update_guild("discord", "g1", telegram, default_hub="Amarr")  # a row referencing the merged account
-    first = await store.link(TOKEN, "refresh-1", request=LinkRequest("discord", "1001", discord, "Alice"))
+    first = await store.link(TOKEN, "refresh-1", browser_account=discord)
     assert (first.account_id, first.merged) == (discord, ())
-    second = await store.link(TOKEN, "refresh-2", request=LinkRequest("telegram", "555", telegram, "Alice"))
-    assert (second.account_id, second.merged) == (discord, (telegram,))
+    await pg_pool.execute("UPDATE accounts SET role = 'admin' WHERE id = $1", telegram)
+    await pg_pool.execute("INSERT INTO web_session_families (account_id) VALUES ($1)", telegram)
+    joined = await store.join_identity(discord, LinkRequest("telegram", "555", telegram, "Alice"))
+    assert (joined.account_id, joined.merged) == (discord, (telegram,))
     assert await identities.account_for(Caller("telegram", "555", "Alice")) == discord
     assert await pg_pool.fetchval("SELECT count(*) FROM accounts") == 1
+    assert await pg_pool.fetchval("SELECT role FROM accounts WHERE id = $1", discord) == "user"  # never raised
+    assert await pg_pool.fetchval("SELECT count(*) FROM web_session_families") == 0  # never moved
     assert await pg_pool.fetchval("SELECT updated_by FROM guild_settings") == discord
     assert [c.name for c in await store.characters(discord)] == ["Trader One"]
-    assert await store.refresh_token(TOKEN.character_id) == "refresh-2"
+    again = await store.join_identity(discord, LinkRequest("telegram", "555", telegram, "Alice"))
+    assert again.merged == ()
 
 
 async def test_a_sold_character_moves_to_its_new_owner(pg_pool: asyncpg.Pool, store: PgCharacterStore):
