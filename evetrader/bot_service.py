@@ -20,6 +20,10 @@ class NoPlatformConfigured(RuntimeError):
     """`serve bot` without any chat platform token."""
 
 
+class PlatformLost(ConnectionError):
+    """A chat platform's connection ended for good (e.g. the Discord gateway refused the token)."""
+
+
 class BotService:
     """Runs Discord and/or Telegram (whichever have tokens) inside this process's event loop."""
 
@@ -128,13 +132,53 @@ class BotService:
                 await stop_telegram(self._telegram)
             self._telegram = None
 
-    async def run(self, stop: asyncio.Event) -> None:
-        """Serve until `stop` is set."""
-        await self.start()
+    def connected(self) -> dict[str, bool]:
+        """Per started platform: whether it takes updates now (Discord gateway ready, Telegram polling or webhook)."""
+        states: dict[str, bool] = {}
+        if self._discord is not None:
+            client, runner = self._discord, self._discord.runner
+            ws = client.ws
+            up = client.is_ready() and not client.is_closed() and ws is not None and ws.open
+            states["discord"] = bool(up and runner is not None and not runner.done())
+        if self._telegram is not None:
+            polling = _polling_task(self._telegram)
+            states["telegram"] = bool(self._telegram.running) and (polling is None or not polling.done())
+        return states
+
+    def _lifelines(self) -> dict[str, asyncio.Task[Any]]:
+        """The background tasks whose end means a platform is gone: the Discord gateway, Telegram polling."""
+        tasks = {"discord gateway": self._discord.runner if self._discord is not None else None}
+        tasks["telegram polling"] = _polling_task(self._telegram) if self._telegram is not None else None
+        return {name: task for name, task in tasks.items() if task is not None}
+
+    async def supervise(self, stop: asyncio.Event) -> None:
+        """Until `stop`: watch each platform's lifeline; one that ends raises PlatformLost (the process exits non-zero).
+        Stops the platforms on the way out either way."""
         try:
-            await stop.wait()
+            waiter = asyncio.ensure_future(stop.wait())
+            lifelines = self._lifelines()
+            try:
+                await asyncio.wait({waiter, *lifelines.values()}, return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                waiter.cancel()
+            for name, task in lifelines.items():
+                if task.done() and not stop.is_set():
+                    error = None if task.cancelled() else task.exception()
+                    log.error("chat platform lost: %s ended (%s)", name, type(error).__name__ if error else "closed")
+                    raise PlatformLost(f"{name} ended; restart the bot")
         finally:
             await self.stop()
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Serve until `stop` is set (or a platform is lost: PlatformLost)."""
+        await self.start()
+        await self.supervise(stop)
+
+
+def _polling_task(application: Any) -> asyncio.Task[Any] | None:
+    """PTB's long-polling task (None in webhook mode): it ends for good on an invalid token."""
+    updater = application.updater
+    return getattr(updater, "_Updater__polling_task", None) if updater is not None else None
 
 
 def mount_webhook(app: web.Application, route: tuple[str, Any] | None) -> None:

@@ -6,8 +6,9 @@ import asyncio
 import contextlib
 import logging
 import sys
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
 from datetime import UTC, datetime
+from typing import Any
 
 from core.market.hubs import KNOWN_REGIONS, check_region, find_hub
 from core.market.ingest import RefreshResult
@@ -154,30 +155,41 @@ async def serve_one(settings: Settings, service: str, *, stop: StopFactory) -> N
 async def _serve(
     settings: Settings, services: tuple[str, ...], stop: asyncio.Event, *, prepare: bool, demo: bool = False
 ) -> None:
+    from evetrader import probes
     from scheduler.service import SchedulerService, WorkerService
     from web.app import create_app, serve
     from web.config import WebConfigError, web_config_from_settings
+    from web.ops import Ops
 
     async with App(settings) as ctx:
+        ops = Ops()  # /healthz, /readyz and /metrics of this process on OPS_HOST:OPS_PORT, from here on
+        await ops.listen(settings.ops_host, settings.ops_port)
+        ops.track("operations", ops.serve(stop))
+        probes.watch_dependencies(ops, ctx)
         await ctx.migrate()
         if prepare:
             await ensure_static_data(ctx)
         if "scheduler" in services:
             await ctx.mark_esi_source(demo)
-        tasks = []
+        tasks: list[tuple[str, Coroutine[Any, Any, object]]] = []  # (name, work): each is a critical task
         if "scheduler" in services:
             mode = settings.ingest_mode if services == ("scheduler",) else "inline"
-            tasks.append(SchedulerService(ctx, settings.ingest_regions, mode=mode).run(stop))
+            scheduler = SchedulerService(ctx, settings.ingest_regions, mode=mode)
+            ops.role("scheduler", probes.scheduler_role(scheduler))
+            tasks.append(("scheduler", scheduler.run(stop)))
         if "worker" in services:
-            tasks.append(WorkerService(ctx).run(stop))
+            worker = WorkerService(ctx)
+            ops.role("worker", probes.worker_role(worker))
+            tasks.append(("worker", worker.run(stop)))
         webhook = None
         if "bot" in services:
             from evetrader.bot_service import BotService
 
             bot = BotService(ctx)
+            probes.bot_roles(ops, bot)
             await bot.start()
             webhook = bot.webhook_route()
-            tasks.append(_until(stop, bot.stop))
+            tasks.append(("bot", bot.supervise(stop)))
         if "web" in services:
             from evetrader.bot_service import mount_webhook
 
@@ -199,23 +211,16 @@ async def _serve(
                 exempt_from_csrf(web_app, webhook[0])  # Telegram proves itself with the secret header
                 mount_webhook(web_app, webhook)
             tls = {"tls_cert": settings.tls_cert_file, "tls_key": settings.tls_key_file}
-            tasks.append(serve(web_app, settings.web_host, settings.web_port, stop, **tls))
+            tasks.append(("web", serve(web_app, settings.web_host, settings.web_port, stop, **tls)))
         elif webhook is not None:  # `serve bot` in webhook mode: Telegram reaches this process on WEB_PORT
             from aiohttp import web
 
             hook_app = web.Application()
             hook_app.router.add_post(*webhook)
-            tasks.append(serve(hook_app, settings.web_host, settings.web_port, stop))
+            tasks.append(("webhook", serve(hook_app, settings.web_host, settings.web_port, stop)))
             log.info("web listening", extra={"url": f"http://{settings.web_host}:{settings.web_port}/healthz"})
-        await asyncio.gather(*tasks)
-
-
-async def _until(stop: asyncio.Event, cleanup: Callable[[], Awaitable[None]]) -> None:
-    """Wait for `stop`, then run `cleanup`."""
-    try:
-        await stop.wait()
-    finally:
-        await cleanup()
+        ops.started = True
+        await asyncio.gather(*(ops.track(name, work) for name, work in tasks))
 
 
 async def seed_demo(settings: Settings, echo: Echo) -> None:

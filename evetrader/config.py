@@ -62,6 +62,8 @@ class Settings(BaseSettings):
     command_rate_burst: int = Field(default=5, ge=1, description="chat commands a user may send at once")
     web_host: str = "127.0.0.1"
     web_port: int = Field(default=8080, ge=0, le=65535)
+    ops_host: str = Field(default="127.0.0.1", description="operations listener: /healthz, /readyz, /metrics")
+    ops_port: int = Field(default=9100, ge=0, le=65535, description="operations port (0: any free port)")
     public_url: str = Field(default="http://127.0.0.1:8080", description="the panel's address as users reach it")
     session_signing_key: SecretStr | None = Field(
         default=None, description=">= 32 bytes; unset in development: generated once into the data dir"

@@ -17,6 +17,8 @@ from adapters.embedded import EmbeddedPostgres, EmbeddedRedis
 from adapters.postgres.migrate import migrate
 from adapters.postgres.pool import create_pool
 
+os.environ.setdefault("OPS_PORT", "0")  # every service process a test starts: its operations listener on a free port
+
 
 def _with_database(dsn: str, database: str) -> str:
     """Return `dsn` pointing at another database on the same server."""

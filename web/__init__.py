@@ -1,1 +1,1 @@
-"""The aiohttp web service: panel pages, sessions, JSON API + OpenAPI, /healthz, /readyz, /metrics (see web.app)."""
+"""The aiohttp web service: panel pages, sessions, JSON API + OpenAPI (see web.app); web.ops: operations listener."""

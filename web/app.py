@@ -1,4 +1,4 @@
-"""The web service's composition: create_app (panel, JSON API, health) and serve (optionally TLS 1.3 directly)."""
+"""The web service's composition: create_app (panel, JSON API) and serve (optionally TLS 1.3 directly)."""
 
 from __future__ import annotations
 
@@ -19,7 +19,6 @@ from core.alerts.delivery import AlertSender
 from web.api import add_api_routes
 from web.config import WebConfig
 from web.email_pages import MAILER
-from web.health import healthz, metrics, readyz
 from web.keys import (
     ACCOUNTS,
     CONFIG,
@@ -53,7 +52,7 @@ def create_app(
     sso: SsoWebServices | None = None,
     mailer: AlertSender | None = None,
 ) -> web.Application:
-    """The web application: pages, /api/v1, /api/openapi.json, /healthz, /readyz, /metrics, /static.
+    """The web application: pages, /api/v1, /api/openapi.json, /healthz, /static (metrics: web.ops, not here).
 
     With `sso`, EVE sign-in and the /link pages are mounted too (and the sign-in button is enabled).
     With `mailer` (the e-mail AlertSender), accounts can verify an address and pick it as an alert target.
@@ -81,9 +80,7 @@ def create_app(
     app.on_response_prepare.append(apply_session_cookies)
     app.on_response_prepare.append(add_security_headers)
     app.on_startup.append(_promote_configured_admins)
-    app.router.add_get("/healthz", healthz, name="healthz")
-    app.router.add_get("/readyz", readyz, name="readyz")
-    app.router.add_get("/metrics", metrics, name="metrics")
+    app.router.add_get("/healthz", _healthz, name="healthz")
     app.router.add_get(OPENAPI_PATH, openapi_handler, name="openapi")
     app.router.add_static("/static/", STATIC_DIR, name="static")
     add_page_routes(app)
@@ -91,6 +88,11 @@ def create_app(
     if sso is not None:
         add_sso_routes(app, sso)
     return app
+
+
+async def _healthz(request: web.Request) -> web.Response:
+    """The panel answers (the probes of record, /readyz and /metrics are on the operations port: web.ops)."""
+    return web.json_response({"status": "ok"})
 
 
 def exempt_from_csrf(app: web.Application, path_prefix: str) -> None:

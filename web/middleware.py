@@ -16,7 +16,7 @@ from web.render import error_page
 from web.security import check_csrf, client_ip, rate_limit_key
 
 log = logging.getLogger(__name__)
-UNLIMITED_PATHS = ("/healthz", "/readyz", "/metrics", "/static/")
+UNLIMITED_PATHS = ("/healthz", "/static/")
 SESSIONLESS_PATHS = (*UNLIMITED_PATHS, "/api/openapi.json")
 
 
@@ -55,7 +55,7 @@ async def _take(limiter: RedisRateLimiter, key: str) -> None:
 
 @web.middleware
 async def ip_rate_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """Per-address rate limit (health, metrics and static files are exempt)."""
+    """Per-address rate limit (the health check and static files are exempt)."""
     if not request.path.startswith(UNLIMITED_PATHS):
         ip = client_ip(request, request.app[CONFIG].trusted_proxies)
         await _take(request.app[IP_LIMITER], rate_limit_key(ip))

@@ -61,6 +61,11 @@ class PgOrderBookStore:
         row = await self._pool.fetchrow("SELECT * FROM market_snapshots WHERE region_id = $1", region_id)
         return meta_from_record(row) if row else None
 
+    async def all_snapshot_meta(self) -> list[SnapshotMeta]:
+        """Every region's live snapshot metadata, by region id."""
+        rows = await self._pool.fetch("SELECT * FROM market_snapshots ORDER BY region_id")
+        return [meta_from_record(row) for row in rows]
+
     async def mark_unchanged(self, region_id: int, *, expires: datetime | None, etag: str | None) -> SnapshotMeta:
         """Record a 304: the live snapshot stays, valid until `expires`."""
         row = await self._pool.fetchrow(
