@@ -14,7 +14,7 @@ import aiohttp
 from adapters.lifecycle import AsyncLifecycle
 from adapters.sso import http
 from adapters.sso.discovery import WELL_KNOWN_PATH, Discovery, accepted_issuers
-from adapters.sso.jwks import JwksCache
+from adapters.sso.jwks import REFETCH_MIN_S, JwksCache
 from adapters.sso.validation import TokenValidator
 from core.accounts.sso import CharacterToken, SsoUnavailable, TokenGrant
 
@@ -36,7 +36,7 @@ class SsoClient(AsyncLifecycle):
         leeway_s: float = 10.0,
         discovery_ttl_s: float = 3600.0,
         jwks_ttl_s: float = 3600.0,
-        jwks_refetch_min_s: float = 60.0,
+        jwks_refetch_min_s: float = REFETCH_MIN_S,
         user_agent: str | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
@@ -54,7 +54,7 @@ class SsoClient(AsyncLifecycle):
         self._clock = clock
         self._discovery: tuple[float, Discovery] | None = None
         self._discovery_lock = asyncio.Lock()
-        self.jwks = JwksCache(self._fetch_jwks, ttl_s=jwks_ttl_s, refetch_min_s=jwks_refetch_min_s)
+        self.jwks = JwksCache(self._fetch_jwks, ttl_s=jwks_ttl_s, refetch_min_s=jwks_refetch_min_s, clock=clock)
         self._leeway_s = leeway_s
         self._validator: TokenValidator | None = None
 

@@ -1,4 +1,4 @@
-"""EVE SSO's signing keys: the JWKS, cached, refetched at most once per interval when an unknown kid shows up."""
+"""EVE SSO's signing keys: the JWKS, cached, refetched when an unknown kid shows up (at most every few seconds)."""
 
 from __future__ import annotations
 
@@ -19,6 +19,10 @@ ACCEPTED_ALGORITHMS = frozenset({"RS256", "ES256"})
 _KEY_TYPES = {"RS256": ("RSA", None), "ES256": ("EC", "P-256")}
 
 KeyMap = dict[tuple[str, str], PyJWK]
+# CCP rotates its signing key without notice: a token with a kid we have not seen refetches the JWKS once this
+# many seconds have passed since the last fetch or attempt, so a rotation locks nobody out for long and junk
+# kids cannot make us hammer SSO.
+REFETCH_MIN_S = 5.0
 
 
 def parse_jwks(document: Any) -> KeyMap:
@@ -42,14 +46,14 @@ def parse_jwks(document: Any) -> KeyMap:
 
 
 class JwksCache:
-    """Holds the JWKS for `ttl_s`; an unknown kid triggers one refetch, no more often than `refetch_min_s`."""
+    """Holds the JWKS for `ttl_s`; an unknown kid triggers one refetch, attempted at most every `refetch_min_s`."""
 
     def __init__(
         self,
         fetch: Callable[[], Awaitable[Any]],
         *,
         ttl_s: float = 3600.0,
-        refetch_min_s: float = 60.0,
+        refetch_min_s: float = REFETCH_MIN_S,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._fetch = fetch
@@ -58,6 +62,7 @@ class JwksCache:
         self._clock = clock
         self._keys: KeyMap = {}
         self._fetched_at: float | None = None
+        self._forced_at: float | None = None  # last refetch attempt for an unknown kid (failed ones count)
         self._lock = asyncio.Lock()
         self.fetches = 0
 
@@ -84,9 +89,12 @@ class JwksCache:
     async def _current(self, *, force: bool) -> KeyMap:
         async with self._lock:
             now = self._clock()
-            age = None if self._fetched_at is None else now - self._fetched_at
-            stale = age is None or age >= self.ttl_s
-            if stale or (force and age is not None and age >= self.refetch_min_s):
+            stale = self._fetched_at is None or now - self._fetched_at >= self.ttl_s
+            last = max(self._fetched_at or 0.0, self._forced_at or 0.0)
+            if force and not stale and now - last >= self.refetch_min_s:
+                self._forced_at = now
+                stale = True
+            if stale:
                 self._keys = parse_jwks(await self._fetch())
                 self._fetched_at = now
                 self.fetches += 1

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from adapters.sso import InvalidToken, SsoClient
+from core.accounts.sso import SsoUnavailable
 from fakes.sso import SsoFake
 from tests.adapters.sso.conftest import MakeClient
 
@@ -75,6 +76,43 @@ async def test_rotated_signing_key_is_picked_up(sso_fake: SsoFake, make_client: 
     token = await client.validate(sso_fake.mint(alg="ES256"))
     assert token.character_id == 90000001 and client.jwks.fetches == 2
     assert fresh.kid in client.jwks.kids
+
+
+async def test_ccp_rotating_its_key_locks_nobody_out_for_more_than_seconds(
+    sso_fake: SsoFake, make_client: MakeClient
+) -> None:
+    offset = [0.0]
+    client = await make_client(sso_fake, clock=lambda: time.time() + offset[0])  # the default rate limit
+    await client.validate(sso_fake.mint())
+    sso_fake.rotate_key("RS256")
+    signed_with_the_new_key = sso_fake.mint()
+    offset[0] += 1.0  # a burst just after a fetch is still rate-limited: no refetch
+    with pytest.raises(InvalidToken, match="unknown key"):
+        await client.validate(signed_with_the_new_key)
+    assert client.jwks.fetches == 1
+    offset[0] += 9.0  # ten seconds after the last fetch, the new key is fetched and accepted
+    assert (await client.validate(signed_with_the_new_key)).character_id == 90000001
+    assert client.jwks.fetches == 2
+    for _ in range(5):  # junk kids right after: still at most one refetch per few seconds
+        with pytest.raises(InvalidToken, match="unknown key"):
+            await client.validate(sso_fake.mint(header_kid="no-such-key"))
+    assert client.jwks.fetches == 2
+
+
+async def test_failed_refetches_are_rate_limited_too(sso_fake: SsoFake, make_client: MakeClient) -> None:
+    offset = [0.0]
+    client = await make_client(sso_fake, clock=lambda: time.time() + offset[0])
+    await client.validate(sso_fake.mint())
+    offset[0] += 10.0
+    sso_fake.fail_next(10, status=503)
+    with pytest.raises(SsoUnavailable):  # the refetch was tried, and SSO is down
+        await client.validate(sso_fake.mint(header_kid="no-such-key"))
+    asked = sum(r.path == "/oauth/jwks" for r in sso_fake.requests)
+    assert asked > 1
+    for _ in range(3):  # SSO is down: the next unknown kids do not ask it again at once
+        with pytest.raises(InvalidToken, match="unknown key"):
+            await client.validate(sso_fake.mint(header_kid="no-such-key"))
+    assert sum(r.path == "/oauth/jwks" for r in sso_fake.requests) == asked
 
 
 async def test_hs256_signed_with_the_public_key_is_refused(sso_fake: SsoFake, client: SsoClient) -> None:
