@@ -67,3 +67,28 @@ bench: install ## performance figures as JSON, one object per benchmark (benchma
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache *.egg-info
+
+# Deployment: the package, the image and the Kubernetes overlays (see README "Deploying").
+IMAGE   ?= evetrader:latest
+KUBECTL ?= kubectl
+
+.PHONY: build docker deploy-staging deploy-production
+
+build: install ## wheel and sdist of evetrader into dist/
+	rm -rf dist
+	$(BIN)/uv build --out-dir dist .
+
+docker: requirements.lock ## the service image from the Dockerfile (dependencies from requirements.lock), tagged $(IMAGE)
+	docker build --tag $(IMAGE) .
+
+# kubectl diff exits 1 when the cluster differs (shown above the apply), above 1 when it failed.
+define deploy_overlay
+	$(KUBECTL) diff -k k8s/overlays/$(1); status=$$?; [ $$status -le 1 ] || exit $$status
+	$(KUBECTL) apply -k k8s/overlays/$(1)
+endef
+
+deploy-staging: ## show what changes in the cluster (kubectl diff), then kubectl apply -k k8s/overlays/staging
+	$(call deploy_overlay,staging)
+
+deploy-production: ## show what changes in the cluster (kubectl diff), then kubectl apply -k k8s/overlays/production
+	$(call deploy_overlay,production)
