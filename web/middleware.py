@@ -34,8 +34,15 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
     except asyncio.CancelledError:
         raise
     except Exception:
-        log.exception("unhandled error in web request", extra={"path": request.path, "method": request.method})
+        log.exception("unhandled error in web request", extra={"route": route_label(request), "method": request.method})
         return _error_response(request, PanelError(500))
+
+
+def route_label(request: web.Request) -> str:
+    """The request's route template (/link/{code}), never its path: a path may hold a secret such as a link code."""
+    info = request.match_info
+    resource = info.route.resource if info.http_exception is None else None
+    return resource.canonical if resource is not None else "unrouted"
 
 
 def _error_response(request: web.Request, error: PanelError) -> web.Response:

@@ -2,20 +2,29 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
+import logging
 from collections.abc import AsyncIterator
 
+import aiohttp
 import asyncpg
+import pytest
 import pytest_asyncio
 import redis.asyncio as aioredis
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
 
+from adapters.redis.keys import RedisKeys
+from adapters.redis.link_codes import RedisLinkCodes
 from core.accounts.sessions import csrf_token, derive_key
 from fakes.sso import SsoFake
 from fakes.sso.state import FakeCharacter
-from tests.web.helpers import TEST_KEY, cookie, create_account, csrf_of, drop_cookie, sign_in
+from tests.web.helpers import TEST_KEY, cookie, create_account, csrf_of, drop_cookie, sign_in, web_config
 from tests.web.test_sso_flow import SsoPanel, confirm_link, identity_owner, sso_callback, start_panel
+from web.app import create_app, start
 
 Client = TestClient[web.Request, web.Application]
 _ids = itertools.count(93000001)
@@ -144,3 +153,34 @@ async def test_the_page_and_refused_posts_change_nothing(
     assert (await browser.get(f"/link/{code}")).status == 410
     again = await browser.post(f"/link/{code}", data={"csrf_token": await csrf_of(browser)}, allow_redirects=False)
     assert again.status == 410
+
+
+async def test_an_error_on_a_link_page_logs_the_route_never_the_code(
+    pg_pool: asyncpg.Pool,
+    redis_client: aioredis.Redis,
+    redis_prefix: str,
+    free_tcp_port: int,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    async with SsoFake() as fake:
+        built = await start_panel(pg_pool, redis_client, redis_prefix, fake)
+        unreachable = aioredis.Redis(host="127.0.0.1", port=free_tcp_port, retry=Retry(NoBackoff(), 0))  # no server
+        services = dataclasses.replace(built.services, link_codes=RedisLinkCodes(unreachable, RedisKeys(redis_prefix)))
+        app = create_app(pg_pool, redis_client, RedisKeys(redis_prefix), web_config(), sso=services)
+        code = "Secret-Link-Code_" + "x" * 8
+        runner, port = await start(app, "127.0.0.1", 0)  # served as in production (its access and error logs)
+        try:
+            with caplog.at_level(logging.DEBUG):
+                async with aiohttp.ClientSession() as browser:
+                    page = await browser.get(f"http://127.0.0.1:{port}/link/{code}")
+                    posted = await browser.post(f"http://127.0.0.1:{port}/link/{code}", allow_redirects=False)
+        finally:
+            await runner.cleanup()
+            await built.sso.close()
+            await unreachable.aclose()
+    assert page.status == 500 and posted.status == 403
+    logged = [r for r in caplog.records if r.getMessage() == "unhandled error in web request"]
+    assert [getattr(r, "route", None) for r in logged] == ["/link/{code}"]
+    for record in caplog.records:
+        text = " ".join(str(value) for value in (record.getMessage(), record.exc_text, *vars(record).values()))
+        assert code not in text and code not in logging.Formatter().format(record)
