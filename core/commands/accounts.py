@@ -45,8 +45,8 @@ async def link(ctx: CommandContext) -> Reply:
     url = f"{services.public_url.rstrip('/')}/link/{code}"
     minutes = LINK_CODE_TTL_S // 60
     text = (
-        f"Open this link within {minutes} minutes and sign in with EVE to link your characters: {url}\n"
-        "It works once and only for you: don't share it."
+        f"Open this link within {minutes} minutes, sign in with EVE and confirm on the page to link this chat"
+        f" to your characters: {url}\nIt works once and only for you: don't share it."
     )
     buttons = [Button("Open the panel", url=url)]
     return Reply(
