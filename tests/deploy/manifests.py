@@ -181,9 +181,10 @@ PACKAGES = ("adapters", "core", "bot", "web", "scheduler", "evetrader")
 AWAITED = {
     "evetrader_region_data_age_seconds": "seconds since each region's snapshot (gauge, label region_id)",
     "evetrader_outbox_lag_seconds": "age of the oldest undelivered alert (gauge, label platform)",
-    "evetrader_bot_connected": "1 while a chat platform's connection is up (gauge, label platform)",
 }
-_DEFINITION = re.compile(r"\b(Counter|Gauge|Histogram|Summary|Info|Enum)\(\s*[\"']([a-zA-Z_:][a-zA-Z0-9_:]*)[\"']")
+_DEFINITION = re.compile(
+    r"\b(Counter|Gauge|Histogram|Summary|Info|Enum)(?:MetricFamily)?\(\s*[\"']([a-zA-Z_:][a-zA-Z0-9_:]*)[\"']"
+)
 _SUFFIXES = {
     "Counter": ("_total", "_created"),
     "Histogram": ("_bucket", "_sum", "_count", "_created"),

@@ -150,6 +150,7 @@ def test_prometheus_scrapes_every_pods_ops_port(docs):
     )
     assert [(e["port"], e["path"]) for e in monitor["spec"]["endpoints"]] == [("ops", "/metrics")]
     assert [(p["name"], p["port"]) for p in target["spec"]["ports"]] == [("ops", OPS_PORT)]
+    assert target["spec"].get("publishNotReadyAddresses") is True, "an unready pod's metrics are what alerts need"
     for service in SERVICES:
         assert selects({"matchLabels": target["spec"]["selector"]}, pod_labels(docs, service)), service
 
