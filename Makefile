@@ -7,18 +7,22 @@ LOCAL_PG    ?= postgresql://postgres@127.0.0.1:5432/test
 LOCAL_REDIS ?= redis://127.0.0.1:6379/0
 CHROMIUM    := /usr/bin/chromium
 
-.PHONY: install browser run test test-integration test-e2e lint format migrate seed bench clean
+.PHONY: install browser run test test-integration test-e2e lint format migrate seed bench clean lock
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "evetrader needs Python >= 3.11"'
 	$(PYTHON) -m venv $(VENV)
 
-$(STAMP): pyproject.toml | $(BIN)/python
+$(STAMP): pyproject.toml fakes/pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev]' -e ./fakes
 	touch $(STAMP)
 
-install: $(STAMP) ## create the virtualenv and install evetrader with its dev/test extras
+install: $(STAMP) ## create the virtualenv and install evetrader with its dev/test extras, and the fakes (fakes/)
+
+lock: install ## refresh requirements.lock: the runtime dependencies, pinned with hashes (`make lock LOCK_FLAGS=--upgrade` to upgrade)
+	$(BIN)/uv pip compile pyproject.toml --quiet --universal --python-version 3.11 --generate-hashes \
+	  --custom-compile-command 'make lock' --output-file requirements.lock $(LOCK_FLAGS)
 
 browser: ## Debian's chromium for the Playwright browser test (apt, only when missing and root; never downloaded by Playwright)
 	@if [ ! -x $(CHROMIUM) ]; then \

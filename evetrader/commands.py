@@ -16,6 +16,10 @@ from evetrader.app import App
 from evetrader.config import Settings
 
 log = logging.getLogger(__name__)
+FAKES_MISSING = (
+    "the fakes are not installed: from evetrader's source tree run `make install`, or `pip install ./fakes` "
+    "into this environment"
+)
 Echo = Callable[[str], object]
 StopFactory = Callable[[], asyncio.Event]
 
@@ -130,7 +134,12 @@ async def _demo_esi(settings: Settings, demo: bool) -> AsyncIterator[Settings]:
     if not demo:
         yield settings
         return
-    from fakes.esi import EsiFake
+    try:
+        from fakes.esi import EsiFake
+    except ModuleNotFoundError as exc:
+        if exc.name not in ("fakes", "fakes.esi"):
+            raise
+        raise SystemExit(f"error: demo data needs the ESI fake; {FAKES_MISSING}") from None
 
     async with EsiFake(auto_refresh=True) as fake:
         log.info("demo mode: ESI data is simulated", extra={"esi": fake.base_url})

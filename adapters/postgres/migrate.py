@@ -5,11 +5,12 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
-from pathlib import Path
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 
 import asyncpg
 
-MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
+MIGRATIONS_PACKAGE = "migrations"
 ADVISORY_LOCK_KEY = 0x65766574  # "evet": one lock id for every evetrader replica
 _NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
 
@@ -28,22 +29,31 @@ class Migration:
         return hashlib.sha256(self.sql.encode()).hexdigest()
 
 
-def discover(directory: Path = MIGRATIONS_DIR) -> list[Migration]:
-    """Read every `NNNN_name.sql` file in version order; reject duplicate versions."""
+def discover(directory: Traversable | None = None) -> list[Migration]:
+    """Read every `NNNN_name.sql` file (of the installed `migrations` package by default) in version order.
+
+    Duplicate versions, badly named files and finding no migration at all are errors (ValueError).
+    """
+    source = directory if directory is not None else files(MIGRATIONS_PACKAGE)
     found: dict[int, Migration] = {}
-    for path in sorted(directory.glob("*.sql")):
-        match = _NAME.match(path.name)
+    for entry in sorted(source.iterdir(), key=lambda e: e.name):
+        if not entry.name.endswith(".sql") or not entry.is_file():
+            continue
+        match = _NAME.match(entry.name)
         if not match:
-            raise ValueError(f"migration file name must look like 0001_name.sql: {path.name}")
+            raise ValueError(f"migration file name must look like 0001_name.sql: {entry.name}")
         version = int(match.group(1))
         if version in found:
             raise ValueError(f"two migrations share version {version}")
-        found[version] = Migration(version, match.group(2), path.read_text())
+        found[version] = Migration(version, match.group(2), entry.read_text(encoding="utf-8"))
+    if not found:
+        raise ValueError(f"no migrations found in {source}: this installation of evetrader is incomplete")
     return [found[v] for v in sorted(found)]
 
 
-async def migrate(conn: asyncpg.Connection, directory: Path = MIGRATIONS_DIR) -> list[int]:
+async def migrate(conn: asyncpg.Connection, directory: Traversable | None = None) -> list[int]:
     """Apply pending migrations; return the versions applied now. Safe with many replicas at once."""
+    migrations = discover(directory)  # before touching the database: finding none is an error
     await conn.execute("SELECT pg_advisory_lock($1)", ADVISORY_LOCK_KEY)
     try:
         await conn.execute(
@@ -57,7 +67,7 @@ async def migrate(conn: asyncpg.Connection, directory: Path = MIGRATIONS_DIR) ->
             r["version"]: r["checksum"] for r in await conn.fetch("SELECT version, checksum FROM schema_migrations")
         }
         done: list[int] = []
-        for migration in discover(directory):
+        for migration in migrations:
             if migration.version in applied:
                 if applied[migration.version] != migration.checksum:
                     raise RuntimeError(f"migration {migration.version}_{migration.name} changed after it was applied")

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import atexit
+import contextlib
+import functools
+from importlib.resources import as_file, files
 from pathlib import Path
 
 import asyncpg
@@ -12,12 +16,14 @@ from adapters.sde.importer import ImportSummary, import_sde
 
 __all__ = ["ImportSummary", "SdeImportError", "bundled_fixture_path", "import_sde", "sde_is_empty"]
 
-BUNDLED_FIXTURE = Path(__file__).resolve().parent / "bundled" / "sde-fixture.zip"
+_extracted = contextlib.ExitStack()  # holds a temporary copy when the package is not on a file system (zipimport)
+atexit.register(_extracted.close)
 
 
+@functools.cache
 def bundled_fixture_path() -> Path:
-    """The committed offline fixture: real published market types, the five hubs, the PLEX region."""
-    return BUNDLED_FIXTURE
+    """The offline fixture shipped as package data: real published market types, the five hubs, the PLEX region."""
+    return _extracted.enter_context(as_file(files(__name__) / "bundled" / "sde-fixture.zip"))
 
 
 async def sde_is_empty(pool: asyncpg.Pool) -> bool:

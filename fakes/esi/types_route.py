@@ -16,7 +16,6 @@ from .snapshot import Body, make_etag
 if TYPE_CHECKING:
     from .server import EsiFake
 
-BUNDLED_SDE = Path(__file__).resolve().parents[2] / "adapters" / "sde" / "bundled" / "sde-fixture.zip"
 SHIP_CATEGORY = 6
 DAY = 86_400
 
@@ -34,8 +33,12 @@ SHIP_PACKAGED_VOLUMES: dict[int, float] = {
 
 
 @functools.cache
-def type_facts(path: Path = BUNDLED_SDE) -> dict[int, dict[str, Any]]:
-    """ESI's type answer of every type in an SDE JSONL zip (read once, lazily)."""
+def type_facts(path: Path | None = None) -> dict[int, dict[str, Any]]:
+    """ESI's type answer of every type in an SDE JSONL zip (evetrader's bundled fixture by default; read once)."""
+    if path is None:
+        from adapters.sde import bundled_fixture_path  # the fakes serve the static data evetrader ships
+
+        path = bundled_fixture_path()
     with zipfile.ZipFile(path) as archive:
         categories = {g["_key"]: g["categoryID"] for g in _rows(archive, "groups.jsonl")}
         facts: dict[int, dict[str, Any]] = {}

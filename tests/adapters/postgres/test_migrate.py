@@ -76,3 +76,21 @@ def test_discover_rejects_bad_names(tmp_path: Path) -> None:
     _write(tmp_path, "1_bad.sql", "")
     with pytest.raises(ValueError, match=r"0001_name\.sql"):
         discover(tmp_path)
+
+
+async def test_no_migrations_is_an_error_and_touches_nothing(blank_dsn: str, tmp_path: Path) -> None:
+    _write(tmp_path, "README.txt", "not a migration")
+    conn = await asyncpg.connect(blank_dsn)
+    try:
+        with pytest.raises(ValueError, match="no migrations found"):
+            await migrate(conn, tmp_path)
+        assert await conn.fetchval("SELECT to_regclass('schema_migrations')") is None
+    finally:
+        await conn.close()
+
+
+def test_default_source_is_the_migrations_package() -> None:
+    on_disk = sorted(p.name for p in (Path(__file__).parents[3] / "migrations").glob("*.sql"))
+    found = discover()
+    assert [f"{m.version:04d}_{m.name}.sql" for m in found] == on_disk
+    assert len(found) >= 13

@@ -1,0 +1,1 @@
+"""The numbered SQL migrations (package data, read through importlib.resources by adapters.postgres.migrate)."""
