@@ -17,6 +17,7 @@ from adapters.redis.keys import RedisKeys
 from adapters.redis.ratelimit import RedisRateLimiter
 from core.alerts.delivery import AlertSender
 from web.api import add_api_routes
+from web.assets import panel_assets
 from web.config import WebConfig
 from web.email_pages import MAILER
 from web.keys import (
@@ -34,7 +35,7 @@ from web.keys import (
 from web.middleware import MIDDLEWARES, apply_session_cookies
 from web.openapi import OPENAPI_PATH, openapi_handler
 from web.pages import add_page_routes
-from web.render import STATIC_DIR, template_environment
+from web.render import template_environment
 from web.security import add_security_headers
 from web.sessions import SessionService
 from web.sso import SsoWebServices
@@ -82,7 +83,7 @@ def create_app(
     app.on_startup.append(_promote_configured_admins)
     app.router.add_get("/healthz", _healthz, name="healthz")
     app.router.add_get(OPENAPI_PATH, openapi_handler, name="openapi")
-    app.router.add_static("/static/", STATIC_DIR, name="static")
+    app.router.add_get("/static/{name}", panel_assets().handle, name="static")
     add_page_routes(app)
     add_api_routes(app)
     if sso is not None:

@@ -2,29 +2,28 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import jinja2
 from aiohttp import web
 
 from core.accounts.sessions import csrf_token, derive_key
+from web.assets import panel_assets
 from web.errors import PanelError
 from web.keys import AUTH, CONFIG, TEMPLATES
 
-TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
-STATIC_DIR = Path(__file__).resolve().parent / "static"
-
 
 def template_environment() -> jinja2.Environment:
-    """A Jinja2 environment over web/templates that escapes every value and fails on undefined names."""
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATE_DIR),
+    """Jinja2 over the web package's templates: escapes every value, fails on undefined names, has static_url()."""
+    environment = jinja2.Environment(
+        loader=jinja2.PackageLoader("web", "templates"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    environment.globals["static_url"] = panel_assets().url
+    return environment
 
 
 def request_csrf_token(request: web.Request) -> str:
@@ -44,7 +43,10 @@ def render(request: web.Request, template: str, *, status: int = 200, **context:
         "path": request.path,
     }
     html = request.app[TEMPLATES].get_template(template).render(**common, **context)
-    return web.Response(text=html, status=status, content_type="text/html", charset="utf-8")
+    response = web.Response(text=html, status=status, content_type="text/html", charset="utf-8")
+    # revalidate every time (a CDN never serves a stale page); a signed-in page is never kept by a shared cache
+    response.headers["Cache-Control"] = "private, no-cache" if common["session"] is not None else "no-cache"
+    return response
 
 
 def error_page(request: web.Request, error: PanelError) -> web.Response:

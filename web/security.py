@@ -32,13 +32,12 @@ _FIXED_HEADERS = {
 
 
 async def add_security_headers(request: web.Request, response: web.StreamResponse) -> None:
-    """on_response_prepare: CSP, nosniff, frame and referrer policies; HSTS over TLS; no caching of private pages."""
+    """on_response_prepare: CSP, nosniff, frame and referrer policies; HSTS over TLS; no-store unless set."""
     response.headers.update(_FIXED_HEADERS)
     if request.secure or request.app[CONFIG].public_https:
         response.headers["Strict-Transport-Security"] = HSTS
-    if "Cache-Control" not in response.headers:
-        static = request.path.startswith("/static/")
-        response.headers["Cache-Control"] = "public, max-age=3600" if static else "no-store"
+    if "Cache-Control" not in response.headers:  # pages and static files set their own
+        response.headers["Cache-Control"] = "no-store"
 
 
 def _address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:

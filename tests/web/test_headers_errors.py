@@ -5,6 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from tests.web.helpers import create_account, csrf_of, sign_in
+from web.assets import panel_assets
 from web.security import CSP
 
 
@@ -18,7 +19,8 @@ def _boom_routes(app: web.Application) -> None:
 
 async def test_every_response_carries_the_security_headers(make_light_client):
     client = await make_light_client()
-    for path in ("/", "/healthz", "/api/openapi.json", "/static/panel.css", "/no-such-page", "/api/v1/account"):
+    css = panel_assets().url("panel.css")
+    for path in ("/", "/healthz", "/api/openapi.json", css, "/no-such-page", "/api/v1/account"):
         response = await client.get(path)
         headers = response.headers
         assert headers["Content-Security-Policy"] == CSP, path
@@ -27,8 +29,9 @@ async def test_every_response_carries_the_security_headers(make_light_client):
         assert headers["Referrer-Policy"] == "same-origin"
         assert headers["X-Frame-Options"] == "DENY"
         assert "Strict-Transport-Security" not in headers  # plain http, and PUBLIC_URL is http
-    assert (await client.get("/")).headers["Cache-Control"] == "no-store"
-    assert "max-age" in (await client.get("/static/panel.css")).headers["Cache-Control"]
+    assert (await client.get("/")).headers["Cache-Control"] == "no-cache"
+    assert (await client.get("/api/v1/account")).headers["Cache-Control"] == "no-store"
+    assert (await client.get(css)).headers["Cache-Control"] == "public, max-age=31536000, immutable"
 
 
 async def test_hsts_when_the_public_url_is_https(make_light_client):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tests.web.helpers import create_account, csrf_of, sign_in
+from web.assets import panel_assets
 
 VALID = {"default_hub": "Dodixie", "accounting": "5", "broker_relations": "3", "advanced_broker_relations": "1"}
 VALID |= {"faction_standing": "1.25", "corp_standing": "-0.5"}
@@ -13,7 +14,8 @@ async def test_home_explains_disabled_sign_in_until_sso_is_configured(make_light
     assert "disabled" in off and "no EVE SSO application configured" in off and 'href="/auth/login"' not in off
     on = await (await (await make_light_client(sso_enabled=True)).get("/")).text()
     assert 'href="/auth/login"' in on and "disabled" not in on
-    assert 'name="viewport"' in on and 'href="/static/panel.css"' in on and "https://" not in on.split("<footer")[0]
+    css = panel_assets().url("panel.css")
+    assert 'name="viewport"' in on and f'href="{css}"' in on and "https://" not in on.split("<footer")[0]
 
 
 async def test_account_lists_identities_escaped_and_unlinks_one(client, pg_pool):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 
+from web.assets import panel_assets
 from web.config import parse_networks
 from web.keys import SESSIONS
 from web.session_model import Session
@@ -19,7 +20,7 @@ async def test_per_ip_limit_answers_429_with_retry_after(make_light_client):
     assert api.status == 429 and (await api.json())["error"]["code"] == "rate_limited"
     assert "Retry-After" in api.headers
     assert (await client.get("/healthz")).status == 200  # probes and static files are never limited
-    assert (await client.get("/static/panel.css")).status == 200
+    assert (await client.get(panel_assets().url("panel.css"))).status == 200
 
 
 async def test_forwarded_for_counts_only_from_a_trusted_proxy(make_light_client):
