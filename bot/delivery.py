@@ -4,7 +4,6 @@ row, sends it, records the outcome and only then acks (at least once on the stre
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import os
 import socket
@@ -30,6 +29,7 @@ from core.alerts.delivery import (
     compose,
     decide,
 )
+from core.outage import Backoff, Throttle, pause
 
 log = logging.getLogger(__name__)
 LEASE = timedelta(seconds=120)  # longer than a send with its in-place 429 waits; shorter than the reclaim idle time
@@ -72,14 +72,16 @@ class DeliveryWorker:
     async def run(self, stop: asyncio.Event, block_ms: int = 2000) -> None:
         """Deliver until `stop` is set (an error in one round is logged, then the loop goes on)."""
         log.info("alert delivery started", extra={"platform": self.sender.platform, "consumer": self.consumer})
+        backoff, throttle = Backoff(), Throttle()  # Redis or Postgres away: capped, jittered retries; a log a minute
         while not stop.is_set():
             try:
                 await self.process_once(block_ms)
+                backoff.reset()
             except Exception:
-                log.exception("alert delivery round failed", extra={"platform": self.sender.platform})
+                if throttle.ready():
+                    log.exception("alert delivery round failed", extra={"platform": self.sender.platform})
                 self._group_ready = False  # a Redis that lost the stream needs the group again
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(stop.wait(), timeout=1.0)
+                await pause(stop, backoff.next())
 
     async def process_once(self, block_ms: int = 0) -> int:
         """Handle the entries dead consumers left behind, then new ones (waiting up to `block_ms`); how many."""

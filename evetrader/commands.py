@@ -165,6 +165,7 @@ async def _serve(
     settings: Settings, services: tuple[str, ...], stop: asyncio.Event, *, prepare: bool, demo: bool = False
 ) -> None:
     from evetrader import probes
+    from evetrader.supervise import supervise
     from scheduler.service import SchedulerService, WorkerService
     from web.app import create_app, serve
     from web.config import WebConfigError, web_config_from_settings
@@ -229,7 +230,7 @@ async def _serve(
             tasks.append(("webhook", serve(hook_app, settings.web_host, settings.web_port, stop)))
             log.info("web listening", extra={"url": f"http://{settings.web_host}:{settings.web_port}/healthz"})
         ops.started = True
-        await asyncio.gather(*(ops.track(name, work) for name, work in tasks))
+        await supervise([ops.track(name, work) for name, work in tasks], stop)  # a failed task ends the process
 
 
 async def seed_demo(settings: Settings, echo: Echo) -> None:

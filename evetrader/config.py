@@ -48,6 +48,9 @@ class Settings(BaseSettings):
     ingest_mode: Literal["inline", "queue"] = Field(
         default="inline", description="inline: the scheduler refreshes regions itself; queue: workers do"
     )
+    scheduler_leader_ttl_s: float = Field(
+        default=30.0, ge=3, le=600, description="a dead scheduler leader is replaced within this (renewed at 1/3)"
+    )
     history_watch_limit: int = Field(default=200, ge=0, le=20000)
     appraisal_max_bytes: int = Field(default=1_048_576, gt=0, description="largest paste /appraise reads (UTF-8)")
     telegram_token: SecretStr | None = Field(default=None, description="Telegram bot token (BotFather)")

@@ -11,6 +11,9 @@ import redis.asyncio as aioredis
 from redis.exceptions import ResponseError
 
 from adapters.redis.keys import RedisKeys
+from adapters.redis.locks import Direct, Writer
+from adapters.redis.unreachable import UNREACHABLE, UnreachableWarning
+from core.outage import Backoff, pause
 
 log = logging.getLogger(__name__)
 GROUP = "workers"
@@ -24,6 +27,8 @@ class IngestQueue:
         self._redis = redis
         self._stream = keys.ingest_stream()
         self._reclaim_idle_ms = reclaim_idle_ms
+        self._warn = UnreachableWarning(log, "ingest queue unreachable: retrying with backoff")
+        self.group_joined = False
 
     async def ensure_group(self) -> None:
         """Create the stream and its consumer group if missing."""
@@ -32,10 +37,12 @@ class IngestQueue:
         except ResponseError as exc:
             if "BUSYGROUP" not in str(exc):
                 raise
+        self.group_joined = True
 
-    async def enqueue(self, region_id: int) -> None:
-        """Add a refresh job for the region (trimmed so the stream stays small)."""
-        await self._redis.xadd(self._stream, {"region_id": str(region_id)}, maxlen=10_000, approximate=True)
+    async def enqueue(self, region_id: int, writer: Writer | None = None) -> None:
+        """Add a refresh job for the region (trimmed so the stream stays small); `writer`: the leader's fence."""
+        args = ("MAXLEN", "~", 10_000, "*", "region_id", str(region_id))
+        await (writer or Direct(self._redis)).call("XADD", self._stream, *args)
 
     async def _handle(self, consumer: str, message_id: bytes, fields: dict[bytes, bytes], handler: Handler) -> None:
         try:
@@ -45,16 +52,30 @@ class IngestQueue:
         await self._redis.xack(self._stream, GROUP, message_id)
 
     async def consume(self, consumer: str, handler: Handler, stop: asyncio.Event, block_ms: int = 2000) -> None:
-        """Process jobs until `stop`: first those a dead consumer left pending, then new ones; ack each."""
-        await self.ensure_group()
+        """Process jobs until `stop`: first those a dead consumer left pending, then new ones; ack each.
+
+        An unreachable Redis is waited out (capped, jittered backoff; a warning a minute), never raised."""
+        backoff = Backoff()
+        self.group_joined = False
         while not stop.is_set():
-            reply: Any = await self._redis.xautoclaim(  # Redis 6.2 answers 2 items, 7.x adds deleted ids
-                self._stream, GROUP, consumer, min_idle_time=self._reclaim_idle_ms, count=10
-            )
-            for message_id, fields in reply[1]:
-                if fields:
-                    await self._handle(consumer, message_id, fields, handler)
-            batch: Any = await self._redis.xreadgroup(GROUP, consumer, {self._stream: ">"}, count=1, block=block_ms)
-            for _, messages in batch or []:
-                for message_id, fields in messages:
-                    await self._handle(consumer, message_id, fields, handler)
+            try:
+                if not self.group_joined:
+                    await self.ensure_group()
+                await self._consume_once(consumer, handler, block_ms)
+                backoff.reset()
+            except UNREACHABLE as exc:
+                self.group_joined = False  # a Redis that restarted empty needs the group again
+                self._warn(exc)
+                await pause(stop, backoff.next())
+
+    async def _consume_once(self, consumer: str, handler: Handler, block_ms: int) -> None:
+        reply: Any = await self._redis.xautoclaim(  # Redis 6.2 answers 2 items, 7.x adds deleted ids
+            self._stream, GROUP, consumer, min_idle_time=self._reclaim_idle_ms, count=10
+        )
+        for message_id, fields in reply[1]:
+            if fields:
+                await self._handle(consumer, message_id, fields, handler)
+        batch: Any = await self._redis.xreadgroup(GROUP, consumer, {self._stream: ">"}, count=1, block=block_ms)
+        for _, messages in batch or []:
+            for message_id, fields in messages:
+                await self._handle(consumer, message_id, fields, handler)

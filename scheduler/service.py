@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import functools
 import logging
 import os
 import socket
+from collections.abc import Awaitable, Callable, Coroutine
 from datetime import timedelta
+from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
@@ -17,61 +18,101 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from adapters.postgres.history import PgHistoryStore
 from adapters.postgres.orderbook import PgOrderBookStore
-from adapters.redis.locks import LeaderLock
+from adapters.redis.locks import Fence, LeadershipLost, Lease
+from adapters.redis.unreachable import UnreachableWarning
 from core.market.errors import MarketSourceUnavailable, SourceNotReady
 from core.market.ingest import utc_now
 from evetrader.app import App
 from scheduler.dispatch import RegionDispatcher
 from scheduler.jobs import purge_sessions, refresh_history, send_digests, with_alerts
+from scheduler.leadership import OUTAGE, Leadership
 from scheduler.queue import IngestQueue
 
 log = logging.getLogger(__name__)
-LEADER_TTL_S = 30.0
-TICK_S = 5.0
+TICK_S = 5.0  # the dispatch and alert ticks; while Redis or Postgres is down, also their retry interval
 
 
 def dispatcher_for(app: App) -> RegionDispatcher:
     """The region dispatcher wired to this process's Redis and Postgres."""
-    return RegionDispatcher(app.redis, app.keys, PgOrderBookStore(app.pool), app.settings.ingest_jitter_s)
+    settings = app.settings
+    store = PgOrderBookStore(app.pool)
+    return RegionDispatcher(app.redis, app.keys, store, settings.ingest_jitter_s, settings.scheduler_leader_ttl_s)
 
 
 class SchedulerService:
-    """While holding the leader lock: every few seconds claim due regions and refresh them (inline or via workers)."""
+    """While leading: every few seconds claim due regions and refresh them (inline or via workers).
+
+    Only the leader acts (scheduler.leadership): its jobs run as tasks cancelled when leadership ends, and their
+    Redis writes (claims, queue publishes, inline runs' bookkeeping) go through the leader's Fence. An unreachable
+    Redis or Postgres fails a job run with a warning a minute; the next tick retries."""
 
     def __init__(
-        self, app: App, regions: list[int], *, mode: str = "inline", leader_ttl_s: float = LEADER_TTL_S
+        self, app: App, regions: list[int], *, mode: str = "inline", leader_ttl_s: float | None = None
     ) -> None:
         self.app = app
         self.regions = regions
         self.mode = mode
-        self.leader_ttl_s = leader_ttl_s
-        self.leader = LeaderLock(app.redis, app.keys.scheduler_leader(), leader_ttl_s)
+        self.leader_ttl_s = leader_ttl_s or app.settings.scheduler_leader_ttl_s
+        self.leader = Lease(app.redis, app.keys.scheduler_leader(), self.leader_ttl_s)
+        self.leadership = Leadership(self.leader, "scheduler")
+        self._warn = UnreachableWarning(log, "scheduler job skipped: Redis or Postgres unreachable")
         self.dispatcher = dispatcher_for(app)
         self.queue = IngestQueue(app.redis, app.keys)
         self.alert_dispatcher = app.alert_dispatcher()
         self._running: set[asyncio.Task[object]] = set()
 
+    @property
+    def is_leader(self) -> bool:
+        """Whether this process leads now (its leader lock taken or renewed recently enough to act on)."""
+        return self.leadership.is_leader
+
     async def run(self, stop: asyncio.Event) -> None:
-        """Campaign for leadership until `stop` is set; lead while holding the lock."""
-        while not stop.is_set():
-            if await self.leader.acquire():
-                log.info("scheduler leadership acquired", extra={"mode": self.mode})
-                scheduler = self._jobs()
-                try:
-                    await self._hold(stop)
-                finally:
-                    scheduler.shutdown(wait=False)
-                    for task in list(self._running):
-                        task.cancel()
-                    await asyncio.gather(*self._running, return_exceptions=True)
-                    await self.leader.release()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), timeout=self.leader_ttl_s / 3)
+        """Campaign for leadership until `stop` is set; lead while holding the lock (outages are waited out)."""
+        await self.leadership.run(self._lead, stop)
+
+    async def _lead(self, fence: Fence) -> None:
+        """The leader's work until cancelled: forget a dead predecessor's claims, then run the job table."""
+        await self._attempt("takeover", lambda: self.dispatcher.forget_claims(self.regions, fence))
+        scheduler = self._jobs()
+        try:
+            await self._attempt("dispatch", self.dispatch_due)
+            await asyncio.Event().wait()  # until leadership ends (cancelled)
+        finally:
+            scheduler.shutdown(wait=False)
+            for task in list(self._running):
+                task.cancel()
+            await asyncio.gather(*self._running, return_exceptions=True)
+
+    async def _attempt(self, name: str, func: Callable[[], Awaitable[object]]) -> object:
+        """Run one leader job: an unreachable Redis or Postgres, or a fenced-out write, is logged, not raised."""
+        try:
+            return await func()
+        except LeadershipLost:
+            log.warning("leader write rejected: no longer the leader", extra={"job": name})
+        except OUTAGE as exc:
+            self._warn(exc)
+        return None
+
+    def _guarded(self, name: str, func: Callable[[], Awaitable[object]]) -> Callable[[], Coroutine[Any, Any, object]]:
+        """`func` as a scheduled job: tracked so it is cancelled with leadership, and attempted (see _attempt)."""
+
+        async def job() -> object:
+            task = asyncio.current_task()
+            assert task is not None
+            self._running.add(task)
+            try:
+                return await self._attempt(name, func)
+            except asyncio.CancelledError:  # leadership ended; APScheduler would log a cancelled job as a failure
+                return None
+            finally:
+                self._running.discard(task)
+
+        return job
 
     def _jobs(self) -> AsyncIOScheduler:
         """The job table: trigger -> use case."""
         scheduler = AsyncIOScheduler(timezone="UTC")
-        table = [
+        table: list[tuple[str, Any, Callable[[], Awaitable[object]]]] = [
             ("dispatch", IntervalTrigger(seconds=TICK_S), self.dispatch_due),
             ("history", CronTrigger(hour=11, minute=10, timezone="UTC", jitter=120), self.refresh_history),
             ("history:startup", DateTrigger(run_date=utc_now() + timedelta(seconds=60)), self.refresh_history),
@@ -85,30 +126,23 @@ class SchedulerService:
             ("sessions", IntervalTrigger(hours=6), functools.partial(purge_sessions, self.app.pool)),
         ]
         for job_id, trigger, func in table:
-            scheduler.add_job(func, trigger, id=job_id, max_instances=1, coalesce=True, misfire_grace_time=600)
+            scheduler.add_job(
+                self._guarded(job_id, func), trigger, id=job_id, max_instances=1, coalesce=True, misfire_grace_time=600
+            )
         scheduler.start()
         return scheduler
 
-    async def _hold(self, stop: asyncio.Event) -> None:
-        await self.dispatch_due()
-        while not stop.is_set():
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), timeout=self.leader_ttl_s / 3)
-            if not stop.is_set() and not await self.leader.renew():
-                log.warning("scheduler leadership lost")
-                return
-
     async def dispatch_due(self) -> list[int]:
         """Claim every due region and start (inline) or enqueue (queue mode) its refresh."""
-        claimed = await self.dispatcher.claim_due(self.regions)
+        fence = self.leadership.fence  # None outside leadership (tests, tools): unfenced writes
+        claimed = await self.dispatcher.claim_due(self.regions, fence)
         for region_id in claimed:
             if self.mode == "queue":
-                await self.queue.enqueue(region_id)
+                await self.queue.enqueue(region_id, fence)
             else:
                 refresher = with_alerts(self.app.region_refresher(), self.app.pool)
-                task = asyncio.create_task(self.dispatcher.execute(refresher, region_id))
-                self._running.add(task)
-                task.add_done_callback(self._running.discard)
+                run = functools.partial(self.dispatcher.execute, refresher, region_id, fence)
+                self._running.add(asyncio.create_task(self._guarded(f"refresh:{region_id}", run)()))
         return claimed
 
     async def refresh_prices(self) -> None:
@@ -168,6 +202,12 @@ class WorkerService:
     def __init__(self, app: App) -> None:
         self.app = app
         self.consumer = f"{socket.gethostname()}-{os.getpid()}"
+        self.queue = IngestQueue(app.redis, app.keys)
+
+    @property
+    def group_joined(self) -> bool:
+        """Whether this worker has joined the ingest stream's consumer group."""
+        return self.queue.group_joined
 
     async def run(self, stop: asyncio.Event) -> None:
         """Process jobs until `stop` is set."""
@@ -177,4 +217,4 @@ class WorkerService:
             return await dispatcher.execute(with_alerts(self.app.region_refresher(), self.app.pool), region_id)
 
         log.info("worker consuming ingest jobs", extra={"consumer": self.consumer})
-        await IngestQueue(self.app.redis, self.app.keys).consume(self.consumer, handle, stop)
+        await self.queue.consume(self.consumer, handle, stop)

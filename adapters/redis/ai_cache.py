@@ -9,10 +9,10 @@ from datetime import datetime
 
 import orjson
 import redis.asyncio as aioredis
-from redis.exceptions import RedisError
+from redis.asyncio.lock import Lock
+from redis.exceptions import LockError, RedisError
 
 from adapters.redis.keys import RedisKeys
-from adapters.redis.locks import LeaderLock
 from core.analysis.ports import CachedAnswer
 
 log = logging.getLogger(__name__)
@@ -57,7 +57,7 @@ class RedisAnswerCache:
         self._client = client
         self._keys = keys
         self._poll_s = poll_s
-        self._held: dict[str, LeaderLock] = {}
+        self._held: dict[str, Lock] = {}
 
     async def get(self, key: str) -> CachedAnswer | None:
         """The cached answer, or None (also when Redis fails or the entry is unreadable)."""
@@ -77,7 +77,7 @@ class RedisAnswerCache:
 
     async def lead(self, key: str, ttl_s: float) -> bool:
         """Take the compute lock of `key` (SET NX PX); True also when Redis is down (everyone computes then)."""
-        lock = LeaderLock(self._client, flight_key(self._keys, key), ttl_s)
+        lock = Lock(self._client, flight_key(self._keys, key), timeout=ttl_s, blocking=False, thread_local=False)
         try:
             if not await lock.acquire():
                 return False
@@ -94,6 +94,8 @@ class RedisAnswerCache:
             return
         try:
             await lock.release()
+        except LockError:  # it lapsed (the answer took longer than its TTL): nothing to release
+            return
         except RedisError as exc:
             log.warning("AI single-flight lock release failed (it will lapse): %s", exc)
 

@@ -99,7 +99,8 @@ async def _exists(app: App, key: str) -> bool:
 
 
 async def _holder_is(app: App, service: SchedulerService) -> bool:
-    return bool(await service.leader.holder() == service.leader.token)
+    fence = service.leadership.fence
+    return fence is not None and await service.leader.holder() == fence.token
 
 
 async def test_prices_job_with_esi_down_logs_one_line_and_keeps_the_old_prices(

@@ -1,0 +1,1 @@
+"""Reliability tests: services under Redis and Postgres outages and process kills (pytest mark `reliability`)."""
