@@ -20,6 +20,7 @@ from web.api import add_api_routes
 from web.assets import panel_assets
 from web.config import WebConfig
 from web.email_pages import MAILER
+from web.http_metrics import http_metrics_middleware
 from web.keys import (
     ACCOUNTS,
     CONFIG,
@@ -60,7 +61,7 @@ def create_app(
     """
     if sso is not None and not config.sso_enabled:
         config = replace(config, sso_enabled=True)
-    app = web.Application(middlewares=MIDDLEWARES, client_max_size=MAX_REQUEST_BYTES)
+    app = web.Application(middlewares=(http_metrics_middleware, *MIDDLEWARES), client_max_size=MAX_REQUEST_BYTES)
     accounts = PgAccountSettings(pool)
     app[POOL] = pool
     app[REDIS] = redis
