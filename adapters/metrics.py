@@ -1,8 +1,8 @@
-"""Prometheus metrics of command calls (count, latency, outcome per platform and command)."""
+"""Prometheus metrics of command calls (count, latency, outcome per platform and command) and alert delivery."""
 
 from __future__ import annotations
 
-from prometheus_client import Counter, Histogram
+from prometheus_client import Counter, Gauge, Histogram
 
 COMMANDS = Counter(
     "evetrader_commands_total", "Command calls by platform, command and outcome", ["platform", "command", "outcome"]
@@ -12,6 +12,16 @@ LATENCY = Histogram(
     "Command latency by platform and command",
     ["platform", "command"],
     buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30),
+)
+
+
+DELIVERIES = Counter(
+    "evetrader_alert_deliveries_total",
+    "Alert send attempts by platform and outcome (sent, retry, disable, fail)",
+    ["platform", "outcome"],
+)
+OUTBOX_LAG = Gauge(
+    "evetrader_outbox_lag_seconds", "Age of the oldest due alert not yet delivered (0: none), seen by the dispatcher"
 )
 
 

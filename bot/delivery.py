@@ -10,6 +10,7 @@ import socket
 from collections.abc import Awaitable, Callable, Collection
 from datetime import UTC, datetime, timedelta
 
+from adapters.metrics import DELIVERIES
 from core.alerts.delivery import (
     DEFAULT_RETRY,
     Action,
@@ -133,6 +134,7 @@ class DeliveryWorker:
     async def record(self, message: OutboxMessage, decision: Decision) -> None:
         """Write the decision to the outbox (conditional on our lease)."""
         outbox_id, owner = message.outbox_id, self.consumer
+        DELIVERIES.labels(self.sender.platform, decision.action.value).inc()
         if decision.action is Action.SENT:
             try:
                 await self.outbox.mark_sent(outbox_id, owner, decision.ref)

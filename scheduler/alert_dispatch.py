@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 import asyncpg
 import redis.asyncio as aioredis
 
+from adapters.metrics import OUTBOX_LAG
 from adapters.postgres.outbox import PgOutbox
 from adapters.redis.alert_stream import AlertStream
 from adapters.redis.keys import RedisKeys
@@ -62,10 +63,11 @@ class AlertDispatcher:
         return len(due)
 
     async def dispatch_due(self, now: datetime | None = None) -> int:
-        """Queue every due row, batch after batch; how many became queued."""
+        """Queue every due row, batch after batch; how many became queued (and the outbox lag, for /metrics)."""
         total = 0
         while True:
             count = await self.dispatch_once(now)
             total += count
             if count < self.batch:
+                OUTBOX_LAG.set(await self._outbox.oldest_due_age())
                 return total

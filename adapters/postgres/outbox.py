@@ -97,6 +97,14 @@ class PgOutbox:
                     now,
                 )
 
+    async def oldest_due_age(self) -> float:
+        """Seconds since the oldest row that is due but not delivered became due (0 when there is none)."""
+        age = await self._pool.fetchval(
+            "SELECT EXTRACT(EPOCH FROM now() - min(COALESCE(not_before, created_at))) FROM alert_outbox"
+            " WHERE status IN ('pending', 'queued', 'sending') AND (not_before IS NULL OR not_before <= now())"
+        )
+        return max(0.0, float(age or 0))
+
     async def begin_send(self, outbox_id: int, owner: str, lease: timedelta) -> Claim:
         """Take the lease on a row (one attempt more), or DONE (nothing to send now) / BUSY (leased elsewhere)."""
         async with self._pool.acquire() as conn:
