@@ -21,6 +21,9 @@ sde_app = typer.Typer(no_args_is_help=True, help="Static data (SDE) commands.")
 app.add_typer(sde_app, name="sde")
 keys_app = typer.Typer(no_args_is_help=True, help="Encryption keys of the stored EVE SSO tokens.")
 app.add_typer(keys_app, name="keys")
+admin_app = typer.Typer(no_args_is_help=True, help="Panel admins (see also ADMIN_CHARACTER_IDS).")
+app.add_typer(admin_app, name="admin")
+AdminId = Annotated[int, typer.Argument(help="a linked EVE character id, or an account id", min=1)]
 
 
 class Service(enum.StrEnum):
@@ -132,6 +135,25 @@ def keys_rotate() -> None:
     typer.echo(summary)
     if skipped:
         raise typer.Exit(1)
+
+
+def _set_admin(number: int, admin: bool) -> None:
+    from evetrader.admin_commands import set_admin
+
+    settings = settings_or_exit()
+    typer.echo(run_async(lambda: set_admin(settings, number, admin=admin)))  # an unknown id: one line, exit 2
+
+
+@admin_app.command("grant")
+def admin_grant(number: AdminId) -> None:
+    """Make the account of a linked EVE character (or an account, by id) a panel admin."""
+    _set_admin(number, True)
+
+
+@admin_app.command("revoke")
+def admin_revoke(number: AdminId) -> None:
+    """Take the admin role from the account of a linked EVE character (or an account, by id)."""
+    _set_admin(number, False)
 
 
 @app.command()

@@ -72,7 +72,10 @@ class Settings(BaseSettings):
         default=None, description=">= 32 bytes; unset in development: generated once into the data dir"
     )
     cookie_secure: bool | None = Field(default=None, description="unset: Secure cookies when PUBLIC_URL is https")
-    admin_account_ids: list[int] = Field(default=[], description="accounts that are admins (first admin)")
+    admin_character_ids: list[int] = Field(
+        default=[], description="EVE characters whose account is a panel admin once the character signs in"
+    )
+    admin_account_ids: str | None = Field(default=None, description="replaced by ADMIN_CHARACTER_IDS: an error")
     trusted_proxies: list[str] = Field(default=[], description="proxies whose X-Forwarded-For is believed")
     tls_cert_file: Path | None = None
     tls_key_file: Path | None = None
@@ -113,6 +116,16 @@ class Settings(BaseSettings):
     encryption_keys: SecretStr | None = Field(
         default=None, description="keyid:base64(32 bytes) pairs, newest first; `evetrader keys new` makes one"
     )
+
+    @field_validator("admin_account_ids")
+    @classmethod
+    def _replaced_admin_setting(cls, value: str | None) -> str | None:
+        if value is not None:
+            raise ValueError(
+                "ADMIN_ACCOUNT_IDS was replaced by ADMIN_CHARACTER_IDS (EVE character ids: an account becomes admin"
+                " when one of them signs in) and `evetrader admin grant ID`; unset ADMIN_ACCOUNT_IDS"
+            )
+        return value
 
     @field_validator("esi_base_url")
     @classmethod

@@ -103,7 +103,7 @@ def exempt_from_csrf(app: web.Application, path_prefix: str) -> None:
 
 
 async def _promote_configured_admins(app: web.Application) -> None:
-    await app[ACCOUNTS].promote_admins(list(app[CONFIG].admin_account_ids))
+    await app[ACCOUNTS].promote_admin_characters(list(app[CONFIG].admin_character_ids))
 
 
 def tls_context(cert_file: Path | str, key_file: Path | str) -> ssl.SSLContext:

@@ -28,7 +28,7 @@ class WebConfig:
     signing_key: bytes = field(repr=False)
     public_url: str = "http://127.0.0.1:8080"
     cookie_secure: bool = True
-    admin_account_ids: tuple[int, ...] = ()
+    admin_character_ids: tuple[int, ...] = ()
     trusted_proxies: tuple[IPNetwork, ...] = ()
     ip_rate_per_minute: float = 300.0
     ip_rate_burst: int = 60
@@ -107,7 +107,7 @@ def web_config_from_settings(settings: Any) -> WebConfig:
         signing_key=key,
         public_url=str(public_url).rstrip("/"),
         cookie_secure=_cookie_secure(getattr(settings, "cookie_secure", None), str(public_url)),
-        admin_account_ids=tuple(int(i) for i in getattr(settings, "admin_account_ids", ())),
+        admin_character_ids=tuple(int(i) for i in getattr(settings, "admin_character_ids", ())),
         trusted_proxies=parse_networks(list(getattr(settings, "trusted_proxies", ()))),
         ip_rate_per_minute=float(getattr(settings, "web_rate_per_minute", 300.0)),
         ip_rate_burst=int(getattr(settings, "web_rate_burst", 60)),

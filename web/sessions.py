@@ -93,9 +93,12 @@ class SessionService:
             return None
 
     async def login(self, response: web.StreamResponse, account_id: int) -> Session:
-        """Sign `account_id` in: a new refresh family, and access + refresh cookies on `response`."""
-        if account_id in self._config.admin_account_ids:
-            await self._accounts.promote_admins([account_id])
+        """Sign `account_id` in: a new refresh family, and access + refresh cookies on `response`.
+
+        An account holding one of ADMIN_CHARACTER_IDS becomes admin here (the character was just linked by SSO).
+        """
+        if self._config.admin_character_ids:
+            await self._accounts.promote_admin_characters(list(self._config.admin_character_ids), account_id)
         issued = await self._refresh.issue(account_id, self._now())
         session = Session(account_id, issued.role, issued.family_id)
         self._set(response, self.access_cookie, self.encode_access(session), int(ACCESS_TTL.total_seconds()))

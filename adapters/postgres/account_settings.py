@@ -148,13 +148,24 @@ class PgAccountSettings:
                 raise LookupError(f"no account {account_id}")
         raise LastAdminError("the last admin cannot be demoted")
 
-    async def promote_admins(self, account_ids: list[int]) -> int:
-        """Make the configured first admins admins (idempotent); returns how many changed."""
-        if not account_ids:
+    async def promote_admin_characters(self, character_ids: list[int], account_id: int | None = None) -> int:
+        """Make the accounts holding these EVE characters admins (only `account_id`'s, when given); how many changed."""
+        if not character_ids:
             return 0
         changed = await self._pool.fetch(
-            "UPDATE accounts SET role = $2 WHERE id = ANY($1::bigint[]) AND role <> $2 RETURNING id",
-            account_ids,
+            "UPDATE accounts SET role = $2 WHERE role <> $2 AND ($3::bigint IS NULL OR id = $3)"
+            " AND id IN (SELECT account_id FROM characters WHERE character_id = ANY($1::bigint[])) RETURNING id",
+            character_ids,
             ROLE_ADMIN,
+            account_id,
         )
         return len(changed)
+
+    async def account_of(self, number: int) -> tuple[int, bool] | None:
+        """The account a CLI argument names: (account id, True) for a linked character's id, else (id, False)."""
+        row = await self._pool.fetchrow(
+            "SELECT account_id, true AS character FROM characters WHERE character_id = $1"
+            " UNION ALL SELECT id, false FROM accounts WHERE id = $1 ORDER BY character DESC LIMIT 1",
+            number,
+        )
+        return (int(row["account_id"]), bool(row["character"])) if row is not None else None

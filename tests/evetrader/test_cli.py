@@ -121,6 +121,39 @@ async def test_keys_rotate_names_the_rows_it_skips_and_rotates_the_rest(pg_dsn, 
         await pool.close()
 
 
+async def test_admin_grant_and_revoke_by_character_or_account_id(pg_dsn, redis_url, redis_prefix, tmp_path):
+    env = env_for(pg_dsn, redis_url, redis_prefix, "http://127.0.0.1:9", tmp_path)
+    conn = await asyncpg.connect(pg_dsn)
+    try:
+        pilot, other = [int(await conn.fetchval("INSERT INTO accounts DEFAULT VALUES RETURNING id")) for _ in "ab"]
+        await conn.execute(
+            "INSERT INTO characters (character_id, account_id, name, owner_hash) VALUES (2112000001, $1, 'P', 'o')",
+            pilot,
+        )
+        code, out, err = await evetrader("admin", "grant", "2112000001", env=env)
+        assert (code, out.strip()) == (0, f"account {pilot} (character 2112000001) is now an admin"), err
+        code, out, err = await evetrader("admin", "grant", str(other), env=env)
+        assert (code, out.strip()) == (0, f"account {other} is now an admin"), err
+        roles = await conn.fetch("SELECT role FROM accounts WHERE id = ANY($1::bigint[])", [pilot, other])
+        assert [row["role"] for row in roles] == ["admin", "admin"]
+        code, out, err = await evetrader("admin", "revoke", "2112000001", env=env)
+        assert (code, out.strip()) == (0, f"account {pilot} (character 2112000001) is no longer an admin"), err
+        code, _, err = await evetrader("admin", "revoke", str(other), env=env)
+        assert code == 2 and err.strip() == f"error: account {other} is the last admin: grant another account first"
+        code, _, err = await evetrader("admin", "grant", "90000009", env=env)
+        assert code == 2 and "no linked EVE character and no account has id 90000009" in err
+        roles = await conn.fetch("SELECT role FROM accounts ORDER BY id")
+        assert [row["role"] for row in roles] == ["user", "admin"]
+    finally:
+        await conn.close()
+
+
+async def test_the_replaced_admin_account_ids_setting_is_refused_by_name(tmp_path) -> None:
+    code, _, err = await evetrader("migrate", env={"ADMIN_ACCOUNT_IDS": "[1]", "EVETRADER_DATA_DIR": str(tmp_path)})
+    assert code == 2 and "Traceback" not in err
+    assert "ADMIN_ACCOUNT_IDS was replaced by ADMIN_CHARACTER_IDS" in err and "evetrader admin grant" in err
+
+
 async def test_kill_9_mid_ingest_leaves_the_previous_snapshot_whole(pg_dsn, redis_url, redis_prefix, tmp_path) -> None:
     async with EsiFake(regions={10000043: 3_000}, cache_seconds=1) as fake:
         env = env_for(pg_dsn, redis_url, redis_prefix, fake.base_url, tmp_path)

@@ -6,7 +6,7 @@ import stat
 
 import pytest
 
-from evetrader.config import Settings
+from evetrader.config import Settings, SettingsError, load_settings
 from web.config import (
     KEY_FILE_NAME,
     WebConfig,
@@ -44,5 +44,12 @@ def test_built_from_evetrader_settings(tmp_path):
     settings = Settings(data_dir=tmp_path, public_url="https://panel.example/", eve_client_id="app")
     config = web_config_from_settings(settings)
     assert config.public_url == "https://panel.example" and config.public_https and config.sso_enabled
-    assert config.cookie_secure and not config.production and config.admin_account_ids == ()
+    assert config.cookie_secure and not config.production and config.admin_character_ids == ()
     assert (tmp_path / KEY_FILE_NAME).exists()
+    admins = Settings(data_dir=tmp_path, admin_character_ids=[95000001, 2112000001])
+    assert web_config_from_settings(admins).admin_character_ids == (95000001, 2112000001)
+
+
+def test_the_replaced_admin_account_setting_stops_start_up_naming_its_replacement(tmp_path):
+    with pytest.raises(SettingsError, match="ADMIN_ACCOUNT_IDS was replaced by ADMIN_CHARACTER_IDS"):
+        load_settings(data_dir=tmp_path, admin_account_ids="[1]")

@@ -194,9 +194,22 @@ async def test_session_cookies_are_httponly_secure_samesite_lax_with_host_prefix
     assert browser["httponly"] and browser["secure"]
 
 
-async def test_configured_admin_is_promoted_at_sign_in(make_client, pg_pool):
-    account = await create_account(pg_pool)
-    client = await make_client(admin_account_ids=(account,))
-    session = await sign_in(client, account)
+async def _give_character(pool: asyncpg.Pool, account_id: int, character_id: int) -> None:
+    await pool.execute(
+        "INSERT INTO characters (character_id, account_id, name, owner_hash) VALUES ($1, $2, 'Pilot', 'owner')",
+        character_id,
+        account_id,
+    )
+
+
+async def test_the_account_of_a_configured_admin_character_is_promoted_at_sign_in(make_client, pg_pool):
+    admin_character = 95000001
+    early, holder, plain = [await create_account(pg_pool) for _ in range(3)]
+    await _give_character(pg_pool, early, 95000002)
+    client = await make_client(admin_character_ids=(admin_character, 95000002))  # start-up promotes `early`
+    assert await pg_pool.fetchval("SELECT role FROM accounts WHERE id = $1", early) == "admin"
+    await _give_character(pg_pool, holder, admin_character)  # linked by SSO while the panel runs
+    session = await sign_in(client, holder)
     assert session.role == "admin"
-    assert await pg_pool.fetchval("SELECT role FROM accounts WHERE id = $1", account) == "admin"
+    assert await pg_pool.fetchval("SELECT role FROM accounts WHERE id = $1", holder) == "admin"
+    assert (await sign_in(client, plain)).role == "user"  # an account id is no longer an admin credential
