@@ -23,6 +23,11 @@ DELIVERIES = Counter(
 OUTBOX_LAG = Gauge(
     "evetrader_outbox_lag_seconds", "Age of the oldest due alert not yet delivered (0: none), seen by the dispatcher"
 )
+REGION_DATA_AGE = Gauge(
+    "evetrader_region_data_age_seconds",
+    "Seconds since the last-modified time of each region's live order-book snapshot, seen at the last probe",
+    ["region_id"],
+)
 
 
 class PrometheusCommandObserver:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import asyncpg
 import redis.asyncio as aioredis
 
+from adapters.metrics import REGION_DATA_AGE
 from adapters.postgres.orderbook import PgOrderBookStore
 from web.ops import Ops, Probe, Role, Status
 
@@ -23,16 +24,20 @@ def postgres_probe(pool: asyncpg.Pool) -> Probe:
 
     async def check() -> Status:
         now = datetime.now(UTC)
-        regions = [
-            {
-                "region_id": meta.region_id,
-                "status": meta.status.value,
-                "orders": meta.orders,
-                "age_s": round((now - meta.last_modified).total_seconds()) if meta.last_modified else None,
-                "last_error": meta.last_error,
-            }
-            for meta in await store.all_snapshot_meta()
-        ]
+        regions = []
+        for meta in await store.all_snapshot_meta():
+            age_s = round((now - meta.last_modified).total_seconds()) if meta.last_modified else None
+            if age_s is not None:
+                REGION_DATA_AGE.labels(str(meta.region_id)).set(age_s)
+            regions.append(
+                {
+                    "region_id": meta.region_id,
+                    "status": meta.status.value,
+                    "orders": meta.orders,
+                    "age_s": age_s,
+                    "last_error": meta.last_error,
+                }
+            )
         return Status(True, extra={"regions": regions})
 
     return check

@@ -147,6 +147,7 @@ class Ops:
         return _json(body, failing)
 
     async def _metrics(self, request: web.Request) -> web.Response:
+        await self.readiness()  # the probes refresh the gauges they feed (e.g. each region's data age): bounded
         body = generate_latest(REGISTRY) + generate_latest(self._registry)
         return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST})
 

@@ -130,3 +130,17 @@ async def test_a_port_in_use_stops_with_a_clear_line(ops: Ops) -> None:
     assert ops.port is not None
     with pytest.raises(SystemExit, match="set OPS_PORT"):
         await Ops().listen("127.0.0.1", ops.port)
+
+
+async def test_metrics_carry_each_regions_data_age(ops: Ops, pg_pool: asyncpg.Pool) -> None:
+    await pg_pool.execute(
+        "INSERT INTO market_snapshots (region_id, status, orders, last_modified)"
+        " VALUES (10000043, 'ok', 5, now() - interval '2 hours')"
+    )
+    ops.probe("postgres", postgres_probe(pg_pool))
+    status, text = await get(ops, "/metrics")
+    assert status == 200 and isinstance(text, str)
+    (line,) = [
+        ln for ln in text.splitlines() if ln.startswith('evetrader_region_data_age_seconds{region_id="10000043"}')
+    ]
+    assert 7190 <= float(line.split()[-1]) <= 7300  # two hours, read at scrape time
