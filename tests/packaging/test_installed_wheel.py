@@ -71,6 +71,8 @@ def venv(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     ]
     _ok(_run([*uv, "--compile-bytecode", "--require-hashes", "-r", REPO / "requirements.lock"], cwd=home.parent))
     _ok(_run([*uv, "--compile-bytecode", "--no-deps", wheel], cwd=home.parent))
+    check = _run([sys.executable, "-m", "uv", "pip", "check", "--python", home / "bin" / "python"], cwd=home.parent)
+    assert check.returncode == 0, f"requirements.lock misses what pyproject.toml asks for (run `make lock`):\n{check}"
     return home
 
 
