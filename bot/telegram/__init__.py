@@ -3,7 +3,7 @@
 from bot.telegram.adapter import bot_commands, build_application, start, stop, telegram_bot, telegram_names
 from bot.telegram.callers import caller_of
 from bot.telegram.render import render_html
-from bot.telegram.send import send_reply, with_retry
+from bot.telegram.send import send_reply
 from bot.telegram.webhook import SECRET_HEADER, webhook_handler
 
 __all__ = [
@@ -18,5 +18,4 @@ __all__ = [
     "telegram_bot",
     "telegram_names",
     "webhook_handler",
-    "with_retry",
 ]

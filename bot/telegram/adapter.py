@@ -24,7 +24,8 @@ from telegram.request import HTTPXRequest
 
 from bot.state import InteractionState
 from bot.telegram.handlers import TelegramBot
-from bot.telegram.send import with_retry
+from bot.telegram.pacing import Pacing
+from bot.telegram.send import ACTION_EVERY_S
 from bot.telegram.webhook import ALLOWED_UPDATES, set_webhook
 from core.commands.gateway import CommandGateway
 from core.commands.registry import Registry
@@ -70,13 +71,16 @@ def build_application(
     conversation_ttl: float = 300.0,
     keyboard_ttl: float = 3600.0,
     tls: ssl.SSLContext | None = None,
+    action_every: float = ACTION_EVERY_S,
 ) -> App:
     """A PTB Application answering commands, prompt answers, button presses and inline queries via `gateway`,
     keeping open questions and keyboards in `state` (shared by replicas, kept across restarts).
 
-    Updates are handled concurrently (a slow command does not hold up other chats); `stop` waits for them.
-    `tls` reuses one TLS context for both HTTP clients (building one loads the CA bundle, ~0.1 s each)."""
-    builder = ApplicationBuilder().token(token).concurrent_updates(True)
+    Updates are handled concurrently (a slow command does not hold up other chats); `stop` waits for them. Every
+    call goes through Pacing (flood limits, 429 retries), alert deliveries on `application.bot` included; a slow
+    command shows "typing…" every `action_every` s until its answer. `tls` reuses one TLS context for both HTTP
+    clients (building one loads the CA bundle, ~0.1 s each)."""
+    builder = ApplicationBuilder().token(token).concurrent_updates(True).rate_limiter(Pacing())
     if tls is not None:
         builder = builder.request(HTTPXRequest(httpx_kwargs={"verify": tls}))
         builder = builder.get_updates_request(HTTPXRequest(connection_pool_size=1, httpx_kwargs={"verify": tls}))
@@ -85,7 +89,9 @@ def build_application(
     if base_file_url:
         builder = builder.base_file_url(base_file_url)
     application = builder.build()
-    bot = TelegramBot(gateway, state, conversation_ttl=conversation_ttl, keyboard_ttl=keyboard_ttl)
+    bot = TelegramBot(
+        gateway, state, conversation_ttl=conversation_ttl, keyboard_ttl=keyboard_ttl, action_every=action_every
+    )
     application.bot_data[BOT_KEY] = bot
     names = telegram_names(gateway.registry)
     for telegram_name, name in names.items():
@@ -112,7 +118,7 @@ async def register_commands(application: App) -> None:
     """Publish the registry's commands as the bot's command menu (failures are logged, never fatal)."""
     try:
         commands = bot_commands(telegram_bot(application).gateway.registry)
-        await with_retry(lambda: application.bot.set_my_commands(commands))
+        await application.bot.set_my_commands(commands)
     except TelegramError:
         logger.warning("could not set the Telegram command menu", exc_info=True)
 

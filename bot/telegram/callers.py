@@ -13,7 +13,6 @@ from telegram import Update
 from telegram.constants import ChatMemberStatus
 from telegram.error import TelegramError
 
-from bot.telegram.send import with_retry
 from core.commands.model import Caller
 
 logger = logging.getLogger(__name__)
@@ -79,7 +78,7 @@ class ChatRoles:
         if cached is not None:
             return cached
         try:
-            member = await with_retry(lambda: bot.get_chat_member(chat_id=chat_id, user_id=user_id))
+            member = await bot.get_chat_member(chat_id=chat_id, user_id=user_id)
         except TelegramError:
             logger.warning("getChatMember failed for chat %s user %s", chat_id, user_id, exc_info=True)
             return frozenset()

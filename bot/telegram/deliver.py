@@ -3,13 +3,11 @@ the Bot API's errors turned into delivery outcomes (a blocked bot or a deleted c
 
 from __future__ import annotations
 
-import warnings
-from datetime import timedelta
 from typing import Any
 
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError
-from telegram.warnings import PTBDeprecationWarning
 
+from bot.telegram.pacing import retry_seconds
 from core.alerts.delivery import (
     AlertText,
     Delivered,
@@ -29,14 +27,6 @@ _FORBIDDEN = (
     ("not a member", "the bot is no longer in the chat"),
 )
 _GONE_REQUESTS = ("chat not found", "user not found", "group chat was deactivated", "have no rights")
-
-
-def retry_seconds(exc: RetryAfter) -> float:
-    """The wait a RetryAfter asks for, in seconds (PTB 22 gives an int or a timedelta)."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", PTBDeprecationWarning)
-        wait = exc.retry_after
-    return wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
 
 
 def outcome_of_error(exc: TelegramError) -> SendOutcome:

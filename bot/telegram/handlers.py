@@ -16,7 +16,7 @@ from bot.telegram.callers import ChatRoles, caller_of
 from bot.telegram.inline import inline_articles
 from bot.telegram.keyboards import ANSWER, NOOP, PAGE, Keyboards, parse_callback
 from bot.telegram.prompts import Conversations, Pending, missing_params, prompt
-from bot.telegram.send import answer, show_page, with_retry
+from bot.telegram.send import ACTION_EVERY_S, answer, chat_action_of, show_page, showing
 from core.commands.gateway import CommandGateway
 from core.commands.model import Caller, Invocation
 from core.digits import whole_number
@@ -36,8 +36,10 @@ class TelegramBot:
         *,
         conversation_ttl: float = 300.0,
         keyboard_ttl: float = 3600.0,
+        action_every: float = ACTION_EVERY_S,
     ) -> None:
         self.gateway = gateway
+        self.action_every = action_every
         self.keyboards = Keyboards(state, keyboard_ttl)
         self.conversations = Conversations(state, gateway.registry, conversation_ttl)
         self.roles = ChatRoles()
@@ -73,7 +75,8 @@ class TelegramBot:
                 await self._ask(bot, chat_id, pending, reply_to)
                 return
         invocation = Invocation(command.name if command else name, raw, caller)
-        reply = await self.gateway.run(invocation)
+        async with showing(bot, chat_id, chat_action_of(command), self.action_every):
+            reply = await self.gateway.run(invocation)
         await answer(bot, chat_id, caller, reply, keyboards=self.keyboards, reply_to=reply_to)
 
     async def on_text(self, update: Update, context: Context) -> None:
@@ -92,7 +95,7 @@ class TelegramBot:
             return
         pending = await self.conversations.cancel((chat.id, user.id))
         text = f"Cancelled /{pending.command.name}." if pending else "Nothing to cancel."
-        await with_retry(lambda: context.bot.send_message(chat_id=chat.id, text=text))
+        await context.bot.send_message(chat_id=chat.id, text=text)
 
     async def on_callback(self, update: Update, context: Context) -> None:
         """A button press: turn a page, answer a choice, or run the button's command; always answer the query."""
@@ -112,18 +115,18 @@ class TelegramBot:
         elif kind == ANSWER:
             choice = whole_number(payload, max_digits=3)
             chosen = await self.conversations.choose((chat.id, user.id), choice) if choice is not None else None
-            await with_retry(lambda: query.answer(text=None if chosen else "This question is no longer open."))
+            await query.answer(text=None if chosen else "This question is no longer open.")
             if chosen is not None:
                 await self._go_on(context.bot, update, chosen, None)
             return
         elif (action := await self.keyboards.action_of(kind, payload)) is not None:
-            await with_retry(lambda: query.answer())
+            await query.answer()
             name, _, raw = action.strip().lstrip("/").partition(" ")
             await self.run_text(context.bot, chat.id, await self.roles.caller(context.bot, update), name, raw.strip())
             return
         elif kind != NOOP:
             notice = EXPIRED
-        await with_retry(lambda: query.answer(text=notice))
+        await query.answer(text=notice)
 
     async def on_inline(self, update: Update, context: Context) -> None:
         """@bot query: price articles of the best matching items (a help article for an empty query)."""
@@ -131,7 +134,7 @@ class TelegramBot:
         if query is None:
             return
         articles = await inline_articles(self.gateway, caller_of(update), query.query, context.bot.username)
-        await with_retry(lambda: query.answer(articles, cache_time=30, is_personal=False))
+        await query.answer(articles, cache_time=30, is_personal=False)
 
     async def _go_on(self, bot: Any, update: Update, step: Pending, reply_to: int | None) -> None:
         """After an answer: ask for the next missing parameter, or run the completed command."""
@@ -141,12 +144,11 @@ class TelegramBot:
             await self._ask(bot, chat.id, step, reply_to)
             return
         caller = await self.roles.caller(bot, update)
-        reply = await self.gateway.run(Invocation(step.command.name, step.raw, caller))
+        async with showing(bot, chat.id, chat_action_of(step.command), self.action_every):
+            reply = await self.gateway.run(Invocation(step.command.name, step.raw, caller))
         await answer(bot, chat.id, caller, reply, keyboards=self.keyboards, reply_to=reply_to)
 
     async def _ask(self, bot: Any, chat_id: int, pending: Pending, reply_to: int | None) -> None:
         text, markup = prompt(pending)
-        send = functools.partial(
-            bot.send_message, chat_id=chat_id, text=text, parse_mode=ParseMode.HTML, reply_markup=markup
-        )
-        await with_retry(functools.partial(send, reply_to_message_id=reply_to) if reply_to else send)
+        replying = {"reply_to_message_id": reply_to} if reply_to else {}
+        await bot.send_message(chat_id=chat_id, text=text, parse_mode=ParseMode.HTML, reply_markup=markup, **replying)

@@ -1,41 +1,65 @@
-"""Sending to Telegram: every send, edit and answer retried once after a 429; long replies paged in one message;
-private replies asked for in a group go to the caller's private chat."""
+"""Sending to Telegram: long replies paged in one message, private replies asked for in a group sent to the caller's
+private chat, and "typing…" shown while a slow command runs. Pacing and 429 retries are the application's
+AIORateLimiter's (see adapter.build_application)."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
-import warnings
-from collections.abc import Awaitable, Callable
-from datetime import timedelta
-from typing import Any, TypeVar
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile
-from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden, RetryAfter
-from telegram.warnings import PTBDeprecationWarning
+from telegram.constants import ChatAction, ParseMode
+from telegram.error import BadRequest, Forbidden, TelegramError
 
 from bot.telegram.keyboards import Keyboards, Paged, page_markup
 from bot.telegram.render import photos, render_html
 from core.commands.model import Caller, Reply
+from core.commands.registry import Command
 
-MAX_CAPTION, MAX_RETRY_WAIT = 1024, 30.0
+logger = logging.getLogger(__name__)
+MAX_CAPTION = 1024
+ACTION_EVERY_S = 4.5  # Telegram shows a chat action for 5 s (or until the bot's next message)
 SENT_PRIVATELY = "I sent you the answer in our private chat."
 START_PRIVATE = "That answer is only for you: start a private chat with me first, then send the command again."
-T = TypeVar("T")
 
 
-async def with_retry(call: Callable[[], Awaitable[T]]) -> T:
-    """Run one Bot API call; on a 429 wait the requested time (capped at 30 s) and try once more."""
+def chat_action_of(command: Command | None) -> str | None:
+    """What the chat sees while `command` runs: "sending a photo" for a chart, "typing…" for another slow
+    command (the registry's `slow` flag: it may take over a second), nothing for a quick one."""
+    if command is None or not command.slow:
+        return None
+    return ChatAction.UPLOAD_PHOTO if command.chart else ChatAction.TYPING
+
+
+@contextlib.asynccontextmanager
+async def showing(
+    bot: Any, chat_id: int | str, action: str | None, every: float = ACTION_EVERY_S
+) -> AsyncIterator[None]:
+    """Show `action` in the chat while the block runs: sent at once, then every `every` s; stopped (and any call in
+    flight abandoned) before the block's caller sends its answer. A failed chat action is only logged."""
+    if action is None:
+        yield
+        return
+
+    async def repeat() -> None:
+        while True:
+            try:
+                await bot.send_chat_action(chat_id=chat_id, action=action)
+            except TelegramError as exc:
+                logger.info("chat action in %s failed: %s", chat_id, exc)
+            await asyncio.sleep(every)
+
+    task = asyncio.create_task(repeat(), name=f"chat-action-{chat_id}")
     try:
-        return await call()
-    except RetryAfter as exc:
-        with warnings.catch_warnings():  # PTB 22 warns that retry_after will become a timedelta; accept both
-            warnings.simplefilter("ignore", PTBDeprecationWarning)
-            wait = exc.retry_after
-        seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
-        await asyncio.sleep(min(seconds, MAX_RETRY_WAIT))
-        return await call()
+        yield
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
 
 
 async def send_reply(
@@ -51,15 +75,15 @@ async def send_reply(
     paged = Paged(texts, rows)
     key = await keyboards.add_pages(paged) if keyboards is not None and len(texts) > 1 else None
     if key is not None:
-        await with_retry(functools.partial(send, text=texts[0], reply_markup=page_markup(key, 0, paged)))
+        await send(text=texts[0], reply_markup=page_markup(key, 0, paged))
     else:  # one message, or pages that could not be kept: each page as its own message
         for index, text in enumerate(texts):
             markup = InlineKeyboardMarkup(rows) if rows and index == len(texts) - 1 else None
-            await with_retry(functools.partial(send, text=text, reply_markup=markup))
+            await send(text=text, reply_markup=markup)
     for image in photos(reply):
         photo = InputFile(image.png, filename=image.filename)
         caption = image.alt[:MAX_CAPTION]
-        await with_retry(functools.partial(bot.send_photo, chat_id=chat_id, photo=photo, caption=caption))
+        await bot.send_photo(chat_id=chat_id, photo=photo, caption=caption)
 
 
 async def answer(
@@ -87,8 +111,9 @@ async def answer(
     except BadRequest as exc:  # an id that is no private chat (an anonymous admin, a channel)
         if "chat not found" not in exc.message.lower():
             raise
-    send = functools.partial(bot.send_message, chat_id=chat_id, text=text, reply_markup=markup)
-    await with_retry(functools.partial(send, reply_to_message_id=reply_to) if reply_to is not None else send)
+    await bot.send_message(
+        chat_id=chat_id, text=text, reply_markup=markup, **({"reply_to_message_id": reply_to} if reply_to else {})
+    )
 
 
 def _start_markup(bot: Any) -> InlineKeyboardMarkup | None:
@@ -109,16 +134,14 @@ async def show_page(bot: Any, chat_id: int, message_id: int, keyboards: Keyboard
     paged = await keyboards.paged(key)
     if paged is None or not 0 <= index < len(paged.pages):
         return False
-    edit = functools.partial(
-        bot.edit_message_text,
-        chat_id=chat_id,
-        message_id=message_id,
-        text=paged.pages[index],
-        parse_mode=ParseMode.HTML,
-        reply_markup=page_markup(key, index, paged),
-    )
     try:
-        await with_retry(edit)
+        await bot.edit_message_text(
+            chat_id=chat_id,
+            message_id=message_id,
+            text=paged.pages[index],
+            parse_mode=ParseMode.HTML,
+            reply_markup=page_markup(key, index, paged),
+        )
     except BadRequest as exc:  # a double tap asks for the page already shown: nothing to change
         if "not modified" not in str(exc).lower():
             raise

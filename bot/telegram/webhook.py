@@ -12,8 +12,6 @@ from aiohttp import web
 from telegram import Update
 from telegram.ext import Application
 
-from bot.telegram.send import with_retry
-
 logger = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "inline_query"]
@@ -22,7 +20,7 @@ WebHandler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 async def set_webhook(application: Application[Any, Any, Any, Any, Any, Any], url: str, secret: str) -> None:
     """Tell Telegram to POST updates to `url` with `secret` in the X-Telegram-Bot-Api-Secret-Token header."""
-    await with_retry(lambda: application.bot.set_webhook(url=url, secret_token=secret, allowed_updates=ALLOWED_UPDATES))
+    await application.bot.set_webhook(url=url, secret_token=secret, allowed_updates=ALLOWED_UPDATES)
 
 
 def webhook_handler(application: Application[Any, Any, Any, Any, Any, Any], secret: str) -> WebHandler:

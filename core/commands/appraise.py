@@ -126,4 +126,5 @@ def register_appraise_command(registry: Registry) -> None:
             positional=False,
         ),
         examples=["/appraise 100 Tritanium", "/appraise where=amarr <paste>"],
+        slow=True,  # a 20,000-line paste takes a while
     )(appraise_paste)

@@ -191,4 +191,5 @@ def register_price_commands(registry: Registry) -> None:
         DAYS,
         examples=["/history tritanium jita 90"],
         slow=True,
+        chart=True,
     )(history)

@@ -58,6 +58,8 @@ class Command:
     examples: Sequence[str] = ()
     slow: bool = False
     private: bool = False  # every reply is the caller's own data or a secret (see Reply.private)
+    chart: bool = False  # answers with an image (a chart): a platform may show "sending a photo" while it runs
+    manage: bool = False  # configures a server or group: offered to its managers only (see Registry.manages)
 
     @property
     def group(self) -> str | None:
@@ -77,13 +79,14 @@ class Registry:
         self._commands: dict[str, Command] = {}
         self._groups: dict[str, str] = {}
         self._private_groups: set[str] = set()
+        self._manager_groups: set[str] = set()
         if builtin_help:
             help_param = Param("command", "The command to explain", required=False, autocomplete="commands")
             self.add(Command("help", "List the commands, or explain one", [help_param], self._help, ["/help price"]))
 
-    def group(self, name: str, description: str, *, private: bool = False) -> None:
+    def group(self, name: str, description: str, *, private: bool = False, manage: bool = False) -> None:
         """Declare a command group (a Discord command with subcommands) and its description; `private` makes
-        every subcommand private."""
+        every subcommand private; `manage` offers the group to server and group managers only."""
         _check_name(name, "group")
         _check_description(description, f"group {name}")
         if name in self._commands or name in self._groups:
@@ -92,6 +95,8 @@ class Registry:
         self._groups[name] = description
         if private:
             self._private_groups.add(name)
+        if manage:
+            self._manager_groups.add(name)
 
     def add(self, command: Command) -> Command:
         """Validate and register a command; raise RegistryError if any rule is broken."""
@@ -134,11 +139,13 @@ class Registry:
         examples: Sequence[str] = (),
         slow: bool = False,
         private: bool = False,
+        chart: bool = False,
+        manage: bool = False,
     ) -> Callable[[Handler], Handler]:
         """Decorator form of `add`."""
 
         def register(handler: Handler) -> Handler:
-            self.add(Command(name, description, params, handler, examples, slow, private))
+            self.add(Command(name, description, params, handler, examples, slow, private, chart=chart, manage=manage))
             return handler
 
         return register
@@ -154,6 +161,20 @@ class Registry:
     def groups(self) -> dict[str, str]:
         """Group names and their descriptions."""
         return dict(self._groups)
+
+    def manages(self, name: str) -> bool:
+        """Whether a top-level command or group configures a server or group (Discord: Manage Server; Telegram:
+        the group administrators' menu)."""
+        command = self._commands.get(name)
+        return name in self._manager_groups or (command is not None and command.manage)
+
+    def is_private(self, name: str) -> bool:
+        """Whether a top-level command, or every subcommand of a group, answers with the caller's own data."""
+        command = self._commands.get(name)
+        if command is not None:
+            return command.private
+        subcommands = self.subcommands(name)
+        return name in self._private_groups or (bool(subcommands) and all(c.private for c in subcommands))
 
     def subcommands(self, group: str) -> list[Command]:
         """The subcommands of a group, sorted by name."""

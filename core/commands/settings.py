@@ -87,7 +87,7 @@ async def settings_alerts(ctx: CommandContext, enabled: str) -> Reply:
 
 def register_settings_commands(registry: Registry) -> None:
     """Add /settings show|hub|ai|alerts."""
-    registry.group("settings", "This server's settings (managers), or your own in a private chat")
+    registry.group("settings", "This server's settings (managers), or your own in a private chat", manage=True)
     # private: outside a server (a private chat, a Telegram group) these show and set the caller's own hub
     registry.command("settings show", "Show the settings that apply here", private=True)(settings_show)
     example = ["/settings hub amarr"]

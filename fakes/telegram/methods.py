@@ -15,6 +15,10 @@ from fakes.telegram.wire import ApiError, Json, check_inline_keyboard, shown_len
 Method = Callable[[dict[str, Any], dict[str, bytes]], Awaitable[Any]]
 SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 MEMBER_STATUSES = frozenset({"creator", "administrator", "member", "restricted", "left", "kicked"})
+CHAT_ACTIONS = frozenset(
+    {"typing", "upload_photo", "record_video", "upload_video", "record_voice", "upload_voice", "upload_document",
+     "choose_sticker", "find_location", "record_video_note", "upload_video_note"}
+)  # fmt: skip
 
 
 @dataclass
@@ -52,6 +56,7 @@ class BotApi:
             "getupdates": self.get_updates,
             "sendmessage": self.send_message,
             "sendphoto": self.send_photo,
+            "sendchataction": self.send_chat_action,
             "editmessagetext": self.edit_message_text,
             "answercallbackquery": self.answer_callback_query,
             "answerinlinequery": self.answer_inline_query,
@@ -107,6 +112,15 @@ class BotApi:
         if params.get("caption"):
             extra["caption"] = params["caption"]
         return self.store(params, **extra)
+
+    async def send_chat_action(self, params: dict[str, Any], files: dict[str, bytes]) -> bool:
+        """Show "typing…" (or another action) in a chat: a known action, a chat that takes the bot's messages."""
+        if str(params.get("action") or "") not in CHAT_ACTIONS:
+            raise ApiError("Bad Request: wrong parameter action in request")
+        chat_id = int(params.get("chat_id") or 0)
+        if chat_id in self.refusing:
+            raise ApiError(self.refusing[chat_id], 403)
+        return True
 
     async def edit_message_text(self, params: dict[str, Any], files: dict[str, bytes]) -> Json:
         """Replace the text (and keyboard) of a message the bot sent; unchanged content is an error."""

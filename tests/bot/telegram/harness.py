@@ -108,9 +108,10 @@ async def running(
     webhook_secret: str | None = None,
     fake: TelegramFake | None = None,
     gateway: CommandGateway | None = None,
+    **options: Any,
 ) -> AsyncIterator[Harness]:
     """Start a fake (unless given) and the bot on `state` (polling, or webhook when `webhook_url` is given), over
-    `gateway` (default: the test registry on the Tritanium market)."""
+    `gateway` (default: the test registry on the Tritanium market); `options` go to build_application."""
     market, callers = trit_market(), []
 
     async def context_for(caller: Caller) -> CommandContext:
@@ -122,7 +123,7 @@ async def running(
     fake = fake or await TelegramFake(TOKEN, bot_username=BOT).start()
     try:
         app = build_application(
-            TOKEN, gateway, state, base_url=f"{fake.url}/bot", base_file_url=f"{fake.url}/file/bot", tls=TLS
+            TOKEN, gateway, state, base_url=f"{fake.url}/bot", base_file_url=f"{fake.url}/file/bot", tls=TLS, **options
         )
         await start(app, webhook_url=webhook_url, webhook_secret=webhook_secret, poll_timeout=1.0)
         try:
