@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import uuid
-
+from tests.web.helpers import create_account, sign_in
 from web.assets import panel_assets
 from web.config import parse_networks
-from web.keys import SESSIONS
-from web.session_model import Session
 
 
 async def test_per_ip_limit_answers_429_with_retry_after(make_light_client):
@@ -41,11 +38,9 @@ async def test_trusted_proxy_forwarded_clients_have_their_own_budgets(make_light
     assert [(await client.get("/", headers=h)).status for h in v6] == [200, 429]
 
 
-async def test_per_user_limit(make_light_client):
-    client = await make_light_client(user_rate_per_minute=1, user_rate_burst=2)
-    service = client.app[SESSIONS]
-    access = service.encode_access(Session(424242, "user", str(uuid.uuid4())))
-    client.session.cookie_jar.update_cookies({service.access_cookie: access}, response_url=client.make_url("/"))
+async def test_per_user_limit(make_client, make_light_client, pg_pool):
+    client = await make_client(user_rate_per_minute=1, user_rate_burst=2)
+    await sign_in(client, await create_account(pg_pool))  # a live session: whether it is live is asked of Postgres
     statuses = [(await client.get("/")).status for _ in range(3)]
     assert statuses == [200, 200, 429]
     other = await make_light_client(user_rate_per_minute=1, user_rate_burst=2)
