@@ -1,0 +1,1 @@
+"""The trader's own book: wallet transactions and journal, fee attribution, FIFO profit (pure, no I/O)."""
