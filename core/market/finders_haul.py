@@ -6,8 +6,9 @@ Rules:
   the broker rate of a sell order placed one tick under the destination's best sell);
 - "immediate" mode sells into the destination buy orders; "order" mode lists a sell order and caps the
   quantity at one day of history volume when it is known;
-- cargo and budget are shared (a knapsack). Heuristic: find which is scarcer (all profitable units' m3 over
-  the cargo versus their cost over the budget), then take chunks of all items greedily by profit per m3 or
+- cargo and budget are shared (a knapsack). Heuristic: find which is scarcer (the m3 of every profitable unit
+  that could be taken, i.e. whose item fits one unit in the hold and whose price fits the budget, over the cargo
+  versus their cost over the budget), then take chunks of all items greedily by profit per m3 or
   per ISK. Marginal profit falls along each walk, so an item's chunks are taken in walk order;
 - after allocation the order-mode broker fee (100 ISK minimum) is charged; unprofitable items are dropped.
   The budget covers purchases only. Plans come back by profit, at most `top_n` items.
@@ -128,8 +129,11 @@ def haul_candidates(
         for index, item in enumerate(items)
         for chunk in _chunks(index, item, sell_mode, keep, int(cargo_m3 / item.volume_m3 + EPSILON))
     ]
-    wanted_m3 = sum(c.units * items[c.item].volume_m3 for c in chunks)
-    wanted_isk = sum(c.units * c.buy_price for c in chunks)
+    # Only chunks of which one unit fits both the hold and the budget can be taken: the others (a freighter in a
+    # 100k m3 hold) must not decide which of the two binds.
+    takeable = [c for c in chunks if items[c.item].volume_m3 <= cargo_m3 + EPSILON and c.buy_price <= budget_isk]
+    wanted_m3 = sum(c.units * items[c.item].volume_m3 for c in takeable)
+    wanted_isk = sum(c.units * c.buy_price for c in takeable)
     if wanted_m3 / max(cargo_m3, EPSILON) >= wanted_isk / max(budget_isk, EPSILON):
         chunks.sort(key=lambda c: c.unit_profit / items[c.item].volume_m3, reverse=True)
     else:
