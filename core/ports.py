@@ -11,6 +11,13 @@ from core.market.model import HistoryRow, Quote, SnapshotCommit, SnapshotMeta
 from core.market.orders import OrderRow
 
 
+class StoreUnavailable(ConnectionError):
+    """The database could not be reached or did not answer in time; worth trying again in a minute.
+
+    Adapters raise it in place of their driver's connection errors, so core can answer without knowing the driver.
+    """
+
+
 class PagedFetch(Protocol):
     """The outcome of fetching every page of a paged ESI resource (read-only attributes)."""
 

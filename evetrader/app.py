@@ -28,7 +28,7 @@ from adapters.postgres.market_reader import PgMarketReader
 from adapters.postgres.migrate import migrate
 from adapters.postgres.orderbook import PgOrderBookStore
 from adapters.postgres.packaging import PgPackagedVolumeStore
-from adapters.postgres.pool import create_pool
+from adapters.postgres.pool import close_pool, create_pool
 from adapters.postgres.prices import PgPriceStore
 from adapters.postgres.watchlist import PgWatchlist
 from adapters.redis.keys import RedisKeys
@@ -51,6 +51,7 @@ from core.market.history import HistoryRefresher
 from core.market.ingest import RegionRefresher
 from core.market.packaging import PackagedVolumeRefresher
 from core.market.prices import PricesRefresher
+from core.ports import StoreUnavailable
 from evetrader.alerts_parts import AlertParts
 from evetrader.analyst_parts import AnalystParts
 from evetrader.config import Settings
@@ -104,7 +105,13 @@ class App(AlertParts, AnalystParts):
             self._embedded_redis = EmbeddedRedis(data_dir)
             redis_url = await asyncio.to_thread(self._embedded_redis.start)
             log.info("embedded redis ready", extra={"dir": str(self._embedded_redis.dir)})
-        self._pool = await create_pool(dsn, min_size=1, max_size=10)
+        self._pool = await create_pool(
+            dsn,
+            min_size=1,
+            max_size=10,
+            command_timeout_s=self.settings.postgres_command_timeout_s,
+            acquire_timeout_s=self.settings.postgres_acquire_timeout_s,
+        )
         # Bounded waits: a Redis that is gone fails a call in seconds, not after the OS's connect timeout (blocking
         # stream reads wait at most 2 s, well inside socket_timeout).
         self._redis = aioredis.from_url(redis_url, socket_connect_timeout=3, socket_timeout=10)
@@ -145,7 +152,7 @@ class App(AlertParts, AnalystParts):
             await self._redis.aclose()
             self._redis = None
         if self._pool is not None:
-            await self._pool.close()
+            await close_pool(self._pool)  # bounded: a hanging server must not hold up a shutdown
             self._pool = None
         for server in (self._embedded_redis, self._embedded_pg):
             if server is not None:
@@ -232,11 +239,13 @@ class App(AlertParts, AnalystParts):
         account_settings = PgAccountSettings(self.pool)
 
         async def context_for(caller: Caller) -> CommandContext:
-            """The shared context with this caller's hub (the guild's, else their own) and their fee skills."""
-            own = await account_settings.settings(caller.account_id) if caller.account_id is not None else None
-            guild, guild_hub = None if caller.is_dm else caller.guild_id, None
-            if guild is not None:
-                guild_hub = (await preferences.guild(caller.platform, guild)).default_hub
+            """The shared context with this caller's hub (the guild's, else their own) and their fee skills; the
+            defaults while Postgres is unreachable (commands that need more fail on their own reads)."""
+            guild, guild_hub, own = None if caller.is_dm else caller.guild_id, None, None
+            with contextlib.suppress(StoreUnavailable):
+                own = await account_settings.settings(caller.account_id) if caller.account_id is not None else None
+                if guild is not None:
+                    guild_hub = (await preferences.guild(caller.platform, guild)).default_hub
             hub = guild_hub or (own.default_hub if own else None)
             services = dataclasses.replace(base.services, skills=own.skills) if own else base.services
             return dataclasses.replace(base, default_hub=hub, services=services)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from typing import Any
 
@@ -13,7 +12,8 @@ from evetrader.app import App
 
 log = logging.getLogger(__name__)
 WEBHOOK_PATH = "/telegram/webhook"
-DELIVERY_GRACE_S = 5.0
+DELIVERY_GRACE_S = 2.5
+STOP_BUDGET_S = 4.0  # the whole stop(): with the pool closing after it, a process ends well inside 10 s
 
 
 class NoPlatformConfigured(RuntimeError):
@@ -111,26 +111,38 @@ class BotService:
         return WEBHOOK_PATH, webhook_handler(self._telegram, secret.get_secret_value())
 
     async def stop(self) -> None:
-        """Stop delivering alerts, then disconnect; replies in flight finish first."""
+        """Stop delivering alerts, then disconnect; replies in flight get what is left of STOP_BUDGET_S to finish
+        (a reply waiting on a hanging database must not hold up a shutdown)."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + STOP_BUDGET_S
         self._delivery_stop.set()
         if self._deliveries:
             _, pending = await asyncio.wait(self._deliveries, timeout=DELIVERY_GRACE_S)
             for task in pending:
-                task.cancel()
+                task.cancel()  # an unfinished delivery keeps its outbox lease: it is retried after
             await asyncio.gather(*self._deliveries, return_exceptions=True)
             self._deliveries.clear()
+        stops = []
         if self._discord is not None:
             from bot.discord import stop as stop_discord
 
-            with contextlib.suppress(Exception):
-                await stop_discord(self._discord)
+            stops.append(stop_discord(self._discord, grace=max(0.5, deadline - loop.time() - 1.0)))
             self._discord = None
         if self._telegram is not None:
             from bot.telegram import stop as stop_telegram
 
-            with contextlib.suppress(Exception):
-                await stop_telegram(self._telegram)
+            stops.append(stop_telegram(self._telegram))
             self._telegram = None
+        if stops:
+            tasks = [asyncio.ensure_future(stop) for stop in stops]
+            _, pending = await asyncio.wait(tasks, timeout=max(1.0, deadline - loop.time()))
+            for task in pending:
+                task.cancel()
+            if pending:
+                log.warning("chat platforms did not stop within %.0f s; replies in flight are dropped", STOP_BUDGET_S)
+            for task in tasks:
+                if task.done() and not task.cancelled() and task.exception() is not None:
+                    log.warning("a chat platform did not stop cleanly: %r", task.exception())
 
     def connected(self) -> dict[str, bool]:
         """Per started platform: whether it takes updates now (Discord gateway ready, Telegram polling or webhook)."""

@@ -28,6 +28,10 @@ class Settings(BaseSettings):
     log_format: Literal["auto", "json", "console"] = Field(default="auto", validation_alias="EVETRADER_LOG_FORMAT")
     log_level: str = Field(default="INFO", validation_alias="EVETRADER_LOG_LEVEL")
     redis_prefix: str = Field(default="evetrader:", validation_alias="EVETRADER_REDIS_PREFIX")
+    postgres_command_timeout_s: float = Field(default=30.0, gt=0, description="longest wait for one SQL statement")
+    postgres_acquire_timeout_s: float = Field(
+        default=5.0, gt=0, description="longest wait for a pooled Postgres connection (connecting included)"
+    )
 
     esi_base_url: str = "https://esi.evetech.net"
     esi_user_agent: str = DEFAULT_USER_AGENT

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import ssl
 from dataclasses import replace
 from pathlib import Path
@@ -42,7 +43,9 @@ from web.sessions import SessionService
 from web.sso import SsoWebServices
 from web.sso_routes import add_sso_routes
 
+log = logging.getLogger(__name__)
 MAX_REQUEST_BYTES = 1_048_576
+SHUTDOWN_GRACE_S = 3.0  # requests in flight at shutdown (SIGTERM ends a process within 10 s)
 
 
 def create_app(
@@ -121,7 +124,7 @@ async def start(
     if (tls_cert is None) != (tls_key is None):
         raise ValueError("TLS needs both TLS_CERT_FILE and TLS_KEY_FILE")
     context = tls_context(tls_cert, tls_key) if tls_cert is not None and tls_key is not None else None
-    runner = web.AppRunner(app, access_log=None)
+    runner = web.AppRunner(app, access_log=None, shutdown_timeout=SHUTDOWN_GRACE_S)
     await runner.setup()
     site = web.TCPSite(runner, host, port, ssl_context=context)
     await site.start()
@@ -147,4 +150,7 @@ async def serve(
     try:
         await stop.wait()
     finally:
-        await runner.cleanup()
+        try:  # requests in flight get SHUTDOWN_GRACE_S; the cleanup hooks what is left of the bound
+            await asyncio.wait_for(runner.cleanup(), SHUTDOWN_GRACE_S + 2.0)
+        except TimeoutError:
+            log.warning("web server cleanup did not finish in time")

@@ -1,9 +1,31 @@
-"""asyncpg pool creation with evetrader's connection settings (JSON codecs, statement cache)."""
+"""asyncpg pool creation with evetrader's connection settings (JSON codecs, timeouts, core's error on an outage)."""
 
 from __future__ import annotations
 
+import asyncio
+import logging
+from types import TracebackType
+from typing import Any
+
 import asyncpg
 import orjson
+
+from core.ports import StoreUnavailable
+
+log = logging.getLogger(__name__)
+
+# What a server that is down, restarting or hanging looks like to asyncpg (TimeoutError: an acquire or a command
+# that ran past its timeout). Errors about the query itself (constraints, syntax, a cancelled statement) are not here.
+UNREACHABLE: tuple[type[BaseException], ...] = (
+    OSError,  # refused, reset, no socket file; TimeoutError is one too
+    asyncpg.PostgresConnectionError,
+    asyncpg.AdminShutdownError,
+    asyncpg.CrashShutdownError,
+    asyncpg.CannotConnectNowError,
+)
+DEFAULT_COMMAND_TIMEOUT_S = 30.0
+DEFAULT_ACQUIRE_TIMEOUT_S = 5.0
+CLOSE_TIMEOUT_S = 1.5
 
 
 async def _init_connection(conn: asyncpg.Connection) -> None:
@@ -13,8 +35,92 @@ async def _init_connection(conn: asyncpg.Connection) -> None:
         )
 
 
-async def create_pool(dsn: str, *, min_size: int = 1, max_size: int = 10) -> asyncpg.Pool:
-    """Open a pool whose connections decode json/jsonb with orjson."""
-    pool = await asyncpg.create_pool(dsn, min_size=min_size, max_size=max_size, init=_init_connection)
-    assert pool is not None
+def unavailable(exc: BaseException) -> StoreUnavailable:
+    """Core's error for a driver error that means the server cannot be used right now."""
+    reason = "timed out" if isinstance(exc, TimeoutError) else f"{type(exc).__name__}: {exc}"
+    return StoreUnavailable(f"PostgreSQL unavailable ({reason})")
+
+
+class _Acquire:
+    """Pool.acquire's context with the pool's default timeout, raising StoreUnavailable for an unreachable server
+    (also from the block's own queries, so `pool.fetch(...)` and `async with pool.acquire()` bodies both get it)."""
+
+    __slots__ = ("_inner",)
+
+    def __init__(self, inner: Any) -> None:
+        self._inner = inner
+
+    async def __aenter__(self) -> Any:
+        try:
+            return await self._inner.__aenter__()
+        except UNREACHABLE as exc:
+            raise unavailable(exc) from exc
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        try:
+            await self._inner.__aexit__(exc_type, exc, tb)
+        except UNREACHABLE as release_error:
+            if exc is None:
+                raise unavailable(release_error) from release_error
+        if isinstance(exc, UNREACHABLE):
+            raise unavailable(exc) from exc
+
+    def __await__(self) -> Any:
+        return self._acquire().__await__()
+
+    async def _acquire(self) -> Any:
+        try:
+            return await self._inner
+        except UNREACHABLE as exc:
+            raise unavailable(exc) from exc
+
+
+class TimedPool(asyncpg.Pool):  # type: ignore[misc]
+    """An asyncpg pool whose acquires wait at most `acquire_timeout_s` unless told otherwise."""
+
+    def __init__(self, *args: Any, acquire_timeout_s: float, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.acquire_timeout_s = acquire_timeout_s
+
+    def acquire(self, *, timeout: float | None = None) -> Any:
+        """A connection from the pool (timeout: the pool's acquire timeout); StoreUnavailable when unreachable."""
+        return _Acquire(super().acquire(timeout=self.acquire_timeout_s if timeout is None else timeout))
+
+
+async def create_pool(
+    dsn: str,
+    *,
+    min_size: int = 1,
+    max_size: int = 10,
+    command_timeout_s: float = DEFAULT_COMMAND_TIMEOUT_S,
+    acquire_timeout_s: float = DEFAULT_ACQUIRE_TIMEOUT_S,
+) -> asyncpg.Pool:
+    """Open a pool whose connections decode json/jsonb with orjson, whose statements time out after
+    `command_timeout_s` and whose acquires (connecting included) after `acquire_timeout_s`."""
+    pool = TimedPool(
+        dsn,
+        min_size=min_size,
+        max_size=max_size,
+        max_queries=50_000,
+        max_inactive_connection_lifetime=300.0,
+        init=_init_connection,
+        loop=None,
+        connection_class=asyncpg.Connection,
+        record_class=asyncpg.Record,
+        acquire_timeout_s=acquire_timeout_s,
+        command_timeout=command_timeout_s,
+        timeout=acquire_timeout_s,  # connection establishment
+    )
+    await pool
     return pool
+
+
+async def close_pool(pool: asyncpg.Pool, timeout_s: float = CLOSE_TIMEOUT_S) -> None:
+    """Close gracefully, but wait at most `timeout_s` (a hanging server or a stuck query): then terminate."""
+    try:
+        await asyncio.wait_for(pool.close(), timeout_s)
+    except UNREACHABLE as exc:  # TimeoutError is an OSError
+        log.warning("postgres pool did not close in time, terminating its connections (%s)", type(exc).__name__)
+        pool.terminate()

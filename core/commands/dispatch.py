@@ -13,6 +13,7 @@ from core.commands.model import Field, Invocation, Reply
 from core.commands.params import ArgumentError, Param, parse_named, parse_raw
 from core.commands.registry import Command, CommandContext, Registry
 from core.market.hubs import UnknownLocation
+from core.ports import StoreUnavailable
 
 logger = logging.getLogger(__name__)
 USER_ERRORS = (ArgumentError, UnknownItem, UnknownLocation)
@@ -41,6 +42,9 @@ async def _run(
             raise TypeError(f"handler of /{command.name} returned {type(reply).__name__}, not Reply")
     except USER_ERRORS as exc:
         return Reply.error(str(exc), command.usage)
+    except StoreUnavailable as exc:
+        logger.warning("/%s answered 'temporarily unavailable': %s", command.name, exc)
+        return temporarily_unavailable()
     except Exception:
         incident = secrets.token_hex(4)
         caller = invocation.caller
@@ -50,6 +54,12 @@ async def _run(
         reply = Reply.error(f"Something went wrong running /{command.name}. Incident id: {incident}")
         return dataclasses.replace(reply, data=reply.data | {"incident": incident})
     return reply
+
+
+def temporarily_unavailable() -> Reply:
+    """The answer when the account or market store cannot be reached right now (no incident: nothing is broken)."""
+    reply = Reply.error("This is temporarily unavailable, try again in a minute.")
+    return dataclasses.replace(reply, data=reply.data | {"unavailable": True})
 
 
 def _resolve(registry: Registry, invocation: Invocation) -> tuple[Command, Mapping[str, str] | str] | Reply:

@@ -9,9 +9,10 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Protocol
 
-from core.commands.dispatch import dispatch
+from core.commands.dispatch import dispatch, temporarily_unavailable
 from core.commands.model import Caller, Invocation, Reply
 from core.commands.registry import Command, CommandContext, Registry
+from core.ports import StoreUnavailable
 
 logger = logging.getLogger(__name__)
 ContextFactory = Callable[[Caller], Awaitable[CommandContext]]
@@ -86,14 +87,22 @@ class CommandGateway:
         name = command.name if command else "unknown"  # metric labels stay bounded whatever users type
         outcome, reply = "error", Reply.error(f"Something went wrong running /{invocation.command}.")
         try:
-            caller = await self._identify(invocation.caller)
+            try:
+                caller = await self._identify(invocation.caller)
+            except StoreUnavailable:
+                if command is not None and command.needs_account:
+                    raise
+                caller = invocation.caller  # market data needs no account: answered anonymously, default settings
             wait = await self._limiter.wait_time(_limit_key(caller)) if self._limiter else 0.0
             if wait > 0:
                 outcome, reply = "rate_limited", rate_limited(wait)
             else:
                 bound = dataclasses.replace(invocation, caller=caller)
                 reply = await dispatch(self.registry, bound, await self._context_for(caller))
-                outcome = ("error" if "incident" in reply.data else "user_error") if reply.is_error else "ok"
+                outcome = ("error" if _failed(reply) else "user_error") if reply.is_error else "ok"
+        except StoreUnavailable as exc:
+            logger.warning("/%s answered 'temporarily unavailable': %s", name, exc)
+            reply = temporarily_unavailable()
         except Exception:
             caller = invocation.caller
             logger.exception("command gateway failed for /%s (%s user %s)", name, caller.platform, caller.user_id)
@@ -125,6 +134,11 @@ def rate_limited(wait: float) -> Reply:
     seconds = max(1, math.ceil(wait))
     reply = Reply.error(f"Easy there, you are sending commands faster than I can answer: try again in {seconds} s.")
     return dataclasses.replace(reply, data=reply.data | {"retry_after": seconds})
+
+
+def _failed(reply: Reply) -> bool:
+    """Whether an error reply is our failure (an incident, a store that is down) rather than the user's."""
+    return "incident" in reply.data or bool(reply.data.get("unavailable"))
 
 
 def _limit_key(caller: Caller) -> str:

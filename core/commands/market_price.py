@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable
 from datetime import timedelta
 
 from core.catalog import CatalogItem, Location
@@ -12,8 +13,9 @@ from core.commands.registry import CommandContext, Registry
 from core.commands.services import MarketServices, isk, market_services, percent, place_or_default, station_of, units
 from core.market.history_stats import history_stats
 from core.market.hubs import HUBS, PLEX_REGION_ID, PLEX_TYPE_ID
-from core.market.model import Quote
+from core.market.model import HistoryRow, Quote
 from core.market.quotes import quote_from_levels
+from core.ports import StoreUnavailable
 
 ITEM = Param("item", "Item name (fuzzy, e.g. trit, plex)", ParamKind.ITEM, autocomplete="items")
 WHERE = Param(
@@ -65,7 +67,9 @@ async def price(ctx: CommandContext, item: CatalogItem, where: Location | None =
         quote_read = services.reader.quote(region_id, station_id, item.type_id)
     since = services.clock().date() - timedelta(days=40)
     # The quote (Redis) and the history (Postgres) are independent reads: wait for both at once.
-    quote, rows = await asyncio.gather(quote_read, services.reader.history(region_id, item.type_id, since))
+    quote, rows = await asyncio.gather(
+        quote_read, _unless_unavailable(services.reader.history(region_id, item.type_id, since))
+    )
     if quote is None:
         return Reply(
             title=f"{item.name} — {place.name}",
@@ -74,7 +78,8 @@ async def price(ctx: CommandContext, item: CatalogItem, where: Location | None =
             data={"type_id": item.type_id, "location_id": station_id},
         )
     spread = (quote.best_sell - quote.best_buy) if quote.best_sell and quote.best_buy else None
-    stats = history_stats(rows, services.clock().date())
+    stats = history_stats(rows, services.clock().date()) if rows is not None else None
+    note = "" if rows is not None else "History is unavailable right now, so the medians are left out."
     data = quote_data(item, quote) | {
         "spread": spread,
         "median_5d": stats.median_5d if stats else None,
@@ -90,7 +95,16 @@ async def price(ctx: CommandContext, item: CatalogItem, where: Location | None =
     ]
     if stats is not None:
         fields.append(Field("Median 5d / 30d", f"{isk(stats.median_5d)} / {isk(stats.median_30d)}"))
-    return Reply(title=f"{item.name} — {place.name}", fields=fields, footer=services.footer(quote.as_of), data=data)
+    title = f"{item.name} — {place.name}"
+    return Reply(title=title, text=note, fields=fields, footer=services.footer(quote.as_of), data=data)
+
+
+async def _unless_unavailable(read: Awaitable[list[HistoryRow]]) -> list[HistoryRow] | None:
+    """The history rows, or None while their store cannot be reached (the quote may still come from its cache)."""
+    try:
+        return await read
+    except StoreUnavailable:
+        return None
 
 
 async def compare(ctx: CommandContext, item: CatalogItem) -> Reply:
@@ -179,9 +193,14 @@ def register_price_commands(registry: Registry) -> None:
         ITEM,
         WHERE,
         examples=["/price tritanium jita", "/price plex"],
+        needs_account=False,
     )(price)
     registry.command(
-        "compare", "An item at the five trade hubs side by side", ITEM, examples=["/compare large skill injector"]
+        "compare",
+        "An item at the five trade hubs side by side",
+        ITEM,
+        examples=["/compare large skill injector"],
+        needs_account=False,
     )(compare)
     registry.command(
         "history",
@@ -192,4 +211,5 @@ def register_price_commands(registry: Registry) -> None:
         examples=["/history tritanium jita 90"],
         slow=True,
         chart=True,
+        needs_account=False,
     )(history)

@@ -58,6 +58,7 @@ class Command:
     examples: Sequence[str] = ()
     slow: bool = False
     private: bool = False  # every reply is the caller's own data or a secret (see Reply.private)
+    needs_account: bool = True  # False: market data only, answered anonymously while the account store is down
     chart: bool = False  # answers with an image (a chart): a platform may show "sending a photo" while it runs
     manage: bool = False  # configures a server or group: offered to its managers only (see Registry.manages)
 
@@ -82,7 +83,9 @@ class Registry:
         self._manager_groups: set[str] = set()
         if builtin_help:
             help_param = Param("command", "The command to explain", required=False, autocomplete="commands")
-            self.add(Command("help", "List the commands, or explain one", [help_param], self._help, ["/help price"]))
+            examples = ["/help price"]
+            self.add(Command("help", "List the commands, or explain one", [help_param], self._help, examples,
+                             needs_account=False))  # fmt: skip
 
     def group(self, name: str, description: str, *, private: bool = False, manage: bool = False) -> None:
         """Declare a command group (a Discord command with subcommands) and its description; `private` makes
@@ -139,13 +142,15 @@ class Registry:
         examples: Sequence[str] = (),
         slow: bool = False,
         private: bool = False,
+        needs_account: bool = True,
         chart: bool = False,
         manage: bool = False,
     ) -> Callable[[Handler], Handler]:
         """Decorator form of `add`."""
 
         def register(handler: Handler) -> Handler:
-            self.add(Command(name, description, params, handler, examples, slow, private, chart=chart, manage=manage))
+            flags = {"needs_account": needs_account, "chart": chart, "manage": manage}
+            self.add(Command(name, description, params, handler, examples, slow, private, **flags))
             return handler
 
         return register
