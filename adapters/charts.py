@@ -8,16 +8,14 @@ import weakref
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import date, timedelta
-from typing import NamedTuple
-
-from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
-from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
+from typing import TYPE_CHECKING, NamedTuple
 
 from core.market.history_stats import moving_average
 from core.market.model import HistoryRow
+
+if TYPE_CHECKING:  # matplotlib itself is imported by the first render (it takes half a second)
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 MAX_CONCURRENT_RENDERS = 2
 BACKGROUND, PANEL, TEXT, GRID = "#1e1f22", "#2b2d31", "#dbdee1", "#3f4147"
@@ -39,6 +37,8 @@ def _render_slots() -> asyncio.Semaphore:
 
 
 def _style(ax: Axes, ylabel: str) -> None:
+    from matplotlib.ticker import FuncFormatter
+
     ax.set_facecolor(PANEL)
     ax.set_ylabel(ylabel, color=TEXT)
     ax.tick_params(colors=TEXT, labelsize=9)
@@ -49,6 +49,8 @@ def _style(ax: Axes, ylabel: str) -> None:
 
 
 def _png(fig: Figure) -> bytes:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
     buffer = io.BytesIO()
     FigureCanvasAgg(fig)  # attaches itself to the figure: no pyplot, no global backend switch
     fig.savefig(buffer, format="png", metadata={"Software": None})
@@ -56,6 +58,8 @@ def _png(fig: Figure) -> bytes:
 
 
 def _placeholder(title: str) -> bytes:
+    from matplotlib.figure import Figure
+
     fig = Figure(figsize=(4, 1.5), dpi=100, facecolor=BACKGROUND)
     fig.text(0.5, 0.62, title, ha="center", va="center", color=TEXT, fontsize=10)
     fig.text(0.5, 0.35, "no history", ha="center", va="center", color=TEXT, fontsize=14, alpha=0.7)
@@ -64,6 +68,9 @@ def _placeholder(title: str) -> bytes:
 
 def _draw(rows: Sequence[HistoryRow], title: str, days: int, ma_days: int) -> bytes:
     """Synchronous rendering; runs in a worker thread."""
+    from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
+    from matplotlib.figure import Figure
+
     series = sorted({row.day: row for row in rows}.values(), key=lambda row: row.day)
     if not series:
         return _placeholder(title)

@@ -5,14 +5,12 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from adapters.crypto import KeyConfigError, TokenCipher
-from adapters.postgres.characters import PgCharacterStore
-from adapters.redis.link_codes import RedisLinkCodes
-from core.accounts.tokens import CharacterTokens, TokenCheck, check_tokens
-from core.commands.accounts import AccountServices
 from evetrader.parts import Parts
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the modules themselves load when EVE SSO is configured and used
+    from adapters.crypto import TokenCipher
+    from core.accounts.tokens import CharacterTokens, TokenCheck
+    from core.commands.accounts import AccountServices
     from web.sso import SsoWebServices
 
 
@@ -21,6 +19,8 @@ class AccountParts(Parts):
 
     def token_cipher(self) -> TokenCipher:
         """The cipher of stored refresh tokens (ENCRYPTION_KEYS)."""
+        from adapters.crypto import KeyConfigError, TokenCipher
+
         if self.settings.encryption_keys is None:
             raise KeyConfigError("ENCRYPTION_KEYS is not set")
         return TokenCipher.from_setting(self.settings.encryption_keys.get_secret_value())
@@ -29,12 +29,18 @@ class AccountParts(Parts):
         """Access tokens of linked characters on demand (one cache per process), when EVE SSO is configured."""
         if self._sso is None:
             return None
+        from adapters.postgres.characters import PgCharacterStore
+        from core.accounts.tokens import CharacterTokens
+
         if self._tokens is None:
             self._tokens = CharacterTokens(PgCharacterStore(self.pool, self.token_cipher()), self._sso)
         return self._tokens
 
     async def check_character_tokens(self, older_than: timedelta = timedelta(hours=12)) -> TokenCheck | None:
         """Refresh tokens not checked for a while, so token health is current (no-op without EVE SSO)."""
+        from adapters.postgres.characters import PgCharacterStore
+        from core.accounts.tokens import check_tokens
+
         tokens = self.character_tokens()
         if tokens is None:
             return None
@@ -45,6 +51,10 @@ class AccountParts(Parts):
         """/link, /characters and /unlink's dependencies, when EVE SSO is configured."""
         if self._sso is None:
             return None
+        from adapters.postgres.characters import PgCharacterStore
+        from adapters.redis.link_codes import RedisLinkCodes
+        from core.commands.accounts import AccountServices
+
         characters = PgCharacterStore(self.pool, self.token_cipher())
         return AccountServices(RedisLinkCodes(self.redis, self.keys), characters, self.settings.public_url, self._sso)
 
@@ -55,6 +65,7 @@ class AccountParts(Parts):
         """
         if self._sso is None:
             return None
+        from adapters.postgres.characters import PgCharacterStore
         from web.config import web_config_from_settings
         from web.sso import build_sso_web_services
 

@@ -2,22 +2,28 @@
 
 from __future__ import annotations
 
-from adapters.ai.factory import build_provider
-from adapters.postgres.ai_usage import PgAiUsage, PrometheusUsage
-from adapters.redis.ai_cache import RedisAnswerCache
-from core.analysis.analyst import Analyst, AnalystSettings
+from typing import TYPE_CHECKING
+
 from evetrader.parts import Parts
+
+if TYPE_CHECKING:
+    from core.analysis.analyst import Analyst
 
 
 class AnalystParts(Parts):
     """AI wiring of App."""
 
     def analyst(self) -> Analyst:
-        """The AI analyst (one per process): Claude then GPT (whichever have keys), cache, quotas, usage records."""
+        """The AI analyst (one per process): Claude then GPT (whichever have keys; SDKs load on the first question)."""
+        from adapters.ai.factory import LazyChain
+        from adapters.postgres.ai_usage import PgAiUsage, PrometheusUsage
+        from adapters.redis.ai_cache import RedisAnswerCache
+        from core.analysis.analyst import Analyst, AnalystSettings
+
         if self._analyst is not None:
             return self._analyst
         s = self.settings
-        self._provider = provider = build_provider(
+        self._provider = provider = LazyChain.configured(
             anthropic_api_key=s.anthropic_api_key.get_secret_value() if s.anthropic_api_key else None,
             anthropic_base_url=s.anthropic_base_url,
             anthropic_model=s.anthropic_model,

@@ -15,38 +15,14 @@ import redis.asyncio as aioredis
 from adapters.charts import CachedHistoryCharts
 from adapters.embedded import EmbeddedPostgres, EmbeddedRedis
 from adapters.esi import EsiClient
-from adapters.esi.character_orders import EsiCharacterOrders
-from adapters.esi.routes import EsiRoutePlanner
-from adapters.metrics import PrometheusCommandObserver
-from adapters.postgres.account_email import PgAccountEmail
-from adapters.postgres.account_settings import PgAccountSettings
-from adapters.postgres.accounts import PgIdentityStore, PgPreferences
-from adapters.postgres.alerts_rules import PgAlertRules
-from adapters.postgres.catalog_source import PgCatalogSource
 from adapters.postgres.history import PgHistoryStore
-from adapters.postgres.market_reader import PgMarketReader
 from adapters.postgres.migrate import migrate
 from adapters.postgres.orderbook import PgOrderBookStore
 from adapters.postgres.packaging import PgPackagedVolumeStore
 from adapters.postgres.pool import close_pool, create_pool
 from adapters.postgres.prices import PgPriceStore
-from adapters.postgres.watchlist import PgWatchlist
 from adapters.redis.keys import RedisKeys
 from adapters.redis.quotes import RedisQuoteCache
-from adapters.redis.ratelimit import RedisRateLimiter
-from adapters.sso import SsoClient
-from core.accounts.tokens import CharacterTokens
-from core.analysis.analyst import Analyst
-from core.analysis.chain import FailoverChain
-from core.appraisal.parsers import default_parsers
-from core.catalog import Catalog
-from core.commands.alerts import AlertServices
-from core.commands.analysis import AnalysisServices
-from core.commands.default import build_registry
-from core.commands.gateway import CommandGateway
-from core.commands.model import Caller
-from core.commands.registry import CommandContext
-from core.commands.services import MarketServices
 from core.market.history import HistoryRefresher
 from core.market.ingest import RegionRefresher
 from core.market.packaging import PackagedVolumeRefresher
@@ -56,8 +32,16 @@ from evetrader.alerts_parts import AlertParts
 from evetrader.analyst_parts import AnalystParts
 from evetrader.config import Settings
 
-if TYPE_CHECKING:
-    pass
+if TYPE_CHECKING:  # the command wiring's modules are imported where they are used: `evetrader status` needs none
+    from adapters.ai.factory import LazyChain
+    from adapters.esi.character_orders import EsiCharacterOrders
+    from adapters.sso import SsoClient
+    from core.accounts.tokens import CharacterTokens
+    from core.analysis.analyst import Analyst
+    from core.catalog import Catalog
+    from core.commands.gateway import CommandGateway
+    from core.commands.model import Caller
+    from core.commands.registry import CommandContext
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +60,7 @@ class App(AlertParts, AnalystParts):
         self._analyst: Analyst | None = None
         self._tokens: CharacterTokens | None = None
         self._character_esi: EsiCharacterOrders | None = None
-        self._provider: FailoverChain | None = None
+        self._provider: LazyChain | None = None
         self.keys = RedisKeys(settings.redis_prefix)
         self._catalog: Catalog | None = None
         self._charts = CachedHistoryCharts()
@@ -128,6 +112,8 @@ class App(AlertParts, AnalystParts):
         )
         await self._esi.start()
         if s.eve_client_id and s.encryption_keys is not None:
+            from adapters.sso import SsoClient  # JWT and crypto libraries load only when EVE SSO is configured
+
             secret = s.eve_client_secret.get_secret_value() if s.eve_client_secret else None
             callback = s.eve_callback_url or f"{s.public_url.rstrip('/')}/auth/callback"
             self._sso = SsoClient(s.sso_base_url, s.eve_client_id, secret, callback, user_agent=s.esi_user_agent)
@@ -199,12 +185,27 @@ class App(AlertParts, AnalystParts):
 
     async def catalog(self) -> Catalog:
         """Items and locations from the static data, loaded once per process."""
+        from adapters.postgres.catalog_source import PgCatalogSource
+        from core.catalog import Catalog
+
         if self._catalog is None:
             self._catalog = await Catalog.load(PgCatalogSource(self.pool), default_hub=self.settings.default_hub)
         return self._catalog
 
     async def command_context(self) -> CommandContext:
         """The context every chat adapter dispatches with: the catalog and the market services."""
+        from adapters.esi.routes import EsiRoutePlanner
+        from adapters.postgres.account_email import PgAccountEmail
+        from adapters.postgres.accounts import PgPreferences
+        from adapters.postgres.alerts_rules import PgAlertRules
+        from adapters.postgres.market_reader import PgMarketReader
+        from adapters.postgres.watchlist import PgWatchlist
+        from core.appraisal.parsers import default_parsers
+        from core.commands.alerts import AlertServices
+        from core.commands.analysis import AnalysisServices
+        from core.commands.registry import CommandContext
+        from core.commands.services import MarketServices
+
         catalog = await self.catalog()
         source = await self.pool.fetchval("SELECT value FROM app_meta WHERE key = 'esi_source'")
         services = MarketServices(
@@ -233,6 +234,13 @@ class App(AlertParts, AnalystParts):
 
     async def command_gateway(self) -> CommandGateway:
         """The gateway every chat adapter runs commands through: accounts, per-user rate limits, metrics."""
+        from adapters.metrics import PrometheusCommandObserver
+        from adapters.postgres.account_settings import PgAccountSettings
+        from adapters.postgres.accounts import PgIdentityStore, PgPreferences
+        from adapters.redis.ratelimit import RedisRateLimiter
+        from core.commands.default import build_registry
+        from core.commands.gateway import CommandGateway
+
         base, settings = await self.command_context(), self.settings
         preferences = PgPreferences(self.pool)
 

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-import asyncpg
-import redis.asyncio as aioredis
+from typing import TYPE_CHECKING
 
-from adapters.esi.character_orders import EsiCharacterOrders
-from adapters.redis.keys import RedisKeys
-from adapters.sso import SsoClient
-from core.accounts.tokens import CharacterTokens
-from core.analysis.analyst import Analyst
-from core.analysis.chain import FailoverChain
-from evetrader.config import Settings
+if TYPE_CHECKING:  # annotations only: importing this module loads no client library
+    import asyncpg
+    import redis.asyncio as aioredis
+
+    from adapters.ai.factory import LazyChain
+    from adapters.esi.character_orders import EsiCharacterOrders
+    from adapters.redis.keys import RedisKeys
+    from adapters.sso import SsoClient
+    from core.accounts.tokens import CharacterTokens
+    from core.analysis.analyst import Analyst
+    from evetrader.config import Settings
 
 
 class Parts:
@@ -23,7 +26,7 @@ class Parts:
     _tokens: CharacterTokens | None
     _character_esi: EsiCharacterOrders | None
     _analyst: Analyst | None
-    _provider: FailoverChain | None
+    _provider: LazyChain | None
 
     @property
     def pool(self) -> asyncpg.Pool:

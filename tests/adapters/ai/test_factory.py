@@ -8,7 +8,14 @@ import anthropic.types
 import openai.types
 import pytest
 
-from adapters.ai import DEFAULT_ANTHROPIC_MODEL, DEFAULT_OPENAI_MODEL, AnthropicProvider, OpenAIProvider, build_provider
+from adapters.ai import (
+    DEFAULT_ANTHROPIC_MODEL,
+    DEFAULT_OPENAI_MODEL,
+    AnthropicProvider,
+    LazyChain,
+    OpenAIProvider,
+    build_provider,
+)
 from core.analysis.chain import FailoverChain
 from core.analysis.provider import Turn
 from fakes.ai import AnthropicFake, OpenAIFake
@@ -70,3 +77,23 @@ def test_default_models_are_ones_the_installed_sdks_list():
     gpt_models = typing.get_args(openai.types.ChatModel)
     assert DEFAULT_ANTHROPIC_MODEL in claude_models and "sonnet" in DEFAULT_ANTHROPIC_MODEL
     assert DEFAULT_OPENAI_MODEL in gpt_models and "mini" in DEFAULT_OPENAI_MODEL
+
+
+def test_a_lazy_chain_needs_a_key_and_names_its_models_before_it_is_built():
+    assert LazyChain.configured(anthropic_api_key=None, openai_api_key="") is None
+    lazy = LazyChain.configured(anthropic_api_key=ANTHROPIC_KEY, openai_api_key=OPENAI_KEY, openai_model="gpt-5-mini")
+    assert lazy is not None and lazy.name == "chain"
+    assert lazy.model == f"{DEFAULT_ANTHROPIC_MODEL},gpt-5-mini"
+
+
+async def test_a_lazy_chain_builds_the_providers_on_its_first_completion_only(openai_fake: OpenAIFake):
+    lazy = LazyChain(openai_api_key=OPENAI_KEY, openai_base_url=openai_fake.url + "/v1", failure_threshold=2)
+    assert lazy._chain is None  # nothing built (no SDK client) until a question comes
+    try:
+        first = await lazy.complete("sys", [Turn("user", "hi")], [], max_tokens=20, timeout_s=5)
+        chain = lazy._chain
+        second = await lazy.complete("sys", [Turn("user", "again")], [], max_tokens=20, timeout_s=5)
+    finally:
+        await lazy.close()
+    assert chain is not None and lazy._chain is chain and chain.breakers["openai"].failure_threshold == 2
+    assert first.provider == second.provider == "openai" and len(openai_fake.requests) == 2

@@ -1,0 +1,53 @@
+"""Start-up stays light: the CLI and the composition root load no AI SDK, chart or chat-platform library until used."""
+
+from __future__ import annotations
+
+import ast
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+HEAVY = ("anthropic", "openai", "matplotlib", "discord", "telegram")
+ROOT = Path(__file__).resolve().parents[2]
+# Prints the heavy top-level packages in sys.modules when the process ends (also after typer's SystemExit).
+REPORT = (
+    "import atexit, sys\n"
+    f"heavy = {HEAVY!r}\n"
+    "atexit.register(lambda: print('LOADED', sorted({m.split('.')[0] for m in sys.modules} & set(heavy))))\n"
+)
+
+
+def loaded_after(code: str, env: dict[str, str] | None = None) -> list[str]:
+    """The heavy packages a fresh interpreter has imported once `code` ran (it must exit 0)."""
+    done = subprocess.run(
+        [sys.executable, "-c", REPORT + code],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=os.environ | (env or {}),
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    [line] = [line for line in done.stdout.splitlines() if line.startswith("LOADED ")]
+    return ast.literal_eval(line.removeprefix("LOADED "))
+
+
+@pytest.mark.parametrize("module", ["evetrader.cli", "evetrader.app", "evetrader.commands"])
+def test_importing_the_cli_or_the_composition_root_loads_no_heavy_library(module: str) -> None:
+    assert loaded_after(f"import {module}") == []
+
+
+@pytest.mark.e2e
+def test_a_chat_command_loads_no_heavy_library(pg_dsn: str, redis_url: str, redis_prefix: str, tmp_path: Path) -> None:
+    env = {
+        "DATABASE_URL": pg_dsn,
+        "REDIS_URL": redis_url,
+        "EVETRADER_REDIS_PREFIX": redis_prefix,
+        "EVETRADER_DATA_DIR": str(tmp_path),
+        "ANTHROPIC_API_KEY": "sk-ant-not-used-by-price",  # configured AI still loads its SDK on the first question
+    }
+    code = "from evetrader.cli import main\nsys.argv = ['evetrader', 'chat', '-c', '/price tritanium jita']\nmain()"
+    assert loaded_after(code, env) == []
