@@ -58,6 +58,13 @@ def rate_limited(retry_after_s: float) -> PanelError:
     return error
 
 
+def unavailable(retry_after_s: int = 30) -> PanelError:
+    """A 503 for a store that cannot be reached right now, with Retry-After."""
+    error = PanelError(503, "This is temporarily unavailable, try again in a minute.")
+    error.headers["Retry-After"] = str(retry_after_s)
+    return error
+
+
 def from_http_exception(exc: web.HTTPException) -> PanelError:
     """aiohttp's own errors (404, 405, 413...) as a PanelError with our wording, keeping Allow and Retry-After."""
     error = PanelError(exc.status)

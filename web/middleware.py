@@ -10,7 +10,8 @@ from aiohttp.typedefs import Handler
 from redis.exceptions import RedisError
 
 from adapters.redis.ratelimit import RedisRateLimiter
-from web.errors import PanelError, from_http_exception, is_api, json_error, rate_limited
+from core.ports import StoreUnavailable
+from web.errors import PanelError, from_http_exception, is_api, json_error, rate_limited, unavailable
 from web.keys import AUTH, CONFIG, IP_LIMITER, SESSIONS, USER_LIMITER
 from web.render import error_page
 from web.security import check_csrf, client_ip, rate_limit_key
@@ -33,6 +34,9 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
         return _error_response(request, from_http_exception(exc))
     except asyncio.CancelledError:
         raise
+    except StoreUnavailable as exc:  # Postgres is down, restarting or hanging: nothing to fix here, try again later
+        log.warning("web request answered 503", extra={"route": route_label(request), "error": str(exc)})
+        return _error_response(request, unavailable())
     except Exception:
         log.exception("unhandled error in web request", extra={"route": route_label(request), "method": request.method})
         return _error_response(request, PanelError(500))

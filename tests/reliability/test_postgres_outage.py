@@ -7,6 +7,8 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+import aiohttp
+
 from core.commands import Caller, Invocation
 from core.commands.services import isk
 from evetrader.app import App
@@ -68,6 +70,16 @@ async def _reply_to(telegram: TelegramFake, text: str, user_id: int) -> str:
     return str(calls[sent].params["text"])
 
 
+async def _panel_status(port: int) -> int:
+    """The status of a panel page for a browser with a refresh cookie (resolving it reads Postgres)."""
+    cookies, timeout = {"evt_refresh": "a-refresh-token-postgres-must-check"}, aiohttp.ClientTimeout(total=30)
+    async with (
+        aiohttp.ClientSession(cookies=cookies, timeout=timeout) as http,
+        http.get(f"http://127.0.0.1:{port}/account", allow_redirects=False) as response,
+    ):
+        return response.status
+
+
 async def test_serve_bot_and_web_outlive_a_postgres_restart(tmp_path: Path, redis_url: str) -> None:
     server = OwnPostgres()
     dsn = server.start()
@@ -96,6 +108,7 @@ async def test_serve_bot_and_web_outlive_a_postgres_restart(tmp_path: Path, redi
             for command in ("/alert list", "/settings hub amarr", "/link"):
                 reply = await _reply_to(telegram, command, 8)  # 8: an account that Postgres never saw
                 assert UNAVAILABLE in reply and "Incident" not in reply, (command, reply)
+            assert await _panel_status(web_port) == 503  # a signed-in browser's page: "try again", not a crash
             await asyncio.sleep(2)
             dead = [s for s in services if not s.alive]
             assert not dead, "\n".join(s.tail() for s in dead)
