@@ -52,6 +52,11 @@ class EsiClient(AsyncLifecycle):
             )
         )
 
+    @property
+    def transport(self) -> EsiTransport:
+        """The one request path (limits, retries, Expires guard), for adapters of other ESI routes."""
+        return self._transport
+
     async def start(self) -> None:
         """Open the pooled HTTP session."""
         await self._transport.start()

@@ -26,19 +26,29 @@ MAX_EXPIRY_WAITS = 2
 
 
 async def fetch_consistent_pages(
-    transport: EsiTransport, path: str, params: Params, on_page: OnPage, *, etag: str | None = None
+    transport: EsiTransport,
+    path: str,
+    params: Params,
+    on_page: OnPage,
+    *,
+    etag: str | None = None,
+    access_token: str | None = None,
 ) -> PagedResult:
-    """Fetch every page of `path` from one cache generation, handing each body to `on_page` as it arrives."""
+    """Fetch every page of `path` from one cache generation, handing each body to `on_page` as it arrives.
+
+    `access_token` authorizes every page (a character's route)."""
     if "page" in params:
         raise ValueError("fetch_pages chooses the page parameter itself; do not pass `page`")
     key = url_key(path, params)
-    first = await transport.request("GET", path, params, etag=etag, expect_json_array=True)
+    first = await transport.request("GET", path, params, etag=etag, expect_json_array=True, access_token=access_token)
     for _ in range(MAX_EXPIRY_WAITS):
         seconds_left = transport.expiry.seconds_left(key)
         if first.status == 304 or seconds_left is None or seconds_left >= transport.settings.expiry_margin_s:
             break
         await transport.pause(max(seconds_left, 0.0) + EXPIRY_GRACE_S, "expiry", f"GET {key}", 1)
-        first = await transport.request("GET", path, params, etag=etag, expect_json_array=True)
+        first = await transport.request(
+            "GET", path, params, etag=etag, expect_json_array=True, access_token=access_token
+        )
     if first.status == 304:
         return PagedResult(True, first.pages or 0, first.etag, first.expires, first.last_modified, 0)
     if first.pages is None or first.pages < 1:
@@ -55,7 +65,12 @@ async def fetch_consistent_pages(
     async def fetch_remaining_pages() -> None:
         for page_no in remaining_pages:
             page = await transport.request(
-                "GET", path, {**params, "page": page_no}, guarded=False, expect_json_array=True
+                "GET",
+                path,
+                {**params, "page": page_no},
+                guarded=False,
+                expect_json_array=True,
+                access_token=access_token,
             )
             try:
                 _check_same_generation(path, first, page, page_no)

@@ -73,8 +73,11 @@ class EsiTransport:
         body: bytes | None = None,
         guarded: bool = True,
         expect_json_array: bool = False,
+        access_token: str | None = None,
     ) -> EsiResponse:
         """Send one request with limits and retries; `guarded` applies and records the Expires guard.
+
+        `access_token` (a character's SSO token) is sent as a Bearer Authorization header.
 
         `expect_json_array` treats a 200 whose body is not a complete JSON array as a (retried)
         truncated answer, and raises MalformedResponse once the attempts are used up.
@@ -85,6 +88,8 @@ class EsiTransport:
         if guarded:
             self.expiry.check(key)
         headers = {"If-None-Match": etag} if etag else {}
+        if access_token:
+            headers["Authorization"] = f"Bearer {access_token}"
         if body is not None:
             headers["Content-Type"] = "application/json"
         url = URL(self._base_url + path).with_query(canonical_query(params))

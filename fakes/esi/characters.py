@@ -117,8 +117,8 @@ def publish_orders(fake: EsiFake, region_id: int, add: Iterable[Order] = (), rem
     return snap
 
 
-def _character(fake: EsiFake, request: web.Request) -> int:
-    """The path's character id once the bearer token proved access to its orders."""
+def _character(fake: EsiFake, request: web.Request, scope: str = ORDERS_SCOPE) -> int:
+    """The path's character id once the bearer token proved access to it with `scope`."""
     raw = request.match_info["character_id"]
     if not raw.isdigit():
         raise HttpError(400, f"Invalid character_id: {raw!r}")
@@ -134,7 +134,7 @@ def _character(fake: EsiFake, request: web.Request) -> int:
     scopes = claims.get("scp", [])
     if claims.get("sub") != f"CHARACTER:EVE:{character_id}":
         raise HttpError(403, "token not valid for this character")
-    if ORDERS_SCOPE not in ([scopes] if isinstance(scopes, str) else scopes):
+    if scope not in ([scopes] if isinstance(scopes, str) else scopes):
         raise HttpError(403, "token not valid for scope")
     return character_id
 

@@ -12,7 +12,7 @@ from typing import Any
 from aiohttp import web
 
 from ..local_server import LocalServer
-from . import characters, control, route_map, routes, types_route
+from . import characters, control, route_map, routes, types_route, wallet
 from .catalog import DEFAULT_REGIONS, DEFAULT_TYPE_IDS, TypeInfo, type_info
 from .data import DAY, BookGenerator
 from .faults import Faults
@@ -100,6 +100,10 @@ class EsiFake(LocalServer):
             app.router.add_post(prefix + "/route/{origin}/{destination}{_:/?}", route_map.endpoint(self))
             app.router.add_get(prefix + "/characters/{character_id}/orders{_:/?}", wrap(characters.orders))
             app.router.add_get(prefix + "/characters/{character_id}/orders/history{_:/?}", wrap(characters.history))
+            app.router.add_get(
+                prefix + "/characters/{character_id}/wallet/transactions{_:/?}", wrap(wallet.transactions)
+            )
+            app.router.add_get(prefix + "/characters/{character_id}/wallet/journal{_:/?}", wrap(wallet.journal))
         control.add_routes(app, self)
         app.router.add_route("*", "/{tail:.*}", wrap(routes.not_found))
         return app
