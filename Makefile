@@ -68,6 +68,7 @@ bench: install ## performance figures as JSON, one object per benchmark (benchma
 	$(BIN)/python -m benchmarks.commands
 	$(BIN)/python -m benchmarks.appraisal
 	$(BIN)/python -m benchmarks.alerts
+	$(BIN)/python -m benchmarks.cli
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache *.egg-info
