@@ -27,6 +27,7 @@ from scheduler.dispatch import RegionDispatcher
 from scheduler.jobs import purge_sessions, refresh_history, send_digests, with_alerts
 from scheduler.leadership import OUTAGE, Leadership
 from scheduler.queue import IngestQueue
+from scheduler.wallet import refresh_app_wallets
 
 log = logging.getLogger(__name__)
 TICK_S = 5.0  # the dispatch and alert ticks; while Redis or Postgres is down, also their retry interval
@@ -123,6 +124,7 @@ class SchedulerService:
             ("alerts", IntervalTrigger(seconds=TICK_S), self.dispatch_alerts),
             ("character-orders", IntervalTrigger(seconds=self.app.settings.order_refresh_s), self.refresh_orders),
             ("tokens", IntervalTrigger(hours=1, start_date=utc_now() + timedelta(minutes=3)), self.check_tokens),
+            ("wallets", IntervalTrigger(minutes=5), functools.partial(refresh_app_wallets, self.app)),
             ("sessions", IntervalTrigger(hours=6), functools.partial(purge_sessions, self.app.pool)),
         ]
         for job_id, trigger, func in table:

@@ -1,0 +1,139 @@
+"""Job: fetch linked characters' wallet transactions and journal once ESI's cache for them has expired.
+
+Per character with esi-wallet.read_character_wallet.v1 and per route: asked only once the stored Expires has
+passed (3600 s when ESI sends none), with the stored ETag (304: nothing new); transactions walk back from the
+newest until they reach the newest stored one. Rows are stored idempotently, so a run cut short is simply redone.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from adapters.esi.errors import EsiClientError, EsiError
+from adapters.esi.wallet import EsiWallet, WalletAnswer
+from adapters.postgres.character_orders import FetchMeta, PgCharacterOrderStore
+from adapters.postgres.wallet import PgWalletStore
+from core.accounts.sso import SCOPE_WALLET, SsoError
+from core.accounts.tokens import CharacterTokens, TokenSubject
+
+if TYPE_CHECKING:
+    from evetrader.app import App
+
+log = logging.getLogger(__name__)
+TRANSACTIONS, JOURNAL = "transactions", "journal"
+WALLET_CACHE = timedelta(seconds=3600)  # DOMAIN.md, when ESI sends no Expires
+Row = TypeVar("Row")
+
+
+@dataclass
+class WalletRefreshSummary:
+    """What one run did."""
+
+    characters: int = 0
+    fetched: int = 0
+    not_modified: int = 0
+    fresh: int = 0  # routes still within their Expires: not requested
+    new_transactions: dict[int, list[int]] = field(default_factory=dict)
+    failed: dict[int, str] = field(default_factory=dict)
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+async def refresh_app_wallets(app: App) -> WalletRefreshSummary | None:
+    """The scheduler's wallet job, wired from the app (no-op without EVE SSO)."""
+    tokens = app.character_tokens()
+    if tokens is None:
+        return None
+    subjects = await PgCharacterOrderStore(app.pool).characters_with_scope(SCOPE_WALLET)
+    return await refresh_wallets(tokens, EsiWallet(app.esi.transport), PgWalletStore(app.pool), subjects)
+
+
+async def refresh_wallets(
+    tokens: CharacterTokens,
+    esi: EsiWallet,
+    store: PgWalletStore,
+    subjects: list[TokenSubject],
+    *,
+    clock: Callable[[], datetime] = _utc_now,
+) -> WalletRefreshSummary:
+    """Refresh every character in `subjects`; one character failing does not stop the others."""
+    summary = WalletRefreshSummary()
+    for subject in subjects:
+        summary.characters += 1
+        try:
+            await refresh_one(subject, tokens, esi, store, clock(), summary)
+        except (SsoError, EsiError) as exc:
+            summary.failed[subject.character_id] = str(exc)
+            log.warning("wallet not refreshed", extra={"character_id": subject.character_id, "error": str(exc)})
+    return summary
+
+
+async def refresh_one(
+    subject: TokenSubject,
+    tokens: CharacterTokens,
+    esi: EsiWallet,
+    store: PgWalletStore,
+    now: datetime,
+    summary: WalletRefreshSummary,
+) -> None:
+    """Fetch and store one character's transactions and journal, each only when its Expires has passed."""
+    character_id = subject.character_id
+    stored = await store.fetch_meta(character_id, TRANSACTIONS)
+    if _due(stored, now):
+        newest = await store.newest_transaction_id(character_id)
+        etag = stored.etag if stored is not None and newest is not None else None
+        answer = await _authorized(
+            tokens, subject, lambda token: esi.transactions(character_id, token, newest_known=newest, etag=etag)
+        )
+        if answer.rows is not None:
+            new = await store.save_transactions(character_id, answer.rows)
+            if new:
+                summary.new_transactions[character_id] = new
+        await store.save_meta(character_id, TRANSACTIONS, _meta(answer, now))
+        _count(answer, summary)
+    else:
+        summary.fresh += 1
+    stored = await store.fetch_meta(character_id, JOURNAL)
+    if _due(stored, now):
+        etag = stored.etag if stored is not None else None
+        journal = await _authorized(tokens, subject, lambda token: esi.journal(character_id, token, etag=etag))
+        if journal.rows is not None:
+            await store.save_journal(character_id, journal.rows)
+        await store.save_meta(character_id, JOURNAL, _meta(journal, now))
+        _count(journal, summary)
+    else:
+        summary.fresh += 1
+
+
+def _due(stored: FetchMeta | None, now: datetime) -> bool:
+    return stored is None or stored.expires is None or stored.expires <= now
+
+
+def _count(answer: WalletAnswer[Any], summary: WalletRefreshSummary) -> None:
+    summary.not_modified += answer.not_modified
+    summary.fetched += not answer.not_modified
+
+
+async def _authorized(
+    tokens: CharacterTokens, subject: TokenSubject, call: Callable[[str], Awaitable[WalletAnswer[Row]]]
+) -> WalletAnswer[Row]:
+    """Run `call` with an access token; on a 401 the cached token is dropped and one fresh token tried."""
+    token = await tokens.access_token(subject)
+    try:
+        return await call(token.token)
+    except EsiClientError as exc:
+        if exc.status != 401:
+            raise
+    await tokens.forget(subject.character_id)
+    return await call((await tokens.access_token(subject)).token)
+
+
+def _meta(answer: WalletAnswer[Any], now: datetime) -> FetchMeta:
+    """The caching headers to persist (Expires defaults to the route's documented cache time)."""
+    return FetchMeta(answer.etag, answer.expires or now + WALLET_CACHE, answer.last_modified)
