@@ -42,6 +42,25 @@ FROM market_orders
 WHERE region_id = $1 AND type_id = $2 AND volume_remain > 0 AND price > 0 AND price < 'Infinity'::float8
 GROUP BY type_id, is_buy_order
 """
+# What a player at station $2 can fill: its sell orders, and every buy order of the region whose range reaches it
+# ("region"; "solarsystem" or a jump range from an order in the station's own system: no stargate graph is stored,
+# so a jump range is not followed past the order's system). One row per order: buy orders keep their min_volume.
+_FILLABLE = """
+WITH here AS (
+    SELECT coalesce(
+        (SELECT system_id FROM sde_stations WHERE station_id = $2),
+        (SELECT system_id FROM market_orders
+         WHERE region_id = $1 AND location_id = $2 AND system_id IS NOT NULL LIMIT 1)
+    ) AS system_id
+)
+SELECT o.type_id, o.is_buy_order, o.price, o.volume_remain, o.min_volume
+FROM market_orders o CROSS JOIN here
+WHERE o.region_id = $1 AND o.type_id = ANY($3::integer[])
+  AND o.volume_remain > 0 AND o.price > 0 AND o.price < 'Infinity'::float8
+  AND (o.location_id = $2
+       OR (o.is_buy_order AND (o.range = 'region' OR (o.range <> 'station' AND o.system_id = here.system_id))))
+ORDER BY o.type_id, o.is_buy_order, o.price
+"""
 # Types whose history was fetched average over every day of the window (days without a row traded nothing);
 # types never fetched are left out (unknown). market_history_fetches has one row per fetched (region, type), written
 # in the same transaction as the rows, so one primary-key probe per type replaces probing every monthly partition.
@@ -129,6 +148,19 @@ class PgMarketReader:
             query = _BOOKS.format(only_type="AND type_id = ANY($3::integer[])")
             rows = await self._pool.fetch(query, region_id, location_id, list(type_ids))
         return _books(location_id, rows)
+
+    async def fillable_books(self, region_id: int, location_id: int, type_ids: Sequence[int]) -> dict[int, Book]:
+        """Station sells and every buy order that reaches the station, per type (reach rules on _FILLABLE)."""
+        if not type_ids:
+            return {}
+        rows = await self._pool.fetch(_FILLABLE, region_id, location_id, list(dict.fromkeys(type_ids)))
+        sides: dict[int, tuple[list[BookLevel], list[BookLevel]]] = {}  # type_id -> (buys, sells)
+        for type_id, is_buy, price, volume, min_volume in rows:
+            sides.setdefault(type_id, ([], []))[0 if is_buy else 1].append(BookLevel(price, volume, min_volume))
+        return {
+            type_id: Book(type_id, location_id, tuple(reversed(buys)), tuple(sells))
+            for type_id, (buys, sells) in sides.items()
+        }
 
     async def history(self, region_id: int, type_id: int, since: date | None = None) -> list[HistoryRow]:
         """Daily history rows, oldest first."""

@@ -1,12 +1,20 @@
-"""Price a parsed paste at a hub: buy, sell and split per item and in total; thin markets use CCP's average."""
+"""Price a parsed paste at a hub: buy, sell and split per item and in total; thin markets use CCP's average.
+
+With the books a player can fill at the hub (station sells; station and region-range buy orders that reach it),
+`buy` is the best buy order that accepts the item's whole quantity (its min_volume honoured) and `sell` the best
+sell; `buy_fill` / `sell_fill` are the average unit prices of filling the whole quantity now (None when the book
+cannot fill it). Without a book (PLEX's quote, or none read) the quote's top of book is used as before.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from core.appraisal.model import ParsedItem, ParseResult
+from core.market.finders import BookLevel, best_fillable, walk_fill
 from core.market.model import Quote
+from core.market.reads import Book
 
 THIN_SELL_VOLUME = 10  # evepraisal's rule: fewer units than this on sale and the book says little
 
@@ -27,6 +35,8 @@ class AppraisedItem:
     volume_m3: float
     price_source: str  # "hub", "ccp_average", "none" or "blueprint_copy"
     blueprint_copy: bool = False
+    buy_fill: float | None = None
+    sell_fill: float | None = None
 
 
 @dataclass(frozen=True)
@@ -49,26 +59,55 @@ def _summed(items: list[ParsedItem]) -> dict[tuple[int, bool], tuple[ParsedItem,
     return summed
 
 
-def _unit_prices(quote: Quote | None, average: float | None) -> tuple[float | None, float | None, str]:
-    if quote is not None and quote.sell_volume >= THIN_SELL_VOLUME and (quote.best_buy or quote.best_sell):
-        return quote.best_buy, quote.best_sell, "hub"
+def _fill(levels: Sequence[BookLevel], quantity: int, *, ascending: bool) -> float | None:
+    """The average unit price of filling all `quantity` units against one side now, or None if it cannot."""
+    fill = walk_fill(levels, quantity, ascending=ascending)
+    return fill.avg_price if fill.filled_qty == quantity and quantity > 0 else None
+
+
+def _top(quote: Quote | None, book: Book | None, quantity: int) -> tuple[float | None, float | None, int]:
+    """Best buy and sell a player can fill for `quantity` and the units on sale: from the book, else the quote."""
+    if book is not None:
+        buy = best_fillable(book.buys, quantity, ascending=False)
+        sell = best_fillable(book.sells, quantity, ascending=True)
+        return buy, sell, sum(level.volume for level in book.sells)
+    if quote is not None:
+        return quote.best_buy, quote.best_sell, quote.sell_volume
+    return None, None, 0
+
+
+def _unit_prices(
+    quote: Quote | None, book: Book | None, average: float | None, quantity: int
+) -> tuple[float | None, float | None, str]:
+    best_buy, best_sell, on_sale = _top(quote, book, quantity)
+    if on_sale >= THIN_SELL_VOLUME and (best_buy or best_sell):
+        return best_buy, best_sell, "hub"
     if average is not None:
         return average, average, "ccp_average"
-    if quote is not None and (quote.best_buy or quote.best_sell):
-        return quote.best_buy, quote.best_sell, "hub"
+    if best_buy or best_sell:
+        return best_buy, best_sell, "hub"
     return None, None, "none"
 
 
 def appraise(
-    parsed: ParseResult, quotes: Mapping[int, Quote], averages: Mapping[int, float]
+    parsed: ParseResult,
+    quotes: Mapping[int, Quote],
+    averages: Mapping[int, float],
+    books: Mapping[int, Book] | None = None,
 ) -> tuple[list[AppraisedItem], Totals]:
     """Every type's value at the hub (max buy / min sell as evepraisal totals do); blueprint copies unpriced."""
     items: list[AppraisedItem] = []
+    books = books or {}
     for (type_id, is_copy), (first, quantity) in _summed(parsed.items).items():
+        book = books.get(type_id)
+        buy_fill = sell_fill = None
         if is_copy:
             buy, sell, source = None, None, "blueprint_copy"  # never priced from the original's orders
         else:
-            buy, sell, source = _unit_prices(quotes.get(type_id), averages.get(type_id))
+            buy, sell, source = _unit_prices(quotes.get(type_id), book, averages.get(type_id), quantity)
+            if book is not None:
+                buy_fill = _fill(book.buys, quantity, ascending=False)
+                sell_fill = _fill(book.sells, quantity, ascending=True)
         split = (buy + sell) / 2 if buy is not None and sell is not None else (buy if sell is None else sell)
         items.append(
             AppraisedItem(
@@ -84,6 +123,8 @@ def appraise(
                 first.item.volume * quantity,
                 source,
                 is_copy,
+                buy_fill,
+                sell_fill,
             )
         )
     items.sort(key=lambda item: item.total_sell, reverse=True)

@@ -14,7 +14,7 @@ from core.commands.model import Field, Reply, Table
 from core.commands.params import ArgumentError, Param, ParamKind
 from core.commands.registry import CommandContext, Registry
 from core.commands.services import isk, market_services, place_or_default, station_of, units
-from core.market.hubs import PLEX_TYPE_ID
+from core.market.hubs import PLEX_REGION_ID, PLEX_TYPE_ID
 
 SHOWN_ITEMS = 15
 SOURCE_MARK = {"hub": "", "ccp_average": " *", "none": " ?", "blueprint_copy": " (copy)"}
@@ -41,6 +41,8 @@ def appraisal_data(
                 "volume_m3": i.volume_m3,
                 "price_source": i.price_source,
                 "blueprint_copy": i.blueprint_copy,
+                "buy_fill": i.buy_fill,
+                "sell_fill": i.sell_fill,
             }
             for i in items
         ],
@@ -69,10 +71,12 @@ async def appraise_paste(ctx: CommandContext, paste: str, where: Location | None
     region_id, station_id = station_of(place)
     type_ids = sorted({item.item.type_id for item in parsed.items})
     quotes = await services.reader.quotes(region_id, station_id, type_ids)
+    books = await services.reader.fillable_books(region_id, station_id, type_ids)  # what a player can fill there
     if PLEX_TYPE_ID in type_ids and (plex := await plex_quote(services)) is not None:
         quotes[PLEX_TYPE_ID] = plex  # PLEX has one global market, not a price per hub
+        books[PLEX_TYPE_ID] = await services.reader.region_book(PLEX_REGION_ID, PLEX_TYPE_ID)
     averages = await services.averages.averages(type_ids) if services.averages and type_ids else {}
-    items, totals = appraise(parsed, quotes, averages)
+    items, totals = appraise(parsed, quotes, averages, books)
     unparsed = [{"line": u.line, "text": u.text, "reason": u.reason} for u in parsed.unparsed]
     data = appraisal_data(items, totals, unparsed, parsed.formats, station_id)
     title = f"Appraisal at {place.name}"

@@ -5,18 +5,21 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable
 from datetime import timedelta
+from typing import TypeVar
 
 from core.catalog import CatalogItem, Location
 from core.commands.model import Field, Image, Reply, Table
 from core.commands.params import Param, ParamKind
 from core.commands.registry import CommandContext, Registry
 from core.commands.services import MarketServices, isk, market_services, percent, place_or_default, station_of, units
+from core.market.finders import best_fillable
 from core.market.history_stats import history_stats
 from core.market.hubs import HUBS, PLEX_REGION_ID, PLEX_TYPE_ID
-from core.market.model import HistoryRow, Quote
+from core.market.model import Quote
 from core.market.quotes import quote_from_levels
 from core.ports import StoreUnavailable
 
+T = TypeVar("T")
 ITEM = Param("item", "Item name (fuzzy, e.g. trit, plex)", ParamKind.ITEM, autocomplete="items")
 WHERE = Param(
     "where", "Hub, station or system (default: your hub)", ParamKind.LOCATION, required=False, autocomplete="locations"
@@ -66,9 +69,11 @@ async def price(ctx: CommandContext, item: CatalogItem, where: Location | None =
         region_id, station_id = station_of(place)
         quote_read = services.reader.quote(region_id, station_id, item.type_id)
     since = services.clock().date() - timedelta(days=40)
-    # The quote (Redis) and the history (Postgres) are independent reads: wait for both at once.
-    quote, rows = await asyncio.gather(
-        quote_read, _unless_unavailable(services.reader.history(region_id, item.type_id, since))
+    # The quote (Redis), the history and the buy orders that reach the station (Postgres) are independent reads.
+    quote, rows, in_range = await asyncio.gather(
+        quote_read,
+        _unless_unavailable(services.reader.history(region_id, item.type_id, since)),
+        _best_buy_in_range(services, region_id, station_id, item.type_id),
     )
     if quote is None:
         return Reply(
@@ -84,6 +89,7 @@ async def price(ctx: CommandContext, item: CatalogItem, where: Location | None =
         "spread": spread,
         "median_5d": stats.median_5d if stats else None,
         "median_30d": stats.median_30d if stats else None,
+        "best_buy_in_range": quote.best_buy if item.type_id == PLEX_TYPE_ID else in_range,
     }
     fields = [
         Field("Sell", f"{isk(quote.best_sell)} ({quote.sell_orders} orders, {units(quote.sell_volume)} units)"),
@@ -93,18 +99,29 @@ async def price(ctx: CommandContext, item: CatalogItem, where: Location | None =
         Field("Percentile (1% sell / 99% buy)", f"{isk(quote.sell_percentile)} / {isk(quote.buy_percentile)}"),
         Field("Top 5% average", f"sell {isk(quote.sell_top5_avg)} · buy {isk(quote.buy_top5_avg)}"),
     ]
+    if in_range is not None and in_range != quote.best_buy and item.type_id != PLEX_TYPE_ID:
+        fields.insert(2, Field("Best buy reaching the station", isk(in_range)))
     if stats is not None:
         fields.append(Field("Median 5d / 30d", f"{isk(stats.median_5d)} / {isk(stats.median_30d)}"))
     title = f"{item.name} — {place.name}"
     return Reply(title=title, text=note, fields=fields, footer=services.footer(quote.as_of), data=data)
 
 
-async def _unless_unavailable(read: Awaitable[list[HistoryRow]]) -> list[HistoryRow] | None:
-    """The history rows, or None while their store cannot be reached (the quote may still come from its cache)."""
+async def _unless_unavailable(read: Awaitable[T]) -> T | None:
+    """The read's result, or None while its store cannot be reached (the quote may still come from its cache)."""
     try:
         return await read
     except StoreUnavailable:
         return None
+
+
+async def _best_buy_in_range(services: MarketServices, region_id: int, station_id: int, type_id: int) -> float | None:
+    """The best buy order one unit can be sold into at the station, its range honoured (None: none, or no store)."""
+    if type_id == PLEX_TYPE_ID:
+        return None
+    books = await _unless_unavailable(services.reader.fillable_books(region_id, station_id, [type_id]))
+    book = (books or {}).get(type_id)
+    return best_fillable(book.buys, 1, ascending=False) if book is not None else None
 
 
 async def compare(ctx: CommandContext, item: CatalogItem) -> Reply:

@@ -186,7 +186,8 @@ async def trade_haul(
     ]
     names = _names(ctx, hopeful)
     src_books = await services.reader.books_at(src_region, src_station, list(names))
-    dst_books = await services.reader.books_at(dst_region, dst_station, list(names))
+    # every order a player at the destination can sell into: region-range buy orders reaching it, min_volume kept
+    dst_books = await services.reader.fillable_books(dst_region, dst_station, list(names))
     volumes = await services.reader.daily_volumes(dst_region, list(names))
     items = [
         HaulInput(

@@ -14,10 +14,20 @@ from typing import NamedTuple
 
 @dataclass(frozen=True)
 class BookLevel:
-    """One price level (or one order) on a side of a book: price in ISK, volume in units."""
+    """One price level (or one order) on a side of a book: price in ISK, volume in units, fewest units a fill takes.
+
+    `min_volume` is a buy order's minimum volume: a sale into it must sell at least that many units, or all of
+    its remaining units when fewer remain (the game's rule), see `smallest_fill`.
+    """
 
     price: float
     volume: int
+    min_volume: int = 1
+
+    @property
+    def smallest_fill(self) -> int:
+        """The fewest units one fill of this level may take."""
+        return max(1, min(self.min_volume, self.volume))
 
     def __post_init__(self) -> None:
         if not (math.isfinite(self.price) and self.price > 0):
@@ -44,7 +54,8 @@ def walk_fill(levels: Sequence[BookLevel], quantity: int, *, ascending: bool) ->
     """Consume up to `quantity` units from the best price outwards (sells: `ascending=True`, buys: False).
 
     The levels are sorted here, so callers may pass them in any order. A book shallower than `quantity`
-    gives a partial fill; nothing filled gives None for the average and worst price.
+    gives a partial fill; nothing filled gives None for the average and worst price. A level whose minimum
+    volume exceeds what is left to fill is passed over (a buy order for 4 or more takes no single unit).
     """
     if quantity < 0:
         raise ValueError(f"quantity must not be negative, got {quantity!r}")
@@ -53,7 +64,17 @@ def walk_fill(levels: Sequence[BookLevel], quantity: int, *, ascending: bool) ->
         if filled >= quantity:
             break
         take = min(level.volume, quantity - filled)
+        if take < level.smallest_fill:
+            continue
         filled += take
         total += take * level.price
         worst = level.price
     return Fill(filled, total, total / filled if filled else None, worst)
+
+
+def best_fillable(levels: Sequence[BookLevel], quantity: int, *, ascending: bool) -> float | None:
+    """The best price of a level that accepts a fill of `quantity` units (at most its volume), or None."""
+    prices = [lvl.price for lvl in levels if lvl.volume > 0 and min(quantity, lvl.volume) >= lvl.smallest_fill]
+    if not prices or quantity <= 0:
+        return None
+    return min(prices) if ascending else max(prices)

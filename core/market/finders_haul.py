@@ -4,7 +4,9 @@ Rules:
 - an item's books are walked together, cheapest source sell against best destination outlet, one chunk per
   pair of levels, while the marginal profit per unit after fees is positive (sales tax; in "order" mode also
   the broker rate of a sell order placed one tick under the destination's best sell);
-- "immediate" mode sells into the destination buy orders; "order" mode lists a sell order and caps the
+- "immediate" mode sells into the destination buy orders: one wanting more units (min_volume) than the source
+  and the hold can still supply is passed over, and a chunk taken into one must reach its minimum (conservative
+  when an order takes units from several source levels); "order" mode lists a sell order and caps the
   quantity at one day of history volume when it is known;
 - cargo and budget are shared (a knapsack). Heuristic: find which is scarcer (the m3 of every profitable unit
   that could be taken, i.e. whose item fits one unit in the hold and whose price fits the budget, over the cargo
@@ -81,6 +83,7 @@ class _Chunk(NamedTuple):
     buy_price: float
     sell_price: float
     unit_profit: float
+    min_units: int = 1  # the destination buy order's minimum volume: a smaller sale into it is refused
 
 
 def _chunks(index: int, item: HaulInput, mode: SellMode, keep: float, cargo_units: int) -> list[_Chunk]:
@@ -95,14 +98,18 @@ def _chunks(index: int, item: HaulInput, mode: SellMode, keep: float, cargo_unit
     sources = sorted_side(item.source_sells, ascending=True)
     chunks: list[_Chunk] = []
     i = j = used_source = used_outlet = 0
+    supply = min(sum(level.volume for level in sources), cargo_units)  # units that could ever be hauled
     while i < len(sources) and j < len(outlets):
         buy, sell = sources[i], outlets[j]
+        if used_outlet == 0 and sell.smallest_fill > supply:  # an order wanting more than can ever come
+            j += 1
+            continue
         unit_profit = sell.price * keep - buy.price
         take = min(buy.volume - used_source, sell.volume - used_outlet)
         if unit_profit <= 0 or take <= 0:
             break
-        chunks.append(_Chunk(index, take, buy.price, sell.price, unit_profit))
-        used_source, used_outlet = used_source + take, used_outlet + take
+        chunks.append(_Chunk(index, take, buy.price, sell.price, unit_profit, sell.smallest_fill))
+        used_source, used_outlet, supply = used_source + take, used_outlet + take, supply - take
         if used_source == buy.volume:
             i, used_source = i + 1, 0
         if used_outlet == sell.volume:
@@ -145,7 +152,7 @@ def haul_candidates(
             continue
         volume = items[chunk.item].volume_m3
         units = min(chunk.units, int(cargo_left / volume + EPSILON), int(budget_left / chunk.buy_price + EPSILON))
-        if units > 0:
+        if units > 0 and units >= chunk.min_units:
             taken.setdefault(chunk.item, []).append((units, chunk))
             cargo_left -= units * volume
             budget_left -= units * chunk.buy_price

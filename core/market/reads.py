@@ -67,6 +67,16 @@ class MarketReader(Protocol):
         """Every type's book at one location, or only those of `type_ids` (station trading walks them)."""
         ...
 
+    async def fillable_books(self, region_id: int, location_id: int, type_ids: Sequence[int]) -> dict[int, Book]:
+        """What a player at a station can fill now, per type: the station's sells, and one buy level per order
+        (with its min_volume) of the station's buy orders and the region's buy orders whose range reaches it.
+
+        Reach: "region" anywhere in the region, "solarsystem" in the order's system, a number of jumps within that
+        many jumps of the order's system. No stargate graph is stored, so a jump range counts only inside the
+        order's own system (0 jumps): an under-count, never a price the player cannot get.
+        """
+        ...
+
     async def history(self, region_id: int, type_id: int, since: date | None = None) -> list[HistoryRow]:
         """Daily history rows, oldest first."""
         ...

@@ -16,7 +16,7 @@ from core.market.reads import Book, TopOfBook
 
 AS_OF = datetime(2025, 5, 20, 11, 30, tzinfo=UTC)
 TODAY = AS_OF.date()
-Orders = Iterable[tuple[float, int]]
+Orders = Iterable[tuple[float, int] | tuple[float, int, int]]  # (price, volume[, min_volume])
 
 
 class FakeMarket:
@@ -30,6 +30,7 @@ class FakeMarket:
         self._history: dict[tuple[int, int], list[HistoryRow]] = {}
         self._volumes: dict[tuple[int, int], float] = {}
         self._snapshots: dict[int, SnapshotMeta] = {}
+        self._reaching: dict[tuple[int, int, int], tuple[BookLevel, ...]] = {}  # (region, station, type) -> buys
         self.calls: list[tuple[object, ...]] = []
 
     # ---- building the market -------------------------------------------------------------------------------
@@ -44,8 +45,8 @@ class FakeMarket:
         as_of: datetime | None = None,
     ) -> FakeMarket:
         """One type's book at one location from (price, volume) orders in any order (sorted best first here)."""
-        buy_levels = tuple(BookLevel(p, v) for p, v in sorted(buys, key=lambda o: o[0], reverse=True) if v > 0)
-        sell_levels = tuple(BookLevel(p, v) for p, v in sorted(sells, key=lambda o: o[0]) if v > 0)
+        buy_levels = tuple(BookLevel(*o) for o in sorted(buys, key=lambda o: o[0], reverse=True) if o[1] > 0)
+        sell_levels = tuple(BookLevel(*o) for o in sorted(sells, key=lambda o: o[0]) if o[1] > 0)
         self._books.setdefault((region_id, location_id), {})[type_id] = Book(
             type_id, location_id, buy_levels, sell_levels
         )
@@ -53,6 +54,11 @@ class FakeMarket:
             self._as_of[(location_id, type_id)] = as_of
         if region_id not in self._snapshots:
             self.set_snapshot(region_id, self.as_of)
+        return self
+
+    def add_reaching_buys(self, region_id: int, location_id: int, type_id: int, buys: Orders) -> FakeMarket:
+        """Buy orders placed elsewhere whose range reaches the station (only `fillable_books` sees them)."""
+        self._reaching[(region_id, location_id, type_id)] = tuple(BookLevel(*o) for o in buys)
         return self
 
     def add_history(self, region_id: int, type_id: int, rows: Iterable[HistoryRow]) -> FakeMarket:
@@ -130,6 +136,18 @@ class FakeMarket:
         self.calls.append(("books_at", region_id, location_id))
         books = self._books.get((region_id, location_id), {})
         return {t: b for t, b in books.items() if type_ids is None or t in type_ids}
+
+    async def fillable_books(self, region_id: int, location_id: int, type_ids: Sequence[int]) -> dict[int, Book]:
+        """The station's books with the reaching buy orders added to their buy side (best first)."""
+        self.calls.append(("fillable_books", region_id, location_id, tuple(type_ids)))
+        found: dict[int, Book] = {}
+        for type_id in type_ids:
+            book = self._books.get((region_id, location_id), {}).get(type_id) or Book(type_id, location_id)
+            extra = self._reaching.get((region_id, location_id, type_id), ())
+            buys = tuple(sorted((*book.buys, *extra), key=lambda level: level.price, reverse=True))
+            if buys or book.sells:
+                found[type_id] = Book(type_id, location_id, buys, book.sells)
+        return found
 
     async def history(self, region_id: int, type_id: int, since: date | None = None) -> list[HistoryRow]:
         """History rows on or after `since`, oldest first."""

@@ -86,3 +86,27 @@ async def test_the_size_limit_comes_from_the_services() -> None:
     reply = await dispatch(REGISTRY, Invocation("appraise", {"paste": paste}, CALLER), ctx)
     assert reply.is_error and "paste too large: 2.3 KB (at most 2.0 KB)" in reply.text
     assert not (await appraise(paste)).is_error  # under the default 1 MB
+
+
+async def test_buy_values_use_only_orders_the_quantity_can_fill_including_region_range_ones() -> None:
+    fake = market()
+    # at the station: 4.5 wants 4 units or more; a region-range order from another station (4.3) reaches it
+    fake.add_book(JITA.region_id, JITA.station_id, TRIT, buys=[(4.5, 100, 4), (4.0, 10)], sells=[(5.0, 20), (6.0, 30)])
+    fake.add_reaching_buys(JITA.region_id, JITA.station_id, TRIT, [(4.3, 5)])
+    ctx = context(fake, parsers=default_parsers(), averages=Averages({}))
+
+    async def item(paste: str) -> dict[str, object]:
+        reply = await dispatch(REGISTRY, Invocation("appraise", {"paste": paste}, CALLER), ctx)
+        assert_clean(reply)
+        found: dict[str, object] = reply.data["items"][0]
+        return found
+
+    one = await item("1 Tritanium")  # before: 4.5, from an order that takes no fewer than 4
+    assert (one["buy"], one["sell"], one["buy_fill"], one["sell_fill"]) == (4.3, 5.0, 4.3, 5.0)
+    four = await item("4 Tritanium")
+    assert (four["buy"], four["buy_fill"]) == (4.5, 4.5)
+    many = await item("110 Tritanium")  # 100 @ 4.5, then the 5 @ 4.3 and 5 of the 10 @ 4.0; 20 @ 5 + 30 @ 6 sold
+    assert many["buy"] == 4.5 and many["buy_fill"] == (100 * 4.5 + 5 * 4.3 + 5 * 4.0) / 110
+    assert many["sell_fill"] is None  # 50 on sale: the book cannot fill 110
+    forty = await item("40 Tritanium")
+    assert forty["sell_fill"] == (20 * 5.0 + 20 * 6.0) / 40

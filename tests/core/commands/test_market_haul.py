@@ -206,3 +206,12 @@ async def test_trade_places_without_hub_never_leak():
     for text in ("/trade station delve", "/trade haul jita delve", "/trade"):
         reply = await run(text, haul_market())
         assert reply.is_error
+
+
+async def test_immediate_haul_sells_into_region_range_buy_orders_reaching_the_destination():
+    market = haul_market()
+    # a region-range order elsewhere in Domain buys 10 LSE II at 1,250,000: before, only Amarr's own orders counted
+    market.add_reaching_buys(AMARR.region_id, AMARR.station_id, LSE2, [(1_250_000, 10)])
+    lse = plans(await run("/trade haul jita amarr", market))[LSE2]
+    # 10 @ 1,000,000 -> 1,250,000, 5 @ 1,050,000 -> 1,200,000, 5 @ 1,050,000 -> 1,150,000
+    assert (lse["quantity"], lse["revenue"]) == (20, 12_500_000 + 6_000_000 + 5_750_000)

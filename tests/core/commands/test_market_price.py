@@ -90,6 +90,16 @@ async def test_price_data_keys_and_values():
     assert AS_OF.fromisoformat(data["as_of"]) == AS_OF
 
 
+async def test_price_best_buy_in_range_counts_region_orders_and_min_volume():
+    market = trit_market()
+    assert (await run("/price tritanium jita", market)).data["best_buy_in_range"] == 4.50  # the station's own
+    market.add_reaching_buys(JITA.region_id, JITA.station_id, TRIT, [(4.8, 100, 10), (4.6, 5)])
+    reply = await run("/price tritanium jita", market)
+    # 4.8 wants 10 units at least: one unit sells at best into the region-range 4.6; best_buy stays the station's
+    assert (reply.data["best_buy"], reply.data["best_buy_in_range"]) == (4.50, 4.6)
+    assert fields(reply)["Best buy reaching the station"] == "4.60"
+
+
 async def test_price_footer_source_age_and_simulated_flag():
     older = AS_OF - timedelta(minutes=4)
     reply = await run("/price tritanium jita", trit_market(as_of=older))

@@ -104,3 +104,10 @@ def test_the_finder_is_within_one_unit_of_brute_force_when_one_constraint_binds(
     found, best = total_profit(offered, cargo, budget), brute_force(small, cargo, budget)
     assert found <= best + 1e-6
     assert found >= best - largest_unit - 1e-6
+
+
+def test_a_destination_buy_order_is_sold_into_only_with_its_minimum_volume() -> None:
+    # The 200 ISK buy order takes 10 units or more; only 3 can be bought at the source, so they go to the 150 one.
+    item = HaulInput(5, "M", 1.0, levels((100, 3)), [BookLevel(200, 50, 10), BookLevel(150, 50)])
+    (plan,) = haul_candidates([item], cargo_m3=1000, budget_isk=1e6, skills=ZERO_SKILLS, schedule=FEES)
+    assert (plan.quantity, plan.revenue) == (3, 450.0)
