@@ -52,11 +52,13 @@ class AccountParts(Parts):
         if self._sso is None:
             return None
         from adapters.postgres.characters import PgCharacterStore
+        from adapters.postgres.wallet import PgWalletStore
         from adapters.redis.link_codes import RedisLinkCodes
         from core.commands.accounts import AccountServices
 
         characters = PgCharacterStore(self.pool, self.token_cipher())
-        return AccountServices(RedisLinkCodes(self.redis, self.keys), characters, self.settings.public_url, self._sso)
+        links = RedisLinkCodes(self.redis, self.keys)
+        return AccountServices(links, characters, self.settings.public_url, self._sso, PgWalletStore(self.pool))
 
     def web_services(self, signing_key: bytes | None = None) -> SsoWebServices | None:
         """The panel's EVE sign-in and /link services (None without SSO); the state key derives from `signing_key`.

@@ -16,6 +16,7 @@ from core.accounts.linking import (
 from core.commands.model import Button, Reply, Table
 from core.commands.params import ArgumentError, Param
 from core.commands.registry import CommandContext, Registry
+from core.trading.book import WalletHistory
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,7 @@ class AccountServices:
     characters: CharacterStore
     public_url: str
     revoker: TokenRevoker | None = None
+    wallet: WalletHistory | None = None  # the characters' stored wallets (/profit, /sales)
 
 
 def _services(ctx: CommandContext) -> tuple[AccountServices, int]:

@@ -10,6 +10,7 @@ from core.commands.market_price import register_price_commands
 from core.commands.market_trade import register_trade_commands
 from core.commands.registry import Registry
 from core.commands.settings import register_settings_commands
+from core.commands.trading import register_trading_commands
 
 
 def build_registry() -> Registry:
@@ -22,4 +23,5 @@ def build_registry() -> Registry:
     register_account_commands(registry)
     register_analysis_commands(registry)
     register_alert_commands(registry)
+    register_trading_commands(registry)
     return registry

@@ -1,0 +1,93 @@
+"""The account's book: periods people type, and the profit use case the chat command and the API share."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import date, timedelta
+from typing import Protocol
+
+from core.trading.model import JournalEntry, WalletTransaction
+from core.trading.report import NameOf, ProfitReport, profit_report
+
+MAX_DAYS = 3660
+_DAYS = re.compile(r"(\d{1,4})d")
+_RANGE = re.compile(r"(\d{4}-\d{2}-\d{2})(?:\.\.(\d{4}-\d{2}-\d{2}))?")
+PERIOD_HELP = "today, yesterday, 7d, 30d, month, 2024-05-01 or 2024-05-01..2024-05-31"
+
+
+class PeriodError(ValueError):
+    """A period or character that cannot be used; the message says what would work."""
+
+
+class WalletHistory(Protocol):
+    """Stored wallet rows of an account's characters (adapters.postgres.wallet.PgWalletStore)."""
+
+    async def account_characters(self, account_id: int) -> dict[int, str]:
+        """The account's characters, id -> name."""
+        ...
+
+    async def history(
+        self, character_ids: Sequence[int], until: date
+    ) -> tuple[list[WalletTransaction], list[JournalEntry]]:
+        """Transactions and fee entries of the characters up to the end of `until`."""
+        ...
+
+
+def parse_period(text: str | None, today: date) -> tuple[date, date]:
+    """(first day, last day) of a period as typed (default: the last 30 days, today included)."""
+    raw = (text or "30d").strip().lower()
+    if raw == "today":
+        return today, today
+    if raw == "yesterday":
+        return today - timedelta(days=1), today - timedelta(days=1)
+    if raw == "month":
+        return today.replace(day=1), today
+    if (days := _DAYS.fullmatch(raw)) is not None and 1 <= int(days.group(1)) <= MAX_DAYS:
+        return today - timedelta(days=int(days.group(1)) - 1), today
+    if (dates := _RANGE.fullmatch(raw)) is not None:
+        try:
+            start = date.fromisoformat(dates.group(1))
+            end = date.fromisoformat(dates.group(2) or dates.group(1))
+        except ValueError:
+            raise PeriodError(f"period: {text!r} is not a calendar date (try {PERIOD_HELP})") from None
+        return check_range(start, end)
+    raise PeriodError(f"period: {text!r} is not a period (try {PERIOD_HELP})")
+
+
+def check_range(start: date, end: date) -> tuple[date, date]:
+    """`start`..`end` when it is a sensible range; PeriodError otherwise."""
+    if end < start:
+        raise PeriodError("the period ends before it starts")
+    if (end - start).days >= MAX_DAYS:
+        raise PeriodError(f"a period covers at most {MAX_DAYS} days")
+    return start, end
+
+
+async def account_profit(
+    book: WalletHistory,
+    account_id: int,
+    start: date,
+    end: date,
+    *,
+    character: str | int | None = None,
+    name_of: NameOf = str,
+) -> tuple[ProfitReport, dict[int, str]]:
+    """The account's P&L (all characters pooled) or one character's (its own FIFO); also the characters used.
+
+    `character` is a name (any case) or id of one of the account's characters; PeriodError when it is not one.
+    """
+    owned = await book.account_characters(account_id)
+    chosen = owned
+    if character is not None:
+        wanted = str(character).strip().lower()
+        chosen = {cid: name for cid, name in owned.items() if name.lower() == wanted or str(cid) == wanted}
+        if not chosen:
+            names = ", ".join(owned.values()) or "none linked"
+            raise PeriodError(f"character: {character!s} is not one of your characters ({names})")
+    transactions, journal = await book.history(sorted(chosen), end)
+    one = next(iter(chosen)) if character is not None else None
+    report = profit_report(
+        transactions, journal, start, end, name_of=name_of, per_account=one is None, character_id=one
+    )
+    return report, chosen
