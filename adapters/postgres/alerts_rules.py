@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import asyncpg
@@ -23,7 +24,7 @@ from core.alerts.rules import DEFAULT_MAX_RULES, check_rule
 
 _RULE_COLUMNS = (
     "id, account_id, kind, type_id, region_id, location_id, side, direction, threshold, hysteresis, cooldown,"
-    " target_platform, target_kind, target_address, active, armed, last_fired_at, last_value, created_at"
+    " target_platform, target_kind, target_address, active, armed, last_fired_at, last_value, created_at, muted_until"
 )
 
 
@@ -50,6 +51,7 @@ def rule_from_record(row: Any) -> AlertRule:
         last_fired_at=row["last_fired_at"],
         last_value=row["last_value"],
         created_at=row["created_at"],
+        muted_until=row["muted_until"],
     )
 
 
@@ -123,6 +125,13 @@ class PgAlertRules:
             account_id,
             rule_id,
             active,
+        )
+        return bool(status == "UPDATE 1")
+
+    async def snooze(self, account_id: int, rule_id: int, until: datetime) -> bool:
+        """Keep one of the account's own rules from firing until `until`; False if not its rule."""
+        status = await self._pool.execute(
+            "UPDATE alert_rules SET muted_until = $3 WHERE id = $2 AND account_id = $1", account_id, rule_id, until
         )
         return bool(status == "UPDATE 1")
 

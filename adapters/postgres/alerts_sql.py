@@ -1,9 +1,10 @@
 """The one SQL statement that evaluates a region's snapshot alert rules, built for the region's live quotes table.
 
 It mirrors core/alerts/policy.py (fire, re-arm, cooldown, quiet hours) and core/alerts/values.py (margin after
-fees, volume versus its 30-day average). The live quotes partition is read by name: a freshly swapped-in
-partition has no column statistics yet, and `region_id = $1` on the parent would make the planner expect a
-few hundred quotes instead of the whole region and pick sorts and merge joins.
+fees, volume versus its 30-day average); a snoozed rule (muted_until ahead) does not fire. The live quotes
+partition is read by name: a freshly swapped-in partition has no column statistics yet, and `region_id = $1` on
+the parent would make the planner expect a few hundred quotes instead of the whole region and pick sorts and
+merge joins.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ _DAY = "($2::timestamptz AT TIME ZONE 'UTC')::date"  # the snapshot's UTC date
 # Parameters: $1 region, $2 snapshot as_of, $3 now, $4 broker rate, $5 sales tax rate.
 _EVALUATE = """
 WITH rules AS (
-    SELECT id, kind, type_id, location_id, side, direction, threshold, hysteresis, cooldown, armed, last_fired_at
+    SELECT id, kind, type_id, location_id, side, direction, threshold, hysteresis, cooldown, armed, last_fired_at,
+           muted_until
     FROM alert_rules
     WHERE region_id = $1 AND active AND kind IN ('price', 'spread', 'volume_spike')
 ), region_best AS (
@@ -57,7 +59,8 @@ WITH rules AS (
     FROM (
         SELECT v.*,
                v.armed AND CASE WHEN v.direction = 'below' THEN v.value < v.threshold ELSE v.value > v.threshold END
-                   AND (v.last_fired_at IS NULL OR v.last_fired_at + v.cooldown <= $3::timestamptz) AS fire,
+                   AND (v.last_fired_at IS NULL OR v.last_fired_at + v.cooldown <= $3::timestamptz)
+                   AND (v.muted_until IS NULL OR v.muted_until <= $3::timestamptz) AS fire,
                NOT v.armed AND CASE WHEN v.direction = 'below' THEN v.value >= v.threshold + v.hysteresis
                                     ELSE v.value <= v.threshold - v.hysteresis END AS rearm
         FROM valued v

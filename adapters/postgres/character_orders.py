@@ -93,12 +93,13 @@ class PgCharacterOrderStore:
         return Competition(best, {r["region_id"]: r["as_of"] for r in rows})
 
     async def order_rules(self, account_id: int) -> list[OrderRule]:
-        """The account's active order rules, with its quiet hours."""
+        """The account's active order rules that are not snoozed, with its quiet hours."""
         rows = await self._pool.fetch(
             "SELECT r.id, r.account_id, r.kind, r.region_id, r.type_id, r.threshold, r.target_platform,"
             " r.target_kind, r.target_address, p.timezone, p.quiet_start, p.quiet_end"
             " FROM alert_rules r LEFT JOIN alert_preferences p ON p.account_id = r.account_id"
-            " WHERE r.account_id = $1 AND r.active AND r.kind = ANY($2::text[]) ORDER BY r.id",
+            " WHERE r.account_id = $1 AND r.active AND r.kind = ANY($2::text[])"
+            " AND (r.muted_until IS NULL OR r.muted_until <= now()) ORDER BY r.id",
             account_id,
             ORDER_RULE_KINDS,
         )

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import discord
 
 from bot.discord.page_store import PageStore
 from bot.discord.render import Rendered
+from core.commands.model import Button
 from core.digits import whole_number
 
 PREFIX, MAX_CUSTOM_ID, MAX_LABEL, MAX_ROWS, PER_ROW = "evt", 100, 80, 5, 5
@@ -65,11 +67,28 @@ async def build_view(rendered: Rendered, index: int, store: PageStore, key: str 
     return view if view.children else None
 
 
+def inline_action_id(text: str) -> str | None:
+    """The custom_id carrying an action's text itself, or None when it does not fit in 100 characters."""
+    inline = f"{PREFIX}:a:{text}"
+    return inline if len(inline) <= MAX_CUSTOM_ID else None
+
+
+def action_view(buttons: Sequence[Button]) -> StaticView | None:
+    """A row of action buttons with their text in the custom_id (alerts: no store needed); ones too long are left
+    out, link buttons open their URL."""
+    view = StaticView()
+    for button in buttons[:PER_ROW]:
+        if button.url:
+            view.add_item(discord.ui.Button(label=button.label[:MAX_LABEL], url=button.url))
+        elif (custom_id := inline_action_id(button.action or "")) is not None:
+            view.add_item(discord.ui.Button(label=button.label[:MAX_LABEL], custom_id=custom_id))
+    return view if view.children else None
+
+
 async def action_id(text: str, store: PageStore) -> str | None:
     """The custom_id of an action button: the text itself when it fits in 100 characters, else a stored key (None
     when it cannot be kept)."""
-    inline = f"{PREFIX}:a:{text}"
-    if len(inline) <= MAX_CUSTOM_ID:
+    if (inline := inline_action_id(text)) is not None:
         return inline
     key = await store.put_action(text)
     return f"{PREFIX}:k:{key}" if key is not None else None

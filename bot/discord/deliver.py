@@ -1,5 +1,6 @@
-"""Alert delivery on Discord: a DM to a user or a message in a channel, sent with a nonce that Discord enforces (a
-resend after a crash returns the message already created), and Discord's errors turned into delivery outcomes."""
+"""Alert delivery on Discord: an embed with the alert's buttons (snooze, pause, remove) in a user's DM or a channel,
+sent with a nonce that Discord enforces (a resend after a crash returns the message already created), and Discord's
+errors turned into delivery outcomes."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import logging
 import aiohttp
 import discord
 
+from bot.discord.components import action_view
 from core.alerts.delivery import (
     AlertText,
     Delivered,
@@ -20,7 +22,8 @@ from core.alerts.delivery import (
 from core.alerts.model import AlertTarget, TargetKind
 
 log = logging.getLogger(__name__)
-MAX_CONTENT = 2000
+MAX_TITLE, MAX_DESCRIPTION = 256, 4096
+ALERT_COLOUR = discord.Colour.gold()
 DEFAULT_RETRY_AFTER_S = 5.0
 # Error codes that mean the target can no longer take our messages.
 GONE = {
@@ -59,14 +62,20 @@ class DiscordAlertSender:
         return self._client.get_partial_messageable(int(target.address))
 
     async def send(self, target: AlertTarget, text: AlertText) -> SendOutcome:
-        """Send the alert as plain text; the same nonce on every attempt of one row."""
+        """Send the alert as an embed with its buttons; the same nonce on every attempt of one row."""
         if target.kind is TargetKind.EMAIL or not target.address.isdigit():
             return Rejected(f"not a Discord target: {target.kind.value} {target.address}")
         try:
             channel = await self._channel(target)
-            message = await channel.send(
-                content=text.body[:MAX_CONTENT], nonce=text.nonce, allowed_mentions=discord.AllowedMentions.none()
+            embed = discord.Embed(
+                title=text.subject[:MAX_TITLE], description=text.body[:MAX_DESCRIPTION], colour=ALERT_COLOUR
             )
+            view = action_view(text.buttons)
+            quiet = discord.AllowedMentions.none()
+            if view is None:
+                message = await channel.send(embed=embed, nonce=text.nonce, allowed_mentions=quiet)
+            else:
+                message = await channel.send(embed=embed, view=view, nonce=text.nonce, allowed_mentions=quiet)
         except discord.RateLimited as exc:
             return RateLimited(exc.retry_after, "Discord rate limit")
         except discord.HTTPException as exc:

@@ -1,12 +1,16 @@
-"""Alert delivery on Telegram: one plain-text message to a chat (a user's private chat id is their user id), and
-the Bot API's errors turned into delivery outcomes (a blocked bot or a deleted chat disables the target)."""
+"""Alert delivery on Telegram: one HTML message (bold title, the alert, its snooze/pause/remove buttons) to a chat (a
+user's private chat id is their user id), and the Bot API's errors turned into delivery outcomes (a blocked bot or
+a deleted chat disables the target)."""
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
+from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError
 
+from bot.telegram.keyboards import action_markup
 from bot.telegram.pacing import retry_seconds
 from core.alerts.delivery import (
     AlertText,
@@ -48,6 +52,13 @@ def outcome_of_error(exc: TelegramError) -> SendOutcome:
     return TransientFailure(f"Telegram error ({type(exc).__name__})")
 
 
+def alert_html(text: AlertText) -> str:
+    """The alert as Telegram HTML: its subject in bold, then the text (escaped; cut to fit one message)."""
+    title = f"<b>{html.escape(text.subject)}</b>\n"
+    room = MAX_TEXT - len(text.subject) - 1
+    return title + html.escape(text.body[:room])
+
+
 class TelegramAlertSender:
     """AlertSender over a python-telegram-bot Bot (the application's, so it shares its connection pool)."""
 
@@ -57,11 +68,16 @@ class TelegramAlertSender:
         self._bot = bot
 
     async def send(self, target: AlertTarget, text: AlertText) -> SendOutcome:
-        """Send the alert as plain text to the target's chat (DM, group or channel)."""
+        """Send the alert to the target's chat (DM, group or channel) with its buttons."""
         if target.kind is TargetKind.EMAIL:
             return Rejected(f"not a Telegram target: {target.address}")
         try:
-            message = await self._bot.send_message(chat_id=target.address, text=text.body[:MAX_TEXT])
+            message = await self._bot.send_message(
+                chat_id=target.address,
+                text=alert_html(text),
+                parse_mode=ParseMode.HTML,
+                reply_markup=action_markup(text.buttons),
+            )
         except TelegramError as exc:
             return outcome_of_error(exc)
         return Delivered(str(message.message_id))

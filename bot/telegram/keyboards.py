@@ -36,6 +36,23 @@ def parse_callback(data: str) -> tuple[str, str]:
     return kind, payload
 
 
+def inline_action(action: str) -> str | None:
+    """callback_data carrying `action` itself, or None when it does not fit in 64 bytes."""
+    data = f"{RUN}:{action}"
+    return data if len(data.encode()) <= MAX_CALLBACK_DATA else None
+
+
+def action_markup(buttons: Sequence[Button]) -> InlineKeyboardMarkup | None:
+    """One row of buttons whose actions fit in callback_data (alerts: no state needed); url buttons open links."""
+    keys = []
+    for button in buttons:
+        if button.url:
+            keys.append(InlineKeyboardButton(button.label, url=button.url))
+        elif (data := inline_action(button.action or "")) is not None:
+            keys.append(InlineKeyboardButton(button.label, callback_data=data))
+    return InlineKeyboardMarkup([keys]) if keys else None
+
+
 class Keyboards:
     """Builds keyboards and keeps, for `ttl` seconds in the shared state, the long actions and paged replies."""
 
@@ -45,8 +62,7 @@ class Keyboards:
     async def action_data(self, action: str) -> str | None:
         """callback_data running `action`: inline when it fits in 64 bytes, else a stored key (None when it cannot
         be kept)."""
-        data = f"{RUN}:{action}"
-        if len(data.encode()) <= MAX_CALLBACK_DATA:
+        if (data := inline_action(action)) is not None:
             return data
         key = await self._state.put(ACTIONS, action.encode(), self.ttl)
         return f"{STORED}:{key}" if key is not None else None

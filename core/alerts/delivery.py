@@ -14,8 +14,9 @@ from enum import StrEnum
 from typing import Any, Protocol
 
 from core.alerts.fired import FiredAlert
-from core.alerts.message import alert_message
+from core.alerts.message import alert_buttons, alert_message
 from core.alerts.model import AlertTarget, RuleError, TargetKind
+from core.commands.model import Button
 
 ItemNames = Callable[[int], str | None]  # type id -> item name (the catalog's), None when unknown
 
@@ -147,11 +148,13 @@ class OutboxMessage:
 
 @dataclass(frozen=True)
 class AlertText:
-    """A message ready for any platform: a subject (e-mail), the plain text, and a nonce stable per outbox row."""
+    """A message ready for any platform: a subject (e-mail; the title of a chat alert), the plain text, a nonce
+    stable per outbox row, and the buttons a chat platform shows under a fired alert (snooze, pause, remove)."""
 
     subject: str
     body: str
     nonce: str  # platforms that deduplicate resends (Discord's enforce_nonce) get the same value on every attempt
+    buttons: tuple[Button, ...] = ()
 
 
 def nonce_for(outbox_id: int) -> str:
@@ -174,7 +177,7 @@ def compose(message: OutboxMessage, names: ItemNames | None, now: datetime) -> A
     found = names(alert.type_id) if names is not None and alert.type_id is not None else None
     item = found or (f"type {alert.type_id}" if alert.type_id is not None else "your item")
     subject = f"EVE Trader alert: {item} {alert.kind.value.replace('_', ' ')}"
-    return AlertText(subject, alert_message(alert, item, now), nonce)
+    return AlertText(subject, alert_message(alert, item, now), nonce, alert_buttons(alert.rule_id))
 
 
 # ---- telling the user a target stopped working --------------------------------------------------------------------

@@ -8,6 +8,7 @@ from core.alerts.fired import FiredAlert
 from core.alerts.model import AlertKind, Direction
 from core.alerts.orders import order_message
 from core.alerts.rules import ORDER_KINDS
+from core.commands.model import Button
 from core.market.hubs import HUBS, KNOWN_REGIONS
 
 _HUB_BY_STATION = {hub.station_id: hub for hub in HUBS}
@@ -78,3 +79,13 @@ def alert_message(alert: FiredAlert, item_name: str, now: datetime, place: str |
     where = place or place_name(alert.region_id, alert.location_id)
     stamp = alert.as_of.astimezone(UTC).strftime("%H:%M UTC")
     return f"{_what(alert, item_name, where)}, as of {stamp}, {data_age(alert.as_of, now)}"
+
+
+def alert_buttons(rule_id: int) -> tuple[Button, ...]:
+    """What the owner can do from an alert itself: snooze the rule an hour, pause it, remove it (run as the
+    presser's /alert commands, so only the rule's owner changes anything)."""
+    return (
+        Button("Snooze 1 h", action=f"alert snooze {rule_id} 60"),
+        Button("Pause rule", action=f"alert pause {rule_id}"),
+        Button("Remove rule", action=f"alert remove {rule_id}"),
+    )

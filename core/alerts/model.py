@@ -107,6 +107,7 @@ class AlertRule:
     last_fired_at: datetime | None
     last_value: float | None
     created_at: datetime
+    muted_until: datetime | None = None  # snoozed: does not fire before then
 
 
 @dataclass(frozen=True)

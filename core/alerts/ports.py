@@ -28,6 +28,10 @@ class AlertRuleRepository(Protocol):
         """Pause or resume one of the account's own rules; False if it has no such rule."""
         ...
 
+    async def snooze(self, account_id: int, rule_id: int, until: datetime) -> bool:
+        """Keep one of the account's own rules from firing until `until`; False if it has no such rule."""
+        ...
+
     async def preferences(self, account_id: int) -> AlertPreferences:
         """The account's quiet hours and rule limit (defaults when never set)."""
         ...

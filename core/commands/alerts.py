@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime, time, timedelta
 from typing import Protocol
 
 from core.accounts.email import VerifiedAddresses, mask_address
@@ -119,7 +119,9 @@ def describe_condition(rule: AlertRule) -> str:
     return f"volume {spec.direction.value} {spec.threshold:g}x"
 
 
-def _state(rule: AlertRule) -> str:
+def _state(rule: AlertRule, now: datetime | None = None) -> str:
+    if rule.active and rule.muted_until is not None and now is not None and rule.muted_until > now:
+        return f"snoozed until {_stamp(rule.muted_until)}"
     return "paused" if not rule.active else ("armed" if rule.armed else "fired")
 
 
@@ -186,7 +188,7 @@ async def alert_list(ctx: CommandContext) -> Reply:
             describe_condition(rule),
             place_name(rule.spec.region_id, rule.spec.location_id),
             describe_target(rule.spec.target, ctx.caller),
-            _state(rule),
+            _state(rule, services.clock()),
             _stamp(rule.last_fired_at),
         ]
         for rule in rules
@@ -220,6 +222,16 @@ async def alert_pause(ctx: CommandContext, id: int) -> Reply:
 async def alert_resume(ctx: CommandContext, id: int) -> Reply:
     """Resume (and re-arm) one of the caller's rules."""
     return await _set_active(ctx, id, True)
+
+
+async def alert_snooze(ctx: CommandContext, id: int, minutes: int = 60) -> Reply:
+    """Keep one of the caller's rules from firing for `minutes` (0 ends a snooze)."""
+    services, account = alert_services(ctx)
+    until = services.clock() + timedelta(minutes=minutes)
+    if not await services.rules.snooze(account, id, until):
+        raise ArgumentError(f"id: you have no alert #{id} (see /alert list)")
+    text = f"Alert #{id} snoozed until {_stamp(until)}." if minutes else f"Alert #{id} is no longer snoozed."
+    return Reply(title="Your alerts", text=text, data={"id": id, "muted_until": until.isoformat()})
 
 
 def parse_clock(text: str) -> time:
@@ -363,6 +375,8 @@ def register_alert_commands(registry: Registry) -> None:
     registry.command("alert remove", "Delete one of your alerts", rule_id)(alert_remove)
     registry.command("alert pause", "Pause one of your alerts", rule_id)(alert_pause)
     registry.command("alert resume", "Resume one of your alerts", rule_id)(alert_resume)
+    minutes = Param("minutes", "For how long (default 60)", ParamKind.INT, False, 60, min_value=0, max_value=10080)
+    registry.command("alert snooze", "Keep one of your alerts quiet for a while", rule_id, minutes)(alert_snooze)
     registry.command(
         "alert quiet",
         "Hours when your alerts wait (22:00-07:00 [time zone], or off)",

@@ -63,6 +63,12 @@ class AlertDiscordFake(DiscordFake):
         """Messages the bot created in channels (a DM's or a guild's), oldest first."""
         return [m for m in self.messages.values() if channel_id is None or m["channel_id"] == channel_id]
 
+    @staticmethod
+    def text_of(message: Json) -> str:
+        """What a message shows: its embed's description (alerts and notices are embeds), else its content."""
+        embeds = message.get("embeds") or []
+        return str(embeds[0].get("description", "")) if embeds else str(message.get("content", ""))
+
     def dm_of(self, user_id: str) -> str:
         """The DM channel id of a user."""
         return str(next(c["id"] for c in self.dm_channels.values() if c["recipients"][0]["id"] == user_id))
@@ -137,11 +143,13 @@ async def test_an_outbox_row_becomes_one_discord_dm_and_one_telegram_message(rig
     await rig.deliver("discord", "telegram")
     await rig.deliver("discord", "telegram")  # nothing left: a second round sends nothing
     [shown] = rig.discord_fake.shown()
-    assert shown["channel_id"] == rig.discord_fake.dm_of("777") and shown["content"].startswith(ALERT_TEXT)
+    assert shown["channel_id"] == rig.discord_fake.dm_of("777") and rig.discord_fake.text_of(shown).startswith(
+        ALERT_TEXT
+    )
     [post] = rig.discord_fake.requests_to(MESSAGES, "POST")
     assert (post.json["nonce"], post.json["enforce_nonce"]) == (nonce_for(dm), True)
     [sent] = rig.telegram_fake.calls_of("sendMessage")
-    assert (sent.params["chat_id"], sent.params["text"][: len(ALERT_TEXT)]) == ("4242", ALERT_TEXT)
+    assert sent.params["chat_id"] == "4242" and f"</b>\n{ALERT_TEXT}" in sent.params["text"]
     rows = [await status_of(rig.pool, row) for row in (dm, chat)]
     assert [(r["status"], r["attempts"]) for r in rows] == [("sent", 1), ("sent", 1)]
     assert rows[0]["delivered_ref"] == shown["id"]
@@ -239,7 +247,7 @@ async def test_a_blocked_telegram_bot_disables_the_target_and_tells_the_user_on_
     assert [r.active for r in await PgAlertRules(rig.pool).list_for(account)] == [False]
     await rig.deliver("discord", "telegram")
     [notice] = rig.discord_fake.shown(rig.discord_fake.dm_of("777"))
-    assert notice["content"].startswith(
+    assert rig.discord_fake.text_of(notice).startswith(
         "Alerts to Telegram chat 4242 are paused: the bot was blocked by the user. The alert rules that deliver"
     )
     assert len(rig.telegram_fake.calls_of("sendMessage")) == 1  # the refused one only

@@ -131,6 +131,19 @@ async def test_cooldown_holds_a_second_crossing_until_it_has_passed(pg_pool: asy
     assert fires == [1, 0, 0, 0, 1, 0]
 
 
+async def test_a_snoozed_rule_stays_quiet_until_the_snooze_ends_then_fires_if_still_crossed(
+    pg_pool: asyncpg.Pool,
+) -> None:
+    rule = await add_rule(pg_pool, spec())
+    assert await PgAlertRules(pg_pool).snooze(rule.account_id, rule.id, T0 + timedelta(hours=1))
+    fires = []
+    for minutes in (0, 30, 60):
+        await set_quotes(pg_pool, {(JITA, TRIT): (4.0, 4.2)})
+        at = T0 + timedelta(minutes=minutes)
+        fires.append(len(await evaluate_region(pg_pool, FORGE, at, at)))
+    assert fires == [0, 0, 1]
+
+
 async def test_rerunning_a_snapshot_never_fires_twice(pg_pool: asyncpg.Pool) -> None:
     rule = await add_rule(pg_pool, spec())
     await set_quotes(pg_pool, {(JITA, TRIT): (4.0, 4.2)})

@@ -28,8 +28,9 @@ async def harness(interaction_state: InteractionState) -> AsyncIterator[Harness]
 
 
 def delivered(fake: TelegramFake, chat_id: int, text: str) -> int:
-    """How many messages with `text` the chat holds from the bot."""
-    found = [m for (chat, _), m in fake.api.messages.items() if chat == chat_id and m.get("text") == text]
+    """How many messages of the bot in the chat show `text` (alone, or as an alert's body under its title)."""
+    shows = (text, f"</b>\n{text}")
+    found = [m for (chat, _), m in fake.api.messages.items() if chat == chat_id and str(m.get("text")).endswith(shows)]
     return len(found)
 
 

@@ -120,3 +120,9 @@ def test_a_failed_notice_causes_no_further_notice() -> None:
 def test_the_policy_keeps_utc_datetimes() -> None:
     decision = decide(TransientFailure("x"), 1, datetime(2026, 1, 1, tzinfo=UTC))
     assert decision.retry_at is not None and decision.retry_at.tzinfo is UTC
+
+
+def test_a_fired_alert_carries_its_rule_buttons_and_a_notice_none() -> None:
+    actions = [button.action for button in compose(row(), None, NOW).buttons]
+    assert actions == ["alert snooze 3 60", "alert pause 3", "alert remove 3"]
+    assert compose(row({"notice": "paused"}), None, NOW).buttons == ()
