@@ -30,7 +30,7 @@ from core.alerts.orders import (
 
 log = logging.getLogger(__name__)
 ORDERS, HISTORY = "orders", "history"
-ORDERS_CACHE = timedelta(seconds=1200)  # DOMAIN.md, when ESI sends no Expires
+ORDERS_CACHE = timedelta(seconds=1200)  # docs/domain.md (ESI caching), when ESI sends no Expires
 HISTORY_CACHE = timedelta(seconds=3600)
 KEEP_CLOSED = timedelta(days=7)
 

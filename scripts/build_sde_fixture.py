@@ -157,10 +157,10 @@ def market_group_rows(root: table.Table, types: list[dict[str, Any]]) -> list[di
 
 
 # The hand-written map data: (region, constellation, system, security, orbit, station).
-# Verified against public SDE-derived sources: region/system/station/owner ids (DOMAIN.md), constellation
+# Verified against public SDE-derived sources: region/system/station/owner ids (docs/domain.md), constellation
 # ids and names, Jita IV = 40009082 and its Moon 4 = 40009087. Security statuses are approximate
 # (4 digits). Other planet/moon ids, operation ids and station type ids are placeholders, chosen only
-# so the composed names match DOMAIN.md; a real SDE import replaces all of them.
+# so the composed names match docs/domain.md; a real SDE import replaces all of them.
 HUBS: list[dict[str, Any]] = [
     {
         "region": (10000002, "The Forge"),
@@ -203,7 +203,7 @@ HUBS: list[dict[str, Any]] = [
         "station": (60005686, 1000057, "Boundless Creation", 5, "Factory", 2502),
     },
 ]
-# PLEX trades in one global market region (DOMAIN.md); its ESI name is unverified.
+# PLEX trades in one global market region (docs/domain.md); its ESI name is unverified.
 PLEX_REGION = (19000001, "Global PLEX Market")
 
 

@@ -1,4 +1,4 @@
-"""Trading fees and the price tick grid of DOMAIN.md "Fees and price rules": tax, broker and relist fees, margins."""
+"""Trading fees and the price tick grid (docs/domain.md, docs/fees.md): tax, broker and relist fees, margins."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ class TradeSkills:
 
     Unknown characters get Accounting IV and Broker Relations IV (what active traders train first),
     Advanced Broker Relations 0 and neutral standings. Standings enter the broker formula exactly as
-    DOMAIN.md gives it: positive ones lower the rate, negative ones raise it (the floor still applies).
+    docs/domain.md gives it: positive ones lower the rate, negative ones raise it (the floor still applies).
     """
 
     accounting: int = 4

@@ -1,4 +1,4 @@
-"""The five trade hubs and the global PLEX market (DOMAIN.md), and resolving a user's hub or region name."""
+"""The five trade hubs and the global PLEX market (docs/domain.md), and resolving a user's hub or region name."""
 
 from __future__ import annotations
 

@@ -12,7 +12,7 @@ from os import PathLike
 PLEX = 44992
 PLEX_REGION = 19000001
 
-# region_id -> (hub system id, hub station id), from DOMAIN.md's trade hub table.
+# region_id -> (hub system id, hub station id), from docs/domain.md's trade hub table.
 HUBS: dict[int, tuple[int, int]] = {
     10000002: (30000142, 60003760),  # Jita IV - Moon 4 - Caldari Navy Assembly Plant
     10000043: (30002187, 60008494),  # Amarr VIII (Oris) - Emperor Family Academy
