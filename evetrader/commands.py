@@ -215,6 +215,9 @@ async def _serve(
                 sso=ctx.web_services(config.signing_key),
                 mailer=ctx.mail_sender(),
             )
+            from web.public import use_market
+
+            use_market(web_app, await ctx.command_context())  # item pages, appraisals and the market API
             if webhook is not None:
                 from web.app import exempt_from_csrf
 

@@ -57,6 +57,11 @@ class Settings(BaseSettings):
     )
     history_watch_limit: int = Field(default=200, ge=0, le=20000)
     appraisal_max_bytes: int = Field(default=1_048_576, gt=0, description="largest paste /appraise reads (UTF-8)")
+    appraisal_ttl_days: float = Field(default=90.0, gt=0, description="shared appraisals (/a/{id}) expire after this")
+    appraisal_rate_per_minute: float = Field(
+        default=10.0, gt=0, description="panel/API appraisals per address a minute"
+    )
+    appraisal_rate_burst: int = Field(default=5, ge=1, description="panel/API appraisals an address may make at once")
     telegram_token: SecretStr | None = Field(default=None, description="Telegram bot token (BotFather)")
     telegram_api_base: str = "https://api.telegram.org"
     telegram_webhook_url: str | None = Field(default=None, description="public URL of /telegram/webhook; unset = poll")

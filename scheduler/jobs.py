@@ -8,6 +8,7 @@ from collections.abc import Callable
 import asyncpg
 
 from adapters.postgres.alerts_eval import PgAlertEvaluator
+from adapters.postgres.appraisals import PgAppraisals
 from adapters.postgres.digest_orders import PgOrdersDigest
 from adapters.postgres.history import PgHistoryStore
 from adapters.postgres.sessions import PgRefreshTokenStore
@@ -62,3 +63,11 @@ async def purge_sessions(pool: asyncpg.Pool) -> int:
     if tokens or families:
         log.info("expired panel sessions purged", extra={"tokens": tokens, "sessions": families})
     return tokens
+
+
+async def purge_appraisals(pool: asyncpg.Pool) -> int:
+    """Delete the shared appraisals past their expiry (APPRAISAL_TTL_DAYS); returns how many."""
+    purged = await PgAppraisals(pool).purge_expired()
+    if purged:
+        log.info("expired appraisals purged", extra={"appraisals": purged})
+    return purged

@@ -24,7 +24,7 @@ from core.market.errors import MarketSourceUnavailable, SourceNotReady
 from core.market.ingest import utc_now
 from evetrader.app import App
 from scheduler.dispatch import RegionDispatcher
-from scheduler.jobs import purge_sessions, refresh_history, send_digests, with_alerts
+from scheduler.jobs import purge_appraisals, purge_sessions, refresh_history, send_digests, with_alerts
 from scheduler.leadership import OUTAGE, Leadership
 from scheduler.queue import IngestQueue
 from scheduler.wallet import refresh_app_wallets
@@ -126,6 +126,7 @@ class SchedulerService:
             ("tokens", IntervalTrigger(hours=1, start_date=utc_now() + timedelta(minutes=3)), self.check_tokens),
             ("wallets", IntervalTrigger(minutes=5), functools.partial(refresh_app_wallets, self.app)),
             ("sessions", IntervalTrigger(hours=6), functools.partial(purge_sessions, self.app.pool)),
+            ("appraisals", IntervalTrigger(hours=6), functools.partial(purge_appraisals, self.app.pool)),
         ]
         for job_id, trigger, func in table:
             scheduler.add_job(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, cast
 
 from aiohttp import web
 
@@ -11,10 +11,11 @@ from adapters.postgres.account_settings import AccountSettings, LastAdminError
 from core.accounts.sessions import ROLES
 from web.admin import DEFAULT_DAYS, MAX_DAYS, admin_providers, admin_usage
 from web.api_alerts import ALERT_ROUTES
-from web.api_io import API_PREFIX, ApiRoute
+from web.api_io import API_PREFIX, PUBLIC, ApiRoute
 from web.api_io import json_body as _body
 from web.api_io import json_response as _json
 from web.api_schemas import Schema, ref
+from web.appraisals import APPRAISAL_ROUTES
 from web.auth import require_admin, require_user
 from web.errors import PanelError, path_id
 from web.keys import ACCOUNTS
@@ -169,13 +170,16 @@ ROUTES: tuple[ApiRoute, ...] = (
         ref("ProviderHealthList"),
     ),
     *ALERT_ROUTES,
+    *APPRAISAL_ROUTES,
 )
 
 
 def _guarded(route: ApiRoute) -> Callable[[web.Request], Awaitable[web.Response]]:
-    """The aiohttp handler of a route: the role check of its table row, then the handler."""
+    """The aiohttp handler of a route: the role check of its table row, then the handler (public: no session)."""
 
     async def handle(request: web.Request) -> web.Response:
+        if route.role == PUBLIC:
+            return await route.handler(request, cast(Session, None))  # public handlers never read a session
         session = await require_admin(request) if route.role == "admin" else require_user(request)
         return await route.handler(request, session)
 

@@ -36,6 +36,9 @@ class WebConfig:
     user_rate_burst: int = 30
     sso_enabled: bool = False
     production: bool = False
+    appraisal_ttl_days: float = 90.0
+    appraisal_rate_per_minute: float = 10.0
+    appraisal_rate_burst: int = 5
 
     def __post_init__(self) -> None:
         if len(self.signing_key) < MIN_KEY_BYTES:
@@ -115,6 +118,9 @@ def web_config_from_settings(settings: Any) -> WebConfig:
         user_rate_burst=int(getattr(settings, "web_user_rate_burst", 30)),
         sso_enabled=bool(getattr(settings, "eve_client_id", None)),
         production=production,
+        appraisal_ttl_days=float(getattr(settings, "appraisal_ttl_days", 90.0)),
+        appraisal_rate_per_minute=float(getattr(settings, "appraisal_rate_per_minute", 10.0)),
+        appraisal_rate_burst=int(getattr(settings, "appraisal_rate_burst", 5)),
     )
 
 

@@ -11,6 +11,7 @@ from redis.exceptions import RedisError
 
 from adapters.redis.ratelimit import RedisRateLimiter
 from core.ports import StoreUnavailable
+from web.api_io import PUBLIC_PREFIXES
 from web.errors import PanelError, from_http_exception, is_api, json_error, rate_limited, unavailable
 from web.keys import AUTH, CONFIG, IP_LIMITER, SESSIONS, USER_LIMITER
 from web.render import error_page
@@ -18,7 +19,7 @@ from web.security import check_csrf, client_ip, rate_limit_key
 
 log = logging.getLogger(__name__)
 UNLIMITED_PATHS = ("/healthz", "/static/")
-SESSIONLESS_PATHS = (*UNLIMITED_PATHS, "/api/openapi.json")
+SESSIONLESS_PATHS = (*UNLIMITED_PATHS, "/api/openapi.json", *PUBLIC_PREFIXES)  # anonymous: no cookie is read
 
 
 @web.middleware

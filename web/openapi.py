@@ -9,6 +9,8 @@ from aiohttp import web
 
 from evetrader import __version__
 from web.api import ROUTES, ApiRoute
+from web.api_io import PUBLIC
+from web.api_public_schemas import PUBLIC_SCHEMAS
 from web.api_schemas import COMPONENTS, ref
 from web.security import CSRF_HEADER, STATE_CHANGING
 
@@ -28,20 +30,30 @@ def _error(description: str) -> dict[str, Any]:
 
 def _operation(route: ApiRoute) -> dict[str, Any]:
     responses: dict[str, Any] = {}
+    public = route.role == PUBLIC
     if route.response is None:
         responses["204"] = {"description": "Done"}
     else:
-        responses["200"] = {"description": "OK", "content": {"application/json": {"schema": route.response}}}
+        ok = {"description": "Created" if route.status == 201 else "OK"}
+        responses[str(route.status)] = ok | {"content": {"application/json": {"schema": route.response}}}
+    if route.cached:
+        responses["304"] = {"description": "Not modified since the ETag sent in If-None-Match"}
     responses.update({status: _error(text) for status, text in _ERRORS.items()})
     if route.path_params:
-        responses["404"] = _error("No such resource on your account")
+        responses["404"] = _error("No such resource" if public else "No such resource on your account")
     if route.conflicts:
         responses["409"] = _error(route.conflicts)
+    if public:
+        responses.pop("401")
+        responses["403"] = _error("Cross-site request refused")
+        responses["413"] = _error("The body is too large")
+        responses["415"] = _error("Not a JSON body")
+        responses["503"] = _error("No market data on this server")
     operation: dict[str, Any] = {
         "operationId": route.operation_id,
         "summary": route.summary,
         "tags": [route.role],
-        "security": [{"sessionCookie": []}],
+        "security": [] if public else [{"sessionCookie": []}],
         "responses": responses,
     }
     parameters = [
@@ -51,7 +63,7 @@ def _operation(route: ApiRoute) -> dict[str, Any]:
         {"name": name, "in": "query", "required": False, "schema": schema}
         for name, schema in route.query_params.items()
     ]
-    if route.method in STATE_CHANGING:
+    if route.method in STATE_CHANGING and not public:
         parameters.append({"name": CSRF_HEADER, "in": "header", "required": True, "schema": {"type": "string"}})
     if parameters:
         operation["parameters"] = parameters
@@ -71,11 +83,12 @@ def openapi_document(routes: tuple[ApiRoute, ...] = ROUTES) -> dict[str, Any]:
             "title": "evetrader panel API",
             "version": __version__,
             "description": "Sign in on the panel first: the API uses the panel's session cookies. "
-            f"Changes need the account's csrf_token (GET /api/v1/account) in the {CSRF_HEADER} header.",
+            f"Changes need the account's csrf_token (GET /api/v1/account) in the {CSRF_HEADER} header. "
+            "The public operations (appraisals, market data, item search) need neither and read no cookie.",
         },
         "paths": paths,
         "components": {
-            "schemas": COMPONENTS,
+            "schemas": COMPONENTS | PUBLIC_SCHEMAS,
             "securitySchemes": {
                 "sessionCookie": {"type": "apiKey", "in": "cookie", "name": "__Host-evt_access"},
             },

@@ -12,10 +12,12 @@ from core.market.fees import MAX_SKILL_LEVEL
 from core.market.hubs import HUBS
 from web.admin import admin_page
 from web.alerts_page import add_alerts_routes
+from web.appraisals import add_appraisal_pages
 from web.auth import current_session, require_admin, require_user
 from web.email_pages import add_email_routes, email_section
 from web.errors import PanelError, path_id
 from web.keys import ACCOUNTS, AUTH, SESSIONS
+from web.public import add_public_state
 from web.render import render
 from web.settings_form import LABELS, SKILL_FIELDS, STANDING_FIELDS, SettingsInvalid, parse_settings
 from web.sso import SSO_SCOPES, account_characters
@@ -158,3 +160,5 @@ def add_page_routes(app: web.Application) -> None:
     app.router.add_post("/admin/accounts/{account_id}/role", change_role, name="change_role")
     app.router.add_post("/auth/logout", logout, name="logout")
     app.router.add_post("/auth/logout-everywhere", sign_out_everywhere, name="logout_everywhere")
+    add_public_state(app)
+    add_appraisal_pages(app)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-import asyncpg
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from hypothesis.errors import Unsatisfiable
@@ -14,11 +13,13 @@ from schemathesis import checks
 from schemathesis.core.result import Err
 from schemathesis.generation import GenerationMode
 
-from tests.web.conftest import MakeClient
+from evetrader.app import App
 from tests.web.helpers import create_account, csrf_of, sign_in
+from tests.web.market_helpers import MarketClient, market_app, market_client
 from web.openapi import openapi_document
 from web.security import CSRF_HEADER
 
+__all__ = ["market_app", "market_client"]  # fixtures: the public operations answer from real market data
 EXAMPLES = 100  # per operation and mode (a run of 1,500 each also came out clean)
 CHECKS = [
     checks.not_a_server_error,
@@ -73,9 +74,9 @@ def examine(operation: Any, mode: GenerationMode, base_url: str, cookies: dict[s
     send()
 
 
-async def test_generated_requests_never_break_the_api(make_client: MakeClient, pg_pool: asyncpg.Pool) -> None:
-    client = await make_client()
-    admin = await create_account(pg_pool, "admin", identities=(("discord", "5", "Admin"),))
+async def test_generated_requests_never_break_the_api(market_client: MarketClient, market_app: App) -> None:
+    client = await market_client()
+    admin = await create_account(market_app.pool, "admin", identities=(("discord", "5", "Admin"),))
     await sign_in(client, admin)
     csrf = await csrf_of(client)
     cookies = {morsel.key: morsel.value for morsel in client.session.cookie_jar}

@@ -1,0 +1,89 @@
+"""JSON Schemas of the public API (appraisals, market data, item search): merged into the document's components."""
+
+from __future__ import annotations
+
+from web.api_schemas import Schema, ref
+
+_PRICE: Schema = {"type": ["number", "null"]}
+_NUMBER: Schema = {"type": "number"}
+_COUNT: Schema = {"type": "integer", "minimum": 0}
+_TIME: Schema = {"type": "string", "format": "date-time"}
+_MAYBE_TIME: Schema = {"type": ["string", "null"], "format": "date-time"}
+
+
+def _object(properties: dict[str, Schema]) -> Schema:
+    """An object schema whose properties are all required."""
+    return {"type": "object", "required": list(properties), "properties": properties}
+
+
+_QUOTE = _object(
+    {
+        "type_id": {"type": "integer"},
+        "name": {"type": "string"},
+        "location_id": {"type": "integer"},
+        "best_sell": _PRICE,
+        "best_buy": _PRICE,
+        "sell_volume": _COUNT,
+        "buy_volume": _COUNT,
+        "sell_orders": _COUNT,
+        "buy_orders": _COUNT,
+        "sell_depth_5pct": _COUNT,
+        "buy_depth_5pct": _COUNT,
+        "sell_percentile": _PRICE,
+        "buy_percentile": _PRICE,
+        "sell_top5_avg": _PRICE,
+        "buy_top5_avg": _PRICE,
+        "as_of": _TIME,
+    }
+)
+
+PUBLIC_SCHEMAS: dict[str, Schema] = {
+    "AppraisalCreate": {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["paste"],
+        "properties": {
+            "paste": {"type": "string", "minLength": 1, "description": "what was copied from the game (1 MB at most)"},
+            "hub": {"type": ["string", "null"], "description": "Jita, Amarr, Dodixie, Rens, Hek or a station"},
+        },
+    },
+    "AppraisedItem": _object(
+        {
+            "type_id": {"type": "integer"},
+            "name": {"type": "string"},
+            "quantity": _COUNT,
+            "buy": _PRICE,
+            "sell": _PRICE,
+            "split": _PRICE,
+            "total_buy": _NUMBER,
+            "total_sell": _NUMBER,
+            "total_split": _NUMBER,
+            "volume_m3": _NUMBER,
+            "price_source": {"type": "string", "enum": ["hub", "ccp_average", "none", "blueprint_copy"]},
+            "blueprint_copy": {"type": "boolean"},
+        }
+    ),
+    "Appraisal": _object(
+        {
+            "id": {"type": "string", "pattern": "^[0-9A-Za-z]{10}$"},
+            "url": {"type": "string", "description": "the permalink page"},
+            "hub": {"type": "string"},
+            "priced_at": {**_MAYBE_TIME, "description": "the oldest quote's time"},
+            "created_at": _TIME,
+            "expires_at": _TIME,
+            "location_id": {"type": "integer"},
+            "formats": {"type": "array", "items": {"type": "string"}},
+            "items": {"type": "array", "items": ref("AppraisedItem")},
+            "totals": _object(
+                {"buy": _NUMBER, "sell": _NUMBER, "split": _NUMBER, "volume_m3": _NUMBER, "quantity": _COUNT}
+            ),
+            "unparsed": {
+                "type": "array",
+                "items": _object(
+                    {"line": {"type": "integer"}, "text": {"type": "string"}, "reason": {"type": "string"}}
+                ),
+            },
+        }
+    ),
+    "MarketQuote": _QUOTE,
+}

@@ -1,0 +1,84 @@
+"""What the public (anonymous) pages and API share: the market command context, the appraisal archive, limits."""
+
+from __future__ import annotations
+
+import logging
+
+from aiohttp import web
+from redis.exceptions import RedisError
+
+from adapters.postgres.appraisals import PgAppraisals
+from adapters.redis.ratelimit import RedisRateLimiter
+from core.catalog import Catalog
+from core.commands.registry import CommandContext
+from core.commands.services import MarketServices
+from web.errors import PanelError, rate_limited
+from web.keys import CONFIG, POOL, REDIS, REDIS_KEYS
+from web.security import client_ip, rate_limit_key
+
+log = logging.getLogger(__name__)
+MARKET: web.AppKey[CommandContext] = web.AppKey("market_context")
+APPRAISE_LIMITER: web.AppKey[RedisRateLimiter] = web.AppKey("appraise_limiter")
+NO_MARKET = "Market data is not available on this server right now."
+
+
+def use_market(app: web.Application, context: CommandContext) -> None:
+    """Give the panel the chat commands' context (catalog, market reads): item pages, appraisals, market API."""
+    app[MARKET] = context
+
+
+def add_public_state(app: web.Application) -> None:
+    """The appraisal rate limiter (per address, stricter than the panel's: an appraisal is costly)."""
+    config = app[CONFIG]
+    app[APPRAISE_LIMITER] = RedisRateLimiter(
+        app[REDIS],
+        app[REDIS_KEYS].rate_limit("web-appraise:"),
+        per_minute=config.appraisal_rate_per_minute,
+        burst=config.appraisal_rate_burst,
+    )
+
+
+def market_context(request: web.Request) -> CommandContext:
+    """The market context, or 503 when this server was started without one."""
+    context = request.app.get(MARKET)
+    if context is None:
+        raise PanelError(503, NO_MARKET)
+    return context
+
+
+def catalog_of(context: CommandContext) -> Catalog:
+    """The context's catalog (items and places)."""
+    catalog = context.catalog
+    if not isinstance(catalog, Catalog):
+        raise PanelError(503, NO_MARKET)
+    return catalog
+
+
+def services_of(context: CommandContext) -> MarketServices:
+    """The context's market services."""
+    services = context.services
+    if not isinstance(services, MarketServices):
+        raise PanelError(503, NO_MARKET)
+    return services
+
+
+def archive(request: web.Request) -> PgAppraisals:
+    """The shared appraisals store, keeping rows APPRAISAL_TTL_DAYS."""
+    return PgAppraisals(request.app[POOL], request.app[CONFIG].appraisal_ttl_days)
+
+
+def permalink(request: web.Request, appraisal_id: str) -> str:
+    """The public address of a shared appraisal."""
+    return f"{request.app[CONFIG].public_url.rstrip('/')}/a/{appraisal_id}"
+
+
+async def take_appraisal_budget(request: web.Request) -> None:
+    """Spend one appraisal of the caller's address or raise 429 (a Redis outage lets it through, logged)."""
+    ip = client_ip(request, request.app[CONFIG].trusted_proxies)
+    try:
+        wait = await request.app[APPRAISE_LIMITER].wait_time(rate_limit_key(ip))
+    except RedisError as exc:
+        log.warning("appraisal rate limit unavailable", extra={"error": type(exc).__name__})
+        return
+    if wait > 0:
+        raise rate_limited(wait)
