@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 TRANSACTIONS, JOURNAL = "transactions", "journal"
-WALLET_CACHE = timedelta(seconds=3600)  # DOMAIN.md, when ESI sends no Expires
+WALLET_CACHE = timedelta(seconds=3600)  # docs/domain.md (ESI caching), when ESI sends no Expires
 Row = TypeVar("Row")
 
 
