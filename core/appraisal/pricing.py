@@ -33,10 +33,12 @@ class AppraisedItem:
     total_sell: float
     total_split: float
     volume_m3: float
-    price_source: str  # "hub", "ccp_average", "none" or "blueprint_copy"
+    price_source: str  # "hub", "ccp_average" (either side), "none" or "blueprint_copy"
     blueprint_copy: bool = False
     buy_fill: float | None = None
     sell_fill: float | None = None
+    buy_price_source: str = "hub"  # per side: "hub", "ccp_average", "none" or "blueprint_copy"
+    sell_price_source: str = "hub"
 
 
 @dataclass(frozen=True)
@@ -78,15 +80,27 @@ def _top(quote: Quote | None, book: Book | None, quantity: int) -> tuple[float |
 
 def _unit_prices(
     quote: Quote | None, book: Book | None, average: float | None, quantity: int
-) -> tuple[float | None, float | None, str]:
+) -> tuple[float | None, float | None, str, str]:
+    """Unit buy and sell with each side's source: only a thin side is replaced by CCP's average.
+
+    The sell side is thin below THIN_SELL_VOLUME units on sale; the buy side takes the average only when it has no
+    order the quantity can fill and the sell side is thin too (the whole book says nothing). A real best buy is
+    never overwritten.
+    """
     best_buy, best_sell, on_sale = _top(quote, book, quantity)
-    if on_sale >= THIN_SELL_VOLUME and (best_buy or best_sell):
-        return best_buy, best_sell, "hub"
-    if average is not None:
-        return average, average, "ccp_average"
-    if best_buy or best_sell:
-        return best_buy, best_sell, "hub"
-    return None, None, "none"
+    thin = on_sale < THIN_SELL_VOLUME and average is not None
+    sell, sell_source = (average, "ccp_average") if thin else (best_sell, "hub" if best_sell else "none")
+    buy: float | None = best_buy
+    buy_source = "hub" if best_buy else "ccp_average" if thin else "none"
+    if not best_buy:
+        buy = average if thin else None
+    return buy, sell, buy_source, sell_source
+
+
+def _overall_source(buy_source: str, sell_source: str) -> str:
+    """The item's `price_source` as before: "ccp_average" if either side used it, else "hub" or "none"."""
+    sources = {buy_source, sell_source}
+    return next(source for source in ("ccp_average", "hub", "none") if source in sources)
 
 
 def appraise(
@@ -102,9 +116,11 @@ def appraise(
         book = books.get(type_id)
         buy_fill = sell_fill = None
         if is_copy:
-            buy, sell, source = None, None, "blueprint_copy"  # never priced from the original's orders
+            buy, sell, buy_source, sell_source = None, None, "blueprint_copy", "blueprint_copy"  # never the original's
         else:
-            buy, sell, source = _unit_prices(quotes.get(type_id), book, averages.get(type_id), quantity)
+            buy, sell, buy_source, sell_source = _unit_prices(
+                quotes.get(type_id), book, averages.get(type_id), quantity
+            )
             if book is not None:
                 buy_fill = _fill(book.buys, quantity, ascending=False)
                 sell_fill = _fill(book.sells, quantity, ascending=True)
@@ -121,10 +137,12 @@ def appraise(
                 (sell or 0.0) * quantity,
                 (split or 0.0) * quantity,
                 first.item.volume * quantity,
-                source,
+                buy_source if is_copy else _overall_source(buy_source, sell_source),
                 is_copy,
                 buy_fill,
                 sell_fill,
+                buy_source,
+                sell_source,
             )
         )
     items.sort(key=lambda item: item.total_sell, reverse=True)

@@ -11,6 +11,7 @@ from core.appraisal.pricing import AppraisedItem, Totals, appraise
 from core.catalog import Catalog, Location
 from core.commands.market_price import plex_quote
 from core.commands.model import Field, Reply, Table
+from core.commands.no_data import missing_market_data
 from core.commands.params import ArgumentError, Param, ParamKind
 from core.commands.registry import CommandContext, Registry
 from core.commands.services import isk, market_services, place_or_default, station_of, units
@@ -43,6 +44,8 @@ def appraisal_data(
                 "blueprint_copy": i.blueprint_copy,
                 "buy_fill": i.buy_fill,
                 "sell_fill": i.sell_fill,
+                "buy_price_source": i.buy_price_source,
+                "sell_price_source": i.sell_price_source,
             }
             for i in items
         ],
@@ -99,6 +102,10 @@ async def appraise_paste(ctx: CommandContext, paste: str, where: Location | None
         notes.append(f"{len(items) - SHOWN_ITEMS} more types in the data.")
     if any(i.price_source == "ccp_average" for i in items):
         notes.append("* thin market: CCP's average price.")
+    if not quotes and (empty := await missing_market_data(ctx, [region_id], title=title, data=data)):
+        if not any(i.price_source == "ccp_average" for i in items):
+            return empty  # nothing priced: the missing market data is the answer
+        notes.insert(0, empty.text)
     text = " ".join(notes) + _unparsed_text(unparsed)
     oldest = min((q.as_of for q in quotes.values()), default=None)
     table = Table(["Item", "Qty", "Sell each", "Sell total"], rows, "lrrr")

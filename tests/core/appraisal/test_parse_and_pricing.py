@@ -110,19 +110,28 @@ def test_pricing_sums_duplicates_uses_max_buy_min_sell_and_falls_back_for_thin_m
         "hub",
     )
     assert trit.volume_m3 == pytest.approx(15.0)
-    rifter = by_name["Rifter"]  # 3 units on sale is a thin market: CCP's average instead
+    rifter = by_name["Rifter"]  # 3 units on sale is a thin sell side: CCP's average for it, the real buy stays
     assert (rifter.buy, rifter.sell, rifter.total_split, rifter.price_source) == (
+        400_000.0,
         450_000.0,
-        450_000.0,
-        900_000.0,
+        850_000.0,
         "ccp_average",
     )
+    assert (rifter.buy_price_source, rifter.sell_price_source) == ("hub", "ccp_average")
     assert by_name["Odd Trinket"].price_source == "none" and by_name["Odd Trinket"].total_sell == 0
     copy = by_name["Rifter Blueprint"]
     assert copy.blueprint_copy and copy.price_source == "blueprint_copy" and copy.sell is None
-    assert totals.sell == 7500.0 + 900_000.0 and totals.buy == 6000.0 + 900_000.0
+    assert totals.sell == 7500.0 + 900_000.0 and totals.buy == 6000.0 + 800_000.0
     assert totals.quantity == 1500 + 2 + 3 + 1
     assert [i.name for i in items][:2] == ["Rifter", "Tritanium"]  # most valuable first
+    # nothing at all on the book's buy side and a thin sell side: both sides take the average, as before
+    empty_buy = {587: quote(587, None, 500_000.0, sell_volume=3)}
+    (only,), _ = appraise(parse_paste("2 Rifter", Names(), [QuantityFirst()]), empty_buy, {587: 450_000.0})
+    assert (only.buy, only.sell, only.buy_price_source, only.sell_price_source) == (
+        450_000.0,
+        450_000.0,
+        *["ccp_average"] * 2,
+    )
 
 
 @pytest.mark.parametrize(

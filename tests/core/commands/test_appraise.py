@@ -50,7 +50,10 @@ async def test_items_are_priced_at_the_hub_with_fallbacks_and_unread_lines_liste
         5.0,
         "hub",
     )
-    assert (items["Rifter"]["sell"], items["Rifter"]["price_source"]) == (450_000.0, "ccp_average")  # 3 on sale
+    rifter = items["Rifter"]  # 3 on sale: only the thin sell side takes CCP's average, the real best buy stays
+    assert (rifter["sell"], rifter["buy"], rifter["price_source"]) == (450_000.0, 400_000.0, "ccp_average")
+    assert (rifter["sell_price_source"], rifter["buy_price_source"]) == ("ccp_average", "hub")
+    assert items["Tritanium"]["buy_price_source"] == items["Tritanium"]["sell_price_source"] == "hub"
     assert (items["PLEX"]["sell"], items["PLEX"]["buy"], items["PLEX"]["price_source"]) == (
         5_200_000.0,
         5_000_000.0,
@@ -58,7 +61,7 @@ async def test_items_are_priced_at_the_hub_with_fallbacks_and_unread_lines_liste
     )
     totals = reply.data["totals"]
     assert totals["sell"] == 1500 * 5.0 + 2 * 450_000.0 + 2 * 5_200_000.0
-    assert totals["buy"] == 1500 * 4.0 + 2 * 450_000.0 + 2 * 5_000_000.0
+    assert totals["buy"] == 1500 * 4.0 + 2 * 400_000.0 + 2 * 5_000_000.0  # before: 2 x 450,000 (12.5% too high)
     assert [(u["line"], u["text"]) for u in reply.data["unparsed"]] == [(4, "not a thing")]
     assert "Lines I could not read" in reply.text and "line 4: not a thing" in reply.text
 
