@@ -8,7 +8,14 @@ import ssl
 from datetime import timedelta
 from typing import Any
 
-from telegram import BotCommand
+from telegram import (
+    BotCommand,
+    BotCommandScope,
+    BotCommandScopeAllChatAdministrators,
+    BotCommandScopeAllGroupChats,
+    BotCommandScopeAllPrivateChats,
+    BotCommandScopeDefault,
+)
 from telegram.error import TelegramError
 from telegram.ext import (
     Application,
@@ -48,11 +55,15 @@ def telegram_names(registry: Registry) -> dict[str, str]:
     return names
 
 
-def bot_commands(registry: Registry) -> list[BotCommand]:
-    """The command menu: one entry per top-level command or group (descriptions cut to 256), then /cancel."""
+def bot_commands(registry: Registry, scope: str = "private") -> list[BotCommand]:
+    """The command menu of a scope, one entry per top-level command or group (descriptions cut to 256), then
+    /cancel: "private" chats get every command; "groups" those that make sense there (not the ones answering with
+    the caller's own data, which go to a private chat, nor the managers'); "admins" of groups also the managers'."""
     groups = registry.groups()
     entries = []
     for telegram_name, name in telegram_names(registry).items():
+        if scope != "private" and (registry.is_private(name) or (scope == "groups" and registry.manages(name))):
+            continue
         command = registry.get(name)
         description = groups.get(name) or (command.description if command else name)
         entries.append(BotCommand(telegram_name, description[:MAX_COMMAND_DESCRIPTION]))
@@ -114,11 +125,23 @@ def telegram_bot(application: App) -> TelegramBot:
     return bot
 
 
+MENU_SCOPES: dict[str, tuple[BotCommandScope, ...]] = {
+    "private": (BotCommandScopeDefault(), BotCommandScopeAllPrivateChats()),
+    "groups": (BotCommandScopeAllGroupChats(),),
+    "admins": (BotCommandScopeAllChatAdministrators(),),
+}
+
+
 async def register_commands(application: App) -> None:
-    """Publish the registry's commands as the bot's command menu (failures are logged, never fatal)."""
+    """Publish the registry's commands as the bot's command menus, one per scope (setMyCommands with a scope:
+    private chats, groups, group administrators; the default is the private one). Failures are logged, never
+    fatal."""
+    registry = telegram_bot(application).gateway.registry
     try:
-        commands = bot_commands(telegram_bot(application).gateway.registry)
-        await application.bot.set_my_commands(commands)
+        for menu, scopes in MENU_SCOPES.items():
+            commands = bot_commands(registry, menu)
+            for scope in scopes:
+                await application.bot.set_my_commands(commands, scope=scope)
     except TelegramError:
         logger.warning("could not set the Telegram command menu", exc_info=True)
 

@@ -15,6 +15,7 @@ from fakes.telegram.wire import ApiError, Json, check_inline_keyboard, shown_len
 Method = Callable[[dict[str, Any], dict[str, bytes]], Awaitable[Any]]
 SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 MEMBER_STATUSES = frozenset({"creator", "administrator", "member", "restricted", "left", "kicked"})
+MENU_SCOPES = frozenset({"default", "all_private_chats", "all_group_chats", "all_chat_administrators"})
 CHAT_ACTIONS = frozenset(
     {"typing", "upload_photo", "record_video", "upload_video", "record_voice", "upload_voice", "upload_document",
      "choose_sticker", "find_location", "record_video_note", "upload_video_note"}
@@ -43,7 +44,8 @@ class BotApi:
     open_queries: set[str] = field(default_factory=set)
     inline_answers: dict[str, Json] = field(default_factory=dict)
     refusing: dict[int, str] = field(default_factory=dict)  # user id -> why the bot may not write to them
-    commands: list[Json] = field(default_factory=list)
+    commands: list[Json] = field(default_factory=list)  # the default scope's menu
+    scoped_commands: dict[str, list[Json]] = field(default_factory=dict)  # scope type -> its menu
     webhook: Webhook | None = None
     message_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     changed: asyncio.Condition = field(default_factory=asyncio.Condition)
@@ -212,7 +214,8 @@ class BotApi:
         return info
 
     async def set_my_commands(self, params: dict[str, Any], files: dict[str, bytes]) -> bool:
-        """Replace the command menu; names 1-32 of [a-z0-9_], descriptions 1-256 characters."""
+        """Replace the command menu of a scope (default, all_private_chats, all_group_chats,
+        all_chat_administrators; chat scopes are refused here); names 1-32 of [a-z0-9_], descriptions 1-256."""
         commands = params.get("commands") or []
         for command in commands:
             name, description = command.get("command", ""), command.get("description", "")
@@ -220,12 +223,20 @@ class BotApi:
                 raise ApiError(f"Bad Request: BOT_COMMAND_INVALID ({name})")
             if not 1 <= len(description) <= 256:
                 raise ApiError("Bad Request: command description is invalid")
-        self.commands = list(commands)
+        scope = str((params.get("scope") or {}).get("type") or "default")
+        if scope not in MENU_SCOPES:
+            raise ApiError(f"Bad Request: unsupported scope {scope} in this fake")
+        if len(commands) > 100:
+            raise ApiError("Bad Request: too many commands")
+        self.scoped_commands[scope] = list(commands)
+        if scope == "default":
+            self.commands = list(commands)
         return True
 
     async def get_my_commands(self, params: dict[str, Any], files: dict[str, bytes]) -> list[Json]:
-        """The current command menu."""
-        return list(self.commands)
+        """The current command menu of a scope (the default one unless given)."""
+        scope = str((params.get("scope") or {}).get("type") or "default")
+        return list(self.scoped_commands.get(scope, []))
 
     def store(self, params: dict[str, Any], **extra: Any) -> Json:
         """Record a message the bot sent and return it as the API does."""

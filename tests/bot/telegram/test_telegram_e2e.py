@@ -66,7 +66,8 @@ async def test_group_subcommand_reaches_the_gateway(harness: Harness):
 
 
 async def test_command_menu_is_set_from_the_registry(harness: Harness):
-    [call] = await harness.fake.wait_for("setMyCommands")
+    call = (await harness.fake.wait_for("setMyCommands"))[0]  # the default scope's menu comes first
+    assert "scope" not in call.params or call.params["scope"]["type"] == "default"
     sent = {entry["command"]: entry["description"] for entry in call.params["commands"]}
     assert sent == {command.command: command.description for command in bot_commands(harness.gateway.registry)}
     assert {"help", "price", "compare", "history", "trade", "appraise", "cancel"} <= set(sent)
