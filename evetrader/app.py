@@ -198,6 +198,7 @@ class App(AlertParts, AnalystParts):
         from adapters.postgres.account_email import PgAccountEmail
         from adapters.postgres.accounts import PgPreferences
         from adapters.postgres.alerts_rules import PgAlertRules
+        from adapters.postgres.appraisals import PgAppraisals
         from adapters.postgres.market_reader import PgMarketReader
         from adapters.postgres.watchlist import PgWatchlist
         from core.appraisal.parsers import default_parsers
@@ -217,6 +218,8 @@ class App(AlertParts, AnalystParts):
             appraisal_max_bytes=self.settings.appraisal_max_bytes,
             simulated=source == "demo",
             analysis=AnalysisServices(self.analyst()),
+            appraisals=PgAppraisals(self.pool, self.settings.appraisal_ttl_days),
+            panel_url=self.settings.public_url if "public_url" in self.settings.model_fields_set else None,
         )
         return CommandContext(
             catalog=catalog,

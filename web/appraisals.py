@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from aiohttp import web
@@ -14,7 +15,7 @@ from core.market.hubs import HUBS, UnknownLocation
 from web.api_io import ApiRoute, json_body, json_response
 from web.api_schemas import ref
 from web.errors import PanelError
-from web.public import archive, catalog_of, market_context, permalink, take_appraisal_budget
+from web.public import archive, catalog_of, market_context, permalink, services_of, take_appraisal_budget
 from web.render import render
 
 MAX_PASTE_BYTES = 1_048_576
@@ -33,8 +34,9 @@ async def appraise_and_store(request: web.Request, paste: str, hub: str | None) 
     except UnknownLocation as exc:
         raise PanelError(422, str(exc), fields={"hub": str(exc)}) from None
     await take_appraisal_budget(request)
+    unshared = replace(context, services=replace(services_of(context), appraisals=None))  # stored here, once
     try:
-        reply = await appraise_paste(context, paste, place)
+        reply = await appraise_paste(unshared, paste, place)
     except ArgumentError as exc:
         raise PanelError(422, str(exc), fields={"paste": str(exc)}) from None
     if not reply.data.get("items"):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from core.appraisal.model import PasteParser
@@ -14,8 +15,9 @@ from core.commands.model import Field, Reply, Table
 from core.commands.no_data import missing_market_data
 from core.commands.params import ArgumentError, Param, ParamKind
 from core.commands.registry import CommandContext, Registry
-from core.commands.services import isk, market_services, place_or_default, station_of, units
+from core.commands.services import MarketServices, isk, market_services, place_or_default, station_of, units
 from core.market.hubs import PLEX_REGION_ID, PLEX_TYPE_ID
+from core.ports import StoreUnavailable
 
 SHOWN_ITEMS = 15
 SOURCE_MARK = {"hub": "", "ccp_average": " *", "none": " ?", "blueprint_copy": " (copy)"}
@@ -108,10 +110,24 @@ async def appraise_paste(ctx: CommandContext, paste: str, where: Location | None
         notes.insert(0, empty.text)
     text = " ".join(notes) + _unparsed_text(unparsed)
     oldest = min((q.as_of for q in quotes.values()), default=None)
+    if (url := await _share(services, place.name, oldest, data)) is not None:
+        fields.append(Field("Link", url))
+        data = {"id": url.rsplit("/", 1)[-1], "url": url} | data
     table = Table(["Item", "Qty", "Sell each", "Sell total"], rows, "lrrr")
     return Reply(
         title=title, text=text.strip(), fields=fields, tables=[table], data=data, footer=services.footer(oldest)
     )
+
+
+async def _share(services: MarketServices, hub: str, priced_at: datetime | None, data: dict[str, Any]) -> str | None:
+    """Store the appraisal and return its permalink, when the panel has a PUBLIC_URL (None while the store is down)."""
+    if services.appraisals is None or not services.panel_url:
+        return None
+    try:
+        stored = await services.appraisals.save(hub, priced_at, data)
+    except StoreUnavailable:
+        return None
+    return f"{services.panel_url.rstrip('/')}/a/{stored.id}"
 
 
 def _unparsed_text(unparsed: list[dict[str, Any]]) -> str:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Protocol
 
+from core.appraisal.archive import AppraisalArchive
 from core.appraisal.model import PasteParser
 from core.appraisal.parse import DEFAULT_MAX_BYTES
 from core.catalog import Location
@@ -58,6 +59,8 @@ class MarketServices:
     skills: TradeSkills = DEFAULT_SKILLS
     fees: FeeSchedule = DEFAULT_SCHEDULE
     analysis: AnalysisServices | None = None  # the AI commands' analyst; None: AI not wired
+    appraisals: AppraisalArchive | None = None  # where /appraise shares its results; None: no permalinks
+    panel_url: str | None = None  # the panel's PUBLIC_URL: /appraise answers with a permalink under it
     simulated: bool = False
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
 

@@ -23,6 +23,7 @@ from web.app import create_app
 from web.public import use_market
 
 JITA_REGION, JITA_STATION = 10000002, 60003760
+PANEL_URL = "https://panel.example"  # the chat commands' PUBLIC_URL (the test panel itself is http://127.0.0.1)
 MarketClient = Callable[..., Awaitable[TestClient[web.Request, web.Application]]]
 
 
@@ -49,6 +50,7 @@ async def market_app(
                 redis_prefix=prefix,
                 data_dir=str(data_dir),
                 esi_base_url=esi.base_url,
+                public_url=PANEL_URL,
             )
             async with App(settings) as app:
                 await ensure_static_data(app)

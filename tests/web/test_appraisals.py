@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from dataclasses import replace
 from typing import Any
 
+from bot.console import render_text
 from core.commands import Caller, Invocation, dispatch
 from core.commands.default import build_registry
 from core.commands.services import isk
 from evetrader.app import App
 from scheduler.jobs import purge_appraisals
 from tests.web.helpers import create_account, sign_in
-from tests.web.market_helpers import MarketClient, market_app, market_client, traded_item
+from tests.web.market_helpers import PANEL_URL, MarketClient, market_app, market_client, traded_item
 from tests.web.schema_check import problems
 
 __all__ = ["market_app", "market_client"]  # fixtures used by the tests below
@@ -40,7 +42,7 @@ async def test_api_appraisal_is_the_cli_body_under_a_permalink(market_client: Ma
         Invocation("appraise", {"paste": paste, "where": "Jita"}, Caller("console", "t", "T")),
         await market_app.command_context(),
     )
-    assert {k: v for k, v in body.items() if k not in TIMES} == reply.data
+    assert {k: v for k, v in body.items() if k not in TIMES} == {k: v for k, v in reply.data.items() if k not in TIMES}
     [line] = body["items"]
     assert (line["type_id"], line["quantity"], line["sell"]) == (item["type_id"], 100, item["best_sell"])
     assert body["totals"]["sell"] == 100 * item["best_sell"]
@@ -183,3 +185,23 @@ async def test_answers_match_the_openapi_document(market_client: MarketClient, m
     schema = operation["responses"]["422"]["content"]["application/json"]["schema"]
     assert problems(document, schema, await wrong.json()) == []
     assert problems(document, schema, {"error": "no"}) != []  # the checker can fail
+
+
+async def test_chat_appraise_answers_with_a_permalink(market_client: MarketClient, market_app: App) -> None:
+    client = await market_client()
+    paste, item = await _paste(market_app)
+    context = await market_app.command_context()  # PUBLIC_URL set: chat replies carry the link
+    reply = await dispatch(
+        build_registry(), Invocation("appraise", {"paste": paste}, Caller("console", "t", "T")), context
+    )
+    link = {f.name: f.value for f in reply.fields}["Link"]
+    assert link == f"{PANEL_URL}/a/{reply.data['id']}" == reply.data["url"]
+    page = await client.get(f"/a/{reply.data['id']}")
+    assert page.status == 200 and item["name"] in await page.text()
+    shown = render_text(reply, color=False)
+    assert shown.count(link) == 1 and "\n\n\n" not in shown  # the console shows the link once, as a field
+    unset = replace(context, services=replace(context.services, panel_url=None))
+    quiet = await dispatch(
+        build_registry(), Invocation("appraise", {"paste": paste}, Caller("console", "t", "T")), unset
+    )
+    assert "Link" not in {f.name for f in quiet.fields} and "url" not in quiet.data
