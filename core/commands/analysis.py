@@ -13,6 +13,7 @@ from core.analysis.tools import MarketTools
 from core.catalog import CatalogItem, Location
 from core.commands.market_price import ITEM, WHERE
 from core.commands.model import Field, Reply, Table
+from core.commands.no_data import missing_market_data
 from core.commands.params import Param, ParamKind
 from core.commands.registry import CommandContext, Registry
 from core.commands.services import MarketServices, isk, market_services, percent, place_or_default, units
@@ -20,7 +21,7 @@ from core.market.hubs import HUBS
 
 ENABLE_HINT = (
     "AI analysis is not enabled on this bot. The operator turns it on by setting ANTHROPIC_API_KEY "
-    "and/or OPENAI_API_KEY; the facts above are computed from live market data either way."
+    "and/or OPENAI_API_KEY; the facts in the table are computed from live market data either way."
 )
 QUESTION = Param("question", "Your market question (plain text)", ParamKind.STRING)
 
@@ -42,6 +43,9 @@ async def analyze(ctx: CommandContext, item: CatalogItem, where: Location | None
     """/analyze: our facts table for the item at the place, and the model's short analysis of them."""
     services, place = market_services(ctx), place_or_default(ctx, where)
     facts = await item_facts(services, item, place, services.skills)
+    title = f"{item.name} — {facts.place}: analysis"
+    if facts.quote_as_of is None and (empty := await missing_market_data(ctx, [facts.region_id], title=title)):
+        return empty  # no facts to analyse: no AI call
     block = facts_block([facts], skills=services.skills)
     request = AnalysisRequest(
         "analyze",
@@ -53,7 +57,6 @@ async def analyze(ctx: CommandContext, item: CatalogItem, where: Location | None
         _settings_key(services),
     )
     outcome = await _answer(ctx, request)
-    title = f"{item.name} — {facts.place}: analysis"
     return _reply(services, title, [item_table(facts, services.clock())], facts.snapshot_at, [facts], outcome)
 
 
@@ -73,6 +76,9 @@ async def ask(ctx: CommandContext, question: str) -> Reply:
     ]
     snapshots = {hub.name: await services.reader.snapshot(hub.region_id) for hub in HUBS}
     stamps = {name: meta.last_modified.isoformat() for name, meta in snapshots.items() if meta and meta.last_modified}
+    grounded = stamps or any(f.quote_as_of for f in facts)
+    if not grounded and (empty := await missing_market_data(ctx, [place.region_id], title="Market question")):
+        return empty  # no market data to ground an answer on: no AI call
     block = facts_block(facts, skills=services.skills, extra={"default_hub": place.name, "hub_snapshots": stamps})
     version = "|".join([*(f.snapshot_version for f in facts), *(f"{n}@{s}" for n, s in sorted(stamps.items()))])
     request = AnalysisRequest(

@@ -9,6 +9,7 @@ from typing import TypeVar
 
 from core.catalog import CatalogItem, Location
 from core.commands.model import Field, Image, Reply, Table
+from core.commands.no_data import missing_market_data
 from core.commands.params import Param, ParamKind
 from core.commands.registry import CommandContext, Registry
 from core.commands.services import MarketServices, isk, market_services, percent, place_or_default, station_of, units
@@ -76,7 +77,9 @@ async def price(ctx: CommandContext, item: CatalogItem, where: Location | None =
         _best_buy_in_range(services, region_id, station_id, item.type_id),
     )
     if quote is None:
-        return Reply(
+        where_data = {"type_id": item.type_id, "location_id": station_id}
+        empty = await missing_market_data(ctx, [region_id], title=f"{item.name} — {place.name}", data=where_data)
+        return empty or Reply(
             title=f"{item.name} — {place.name}",
             text="Nobody buys or sells it there right now.",
             footer=services.footer(None),
@@ -139,7 +142,12 @@ async def compare(ctx: CommandContext, item: CatalogItem) -> Reply:
     quotes = await asyncio.gather(*(services.reader.quote(h.region_id, h.station_id, item.type_id) for h in HUBS))
     found = [(hub.name, quote) for hub, quote in zip(HUBS, quotes, strict=True) if quote is not None]
     if not found:
-        return Reply(title=f"{item.name} at the hubs", text="No hub trades it right now.", footer=services.footer(None))
+        title, regions = f"{item.name} at the hubs", [hub.region_id for hub in HUBS]
+        empty = await missing_market_data(ctx, regions, title=title)
+        if empty is not None and len(empty.data["missing_regions"]) == len(regions):
+            return empty
+        text = f"No hub with market data trades it right now. {empty.text}" if empty else "No hub trades it right now."
+        return Reply(title=title, text=text, footer=services.footer(None))
     rows = [[name, isk(q.best_sell), units(q.sell_volume), isk(q.best_buy), units(q.buy_volume)] for name, q in found]
     sells = [(q.best_sell, name) for name, q in found if q.best_sell is not None]
     buys = [(q.best_buy, name) for name, q in found if q.best_buy is not None]
@@ -174,7 +182,9 @@ async def history(ctx: CommandContext, item: CatalogItem, where: Location | None
     market = "Global PLEX Market" if region_id == PLEX_REGION_ID else place.hub.region_name if place.hub else place.name
     title = f"{item.name} — {market}, {days} days"
     if not rows or stats is None:
-        return Reply(title=title, text="No history for it there yet.", footer=services.footer(None))
+        return await missing_market_data(ctx, [region_id], title=title) or Reply(
+            title=title, text="No history for it there yet.", footer=services.footer(None)
+        )
     images = []
     if services.charts is not None:
         png = await services.charts(rows, title=title, days=days, region_id=region_id, type_id=item.type_id)

@@ -7,6 +7,7 @@ from dataclasses import replace
 from core.bulk import cyclic_gc_paused
 from core.catalog import Location
 from core.commands.model import Reply, Table
+from core.commands.no_data import has_market_data, missing_market_data
 from core.commands.params import Param, ParamKind
 from core.commands.registry import CommandContext, Registry
 from core.commands.services import MarketServices, isk, market_services, percent, station_of, units
@@ -107,7 +108,8 @@ async def trade_station(
     meta = await services.reader.snapshot(region_id)
     title = f"Station trading at {hub.name}"
     if not plans:
-        return Reply(
+        empty = None if has_market_data(meta) else await missing_market_data(ctx, [region_id], title=title)
+        return empty or Reply(
             title=title,
             text="Nothing clears your margin after fees right now.",
             footer=services.footer(meta.last_modified if meta else None),
@@ -214,7 +216,7 @@ async def trade_haul(
     title = f"Hauling {source.name} → {destination.name}"
     meta = await services.reader.snapshot(src_region)
     if not plans:
-        return Reply(
+        return await missing_market_data(ctx, [src_region, dst_region], title=title) or Reply(
             title=title,
             text="No profitable haul after fees right now.",
             footer=services.footer(meta.last_modified if meta else None),

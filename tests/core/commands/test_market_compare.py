@@ -58,7 +58,7 @@ async def test_compare_two_hubs_one_side_each():
 
 async def test_compare_nobody_trades_it():
     reply = await run("/compare pyerite", three_hub_market())
-    assert not reply.is_error and reply.text == "No hub trades it right now."
+    assert not reply.is_error and reply.text.startswith("No hub with market data trades it right now. ")
     assert reply.tables == [] and reply.footer == Footer("ESI market data", None, False)
 
 

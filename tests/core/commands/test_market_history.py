@@ -13,7 +13,7 @@ import pytest
 from core.commands import Footer, Image
 from core.market.hubs import PLEX_REGION_ID, PLEX_TYPE_ID
 from core.market.model import HistoryRow
-from tests.core.commands.fake_market import TODAY, FakeMarket, daily_rows, history_row
+from tests.core.commands.fake_market import AS_OF, TODAY, FakeMarket, daily_rows, history_row
 from tests.core.commands.market_helpers import AVERAGES, JITA, PYERITE, TRIT, fields, plex_market, run, trit_market
 
 # ---------------------------------------------------------------------------------------------------- /history
@@ -108,7 +108,11 @@ async def test_history_none_is_friendly():
     assert reply.text == "No history for it there yet."
     assert reply.images == [] and charts.calls == []
     # only today's (unfinished) row: still no history to summarise
-    market = FakeMarket().add_history(JITA.region_id, PYERITE, [history_row(TODAY, 10.0)])
+    market = (
+        FakeMarket()
+        .add_history(JITA.region_id, PYERITE, [history_row(TODAY, 10.0)])
+        .set_snapshot(JITA.region_id, AS_OF)
+    )
     reply = await run("/history pyerite", market, charts=charts)
     assert reply.text == "No history for it there yet." and charts.calls == []
 

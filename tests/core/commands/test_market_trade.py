@@ -216,7 +216,7 @@ async def test_station_direct_call_and_simulated_footer():
 
 async def test_station_empty_hub():
     reply = await run("/trade station amarr", station_market())
-    assert reply.text == "Nothing clears your margin after fees right now."
+    assert reply.text.startswith("Domain has no market data yet: run `evetrader seed`")
     assert reply.footer == Footer("ESI market data", None, False)  # Amarr was never ingested
 
 
