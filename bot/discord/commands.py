@@ -15,6 +15,13 @@ from core.commands.registry import Command, Registry
 STRING, INTEGER, NUMBER, SUB_COMMAND, SUB_COMMAND_GROUP = 3, 4, 10, 1, 2
 OPTION_TYPES = {ParamKind.INT: INTEGER, ParamKind.FLOAT: NUMBER}
 MANAGE_GUILD = "manage_guild"
+MANAGE_GUILD_BIT = 1 << 5  # Discord's Manage Server permission
+GUILD, BOT_DM, PRIVATE_CHANNEL = 0, 1, 2  # interaction contexts
+# Description translations by Discord locale; English is the registry's own text (others are added here).
+TRANSLATIONS: dict[str, dict[str, str]] = {
+    str(discord.Locale.american_english): {},
+    str(discord.Locale.british_english): {},
+}
 Json = dict[str, Any]
 
 
@@ -31,11 +38,30 @@ def command_payloads(registry: Registry) -> list[Json]:
                     "description": command.description,
                     "options": options_of(command.params),
                 }
+                | placement(registry, command.name, command.description)
             )
     for group, description in groups.items():
         subcommands = [_subcommand(command) for command in registry.subcommands(group)]
-        payloads.append({"type": 1, "name": group, "description": description, "options": subcommands})
+        payload = {"type": 1, "name": group, "description": description, "options": subcommands}
+        payloads.append(payload | placement(registry, group, description))
     return sorted(payloads, key=lambda payload: payload["name"])
+
+
+def placement(registry: Registry, name: str, description: str) -> Json:
+    """Who sees a top-level command and where: server-managing ones need Manage Server (members without it do not
+    see them) and work in servers and the bot's DMs; the others also in private channels. Plus the description's
+    localizations."""
+    manages = registry.manages(name)
+    return {
+        "default_member_permissions": str(MANAGE_GUILD_BIT) if manages else None,
+        "contexts": [GUILD, BOT_DM] if manages else [GUILD, BOT_DM, PRIVATE_CHANNEL],
+        "description_localizations": localized(description),
+    }
+
+
+def localized(text: str) -> dict[str, str]:
+    """A description by Discord locale, from TRANSLATIONS (English locales fall back to the text itself)."""
+    return {locale: table.get(text, text) for locale, table in TRANSLATIONS.items() if table.get(text, text)}
 
 
 def options_of(params: Sequence[Param]) -> list[Json]:

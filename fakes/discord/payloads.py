@@ -250,8 +250,24 @@ def command_errors(commands: Any) -> list[str]:
         return ["body must be a list"]
     problems: list[str] = []
     for command in commands:
-        problems += _option_errors(command, command.get("name", "?"))
+        name = command.get("name", "?")
+        problems += _option_errors(command, name)
+        permissions = command.get("default_member_permissions")
+        if permissions is not None and not (isinstance(permissions, str) and permissions.isdigit()):
+            problems.append(f"{name}: default_member_permissions must be a permission bit set as a string")
+        contexts = command.get("contexts")
+        if contexts is not None and (not contexts or not set(contexts) <= {0, 1, 2}):
+            problems.append(f"{name}: contexts must be a non-empty list of 0 (guild), 1 (bot DM), 2 (private)")
+        for locale, text in (command.get("description_localizations") or {}).items():
+            if locale not in LOCALES or not 1 <= len(text) <= 100:
+                problems.append(f"{name}: bad description localization {locale!r}")
     return problems
+
+
+LOCALES = frozenset(
+    {"id", "da", "de", "en-GB", "en-US", "es-ES", "es-419", "fr", "hr", "it", "lt", "hu", "nl", "no", "pl", "pt-BR",
+     "ro", "fi", "sv-SE", "vi", "tr", "cs", "el", "bg", "ru", "uk", "hi", "th", "zh-CN", "ja", "zh-TW", "ko"}
+)  # fmt: skip
 
 
 def _option_errors(node: Json, where: str) -> list[str]:
