@@ -19,7 +19,7 @@ from adapters.postgres.history import PgHistoryStore
 from adapters.postgres.migrate import migrate
 from adapters.postgres.orderbook import PgOrderBookStore
 from adapters.postgres.packaging import PgPackagedVolumeStore
-from adapters.postgres.pool import close_pool, create_pool
+from adapters.postgres.pool import close_pool, create_pool, terminate_after
 from adapters.postgres.prices import PgPriceStore
 from adapters.redis.keys import RedisKeys
 from adapters.redis.quotes import RedisQuoteCache
@@ -44,6 +44,7 @@ if TYPE_CHECKING:  # the command wiring's modules are imported where they are us
     from core.commands.registry import CommandContext
 
 log = logging.getLogger(__name__)
+SHUTDOWN_QUERY_GRACE_S = 6.0  # after the services' own 5 s to stop (evetrader.supervise), before the 10 s bound
 
 
 class App(AlertParts, AnalystParts):
@@ -64,6 +65,7 @@ class App(AlertParts, AnalystParts):
         self.keys = RedisKeys(settings.redis_prefix)
         self._catalog: Catalog | None = None
         self._charts = CachedHistoryCharts()
+        self._cutoff: asyncio.Task[None] | None = None
 
     async def __aenter__(self) -> App:
         try:
@@ -119,8 +121,16 @@ class App(AlertParts, AnalystParts):
             self._sso = SsoClient(s.sso_base_url, s.eve_client_id, secret, callback, user_agent=s.esi_user_agent)
             await self._sso.start()
 
+    def cut_queries_on(self, stop: asyncio.Event, after_s: float = SHUTDOWN_QUERY_GRACE_S) -> None:
+        """Once `stop` is set, give the services `after_s` seconds, then cut the Postgres connections (a hanging
+        server must not hold up a shutdown: SIGTERM ends every service within 10 s)."""
+        self._cutoff = asyncio.create_task(terminate_after(self.pool, stop, after_s), name="postgres-cutoff")
+
     async def close(self) -> None:
         """Close clients, then pools, then embedded servers; safe to call twice."""
+        if self._cutoff is not None:
+            self._cutoff.cancel()
+            self._cutoff = None
         if self._character_esi is not None:
             await self._character_esi.close()
             self._character_esi = None

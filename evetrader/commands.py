@@ -172,6 +172,7 @@ async def _serve(
     from web.ops import Ops
 
     async with App(settings) as ctx:
+        ctx.cut_queries_on(stop)
         ops = Ops()  # /healthz, /readyz and /metrics of this process on OPS_HOST:OPS_PORT, from here on
         await ops.listen(settings.ops_host, settings.ops_port)
         ops.track("operations", ops.serve(stop))

@@ -117,6 +117,17 @@ async def create_pool(
     return pool
 
 
+async def terminate_after(pool: asyncpg.Pool, stop: asyncio.Event, after_s: float) -> None:
+    """Once `stop` is set, wait `after_s`, then cut every connection of the pool: work still waiting on a hanging
+    server (cleanup queries of cancelled tasks, in finally blocks) fails at once, not after the command timeout."""
+    await stop.wait()
+    await asyncio.sleep(after_s)
+    if pool.is_closing():  # close_pool is on it (and bounded)
+        return
+    log.warning("postgres still busy %.0f s into the shutdown: terminating its connections", after_s)
+    pool.terminate()
+
+
 async def close_pool(pool: asyncpg.Pool, timeout_s: float = CLOSE_TIMEOUT_S) -> None:
     """Close gracefully, but wait at most `timeout_s` (a hanging server or a stuck query): then terminate."""
     try:

@@ -1,5 +1,5 @@
-"""SIGTERM ends `serve bot` and `serve web` within 10 s while Postgres hangs (SIGSTOPped: connections neither answer
-nor fail), even with a command and a request waiting on it."""
+"""SIGTERM ends every service (`serve bot`, `serve web`, `serve scheduler`, `serve worker`, `run`) within 10 s while
+Postgres hangs (SIGSTOPped: connections neither answer nor fail), even with a command and a request waiting on it."""
 
 from __future__ import annotations
 
@@ -74,3 +74,48 @@ async def test_sigterm_ends_bot_and_web_within_10_s_while_postgres_hangs(tmp_pat
         server.remove()
     assert bot_s < SHUTDOWN_BOUND_S, f"serve bot took {bot_s:.1f} s\n{services[0].tail()}"
     assert web_s < SHUTDOWN_BOUND_S, f"serve web took {web_s:.1f} s\n{services[1].tail()}"
+
+
+async def _healthy(port: int) -> None:
+    """Wait until the ops listener on `port` answers /healthz with 200."""
+    async with asyncio.timeout(90), aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=5)) as http:
+        while True:
+            with contextlib.suppress(aiohttp.ClientError, TimeoutError):
+                async with http.get(f"http://127.0.0.1:{port}/healthz") as response:
+                    if response.status == 200:
+                        return
+            await asyncio.sleep(0.5)
+
+
+async def test_sigterm_ends_run_scheduler_and_worker_within_10_s_while_postgres_hangs(
+    tmp_path: Path, redis_url: str
+) -> None:
+    server = OwnPostgres()
+    dsn = server.start()
+    services: list[Service] = []
+    try:
+        async with EsiFake(regions={JITA_REGION: 1_000}, cache_seconds=2, auto_refresh=True) as esi:
+            env = service_env(dsn, redis_url, esi.base_url, tmp_path / "data", INGEST_REGIONS=f"[{JITA_REGION}]")
+            await ingest_jita(dsn, redis_url, env["EVETRADER_REDIS_PREFIX"], esi.base_url, tmp_path / "data")
+            ops = [free_port() for _ in range(3)]
+            queue = env | {"INGEST_MODE": "queue"}
+            services = [
+                await Service(
+                    "run", ["run"], env | {"WEB_PORT": str(free_port()), "OPS_PORT": str(ops[0])}, tmp_path
+                ).start(),
+                await Service("scheduler", ["serve", "scheduler"], queue | {"OPS_PORT": str(ops[1])}, tmp_path).start(),
+                await Service("worker", ["serve", "worker"], queue | {"OPS_PORT": str(ops[2])}, tmp_path).start(),
+            ]
+            for port in ops:
+                await _healthy(port)
+            await asyncio.sleep(3)  # ingestion rounds under way (the fake's data expires every 2 s)
+            with server.frozen():
+                await asyncio.sleep(2)
+                assert all(s.alive for s in services), "\n".join(s.tail() for s in services)
+                times = await asyncio.gather(*(_exit_time(s) for s in services))
+    finally:
+        for service in services:
+            await service.stop()
+        server.remove()
+    slow = {s.name: round(t, 1) for s, t in zip(services, times, strict=True) if t >= SHUTDOWN_BOUND_S}
+    assert not slow, f"{slow}\n" + "\n".join(s.tail() for s in services if s.name in slow)
