@@ -15,10 +15,12 @@ from web.api_io import API_PREFIX, PUBLIC, ApiRoute
 from web.api_io import json_body as _body
 from web.api_io import json_response as _json
 from web.api_schemas import Schema, ref
+from web.api_trading import TRADING_ROUTES
 from web.appraisals import APPRAISAL_ROUTES
 from web.auth import require_admin, require_user
 from web.errors import PanelError, path_id
 from web.keys import ACCOUNTS
+from web.market_api import MARKET_ROUTES
 from web.render import request_csrf_token
 from web.session_model import Session
 from web.settings_form import SettingsInvalid, parse_settings
@@ -171,6 +173,8 @@ ROUTES: tuple[ApiRoute, ...] = (
     ),
     *ALERT_ROUTES,
     *APPRAISAL_ROUTES,
+    *TRADING_ROUTES,
+    *MARKET_ROUTES,
 )
 
 

@@ -86,4 +86,51 @@ PUBLIC_SCHEMAS: dict[str, Schema] = {
         }
     ),
     "MarketQuote": _QUOTE,
+    "MarketPrice": {
+        "type": "object",
+        "required": ["hub", "type_id", "location_id"],
+        "description": "the /price command's data; only hub, type_id and location_id when nobody trades it there",
+        "properties": {
+            "hub": {"type": "string"},
+            **_QUOTE["properties"],
+            "spread": _PRICE,
+            "median_5d": _PRICE,
+            "median_30d": _PRICE,
+        },
+    },
+    "MarketCompare": _object(
+        {
+            "type_id": {"type": "integer"},
+            "name": {"type": "string"},
+            "hubs": {"type": "object", "additionalProperties": ref("MarketQuote"), "description": "by hub name"},
+            "buy_at": {"type": ["string", "null"], "description": "the hub with the lowest sell price"},
+            "sell_at": {"type": ["string", "null"], "description": "the hub with the highest buy price"},
+        }
+    ),
+    "MarketHistory": _object(
+        {
+            "type_id": {"type": "integer"},
+            "name": {"type": "string"},
+            "region_id": {"type": "integer"},
+            "days": {"type": "integer"},
+            "median_5d": _PRICE,
+            "median_30d": _PRICE,
+            "avg_volume_30d": _PRICE,
+            "trend_7d_pct": _PRICE,
+            "volatility_30d": _PRICE,
+            "rows": {
+                "type": "array",
+                "items": _object(
+                    {
+                        "day": {"type": "string", "format": "date"},
+                        "average": _NUMBER,
+                        "highest": _NUMBER,
+                        "lowest": _NUMBER,
+                        "volume": _COUNT,
+                        "order_count": _COUNT,
+                    }
+                ),
+            },
+        }
+    ),
 }

@@ -12,6 +12,7 @@ from web.api import ROUTES, ApiRoute
 from web.api_io import PUBLIC
 from web.api_public_schemas import PUBLIC_SCHEMAS
 from web.api_schemas import COMPONENTS, ref
+from web.api_trading import TRADING_SCHEMAS
 from web.security import CSRF_HEADER, STATE_CHANGING
 
 OPENAPI_PATH = "/api/openapi.json"
@@ -37,10 +38,13 @@ def _operation(route: ApiRoute) -> dict[str, Any]:
         ok = {"description": "Created" if route.status == 201 else "OK"}
         responses[str(route.status)] = ok | {"content": {"application/json": {"schema": route.response}}}
     if route.cached:
+        header = {"schema": {"type": "string"}}
+        responses[str(route.status)]["headers"] = {"ETag": header, "Cache-Control": header}
         responses["304"] = {"description": "Not modified since the ETag sent in If-None-Match"}
     responses.update({status: _error(text) for status, text in _ERRORS.items()})
-    if route.path_params:
-        responses["404"] = _error("No such resource" if public else "No such resource on your account")
+    if route.path_params or route.not_found:
+        default = "No such resource" if public else "No such resource on your account"
+        responses["404"] = _error(route.not_found or default)
     if route.conflicts:
         responses["409"] = _error(route.conflicts)
     if public:
@@ -49,6 +53,7 @@ def _operation(route: ApiRoute) -> dict[str, Any]:
         responses["413"] = _error("The body is too large")
         responses["415"] = _error("Not a JSON body")
         responses["503"] = _error("No market data on this server")
+        responses.setdefault("404", _error("No such item"))
     operation: dict[str, Any] = {
         "operationId": route.operation_id,
         "summary": route.summary,
@@ -88,7 +93,7 @@ def openapi_document(routes: tuple[ApiRoute, ...] = ROUTES) -> dict[str, Any]:
         },
         "paths": paths,
         "components": {
-            "schemas": COMPONENTS | PUBLIC_SCHEMAS,
+            "schemas": COMPONENTS | PUBLIC_SCHEMAS | TRADING_SCHEMAS,
             "securitySchemes": {
                 "sessionCookie": {"type": "apiKey", "in": "cookie", "name": "__Host-evt_access"},
             },
