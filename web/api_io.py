@@ -34,6 +34,7 @@ class ApiRoute:
     path_params: dict[str, Schema] = field(default_factory=dict)
     query_params: dict[str, Schema] = field(default_factory=dict)  # all optional
     conflicts: str | None = None  # when the operation can answer 409: why
+    not_found: str | None = None  # when an operation without path parameters can answer 404: why
     status: int = 200  # the success status (201 for a creation)
     cached: bool = False  # answers with an ETag and 304 to a matching If-None-Match
 

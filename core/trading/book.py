@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import replace
 from datetime import date, timedelta
 from typing import Protocol
 
@@ -14,6 +16,7 @@ MAX_DAYS = 3660
 _DAYS = re.compile(r"(\d{1,4})d")
 _RANGE = re.compile(r"(\d{4}-\d{2}-\d{2})(?:\.\.(\d{4}-\d{2}-\d{2}))?")
 PERIOD_HELP = "today, yesterday, 7d, 30d, month, 2024-05-01 or 2024-05-01..2024-05-31"
+FIRST_FETCH_WAIT_S = 10.0
 
 
 class PeriodError(ValueError):
@@ -32,6 +35,40 @@ class WalletHistory(Protocol):
     ) -> tuple[list[WalletTransaction], list[JournalEntry]]:
         """Transactions and fee entries of the characters up to the end of `until`."""
         ...
+
+    async def ever_fetched(self, character_ids: Sequence[int]) -> bool:
+        """Whether any of the characters' wallets was fetched at least once."""
+        ...
+
+
+class FirstFetch:
+    """Fetches wallets never fetched before an answer uses them, waiting at most `wait_s` (the fetch goes on)."""
+
+    def __init__(self, fetch: Callable[[list[int]], Awaitable[object]], wait_s: float = FIRST_FETCH_WAIT_S) -> None:
+        self._fetch = fetch
+        self._wait_s = wait_s
+        self._running: dict[int, asyncio.Task[object]] = {}
+
+    async def ready(self, book: WalletHistory, character_ids: Sequence[int]) -> bool:
+        """True once every character's wallet was fetched (now or before); False while a fetch still runs."""
+        never = [cid for cid in character_ids if not await book.ever_fetched([cid])]
+        if not never:
+            return True
+        missing = [cid for cid in never if cid not in self._running]
+        if missing:
+            task = asyncio.ensure_future(self._fetch(missing))
+            for cid in missing:
+                self._running[cid] = task
+            task.add_done_callback(lambda done: self._forget(done, missing))
+        _, pending = await asyncio.wait({self._running[cid] for cid in never}, timeout=self._wait_s)
+        return not pending
+
+    def _forget(self, done: asyncio.Task[object], character_ids: list[int]) -> None:
+        for cid in character_ids:
+            if self._running.get(cid) is done:
+                del self._running[cid]
+        if not done.cancelled():
+            done.exception()  # a failed fetch was logged by the fetcher; the next call tries again
 
 
 def parse_period(text: str | None, today: date) -> tuple[date, date]:
@@ -72,10 +109,12 @@ async def account_profit(
     *,
     character: str | int | None = None,
     name_of: NameOf = str,
+    first_fetch: FirstFetch | None = None,
 ) -> tuple[ProfitReport, dict[int, str]]:
     """The account's P&L (all characters pooled) or one character's (its own FIFO); also the characters used.
 
     `character` is a name (any case) or id of one of the account's characters; PeriodError when it is not one.
+    With `first_fetch`, wallets never fetched are fetched first (bounded wait; the report says when still fetching).
     """
     owned = await book.account_characters(account_id)
     chosen = owned
@@ -85,9 +124,10 @@ async def account_profit(
         if not chosen:
             names = ", ".join(owned.values()) or "none linked"
             raise PeriodError(f"character: {character!s} is not one of your characters ({names})")
+    ready = first_fetch is None or not chosen or await first_fetch.ready(book, sorted(chosen))
     transactions, journal = await book.history(sorted(chosen), end)
     one = next(iter(chosen)) if character is not None else None
     report = profit_report(
         transactions, journal, start, end, name_of=name_of, per_account=one is None, character_id=one
     )
-    return report, chosen
+    return (report if ready else replace(report, fetching=True)), chosen

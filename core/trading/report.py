@@ -62,6 +62,7 @@ class ProfitReport:
     unmatched: list[UnmatchedSales]
     daily: list[DailyProfit]
     sales: list[MatchedSale]
+    fetching: bool = False  # a first wallet fetch was still running: what is stored so far
 
     def as_dict(self) -> dict[str, Any]:
         """The API's and the chat command's `data`: ISO dates, ISK rounded to cents."""
@@ -88,6 +89,7 @@ class ProfitReport:
             "unmatched": [
                 {"type_id": u.type_id, "quantity": u.quantity, "revenue": _isk(u.revenue)} for u in self.unmatched
             ],
+            "fetching": self.fetching,
         }
 
 

@@ -13,7 +13,7 @@ from core.trading.model import JournalEntry, WalletTransaction
 REGISTRY = build_registry()
 ALICE = Caller("discord", "1001", "Alice", guild_id="g", chat_id="c", account_id=5)
 NOW = datetime.now(UTC).replace(microsecond=0)
-API_KEYS = {"from", "to", "revenue", "cost", "broker_fees", "sales_tax", "profit", "items", "unmatched"}
+API_KEYS = {"from", "to", "revenue", "cost", "broker_fees", "sales_tax", "profit", "items", "unmatched", "fetching"}
 
 
 class Wallet:
