@@ -8,6 +8,7 @@ from aiohttp import web
 
 from adapters.postgres.account_settings import LastAdminError
 from core.accounts.sessions import ROLES
+from core.accounts.sso import SCOPE_PURPOSES, TRADING_SCOPES
 from core.market.fees import MAX_SKILL_LEVEL
 from core.market.hubs import HUBS
 from web.admin import admin_page
@@ -20,7 +21,7 @@ from web.keys import ACCOUNTS, AUTH, SESSIONS
 from web.public import add_public_state
 from web.render import render
 from web.settings_form import LABELS, SKILL_FIELDS, STANDING_FIELDS, SettingsInvalid, parse_settings
-from web.sso import SSO_SCOPES, account_characters
+from web.sso import account_characters
 
 
 async def home(request: web.Request) -> web.Response:
@@ -43,7 +44,7 @@ async def account(request: web.Request) -> web.Response:
         role=role,
         identities=identities,
         characters=characters,
-        scope_total=len(SSO_SCOPES),
+        trading_scopes=[(scope, SCOPE_PURPOSES[scope]) for scope in TRADING_SCOPES],
         linked=linked,
         unlinked=request.query.get("unlinked") == "1",
     )

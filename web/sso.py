@@ -14,11 +14,10 @@ from adapters.redis.keys import RedisKeys
 from adapters.redis.link_codes import RedisLinkCodes
 from adapters.redis.sso_state import RedisStateStore
 from core.accounts.linking import LinkCodeStore, LinkedCharacter
-from core.accounts.sso import OPTIONAL_SCOPES, REQUIRED_SCOPES, SsoGateway, StateSigner
+from core.accounts.sso import SIGN_IN_SCOPES, TRADING_SCOPES, SsoGateway, StateSigner
 
 STATE_KEY_LABEL = b"evetrader-web/sso-login-state/v1"
 STATE_TTL_S = 600
-SSO_SCOPES: tuple[str, ...] = (*REQUIRED_SCOPES, *OPTIONAL_SCOPES)
 
 
 def state_secret(signing_key: bytes) -> bytes:
@@ -35,7 +34,8 @@ class SsoWebServices:
     states: RedisStateStore
     link_codes: LinkCodeStore
     characters: PgCharacterStore
-    scopes: tuple[str, ...] = field(default=SSO_SCOPES)
+    scopes: tuple[str, ...] = field(default=SIGN_IN_SCOPES)  # a plain sign-in or link
+    trading_scopes: tuple[str, ...] = field(default=TRADING_SCOPES)  # 'enable trading features'
 
 
 def build_sso_web_services(

@@ -72,14 +72,16 @@ async def login(request: web.Request) -> web.Response:
     """Start an EVE sign-in: a state bound to this browser, then 302 to SSO with the PKCE challenge.
 
     `next` may name a /link page to come back to; it is kept in Redis under the state's nonce, never sent to SSO.
+    `scopes=trading` asks for the trading scopes ('enable trading features'); otherwise only a sign-in is asked for.
     """
     services = _services(request)
     issued = services.signer.issue(browser_session_id(request))
     back = request.query.get("next", "")
     if RETURN_PAGE.fullmatch(back):
         await services.states.remember_return(issued.nonce, back)
+    scopes = services.trading_scopes if request.query.get("scopes") == "trading" else services.scopes
     try:
-        url = await services.sso.authorize_url(issued.value, code_challenge(issued.code_verifier), services.scopes)
+        url = await services.sso.authorize_url(issued.value, code_challenge(issued.code_verifier), scopes)
     except SsoError:
         raise PanelError(503, "EVE sign-in is unreachable right now; try again in a minute.") from None
     return _redirect(url)

@@ -41,6 +41,13 @@ def _aad(character_id: int) -> bytes:
     return f"character:{character_id}".encode()
 
 
+def _keeps_richer_token(row: asyncpg.Record, token: CharacterToken) -> bool:
+    """True when a sign-in grants fewer scopes than the working token we hold (a plain sign-in after enabling
+    trading): that token, which still works, is kept rather than replaced by a poorer one."""
+    held = set(row["scopes"])
+    return row["token_status"] == "ok" and set(token.scopes) < held
+
+
 class PgCharacterStore:
     """Characters, their encrypted refresh tokens, and account merging when a sign-in joins identities."""
 
@@ -55,10 +62,18 @@ class PgCharacterStore:
         character_id = token.character_id
         async with self._pool.acquire() as conn, conn.transaction():
             row = await conn.fetchrow(
-                "SELECT account_id, owner_hash FROM characters WHERE character_id = $1 FOR UPDATE", character_id
+                "SELECT account_id, owner_hash, scopes, token_status FROM characters WHERE character_id = $1"
+                " FOR UPDATE",
+                character_id,
             )
             changed = row is not None and owner_changed(row["owner_hash"], token)
             plan = plan_link(row["account_id"] if row else None, changed, browser_account)
+            if row is not None and not changed and _keeps_richer_token(row, token):
+                await conn.execute("UPDATE characters SET name = $2, updated_at = now() WHERE character_id = $1",
+                                   character_id, token.name)  # fmt: skip
+                for source in plan.merge:
+                    await merge_accounts(conn, source, plan.account_id or row["account_id"])
+                return LinkResult(plan.account_id or row["account_id"], plan.merge, False)
             target = plan.account_id or await conn.fetchval("INSERT INTO accounts DEFAULT VALUES RETURNING id")
             if plan.previous_owner_unlinked:
                 await conn.execute("DELETE FROM characters WHERE character_id = $1", character_id)

@@ -95,6 +95,8 @@ class SsoClient(AsyncLifecycle):
             "code_challenge": code_challenge,
             "code_challenge_method": "S256",
         }
+        if not scopes:  # a sign-in that asks for no scope sends none
+            del query["scope"]
         return f"{endpoint}?{urlencode(query)}"
 
     async def exchange_code(self, code: str, code_verifier: str) -> TokenGrant:

@@ -18,18 +18,26 @@ from core.digits import whole_number
 SCOPE_CHARACTER_ORDERS = "esi-markets.read_character_orders.v1"
 SCOPE_WALLET = "esi-wallet.read_character_wallet.v1"
 SCOPE_ASSETS = "esi-assets.read_assets.v1"
-SCOPE_STRUCTURE_MARKETS = "esi-markets.structure_markets.v1"
-SCOPE_STRUCTURES = "esi-universe.read_structures.v1"
 SCOPE_SKILLS = "esi-skills.read_skills.v1"
 SCOPE_STANDINGS = "esi-characters.read_standings.v1"
-REQUIRED_SCOPES: tuple[str, ...] = (
-    SCOPE_CHARACTER_ORDERS,
+SCOPE_OPEN_WINDOW = "esi-ui.open_window.v1"
+SIGN_IN_SCOPES: tuple[str, ...] = ()  # signing in and linking ask EVE for nothing beyond who the character is
+TRADING_SCOPES: tuple[str, ...] = (  # asked for only when the user enables trading features for a character
     SCOPE_WALLET,
+    SCOPE_CHARACTER_ORDERS,
+    SCOPE_SKILLS,
+    SCOPE_STANDINGS,
     SCOPE_ASSETS,
-    SCOPE_STRUCTURE_MARKETS,
-    SCOPE_STRUCTURES,
+    SCOPE_OPEN_WINDOW,
 )
-OPTIONAL_SCOPES: tuple[str, ...] = (SCOPE_SKILLS, SCOPE_STANDINGS)
+SCOPE_PURPOSES: dict[str, str] = {
+    SCOPE_WALLET: "wallet transactions and journal: /profit, /sales, sale notifications",
+    SCOPE_CHARACTER_ORDERS: "your market orders: /orders, undercut and expiry alerts",
+    SCOPE_SKILLS: "Accounting and Broker Relations levels: fees at your own skills",
+    SCOPE_STANDINGS: "NPC standings: broker fees at your own standings",
+    SCOPE_ASSETS: "your assets: /assets valuation at a hub",
+    SCOPE_OPEN_WINDOW: "the open-in-game button on orders",
+}
 
 EVE_AUDIENCE = "EVE Online"
 SUBJECT_PREFIX = "CHARACTER:EVE:"

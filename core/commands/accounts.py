@@ -13,8 +13,9 @@ from core.accounts.linking import (
     TokenRevoker,
     unlink_character,
 )
+from core.accounts.sso import SCOPE_PURPOSES, TRADING_SCOPES
 from core.commands.model import Button, Reply, Table
-from core.commands.params import ArgumentError, Param
+from core.commands.params import ArgumentError, Param, ParamKind
 from core.commands.registry import CommandContext, Registry
 from core.trading.book import WalletHistory
 
@@ -39,9 +40,14 @@ def _services(ctx: CommandContext) -> tuple[AccountServices, int]:
     return services, ctx.caller.account_id
 
 
-async def link(ctx: CommandContext) -> Reply:
-    """Reply privately with a one-time panel link that ties this chat identity to the caller's account."""
+async def link(ctx: CommandContext, feature: str | None = None) -> Reply:
+    """Reply privately with a one-time panel link that ties this chat identity to the caller's account.
+
+    `/link trading` instead sends the caller to sign in again with the trading scopes for a character.
+    """
     services, account = _services(ctx)
+    if feature == "trading":
+        return await _enable_trading(services, account)
     caller = ctx.caller
     code = await services.link_codes.issue(LinkRequest(caller.platform, caller.user_id, account, caller.display_name))
     url = f"{services.public_url.rstrip('/')}/link/{code}"
@@ -54,6 +60,19 @@ async def link(ctx: CommandContext) -> Reply:
     return Reply(
         title="Link your EVE characters", text=text, buttons=buttons, data={"url": url, "expires_in_s": LINK_CODE_TTL_S}
     )
+
+
+async def _enable_trading(services: AccountServices, account: int) -> Reply:
+    """The panel sign-in that asks EVE for the trading scopes, and what each one enables."""
+    if not await services.characters.characters(account):
+        raise ArgumentError("link an EVE character first: run /link, then /link trading")
+    url = f"{services.public_url.rstrip('/')}/auth/login?scopes=trading"
+    text = (
+        f"Open {url}, sign in with the EVE character to trade with and approve the scopes EVE lists."
+        " Each one enables:\n" + "\n".join(f"- {SCOPE_PURPOSES[scope]}" for scope in TRADING_SCOPES)
+    )
+    data = {"url": url, "scopes": list(TRADING_SCOPES)}
+    return Reply(title="Enable trading features", text=text, buttons=[Button("Enable trading", url=url)], data=data)
 
 
 def _health(character: LinkedCharacter) -> str:
@@ -89,7 +108,16 @@ async def unlink(ctx: CommandContext, character: str) -> Reply:
 
 def register_account_commands(registry: Registry) -> None:
     """Add /link, /characters and /unlink (private: a one-time link, the caller's characters)."""
-    registry.command("link", "Link this chat and your EVE characters to your evetrader account", private=True)(link)
+    feature = Param(
+        "feature", "trading: grant a character the trading scopes", ParamKind.CHOICE, False, choices=("trading",)
+    )
+    registry.command(
+        "link",
+        "Link this chat and your EVE characters to your evetrader account",
+        feature,
+        examples=["/link", "/link trading"],
+        private=True,
+    )(link)
     registry.command("characters", "Your linked EVE characters", private=True)(characters)
     name = Param("character", "Character name or id")
     examples = ["/unlink Trader One"]

@@ -11,7 +11,7 @@ import aiohttp
 import pytest_asyncio
 
 from adapters.sso import SsoClient
-from core.accounts.sso import REQUIRED_SCOPES, IssuedState, StateSigner, code_challenge
+from core.accounts.sso import TRADING_SCOPES, IssuedState, StateSigner, code_challenge
 from fakes.sso import SsoFake
 
 STATE_SECRET = b"s" * 32
@@ -66,7 +66,7 @@ async def client(sso_fake: SsoFake, make_client: MakeClient) -> SsoClient:
 async def browse_login(client: SsoClient, session_id: str = "browser-session-1", signer: StateSigner | None = None):
     """Issue a state, follow the authorize URL like a browser (no redirect following) and read the callback."""
     issued = (signer or StateSigner(STATE_SECRET)).issue(session_id)
-    url = await client.authorize_url(issued.value, code_challenge(issued.code_verifier), REQUIRED_SCOPES)
+    url = await client.authorize_url(issued.value, code_challenge(issued.code_verifier), TRADING_SCOPES)
     async with aiohttp.ClientSession() as browser, browser.get(url, allow_redirects=False) as response:
         assert response.status == 302, await response.text()
         location = response.headers["Location"]

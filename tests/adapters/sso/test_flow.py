@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from adapters.sso import InvalidGrant, SsoClient
-from core.accounts.sso import REQUIRED_SCOPES, StateRejected, StateSigner, accept_state, owner_changed
+from core.accounts.sso import TRADING_SCOPES, StateRejected, StateSigner, accept_state, owner_changed
 from fakes.sso import FakeCharacter, SsoFake
 from tests.adapters.sso.conftest import STATE_SECRET, MakeClient, browse_login
 
@@ -33,7 +33,7 @@ async def test_login_with_secret_and_rs256(sso_fake: SsoFake, client: SsoClient)
     assert grant.character.character_id == 90000001
     assert grant.character.name == "Trader Joe"
     assert grant.character.owner_hash == "owner-hash-joe-1"
-    assert grant.character.scopes == REQUIRED_SCOPES
+    assert grant.character.scopes == TRADING_SCOPES
     assert not grant.rotated
     token_request = next(r for r in sso_fake.requests if r.path == "/v2/oauth/token")
     assert token_request.basic_auth and "client_id" not in token_request.form

@@ -102,3 +102,17 @@ async def test_unlink_revokes_and_survives_sso_being_down():
 async def test_without_accounts_configured_the_commands_explain():
     reply = await _run("/link", None)
     assert reply.is_error and "not enabled" in reply.text
+
+
+async def test_link_trading_sends_a_sign_in_for_the_trading_scopes_and_issues_no_code():
+    codes = Codes()
+    reply = await _run("/link trading", AccountServices(codes, Characters(), "https://panel.example/"))
+    assert reply.ephemeral and reply.data["url"] == "https://panel.example/auth/login?scopes=trading"
+    assert "esi-skills.read_skills.v1" in reply.data["scopes"] and "NPC standings" in reply.text
+    assert codes.issued == []
+    nobody = await _run(
+        "/link trading", AccountServices(codes, Characters(), "https://p"), Caller("x", "2", "B", account_id=9)
+    )
+    assert nobody.is_error and "link an EVE character first" in nobody.text
+    wrong = await _run("/link wallet", AccountServices(codes, Characters(), "https://p"))
+    assert wrong.is_error and codes.issued == []
