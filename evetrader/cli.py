@@ -16,7 +16,7 @@ from evetrader.config import Settings, SettingsError, load_settings, secret_valu
 from evetrader.logs import configure_logging
 
 T = TypeVar("T")
-app = typer.Typer(no_args_is_help=True, add_completion=False, help="evetrader: EVE Online market assistant.")
+app = typer.Typer(no_args_is_help=True, help="evetrader: EVE Online market assistant.")  # --install-completion
 sde_app = typer.Typer(no_args_is_help=True, help="Static data (SDE) commands.")
 app.add_typer(sde_app, name="sde")
 keys_app = typer.Typer(no_args_is_help=True, help="Encryption keys of the stored EVE SSO tokens.")
@@ -39,6 +39,24 @@ def fail(message: str, code: int = 1) -> typer.Exit:
     """Print one line to stderr and return the Exit to raise."""
     typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
     return typer.Exit(code)
+
+
+def _print_version(wanted: bool) -> None:
+    """--version: print the installed version and stop."""
+    if wanted:
+        from importlib.metadata import version
+
+        typer.echo(f"evetrader {version('evetrader')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def cli(
+    show_version: Annotated[
+        bool, typer.Option("--version", callback=_print_version, is_eager=True, help="print the version and exit")
+    ] = False,
+) -> None:
+    """evetrader: EVE Online market assistant."""
 
 
 def settings_or_exit() -> Settings:
@@ -177,12 +195,14 @@ def ingest(
 
 
 @app.command()
-def status() -> None:
+def status(
+    as_json: Annotated[bool, typer.Option("--json", help="print a JSON list of the regions instead")] = False,
+) -> None:
     """Show each region's snapshot: status, orders, age, expiry, last error."""
     from evetrader.commands import show_status
 
     settings = settings_or_exit()
-    run_async(lambda: show_status(settings, typer.echo))
+    run_async(lambda: show_status(settings, typer.echo, as_json=as_json))
 
 
 @app.command()
@@ -229,7 +249,10 @@ def seed() -> None:
 def run(
     demo: Annotated[bool, typer.Option("--demo", help="serve the bundled ESI fake and ingest from it")] = False,
 ) -> None:
-    """Run every service in one process: migrate, import static data if empty, scheduler and web."""
+    """Run every service in one process: migrate, import static data if empty, scheduler and web.
+
+    The Discord and/or Telegram bot runs too when DISCORD_TOKEN and/or TELEGRAM_TOKEN is set.
+    """
     from evetrader.commands import run_all
 
     settings = settings_or_exit()

@@ -12,6 +12,7 @@ from typing import Any
 
 from core.market.hubs import KNOWN_REGIONS, check_region, find_hub
 from core.market.ingest import RefreshResult
+from core.market.model import SnapshotMeta
 from evetrader.app import App
 from evetrader.config import Settings
 
@@ -105,19 +106,47 @@ async def ingest_region(settings: Settings, region_id: int, *, once: bool, histo
             await asyncio.sleep(max(1.0, (due - datetime.now(UTC)).total_seconds() + settings.ingest_jitter_s))
 
 
+def _status_json(metas: dict[int, SnapshotMeta | None]) -> str:
+    """`status --json`: a list of regions with status, orders, as_of, expires and last_error (ISO 8601 UTC times)."""
+    import orjson
+
+    def when(moment: datetime | None) -> str | None:
+        return moment.astimezone(UTC).isoformat() if moment else None
+
+    return orjson.dumps(
+        [
+            {
+                "region_id": region_id,
+                "name": KNOWN_REGIONS[region_id],
+                "status": meta.status.value if meta else "never_ingested",
+                "orders": meta.orders if meta else 0,
+                "as_of": when(meta.last_modified) if meta else None,
+                "expires": when(meta.expires) if meta else None,
+                "last_error": meta.last_error if meta else None,
+            }
+            for region_id, meta in metas.items()
+        ],
+        option=orjson.OPT_INDENT_2,
+    ).decode()
+
+
 def _hhmmss(moment: datetime | None) -> str:
     return moment.astimezone(UTC).strftime("%H:%M:%S UTC") if moment else "unknown"
 
 
-async def show_status(settings: Settings, echo: Echo) -> None:
-    """Print one line per region snapshot."""
+async def show_status(settings: Settings, echo: Echo, *, as_json: bool = False) -> None:
+    """Print one line per region snapshot (or, with `as_json`, one JSON list of them)."""
     from adapters.postgres.orderbook import PgOrderBookStore
 
     async with App(settings) as ctx:
         await ctx.migrate()
         store = PgOrderBookStore(ctx.pool)
-        for region_id, name in sorted(KNOWN_REGIONS.items()):
-            meta = await store.snapshot_meta(region_id)
+        metas = {region_id: await store.snapshot_meta(region_id) for region_id in sorted(KNOWN_REGIONS)}
+        if as_json:
+            echo(_status_json(metas))
+            return
+        for region_id, meta in metas.items():
+            name = KNOWN_REGIONS[region_id]
             if meta is None:
                 echo(f"{region_id} {name}: never ingested")
                 continue

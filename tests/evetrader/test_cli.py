@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import sys
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
+from importlib.metadata import version
 from pathlib import Path
 
 import asyncpg
@@ -16,6 +18,7 @@ import pytest_asyncio
 from adapters.crypto import TokenCipher
 from adapters.postgres.characters import PgCharacterStore
 from core.accounts.sso import CharacterToken
+from core.market.hubs import KNOWN_REGIONS
 from fakes.esi import EsiFake
 
 EVETRADER = [sys.executable, "-m", "evetrader.cli"]
@@ -199,3 +202,65 @@ async def _unattached(conn: asyncpg.Connection) -> int:
             " AND relname ~ '^market_(orders|quotes)_10000043_[0-9]+$'"
         )
     )
+
+
+async def test_version_completion_and_run_help(tmp_path) -> None:
+    env = {"EVETRADER_DATA_DIR": str(tmp_path), "COLUMNS": "200"}
+    code, out, err = await evetrader("--version", env=env)
+    assert (code, out) == (0, f"evetrader {version('evetrader')}\n"), err
+    code, out, _ = await evetrader("--help", env=env)
+    assert code == 0 and "--install-completion" in out and "--version" in out
+    code, out, _ = await evetrader("--show-completion", "bash", env=env)
+    assert code == 0 and "_EVETRADER_COMPLETE" in out
+    code, out, _ = await evetrader("run", "--help", env=env)
+    assert code == 0 and "DISCORD_TOKEN" in out and "TELEGRAM_TOKEN" in out and "bot" in out
+
+
+async def test_status_json_lists_every_region(pg_dsn, redis_url, redis_prefix, tmp_path) -> None:
+    conn = await asyncpg.connect(pg_dsn)
+    try:
+        await conn.execute(
+            "INSERT INTO market_snapshots (region_id, status, last_modified, expires, pages, orders)"
+            " VALUES (10000002, 'ok', '2026-05-20 11:30+00', '2026-05-20 11:35+00', 3, 2500)"
+        )
+        await conn.execute(
+            "INSERT INTO market_snapshots (region_id, status, last_error) VALUES (10000043, 'failed', 'HTTP 503')"
+        )
+    finally:
+        await conn.close()
+    env = env_for(pg_dsn, redis_url, redis_prefix, "http://127.0.0.1:9", tmp_path)
+    code, out, err = await evetrader("status", "--json", env=env)
+    assert code == 0, err
+    regions = {entry["region_id"]: entry for entry in json.loads(out)}
+    assert set(regions) == set(KNOWN_REGIONS)
+    assert regions[10000002] == {
+        "region_id": 10000002,
+        "name": "The Forge",
+        "status": "ok",
+        "orders": 2500,
+        "as_of": "2026-05-20T11:30:00+00:00",
+        "expires": "2026-05-20T11:35:00+00:00",
+        "last_error": None,
+    }
+    assert regions[10000043]["status"] == "failed" and regions[10000043]["last_error"] == "HTTP 503"
+    assert regions[10000032]["status"] == "never_ingested" and regions[10000032]["as_of"] is None
+
+
+async def test_chat_before_any_ingest_says_what_to_run(pg_dsn, redis_url, redis_prefix, tmp_path) -> None:
+    env = env_for(pg_dsn, redis_url, redis_prefix, "http://127.0.0.1:9", tmp_path)
+    code, out, err = await evetrader("chat", "-c", "/price tritanium jita", env=env)
+    assert code == 0, err
+    assert "The Forge has no market data yet: run evetrader seed for demo data or keep evetrader run going." in out
+
+
+async def test_analyze_without_ai_keys_points_at_the_table_printed_below(
+    pg_dsn, redis_url, redis_prefix, fake, tmp_path
+) -> None:
+    env = env_for(pg_dsn, redis_url, redis_prefix, fake.base_url, tmp_path)
+    code, _, err = await evetrader("ingest", "--hub", "amarr", "--once", env=env)
+    assert code == 0, err
+    code, out, err = await evetrader("chat", "-c", "/analyze tritanium amarr", env=env)
+    assert code == 0, err
+    assert "facts above" not in out
+    hint = out.index("the facts in the table are computed from live market data")
+    assert hint < out.index("Best sell")  # the note comes first, the table after it
