@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from evetrader.parts import Parts
 
@@ -11,6 +11,7 @@ if TYPE_CHECKING:  # the modules themselves load when EVE SSO is configured and 
     from adapters.crypto import TokenCipher
     from core.accounts.tokens import CharacterTokens, TokenCheck
     from core.commands.accounts import AccountServices
+    from evetrader.app import App
     from web.sso import SsoWebServices
 
 
@@ -55,10 +56,14 @@ class AccountParts(Parts):
         from adapters.postgres.wallet import PgWalletStore
         from adapters.redis.link_codes import RedisLinkCodes
         from core.commands.accounts import AccountServices
+        from core.trading.book import FetchingBook, FirstFetch
+        from scheduler.wallet import refresh_app_wallets
 
         characters = PgCharacterStore(self.pool, self.token_cipher())
         links = RedisLinkCodes(self.redis, self.keys)
-        return AccountServices(links, characters, self.settings.public_url, self._sso, PgWalletStore(self.pool))
+        app = cast("App", self)
+        wallet = FetchingBook(PgWalletStore(self.pool), FirstFetch(lambda ids: refresh_app_wallets(app, only=ids)))
+        return AccountServices(links, characters, self.settings.public_url, self._sso, wallet)
 
     def web_services(self, signing_key: bytes | None = None) -> SsoWebServices | None:
         """The panel's EVE sign-in and /link services (None without SSO); the state key derives from `signing_key`.

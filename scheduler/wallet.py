@@ -8,7 +8,7 @@ newest until they reach the newest stored one. Rows are stored idempotently, so 
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -45,12 +45,14 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-async def refresh_app_wallets(app: App) -> WalletRefreshSummary | None:
-    """The scheduler's wallet job, wired from the app (no-op without EVE SSO)."""
+async def refresh_app_wallets(app: App, only: Collection[int] | None = None) -> WalletRefreshSummary | None:
+    """The scheduler's wallet job, wired from the app (no-op without EVE SSO); `only`: just these characters."""
     tokens = app.character_tokens()
     if tokens is None:
         return None
     subjects = await PgCharacterOrderStore(app.pool).characters_with_scope(SCOPE_WALLET)
+    if only is not None:
+        subjects = [s for s in subjects if s.character_id in only]
     return await refresh_wallets(tokens, EsiWallet(app.esi.transport), PgWalletStore(app.pool), subjects)
 
 

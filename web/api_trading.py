@@ -10,18 +10,19 @@ from aiohttp import web
 
 from adapters.postgres.wallet import PgWalletStore
 from adapters.postgres.watchlist import item_names
-from core.trading.book import FirstFetch, PeriodError, account_profit, check_range
+from core.commands.accounts import AccountServices
+from core.trading.book import PeriodError, WalletHistory, account_profit, check_range
 from web.api_io import API_PREFIX, ApiRoute, json_response
 from web.api_schemas import Schema, ref
 from web.errors import PanelError
 from web.keys import POOL
+from web.public import MARKET
 from web.session_model import Session
 
 DEFAULT_DAYS = 30
 FIRST_DAY = date(2003, 5, 6)  # EVE Online's release: no wallet is older
 LAST_DAY = date(9998, 12, 31)
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
-FIRST_FETCH: web.AppKey[FirstFetch] = web.AppKey("wallet_first_fetch")  # set where ESI and tokens are at hand
 
 
 def _day(request: web.Request, name: str, default: date) -> date:
@@ -48,7 +49,7 @@ def period_of(request: web.Request) -> tuple[date, date]:
         raise PanelError(422, f"{str(exc)[0].upper()}{str(exc)[1:]}.", fields={"from": "invalid"}) from None
 
 
-async def character_of(request: web.Request, book: PgWalletStore, account_id: int) -> int | None:
+async def character_of(request: web.Request, book: WalletHistory, account_id: int) -> int | None:
     """?character_id= of one of the account's characters (None: all of them); 422 malformed, 404 not theirs."""
     raw = request.query.get("character_id")
     if raw is None:
@@ -60,13 +61,19 @@ async def character_of(request: web.Request, book: PgWalletStore, account_id: in
     return int(raw)
 
 
+def wallet_book(request: web.Request) -> WalletHistory:
+    """The commands' wallet book when the panel has it (it fetches a wallet never fetched), else the stored rows."""
+    context = request.app.get(MARKET)
+    services = context.accounts if context is not None else None
+    if isinstance(services, AccountServices) and services.wallet is not None:
+        return services.wallet
+    return PgWalletStore(request.app[POOL])
+
+
 async def profit_data(request: web.Request, account_id: int, start: date, end: date, character: int | None) -> Any:
     """The ProfitReport schema's object and the report itself (the panel's page and CSV use both)."""
     pool = request.app[POOL]
-    book = PgWalletStore(pool)
-    report, _ = await account_profit(
-        book, account_id, start, end, character=character, first_fetch=request.app.get(FIRST_FETCH)
-    )
+    report, _ = await account_profit(wallet_book(request), account_id, start, end, character=character)
     data = report.as_dict()
     names = await item_names(pool, [row["type_id"] for row in data["items"]])
     for row in data["items"]:
@@ -76,7 +83,7 @@ async def profit_data(request: web.Request, account_id: int, start: date, end: d
 
 async def _get_profit(request: web.Request, session: Session) -> web.Response:
     start, end = period_of(request)
-    character = await character_of(request, PgWalletStore(request.app[POOL]), session.account_id)
+    character = await character_of(request, wallet_book(request), session.account_id)
     data, _ = await profit_data(request, session.account_id, start, end, character)
     return json_response(data)
 

@@ -13,6 +13,9 @@ from core.trading.book import PERIOD_HELP, PeriodError, WalletHistory, account_p
 from core.trading.report import NameOf, ProfitReport
 
 TOP_ITEMS = 5
+STILL_FETCHING = (
+    "Your wallet is still being fetched from EVE: this covers what is stored so far; ask again in a minute."
+)
 MAX_SALES = 25
 
 
@@ -54,7 +57,8 @@ async def profit(ctx: CommandContext, period: str | None = None, character: str 
     title = f"Profit {report.start.isoformat()} to {report.end.isoformat()} ({who})"
     data = report.as_dict()
     if not report.items and not report.unmatched:
-        return Reply(title=title, text="No sales in this period.", data=data)
+        text = STILL_FETCHING if report.fetching else "No sales in this period."
+        return Reply(title=title, text=text, data=data)
     fields = [
         Field("Revenue", isk(report.revenue)),
         Field("Cost", isk(report.cost)),
@@ -77,6 +81,8 @@ async def profit(ctx: CommandContext, period: str | None = None, character: str 
             f"{units(sold)} units ({isk(sum(u.revenue for u in report.unmatched))}) were sold without a known purchase"
             " (loot, industry, contracts or bought before the first wallet fetch): left out of the profit."
         )
+    if report.fetching:
+        lines.append(STILL_FETCHING)
     return Reply(title=title, text="\n".join(lines), fields=fields, tables=tables, data=data)
 
 
@@ -99,7 +105,7 @@ async def sales(ctx: CommandContext, period: str | None = None) -> Reply:
         for s in reversed(report.sales)
     ]
     if not report.sales:
-        return Reply(title=title, text="No sales in this period.", data=data)
+        return Reply(title=title, text=STILL_FETCHING if report.fetching else "No sales in this period.", data=data)
     name_of = _names(ctx)
     rows = [
         [
@@ -115,6 +121,8 @@ async def sales(ctx: CommandContext, period: str | None = None) -> Reply:
     text = f"{len(report.sales)} sales, profit {isk(report.profit)}" + (
         f"; the newest {MAX_SALES} shown" if more > 0 else ""
     )
+    if report.fetching:
+        text += f"\n{STILL_FETCHING}"
     table = Table(["When (UTC)", "Item", "Qty", "Price", "Profit"], rows, "llrrr")
     return Reply(title=title, text=text, tables=[table], data=data)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Protocol
 
@@ -71,6 +71,28 @@ class FirstFetch:
             done.exception()  # a failed fetch was logged by the fetcher; the next call tries again
 
 
+@dataclass(frozen=True)
+class FetchingBook:
+    """Stored wallets whose characters never fetched are fetched before a report reads them (bounded wait)."""
+
+    store: WalletHistory
+    first_fetch: FirstFetch
+
+    async def account_characters(self, account_id: int) -> dict[int, str]:
+        """The account's characters, id -> name."""
+        return await self.store.account_characters(account_id)
+
+    async def history(
+        self, character_ids: Sequence[int], until: date
+    ) -> tuple[list[WalletTransaction], list[JournalEntry]]:
+        """Transactions and fee entries of the characters up to the end of `until`."""
+        return await self.store.history(character_ids, until)
+
+    async def ever_fetched(self, character_ids: Sequence[int]) -> bool:
+        """Whether any of the characters' wallets was fetched at least once."""
+        return await self.store.ever_fetched(character_ids)
+
+
 def parse_period(text: str | None, today: date) -> tuple[date, date]:
     """(first day, last day) of a period as typed (default: the last 30 days, today included)."""
     raw = (text or "30d").strip().lower()
@@ -109,12 +131,11 @@ async def account_profit(
     *,
     character: str | int | None = None,
     name_of: NameOf = str,
-    first_fetch: FirstFetch | None = None,
 ) -> tuple[ProfitReport, dict[int, str]]:
     """The account's P&L (all characters pooled) or one character's (its own FIFO); also the characters used.
 
     `character` is a name (any case) or id of one of the account's characters; PeriodError when it is not one.
-    With `first_fetch`, wallets never fetched are fetched first (bounded wait; the report says when still fetching).
+    A FetchingBook fetches wallets never fetched first (bounded wait; the report says when still fetching).
     """
     owned = await book.account_characters(account_id)
     chosen = owned
@@ -124,7 +145,7 @@ async def account_profit(
         if not chosen:
             names = ", ".join(owned.values()) or "none linked"
             raise PeriodError(f"character: {character!s} is not one of your characters ({names})")
-    ready = first_fetch is None or not chosen or await first_fetch.ready(book, sorted(chosen))
+    ready = not isinstance(book, FetchingBook) or not chosen or await book.first_fetch.ready(book, sorted(chosen))
     transactions, journal = await book.history(sorted(chosen), end)
     one = next(iter(chosen)) if character is not None else None
     report = profit_report(
