@@ -226,6 +226,7 @@ class App(AlertParts, AnalystParts):
             averages=PgPriceStore(self.pool),
             parsers=default_parsers(),
             appraisal_max_bytes=self.settings.appraisal_max_bytes,
+            fees=self.settings.fee_schedule(),
             simulated=source == "demo",
             analysis=AnalysisServices(self.analyst()),
             appraisals=PgAppraisals(self.pool, self.settings.appraisal_ttl_days),

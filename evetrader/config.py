@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from evetrader import __version__
+
+if TYPE_CHECKING:
+    from core.market.fees import FeeSchedule
 
 DEFAULT_USER_AGENT = (
     f"evetrader/{__version__} (set ESI_USER_AGENT to your contact e-mail; +https://github.com/evetrader/evetrader)"
@@ -62,6 +65,18 @@ class Settings(BaseSettings):
         default=10.0, gt=0, description="panel/API appraisals per address a minute"
     )
     appraisal_rate_burst: int = Field(default=5, ge=1, description="panel/API appraisals an address may make at once")
+    # CCP's fee schedule (core/market/fee_schedule.py, docs/fees.md); unset = CCP's published value
+    fee_sales_tax_base: float | None = Field(default=None, ge=0, le=1, description="sales tax at Accounting 0")
+    fee_accounting_reduction: float | None = Field(default=None, ge=0, le=0.2, description="cut per Accounting level")
+    fee_broker_base: float | None = Field(default=None, ge=0, le=1, description="NPC broker rate before skills")
+    fee_broker_relations_reduction: float | None = Field(default=None, ge=0, le=0.2, description="per BR level")
+    fee_faction_standing_reduction: float | None = Field(default=None, ge=0, le=0.1, description="per standing")
+    fee_corp_standing_reduction: float | None = Field(default=None, ge=0, le=0.1, description="per standing")
+    fee_broker_floor: float | None = Field(default=None, ge=0, le=1, description="lowest NPC broker rate")
+    fee_broker_min_isk: float | None = Field(default=None, ge=0, description="least ISK an order costs")
+    fee_relist_discount_base: float | None = Field(default=None, ge=0, le=1, description="relist discount, ABR 0")
+    fee_relist_discount_per_level: float | None = Field(default=None, ge=0, le=0.2, description="per ABR level")
+    fee_scc_surcharge: float | None = Field(default=None, ge=0, le=1, description="SCC rate in Upwell structures")
     telegram_token: SecretStr | None = Field(default=None, description="Telegram bot token (BotFather)")
     telegram_api_base: str = "https://api.telegram.org"
     telegram_webhook_url: str | None = Field(default=None, description="public URL of /telegram/webhook; unset = poll")
@@ -125,6 +140,23 @@ class Settings(BaseSettings):
     encryption_keys: SecretStr | None = Field(
         default=None, description="keyid:base64(32 bytes) pairs, newest first; `evetrader keys new` makes one"
     )
+
+    def fee_schedule(self) -> FeeSchedule:
+        """CCP's fee schedule with every FEE_* setting that is set in place of its published value."""
+        from core.market.fees import FeeSchedule
+
+        prefix = "fee_"
+        overrides = {
+            name.removeprefix(prefix): getattr(self, name)
+            for name in type(self).model_fields
+            if name.startswith(prefix) and getattr(self, name) is not None
+        }
+        return FeeSchedule(**overrides)
+
+    @model_validator(mode="after")
+    def _consistent_fees(self) -> Settings:
+        self.fee_schedule()  # a floor above the base, or discounts past 100%, are refused at start-up
+        return self
 
     @field_validator("admin_account_ids")
     @classmethod

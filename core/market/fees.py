@@ -6,6 +6,8 @@ import math
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
+from core.market.fee_schedule import CCP_DEFAULTS
+
 MAX_SKILL_LEVEL = 5
 MAX_STANDING = 10.0
 
@@ -38,22 +40,39 @@ class TradeSkills:
 
 @dataclass(frozen=True)
 class FeeSchedule:
-    """CCP's fee parameters as configuration (they change); rates are fractions, amounts ISK.
+    """CCP's fee parameters (rates are fractions, amounts ISK); defaults and their dates in core.market.fee_schedule.
 
-    `structure_broker_rate`, when set, is an Upwell owner's flat broker rate: skills and standings do not apply.
+    `structure_broker_rate`, when set, is an Upwell owner's broker rate: skills and standings do not apply, and the
+    SCC surcharge is added on top of it.
     """
 
-    sales_tax_base: float = 0.075
-    accounting_reduction: float = 0.11
-    broker_base: float = 0.03
-    broker_relations_reduction: float = 0.003
-    faction_standing_reduction: float = 0.0003
-    corp_standing_reduction: float = 0.0002
-    broker_floor: float = 0.01
-    broker_min_isk: float = 100.0
-    relist_discount_base: float = 0.5
-    relist_discount_per_level: float = 0.06
+    sales_tax_base: float = CCP_DEFAULTS["sales_tax_base"]
+    accounting_reduction: float = CCP_DEFAULTS["accounting_reduction"]
+    broker_base: float = CCP_DEFAULTS["broker_base"]
+    broker_relations_reduction: float = CCP_DEFAULTS["broker_relations_reduction"]
+    faction_standing_reduction: float = CCP_DEFAULTS["faction_standing_reduction"]
+    corp_standing_reduction: float = CCP_DEFAULTS["corp_standing_reduction"]
+    broker_floor: float = CCP_DEFAULTS["broker_floor"]
+    broker_min_isk: float = CCP_DEFAULTS["broker_min_isk"]
+    relist_discount_base: float = CCP_DEFAULTS["relist_discount_base"]
+    relist_discount_per_level: float = CCP_DEFAULTS["relist_discount_per_level"]
+    scc_surcharge: float = CCP_DEFAULTS["scc_surcharge"]
     structure_broker_rate: float | None = None
+
+    def __post_init__(self) -> None:
+        for name, value in vars(self).items():
+            if value is None or name == "broker_min_isk":
+                continue
+            if not (isinstance(value, int | float) and math.isfinite(value) and 0 <= value <= 1):
+                raise ValueError(f"fee {name} must be a fraction between 0 and 1, got {value!r}")
+        if not (math.isfinite(self.broker_min_isk) and self.broker_min_isk >= 0):
+            raise ValueError(f"fee broker_min_isk must be a non-negative ISK amount, got {self.broker_min_isk!r}")
+        if self.accounting_reduction * MAX_SKILL_LEVEL > 1:
+            raise ValueError("fee accounting_reduction x 5 levels must not exceed 100%")
+        if self.broker_floor > self.broker_base:
+            raise ValueError("fee broker_floor must not exceed broker_base")
+        if self.relist_discount_base + self.relist_discount_per_level * MAX_SKILL_LEVEL > 1:
+            raise ValueError("fee relist discount at Advanced Broker Relations V must not exceed 100%")
 
 
 DEFAULT_SKILLS = TradeSkills()
@@ -61,14 +80,17 @@ DEFAULT_SCHEDULE = FeeSchedule()
 
 
 def sales_tax_rate(skills: TradeSkills = DEFAULT_SKILLS, schedule: FeeSchedule = DEFAULT_SCHEDULE) -> float:
-    """Sales tax rate paid by the seller on every fill: base x (1 - 0.11 x Accounting)."""
+    """Sales tax rate paid by the seller on every fill: base x (1 - 0.11 x Accounting); 8% to 3.6%."""
     return schedule.sales_tax_base * (1 - schedule.accounting_reduction * skills.accounting)
 
 
 def broker_fee_rate(skills: TradeSkills = DEFAULT_SKILLS, schedule: FeeSchedule = DEFAULT_SCHEDULE) -> float:
-    """Broker rate on order value: 3% - 0.3% x BR - 0.03% x faction - 0.02% x corp standing, floor 1%."""
+    """Broker rate on order value: 3% - 0.3% x BR - 0.03% x faction - 0.02% x corp standing, floor 1%.
+
+    In an Upwell structure (`structure_broker_rate` set) it is the owner's rate plus the SCC surcharge.
+    """
     if schedule.structure_broker_rate is not None:
-        return schedule.structure_broker_rate
+        return schedule.structure_broker_rate + schedule.scc_surcharge
     rate = (
         schedule.broker_base
         - schedule.broker_relations_reduction * skills.broker_relations

@@ -35,4 +35,4 @@ async def test_account_hub_and_skills_apply_to_commands(pg_dsn: str, redis_url: 
     fees_before, fees_after = (dict(reply.tables[0].rows)["Fees (your skills)"] for reply in (before, after))
     assert "Jita" in str(before.title) and "Amarr" in str(after.title)
     assert "Dodixie" in str(group.title)  # in a group, the group's hub comes before the caller's own
-    assert "sales tax 4.2%" in fees_before and "sales tax 7.5%" in fees_after  # Accounting IV, then Accounting 0
+    assert "sales tax 4.5%" in fees_before and "sales tax 8.0%" in fees_after  # Accounting IV, then Accounting 0

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
+import pytest
+
 from core.alerts.fired import FiredAlert
 from core.alerts.message import alert_message, data_age, place_name
 from core.alerts.model import AlertKind, AlertTarget, Direction, Side, TargetKind
@@ -87,8 +89,8 @@ def test_payload_round_trip() -> None:
 
 
 def test_margin_and_volume_values() -> None:
-    # buy 100, sell 120, broker 1.8%, tax 4.2%: (120 x 0.94 - 101.8) / 101.8
-    assert margin_pct(100.0, 120.0) == (120 * (1 - 0.018 - 0.042) - 101.8) / 101.8 * 100
+    # buy 100, sell 120, broker 1.8%, tax 4.48% (8% at Accounting IV): (120 x 0.9372 - 101.8) / 101.8
+    assert margin_pct(100.0, 120.0) == pytest.approx((120 * (1 - 0.018 - 0.0448) - 101.8) / 101.8 * 100)
     ticked = station_trade_margin(100.0, 120.0).margin_on_cost * 100
     assert abs(margin_pct(100.0, 120.0) - ticked) < 0.5  # type: ignore[operator]
     assert DEFAULT_FEES.broker_rate == 0.018

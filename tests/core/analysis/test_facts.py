@@ -18,12 +18,13 @@ from core.market.hubs import PLEX_REGION_ID
 from tests.adapters.postgres.test_orderbook import JITA as PG_JITA
 from tests.adapters.postgres.test_orderbook import LAST_MODIFIED, REGION, commit_info, order
 from tests.core.commands.fake_market import AS_OF, FakeMarket, daily_rows
-from tests.core.commands.market_helpers import CATALOG, JITA, TRIT, plex_market, trit_market
+from tests.core.commands.market_helpers import CATALOG, HAND_FEES, JITA, TRIT, plex_market, trit_market
 
 JITA_PLACE = CATALOG.location("Jita")
 
 
 def services(market: object, **kw: object) -> MarketServices:
+    kw.setdefault("fees", HAND_FEES)
     return MarketServices(reader=market, clock=lambda: AS_OF, **kw)  # type: ignore[arg-type]
 
 

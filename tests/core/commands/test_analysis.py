@@ -14,7 +14,7 @@ from core.commands.analysis import ENABLE_HINT, AnalysisServices, register_analy
 from core.commands.services import MarketServices
 from tests.core.analysis.test_analyst import MemoryCache, MemoryQuotas, Records, ScriptedProvider, call, reply
 from tests.core.commands.fake_market import AS_OF, FakeMarket
-from tests.core.commands.market_helpers import CALLER, CATALOG, JITA, assert_clean, plex_market, trit_market
+from tests.core.commands.market_helpers import CALLER, CATALOG, HAND_FEES, JITA, assert_clean, plex_market, trit_market
 
 REGISTRY = Registry()
 register_analysis_commands(REGISTRY)
@@ -28,7 +28,9 @@ async def ask(
     text: str, market: FakeMarket, analyst: Analyst | None, catalog: Catalog = CATALOG, caller: Any = CALLER
 ) -> Reply:
     analysis = AnalysisServices(analyst) if analyst else None
-    services = MarketServices(reader=market, clock=lambda: AS_OF + timedelta(minutes=4), analysis=analysis)
+    services = MarketServices(
+        reader=market, clock=lambda: AS_OF + timedelta(minutes=4), analysis=analysis, fees=HAND_FEES
+    )
     reply = await dispatch(REGISTRY, Invocation.from_text(text, caller), CommandContext(catalog, services))
     assert_clean(reply)
     return reply

@@ -18,6 +18,7 @@ from tests.core.commands.market_helpers import (
     CARACAL,
     CATALOG,
     DC2,
+    HAND_FEES,
     JITA,
     JITA_SNAPSHOT,
     JITA_STATION,
@@ -37,7 +38,7 @@ from tests.core.commands.market_helpers import (
 
 
 def test_default_fee_rates():
-    assert math.isclose(sales_tax_rate(), TAX) and math.isclose(TAX, 0.042)
+    assert math.isclose(sales_tax_rate(schedule=HAND_FEES), TAX) and math.isclose(TAX, 0.042)
     assert math.isclose(broker_fee_rate(), BROKER) and math.isclose(BROKER, 0.018)
 
 
@@ -155,7 +156,7 @@ def test_station_outlier_filter_is_what_drops_the_bait_and_scam():
         [BookLevel(1_500_000, 100), BookLevel(150_000_000, 2)],
     )
     no_filter = StationRules(bait_ratio=0.0, scam_ratio=float("inf"))
-    [plan] = station_candidates([bait], rules=no_filter)
+    [plan] = station_candidates([bait], rules=no_filter, schedule=HAND_FEES)
     assert plan.margin.buy_order_price == 1_001_000 and plan.margin.sell_order_price == 1_499_000
     assert plan.margin.margin_on_cost == pytest.approx(0.383, abs=0.001) and plan.outliers == 0
     assert station_candidates([bait]) == []

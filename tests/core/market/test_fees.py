@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
+from datetime import date
+
 import pytest
 
+from core.market.fee_schedule import CCP_DEFAULTS, CCP_FEE_PARAMETERS
 from core.market.fees import (
     FeeSchedule,
     TradeSkills,
@@ -16,21 +20,22 @@ from core.market.fees import (
     station_trade_margin,
     tick_size,
 )
+from evetrader.config import SettingsError, load_settings
 
 NOVICE = TradeSkills(accounting=0, broker_relations=0)
 EXPERT = TradeSkills(accounting=5, broker_relations=5, advanced_broker_relations=5)
 
 
 def test_default_skills_are_accounting_and_broker_relations_four() -> None:
-    # 7.5% x (1 - 0.44) = 4.2%; 3% - 1.2% = 1.8%.
-    assert sales_tax_rate() == pytest.approx(0.042)
+    # 8% x (1 - 0.44) = 4.48%; 3% - 1.2% = 1.8%.
+    assert sales_tax_rate() == pytest.approx(0.0448)
     assert broker_fee_rate() == pytest.approx(0.018)
 
 
 def test_sales_tax_at_accounting_zero_and_five() -> None:
-    assert sales_tax_rate(NOVICE) == pytest.approx(0.075)
-    assert sales_tax_rate(EXPERT) == pytest.approx(0.03375)
-    assert sales_tax_rate(EXPERT, FeeSchedule(sales_tax_base=0.08)) == pytest.approx(0.036)
+    assert sales_tax_rate(NOVICE) == pytest.approx(0.08)
+    assert sales_tax_rate(EXPERT) == pytest.approx(0.036)  # CCP: 8% down to 3.6% at Accounting V
+    assert sales_tax_rate(EXPERT, FeeSchedule(sales_tax_base=0.075)) == pytest.approx(0.03375)
 
 
 def test_broker_rate_at_levels_zero_and_five_with_standings_and_floor() -> None:
@@ -52,7 +57,9 @@ def test_broker_rate_at_levels_zero_and_five_with_standings_and_floor() -> None:
     )
     # negative standings enter the formula as given: 3% + 0.03% x 10 = 3.3%
     assert broker_fee_rate(TradeSkills(broker_relations=0, faction_standing=-10)) == pytest.approx(0.033)
-    assert broker_fee_rate(EXPERT, FeeSchedule(structure_broker_rate=0.005)) == 0.005
+    # an Upwell owner's rate applies as set, plus the SCC surcharge of 0.5%; skills and standings do not
+    assert broker_fee_rate(EXPERT, FeeSchedule(structure_broker_rate=0.01)) == pytest.approx(0.015)
+    assert broker_fee_rate(NOVICE, FeeSchedule(structure_broker_rate=0.01, scc_surcharge=0.0)) == 0.01
 
 
 def test_broker_fee_has_a_100_isk_minimum() -> None:
@@ -118,15 +125,15 @@ def test_next_ticks() -> None:
 
 
 def test_station_trade_margin_per_unit() -> None:
-    # bid 100.1, ask 119.9; broker 3% on both, tax 7.5% on the sale
+    # bid 100.1, ask 119.9; broker 3% on both, tax 8% on the sale
     margin = station_trade_margin(100.0, 120.0, NOVICE)
     assert (margin.buy_order_price, margin.sell_order_price) == (100.1, 119.9)
     assert margin.buy_broker_fee == pytest.approx(3.003)
     assert margin.sell_broker_fee == pytest.approx(3.597)
-    assert margin.sales_tax == pytest.approx(8.9925)
-    assert margin.fees == pytest.approx(15.5925)
-    assert margin.profit == pytest.approx(119.9 - 100.1 - 15.5925)
-    assert margin.margin_on_cost == pytest.approx(4.2075 / 103.103)
+    assert margin.sales_tax == pytest.approx(9.592)
+    assert margin.fees == pytest.approx(16.192)
+    assert margin.profit == pytest.approx(119.9 - 100.1 - 16.192)
+    assert margin.margin_on_cost == pytest.approx(3.608 / 103.103)
 
 
 def test_station_trade_margin_spreads_the_broker_minimum_over_the_quantity() -> None:
@@ -134,7 +141,34 @@ def test_station_trade_margin_spreads_the_broker_minimum_over_the_quantity() -> 
     margin = station_trade_margin(10.0, 20.0, NOVICE, quantity=5)
     assert margin.buy_broker_fee == pytest.approx(20.0)
     assert margin.sell_broker_fee == pytest.approx(20.0)
-    assert margin.profit == pytest.approx(19.99 - 10.01 - 40.0 - 0.075 * 19.99)
+    assert margin.profit == pytest.approx(19.99 - 10.01 - 40.0 - 0.08 * 19.99)
     assert station_trade_margin(10.0, 20.0, NOVICE).profit > 0
     with pytest.raises(ValueError):
         station_trade_margin(10.0, 20.0, quantity=0)
+
+
+def test_the_schedule_is_ccps_dated_table_and_refuses_inconsistent_overrides() -> None:
+    assert FeeSchedule() == FeeSchedule(**CCP_DEFAULTS)
+    for parameter in CCP_FEE_PARAMETERS:
+        assert date.fromisoformat(parameter.effective + ("-01" if len(parameter.effective) == 7 else ""))
+        assert parameter.source.startswith(("CCP", "Advanced Broker Relations"))
+    assert {p.name for p in CCP_FEE_PARAMETERS} == {f.name for f in fields(FeeSchedule)} - {"structure_broker_rate"}
+    for bad in (
+        {"sales_tax_base": 1.5},
+        {"broker_floor": 0.05},
+        {"relist_discount_per_level": 0.2},
+        {"broker_min_isk": -1},
+    ):
+        with pytest.raises(ValueError):
+            FeeSchedule(**bad)
+
+
+def test_settings_override_the_schedule_and_bad_values_are_refused() -> None:
+    assert load_settings().fee_schedule() == FeeSchedule()
+    schedule = load_settings(fee_sales_tax_base=0.075, fee_scc_surcharge=0.01).fee_schedule()
+    assert schedule == FeeSchedule(sales_tax_base=0.075, scc_surcharge=0.01)
+    assert sales_tax_rate(TradeSkills(accounting=5), schedule) == pytest.approx(0.03375)
+    with pytest.raises(SettingsError, match="FEE_SALES_TAX_BASE"):
+        load_settings(fee_sales_tax_base=1.5)
+    with pytest.raises(SettingsError, match="broker_floor"):
+        load_settings(fee_broker_floor=0.05)
