@@ -21,6 +21,10 @@ FAKES_MISSING = (
     "the fakes are not installed: from evetrader's source tree run `make install`, or `pip install ./fakes` "
     "into this environment"
 )
+OFFLINE_PACKAGING = (
+    "packaged ship volumes skipped (offline import): ships keep their assembled volume until `evetrader run` "
+    "fetches the packaged ones from ESI"
+)
 Echo = Callable[[str], object]
 StopFactory = Callable[[], asyncio.Event]
 
@@ -47,21 +51,25 @@ def _progress(label: str) -> Iterator[Callable[[str, int], None]]:
 
 
 async def import_static_data(settings: Settings, source: str) -> str:
-    """Import the SDE from `source` ("bundled" for the offline fixture); return a one-line summary."""
+    """Import the SDE from `source` ("bundled": the offline fixture, no network request); a short summary."""
     from adapters.sde import bundled_fixture_path, import_sde
 
-    path = bundled_fixture_path() if source == "bundled" else source
+    offline = source == "bundled"
+    path = bundled_fixture_path() if offline else source
     async with App(settings) as ctx:
         await ctx.migrate()
         with _progress("importing static data") as progress:
             summary = await import_sde(ctx.pool, path, data_dir=settings.data_dir, progress=progress)
+        counts = ", ".join(f"{name} {count:,}" for name, count in summary.counts.items())
+        done = f"imported {summary.source} in {summary.duration_s:.1f}s: {counts}"
+        if offline:  # the fixture bundles no packaged volumes, and they come from ESI
+            return f"{done}\n{OFFLINE_PACKAGING}"
         try:  # ESI being down must not fail the import: the scheduler fills the volumes later
             packed = await ctx.packaging_refresher().refresh()
             log.info("packaged volumes", extra={"fetched": packed.fetched, "failed": len(packed.failed)})
         except Exception as exc:
             log.warning("packaged volumes not refreshed", extra={"error": str(exc)})
-    counts = ", ".join(f"{name} {count:,}" for name, count in summary.counts.items())
-    return f"imported {summary.source} in {summary.duration_s:.1f}s: {counts}"
+    return done
 
 
 async def ensure_static_data(ctx: App) -> None:

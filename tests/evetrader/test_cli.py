@@ -264,3 +264,18 @@ async def test_analyze_without_ai_keys_points_at_the_table_printed_below(
     assert "facts above" not in out
     hint = out.index("the facts in the table are computed from live market data")
     assert hint < out.index("Best sell")  # the note comes first, the table after it
+
+
+async def test_sde_import_bundled_makes_no_network_request(pg_dsn, redis_url, redis_prefix, fake, tmp_path) -> None:
+    env = env_for(pg_dsn, redis_url, redis_prefix, fake.base_url, tmp_path)
+    seen = len(fake.requests)
+    code, out, err = await evetrader("sde", "import", "--bundled", env=env)
+    assert code == 0, err
+    assert len(fake.requests) == seen  # the old import asked ESI for every ship's packaged volume
+    assert out.splitlines()[0].startswith("imported ")
+    assert out.splitlines()[1].startswith("packaged ship volumes skipped (offline import)")
+    conn = await asyncpg.connect(pg_dsn)
+    try:
+        assert await conn.fetchval("SELECT count(*) FROM sde_types") > 0
+    finally:
+        await conn.close()
