@@ -35,6 +35,13 @@ async def _init_connection(conn: asyncpg.Connection) -> None:
         )
 
 
+def unreachable(exc: BaseException | None) -> bool:
+    """Whether a driver error means the server cannot be used right now (rather than a fault of the query)."""
+    if isinstance(exc, asyncpg.InterfaceError):  # the server dropped a connection while it was checked out
+        return any(sign in str(exc) for sign in ("connection is closed", "released back to the pool"))
+    return isinstance(exc, UNREACHABLE)
+
+
 def unavailable(exc: BaseException) -> StoreUnavailable:
     """Core's error for a driver error that means the server cannot be used right now."""
     reason = "timed out" if isinstance(exc, TimeoutError) else f"{type(exc).__name__}: {exc}"
@@ -64,7 +71,7 @@ class _Acquire:
         except UNREACHABLE as release_error:
             if exc is None:
                 raise unavailable(release_error) from release_error
-        if isinstance(exc, UNREACHABLE):
+        if exc is not None and unreachable(exc):
             raise unavailable(exc) from exc
 
     def __await__(self) -> Any:
