@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from core.market.history_stats import moving_average
 from core.market.model import HistoryRow
+from core.trading.report import DailyProfit
 
 if TYPE_CHECKING:  # matplotlib itself is imported by the first render (it takes half a second)
     from matplotlib.axes import Axes
@@ -19,7 +20,7 @@ if TYPE_CHECKING:  # matplotlib itself is imported by the first render (it takes
 
 MAX_CONCURRENT_RENDERS = 2
 BACKGROUND, PANEL, TEXT, GRID = "#1e1f22", "#2b2d31", "#dbdee1", "#3f4147"
-PRICE, BAND, AVERAGE, VOLUME = "#4ea1ff", "#4ea1ff", "#f0b232", "#5fb98a"
+PRICE, BAND, AVERAGE, VOLUME, LOSS = "#4ea1ff", "#4ea1ff", "#f0b232", "#5fb98a", "#ed4245"
 _slots: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = weakref.WeakKeyDictionary()
 
 
@@ -105,6 +106,36 @@ async def render_history_chart(
     """PNG (about 1000x600) of the last `days` of history: average, high/low band, moving average, volume."""
     async with _render_slots():
         return await asyncio.to_thread(_draw, list(rows), title, days, moving_average_days)
+
+
+def _draw_profit(days: Sequence[DailyProfit], title: str) -> bytes:
+    """Synchronous rendering of daily (bars) and cumulative (line) realised profit; runs in a worker thread."""
+    from matplotlib.dates import AutoDateLocator, ConciseDateFormatter, date2num
+    from matplotlib.figure import Figure
+
+    if not days:
+        return _placeholder(title)
+    x = date2num([d.day for d in days])
+    fig = Figure(figsize=(10, 5), dpi=100, facecolor=BACKGROUND)
+    ax = fig.subplots()
+    colours = [VOLUME if d.profit >= 0 else LOSS for d in days]
+    ax.bar(x, [d.profit for d in days], width=0.8, color=colours, alpha=0.85, lw=0, label="daily profit")
+    ax.plot(x, [d.cumulative for d in days], color=AVERAGE, lw=1.8, marker="o", ms=3, label="cumulative")
+    ax.axhline(0, color=TEXT, lw=0.6, alpha=0.6)
+    ax.legend(loc="lower right", bbox_to_anchor=(1, 1), ncols=2, fontsize=9, frameon=False, labelcolor=TEXT)
+    ax.set_title(title, color=TEXT, fontsize=13, loc="left")
+    _style(ax, "realised profit (ISK)")
+    locator = AutoDateLocator(minticks=3, maxticks=9)  # type: ignore[no-untyped-call]
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
+    fig.subplots_adjust(left=0.09, right=0.98, top=0.9, bottom=0.1)
+    return _png(fig)
+
+
+async def render_profit_chart(days: Sequence[DailyProfit], *, title: str) -> bytes:
+    """PNG (about 1000x500) of each day's realised profit and the running total, rendered off the event loop."""
+    async with _render_slots():
+        return await asyncio.to_thread(_draw_profit, list(days), title)
 
 
 class ChartKey(NamedTuple):

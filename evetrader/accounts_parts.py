@@ -52,6 +52,7 @@ class AccountParts(Parts):
         """/link, /characters and /unlink's dependencies, when EVE SSO is configured."""
         if self._sso is None:
             return None
+        from adapters.charts import render_profit_chart
         from adapters.postgres.characters import PgCharacterStore
         from adapters.postgres.wallet import PgWalletStore
         from adapters.redis.link_codes import RedisLinkCodes
@@ -62,7 +63,8 @@ class AccountParts(Parts):
         characters = PgCharacterStore(self.pool, self.token_cipher())
         links = RedisLinkCodes(self.redis, self.keys)
         app = cast("App", self)
-        wallet = FetchingBook(PgWalletStore(self.pool), FirstFetch(lambda ids: refresh_app_wallets(app, only=ids)))
+        fetch = FirstFetch(lambda ids: refresh_app_wallets(app, only=ids))
+        wallet = FetchingBook(PgWalletStore(self.pool), fetch, render_profit_chart)
         return AccountServices(links, characters, self.settings.public_url, self._sso, wallet)
 
     def web_services(self, signing_key: bytes | None = None) -> SsoWebServices | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from core.commands.accounts import AccountServices
-from core.commands.model import Field, Reply, Table
+from core.commands.model import Field, Image, Reply, Table
 from core.commands.params import ArgumentError, Param
 from core.commands.registry import CommandContext, Registry
 from core.commands.services import isk, units
@@ -83,7 +83,12 @@ async def profit(ctx: CommandContext, period: str | None = None, character: str 
         )
     if report.fetching:
         lines.append(STILL_FETCHING)
-    return Reply(title=title, text="\n".join(lines), fields=fields, tables=tables, data=data)
+    chart = getattr(ctx.accounts.wallet, "chart", None)  # a FetchingBook's renderer, when the app has one
+    images = []
+    if chart is not None and report.daily:
+        png = await chart(report.daily, title=f"Realised profit {report.start} to {report.end} ({who})")
+        images.append(Image(png, f"Daily and cumulative realised profit, {isk(report.profit)} in all", "profit.png"))
+    return Reply(title=title, text="\n".join(lines), fields=fields, tables=tables, images=images, data=data)
 
 
 async def sales(ctx: CommandContext, period: str | None = None) -> Reply:
@@ -138,6 +143,7 @@ def register_trading_commands(registry: Registry) -> None:
         character,
         examples=["/profit", "/profit 7d", "/profit month Trader One"],
         private=True,
+        chart=True,
     )(profit)
     registry.command(
         "sales", "Your sales with each one's profit", period, examples=["/sales", "/sales today"], private=True

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from typing import Protocol
 
 from core.trading.model import JournalEntry, WalletTransaction
-from core.trading.report import NameOf, ProfitReport, profit_report
+from core.trading.report import DailyProfit, NameOf, ProfitReport, profit_report
 
 MAX_DAYS = 3660
 _DAYS = re.compile(r"(\d{1,4})d")
@@ -71,12 +71,24 @@ class FirstFetch:
             done.exception()  # a failed fetch was logged by the fetcher; the next call tries again
 
 
+class ProfitChart(Protocol):
+    """Renders the daily and cumulative realised profit to PNG bytes (off the event loop)."""
+
+    async def __call__(self, days: Sequence[DailyProfit], *, title: str) -> bytes:
+        """PNG bytes of the chart."""
+        ...
+
+
 @dataclass(frozen=True)
 class FetchingBook:
-    """Stored wallets whose characters never fetched are fetched before a report reads them (bounded wait)."""
+    """Stored wallets whose characters never fetched are fetched before a report reads them (bounded wait).
+
+    The commands' wallet book: it also carries the profit chart renderer when the app has one.
+    """
 
     store: WalletHistory
     first_fetch: FirstFetch
+    chart: ProfitChart | None = None
 
     async def account_characters(self, account_id: int) -> dict[int, str]:
         """The account's characters, id -> name."""
