@@ -115,7 +115,7 @@ def _draw_profit(days: Sequence[DailyProfit], title: str) -> bytes:
 
     if not days:
         return _placeholder(title)
-    x = date2num([d.day for d in days])
+    x = date2num([d.day for d in days])  # type: ignore[no-untyped-call]
     fig = Figure(figsize=(10, 5), dpi=100, facecolor=BACKGROUND)
     ax = fig.subplots()
     colours = [VOLUME if d.profit >= 0 else LOSS for d in days]
