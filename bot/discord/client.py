@@ -15,6 +15,7 @@ from bot.discord.page_store import PageStore
 from bot.discord.render import render
 from bot.discord.respond import handle, message_parts
 from bot.state import InteractionState
+from core.appraisal.parse import DEFAULT_MAX_BYTES
 from core.commands.gateway import CommandGateway
 from core.commands.model import Reply
 
@@ -41,6 +42,7 @@ class EveTraderClient(discord.Client):
         guild_ids: Iterable[int | str] = (),
         defer_after: float = 2.0,
         guild_ready_timeout: float = 2.0,
+        paste_limit: int = DEFAULT_MAX_BYTES,
     ) -> None:
         extra: dict[str, Any] = {"application_id": application_id} if application_id is not None else {}
         super().__init__(
@@ -52,6 +54,7 @@ class EveTraderClient(discord.Client):
         self.gateway = gateway
         self.guild_ids = tuple(int(guild_id) for guild_id in guild_ids)
         self.defer_after = defer_after
+        self.paste_limit = paste_limit  # APPRAISAL_MAX_BYTES: the largest .txt paste read
         self.store = PageStore(state)
         self.handlers: set[asyncio.Task[Any]] = set()
         self.runner: asyncio.Task[None] | None = None

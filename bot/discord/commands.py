@@ -8,6 +8,7 @@ from typing import Any
 
 import discord
 
+from bot.discord.pastes import file_option
 from core.commands.model import Caller, Invocation
 from core.commands.params import Param, ParamKind
 from core.commands.registry import Command, Registry
@@ -65,7 +66,8 @@ def localized(text: str) -> dict[str, str]:
 
 
 def options_of(params: Sequence[Param]) -> list[Json]:
-    """Typed options: numbers as integer/number with bounds, choices, autocomplete, everything else string."""
+    """Typed options: numbers as integer/number with bounds, choices, autocomplete, everything else string; a
+    paste is optional and comes with a .txt file option."""
     options = []
     for param in params:
         kind = OPTION_TYPES.get(param.kind, STRING)
@@ -78,7 +80,11 @@ def options_of(params: Sequence[Param]) -> list[Json]:
             bound = getattr(param, key)
             if bound is not None:
                 option[key] = int(bound) if kind == INTEGER else bound
+        if param.kind is ParamKind.PASTE:
+            option["required"] = False  # left out: a modal asks for it, or the file option brings it
         options.append(option)
+    if any(param.kind is ParamKind.PASTE for param in params):
+        options.append(file_option())
     return options
 
 

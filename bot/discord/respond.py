@@ -13,6 +13,7 @@ from discord import app_commands
 from bot.discord.commands import caller_of, focused_of, invocation_of, param_of
 from bot.discord.components import ActionClick, PageClick, build_view, parse_custom_id
 from bot.discord.page_store import PageStore
+from bot.discord.pastes import Json, modal_invocation, paste_modal, run_with_file, split_file, wants_modal
 from bot.discord.render import Page, Rendered, render
 from core.commands.gateway import CommandGateway
 from core.commands.model import Invocation, Reply
@@ -23,18 +24,32 @@ EXPIRED = "These pages have expired: run the command again."
 
 
 class Host(Protocol):
-    """What the handlers need from the client: the gateway, the page store and the defer threshold."""
+    """What the handlers need from the client: the gateway, the page store, the defer threshold, the paste limit."""
 
     gateway: CommandGateway
     store: PageStore
     defer_after: float
+    paste_limit: int
 
 
 async def handle(host: Host, interaction: discord.Interaction[Any]) -> None:
     """Route one interaction: command, autocomplete or a button (one whose id we cannot read answers "expired")."""
     data: dict[str, Any] = dict(interaction.data or {})
     if interaction.type is discord.InteractionType.application_command:
-        await run_and_reply(host, interaction, invocation_of(data, caller_of(interaction)))
+        invocation, file = split_file(invocation_of(data, caller_of(interaction)), data)
+        command = host.gateway.command_for(invocation)
+        if file is None and command is not None and wants_modal(command, invocation):
+            modal = await paste_modal(host.store, command, invocation)
+            if modal is not None:  # the first response, before any deferral (else the command says what lacks)
+                await interaction.response.send_modal(modal)
+                return
+        await run_and_reply(host, interaction, invocation, file)
+    elif interaction.type is discord.InteractionType.modal_submit:
+        submitted = await modal_invocation(host.store, data, caller_of(interaction))
+        if submitted is None:
+            await interaction.response.send_message(EXPIRED, ephemeral=True)
+            return
+        await run_and_reply(host, interaction, submitted)
     elif interaction.type is discord.InteractionType.autocomplete:
         await autocomplete(host, interaction, data)
     elif interaction.type is discord.InteractionType.component:
@@ -51,10 +66,17 @@ async def handle(host: Host, interaction: discord.Interaction[Any]) -> None:
         await run_and_reply(host, interaction, Invocation.from_text(text, caller_of(interaction)))
 
 
-async def run_and_reply(host: Host, interaction: discord.Interaction[Any], invocation: Invocation) -> None:
-    """Run the invocation; slow commands defer at once, others when no answer came within `defer_after` s."""
+async def run_and_reply(
+    host: Host, interaction: discord.Interaction[Any], invocation: Invocation, file: Json | None = None
+) -> None:
+    """Run the invocation (on an attached paste `file` when given); slow commands defer at once, others when no
+    answer came within `defer_after` s."""
     command = host.gateway.command_for(invocation)
-    running = asyncio.ensure_future(host.gateway.run(invocation))
+    if file is not None:
+        run = run_with_file(host.gateway, interaction.client.http, invocation, file, host.paste_limit)
+    else:
+        run = host.gateway.run(invocation)
+    running = asyncio.ensure_future(run)
     deferred, hidden = False, command is not None and command.private and interaction.guild_id is not None
     try:
         if command is None or not command.slow:

@@ -30,12 +30,18 @@ def check_size(text: str, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
     if len(text) * 4 <= max_bytes:  # no character takes more than four bytes
         return
     size = len(text) if text.isascii() else len(text.encode("utf-8", "surrogatepass"))
+    if (problem := size_problem(size, max_bytes)) is not None:
+        raise PasteTooLarge(problem)
+
+
+def size_problem(size: int, max_bytes: int) -> str | None:
+    """ "paste too large: 1.4 MB (at most 1.0 MB)" for `size` bytes over `max_bytes` (a file's too), None if it fits."""
     if size <= max_bytes:
-        return
+        return None
     shown, limit = human_size(size), human_size(max_bytes)
     if shown == limit:  # just over: rounding would print the same figure twice
         shown, limit = f"{size:,} bytes", f"{max_bytes:,} bytes"
-    raise PasteTooLarge(f"paste too large: {shown} (at most {limit})")
+    return f"paste too large: {shown} (at most {limit})"
 
 
 def numbered_lines(text: str) -> list[Line]:

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from core.appraisal.model import PasteParser
-from core.appraisal.parse import PasteTooLarge, parse_paste
+from core.appraisal.parse import PasteTooLarge, parse_paste, size_problem
 from core.appraisal.pricing import AppraisedItem, Totals, appraise
 from core.catalog import Catalog, Location
 from core.commands.market_price import plex_quote
@@ -128,6 +128,27 @@ async def _share(services: MarketServices, hub: str, priced_at: datetime | None,
     except StoreUnavailable:
         return None
     return f"{services.panel_url.rstrip('/')}/a/{stored.id}"
+
+
+def paste_file_problem(filename: str, content_type: str | None, size: int | None, max_bytes: int) -> str | None:
+    """Why a file sent as a paste is refused before downloading it (not a .txt of plain text, over the paste
+    limit), or None; the same size message as a typed paste."""
+    media = (content_type or "").split(";", 1)[0].strip().lower()
+    if not filename.lower().endswith(".txt") or media not in ("", "text/plain"):
+        return "paste: send the paste as a .txt file (plain text), or paste it as text"
+    if size is not None and (too_large := size_problem(size, max_bytes)) is not None:
+        return f"paste: {too_large}"
+    return None
+
+
+def paste_of_file(data: bytes, max_bytes: int) -> str:
+    """The text of a downloaded .txt paste; ArgumentError when it is over the paste limit or not UTF-8 text."""
+    if (too_large := size_problem(len(data), max_bytes)) is not None:
+        raise ArgumentError(f"paste: {too_large}")
+    try:
+        return data.decode("utf-8-sig")  # Windows editors start UTF-8 files with a byte order mark
+    except UnicodeDecodeError:
+        raise ArgumentError("paste: the file is not UTF-8 text") from None
 
 
 def _unparsed_text(unparsed: list[dict[str, Any]]) -> str:

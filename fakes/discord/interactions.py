@@ -14,8 +14,9 @@ from fakes.discord.records import RECORD, Json, RecordedRequest, error, respond
 
 MANAGE_GUILD, SEND_MESSAGES, VIEW_CHANNEL = 1 << 5, 1 << 11, 1 << 10
 MEMBER_PERMISSIONS = SEND_MESSAGES | VIEW_CHANNEL
-COMMAND, COMPONENT, AUTOCOMPLETE = 2, 3, 4
-MESSAGE, DEFERRED, DEFERRED_UPDATE, UPDATE, AUTOCOMPLETE_RESULT = 4, 5, 6, 7, 8
+COMMAND, COMPONENT, AUTOCOMPLETE, MODAL_SUBMIT = 2, 3, 4, 5
+MESSAGE, DEFERRED, DEFERRED_UPDATE, UPDATE, AUTOCOMPLETE_RESULT, MODAL = 4, 5, 6, 7, 8, 9
+ATTACHMENT = 11  # option type
 
 
 @dataclass
@@ -44,6 +45,7 @@ class PushedInteraction:
 class InteractionsMixin:
     """Part of DiscordFake: interactions pushed by tests and the routes that answer them."""
 
+    url: str
     application_id: str
     bot_user: Json
     guild_channels: dict[str, str]
@@ -56,6 +58,8 @@ class InteractionsMixin:
         super().__init__()  # cooperative: DiscordFake's other base (LocalServer) initialises too
         self.messages: dict[str, Json] = {}
         self.interactions: dict[str, PushedInteraction] = {}  # by token
+        self.files: dict[str, tuple[Json, bytes]] = {}  # attachment id -> (attachment, its bytes) on the "CDN"
+        self.downloads: list[str] = []  # attachment ids fetched from the CDN, in order
 
     # ---- pushing interactions ------------------------------------------------------------------------------
     async def command(
@@ -74,6 +78,9 @@ class InteractionsMixin:
         if sub:
             typed = [{"type": 1, "name": sub, "options": typed}]
         data: Json = {"id": definition.get("id", p.snowflake()), "name": top, "type": 1, "options": typed}
+        files = {str(v["id"]): v for v in (options or {}).values() if isinstance(v, dict) and v.get("id") in self.files}
+        if files:  # attachment options carry the id; the attachments themselves come resolved
+            data["resolved"] = {"attachments": files}
         if definition.get("guild_id"):
             data["guild_id"] = definition["guild_id"]
         return await self._push(AUTOCOMPLETE if focused else COMMAND, data, **who)
@@ -82,6 +89,39 @@ class InteractionsMixin:
         """Push a button click (component interaction) on a message the bot sent."""
         data = {"custom_id": custom_id, "component_type": 2}
         return await self._push(COMPONENT, data, message_payload=self.messages[message_id], **who)
+
+    def upload(self, filename: str, data: bytes, content_type: str | None = "text/plain; charset=utf-8") -> Json:
+        """A file the user attaches to a command (pass it as the attachment option's value); served on the CDN."""
+        attachment_id = p.snowflake()
+        url = f"{self.url}/attachments/{attachment_id}/{filename}"
+        attachment: Json = {"id": attachment_id, "filename": filename, "size": len(data), "url": url,
+                            "proxy_url": url, "ephemeral": True}  # fmt: skip
+        if content_type is not None:
+            attachment["content_type"] = content_type
+        self.files[attachment_id] = (attachment, data)
+        return attachment
+
+    async def submit(self, pushed: PushedInteraction, values: Mapping[str, str], **who: Any) -> PushedInteraction:
+        """Submit the modal the bot answered `pushed` with, its text inputs filled with `values` (by custom_id);
+        ValueError for what Discord's client would not let through (a missing required field, a value too long)."""
+        if pushed.response_type != MODAL or pushed.response is None:
+            raise LookupError("the bot did not answer with a modal")
+        rows = []
+        for row in pushed.response["components"]:
+            field = row["component"] if row.get("type") == p.LABEL else row["components"][0]
+            value = str(values.get(field["custom_id"], ""))
+            if (field.get("required", True) and not value) or len(value) > field.get("max_length", p.MAX_INPUT):
+                raise ValueError(f"{field['custom_id']}: {len(value)} characters is not allowed")
+            submitted = {
+                "type": p.TEXT_INPUT,
+                "id": field.get("id", 1),
+                "custom_id": field["custom_id"],
+                "value": value,
+            }
+            rows.append({"type": row["type"], "id": row.get("id", 1)} | (
+                {"component": submitted} if row.get("type") == p.LABEL else {"components": [submitted]}))  # fmt: skip
+        data = {"custom_id": pushed.response["custom_id"], "components": rows}
+        return await self._push(MODAL_SUBMIT, data, **who)
 
     def original(self, pushed: PushedInteraction) -> Json:
         """The message an interaction's response created, after any edits (LookupError when there is none)."""
@@ -136,6 +176,8 @@ class InteractionsMixin:
 
     @staticmethod
     def _option(name: str, value: Any, definition: Json | None, focused: bool) -> Json:
+        if isinstance(value, dict):  # an uploaded attachment: the option carries its id
+            return {"type": ATTACHMENT, "name": name, "value": str(value["id"])}
         kind, typed = p.typed_value(value)
         if definition is not None:
             kind = int(definition["type"])
@@ -147,6 +189,16 @@ class InteractionsMixin:
         return option
 
     # ---- answering routes ----------------------------------------------------------------------------------
+    async def _cdn(self, request: web.Request) -> web.StreamResponse:
+        """An attachment's bytes, as the CDN serves them (404 for an unknown id or name)."""
+        found = self.files.get(request.match_info["id"])
+        if found is None or found[0]["filename"] != request.match_info["filename"]:
+            return web.Response(status=404, text="Not Found")
+        self.downloads.append(request.match_info["id"])
+        return web.Response(
+            body=found[1], content_type=str(found[0].get("content_type") or "application/octet-stream").split(";")[0]
+        )
+
     async def _callback(self, request: web.Request) -> web.Response:
         record: RecordedRequest = request[RECORD]
         pushed = self.interactions.get(request.match_info["token"])
@@ -156,11 +208,17 @@ class InteractionsMixin:
             return error(400, "Interaction has already been acknowledged.", 40060)
         body = record.json or {}
         kind, data = int(body.get("type", 0)), body.get("data") or {}
-        allowed = {COMMAND: {MESSAGE, DEFERRED}, COMPONENT: {MESSAGE, DEFERRED, DEFERRED_UPDATE, UPDATE}}
+        allowed = {
+            COMMAND: {MESSAGE, DEFERRED, MODAL},
+            COMPONENT: {MESSAGE, DEFERRED, DEFERRED_UPDATE, UPDATE, MODAL},
+            MODAL_SUBMIT: {MESSAGE, DEFERRED},
+        }
         if kind not in allowed.get(pushed.payload["type"], {AUTOCOMPLETE_RESULT}):
             return error(400, f"Interaction callback type {kind} is not valid here", 50035)
         if kind == AUTOCOMPLETE_RESULT and len(data.get("choices") or []) > 25:
             return error(400, "Invalid Form Body: more than 25 choices", 50035)
+        if kind == MODAL and (problems := p.modal_errors(data)):
+            return error(400, "Invalid Form Body: " + "; ".join(problems), 50035)
         if kind in (MESSAGE, UPDATE) and (rejected := self._reject(data)) is not None:
             return rejected
         pushed.response_type, pushed.response = kind, data

@@ -340,3 +340,41 @@ def typed_value(value: Any) -> tuple[int, Any]:
     if isinstance(value, float):
         return 10, value
     return 3, str(value)
+
+
+ACTION_ROW, TEXT_INPUT, LABEL = 1, 4, 18  # component types
+MAX_INPUT = 4000  # a text input's longest value
+
+
+def modal_errors(modal: Json) -> list[str]:
+    """What Discord would reject in a modal callback: title, custom_id, 1-5 labels (or legacy action rows) each
+    with one text input within its limits."""
+    problems = []
+    if not 1 <= len(modal.get("title") or "") <= 45:
+        problems.append("title must be 1-45 characters")
+    if not 1 <= len(modal.get("custom_id") or "") <= 100:
+        problems.append("custom_id must be 1-100 characters")
+    rows = modal.get("components") or []
+    if not 1 <= len(rows) <= 5:
+        problems.append("a modal has 1-5 components")
+    for index, row in enumerate(rows):
+        if row.get("type") == LABEL:
+            field, label = row.get("component") or {}, row.get("label") or ""
+            if not 1 <= len(label) <= 45 or len(row.get("description") or "") > 100:
+                problems.append(f"components[{index}] label 1-45 / description up to 100 characters")
+        elif row.get("type") == ACTION_ROW and len(row.get("components") or []) == 1:
+            field = row["components"][0]
+            if not 1 <= len(field.get("label") or "") <= 45:
+                problems.append(f"components[{index}] text input label must be 1-45 characters")
+        else:
+            problems.append(f"components[{index}] must be a label or an action row with one text input")
+            continue
+        if field.get("type") != TEXT_INPUT or field.get("style") not in (1, 2):
+            problems.append(f"components[{index}] is not a short or paragraph text input")
+        if not 1 <= len(field.get("custom_id") or "") <= 100:
+            problems.append(f"components[{index}] custom_id must be 1-100 characters")
+        if not 1 <= int(field.get("max_length", MAX_INPUT)) <= MAX_INPUT:
+            problems.append(f"components[{index}] max_length must be 1-{MAX_INPUT}")
+        if len(field.get("placeholder") or "") > 100 or len(field.get("value") or "") > MAX_INPUT:
+            problems.append(f"components[{index}] placeholder or value too long")
+    return problems

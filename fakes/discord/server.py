@@ -60,6 +60,7 @@ class DiscordFake(InteractionsMixin, LocalServer):
         """The gateway socket at / and the REST routes under /api/v10, every request recorded."""
         app = web.Application(middlewares=[self._middleware])
         app.router.add_get("/", self.gateway.handle)
+        app.router.add_get("/attachments/{id}/{filename}", self._cdn)
         routes: list[tuple[str, str, Handler]] = [
             ("GET", "/gateway", self._get_gateway),
             ("GET", "/gateway/bot", self._get_gateway),
