@@ -16,7 +16,7 @@ from adapters.charts import CachedHistoryCharts
 from adapters.embedded import EmbeddedPostgres, EmbeddedRedis
 from adapters.esi import EsiClient
 from adapters.postgres.history import PgHistoryStore
-from adapters.postgres.migrate import migrate
+from adapters.postgres.migrate import migrate, pending
 from adapters.postgres.orderbook import PgOrderBookStore
 from adapters.postgres.packaging import PgPackagedVolumeStore
 from adapters.postgres.pool import close_pool, create_pool, terminate_after
@@ -44,6 +44,12 @@ if TYPE_CHECKING:  # the command wiring's modules are imported where they are us
     from core.commands.registry import CommandContext
 
 log = logging.getLogger(__name__)
+
+
+class SchemaOutdated(RuntimeError):
+    """The external database's schema is behind this installation: `evetrader migrate` brings it up to date."""
+
+
 SHUTDOWN_QUERY_GRACE_S = 6.0  # after the services' own 5 s to stop (evetrader.supervise), before the 10 s bound
 
 
@@ -184,6 +190,20 @@ class App(AlertParts, AnalystParts):
         async with self.pool.acquire() as conn:
             return await migrate(conn)
 
+    async def prepare_schema(self) -> None:
+        """Migrate the embedded database; an external one (DATABASE_URL) must be up to date (SchemaOutdated)."""
+        if self._embedded_pg is not None:
+            await self.migrate()
+            return
+        async with self.pool.acquire() as conn:
+            missing = await pending(conn)
+        if missing:
+            latest = missing[-1]
+            raise SchemaOutdated(
+                f"the database at DATABASE_URL is {len(missing)} migration(s) behind this evetrader (up to "
+                f"{latest.version:04d}_{latest.name}): run `evetrader migrate` first"
+            )
+
     def region_refresher(self) -> RegionRefresher:
         """The order-book refresh use case wired to ESI, Postgres and Redis."""
         return RegionRefresher(
@@ -210,6 +230,7 @@ class App(AlertParts, AnalystParts):
         from adapters.postgres.alerts_rules import PgAlertRules
         from adapters.postgres.appraisals import PgAppraisals
         from adapters.postgres.market_reader import PgMarketReader
+        from adapters.postgres.routes import PgRouteStore
         from adapters.postgres.watchlist import PgWatchlist
         from core.appraisal.parsers import default_parsers
         from core.commands.alerts import AlertServices
@@ -222,7 +243,7 @@ class App(AlertParts, AnalystParts):
         services = MarketServices(
             reader=PgMarketReader(self.pool, RedisQuoteCache(self.redis, self.keys)),
             charts=self._charts,
-            routes=EsiRoutePlanner(self.esi, self.redis, self.keys),
+            routes=EsiRoutePlanner(self.esi, self.redis, self.keys, store=PgRouteStore(self.pool)),
             averages=PgPriceStore(self.pool),
             parsers=default_parsers(),
             appraisal_max_bytes=self.settings.appraisal_max_bytes,

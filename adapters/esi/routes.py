@@ -1,9 +1,9 @@
-"""EsiRoutePlanner: jump counts from ESI's POST /route/{origin}/{destination}, cached in Redis."""
+"""EsiRoutePlanner: routes and jump counts from ESI's POST /route/{origin}/{destination}, kept in Postgres or Redis."""
 
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, Protocol
 
 import redis.asyncio as aioredis
 from redis.exceptions import RedisError
@@ -30,11 +30,34 @@ def route_systems(payload: Any) -> list[int] | None:
     return payload
 
 
-class EsiRoutePlanner:
-    """RoutePlanner over ESI: one POST per (origin, destination, preference) a day, kept in Redis."""
+class RouteStore(Protocol):
+    """Where routes are kept for good (adapters.postgres.routes.PgRouteStore)."""
 
-    def __init__(self, client: EsiClient, redis: aioredis.Redis, keys: RedisKeys, ttl_s: int = 86400) -> None:
+    async def get(self, origin: int, destination: int, preference: str) -> tuple[bool, list[int] | None]:
+        """(found, systems); systems None: a remembered "no route"."""
+        ...
+
+    async def put(self, origin: int, destination: int, preference: str, systems: list[int] | None) -> None:
+        """Remember ESI's answer."""
+        ...
+
+
+class EsiRoutePlanner:
+    """RoutePlanner over ESI: one POST per (origin, destination, preference), kept for good in `store` (Postgres).
+
+    Without a store, jump counts are kept a day in Redis (the older cache, still used by tests and tools).
+    """
+
+    def __init__(
+        self,
+        client: EsiClient,
+        redis: aioredis.Redis,
+        keys: RedisKeys,
+        ttl_s: int = 86400,
+        store: RouteStore | None = None,
+    ) -> None:
         self._client = client
+        self._store = store
         self._redis = redis
         self._keys = keys
         self._ttl_s = ttl_s
@@ -45,24 +68,48 @@ class EsiRoutePlanner:
         preference = route_preference(preference)
         if origin_system == destination_system:
             return 0
+        if self._store is not None:
+            systems = await self.route(origin_system, destination_system, preference)
+            return None if systems is None else jumps_of(systems)
         key = self._keys.route(origin_system, destination_system, preference)
         cached = await self._read(key)
         if cached is not None:
             return None if cached == _NO_ROUTE else int(cached)
+        systems = await self._ask(origin_system, destination_system, preference)
+        if systems is None:
+            await self._write(key, _NO_ROUTE, self._no_route_ttl_s)
+            return None
+        jumps = jumps_of(systems)
+        await self._write(key, str(jumps).encode(), self._ttl_s)
+        return jumps
+
+    async def route(self, origin_system: int, destination_system: int, preference: str = SHORTER) -> list[int] | None:
+        """The systems from origin to destination (both included), None when ESI knows no route; kept in the store."""
+        preference = route_preference(preference)
+        if origin_system == destination_system:
+            return [origin_system]
+        if self._store is not None:
+            found, systems = await self._store.get(origin_system, destination_system, preference)
+            if found:
+                return systems
+        systems = await self._ask(origin_system, destination_system, preference)
+        if self._store is not None:
+            await self._store.put(origin_system, destination_system, preference, systems)
+        return systems
+
+    async def _ask(self, origin_system: int, destination_system: int, preference: str) -> list[int] | None:
+        """ESI's route (None on 404); RouteUnavailable when ESI fails or answers nonsense."""
         path = f"/route/{int(origin_system)}/{int(destination_system)}"
         try:
             response = await self._client.post(path, {"preference": preference})
             systems = route_systems(response.json())
         except EsiNotFound:
-            await self._write(key, _NO_ROUTE, self._no_route_ttl_s)
             return None
         except EsiError as exc:
             raise RouteUnavailable(origin_system, destination_system, str(exc)) from exc
         if systems is None:
             raise RouteUnavailable(origin_system, destination_system, "ESI answered without a list of systems")
-        jumps = jumps_of(systems)
-        await self._write(key, str(jumps).encode(), self._ttl_s)
-        return jumps
+        return systems
 
     async def _read(self, key: str) -> bytes | None:
         """The cached value (bytes), or None on a miss or when Redis fails (then ESI is asked)."""

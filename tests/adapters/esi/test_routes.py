@@ -11,6 +11,7 @@ import redis.asyncio as aioredis
 from aiohttp import web
 
 from adapters.esi.routes import EsiRoutePlanner, route_systems
+from adapters.postgres.routes import PgRouteStore
 from adapters.redis.keys import RedisKeys
 from core.market.routes import RoutePlanner, RouteUnavailable, route_preference
 from fakes.esi import EsiFake
@@ -109,3 +110,20 @@ def test_route_shapes_and_preferences() -> None:
     assert route_systems({"error": "x"}) is None
     assert route_systems(["a"]) is None and route_systems([True]) is None
     assert route_preference("shortest") == "Shorter" and route_preference("Safer") == "Safer"
+
+
+async def test_routes_are_kept_for_good_in_postgres(fake: EsiFake, make_client: MakeClient, pg_pool) -> None:
+    """With the Postgres store a route is asked once, survives a new planner (a restart) and keeps its systems."""
+    client = await make_client(fake.base_url)
+    planner = EsiRoutePlanner(client, None, RedisKeys("unused:"), store=PgRouteStore(pg_pool))  # type: ignore[arg-type]
+    systems = await planner.route(JITA, AMARR, "secure")
+    assert systems is not None and systems[0] == JITA and systems[-1] == AMARR and len(systems) == 13
+    assert await planner.jumps(JITA, AMARR, "Safer") == 12
+    again = EsiRoutePlanner(client, None, RedisKeys("unused:"), store=PgRouteStore(pg_pool))  # type: ignore[arg-type]
+    assert await again.route(JITA, AMARR, "Safer") == systems
+    assert len(fake.requests) == 1
+    assert await again.jumps(JITA, 30009999) is None  # ESI: no such system, remembered for an hour
+    assert await again.jumps(JITA, 30009999) is None
+    assert len(fake.requests) == 2
+    row = await pg_pool.fetchrow("SELECT systems FROM routes WHERE destination_system = 30009999")
+    assert row["systems"] is None
