@@ -222,6 +222,8 @@ def describe_target(target: AlertTarget) -> str:
     platform = target.platform.capitalize()
     if target.kind is TargetKind.EMAIL:
         return f"e-mail to {target.address}"
+    if target.kind is TargetKind.PUSH:
+        return f"browser notifications (subscription {target.address})"
     if target.kind is TargetKind.DM:
         return f"your {platform} direct messages"
     return f"{platform} {target.kind.value} {target.address}"

@@ -45,6 +45,7 @@ class TargetKind(StrEnum):
     CHANNEL = "channel"
     CHAT = "chat"
     EMAIL = "email"
+    PUSH = "push"  # a browser's web push subscription (platform "webpush", address: the subscription's id)
 
 
 class RuleError(ValueError):
@@ -77,6 +78,8 @@ class AlertTarget:
             raise RuleError("an alert needs somewhere to go: the target address is empty or too long")
         if self.kind is TargetKind.EMAIL and "@" not in self.address:
             raise RuleError(f"{self.address!r} is not an email address")
+        if self.kind is TargetKind.PUSH and not self.address.isdigit():
+            raise RuleError("a browser notification target is the number of one of your subscriptions")
 
 
 @dataclass(frozen=True)
