@@ -13,12 +13,18 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 
+import asyncpg
+
 from adapters.esi.errors import EsiClientError, EsiError
 from adapters.esi.wallet import EsiWallet, WalletAnswer
 from adapters.postgres.character_orders import FetchMeta, PgCharacterOrderStore
 from adapters.postgres.wallet import PgWalletStore
+from adapters.postgres.watchlist import item_names
 from core.accounts.sso import SCOPE_WALLET, SsoError
 from core.accounts.tokens import CharacterTokens, TokenSubject
+from core.market.hubs import HUBS
+from core.trading.notify import notice_key, trade_notice
+from core.trading.report import profit_report
 
 if TYPE_CHECKING:
     from evetrader.app import App
@@ -38,6 +44,7 @@ class WalletRefreshSummary:
     not_modified: int = 0
     fresh: int = 0  # routes still within their Expires: not requested
     new_transactions: dict[int, list[int]] = field(default_factory=dict)
+    backfilled: set[int] = field(default_factory=set)  # first fetches: their history is not news
     failed: dict[int, str] = field(default_factory=dict)
 
 
@@ -53,7 +60,56 @@ async def refresh_app_wallets(app: App, only: Collection[int] | None = None) -> 
     subjects = await PgCharacterOrderStore(app.pool).characters_with_scope(SCOPE_WALLET)
     if only is not None:
         subjects = [s for s in subjects if s.character_id in only]
-    return await refresh_wallets(tokens, EsiWallet(app.esi.transport), PgWalletStore(app.pool), subjects)
+    store = PgWalletStore(app.pool)
+    summary = await refresh_wallets(tokens, EsiWallet(app.esi.transport), store, subjects)
+    if only is None:
+        await notify_trades(app.pool, store, summary, subjects)
+    return summary
+
+
+async def notify_trades(
+    pool: asyncpg.Pool, store: PgWalletStore, summary: WalletRefreshSummary, subjects: list[TokenSubject]
+) -> int:
+    """One outbox message per character whose refresh found new sales (not on its first fetch); returns how many."""
+    written = 0
+    for subject in subjects:
+        new = summary.new_transactions.get(subject.character_id)
+        if not new or subject.character_id in summary.backfilled:
+            continue
+        target = await store.notice_target(subject.account_id)
+        if target is None:
+            continue
+        text = await _notice_text(pool, store, subject, set(new))
+        if text is not None:
+            key = notice_key(subject.character_id, new)
+            written += await store.enqueue_notice(subject.account_id, key, {"subject": "Sales", "text": text}, target)
+    return written
+
+
+async def _notice_text(pool: asyncpg.Pool, store: PgWalletStore, subject: TokenSubject, new: set[int]) -> str | None:
+    """The notice of the character's new sell transactions, each with its FIFO profit after fees."""
+    today = _utc_now().date()
+    transactions, journal = await store.history([subject.character_id], today)
+    fresh = [t for t in transactions if t.transaction_id in new]
+    if not any(not t.is_buy for t in fresh):
+        return None
+    first = min(t.date for t in fresh).date()
+    report = profit_report(transactions, journal, first, today, character_id=subject.character_id)
+    sales = [s for s in report.sales if s.sale.transaction_id in new]
+    names = await item_names(pool, sorted({t.type_id for t in fresh}))
+    owned = await store.account_characters(subject.account_id)
+    return trade_notice(
+        owned.get(subject.character_id, f"character {subject.character_id}"),
+        sales,
+        [],
+        lambda type_id: names.get(type_id, f"type {type_id}"),
+        _place,
+    )
+
+
+def _place(location_id: int) -> str:
+    hub = next((h for h in HUBS if h.station_id == location_id), None)
+    return hub.name if hub else f"station {location_id}"
 
 
 async def refresh_wallets(
@@ -97,6 +153,8 @@ async def refresh_one(
             new = await store.save_transactions(character_id, answer.rows)
             if new:
                 summary.new_transactions[character_id] = new
+            if newest is None:
+                summary.backfilled.add(character_id)
         await store.save_meta(character_id, TRANSACTIONS, _meta(answer, now))
         _count(answer, summary)
     else:

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 import asyncpg
 
 from adapters.postgres.character_orders import FetchMeta
+from core.alerts.model import AlertTarget, TargetKind
 from core.trading.model import FEE_REF_TYPES, JournalEntry, WalletTransaction
 
 _TX_COLUMNS = (
@@ -149,3 +150,29 @@ class PgWalletStore:
                 list(FEE_REF_TYPES),
             )
         return [WalletTransaction(**dict(r)) for r in txs], [JournalEntry(**dict(r)) for r in entries]
+
+    async def notice_target(self, account_id: int) -> AlertTarget | None:
+        """Where the account's trade notices go: its digest's target, else the DM of its latest seen chat identity."""
+        row = await self._pool.fetchrow(
+            """SELECT target_platform, target_kind, target_address FROM digest_preferences WHERE account_id = $1
+               UNION ALL
+               (SELECT platform, 'dm', external_id FROM account_identities
+                WHERE account_id = $1 AND platform IN ('discord', 'telegram') ORDER BY last_seen_at DESC LIMIT 1)
+               LIMIT 1""",
+            account_id,
+        )
+        return AlertTarget(row[0], TargetKind(row[1]), row[2]) if row else None
+
+    async def enqueue_notice(self, account_id: int, key: str, payload: dict[str, str], target: AlertTarget) -> bool:
+        """Write a pre-rendered notice to the alert outbox; False when its key was written before."""
+        status = await self._pool.execute(
+            "INSERT INTO alert_outbox (account_id, idempotency_key, payload, target_platform, target_kind,"
+            " target_address) VALUES ($1, $2, $3::jsonb, $4, $5, $6) ON CONFLICT (idempotency_key) DO NOTHING",
+            account_id,
+            key,
+            payload,
+            target.platform,
+            target.kind.value,
+            target.address,
+        )
+        return _count(status) == 1

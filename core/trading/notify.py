@@ -1,0 +1,68 @@
+"""Sales notifications: one message per character and wallet refresh naming what sold and the profit it made."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from core.trading.fifo import MatchedSale
+from core.trading.model import WalletTransaction
+
+PlaceOf = Callable[[int], str]  # location id -> "Jita", "station 60012345"
+
+
+def short_isk(value: float) -> str:
+    """ISK in a few characters: 950, 12.3k, 555.9M, 1.2B."""
+    for size, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")):
+        if abs(value) >= size:
+            return f"{value / size:,.1f}{suffix}"
+    return f"{value:,.0f}"
+
+
+def _lines(
+    rows: Sequence[tuple[int, int, int, float, float | None]],
+    verb: str,
+    name_of: Callable[[int], str],
+    place_of: PlaceOf,
+) -> list[str]:
+    """One line per (type, place): quantity, gross value and, for sales, the profit of the matched units."""
+    grouped: dict[tuple[int, int], list[Any]] = defaultdict(lambda: [0, 0.0, None])
+    for type_id, location_id, quantity, value, profit in rows:
+        row = grouped[(type_id, location_id)]
+        row[0] += quantity
+        row[1] += value
+        if profit is not None:
+            row[2] = (row[2] or 0.0) + profit
+    lines = []
+    for (type_id, location_id), (quantity, value, profit) in sorted(grouped.items(), key=lambda kv: -kv[1][1]):
+        line = f"{verb} {quantity:,} × {name_of(type_id)} for {short_isk(value)} in {place_of(location_id)}"
+        if verb == "Sold":
+            line += f" (profit {short_isk(profit)} after fees)" if profit is not None else " (cost unknown)"
+        lines.append(line)
+    return lines
+
+
+def trade_notice(
+    character: str,
+    sales: Sequence[MatchedSale],
+    buys: Sequence[WalletTransaction],
+    name_of: Callable[[int], str],
+    place_of: PlaceOf,
+) -> str | None:
+    """The message of one refresh of one character (None when there is nothing to say)."""
+    sold = [
+        (s.sale.type_id, s.sale.location_id, s.sale.quantity, s.sale.quantity * s.sale.unit_price,
+         s.profit if s.matched else None)
+        for s in sales
+    ]  # fmt: skip
+    bought = [(b.type_id, b.location_id, b.quantity, b.quantity * b.unit_price, None) for b in buys]
+    lines = _lines(sold, "Sold", name_of, place_of) + _lines(bought, "Bought", name_of, place_of)
+    if not lines:
+        return None
+    return f"{character}: " + lines[0] if len(lines) == 1 else f"{character}:\n" + "\n".join(lines)
+
+
+def notice_key(character_id: int, transaction_ids: Sequence[int]) -> str:
+    """The outbox key of a refresh's notice: the same transactions never make a second message."""
+    return f"sales:{character_id}:{min(transaction_ids)}-{max(transaction_ids)}:{len(transaction_ids)}"

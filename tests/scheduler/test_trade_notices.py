@@ -1,0 +1,44 @@
+"""Sales notices: one outbox message per character and refresh with its profit, never twice, none on backfill."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import asyncpg
+
+from adapters.postgres.wallet import PgWalletStore
+from core.accounts.tokens import TokenSubject
+from core.trading.model import WalletTransaction
+from scheduler.wallet import WalletRefreshSummary, notify_trades
+from tests.web.helpers import create_account
+
+NOW = datetime.now(UTC).replace(microsecond=0)
+CHAR = 95000001
+
+
+async def test_new_sales_are_announced_once_with_their_profit(pg_pool: asyncpg.Pool) -> None:
+    await pg_pool.execute(
+        "INSERT INTO sde_types (type_id, name, group_id) VALUES (638, 'Raven', 27) ON CONFLICT DO NOTHING"
+    )
+    account = await create_account(pg_pool, identities=(("telegram", "4242", "Trader"), ("web", "w", "Browser")))
+    await pg_pool.execute(
+        "INSERT INTO characters (character_id, account_id, name, owner_hash) VALUES ($1, $2, 'Trader One', 'h')",
+        CHAR,
+        account,
+    )
+    store = PgWalletStore(pg_pool)
+    buy = WalletTransaction(1, NOW - timedelta(days=2), 638, 3, 173.2e6, True, 60003760, 0, CHAR)
+    sell = WalletTransaction(2, NOW - timedelta(minutes=5), 638, 3, 185.3e6, False, 60003760, 0, CHAR)
+    await store.save_transactions(CHAR, [buy])
+    subjects = [TokenSubject(CHAR, account, "h")]
+    backfill = WalletRefreshSummary(new_transactions={CHAR: [1]}, backfilled={CHAR})
+    assert await notify_trades(pg_pool, store, backfill, subjects) == 0  # history fetched the first time: no news
+    new = await store.save_transactions(CHAR, [sell])
+    summary = WalletRefreshSummary(new_transactions={CHAR: new})
+    assert await notify_trades(pg_pool, store, summary, subjects) == 1
+    assert await notify_trades(pg_pool, store, summary, subjects) == 0  # the same transactions: no second message
+    rows = await pg_pool.fetch("SELECT * FROM alert_outbox WHERE account_id = $1", account)
+    assert len(rows) == 1
+    row = rows[0]
+    assert (row["target_platform"], row["target_kind"], row["target_address"]) == ("telegram", "dm", "4242")
+    assert row["payload"]["text"] == "Trader One: Sold 3 × Raven for 555.9M in Jita (profit 36.3M after fees)"
