@@ -51,6 +51,7 @@ def test_the_worked_example() -> None:
             }
         ],
         "unmatched": [{"type_id": 34, "quantity": 10, "revenue": 70.0}],
+        "fetching": False,
     }
     assert [(d.day.day, round(d.profit, 2), round(d.cumulative, 2)) for d in report.daily] == [
         (2, 293.0, 293.0),
