@@ -272,6 +272,7 @@ class App(AlertParts, AnalystParts):
         from adapters.metrics import PrometheusCommandObserver
         from adapters.postgres.account_settings import PgAccountSettings
         from adapters.postgres.accounts import PgIdentityStore, PgPreferences
+        from adapters.postgres.profile import PgCharacterProfiles
         from adapters.redis.ratelimit import RedisRateLimiter
         from core.commands.default import build_registry
         from core.commands.gateway import CommandGateway
@@ -280,17 +281,23 @@ class App(AlertParts, AnalystParts):
         preferences = PgPreferences(self.pool)
 
         account_settings = PgAccountSettings(self.pool)
+        profiles = PgCharacterProfiles(self.pool)
 
         async def context_for(caller: Caller) -> CommandContext:
             """The shared context with this caller's hub (the guild's, else their own) and their fee skills; the
             defaults while Postgres is unreachable (commands that need more fail on their own reads)."""
-            guild, guild_hub, own = None if caller.is_dm else caller.guild_id, None, None
+            guild, guild_hub, own, fee_profile = None if caller.is_dm else caller.guild_id, None, None, None
             with contextlib.suppress(StoreUnavailable):
                 own = await account_settings.settings(caller.account_id) if caller.account_id is not None else None
                 if guild is not None:
                     guild_hub = (await preferences.guild(caller.platform, guild)).default_hub
+                if own is not None and not own.skills_overridden and caller.account_id is not None:
+                    trader = await profiles.account_trader(caller.account_id)  # the character's own fees
+                    fee_profile = await profiles.fee_profile(trader[0]) if trader else None
             hub = guild_hub or (own.default_hub if own else None)
-            services = dataclasses.replace(base.services, skills=own.skills) if own else base.services
+            services = base.services
+            if own is not None:
+                services = dataclasses.replace(services, skills=own.skills, fee_profile=fee_profile)
             return dataclasses.replace(base, default_hub=hub, services=services)
 
         limiter = RedisRateLimiter(

@@ -17,6 +17,7 @@ class AccountSettings:
 
     default_hub: str | None = None
     skills: TradeSkills = DEFAULT_SKILLS
+    skills_overridden: bool = False  # True once the user saved their own skills: they win over the characters'
 
 
 @dataclass(frozen=True)
@@ -86,7 +87,7 @@ class PgAccountSettings:
             float(row["faction_standing"]),
             float(row["corp_standing"]),
         )
-        return AccountSettings(row["default_hub"], skills)
+        return AccountSettings(row["default_hub"], skills, skills_overridden=True)
 
     async def save_settings(self, account_id: int, settings: AccountSettings) -> None:
         """Replace the account's default hub and skills/standings in one transaction."""

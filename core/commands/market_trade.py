@@ -50,10 +50,14 @@ RESULTS = Param(
 
 
 def _skills(
-    services: MarketServices, accounting: int | None, broker_relations: int | None, standing: float | None
+    services: MarketServices,
+    station_id: int | None,
+    accounting: int | None,
+    broker_relations: int | None,
+    standing: float | None,
 ) -> TradeSkills:
-    """The caller's fee skills: what they gave, else the defaults of the services."""
-    base = services.skills
+    """The caller's fee skills at a station: what they gave, else their character's or settings' (services)."""
+    base = services.skills_at(station_id)
     return replace(
         base,
         accounting=base.accounting if accounting is None else accounting,
@@ -86,8 +90,8 @@ async def trade_station(
 ) -> Reply:
     """/trade station: what to buy and relist at one hub, after broker fees and sales tax, scams filtered."""
     services = market_services(ctx)
-    skills = _skills(services, accounting, broker_relations, standing)
     region_id, station_id = station_of(hub)
+    skills = _skills(services, station_id, accounting, broker_relations, standing)
     tops = await services.reader.top_of_book(region_id, station_id)
     hopeful = [t for t, top in tops.items() if could_qualify(top, skills, services.fees, min_margin / 100)]
     names = _names(ctx, hopeful)
@@ -166,9 +170,9 @@ async def trade_haul(
 ) -> Reply:
     """/trade haul: buy at one hub, sell at another, walking both books within cargo and budget."""
     services = market_services(ctx)
-    skills = _skills(services, accounting, broker_relations, standing)
     src_region, src_station = station_of(source)
     dst_region, dst_station = station_of(destination)
+    skills = _skills(services, dst_station, accounting, broker_relations, standing)  # the fees are paid selling
     if src_station == dst_station:
         return Reply.error("source and destination are the same place", "/trade haul <source> <destination>")
     keep = (

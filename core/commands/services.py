@@ -19,6 +19,7 @@ from core.market.hubs import hubs_in_region
 from core.market.model import HistoryRow
 from core.market.reads import MarketReader
 from core.market.routes import RoutePlanner, RouteUnavailable
+from core.trading.profile import FeeProfile
 
 if TYPE_CHECKING:
     from core.commands.analysis import AnalysisServices
@@ -58,11 +59,17 @@ class MarketServices:
     appraisal_max_bytes: int = DEFAULT_MAX_BYTES
     skills: TradeSkills = DEFAULT_SKILLS
     fees: FeeSchedule = DEFAULT_SCHEDULE
+    fee_profile: FeeProfile | None = None  # the caller's trading character's own skills and standings, if known
     analysis: AnalysisServices | None = None  # the AI commands' analyst; None: AI not wired
     appraisals: AppraisalArchive | None = None  # where /appraise shares its results; None: no permalinks
     panel_url: str | None = None  # the panel's PUBLIC_URL: /appraise answers with a permalink under it
     simulated: bool = False
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+
+    def skills_at(self, station_id: int | None) -> TradeSkills:
+        """The caller's fee skills at a station: their character's own (standings with its owner) when known and
+        not overridden in the settings, else `skills`."""
+        return self.fee_profile.skills_at(station_id) if self.fee_profile is not None else self.skills
 
     def footer(self, as_of: datetime | None) -> Footer:
         """The reply footer: data source, snapshot time, simulated flag."""
