@@ -59,6 +59,7 @@ class BotService:
                     self.app.interaction_state("telegram"),
                     base_url=f"{base}/bot",
                     base_file_url=f"{base}/file/bot",
+                    paste_limit=settings.appraisal_max_bytes,
                 )
                 secret = settings.telegram_webhook_secret
                 await start_telegram(
@@ -74,7 +75,9 @@ class BotService:
 
                 use_endpoints(settings.discord_api_base, settings.discord_gateway_url)
                 state = self.app.interaction_state("discord")
-                self._discord = build_client(gateway, state, guild_ids=settings.discord_guild_ids)
+                self._discord = build_client(
+                    gateway, state, guild_ids=settings.discord_guild_ids, paste_limit=settings.appraisal_max_bytes
+                )
                 await start_discord(self._discord, settings.discord_token.get_secret_value())
                 log.info("discord bot connected", extra={"guilds": len(settings.discord_guild_ids) or "global"})
             await self._start_delivery()

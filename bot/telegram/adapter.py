@@ -34,6 +34,7 @@ from bot.telegram.handlers import TelegramBot
 from bot.telegram.pacing import Pacing
 from bot.telegram.send import ACTION_EVERY_S
 from bot.telegram.webhook import ALLOWED_UPDATES, set_webhook
+from core.appraisal.parse import DEFAULT_MAX_BYTES
 from core.commands.gateway import CommandGateway
 from core.commands.registry import Registry
 
@@ -83,6 +84,7 @@ def build_application(
     keyboard_ttl: float = 3600.0,
     tls: ssl.SSLContext | None = None,
     action_every: float = ACTION_EVERY_S,
+    paste_limit: int = DEFAULT_MAX_BYTES,
 ) -> App:
     """A PTB Application answering commands, prompt answers, button presses and inline queries via `gateway`,
     keeping open questions and keyboards in `state` (shared by replicas, kept across restarts).
@@ -90,7 +92,8 @@ def build_application(
     Updates are handled concurrently (a slow command does not hold up other chats); `stop` waits for them. Every
     call goes through Pacing (flood limits, 429 retries), alert deliveries on `application.bot` included; a slow
     command shows "typing…" every `action_every` s until its answer. `tls` reuses one TLS context for both HTTP
-    clients (building one loads the CA bundle, ~0.1 s each)."""
+    clients (building one loads the CA bundle, ~0.1 s each). A .txt document up to `paste_limit` bytes captioned
+    "/appraise [hub]" (or answering the question for a paste) is appraised."""
     builder = ApplicationBuilder().token(token).concurrent_updates(True).rate_limiter(Pacing())
     if tls is not None:
         builder = builder.request(HTTPXRequest(httpx_kwargs={"verify": tls}))
@@ -101,7 +104,12 @@ def build_application(
         builder = builder.base_file_url(base_file_url)
     application = builder.build()
     bot = TelegramBot(
-        gateway, state, conversation_ttl=conversation_ttl, keyboard_ttl=keyboard_ttl, action_every=action_every
+        gateway,
+        state,
+        conversation_ttl=conversation_ttl,
+        keyboard_ttl=keyboard_ttl,
+        action_every=action_every,
+        paste_limit=paste_limit,
     )
     application.bot_data[BOT_KEY] = bot
     names = telegram_names(gateway.registry)
@@ -112,6 +120,7 @@ def build_application(
     if "start" not in names:
         application.add_handler(CommandHandler("start", bot.on_start))
     application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, bot.on_text))
+    application.add_handler(MessageHandler(filters.Document.ALL, bot.on_document))
     application.add_handler(CallbackQueryHandler(bot.on_callback))
     application.add_handler(InlineQueryHandler(bot.on_inline))
     application.add_error_handler(_on_error)

@@ -13,12 +13,15 @@ from telegram.ext import ContextTypes
 
 from bot.state import InteractionState
 from bot.telegram.callers import ChatRoles, caller_of
+from bot.telegram.documents import caption_args, captioned_command, read_document
 from bot.telegram.inline import inline_articles
 from bot.telegram.keyboards import ANSWER, NOOP, PAGE, Keyboards, parse_callback
 from bot.telegram.prompts import Conversations, Pending, missing_params, prompt
 from bot.telegram.send import ACTION_EVERY_S, answer, chat_action_of, show_page, showing
+from core.appraisal.parse import DEFAULT_MAX_BYTES
 from core.commands.gateway import CommandGateway
-from core.commands.model import Caller, Invocation
+from core.commands.model import Caller, Invocation, Reply
+from core.commands.params import ArgumentError, ParamKind
 from core.digits import whole_number
 
 Context = ContextTypes.DEFAULT_TYPE
@@ -37,9 +40,11 @@ class TelegramBot:
         conversation_ttl: float = 300.0,
         keyboard_ttl: float = 3600.0,
         action_every: float = ACTION_EVERY_S,
+        paste_limit: int = DEFAULT_MAX_BYTES,
     ) -> None:
         self.gateway = gateway
         self.action_every = action_every
+        self.paste_limit = paste_limit  # APPRAISAL_MAX_BYTES: the largest .txt paste read
         self.keyboards = Keyboards(state, keyboard_ttl)
         self.conversations = Conversations(state, gateway.registry, conversation_ttl)
         self.roles = ChatRoles()
@@ -87,6 +92,35 @@ class TelegramBot:
         step = await self.conversations.answer((chat.id, user.id), message.text)
         if step is not None:
             await self._go_on(context.bot, update, step, message.message_id)
+
+    async def on_document(self, update: Update, context: Context) -> None:
+        """A file: appraised when captioned with a paste command ("/appraise [hub]") or sent while this member's
+        open question asks for a paste; other files are left alone (groups share files all day)."""
+        message, chat, user = update.effective_message, update.effective_chat, update.effective_user
+        if message is None or chat is None or user is None or message.document is None:
+            return
+        found = captioned_command(self.gateway.registry, message.caption or "", context.bot.username)
+        question = None if found else await self.conversations.open_question((chat.id, user.id))
+        command = found[0] if found else question.command if question else None
+        if command is None or (question is not None and question.asking.kind is not ParamKind.PASTE):
+            return
+        caller = await self.roles.caller(context.bot, update)
+        try:
+            async with showing(context.bot, chat.id, chat_action_of(command), self.action_every):
+                text = await read_document(context.bot, message.document, self.paste_limit)
+        except ArgumentError as exc:  # nothing is run and the question stays open
+            reply = Reply.error(str(exc), command.usage)
+            await answer(context.bot, chat.id, caller, reply, keyboards=self.keyboards, reply_to=message.message_id)
+            return
+        if found is None:
+            step = await self.conversations.answer((chat.id, user.id), text)
+            if step is not None:
+                await self._go_on(context.bot, update, step, message.message_id)
+            return
+        invocation = Invocation(command.name, caption_args(command, found[1], text), caller)
+        async with showing(context.bot, chat.id, chat_action_of(command), self.action_every):
+            reply = await self.gateway.run(invocation)
+        await answer(context.bot, chat.id, caller, reply, keyboards=self.keyboards, reply_to=message.message_id)
 
     async def on_cancel(self, update: Update, context: Context) -> None:
         """/cancel: abandon this member's open question."""

@@ -85,6 +85,10 @@ class Conversations:
         pending = Pending(command, raw, tuple(missing))
         return pending if await self._keep(key, pending) else None
 
+    async def open_question(self, key: ChatUser) -> Pending | None:
+        """The question open for this chat member, left open (None when there is none)."""
+        return self._load(await self._state.get(QUESTIONS, _id(key)))
+
     async def cancel(self, key: ChatUser) -> Pending | None:
         """Close the open question; what was open, if anything."""
         return self._load(await self._state.pop(QUESTIONS, _id(key)))

@@ -14,6 +14,7 @@ from fakes.telegram.wire import ApiError, Json, check_inline_keyboard, shown_len
 
 Method = Callable[[dict[str, Any], dict[str, bytes]], Awaitable[Any]]
 SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+MAX_DOWNLOAD = 20 * 1024 * 1024  # the Bot API's getFile limit
 MEMBER_STATUSES = frozenset({"creator", "administrator", "member", "restricted", "left", "kicked"})
 MENU_SCOPES = frozenset({"default", "all_private_chats", "all_group_chats", "all_chat_administrators"})
 CHAT_ACTIONS = frozenset(
@@ -46,6 +47,8 @@ class BotApi:
     refusing: dict[int, str] = field(default_factory=dict)  # user id -> why the bot may not write to them
     commands: list[Json] = field(default_factory=list)  # the default scope's menu
     scoped_commands: dict[str, list[Json]] = field(default_factory=dict)  # scope type -> its menu
+    files: dict[str, Json] = field(default_factory=dict)  # file_id -> File object (file_path set), as getFile answers
+    contents: dict[str, bytes] = field(default_factory=dict)  # file_path -> the bytes the file route serves
     webhook: Webhook | None = None
     message_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     changed: asyncio.Condition = field(default_factory=asyncio.Condition)
@@ -68,6 +71,7 @@ class BotApi:
             "getwebhookinfo": self.get_webhook_info,
             "setmycommands": self.set_my_commands,
             "getmycommands": self.get_my_commands,
+            "getfile": self.get_file,
         }
 
     def bot_user(self) -> Json:
@@ -114,6 +118,15 @@ class BotApi:
         if params.get("caption"):
             extra["caption"] = params["caption"]
         return self.store(params, **extra)
+
+    async def get_file(self, params: dict[str, Any], files: dict[str, bytes]) -> Json:
+        """A file's download path (valid for an hour at Telegram): bots may fetch files up to 20 MB."""
+        found = self.files.get(str(params.get("file_id") or ""))
+        if found is None:
+            raise ApiError("Bad Request: invalid file_id")
+        if found["file_size"] > MAX_DOWNLOAD:
+            raise ApiError("Bad Request: file is too big")
+        return found
 
     async def send_chat_action(self, params: dict[str, Any], files: dict[str, bytes]) -> bool:
         """Show "typing…" (or another action) in a chat: a known action, a chat that takes the bot's messages."""

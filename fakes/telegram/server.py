@@ -16,7 +16,7 @@ from aiohttp import web
 
 from fakes.local_server import LocalServer
 from fakes.telegram.methods import MEMBER_STATUSES, BotApi, Webhook
-from fakes.telegram.updates import callback_json, chat_json, inline_query_json, message_json
+from fakes.telegram.updates import callback_json, chat_json, document_message_json, inline_query_json, message_json
 from fakes.telegram.wire import ApiError, Call, Json, QueuedError, error_response, read_params
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
@@ -38,6 +38,8 @@ class TelegramFake(LocalServer):
         self._query_ids = itertools.count(1)
         self._errors: list[QueuedError] = []
         self._tasks: set[asyncio.Task[int]] = set()
+        self._file_ids = itertools.count(1)
+        self.downloads: list[str] = []  # file paths fetched from /file/bot{token}/..., in order
 
     # ---- lifecycle -----------------------------------------------------------------------------------------
     @property
@@ -51,9 +53,10 @@ class TelegramFake(LocalServer):
         return self.api.webhook
 
     def build_app(self) -> web.Application:
-        """Every Bot API method at POST /bot{token}/{method}."""
+        """Every Bot API method at POST /bot{token}/{method}; files (after getFile) at GET /file/bot{token}/{path}."""
         app = web.Application()
         app.router.add_post("/bot{token}/{method}", self._handle)
+        app.router.add_get("/file/bot{token}/{path:.+}", self._download)
         return app
 
     async def on_close(self) -> None:
@@ -70,6 +73,39 @@ class TelegramFake(LocalServer):
         chat = self.api.chats.setdefault(chat_id, chat_json(chat_id, chat_type, user_id))
         replied = self.api.messages.get((chat_id, reply_to)) if reply_to is not None else None
         message = message_json(next(self.api.message_ids), chat, user_id, text, replied)
+        self.api.messages[(chat_id, message["message_id"])] = message
+        return self._push({"message": message})
+
+    def push_document(
+        self,
+        chat_id: int,
+        user_id: int,
+        file_name: str | None,
+        data: bytes,
+        *,
+        mime_type: str | None = "text/plain",
+        caption: str | None = None,
+        chat_type: str = "private",
+        reply_to: int | None = None,
+        file_size: int | None = None,
+    ) -> Json:
+        """A user's file as an update (a document, with a caption, optionally replying to message `reply_to`);
+        its bytes are served after getFile. `file_size` overrides the size Telegram reports (a huge file without
+        the bytes)."""
+        chat = self.api.chats.setdefault(chat_id, chat_json(chat_id, chat_type, user_id))
+        number = next(self._file_ids)
+        file_id, unique_id, path = f"BQACAgIAAx{number:06d}", f"AgAD{number:06d}", f"documents/file_{number}.txt"
+        size = len(data) if file_size is None else file_size
+        self.api.files[file_id] = {"file_id": file_id, "file_unique_id": unique_id, "file_size": size,
+                                   "file_path": path}  # fmt: skip
+        self.api.contents[path] = data
+        document: Json = {"file_id": file_id, "file_unique_id": unique_id, "file_size": size}
+        if file_name is not None:
+            document["file_name"] = file_name
+        if mime_type is not None:
+            document["mime_type"] = mime_type
+        replied = self.api.messages.get((chat_id, reply_to)) if reply_to is not None else None
+        message = document_message_json(next(self.api.message_ids), chat, user_id, document, caption, replied)
         self.api.messages[(chat_id, message["message_id"])] = message
         return self._push({"message": message})
 
@@ -166,6 +202,16 @@ class TelegramFake(LocalServer):
     async def _notify(self) -> None:
         async with self.api.changed:
             self.api.changed.notify_all()
+
+    async def _download(self, request: web.Request) -> web.Response:
+        """A file's bytes by the file_path getFile gave (401 with another token, 404 for an unknown path)."""
+        if request.match_info["token"] != self.token:
+            return web.Response(status=401, text="Unauthorized")
+        path = request.match_info["path"]
+        if path not in self.api.contents:
+            return web.Response(status=404, text="Not Found")
+        self.downloads.append(path)
+        return web.Response(body=self.api.contents[path], content_type="application/octet-stream")
 
     async def _handle(self, request: web.Request) -> web.Response:
         if request.match_info["token"] != self.token:

@@ -52,3 +52,20 @@ def callback_json(query_id: str, user_id: int, message: Json, data: str) -> Json
 def inline_query_json(query_id: str, user_id: int, query: str, chat_type: str = "sender") -> Json:
     """What a user typed after @bot in any chat."""
     return {"id": query_id, "from": user_json(user_id), "query": query, "offset": "", "chat_type": chat_type}
+
+
+def document_message_json(
+    message_id: int, chat: Json, user_id: int, document: Json, caption: str | None, reply_to: Json | None = None
+) -> Json:
+    """A user's file (a document), with an optional caption; a leading "/command" in it gets a bot_command
+    caption entity."""
+    message: Json = {"message_id": message_id, "date": int(time.time()), "chat": chat, "from": user_json(user_id)}
+    message["document"] = document
+    if caption:
+        message["caption"] = caption
+        if caption.startswith("/"):
+            length = len(caption.split(maxsplit=1)[0])
+            message["caption_entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
+    if reply_to is not None:
+        message["reply_to_message"] = reply_to
+    return message
