@@ -23,6 +23,11 @@ async def test_account_hub_and_skills_apply_to_commands(pg_dsn: str, redis_url: 
     async with App(settings) as app:
         await app.migrate()
         await ensure_static_data(app)
+        await app.pool.execute(  # the hubs' regions have been ingested (empty books): /analyze shows its facts
+            "INSERT INTO market_snapshots (region_id, status, orders, last_modified)"
+            " SELECT unnest($1::int[]), 'ok', 0, now()",
+            [10000002, 10000043, 10000032],
+        )
         gateway = await app.command_gateway()
         before = await gateway.run(Invocation("analyze", {"item": "Tritanium"}, CALLER))
         account = await app.pool.fetchval("SELECT account_id FROM account_identities WHERE external_id = '99'")
