@@ -34,6 +34,7 @@ from web.alerts_shared import (
 from web.auth import require_user
 from web.errors import PanelError, path_id
 from web.keys import POOL
+from web.push_pages import add_push_routes, push_section, push_targets
 from web.render import render
 
 KINDS = {"price": "Price (ISK)", "spread": "Margin after fees (%)", "volume_spike": "Volume (x 30-day average)"}
@@ -67,8 +68,11 @@ NOTICES = {
     "already": "That item was already on your watchlist.",
     "unwatched": "Item removed from your watchlist.",
     "digest": "Daily digest saved.",
+    "push_added": "Notifications are on in this browser: pick it under Send to.",
+    "push_removed": "Browser removed: alerts that went there are paused.",
 }
 EMAIL = "email"  # the platform of e-mail targets
+PUSH = "webpush"  # the platform of browser notification targets
 CREATE_FIELDS = ("item", "kind", "side", "direction", "value", "place", "target")
 DIGEST_FIELDS = ("digest_enabled", "digest_hour", "digest_target")
 QUIET_FIELDS = {"quiet_timezone": "timezone", "quiet_start": "start", "quiet_end": "end"}
@@ -98,9 +102,15 @@ def target_key(target: AlertTarget) -> str:
 
 
 async def _chosen(request: web.Request, account_id: int, key: str, field: str) -> AlertTarget:
-    """The target picked in a form: a DM of one of the account's chat identities, or its verified e-mail address."""
+    """The target picked in a form: a DM of one of the account's chat identities, its verified e-mail address or one
+    of its browsers."""
     if key.startswith(f"{EMAIL}:"):
         return await chosen_email(request, account_id, key.partition(":")[2], field)
+    if key.startswith(f"{PUSH}:"):
+        for target, _ in await push_targets(request, account_id):
+            if target_key(target) == key:
+                return target
+        raise FieldError(field, "invalid", "pick one of your own browsers")
     identities = await dm_identities(request, account_id)
     for identity in identities:
         if identity_key(identity) == key:
@@ -129,7 +139,7 @@ def _rule_field(error: RuleError) -> str:
     return next((field for words, field in _RULE_FIELDS if words in message), "create")
 
 
-def _target_text(target: AlertTarget, identities: Sequence[LinkedIdentity]) -> str:
+def _target_text(target: AlertTarget, identities: Sequence[LinkedIdentity], browsers: Mapping[str, str]) -> str:
     if target.kind is TargetKind.DM:
         for identity in identities:
             if (identity.platform, identity.external_id) == (target.platform, target.address):
@@ -137,17 +147,21 @@ def _target_text(target: AlertTarget, identities: Sequence[LinkedIdentity]) -> s
         return f"DM ({target.platform})"
     if target.kind is TargetKind.EMAIL:
         return f"E-mail to {target.address}"
+    if target.kind is TargetKind.PUSH:
+        return f"Browser: {browsers.get(target.address, 'removed')}"
     return f"{target.kind.value} {target.address} ({target.platform})"
 
 
-def _rule_row(rule: AlertRule, names: Mapping[int, str], identities: Sequence[LinkedIdentity]) -> dict[str, Any]:
+def _rule_row(
+    rule: AlertRule, names: Mapping[int, str], identities: Sequence[LinkedIdentity], browsers: Mapping[str, str]
+) -> dict[str, Any]:
     type_id = rule.spec.type_id
     return {
         "id": rule.id,
         "item": names.get(type_id or 0, f"type {type_id}"),
         "condition": describe_condition(rule),
         "place": place_name(rule.spec.region_id, rule.spec.location_id),
-        "target": _target_text(rule.spec.target, identities),
+        "target": _target_text(rule.spec.target, identities, browsers),
         "state": rule_state(rule),
         "last_fired": rule.last_fired_at,
     }
@@ -166,8 +180,10 @@ async def _page(
     targets = [(identity_key(i), f"{i.display_name or i.external_id} ({i.platform})") for i in identities]
     if (email := await email_target(request, account_id)) is not None:
         targets.append((target_key(email), f"E-mail: {email.address}"))
+    browsers = await push_targets(request, account_id)
+    targets += [(target_key(target), f"Browser: {label}") for target, label in browsers]
     first = targets[0][0] if targets else ""
-    digest_to = target_key(digest.target) if digest.target and digest.target.kind is TargetKind.EMAIL else None
+    digest_to = target_key(digest.target) if digest.target and digest.target.kind is not TargetKind.DM else None
     digest_to = digest_to or next(
         (identity_key(i) for i in identities if digest.target and dm_target(i) == digest.target), first
     )
@@ -191,7 +207,8 @@ async def _page(
         request,
         "alerts.html",
         status=422 if errors else 200,
-        rules=[_rule_row(rule, names, identities) for rule in rules],
+        rules=[_rule_row(rule, names, identities, {t.address: label for t, label in browsers}) for rule in rules],
+        push=await push_section(request, account_id),
         watched=[(item.type_id, names.get(item.type_id, f"type {item.type_id}")) for item in items],
         quiet=quiet,
         digest=digest,
@@ -364,3 +381,4 @@ def add_alerts_routes(app: web.Application) -> None:
     app.router.add_post("/alerts/watchlist", watch_item, name="watch_item")
     app.router.add_post("/alerts/watchlist/{type_id}/remove", unwatch_item, name="unwatch_item")
     app.router.add_post("/alerts/digest", save_digest, name="save_digest")
+    add_push_routes(app)
