@@ -13,10 +13,12 @@ from core.commands.model import Field, Invocation, Reply
 from core.commands.params import ArgumentError, Param, parse_named, parse_raw
 from core.commands.registry import Command, CommandContext, Registry
 from core.market.hubs import UnknownLocation
+from core.outage import Throttle
 from core.ports import StoreUnavailable
 
 logger = logging.getLogger(__name__)
 USER_ERRORS = (ArgumentError, UnknownItem, UnknownLocation)
+_UNAVAILABLE_WARNING = Throttle()
 
 
 async def dispatch(registry: Registry, invocation: Invocation, ctx: CommandContext) -> Reply:
@@ -43,8 +45,7 @@ async def _run(
     except USER_ERRORS as exc:
         return Reply.error(str(exc), command.usage)
     except StoreUnavailable as exc:
-        logger.warning("/%s answered 'temporarily unavailable': %s", command.name, exc)
-        return temporarily_unavailable()
+        return temporarily_unavailable(command.name, exc)
     except Exception:
         incident = secrets.token_hex(4)
         caller = invocation.caller
@@ -56,8 +57,11 @@ async def _run(
     return reply
 
 
-def temporarily_unavailable() -> Reply:
-    """The answer when the account or market store cannot be reached right now (no incident: nothing is broken)."""
+def temporarily_unavailable(command: str, exc: StoreUnavailable) -> Reply:
+    """The answer when the account or market store cannot be reached right now (no incident: nothing is broken);
+    logged once a minute however many commands meet the outage."""
+    if _UNAVAILABLE_WARNING.ready():
+        logger.warning("commands answer 'temporarily unavailable' (e.g. /%s): %s", command, exc)
     reply = Reply.error("This is temporarily unavailable, try again in a minute.")
     return dataclasses.replace(reply, data=reply.data | {"unavailable": True})
 

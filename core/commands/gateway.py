@@ -101,8 +101,7 @@ class CommandGateway:
                 reply = await dispatch(self.registry, bound, await self._context_for(caller))
                 outcome = ("error" if _failed(reply) else "user_error") if reply.is_error else "ok"
         except StoreUnavailable as exc:
-            logger.warning("/%s answered 'temporarily unavailable': %s", name, exc)
-            reply = temporarily_unavailable()
+            reply = temporarily_unavailable(name, exc)
         except Exception:
             caller = invocation.caller
             logger.exception("command gateway failed for /%s (%s user %s)", name, caller.platform, caller.user_id)

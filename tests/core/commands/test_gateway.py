@@ -7,6 +7,7 @@ import pytest
 from core.commands import Caller, CommandContext, Invocation, Reply
 from core.commands.gateway import CommandGateway
 from core.commands.registry import Registry
+from core.ports import StoreUnavailable
 from tests.core.commands.sample_catalog import sample_catalog
 
 CALLER = Caller("discord", "42", "Trader")
@@ -112,3 +113,32 @@ def test_command_for_finds_group_subcommands_and_completion_sources():
     assert "Tritanium" in gateway.complete("items", "trit")
     assert gateway.complete("locations", "ama")[0] == "Amarr"
     assert gateway.complete("no-such-source", "x") == []
+
+
+class DownIdentities:
+    async def account_for(self, caller: Caller) -> int:
+        raise StoreUnavailable("PostgreSQL unavailable (timed out)")
+
+
+async def test_while_the_account_store_is_down_market_data_answers_anonymously(observer: Observer):
+    registry = _registry()
+
+    @registry.command("quote", "Market data only", needs_account=False)
+    async def quote(ctx: CommandContext) -> Reply:
+        return Reply(text=f"quote for account {ctx.caller.account_id}")
+
+    @registry.command("history", "Reads a store that is down too", needs_account=False)
+    async def history(ctx: CommandContext) -> Reply:
+        raise StoreUnavailable("PostgreSQL unavailable (ConnectionRefusedError)")
+
+    gateway = CommandGateway(registry, _context, identities=DownIdentities(), observer=observer)
+    assert (await gateway.run(Invocation("quote", "", CALLER))).text == "quote for account None"
+    for name in ("whoami", "history"):  # needs an account / its own read fails: "try again", never an incident
+        reply = await gateway.run(Invocation(name, "", CALLER))
+        assert reply.is_error and "temporarily unavailable" in reply.text, reply.text
+        assert "incident" not in reply.data and "PostgreSQL" not in reply.text
+    assert observer.records == [
+        ("discord", "quote", "ok"),
+        ("discord", "whoami", "error"),
+        ("discord", "history", "error"),
+    ]
