@@ -1,10 +1,10 @@
 """CLI start-up benchmark: whole-process wall time of `evetrader status` and `evetrader chat -c "/price ..."`.
 
 Each command runs as a user runs it (a fresh process) against external Postgres and Redis (DATABASE_URL, in a
-scratch database of its own, and REDIS_URL under a key prefix of its own). One warm-up run each fills the static
-data and the bytecode cache (kept under a temporary PYTHONPYCACHEPREFIX, as an installed package has it), then
-`--runs` timed runs, interleaved; the floor is `python -c "import aiohttp, asyncpg, redis"` timed in the same
-rounds. Prints one JSON object: median wall and CPU seconds, the targets, and the machine's load.
+scratch database of its own, and REDIS_URL under a key prefix of its own). After `evetrader migrate`, one warm-up
+run each fills the static data and the bytecode cache (kept under a temporary PYTHONPYCACHEPREFIX, as an installed
+package has it), then `--runs` timed runs, interleaved; the floor is `python -c "import aiohttp, asyncpg, redis"`
+timed in the same rounds. Prints one JSON object: median wall and CPU seconds, the targets, and the machine's load.
 """
 
 from __future__ import annotations
@@ -46,7 +46,8 @@ def timed(command: list[str], env: dict[str, str]) -> tuple[float, float]:
 
 
 def measure(env: dict[str, str], runs: int) -> dict[str, object]:
-    """Warm up each command once, then time `runs` interleaved rounds; medians per command."""
+    """Migrate, warm up each command once, then time `runs` interleaved rounds; medians per command."""
+    timed([*EVETRADER, "migrate"], env)  # an external database is migrated by `evetrader migrate` only
     for command in COMMANDS.values():
         timed(command, env)
     walls: dict[str, list[float]] = {name: [] for name in COMMANDS}

@@ -16,7 +16,7 @@ async def set_admin(settings: Settings, number: int, *, admin: bool) -> str:
     from adapters.postgres.account_settings import LastAdminError, PgAccountSettings
 
     async with App(settings) as ctx:
-        await ctx.migrate()
+        await ctx.prepare_schema()
         accounts = PgAccountSettings(ctx.pool)
         found = await accounts.account_of(number)
         if found is None:

@@ -73,9 +73,12 @@ def run_async(main: Callable[[], Awaitable[T]]) -> T:
     """Run a coroutine, turning known failures into one-line messages and exit codes."""
     from core.market.errors import IngestFailed
     from core.market.hubs import UnknownLocation
+    from evetrader.app import SchemaOutdated
 
     try:
         return asyncio.run(main())  # type: ignore[arg-type]
+    except SchemaOutdated as exc:
+        raise fail(str(exc), 1) from None
     except UnknownLocation as exc:
         raise fail(str(exc), 2) from None
     except IngestFailed as exc:

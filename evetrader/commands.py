@@ -57,7 +57,7 @@ async def import_static_data(settings: Settings, source: str) -> str:
     offline = source == "bundled"
     path = bundled_fixture_path() if offline else source
     async with App(settings) as ctx:
-        await ctx.migrate()
+        await ctx.prepare_schema()
         with _progress("importing static data") as progress:
             summary = await import_sde(ctx.pool, path, data_dir=settings.data_dir, progress=progress)
         counts = ", ".join(f"{name} {count:,}" for name, count in summary.counts.items())
@@ -86,7 +86,7 @@ async def ingest_region(settings: Settings, region_id: int, *, once: bool, histo
     from adapters.postgres.history import PgHistoryStore
 
     async with App(settings) as ctx:
-        await ctx.migrate()
+        await ctx.prepare_schema()
         refresher = ctx.region_refresher()
         while True:
             outcome = await refresher.refresh(region_id)
@@ -147,7 +147,7 @@ async def show_status(settings: Settings, echo: Echo, *, as_json: bool = False) 
     from adapters.postgres.orderbook import PgOrderBookStore
 
     async with App(settings) as ctx:
-        await ctx.migrate()
+        await ctx.prepare_schema()
         store = PgOrderBookStore(ctx.pool)
         metas = {region_id: await store.snapshot_meta(region_id) for region_id in sorted(KNOWN_REGIONS)}
         if as_json:
@@ -188,7 +188,7 @@ async def run_all(settings: Settings, *, demo: bool, stop: StopFactory) -> None:
     async with _demo_esi(settings, demo) as effective:
         has_bot = effective.telegram_token is not None or effective.discord_token is not None
         services = ("scheduler", "web", "bot") if has_bot else ("scheduler", "web")
-        await _serve(effective, services, stop(), prepare=True, demo=demo)
+        await _serve(effective, services, stop(), prepare=True, demo=demo, migrate=True)
 
 
 async def serve_one(settings: Settings, service: str, *, stop: StopFactory) -> None:
@@ -199,8 +199,15 @@ async def serve_one(settings: Settings, service: str, *, stop: StopFactory) -> N
 
 
 async def _serve(
-    settings: Settings, services: tuple[str, ...], stop: asyncio.Event, *, prepare: bool, demo: bool = False
+    settings: Settings,
+    services: tuple[str, ...],
+    stop: asyncio.Event,
+    *,
+    prepare: bool,
+    demo: bool = False,
+    migrate: bool = False,
 ) -> None:
+    """Run `services` until `stop`; `migrate`: apply migrations (run), else refuse an outdated external schema."""
     from evetrader import probes
     from evetrader.supervise import supervise
     from scheduler.service import SchedulerService, WorkerService
@@ -214,7 +221,7 @@ async def _serve(
         await ops.listen(settings.ops_host, settings.ops_port)
         ops.track("operations", ops.serve(stop))
         probes.watch_dependencies(ops, ctx)
-        await ctx.migrate()
+        await (ctx.migrate() if migrate else ctx.prepare_schema())
         if prepare:
             await ensure_static_data(ctx)
         if "scheduler" in services:
@@ -279,7 +286,7 @@ async def seed_demo(settings: Settings, echo: Echo) -> None:
     from adapters.postgres.history import PgHistoryStore
 
     async with _demo_esi(settings, True) as effective, App(effective) as ctx:
-        await ctx.migrate()
+        await ctx.prepare_schema()
         await ensure_static_data(ctx)
         await ctx.packaging_refresher().refresh()
         await ctx.mark_esi_source(demo=True)
@@ -302,7 +309,7 @@ async def chat(settings: Settings, command: str | None, *, as_json: bool) -> int
     from core.commands.default import build_registry
 
     async with App(settings) as ctx:
-        await ctx.migrate()
+        await ctx.prepare_schema()
         await ensure_static_data(ctx)
         context = await ctx.command_context()
         console = ConsoleChat(
@@ -326,7 +333,7 @@ async def appraise_stdin(settings: Settings, paste: str, hub: str | None, *, as_
     from core.commands.model import Invocation
 
     async with App(settings) as ctx:
-        await ctx.migrate()
+        await ctx.prepare_schema()
         await ensure_static_data(ctx)
         context = await ctx.command_context()
         args = {"paste": paste} | ({"where": hub} if hub else {})
@@ -350,7 +357,7 @@ async def rotate_token_keys(settings: Settings) -> tuple[str, int]:
         raise KeyConfigError("ENCRYPTION_KEYS is not set: nothing to rotate to")
     cipher = TokenCipher.from_setting(settings.encryption_keys.get_secret_value())
     async with App(settings) as ctx:
-        await ctx.migrate()
+        await ctx.prepare_schema()
         result = await PgCharacterStore(ctx.pool, cipher).rotate_keys()
     lines = [f"re-encrypted {result.rotated} token(s) under key {cipher.key_ids[0]}"]
     if result.skipped:

@@ -51,6 +51,15 @@ def discover(directory: Traversable | None = None) -> list[Migration]:
     return [found[v] for v in sorted(found)]
 
 
+async def pending(conn: asyncpg.Connection, directory: Traversable | None = None) -> list[Migration]:
+    """The migrations of this installation the database has not applied (every one on a fresh database)."""
+    migrations = discover(directory)
+    if await conn.fetchval("SELECT to_regclass('schema_migrations') IS NULL"):
+        return migrations
+    applied = {row["version"] for row in await conn.fetch("SELECT version FROM schema_migrations")}
+    return [migration for migration in migrations if migration.version not in applied]
+
+
 async def migrate(conn: asyncpg.Connection, directory: Traversable | None = None) -> list[int]:
     """Apply pending migrations; return the versions applied now. Safe with many replicas at once."""
     migrations = discover(directory)  # before touching the database: finding none is an error

@@ -6,10 +6,12 @@ import asyncio
 import json
 import os
 import sys
+import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from importlib.metadata import version
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 import pytest
@@ -17,6 +19,7 @@ import pytest_asyncio
 
 from adapters.crypto import TokenCipher
 from adapters.postgres.characters import PgCharacterStore
+from adapters.postgres.migrate import discover
 from core.accounts.sso import CharacterToken
 from core.market.hubs import KNOWN_REGIONS
 from fakes.esi import EsiFake
@@ -277,5 +280,45 @@ async def test_sde_import_bundled_makes_no_network_request(pg_dsn, redis_url, re
     conn = await asyncpg.connect(pg_dsn)
     try:
         assert await conn.fetchval("SELECT count(*) FROM sde_types") > 0
+    finally:
+        await conn.close()
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def raw_dsn(pg_server_dsn: str) -> AsyncIterator[str]:
+    """A database of this test's own that no migration has touched (an external server's fresh database)."""
+    name = f"evt_raw_{uuid.uuid4().hex[:10]}"
+    admin = await asyncpg.connect(pg_server_dsn)
+    await admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield urlunsplit(urlsplit(pg_server_dsn)._replace(path="/" + name))
+    finally:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.close()
+
+
+async def test_commands_refuse_an_outdated_external_schema_until_migrate(
+    raw_dsn, redis_url, redis_prefix, tmp_path
+) -> None:
+    env = env_for(raw_dsn, redis_url, redis_prefix, "http://127.0.0.1:9", tmp_path)
+    behind = f"{len(discover())} migration(s) behind this evetrader"
+    for command in (["status"], ["chat", "-c", "/price tritanium jita"], ["sde", "import", "--bundled"]):
+        code, _, err = await evetrader(*command, env=env)
+        assert code == 1 and "Traceback" not in err, (command, err)
+        [line] = [line for line in err.splitlines() if line.startswith("error:")]
+        assert behind in line and line.endswith("run `evetrader migrate` first"), line
+    conn = await asyncpg.connect(raw_dsn)
+    try:
+        assert await conn.fetchval("SELECT to_regclass('schema_migrations')") is None  # nothing was migrated
+        code, out, err = await evetrader("migrate", env=env)
+        assert code == 0 and out.startswith("applied migrations: "), err
+        latest = await conn.fetchrow(  # as if this evetrader were one migration newer than the schema
+            "DELETE FROM schema_migrations WHERE version = (SELECT max(version) FROM schema_migrations) RETURNING *"
+        )
+        code, _, err = await evetrader("status", env=env)
+        assert code == 1 and "is 1 migration(s) behind" in err
+        await conn.execute("INSERT INTO schema_migrations SELECT ($1::schema_migrations).*", latest)
+        code, out, err = await evetrader("status", env=env)
+        assert code == 0 and "never ingested" in out, err
     finally:
         await conn.close()
