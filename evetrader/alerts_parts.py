@@ -1,4 +1,4 @@
-"""Composition of alerts and bot state: e-mail sender, outbox dispatcher, delivery workers, character order checks."""
+"""Composition of alerts and bot state: mail and push senders, outbox dispatcher, delivery workers, order checks."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from evetrader.accounts_parts import AccountParts
 if TYPE_CHECKING:  # each part's modules load when the part is first built (a CLI command builds few of them)
     from adapters.mail import SmtpAlertSender
     from adapters.redis.interaction_state import RedisInteractionState
+    from adapters.webpush import WebPushSender
     from bot.delivery import DeliveryWorker
     from core.alerts.delivery import AlertSender, ItemNames
     from scheduler.alert_dispatch import AlertDispatcher
@@ -27,6 +28,17 @@ class AlertParts(AccountParts):
         from adapters.mail import MailSettings, SmtpAlertSender
 
         return SmtpAlertSender(MailSettings.from_url(s.smtp_url.get_secret_value(), s.smtp_from))
+
+    def push_sender(self) -> WebPushSender | None:
+        """The web push alert sender, when VAPID_PRIVATE_KEY is set (alerts open the panel's Alerts page)."""
+        s = self.settings
+        if s.vapid_private_key is None:
+            return None
+        from adapters.postgres.push_subscriptions import PgPushSubscriptions
+        from adapters.webpush import VapidKey, WebPushSender
+
+        vapid = VapidKey.from_setting(s.vapid_private_key.get_secret_value(), s.vapid_subject or "")
+        return WebPushSender(vapid, PgPushSubscriptions(self.pool), f"{s.public_url.rstrip('/')}/alerts")
 
     def alert_dispatcher(self) -> AlertDispatcher:
         """Moves due outbox rows onto the platform streams (the scheduler leader runs it)."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiohttp import web
@@ -33,6 +34,7 @@ class BotService:
         self._discord: Any = None
         self._delivery_stop = asyncio.Event()
         self._deliveries: list[asyncio.Task[None]] = []
+        self._closers: list[Callable[[], Awaitable[None]]] = []  # senders' HTTP sessions, closed after delivery stops
 
     def platforms(self) -> list[str]:
         """The platforms with a token configured."""
@@ -86,7 +88,7 @@ class BotService:
             raise
 
     async def _start_delivery(self) -> None:
-        """One alert delivery worker per platform this process can send to (chat platforms and e-mail)."""
+        """One alert delivery worker per platform this process can send to (chat platforms, e-mail, web push)."""
         from bot.discord.deliver import DiscordAlertSender
         from bot.telegram.deliver import TelegramAlertSender
 
@@ -97,6 +99,9 @@ class BotService:
             senders.append(DiscordAlertSender(self._discord))
         if (mail := self.app.mail_sender()) is not None:
             senders.append(mail)
+        if (push := self.app.push_sender()) is not None:
+            senders.append(push)
+            self._closers.append(push.close)
         names = (await self.app.catalog()).name_of
         platforms = {sender.platform for sender in senders}
         for sender in senders:
@@ -125,6 +130,9 @@ class BotService:
                 task.cancel()  # an unfinished delivery keeps its outbox lease: it is retried after
             await asyncio.gather(*self._deliveries, return_exceptions=True)
             self._deliveries.clear()
+        for close in self._closers:
+            await close()
+        self._closers.clear()
         stops = []
         if self._discord is not None:
             from bot.discord import stop as stop_discord

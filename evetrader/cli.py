@@ -143,6 +143,21 @@ def keys_new(key_id: Annotated[str, typer.Argument(help="a short id for the key,
         raise fail(str(exc), 2) from None
 
 
+@keys_app.command("vapid")
+def keys_vapid() -> None:
+    """Print a new VAPID key pair for web push: put VAPID_PRIVATE_KEY (a secret) and VAPID_SUBJECT in the environment.
+
+    Browsers subscribe with the public key; a new private key makes every existing browser subscription useless.
+    """
+    from adapters.webpush import new_vapid_key
+
+    key = new_vapid_key()
+    typer.echo(f"VAPID_PRIVATE_KEY={key.private_setting}")
+    typer.echo("# how push services reach you: a mailto: address or an https: URL")
+    typer.echo("VAPID_SUBJECT=mailto:you@example.org")
+    typer.echo(f"# public key (the panel derives it; browsers subscribe with it): {key.public_key}")
+
+
 @keys_app.command("rotate")
 def keys_rotate() -> None:
     """Re-encrypt every stored token under the newest key of ENCRYPTION_KEYS (older keys can then be dropped).

@@ -131,6 +131,12 @@ class Settings(BaseSettings):
     smtp_from: str | None = Field(
         default=None, description="From of alert mails, e.g. 'evetrader <alerts@example.org>'"
     )
+    vapid_private_key: SecretStr | None = Field(
+        default=None, description="web push: base64url P-256 private key; `evetrader keys vapid` makes one; unset: off"
+    )
+    vapid_subject: str | None = Field(
+        default=None, description="web push contact push services see: mailto:ops@example.org or an https: URL"
+    )
     order_refresh_s: float = Field(default=120.0, ge=10, description="how often linked characters' orders are checked")
 
     eve_client_id: str | None = Field(default=None, description="EVE SSO application client id")
@@ -167,6 +173,17 @@ class Settings(BaseSettings):
                 " when one of them signs in) and `evetrader admin grant ID`; unset ADMIN_ACCOUNT_IDS"
             )
         return value
+
+    @model_validator(mode="after")
+    def _usable_vapid(self) -> Settings:
+        if self.vapid_private_key is not None:
+            from adapters.webpush import VapidError, VapidKey
+
+            try:
+                VapidKey.from_setting(self.vapid_private_key.get_secret_value(), self.vapid_subject or "")
+            except VapidError as exc:
+                raise ValueError(str(exc)) from None
+        return self
 
     @field_validator("esi_base_url")
     @classmethod
