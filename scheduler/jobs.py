@@ -15,6 +15,7 @@ from adapters.postgres.sessions import PgRefreshTokenStore
 from adapters.postgres.watchlist import PgDigestStore
 from core.alerts.digest import DigestService
 from core.alerts.evaluation import SnapshotAlerts
+from core.alerts.values import DEFAULT_FEES, FeeAssumption
 from core.market.history import HistoryRefresher, HistorySummary
 from core.market.ingest import RegionRefresher
 
@@ -43,9 +44,9 @@ async def refresh_history(
     return results
 
 
-def with_alerts(refresher: RegionRefresher, pool: asyncpg.Pool) -> RegionRefresher:
-    """The region refresher that evaluates the region's alert rules right after each snapshot it swaps in."""
-    return refresher.with_listener(SnapshotAlerts(PgAlertEvaluator(pool)))
+def with_alerts(refresher: RegionRefresher, pool: asyncpg.Pool, fees: FeeAssumption = DEFAULT_FEES) -> RegionRefresher:
+    """The region refresher that evaluates the region's alert rules (margins at `fees`) after each snapshot swap."""
+    return refresher.with_listener(SnapshotAlerts(PgAlertEvaluator(pool, fees)))
 
 
 async def send_digests(pool: asyncpg.Pool, default_hub: str, names: Callable[[int], str | None] | None = None) -> int:

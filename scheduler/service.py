@@ -20,8 +20,9 @@ from adapters.postgres.history import PgHistoryStore
 from adapters.postgres.orderbook import PgOrderBookStore
 from adapters.redis.locks import Fence, LeadershipLost, Lease
 from adapters.redis.unreachable import UnreachableWarning
+from core.alerts.values import fee_assumption
 from core.market.errors import MarketSourceUnavailable, SourceNotReady
-from core.market.ingest import utc_now
+from core.market.ingest import RegionRefresher, utc_now
 from evetrader.app import App
 from scheduler.dispatch import RegionDispatcher
 from scheduler.jobs import purge_appraisals, purge_sessions, refresh_history, send_digests, with_alerts
@@ -39,6 +40,11 @@ def dispatcher_for(app: App) -> RegionDispatcher:
     settings = app.settings
     store = PgOrderBookStore(app.pool)
     return RegionDispatcher(app.redis, app.keys, store, settings.ingest_jitter_s, settings.scheduler_leader_ttl_s)
+
+
+def alerting_refresher(app: App) -> RegionRefresher:
+    """The app's region refresher evaluating alert rules after each swap, margins at the configured fee schedule."""
+    return with_alerts(app.region_refresher(), app.pool, fee_assumption(app.settings.fee_schedule()))
 
 
 class SchedulerService:
@@ -145,7 +151,7 @@ class SchedulerService:
             if self.mode == "queue":
                 await self.queue.enqueue(region_id, fence)
             else:
-                refresher = with_alerts(self.app.region_refresher(), self.app.pool)
+                refresher = alerting_refresher(self.app)
                 run = functools.partial(self.dispatcher.execute, refresher, region_id, fence)
                 self._running.add(asyncio.create_task(self._guarded(f"refresh:{region_id}", run)()))
         return claimed
@@ -219,7 +225,7 @@ class WorkerService:
         dispatcher = dispatcher_for(self.app)
 
         async def handle(region_id: int) -> object:
-            return await dispatcher.execute(with_alerts(self.app.region_refresher(), self.app.pool), region_id)
+            return await dispatcher.execute(alerting_refresher(self.app), region_id)
 
         log.info("worker consuming ingest jobs", extra={"consumer": self.consumer})
         await self.queue.consume(self.consumer, handle, stop)

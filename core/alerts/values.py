@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from core.market.fees import broker_fee_rate, sales_tax_rate
+from core.market.fees import DEFAULT_SCHEDULE, DEFAULT_SKILLS, FeeSchedule, TradeSkills, broker_fee_rate, sales_tax_rate
 
 SPIKE_WINDOW_DAYS = 30  # the average is total volume over this many days before the latest day, / 30 (as history_stats)
 SPIKE_MAX_AGE_DAYS = 2  # the latest history day must be at most this many days before the snapshot's date
@@ -18,7 +18,12 @@ class FeeAssumption:
     sales_tax_rate: float
 
 
-DEFAULT_FEES = FeeAssumption(broker_rate=broker_fee_rate(), sales_tax_rate=sales_tax_rate())
+def fee_assumption(schedule: FeeSchedule = DEFAULT_SCHEDULE, skills: TradeSkills = DEFAULT_SKILLS) -> FeeAssumption:
+    """The rates margin alerts assume under a fee schedule (the configured one: Settings.fee_schedule())."""
+    return FeeAssumption(broker_rate=broker_fee_rate(skills, schedule), sales_tax_rate=sales_tax_rate(skills, schedule))
+
+
+DEFAULT_FEES = fee_assumption()
 
 
 def margin_pct(best_buy: float | None, best_sell: float | None, fees: FeeAssumption = DEFAULT_FEES) -> float | None:

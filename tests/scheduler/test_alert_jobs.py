@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from adapters.postgres.alerts_rules import PgAlertRules
 from adapters.postgres.watchlist import PgWatchlist
 from core.alerts.model import AlertKind, AlertTarget, Direction, RuleSpec, Side, TargetKind
+from core.alerts.values import DEFAULT_FEES, fee_assumption, margin_pct
 from evetrader.app import App
 from scheduler.jobs import with_alerts
-from scheduler.service import SchedulerService, dispatcher_for
+from scheduler.service import SchedulerService, alerting_refresher, dispatcher_for
 
 AMARR_REGION, TRIT = 10000043, 34
 DM = AlertTarget("discord", TargetKind.DM, "1234")
@@ -69,3 +72,22 @@ async def test_a_trader_with_orders_and_no_watchlist_gets_the_orders_digest(app:
     name = (await app.catalog()).name_of(34) or "type 34"  # this fixture's static data may be empty
     assert payload["orders"][1] == f"Seller: sell {name} at Jita: 10/10 left @ 5.00, on top"
     assert "Your orders:" in payload["text"]
+
+
+async def test_margin_alerts_use_the_configured_fee_schedule(app: App) -> None:
+    me = await _account(app)
+    spec = RuleSpec(AlertKind.SPREAD, AMARR_REGION, TRIT, None, None, Direction.BELOW, 1e9, 0.0, timedelta(0), DM)
+    await PgAlertRules(app.pool).add(me, spec)
+    await app.redis.set(app.keys.ingest_claim(AMARR_REGION), b"1")
+    settings = app.settings.model_copy(update={"fee_sales_tax_base": 0.3, "fee_broker_base": 0.05})
+    async with App(settings) as taxed:  # the scheduler's refresher takes FEE_* from the settings
+        assert (await dispatcher_for(taxed).execute(alerting_refresher(taxed), AMARR_REGION)) is not None
+    best = await app.pool.fetchrow(
+        "SELECT max(best_buy) AS buy, min(best_sell) AS sell FROM market_quotes WHERE region_id = $1 AND type_id = $2",
+        AMARR_REGION,
+        TRIT,
+    )
+    [row] = await app.pool.fetch("SELECT payload FROM alert_outbox")
+    expected = margin_pct(best["buy"], best["sell"], fee_assumption(settings.fee_schedule()))
+    assert expected is not None and expected != margin_pct(best["buy"], best["sell"], DEFAULT_FEES)
+    assert row["payload"]["value"] == pytest.approx(expected)
