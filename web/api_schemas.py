@@ -58,7 +58,7 @@ _ALERT_SCHEMAS: dict[str, Schema] = {
     "AlertTarget": _object(
         {
             "platform": {"type": "string"},
-            "kind": {"type": "string", "enum": ["dm", "channel", "chat", "email"]},
+            "kind": {"type": "string", "enum": ["dm", "channel", "chat", "email", "push"]},
             "address": {"type": "string"},
         }
     ),
