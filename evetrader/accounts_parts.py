@@ -54,6 +54,7 @@ class AccountParts(Parts):
             return None
         from adapters.charts import render_profit_chart
         from adapters.postgres.characters import PgCharacterStore
+        from adapters.postgres.trader import PgTrader
         from adapters.postgres.wallet import PgWalletStore
         from adapters.redis.link_codes import RedisLinkCodes
         from core.commands.accounts import AccountServices
@@ -65,7 +66,8 @@ class AccountParts(Parts):
         app = cast("App", self)
         fetch = FirstFetch(lambda ids: refresh_app_wallets(app, only=ids))
         wallet = FetchingBook(PgWalletStore(self.pool), fetch, render_profit_chart)
-        return AccountServices(links, characters, self.settings.public_url, self._sso, wallet)
+        trader = PgTrader(self.pool)
+        return AccountServices(links, characters, self.settings.public_url, self._sso, wallet, trader)
 
     def web_services(self, signing_key: bytes | None = None) -> SsoWebServices | None:
         """The panel's EVE sign-in and /link services (None without SSO); the state key derives from `signing_key`.

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from core.appraisal.model import PasteParser
+from core.appraisal.model import ParseResult, PasteParser
 from core.appraisal.parse import PasteTooLarge, parse_paste, size_problem
 from core.appraisal.pricing import AppraisedItem, Totals, appraise
 from core.catalog import Catalog, Location
@@ -17,6 +17,7 @@ from core.commands.params import ArgumentError, Param, ParamKind
 from core.commands.registry import CommandContext, Registry
 from core.commands.services import MarketServices, isk, market_services, place_or_default, station_of, units
 from core.market.hubs import PLEX_REGION_ID, PLEX_TYPE_ID
+from core.market.model import Quote
 from core.ports import StoreUnavailable
 
 SHOWN_ITEMS = 15
@@ -62,6 +63,21 @@ def appraisal_data(
     }
 
 
+async def price_parsed(
+    services: MarketServices, region_id: int, station_id: int, parsed: ParseResult
+) -> tuple[list[AppraisedItem], Totals, dict[int, Quote]]:
+    """Price parsed items at a station (PLEX on its global market, CCP's average for thin ones); also the quotes."""
+    type_ids = sorted({item.item.type_id for item in parsed.items})
+    quotes = await services.reader.quotes(region_id, station_id, type_ids)
+    books = await services.reader.fillable_books(region_id, station_id, type_ids)  # what a player can fill there
+    if PLEX_TYPE_ID in type_ids and (plex := await plex_quote(services)) is not None:
+        quotes[PLEX_TYPE_ID] = plex  # PLEX has one global market, not a price per hub
+        books[PLEX_TYPE_ID] = await services.reader.region_book(PLEX_REGION_ID, PLEX_TYPE_ID)
+    averages = await services.averages.averages(type_ids) if services.averages and type_ids else {}
+    items, totals = appraise(parsed, quotes, averages, books)
+    return items, totals, quotes
+
+
 async def appraise_paste(ctx: CommandContext, paste: str, where: Location | None = None) -> Reply:
     """/appraise: parse the paste, price every item at the hub, list the lines nobody could read."""
     services, place = market_services(ctx), place_or_default(ctx, where)
@@ -74,14 +90,7 @@ async def appraise_paste(ctx: CommandContext, paste: str, where: Location | None
     except PasteTooLarge as exc:
         raise ArgumentError(f"paste: {exc}") from None
     region_id, station_id = station_of(place)
-    type_ids = sorted({item.item.type_id for item in parsed.items})
-    quotes = await services.reader.quotes(region_id, station_id, type_ids)
-    books = await services.reader.fillable_books(region_id, station_id, type_ids)  # what a player can fill there
-    if PLEX_TYPE_ID in type_ids and (plex := await plex_quote(services)) is not None:
-        quotes[PLEX_TYPE_ID] = plex  # PLEX has one global market, not a price per hub
-        books[PLEX_TYPE_ID] = await services.reader.region_book(PLEX_REGION_ID, PLEX_TYPE_ID)
-    averages = await services.averages.averages(type_ids) if services.averages and type_ids else {}
-    items, totals = appraise(parsed, quotes, averages, books)
+    items, totals, quotes = await price_parsed(services, region_id, station_id, parsed)
     unparsed = [{"line": u.line, "text": u.text, "reason": u.reason} for u in parsed.unparsed]
     data = appraisal_data(items, totals, unparsed, parsed.formats, station_id)
     title = f"Appraisal at {place.name}"

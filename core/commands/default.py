@@ -11,6 +11,7 @@ from core.commands.market_trade import register_trade_commands
 from core.commands.registry import Registry
 from core.commands.settings import register_settings_commands
 from core.commands.trading import register_trading_commands
+from core.commands.trading_orders import register_trading_order_commands
 
 
 def build_registry() -> Registry:
@@ -24,4 +25,5 @@ def build_registry() -> Registry:
     register_analysis_commands(registry)
     register_alert_commands(registry)
     register_trading_commands(registry)
+    register_trading_order_commands(registry)
     return registry

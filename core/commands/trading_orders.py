@@ -1,0 +1,158 @@
+"""/orders and /assets: the caller's open orders with reprice advice, and their characters' assets valued at a hub."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from core.appraisal.model import ParsedItem, ParseResult
+from core.catalog import Catalog, Location
+from core.commands.accounts import AccountServices
+from core.commands.appraise import appraisal_data, price_parsed
+from core.commands.model import Field, Reply, Table
+from core.commands.params import ArgumentError, Param, ParamKind
+from core.commands.registry import CommandContext, Registry
+from core.commands.services import isk, market_services, place_or_default, station_of, units
+from core.trading.orders import OrderAdvice, TraderStore, account_advice
+
+SHOWN_ORDERS = 20
+SHOWN_ASSETS = 15
+NO_ORDERS = (
+    "No open orders stored yet. Enable trading (/link trading) so evetrader can read your orders; they are"
+    " refreshed every few minutes."
+)
+
+
+def _trader(ctx: CommandContext) -> tuple[TraderStore, int]:
+    services = ctx.accounts
+    if not isinstance(services, AccountServices) or services.trader is None:
+        raise ArgumentError("trading features are not enabled on this evetrader (no EVE SSO configured)")
+    if ctx.caller.account_id is None:
+        raise ArgumentError("your account is not available right now; try again shortly")
+    return services.trader, ctx.caller.account_id
+
+
+def _name(ctx: CommandContext, type_id: int) -> str:
+    name_of = getattr(ctx.catalog, "name_of", None)
+    return (name_of(type_id) if callable(name_of) else None) or f"type {type_id}"
+
+
+def _position(a: OrderAdvice) -> str:
+    if a.position == "top":
+        return "on top"
+    if a.position == "unknown":
+        return "no book"
+    return f"-{a.ticks} tick{'s' if a.ticks != 1 else ''} ({isk(a.competitor)})"
+
+
+async def orders(ctx: CommandContext, character: str | None = None) -> Reply:
+    """Every open order: on top or undercut (by how many ticks, at what price), the reprice, its relist fee, expiry."""
+    store, account = _trader(ctx)
+    market = market_services(ctx)
+    try:
+        advice = await account_advice(store, account, market.fees, market.skills, market.clock(), character=character)
+    except ValueError as exc:
+        raise ArgumentError(str(exc)) from None
+    title = f"Open orders ({character or 'all characters'})"
+    data: dict[str, Any] = {"orders": [a.as_dict() for a in advice]}
+    if not advice:
+        return Reply(title=title, text=NO_ORDERS, data=data)
+    undercut = [a for a in advice if a.position == "undercut"]
+    expiring = [a for a in advice if a.expiring]
+    rows = [
+        [
+            _name(ctx, a.owned.order.type_id),
+            "buy" if a.owned.order.is_buy_order else "sell",
+            isk(a.owned.order.price),
+            units(a.owned.order.volume_remain),
+            _position(a),
+            isk(a.reprice) if a.reprice is not None else "",
+            isk(a.relist_fee) if a.relist_fee is not None else "",
+            a.expires.strftime("%m-%d %H:%M") + (" !" if a.expiring else ""),
+        ]
+        for a in advice[:SHOWN_ORDERS]
+    ]
+    table = Table(["Item", "Side", "Price", "Left", "Position", "Reprice", "Relist fee", "Expires"], rows, "llrrlrrl")
+    fields = [
+        Field("Open", units(len(advice))),
+        Field("Undercut", units(len(undercut))),
+        Field("Expiring within a day", units(len(expiring))),
+        Field("Relisting all undercut", isk(sum(a.relist_fee or 0.0 for a in undercut))),
+    ]
+    lines = ["Undercut orders first; a reprice beats the best competitor by one tick, fees at your own skills."]
+    if len(advice) > SHOWN_ORDERS:
+        lines.append(f"{len(advice) - SHOWN_ORDERS} more orders in the data.")
+    return Reply(title=title, text=" ".join(lines), fields=fields, tables=[table], data=data)
+
+
+async def assets(ctx: CommandContext, hub: Location | None = None) -> Reply:
+    """The stored assets of the caller's characters valued at a hub: buy, sell and split, the top items, totals."""
+    store, account = _trader(ctx)
+    services, place = market_services(ctx), place_or_default(ctx, hub)
+    catalog = ctx.catalog
+    if not isinstance(catalog, Catalog):
+        raise RuntimeError("/assets needs the catalog")
+    characters = await store.asset_characters(account)
+    title = f"Assets at {place.name} prices"
+    if not characters:
+        text = "No assets stored yet: enable trading (/link trading) so evetrader can read your characters' assets."
+        return Reply(title=title, text=text, data={"characters": {}, "items": [], "totals": None})
+    counts: Counter[tuple[int, bool]] = Counter()
+    unknown = 0
+    for character_id in characters:
+        for asset in await store.assets(character_id):
+            if catalog.by_id(asset.type_id) is None:
+                unknown += asset.quantity  # not a market type (e.g. a container's own item id): not priced
+            else:
+                counts[(asset.type_id, asset.is_blueprint_copy)] += asset.quantity
+    parsed = ParseResult(
+        items=[
+            ParsedItem(item, quantity, 0, blueprint_copy=copy)
+            for (type_id, copy), quantity in sorted(counts.items())
+            if (item := catalog.by_id(type_id)) is not None
+        ]
+    )
+    region_id, station_id = station_of(place)
+    items, totals, quotes = await price_parsed(services, region_id, station_id, parsed)
+    data = appraisal_data(items, totals, [], [], station_id) | {
+        "characters": {str(cid): name for cid, name in characters.items()},
+        "unpriced_units": unknown,
+    }
+    rows = [[i.name, units(i.quantity), isk(i.sell), isk(i.total_sell)] for i in items[:SHOWN_ASSETS]]
+    fields = [
+        Field("Sell value", isk(totals.sell)),
+        Field("Buy value", isk(totals.buy)),
+        Field("Split", isk(totals.split)),
+        Field("Items", f"{totals.quantity:,} in {len(items)} types"),
+    ]
+    lines = [f"Characters: {', '.join(characters.values())}."]
+    if len(items) > SHOWN_ASSETS:
+        lines.append(f"{len(items) - SHOWN_ASSETS} more types in the data.")
+    if unknown:
+        lines.append(f"{units(unknown)} units of types not traded on the market are left out.")
+    oldest = min((q.as_of for q in quotes.values()), default=None)
+    table = Table(["Item", "Qty", "Sell each", "Sell total"], rows, "lrrr")
+    return Reply(
+        title=title, text=" ".join(lines), fields=fields, tables=[table], data=data, footer=services.footer(oldest)
+    )
+
+
+def register_trading_order_commands(registry: Registry) -> None:
+    """Add /orders and /assets (private: the caller's own characters)."""
+    registry.command(
+        "orders",
+        "Your open orders: undercut or on top, reprice and relist fee",
+        Param("character", "One of your characters (default: all)", required=False),
+        examples=["/orders", "/orders Trader One"],
+        private=True,
+    )(orders)
+    registry.command(
+        "assets",
+        "Your characters' assets valued at a hub",
+        Param(
+            "hub", "Hub to price at (default: your hub)", ParamKind.LOCATION, required=False, autocomplete="locations"
+        ),
+        examples=["/assets", "/assets amarr"],
+        private=True,
+        slow=True,
+    )(assets)
