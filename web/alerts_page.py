@@ -231,8 +231,9 @@ async def _form(request: web.Request, fields: Sequence[str]) -> dict[str, str]:
 
 
 async def alerts(request: web.Request) -> web.Response:
-    """The Alerts page."""
-    return await _page(request, require_user(request).account_id)
+    """The Alerts page (?item= prefills the new alert's item, e.g. from an item page)."""
+    account_id = require_user(request).account_id
+    return await _page(request, account_id, {"item": request.query.get("item", "")[:100]})
 
 
 async def create_alert(request: web.Request) -> web.StreamResponse:

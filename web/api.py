@@ -19,6 +19,7 @@ from web.api_trading import TRADING_ROUTES
 from web.appraisals import APPRAISAL_ROUTES
 from web.auth import require_admin, require_user
 from web.errors import PanelError, path_id
+from web.items import ITEM_ROUTES
 from web.keys import ACCOUNTS
 from web.market_api import MARKET_ROUTES
 from web.render import request_csrf_token
@@ -175,6 +176,7 @@ ROUTES: tuple[ApiRoute, ...] = (
     *APPRAISAL_ROUTES,
     *TRADING_ROUTES,
     *MARKET_ROUTES,
+    *ITEM_ROUTES,
 )
 
 

@@ -85,6 +85,7 @@ PUBLIC_SCHEMAS: dict[str, Schema] = {
             },
         }
     ),
+    "ItemMatch": _object({"type_id": {"type": "integer"}, "name": {"type": "string"}}),
     "MarketQuote": _QUOTE,
     "MarketPrice": {
         "type": "object",

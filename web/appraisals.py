@@ -19,6 +19,7 @@ from web.public import archive, catalog_of, market_context, permalink, services_
 from web.render import render
 
 MAX_PASTE_BYTES = 1_048_576
+MAX_PREFILL = 1_000  # characters of a prefilled field taken from the URL
 DEFAULT_PERCENT = 90.0
 NOTHING = "Nothing in that paste is an item I know."
 
@@ -80,8 +81,9 @@ async def _get_appraisal(request: web.Request, _: object) -> web.Response:
 
 
 async def appraise_page(request: web.Request) -> web.Response:
-    """The Appraise form: a paste and a hub."""
-    return _form(request, {"paste": "", "hub": ""}, {})
+    """The Appraise form: a paste and a hub (?paste= and ?hub= prefill them, e.g. from an item page)."""
+    prefill = {name: request.query.get(name, "")[:MAX_PREFILL] for name in ("paste", "hub")}
+    return _form(request, prefill, {})
 
 
 def _form(request: web.Request, values: dict[str, str], errors: dict[str, str], status: int = 200) -> web.Response:

@@ -13,13 +13,14 @@ from adapters.redis.ratelimit import RedisRateLimiter
 from core.ports import StoreUnavailable
 from web.api_io import PUBLIC_PREFIXES
 from web.errors import PanelError, from_http_exception, is_api, json_error, rate_limited, unavailable
+from web.items import CHART_PREFIX
 from web.keys import AUTH, CONFIG, IP_LIMITER, SESSIONS, USER_LIMITER
 from web.render import error_page
 from web.security import check_csrf, client_ip, rate_limit_key
 
 log = logging.getLogger(__name__)
 UNLIMITED_PATHS = ("/healthz", "/static/")
-SESSIONLESS_PATHS = (*UNLIMITED_PATHS, "/api/openapi.json", *PUBLIC_PREFIXES)  # anonymous: no cookie is read
+SESSIONLESS_PATHS = (*UNLIMITED_PATHS, "/api/openapi.json", *PUBLIC_PREFIXES, CHART_PREFIX)  # no cookie is read
 
 
 @web.middleware

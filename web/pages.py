@@ -17,6 +17,7 @@ from web.appraisals import add_appraisal_pages
 from web.auth import current_session, require_admin, require_user
 from web.email_pages import add_email_routes, email_section
 from web.errors import PanelError, path_id
+from web.items import add_item_pages
 from web.keys import ACCOUNTS, AUTH, SESSIONS
 from web.public import add_public_state
 from web.render import render
@@ -163,3 +164,4 @@ def add_page_routes(app: web.Application) -> None:
     app.router.add_post("/auth/logout-everywhere", sign_out_everywhere, name="logout_everywhere")
     add_public_state(app)
     add_appraisal_pages(app)
+    add_item_pages(app)
