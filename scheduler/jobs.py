@@ -12,12 +12,14 @@ from adapters.postgres.appraisals import PgAppraisals
 from adapters.postgres.digest_orders import PgOrdersDigest
 from adapters.postgres.history import PgHistoryStore
 from adapters.postgres.sessions import PgRefreshTokenStore
+from adapters.postgres.wallet import PgWalletStore
 from adapters.postgres.watchlist import PgDigestStore
 from core.alerts.digest import DigestService
 from core.alerts.evaluation import SnapshotAlerts
 from core.alerts.values import DEFAULT_FEES, FeeAssumption
 from core.market.history import HistoryRefresher, HistorySummary
 from core.market.ingest import RegionRefresher
+from core.trading.book import DigestProfit
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +54,9 @@ def with_alerts(refresher: RegionRefresher, pool: asyncpg.Pool, fees: FeeAssumpt
 async def send_digests(pool: asyncpg.Pool, default_hub: str, names: Callable[[int], str | None] | None = None) -> int:
     """Write the daily digests that are due (every 15 minutes; each account once per local date)."""
     orders = PgOrdersDigest(pool, names) if names is not None else None
-    written = await DigestService(PgDigestStore(pool), orders=orders, default_hub=default_hub).run()
+    name_of = (lambda type_id: names(type_id) or f"type {type_id}") if names is not None else str
+    profit = DigestProfit(PgWalletStore(pool), name_of)
+    written = await DigestService(PgDigestStore(pool), orders=orders, profit=profit, default_hub=default_hub).run()
     if written:
         log.info("daily digests written", extra={"digests": written})
     return written

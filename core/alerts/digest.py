@@ -1,4 +1,5 @@
-"""The daily digest: watchlist prices at the account's hub versus yesterday, written once a day to the outbox."""
+"""The daily digest: watchlist prices at the account's hub versus yesterday, the trader's realised profit and orders
+needing attention, written once a day to the outbox."""
 
 from __future__ import annotations
 
@@ -57,6 +58,14 @@ class OrdersSection(Protocol):
         ...
 
 
+class ProfitSection(Protocol):
+    """Hook for the trading book: the account's realised profit (core.trading.book.DigestProfit)."""
+
+    async def lines(self, account_id: int, day: date) -> list[str]:
+        """The profit lines for the account's digest of `day` (empty: no wallet to speak of)."""
+        ...
+
+
 class DigestStore(Protocol):
     """What the digest job reads and writes."""
 
@@ -108,10 +117,18 @@ def _price_line(price: WatchPrice) -> str:
     return f"{price.name}: {sell} / {buy} ISK{versus}"
 
 
-def digest_text(day: date, hub: Hub, prices: Sequence[WatchPrice], orders: Sequence[str], now: datetime) -> str:
-    """The digest message: one line per watched item, the orders section if any, and the data age."""
+def digest_text(
+    day: date,
+    hub: Hub,
+    prices: Sequence[WatchPrice],
+    orders: Sequence[str],
+    now: datetime,
+    profit: Sequence[str] = (),
+) -> str:
+    """The digest message: one line per watched item, the profit and orders sections if any, and the data age."""
     lines = [f"Daily digest for {day.isoformat()} at {hub.name}"]
     lines += [_price_line(price) for price in prices]
+    lines += profit
     if orders:
         lines += ["Your orders:", *orders]
     stamps = [price.as_of for price in prices if price.as_of is not None]
@@ -138,10 +155,12 @@ class DigestService:
         store: DigestStore,
         *,
         orders: OrdersSection | None = None,
+        profit: ProfitSection | None = None,
         default_hub: str = "Jita",
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self._store, self._orders, self._default_hub, self._clock = store, orders, default_hub, clock
+        self._profit = profit
 
     async def run(self) -> int:
         """Write the digests that are due now; how many were written (failures are logged per account)."""
@@ -161,7 +180,8 @@ class DigestService:
         hub = _hub(candidate.hub_name, self._default_hub)
         prices = await self._store.watch_prices(candidate.account_id, hub, day)
         orders = await self._orders.lines(candidate.account_id, day) if self._orders is not None else []
-        if not prices and not orders:
+        profit = await self._profit.lines(candidate.account_id, day) if self._profit is not None else []
+        if not prices and not orders and not profit:
             return False  # nothing to say today (a character without orders, an emptied watchlist)
         payload = {
             "kind": DIGEST_KIND,
@@ -169,7 +189,7 @@ class DigestService:
             "date": day.isoformat(),
             "hub": hub.name,
             "subject": f"EVE Trader daily digest {day.isoformat()}",
-            "text": digest_text(day, hub, prices, orders, now),
+            "text": digest_text(day, hub, prices, orders, now, profit),
             "items": [
                 {
                     "type_id": p.type_id,
@@ -182,6 +202,7 @@ class DigestService:
                 for p in prices
             ],
             "orders": list(orders),
+            "profit": list(profit),
             "fired_at": now.isoformat(),
         }
         return await self._store.write(candidate, day, digest_key(candidate.account_id, day), payload)

@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from typing import Protocol
 
 from core.trading.model import JournalEntry, WalletTransaction
+from core.trading.notify import short_isk
 from core.trading.report import DailyProfit, NameOf, ProfitReport, profit_report
 
 MAX_DAYS = 3660
@@ -164,3 +165,26 @@ async def account_profit(
         transactions, journal, start, end, name_of=name_of, per_account=one is None, character_id=one
     )
     return (report if ready else replace(report, fetching=True)), chosen
+
+
+@dataclass(frozen=True)
+class DigestProfit:
+    """The daily digest's profit line: the account's realised profit (all characters pooled) of the UTC day before
+    the digest's date, once any of its characters' wallets was fetched."""
+
+    book: WalletHistory
+    name_of: NameOf = str
+
+    async def lines(self, account_id: int, day: date) -> list[str]:
+        """'Realised profit on <day - 1>: ...' (empty: no character's wallet fetched yet)."""
+        characters = await self.book.account_characters(account_id)
+        if not characters or not await self.book.ever_fetched(sorted(characters)):
+            return []
+        yesterday = day - timedelta(days=1)
+        report, _ = await account_profit(self.book, account_id, yesterday, yesterday, name_of=self.name_of)
+        sold = sum(item.sold for item in report.items)
+        text = f"Realised profit on {yesterday.isoformat()} (UTC): {short_isk(report.profit)} ISK after fees"
+        text += f" on {sold:,} units sold" if sold else " (no matched sales)"
+        if report.items and report.items[0].profit > 0:
+            text += f"; best {report.items[0].name} ({short_isk(report.items[0].profit)})"
+        return [text]

@@ -29,6 +29,12 @@ async def test_lines_come_from_the_accounts_own_characters(pg_pool: asyncpg.Pool
             character_id,
             datetime(2026, 11, 20, tzinfo=UTC),
         )
-    lines = await PgOrdersDigest(pg_pool, {34: "Tritanium"}.get).lines(mine, date(2026, 11, 26))
-    assert lines == ["1 open, 1 undercut, 0 filled since the last digest",
+    lines = await PgOrdersDigest(pg_pool, {34: "Tritanium"}.get, lambda: datetime(2026, 11, 26, tzinfo=UTC)).lines(
+        mine, date(2026, 11, 26)
+    )
+    assert lines == ["1 open, 1 undercut, 0 expiring within a day, 0 filled since the last digest",
                      "Mine: buy Tritanium at Jita: 10/20 left @ 4.00, undercut (best 4.10)"]  # fmt: skip
+    last_day = datetime(2027, 2, 17, 12, tzinfo=UTC)  # issued 2026-11-20 for 90 days: ends 2027-02-18 00:00
+    lines = await PgOrdersDigest(pg_pool, {34: "Tritanium"}.get, lambda: last_day).lines(mine, date(2027, 2, 17))
+    assert lines[0] == "1 open, 1 undercut, 1 expiring within a day, 0 filled since the last digest"
+    assert lines[1].endswith("undercut (best 4.10), expires 02-18 00:00 UTC")
