@@ -70,10 +70,5 @@ class AlertParts(AccountParts):
         tokens = self.character_tokens()
         if tokens is None:
             return None
-        if self._character_esi is None:
-            s = self.settings
-            self._character_esi = EsiCharacterOrders(
-                s.esi_base_url, user_agent=s.esi_user_agent, compatibility_date=s.esi_compatibility_date
-            )
-            await self._character_esi.start()
-        return await refresh_character_orders(tokens, self._character_esi, PgCharacterOrderStore(self.pool))
+        esi = EsiCharacterOrders(self.esi.transport)
+        return await refresh_character_orders(tokens, esi, PgCharacterOrderStore(self.pool))

@@ -34,7 +34,6 @@ from evetrader.config import Settings
 
 if TYPE_CHECKING:  # the command wiring's modules are imported where they are used: `evetrader status` needs none
     from adapters.ai.factory import LazyChain
-    from adapters.esi.character_orders import EsiCharacterOrders
     from adapters.sso import SsoClient
     from core.accounts.tokens import CharacterTokens
     from core.analysis.analyst import Analyst
@@ -66,7 +65,6 @@ class App(AlertParts, AnalystParts):
         self._sso: SsoClient | None = None
         self._analyst: Analyst | None = None
         self._tokens: CharacterTokens | None = None
-        self._character_esi: EsiCharacterOrders | None = None
         self._provider: LazyChain | None = None
         self.keys = RedisKeys(settings.redis_prefix)
         self._catalog: Catalog | None = None
@@ -137,9 +135,6 @@ class App(AlertParts, AnalystParts):
         if self._cutoff is not None:
             self._cutoff.cancel()
             self._cutoff = None
-        if self._character_esi is not None:
-            await self._character_esi.close()
-            self._character_esi = None
         if self._provider is not None:
             with contextlib.suppress(Exception):
                 await self._provider.close()

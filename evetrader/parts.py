@@ -9,7 +9,7 @@ if TYPE_CHECKING:  # annotations only: importing this module loads no client lib
     import redis.asyncio as aioredis
 
     from adapters.ai.factory import LazyChain
-    from adapters.esi.character_orders import EsiCharacterOrders
+    from adapters.esi import EsiClient
     from adapters.redis.keys import RedisKeys
     from adapters.sso import SsoClient
     from core.accounts.tokens import CharacterTokens
@@ -24,7 +24,6 @@ class Parts:
     keys: RedisKeys
     _sso: SsoClient | None
     _tokens: CharacterTokens | None
-    _character_esi: EsiCharacterOrders | None
     _analyst: Analyst | None
     _provider: LazyChain | None
 
@@ -36,4 +35,9 @@ class Parts:
     @property
     def redis(self) -> aioredis.Redis:
         """The Redis client."""
+        raise NotImplementedError
+
+    @property
+    def esi(self) -> EsiClient:
+        """The ESI client (its transport carries every ESI call)."""
         raise NotImplementedError

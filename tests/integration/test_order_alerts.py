@@ -57,14 +57,10 @@ async def world(pg_pool: asyncpg.Pool, redis_client: aioredis.Redis, redis_prefi
         trust_sso(esi, sso)
         sso_client = SsoClient(sso.base_url, sso.client_id, sso.client_secret, sso.redirect_uri)
         await sso_client.start()
-        orders_client = EsiCharacterOrders(
-            esi.base_url, user_agent="evetrader-tests/1", compatibility_date="2020-01-01"
-        )
-        await orders_client.start()
         try:
-            yield clock, esi, sso, sso_client, orders_client
+            async with client_for(esi) as client:  # character orders go through the one ESI transport
+                yield clock, esi, sso, sso_client, EsiCharacterOrders(client.transport)
         finally:
-            await orders_client.close()
             await sso_client.close()
 
 

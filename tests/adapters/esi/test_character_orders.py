@@ -1,20 +1,24 @@
-"""EsiCharacterOrders against the ESI fake, with access tokens minted by the SSO fake."""
+"""EsiCharacterOrders through the one ESI transport against the ESI fake, with access tokens minted by the SSO fake."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import AsyncIterator
 from datetime import timedelta
+from typing import Any
 
 import pytest
 import pytest_asyncio
 
 from adapters.esi.character_orders import EsiCharacterOrders
 from adapters.esi.errors import EsiClientError, EsiUnavailable
+from adapters.esi.settings import EsiSettings
+from adapters.esi.transport import EsiTransport
 from core.accounts.sso import SCOPE_CHARACTER_ORDERS, SCOPE_WALLET
 from fakes.esi import EsiFake
 from fakes.esi.characters import set_history, set_orders, trust_sso
 from fakes.sso import SsoFake
+from tests.adapters.esi.helpers import metric
 
 pytestmark = pytest.mark.e2e
 JOE, ALT = 90000001, 90000002
@@ -25,13 +29,22 @@ ROW = {
 }  # fmt: skip
 
 
+def transport_for(esi: EsiFake, **knobs: Any) -> EsiTransport:
+    """An ESI transport for the fake (one attempt unless told otherwise)."""
+    settings = EsiSettings(esi.base_url, user_agent="evetrader-tests/1", compatibility_date="2020-01-01", **knobs)
+    return EsiTransport(settings)
+
+
 @pytest_asyncio.fixture
 async def servers() -> AsyncIterator[tuple[EsiFake, SsoFake, EsiCharacterOrders]]:
     async with EsiFake(regions={10000002: 50}) as esi, SsoFake() as sso:
         trust_sso(esi, sso)
-        client = EsiCharacterOrders(esi.base_url, user_agent="evetrader-tests/1", compatibility_date="2020-01-01")
-        async with client:
-            yield esi, sso, client
+        transport = transport_for(esi, max_attempts=1)
+        await transport.start()
+        try:
+            yield esi, sso, EsiCharacterOrders(transport)
+        finally:
+            await transport.close()
 
 
 async def test_orders_with_a_valid_token_then_304_with_the_etag(servers) -> None:
@@ -94,3 +107,24 @@ async def test_history_and_server_errors(servers) -> None:
     esi.faults.server_errors(1, status=503, path="/orders/$")
     with pytest.raises(EsiUnavailable):
         await client.open_orders(JOE, token)
+
+
+async def test_refused_orders_count_toward_the_error_limit_gate_and_metrics() -> None:
+    """A 401 on a character's orders spends ESI's shared error budget: the transport counts it in its metrics and,
+    with the budget at its floor, holds back the next ESI request of any route (here the public market)."""
+    async with EsiFake(regions={10000002: 5}, error_limit=3) as esi, SsoFake() as sso:
+        trust_sso(esi, sso)
+        transport = transport_for(esi, max_attempts=1, error_limit_floor=2, max_wait_s=0.5)
+        await transport.start()
+        try:
+            refused_before = metric("esi_requests_total", status="401")
+            with pytest.raises(EsiClientError):
+                await EsiCharacterOrders(transport).open_orders(JOE, "not-a-jwt")
+            assert metric("esi_requests_total", status="401") - refused_before == 1
+            assert esi.requests[-1].headers["X-Compatibility-Date"] == "2020-01-01"
+            sent = len(esi.requests)
+            with pytest.raises(EsiUnavailable, match="error_limit"):
+                await transport.request("GET", "/markets/10000002/orders/", {"order_type": "all", "page": 1})
+            assert len(esi.requests) == sent  # the gate held the market request back: nothing was sent
+        finally:
+            await transport.close()
