@@ -41,6 +41,7 @@ if TYPE_CHECKING:  # the command wiring's modules are imported where they are us
     from core.commands.gateway import CommandGateway
     from core.commands.model import Caller
     from core.commands.registry import CommandContext
+    from core.market.routes import SystemDirectory
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +70,7 @@ class App(AlertParts, AnalystParts):
         self.keys = RedisKeys(settings.redis_prefix)
         self._catalog: Catalog | None = None
         self._charts = CachedHistoryCharts()
+        self._systems: SystemDirectory | None = None  # one per process: systems ESI gave are kept in it
         self._cutoff: asyncio.Task[None] | None = None
 
     async def __aenter__(self) -> App:
@@ -217,6 +219,15 @@ class App(AlertParts, AnalystParts):
             self._catalog = await Catalog.load(PgCatalogSource(self.pool), default_hub=self.settings.default_hub)
         return self._catalog
 
+    def systems(self) -> SystemDirectory:
+        """Solar systems' names and security: the SDE's, and those it lacks from ESI (kept for the process)."""
+        from adapters.esi.systems import EsiSystems
+        from adapters.postgres.systems import PgSystems
+
+        if self._systems is None:
+            self._systems = EsiSystems(self.esi, PgSystems(self.pool))
+        return self._systems
+
     async def command_context(self) -> CommandContext:
         """The context every chat adapter dispatches with: the catalog and the market services."""
         from adapters.esi.routes import EsiRoutePlanner
@@ -239,6 +250,7 @@ class App(AlertParts, AnalystParts):
             reader=PgMarketReader(self.pool, RedisQuoteCache(self.redis, self.keys)),
             charts=self._charts,
             routes=EsiRoutePlanner(self.esi, self.redis, self.keys, store=PgRouteStore(self.pool)),
+            systems=self.systems(),
             averages=PgPriceStore(self.pool),
             parsers=default_parsers(),
             appraisal_max_bytes=self.settings.appraisal_max_bytes,

@@ -9,6 +9,7 @@ from core.commands.appraise import register_appraise_command
 from core.commands.market_price import register_price_commands
 from core.commands.market_trade import register_trade_commands
 from core.commands.registry import Registry
+from core.commands.route import register_route_command
 from core.commands.settings import register_settings_commands
 from core.commands.trading import register_trading_commands
 from core.commands.trading_orders import register_trading_order_commands
@@ -19,6 +20,7 @@ def build_registry() -> Registry:
     registry = Registry()
     register_price_commands(registry)
     register_trade_commands(registry)
+    register_route_command(registry)
     register_appraise_command(registry)
     register_settings_commands(registry)
     register_account_commands(registry)

@@ -18,7 +18,7 @@ from core.market.fees import DEFAULT_SCHEDULE, DEFAULT_SKILLS, FeeSchedule, Trad
 from core.market.hubs import hubs_in_region
 from core.market.model import HistoryRow
 from core.market.reads import MarketReader
-from core.market.routes import RoutePlanner, RouteUnavailable
+from core.market.routes import SAFER, Route, RoutePlanner, RouteUnavailable, SystemDirectory
 from core.trading.profile import FeeProfile
 
 if TYPE_CHECKING:
@@ -54,6 +54,7 @@ class MarketServices:
     reader: MarketReader
     charts: ChartRenderer | None = None
     routes: RoutePlanner | None = None
+    systems: SystemDirectory | None = None  # names and security of a route's systems
     averages: AveragePrices | None = None
     parsers: Sequence[PasteParser] = ()
     appraisal_max_bytes: int = DEFAULT_MAX_BYTES
@@ -89,6 +90,23 @@ class MarketServices:
         except RouteUnavailable:
             return None
 
+    async def route(self, origin: Location, destination: Location, preference: str = SAFER) -> Route | None:
+        """The route between two places' systems with names and security (None: no stargate route).
+
+        RouteUnavailable when routes are not wired or ESI cannot say right now; LocationError for a place
+        without a system (a region without a hub)."""
+        ends = [system_of(origin), system_of(destination)]
+        if self.routes is None or self.systems is None:
+            raise RouteUnavailable(ends[0], ends[1], "routes are not available in this setup")
+        visited = await self.routes.route(ends[0], ends[1], preference)
+        if visited is None:
+            return None
+        known = await self.systems.systems(visited)
+        unknown = [system for system in visited if system not in known]
+        if unknown:
+            raise RouteUnavailable(ends[0], ends[1], f"no name or security for system {unknown[0]}")
+        return Route(tuple(known[system] for system in visited))
+
 
 def market_services(ctx: CommandContext) -> MarketServices:
     """The MarketServices a market command runs with (a wiring error when absent)."""
@@ -105,6 +123,16 @@ def place_or_default(ctx: CommandContext, where: Location | None) -> Location:
     if ctx.catalog is None:
         raise RuntimeError("market commands need a catalog")
     return ctx.catalog.location(ctx.default_hub)
+
+
+def system_of(location: Location) -> int:
+    """The solar system of a place: its own, its hub's, or the hub of a named region (LocationError otherwise)."""
+    if location.system_id is not None:
+        return location.system_id
+    hub = location.hub or next(iter(hubs_in_region(location.region_id)), None)
+    if hub is None:
+        raise LocationError(f"{location.name} is a region without a trade hub: name a solar system or station")
+    return hub.system_id
 
 
 def station_of(location: Location) -> tuple[int, int]:

@@ -13,14 +13,17 @@ import orjson
 from aiohttp import web
 
 from .pipeline import dispatch
-from .routes import HttpError, Reply
-from .snapshot import Body
+from .routes import HttpError, Reply, cached
+from .snapshot import Body, make_etag
 
 if TYPE_CHECKING:
     from .server import EsiFake
 
 JITA, AMARR, DODIXIE, RENS, HEK = 30000142, 30002187, 30002659, 30002510, 30002053
-HUB_SECURITY = {JITA: 0.9, AMARR: 1.0, DODIXIE: 0.9, RENS: 0.9, HEK: 0.5}
+HUB_SECURITY = {JITA: 0.9459, AMARR: 1.0, DODIXIE: 0.8693, RENS: 0.8989, HEK: 0.4626}  # as in the SDE
+HUB_NAMES = {JITA: "Jita", AMARR: "Amarr", DODIXIE: "Dodixie", RENS: "Rens", HEK: "Hek"}
+HUB_CONSTELLATIONS = {JITA: 20000020, AMARR: 20000322, DODIXIE: 20000389, RENS: 20000367, HEK: 20000302}
+SYNTHETIC_CONSTELLATION = 20_900_000  # no real constellation has this id either
 SYNTHETIC_BASE, HIGH_SEC, LOW_SEC = 30_900_000, 0.6, 0.3  # no real solar system has an id from 30_900_000 on
 PREFERENCES, PENALTY = ("Shorter", "Safer", "LessSecure"), 50  # ESI's default security_penalty
 # (one end, other end, jumps, positions 1..jumps-1 of the low-sec systems along the lane)
@@ -136,6 +139,34 @@ def route(fake: EsiFake, request: web.Request) -> Reply:
     if path is None:
         raise HttpError(404, "No route found")
     return Reply(200, Body.of({"route": path}))
+
+
+def system_name(system_id: int) -> str:
+    """A hub's real name; a synthetic system's made-up one ("Lane-007")."""
+    return HUB_NAMES.get(system_id) or f"Lane-{system_id - SYNTHETIC_BASE:03d}"
+
+
+def universe_system(fake: EsiFake, request: web.Request) -> Reply:
+    """GET /universe/systems/{system_id}: ESI's fields of a system on the fake's map (404 for any other)."""
+    raw = request.match_info["system_id"]
+    if not raw.isdigit():
+        raise HttpError(400, f"Invalid system_id: {raw!r}")
+    system_id = int(raw)
+    if system_id not in MAP.security:
+        raise HttpError(404, "Solar system not found")
+    security = MAP.security[system_id]
+    body = {
+        "constellation_id": HUB_CONSTELLATIONS.get(system_id, SYNTHETIC_CONSTELLATION),
+        "name": system_name(system_id),
+        "position": {"x": system_id * 1.0e12, "y": 0.0, "z": -system_id * 1.0e11},
+        "security_class": "B" if security >= 0.45 else "C",
+        "security_status": security,
+        "system_id": system_id,
+    }
+    now = fake.clock()
+    day = now // 86400 * 86400
+    etag = make_etag(fake.seed, "system", system_id, weak=fake.weak_etags)
+    return cached(request, Body.of(body), etag, day, day + 86400, now)
 
 
 def endpoint(fake: EsiFake) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:

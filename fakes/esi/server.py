@@ -98,6 +98,7 @@ class EsiFake(LocalServer):
             app.router.add_get(prefix + "/markets/{region_id}/types{_:/?}", wrap(routes.types))
             app.router.add_get(prefix + "/universe/types/{type_id}{_:/?}", wrap(types_route.universe_type))
             app.router.add_post(prefix + "/route/{origin}/{destination}{_:/?}", route_map.endpoint(self))
+            app.router.add_get(prefix + "/universe/systems/{system_id}{_:/?}", wrap(route_map.universe_system))
             app.router.add_get(prefix + "/characters/{character_id}/orders{_:/?}", wrap(characters.orders))
             app.router.add_get(prefix + "/characters/{character_id}/orders/history{_:/?}", wrap(characters.history))
             app.router.add_get(
