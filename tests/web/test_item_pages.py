@@ -60,7 +60,7 @@ async def test_search_api_uses_the_catalogue_and_is_documented(market_client: Ma
     found = await response.json()
     assert response.status == 200 and "Set-Cookie" not in response.headers
     assert found[0] == {"type_id": 34, "name": "Tritanium"}
-    assert len((await (await client.get("/api/v1/items?q=a")).json())) == MAX_MATCHES
+    assert len(await (await client.get("/api/v1/items?q=a")).json()) == MAX_MATCHES
     assert await (await client.get("/api/v1/items?q=")).json() == []
     assert {"type_id": 34, "name": "Tritanium"} in await (await client.get("/api/v1/items?q=tritanum")).json()
     too_long = await client.get("/api/v1/items?q=" + "x" * 101)
