@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from urllib.parse import quote
 
 from core.commands.services import isk
+from core.market.hubs import PLEX_TYPE_ID
 from evetrader.app import App
 from tests.web.helpers import create_account, sign_in
 from tests.web.market_helpers import JITA_REGION, MarketClient, market_app, market_client, traded_item
 from tests.web.schema_check import problems
-from web.items import MAX_MATCHES
+from web.items import MAX_MATCHES, history_max_age
+from web.market_api import MAX_AGE_S
 
 __all__ = ["market_app", "market_client"]  # fixtures used by the tests below
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -94,3 +97,23 @@ async def test_links_prefill_the_appraise_and_alert_forms(market_client: MarketC
     await sign_in(client, await create_account(market_app.pool))
     alerts = await (await client.get("/alerts?item=Tritanium")).text()
     assert 'name="item" type="text" autocomplete="off" placeholder="Tritanium" value="Tritanium"' in alerts
+
+
+async def test_plex_shows_the_global_market(market_client: MarketClient) -> None:
+    client = await market_client()
+    response = await client.get(f"/items/{PLEX_TYPE_ID}")
+    html = await response.text()
+    assert response.status == 200 and '<th scope="col">Global PLEX Market</th>' in html and "Jita</th>" not in html
+    chart = await client.get(f"/charts/items/{PLEX_TYPE_ID}/history.png")
+    assert chart.status == 200 and (await chart.read()).startswith(PNG)  # the "no history" placeholder
+    assert chart.headers["Cache-Control"] == f"public, max-age={MAX_AGE_S}"
+
+
+def test_a_chart_is_kept_until_the_next_daily_history() -> None:
+    now = datetime(2025, 3, 10, 9, 0, tzinfo=UTC)
+    yesterday = datetime(2025, 3, 9, tzinfo=UTC)
+    assert history_max_age(yesterday, now) == 2 * 3600 + 15 * 60  # until 11:15 UTC today
+    after = datetime(2025, 3, 10, 12, 0, tzinfo=UTC)
+    assert history_max_age(datetime(2025, 3, 10, tzinfo=UTC), after) == 23 * 3600 + 15 * 60
+    assert history_max_age(datetime(2025, 3, 1, tzinfo=UTC), now) == MAX_AGE_S  # stale: look again soon
+    assert history_max_age(None, now) == MAX_AGE_S
