@@ -9,6 +9,7 @@ import pytest
 from evetrader.app import App
 from tests.web.helpers import web_config
 from tests.web.market_helpers import JITA_REGION, market_app, traded_item
+from tests.web.test_mobile_browser import _PAGE_FACTS_JS, _UNLABELLED_JS, PHONE
 from web.app import create_app, start
 from web.public import use_market
 
@@ -61,6 +62,10 @@ async def test_search_pick_by_keyboard_and_see_the_chart(market_app: App) -> Non
                 loaded = await chart.evaluate("image => image.complete && image.naturalWidth")
                 assert loaded and loaded >= 600  # a drawn chart, not the small no-history placeholder
                 assert await page.get_by_role("link", name=f"Set an alert on {item['name']}").is_visible()
+                await page.set_viewport_size(PHONE)  # on a phone: no sideways scrolling, every control labelled
+                facts = await page.evaluate(_PAGE_FACTS_JS)
+                assert facts["scrollWidth"] <= facts["innerWidth"] and facts["imagesWithoutAlt"] == 0, facts
+                assert await page.evaluate(_UNLABELLED_JS) == []
                 assert not [e for e in errors if "Refused" in e]  # nothing blocked by the Content-Security-Policy
             finally:
                 await browser.close()
