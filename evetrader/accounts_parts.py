@@ -65,9 +65,10 @@ class AccountParts(Parts):
         links = RedisLinkCodes(self.redis, self.keys)
         app = cast("App", self)
         fetch = FirstFetch(lambda ids: refresh_app_wallets(app, only=ids))
-        wallet = FetchingBook(PgWalletStore(self.pool), fetch, render_profit_chart)
+        store = PgWalletStore(self.pool)
+        wallet = FetchingBook(store, fetch, render_profit_chart)
         trader = PgTrader(self.pool)
-        return AccountServices(links, characters, self.settings.public_url, self._sso, wallet, trader)
+        return AccountServices(links, characters, self.settings.public_url, self._sso, wallet, trader, store)
 
     def web_services(self, signing_key: bytes | None = None) -> SsoWebServices | None:
         """The panel's EVE sign-in and /link services (None without SSO); the state key derives from `signing_key`.

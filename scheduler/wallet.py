@@ -76,22 +76,25 @@ async def notify_trades(
         new = summary.new_transactions.get(subject.character_id)
         if not new or subject.character_id in summary.backfilled:
             continue
-        target = await store.notice_target(subject.account_id)
+        mode = await store.notice_mode(subject.account_id)
+        target = await store.notice_target(subject.account_id) if mode != "off" else None
         if target is None:
             continue
-        text = await _notice_text(pool, store, subject, set(new))
+        text = await _notice_text(pool, store, subject, set(new), buys=mode == "all")
         if text is not None:
             key = notice_key(subject.character_id, new)
             written += await store.enqueue_notice(subject.account_id, key, {"subject": "Sales", "text": text}, target)
     return written
 
 
-async def _notice_text(pool: asyncpg.Pool, store: PgWalletStore, subject: TokenSubject, new: set[int]) -> str | None:
-    """The notice of the character's new sell transactions, each with its FIFO profit after fees."""
+async def _notice_text(
+    pool: asyncpg.Pool, store: PgWalletStore, subject: TokenSubject, new: set[int], *, buys: bool = False
+) -> str | None:
+    """The notice of the character's new sell transactions, each with its FIFO profit after fees (and new buys)."""
     today = _utc_now().date()
     transactions, journal = await store.history([subject.character_id], today)
     fresh = [t for t in transactions if t.transaction_id in new]
-    if not any(not t.is_buy for t in fresh):
+    if not any(buys or not t.is_buy for t in fresh):
         return None
     first = min(t.date for t in fresh).date()
     report = profit_report(transactions, journal, first, today, character_id=subject.character_id)
@@ -101,7 +104,7 @@ async def _notice_text(pool: asyncpg.Pool, store: PgWalletStore, subject: TokenS
     return trade_notice(
         owned.get(subject.character_id, f"character {subject.character_id}"),
         sales,
-        [],
+        [t for t in fresh if t.is_buy] if buys else [],
         lambda type_id: names.get(type_id, f"type {type_id}"),
         _place,
     )

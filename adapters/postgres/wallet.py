@@ -10,6 +10,7 @@ import asyncpg
 from adapters.postgres.character_orders import FetchMeta
 from core.alerts.model import AlertTarget, TargetKind
 from core.trading.model import FEE_REF_TYPES, JournalEntry, WalletTransaction
+from core.trading.notify import NOTICE_DEFAULT_MODE, NOTICE_MODES
 
 _TX_COLUMNS = (
     "character_id, transaction_id, date, type_id, quantity, unit_price, is_buy, location_id, journal_ref_id,"
@@ -151,10 +152,36 @@ class PgWalletStore:
             )
         return [WalletTransaction(**dict(r)) for r in txs], [JournalEntry(**dict(r)) for r in entries]
 
+    async def notice_mode(self, account_id: int) -> str:
+        """What the account's trade notices announce: 'off', 'sales' (the default) or 'all' (sales and buys)."""
+        mode = await self._pool.fetchval("SELECT mode FROM trade_notice_preferences WHERE account_id = $1", account_id)
+        return str(mode or NOTICE_DEFAULT_MODE)
+
+    async def set_notices(self, account_id: int, mode: str, target: AlertTarget | None) -> None:
+        """Save what the notices announce and, when given, where they go (None keeps the chosen target)."""
+        if mode not in NOTICE_MODES:
+            raise ValueError(f"notices must be one of {', '.join(NOTICE_MODES)}")
+        parts = (target.platform, target.kind.value, target.address) if target else (None, None, None)
+        await self._pool.execute(
+            "INSERT INTO trade_notice_preferences (account_id, mode, target_platform, target_kind, target_address)"
+            " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (account_id) DO UPDATE SET mode = EXCLUDED.mode,"
+            " target_platform = coalesce(EXCLUDED.target_platform, trade_notice_preferences.target_platform),"
+            " target_kind = coalesce(EXCLUDED.target_kind, trade_notice_preferences.target_kind),"
+            " target_address = coalesce(EXCLUDED.target_address, trade_notice_preferences.target_address),"
+            " updated_at = now()",
+            account_id,
+            mode,
+            *parts,
+        )
+
     async def notice_target(self, account_id: int) -> AlertTarget | None:
-        """Where the account's trade notices go: its digest's target, else the DM of its latest seen chat identity."""
+        """Where the account's trade notices go: the target chosen for them, else its digest's target, else the DM of
+        its latest seen chat identity."""
         row = await self._pool.fetchrow(
-            """SELECT target_platform, target_kind, target_address FROM digest_preferences WHERE account_id = $1
+            """SELECT target_platform, target_kind, target_address FROM trade_notice_preferences
+               WHERE account_id = $1 AND target_kind IS NOT NULL
+               UNION ALL
+               SELECT target_platform, target_kind, target_address FROM digest_preferences WHERE account_id = $1
                UNION ALL
                (SELECT platform, 'dm', external_id FROM account_identities
                 WHERE account_id = $1 AND platform IN ('discord', 'telegram') ORDER BY last_seen_at DESC LIMIT 1)

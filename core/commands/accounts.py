@@ -18,6 +18,7 @@ from core.commands.model import Button, Reply, Table
 from core.commands.params import ArgumentError, Param, ParamKind
 from core.commands.registry import CommandContext, Registry
 from core.trading.book import WalletHistory
+from core.trading.notify import NoticeSettings
 from core.trading.orders import TraderStore
 
 
@@ -31,6 +32,7 @@ class AccountServices:
     revoker: TokenRevoker | None = None
     wallet: WalletHistory | None = None  # the characters' stored wallets (/profit, /sales)
     trader: TraderStore | None = None  # the characters' orders, fee profiles and assets (/orders, /assets)
+    notices: NoticeSettings | None = None  # what sales notices announce and where (/settings notices)
 
 
 def _services(ctx: CommandContext) -> tuple[AccountServices, int]:

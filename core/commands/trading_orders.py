@@ -8,13 +8,16 @@ from typing import Any
 from core.appraisal.model import ParsedItem, ParseResult
 from core.catalog import Catalog, Location
 from core.commands.accounts import AccountServices
+from core.commands.alerts import alert_services, describe_target, dm_target, here_target, mail_target
 from core.commands.appraise import appraisal_data, price_parsed
 from core.commands.model import Field, Reply, Table
 from core.commands.params import ArgumentError, Param, ParamKind
 from core.commands.registry import CommandContext, Registry
 from core.commands.services import isk, market_services, place_or_default, station_of, units
+from core.trading.notify import NOTICE_MODES
 from core.trading.orders import OrderAdvice, TraderStore, account_advice
 
+TO = ("dm", "here", "mail")
 SHOWN_ORDERS = 20
 SHOWN_ASSETS = 15
 NO_ORDERS = (
@@ -156,3 +159,39 @@ def register_trading_order_commands(registry: Registry) -> None:
         private=True,
         slow=True,
     )(assets)
+    register_notice_settings(registry)
+
+
+async def settings_notices(ctx: CommandContext, announce: str, to: str | None = None) -> Reply:
+    """Turn sales notices off, keep them to sales, or also announce buys; optionally choose where they go."""
+    services = ctx.accounts
+    if not isinstance(services, AccountServices) or services.notices is None:
+        raise ArgumentError("trading features are not enabled on this evetrader (no EVE SSO configured)")
+    if ctx.caller.account_id is None:
+        raise ArgumentError("your account is not available right now; try again shortly")
+    account = ctx.caller.account_id
+    target = None
+    if to == "mail":
+        target = await mail_target(alert_services(ctx)[0], account)
+    elif to is not None:
+        target = here_target(ctx.caller) if to == "here" else dm_target(ctx.caller)
+    await services.notices.set_notices(account, announce, target)
+    where = await services.notices.notice_target(account)
+    said = {"off": "Sales notices are off.", "sales": "Sales notices are on.", "all": "Sales and buy notices are on."}
+    text = said[announce]
+    if announce != "off":
+        text += f" They go to {describe_target(where, ctx.caller)}." if where else " Link a chat first: /link."
+    data = {"announce": announce, "target": None if where is None else where.kind.value}
+    return Reply(title="Trade notices", text=text, data=data)
+
+
+def register_notice_settings(registry: Registry) -> None:
+    """Add /settings notices (the caller's own account)."""
+    registry.command(
+        "settings notices",
+        "Sales notices: off, sales, or all (sales and buys); to: dm, here or mail",
+        Param("announce", "off, sales or all", ParamKind.CHOICE, choices=NOTICE_MODES),
+        Param("to", "Where they go: dm (default), here or mail", ParamKind.CHOICE, choices=TO, required=False),
+        examples=["/settings notices off", "/settings notices all here"],
+        private=True,
+    )(settings_notices)

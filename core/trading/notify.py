@@ -4,12 +4,33 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, Protocol
 
+from core.alerts.model import AlertTarget
 from core.trading.fifo import MatchedSale
 from core.trading.model import WalletTransaction
 
 PlaceOf = Callable[[int], str]  # location id -> "Jita", "station 60012345"
+
+
+NOTICE_MODES = ("off", "sales", "all")  # all: sales and buys
+NOTICE_DEFAULT_MODE = "sales"
+
+
+class NoticeSettings(Protocol):
+    """What an account's trade notices announce and where they go (adapters.postgres.wallet.PgWalletStore)."""
+
+    async def notice_mode(self, account_id: int) -> str:
+        """'off', 'sales' or 'all'."""
+        ...
+
+    async def set_notices(self, account_id: int, mode: str, target: AlertTarget | None) -> None:
+        """Save the mode and, when given, the target."""
+        ...
+
+    async def notice_target(self, account_id: int) -> AlertTarget | None:
+        """Where the notices go now."""
+        ...
 
 
 def short_isk(value: float) -> str:
