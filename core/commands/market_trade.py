@@ -10,6 +10,7 @@ from core.commands.model import Reply, Table
 from core.commands.no_data import has_market_data, missing_market_data
 from core.commands.params import Param, ParamKind
 from core.commands.registry import CommandContext, Registry
+from core.commands.route import PREFERENCE, haul_route, haul_route_data, haul_route_text
 from core.commands.services import MarketServices, isk, market_services, percent, station_of, units
 from core.market.fees import TradeSkills, broker_fee_rate, sales_tax_rate
 from core.market.finders_haul import HaulInput, haul_candidates
@@ -167,8 +168,9 @@ async def trade_haul(
     accounting: int | None = None,
     broker_relations: int | None = None,
     standing: float | None = None,
+    route: str = "secure",
 ) -> Reply:
-    """/trade haul: buy at one hub, sell at another, walking both books within cargo and budget."""
+    """/trade haul: buy at one hub, sell at another, walking both books within cargo and budget, per jump."""
     services = market_services(ctx)
     src_region, src_station = station_of(source)
     dst_region, dst_station = station_of(destination)
@@ -208,6 +210,7 @@ async def trade_haul(
         for t in names
         if names[t][1] > 0 and t in src_books and t in dst_books
     ]
+    found = await haul_route(services, source, destination, route)
     plans = haul_candidates(
         items,
         cargo_m3=cargo,
@@ -216,9 +219,12 @@ async def trade_haul(
         schedule=services.fees,
         sell_mode="order" if mode == "order" else "immediate",
         top_n=results,
+        jumps=found.jumps if found else None,
     )
     title = f"Hauling {source.name} → {destination.name}"
-    meta = await services.reader.snapshot(src_region)
+    metas = [await services.reader.snapshot(src_region), await services.reader.snapshot(dst_region)]
+    ages = [m.last_modified for m in metas if m is not None and m.last_modified is not None]
+    meta = next((m for m in metas if m is not None and m.last_modified == min(ages, default=None)), metas[0])
     if not plans:
         return await missing_market_data(ctx, [src_region, dst_region], title=title) or Reply(
             title=title,
@@ -243,6 +249,8 @@ async def trade_haul(
         f"Total: {isk(sum(p.cost for p in plans))} in, {isk(total_profit)} profit after tax, "
         f"{sum(p.volume_m3 for p in plans):,.0f} of {cargo:,.0f} m3."
     )
+    if found is not None:
+        text += "\n" + haul_route_text(found, route, total_profit)
     data = {
         "source_id": src_station,
         "destination_id": dst_station,
@@ -259,10 +267,11 @@ async def trade_haul(
                 "isk_per_m3": p.isk_per_m3,
                 "max_buy_price": p.max_buy_price,
                 "min_sell_price": p.min_sell_price,
+                "isk_per_jump": p.isk_per_jump,
             }
             for p in plans
         ],
-    }
+    } | haul_route_data(found, route, total_profit)
     return Reply(
         title=title, text=text, tables=[table], data=data, footer=services.footer(meta.last_modified if meta else None)
     )
@@ -324,6 +333,7 @@ def register_trade_commands(registry: Registry) -> None:
         ),
         RESULTS,
         *SKILL_PARAMS,
+        replace(PREFERENCE, name="route", positional=False),
         examples=["/trade haul jita amarr 60000 2b", "/trade haul jita dodixie 5000 500m order accounting=5"],
         slow=True,
     )(trade_haul)

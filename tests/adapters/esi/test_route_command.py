@@ -16,6 +16,7 @@ from fakes.esi.route_map import AMARR, JITA, MAP
 from tests.adapters.esi.conftest import MakeClient
 from tests.core.commands.fake_market import FakeMarket
 from tests.core.commands.market_helpers import run
+from tests.core.commands.test_market_haul import haul_market
 
 pytestmark = pytest.mark.integration
 
@@ -59,3 +60,18 @@ async def test_route_failures_are_plain_messages(make_client: MakeClient, pg_poo
         reply = await run("/route jita amarr insecure", FakeMarket(), **wired)
         assert reply.is_error and "unavailable right now" in reply.text
         assert (await run("/route jita amarr", FakeMarket())).is_error  # routes not wired
+
+
+async def test_hauls_show_jumps_isk_per_jump_and_the_lowest_security(make_client: MakeClient, pg_pool) -> None:
+    async with EsiFake(regions={10000002: 10}) as fake:
+        wired = await _wired(fake, make_client, pg_pool)
+        secure = await run("/trade haul jita amarr 100000 1b", haul_market(), **wired)
+        data = secure.data
+        assert data["plans"] and data["route"] == "secure" and data["jumps"] == 12 and data["min_security"] == 0.6
+        assert data["isk_per_jump"] == pytest.approx(data["total_profit"] / 12)
+        assert all(p["isk_per_jump"] == pytest.approx(p["profit"] / 12) for p in data["plans"])
+        assert "12 jumps" in secure.text and "lowest security 0.6" in secure.text
+        shortest = await run("/trade haul jita amarr 100000 1b route=shortest", haul_market(), **wired)
+        assert shortest.data["jumps"] == 9 and shortest.data["min_security"] == 0.3
+    unknown = await run("/trade haul jita amarr 100000 1b", haul_market())  # routes not wired: haul still answers
+    assert unknown.data["jumps"] is None and unknown.data["plans"] and "jumps" not in unknown.text

@@ -101,6 +101,7 @@ async def test_haul_walks_both_books():
         "isk_per_m3": pytest.approx(1_773_500 / 300),
         "max_buy_price": 1_050_000,
         "min_sell_price": 1_150_000,
+        "isk_per_jump": None,  # no route planner wired here
     }
     assert trit["quantity"] == 500_000 and trit["cost"] == pytest.approx(2_000_000)
     assert trit["profit"] == pytest.approx(395_000) and trit["max_buy_price"] == 4.0 and trit["min_sell_price"] == 5.0
@@ -112,7 +113,7 @@ async def test_haul_walks_both_books():
         ["Tritanium", "500,000", "5,000", "2.00M", "395,000.00", "19.8%", "79.00"],
     ]
     assert reply.text == "Total: 22.50M in, 2.17M profit after tax, 5,300 of 10,000 m3."
-    assert reply.footer == Footer("ESI market data", JITA_SNAPSHOT, False)  # the source's snapshot
+    assert reply.footer == Footer("ESI market data", AMARR_SNAPSHOT, False)  # the older of the two regions
     [volumes_call] = [call for call in market.calls if call[0] == "daily_volumes"]
     assert volumes_call[1] == AMARR.region_id  # volumes where we sell
 
@@ -160,7 +161,7 @@ async def test_haul_results_limit_and_direct_call():
         context(haul_market(), simulated=True), CATALOG.location("jita"), CATALOG.location("amarr"), cargo=200
     )
     assert plans(reply)[LSE2]["quantity"] == 13
-    assert reply.footer == Footer("simulated ESI (demo)", JITA_SNAPSHOT, True)
+    assert reply.footer == Footer("simulated ESI (demo)", AMARR_SNAPSHOT, True)
 
 
 async def test_haul_nothing_profitable():
@@ -198,7 +199,7 @@ async def test_haul_argument_errors(text: str, message: str):
     reply = await run(text, haul_market())
     assert reply.is_error
     usage = "/trade haul <source> <destination> [cargo] [budget] [mode] [results] [accounting=…] "
-    assert reply.text == f"{message}\nusage: {usage}[broker-relations=…] [standing=…]"
+    assert reply.text == f"{message}\nusage: {usage}[broker-relations=…] [standing=…] [route=…]"
 
 
 async def test_trade_places_without_hub_never_leak():
