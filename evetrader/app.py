@@ -309,7 +309,7 @@ class App(AlertParts, AnalystParts):
 
         limiter = RedisRateLimiter(
             self.redis,
-            self.keys.rate_limit("commands:"),
+            self.keys.command_rates(),
             per_minute=settings.command_rate_per_minute,
             burst=settings.command_rate_burst,
         )

@@ -73,10 +73,10 @@ def create_app(
     app[ACCOUNTS] = accounts
     app[SESSIONS] = SessionService(PgRefreshTokenStore(pool), accounts, redis, keys, config)
     app[IP_LIMITER] = RedisRateLimiter(
-        redis, keys.rate_limit("web-ip:"), per_minute=config.ip_rate_per_minute, burst=config.ip_rate_burst
+        redis, keys.web_ip_rates(), per_minute=config.ip_rate_per_minute, burst=config.ip_rate_burst
     )
     app[USER_LIMITER] = RedisRateLimiter(
-        redis, keys.rate_limit("web-user:"), per_minute=config.user_rate_per_minute, burst=config.user_rate_burst
+        redis, keys.web_user_rates(), per_minute=config.user_rate_per_minute, burst=config.user_rate_burst
     )
     app[TEMPLATES] = template_environment()
     app[CSRF_EXEMPT] = []

@@ -32,7 +32,7 @@ def add_public_state(app: web.Application) -> None:
     config = app[CONFIG]
     app[APPRAISE_LIMITER] = RedisRateLimiter(
         app[REDIS],
-        app[REDIS_KEYS].rate_limit("web-appraise:"),
+        app[REDIS_KEYS].appraisal_rates(),
         per_minute=config.appraisal_rate_per_minute,
         burst=config.appraisal_rate_burst,
     )

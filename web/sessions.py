@@ -26,7 +26,6 @@ from web.session_model import RequestAuth, Session
 log = logging.getLogger(__name__)
 ISSUER = "evetrader-web"
 BROWSER_TTL_S = 400 * 24 * 3600
-_REVOKED_NAMESPACE = "web-revoked-family"
 # Postgres unreachable (down, restarting, pool timed out): only then is Redis's revocation cache asked.
 _PG_UNREACHABLE = (OSError, TimeoutError, asyncpg.PostgresConnectionError, asyncpg.InterfaceError,
                    asyncpg.CannotConnectNowError)  # fmt: skip
@@ -192,7 +191,7 @@ class SessionService:
 
     async def _deny(self, family_id: str) -> None:
         try:
-            key = self._keys.cache(_REVOKED_NAMESPACE, family_id)
+            key = self._keys.revoked_session_family(family_id)
             await self._redis.set(key, b"1", ex=int(ACCESS_TTL.total_seconds()) + 60)
         except RedisError as exc:
             log.warning("revoked session not cached in Redis", extra={"error": type(exc).__name__})
@@ -204,6 +203,6 @@ class SessionService:
         except _PG_UNREACHABLE as exc:
             log.debug("session check fell back to Redis", extra={"error": type(exc).__name__})
         try:
-            return not await self._redis.exists(self._keys.cache(_REVOKED_NAMESPACE, family_id))
+            return not await self._redis.exists(self._keys.revoked_session_family(family_id))
         except RedisError:
             return False

@@ -16,18 +16,7 @@ from adapters.redis.keys import RedisKeys
 from core.analysis.ports import CachedAnswer
 
 log = logging.getLogger(__name__)
-NAMESPACE = "ai"
 POLL_S = 0.05
-
-
-def answer_key(keys: RedisKeys, key: str) -> str:
-    """Where one AI answer is cached (keys.cache namespace "ai")."""
-    return keys.cache(NAMESPACE, key)
-
-
-def flight_key(keys: RedisKeys, key: str) -> str:
-    """The lock held by the one process computing an AI answer (keys.lock "ai:<key>")."""
-    return keys.lock(f"{NAMESPACE}:{key}")
 
 
 def encode_answer(answer: CachedAnswer) -> bytes:
@@ -62,7 +51,7 @@ class RedisAnswerCache:
     async def get(self, key: str) -> CachedAnswer | None:
         """The cached answer, or None (also when Redis fails or the entry is unreadable)."""
         try:
-            raw = await self._client.get(answer_key(self._keys, key))
+            raw = await self._client.get(self._keys.ai_answer(key))
             return decode_answer(raw) if raw is not None else None
         except (RedisError, ValueError, KeyError) as exc:
             log.warning("AI answer cache read failed: %s", exc)
@@ -71,13 +60,13 @@ class RedisAnswerCache:
     async def put(self, key: str, answer: CachedAnswer, ttl_s: float) -> None:
         """Cache an answer for `ttl_s` seconds (a failure is logged, not raised)."""
         try:
-            await self._client.set(answer_key(self._keys, key), encode_answer(answer), px=max(1, round(ttl_s * 1000)))
+            await self._client.set(self._keys.ai_answer(key), encode_answer(answer), px=max(1, round(ttl_s * 1000)))
         except RedisError as exc:
             log.warning("AI answer cache write failed: %s", exc)
 
     async def lead(self, key: str, ttl_s: float) -> bool:
         """Take the compute lock of `key` (SET NX PX); True also when Redis is down (everyone computes then)."""
-        lock = Lock(self._client, flight_key(self._keys, key), timeout=ttl_s, blocking=False, thread_local=False)
+        lock = Lock(self._client, self._keys.ai_flight(key), timeout=ttl_s, blocking=False, thread_local=False)
         try:
             if not await lock.acquire():
                 return False
@@ -102,7 +91,7 @@ class RedisAnswerCache:
     async def wait(self, key: str, timeout_s: float) -> CachedAnswer | None:
         """Poll for the lock holder's answer until it appears, the lock goes (holder gave up) or time runs out."""
         deadline = time.monotonic() + timeout_s
-        lock_key = flight_key(self._keys, key)
+        lock_key = self._keys.ai_flight(key)
         while True:
             found = await self.get(key)
             if found is not None:

@@ -51,7 +51,7 @@ class AlertStream:
         self._redis = redis
         self._keys = keys
         self.platform = platform
-        self.key = keys.stream(f"alerts:{platform}")
+        self.key = keys.alert_stream(platform)
         self.reclaim_idle_ms = reclaim_idle_ms
         self._add_once = redis.register_script(_ADD_ONCE)
 
@@ -65,7 +65,7 @@ class AlertStream:
 
     async def add_once(self, outbox_id: int, seq: int) -> str | None:
         """Add entry (outbox_id, seq) unless it was added before; the new entry id, or None."""
-        marker = self._keys.cache("alert-dispatched", f"{self.platform}:{int(outbox_id)}:{int(seq)}")
+        marker = self._keys.alert_dispatched(self.platform, outbox_id, seq)
         added = await self._add_once(keys=[self.key, marker], args=[outbox_id, seq, MARKER_TTL_S, STREAM_MAXLEN])
         return _text(added) if added else None
 

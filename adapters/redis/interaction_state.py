@@ -29,7 +29,7 @@ class RedisInteractionState:
         self._warn = UnreachableWarning(log, "bot state unreachable: pages and questions are not kept")
 
     def _key(self, kind: str, key: str) -> str:
-        return self._keys.cache(f"bot:{self._platform}:{kind}", key)
+        return self._keys.bot_state(self._platform, kind, key)
 
     async def put(self, kind: str, value: bytes, ttl_s: float) -> str | None:
         """Keep `value` under a new random key for `ttl_s` seconds; the key, or None when Redis is unreachable."""

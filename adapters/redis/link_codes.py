@@ -22,7 +22,7 @@ class RedisLinkCodes:
         self._keys = keys
 
     def _key(self, code: str) -> str:
-        return self._keys.cache("link-code", hashlib.sha256(code.encode()).hexdigest())
+        return self._keys.link_code(hashlib.sha256(code.encode()).hexdigest())
 
     async def issue(self, request: LinkRequest, ttl_s: int = LINK_CODE_TTL_S) -> str:
         """A new code for this identity, valid for ttl_s seconds."""

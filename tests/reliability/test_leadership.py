@@ -104,7 +104,7 @@ async def test_a_deposed_leaders_write_with_an_old_token_is_rejected(own_redis: 
 async def test_two_candidates_never_lead_at_once_also_across_a_redis_restart(own_redis: EmbeddedRedis) -> None:
     clients = [client_of(own_redis), client_of(own_redis)]
     candidates = [Leadership(Lease(c, KEYS.scheduler_leader(), TTL_S), f"candidate-{i}") for i, c in enumerate(clients)]
-    journal = KEYS.stream("journal")
+    journal = f"{KEYS.prefix}journal"
     both: list[float] = []
 
     async def work(fence: Fence) -> None:  # a leader writes its epoch every 50 ms, through its fence

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 import redis.asyncio as aioredis
 
-from adapters.redis.ai_cache import RedisAnswerCache, answer_key, flight_key
+from adapters.redis.ai_cache import RedisAnswerCache
 from adapters.redis.keys import RedisKeys
 from core.analysis.analyst import Analyst, Answer
 from core.analysis.ports import CachedAnswer
@@ -24,9 +24,9 @@ async def test_answers_round_trip_with_their_ttl(redis_client: aioredis.Redis, r
     assert await cache.get("k1") is None
     await cache.put("k1", ANSWER, 3600)
     assert await cache.get("k1") == ANSWER
-    assert answer_key(keys, "k1") == f"{redis_prefix}cache:ai:k1"
-    assert 3590_000 < await redis_client.pttl(answer_key(keys, "k1")) <= 3600_000
-    await redis_client.set(answer_key(keys, "bad"), b"not json")
+    assert keys.ai_answer("k1") == f"{redis_prefix}cache:ai:k1"
+    assert 3590_000 < await redis_client.pttl(keys.ai_answer("k1")) <= 3600_000
+    await redis_client.set(keys.ai_answer("bad"), b"not json")
     assert await cache.get("bad") is None
 
 
@@ -37,7 +37,7 @@ async def test_one_process_leads_the_other_waits_for_its_answer(
     first, second = RedisAnswerCache(redis_client, keys, poll_s=0.01), RedisAnswerCache(redis_client, keys, poll_s=0.01)
     assert await first.lead("k", 5)
     assert not await second.lead("k", 5)
-    assert await redis_client.exists(flight_key(keys, "k"))
+    assert await redis_client.exists(keys.ai_flight("k"))
 
     async def finish() -> None:
         await asyncio.sleep(0.05)
@@ -46,7 +46,7 @@ async def test_one_process_leads_the_other_waits_for_its_answer(
 
     waited, _ = await asyncio.gather(second.wait("k", 2.0), finish())
     assert waited == ANSWER
-    assert not await redis_client.exists(flight_key(keys, "k"))
+    assert not await redis_client.exists(keys.ai_flight("k"))
     assert await second.lead("k", 5)  # free again
 
 

@@ -46,12 +46,12 @@ async def test_renew_extends_the_ttl(redis_client: aioredis.Redis, redis_prefix:
 
 async def test_a_fenced_write_runs_only_while_the_lock_is_held(redis_client: aioredis.Redis, redis_prefix: str) -> None:
     keys = RedisKeys(redis_prefix)
-    lease = Lease(redis_client, keys.leader_lock(), 10)
+    lease, scratch = Lease(redis_client, keys.leader_lock(), 10), f"{redis_prefix}fenced-write"
     fence = await lease.acquire()
     assert fence is not None
-    assert await fence.call("SET", keys.lock("x"), "1", "NX", "EX", 60)
-    assert await fence.call("SET", keys.lock("x"), "1", "NX", "EX", 60) is None  # the command's own answer
+    assert await fence.call("SET", scratch, "1", "NX", "EX", 60)
+    assert await fence.call("SET", scratch, "1", "NX", "EX", 60) is None  # the command's own answer
     await lease.release()
     with pytest.raises(LeadershipLost):
-        await fence.call("DEL", keys.lock("x"))
-    assert await redis_client.exists(keys.lock("x"))
+        await fence.call("DEL", scratch)
+    assert await redis_client.exists(scratch)

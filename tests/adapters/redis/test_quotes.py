@@ -1,4 +1,4 @@
-"""RedisQuoteCache and RedisKeys against a real Redis: round trip, TTL, atomic replacement, speed."""
+"""RedisQuoteCache against a real Redis: round trip, TTL, atomic replacement, speed."""
 
 from __future__ import annotations
 
@@ -75,24 +75,8 @@ async def test_fifteen_thousand_quotes_in_one_replacement(redis_client: aioredis
     print(f"\n15k quotes cached in {elapsed * 1000:.0f} ms")  # a figure, not a timed assertion
 
 
-def test_ttl_until_and_keys() -> None:
+def test_ttl_until() -> None:
     now = datetime(2026, 8, 1, tzinfo=UTC)
     assert ttl_until(now + timedelta(seconds=90), now) == 90
     assert ttl_until(now - timedelta(seconds=5), now) == 1.0
     assert ttl_until(None, now, default_s=42) == 42
-    keys = RedisKeys("evt:")
-    assert keys.quotes(60003760) == "evt:quotes:60003760"
-    assert keys.leader_lock() == "evt:lock:leader:scheduler"
-    built = {
-        keys.quotes(1),
-        keys.leader_lock(),
-        keys.rate_limit("x"),
-        keys.stream("x"),
-        keys.lock("x"),
-        keys.region_lock(1),
-        keys.ingest_claim(1),
-        keys.ingest_failures(1),
-        keys.ingest_stream(),
-    }
-    assert len(built) == 9 and all(k.startswith("evt:") for k in built)
-    assert keys.scheduler_leader() == keys.leader_lock()
