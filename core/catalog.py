@@ -10,9 +10,20 @@ from typing import Literal, Protocol
 from rapidfuzz import fuzz, process
 from rapidfuzz.utils import default_process
 
+from core.catalog_groups import MarketTree
 from core.market.hubs import HUBS, Hub, UnknownLocation, find_hub, hub_names
 
-__all__ = ["ALIASES", "Catalog", "CatalogItem", "CatalogSource", "Location", "UnknownItem", "UnknownLocation"]
+__all__ = [
+    "ALIASES",
+    "Catalog",
+    "CatalogItem",
+    "CatalogSource",
+    "Location",
+    "TypeGroup",
+    "UnknownItem",
+    "UnknownLocation",
+]
+TypeGroup = tuple[int, int | None, str]  # (type_id, market_group_id, SDE category name)
 
 ALIASES: dict[str, str] = {
     "plex": "PLEX",
@@ -89,6 +100,18 @@ class CatalogSource(Protocol):
         """(station_id, name, system_id, region_id) of every NPC station."""
         ...
 
+    async def market_groups(self) -> Sequence[tuple[int, int | None, str]]:
+        """(market_group_id, parent_id, name) of every market group."""
+        ...
+
+    async def type_groups(self) -> Sequence[TypeGroup]:
+        """(type_id, market_group_id, category name) of every market type."""
+        ...
+
+    async def localized_names(self) -> Sequence[tuple[int, str]]:
+        """(type_id, name) of the market types' names in the other client languages (de, es, fr, ja, ko, ru, zh)."""
+        ...
+
 
 class Catalog:
     """Items and locations in memory; every lookup is synchronous and fast."""
@@ -101,11 +124,22 @@ class Catalog:
         stations: Sequence[tuple[int, str, int, int]] = (),
         *,
         default_hub: str = "Jita",
+        groups: MarketTree | None = None,
+        localized: Sequence[tuple[int, str]] = (),
     ) -> None:
         self.default_hub = find_hub(default_hub)
+        self.groups = groups if groups is not None else MarketTree()
         self._items = sorted(items, key=lambda item: item.name.lower())
         self._by_lower = {" ".join(item.name.split()).lower(): item for item in self._items}  # NBSP in SKIN names
         self._by_id = {item.type_id: item for item in self._items}
+        self._local: dict[str, CatalogItem] = {}  # other languages' names; an English name always wins
+        for type_id, name in localized:
+            key = " ".join(name.split()).lower()
+            if type_id in self._by_id and key and key not in self._by_lower:
+                self._local.setdefault(key, self._by_id[type_id])
+        self._by_lower.update(self._local)
+        self._local_keys = list(self._local)
+        self._local_processed = [default_process(key) for key in self._local_keys]
         self._first_words = {words[0] for lower in self._by_lower if (words := lower.split())}
         self._lowers = [item.name.lower() for item in self._items]
         self._processed = [default_process(item.name) for item in self._items]
@@ -125,7 +159,9 @@ class Catalog:
         """Read everything from `source` once and build the in-memory indexes."""
         items, regions = await source.market_types(), await source.regions()
         systems, stations = await source.systems(), await source.stations()
-        return cls(items, regions, systems, stations, default_hub=default_hub)
+        groups = MarketTree(await source.market_groups(), await source.type_groups())
+        localized = await source.localized_names()
+        return cls(items, regions, systems, stations, default_hub=default_hub, groups=groups, localized=localized)
 
     def __len__(self) -> int:
         return len(self._items)
@@ -148,7 +184,8 @@ class Catalog:
         return word in self._first_words
 
     def item(self, query: str, *, fuzzy: bool = True) -> CatalogItem:
-        """Resolve an item by exact/case-insensitive name or alias, then fuzzily; raise UnknownItem otherwise."""
+        """Resolve an item by exact/case-insensitive name (any client language) or alias, then fuzzily; else
+        raise UnknownItem."""
         wanted = " ".join(query.split()).lower()
         found = self._by_lower.get(wanted) or self._by_lower.get(ALIASES.get(wanted, "").lower())
         if found:
@@ -158,6 +195,8 @@ class Catalog:
         matches = self._fuzzy(wanted, 5)
         if matches and self._accept(wanted, matches):
             return self._items[matches[0][0]]
+        if not wanted.isascii() and (local := self._fuzzy_local(wanted)) is not None:
+            return local
         raise UnknownItem(query, [self._items[index].name for index, _ in matches])
 
     def suggest(self, query: str, limit: int = 5) -> list[str]:
@@ -240,6 +279,19 @@ class Catalog:
         (best, score), runner_up = matches[0], matches[1][1] if len(matches) > 1 else 0.0
         whole = fuzz.token_sort_ratio(wanted, self._items[best].name, processor=default_process)
         return score >= FUZZY_ACCEPT and score - runner_up >= FUZZY_MARGIN and whole >= FUZZY_WHOLE
+
+    def _fuzzy_local(self, wanted: str) -> CatalogItem | None:
+        """A clear, close winner among the other languages' names (asked only for non-ASCII queries)."""
+        processed = default_process(wanted)
+        found = process.extract(
+            processed, self._local_processed, scorer=fuzz.WRatio, processor=None, limit=2, score_cutoff=FUZZY_ACCEPT
+        )
+        if not found or (len(found) > 1 and found[0][1] - found[1][1] < FUZZY_MARGIN):
+            return None
+        _, _, index = found[0]
+        if fuzz.token_sort_ratio(processed, self._local_processed[index], processor=None) < FUZZY_WHOLE:
+            return None
+        return self._local[self._local_keys[index]]
 
     def _place(self, lower: str) -> Location:
         return self._regions.get(lower) or self._systems[lower]

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import asyncpg
 
-from core.catalog import CatalogItem
+from core.catalog import CatalogItem, TypeGroup
 
 # Published types with a market group; ships carry their (much smaller) packaged volume.
 _MARKET_TYPES = """
@@ -16,6 +16,20 @@ FROM sde_types t
 LEFT JOIN sde_groups g ON g.group_id = t.group_id
 WHERE t.published AND t.market_group_id IS NOT NULL
 ORDER BY t.type_id
+"""
+_TYPE_GROUPS = """
+SELECT t.type_id, t.market_group_id, coalesce(c.name, '') AS category
+FROM sde_types t
+LEFT JOIN sde_categories c ON c.category_id = t.category_id
+WHERE t.published AND t.market_group_id IS NOT NULL
+ORDER BY t.type_id
+"""
+_LOCALIZED = """
+SELECT n.type_id, n.name
+FROM sde_type_names n
+JOIN sde_types t ON t.type_id = n.type_id
+WHERE t.published AND t.market_group_id IS NOT NULL
+ORDER BY n.type_id, n.language
 """
 
 
@@ -46,3 +60,16 @@ class PgCatalogSource:
             "SELECT station_id, name, system_id, region_id FROM sde_stations ORDER BY station_id"
         )
         return [(r[0], r[1], r[2], r[3]) for r in records]
+
+    async def market_groups(self) -> Sequence[tuple[int, int | None, str]]:
+        """(market_group_id, parent_id, name) of every market group."""
+        records = await self._pool.fetch("SELECT market_group_id, parent_id, name FROM sde_market_groups")
+        return [(r[0], r[1], r[2]) for r in records]
+
+    async def type_groups(self) -> Sequence[TypeGroup]:
+        """(type_id, market_group_id, category name) of every market type."""
+        return [(r[0], r[1], r[2]) for r in await self._pool.fetch(_TYPE_GROUPS)]
+
+    async def localized_names(self) -> Sequence[tuple[int, str]]:
+        """(type_id, name) of every market type's name in the other client languages."""
+        return [(r[0], r[1]) for r in await self._pool.fetch(_LOCALIZED)]

@@ -24,6 +24,7 @@ STATIC_DATA_COLUMNS: dict[str, tuple[str, ...]] = {
         "base_price",
         "published",
     ),
+    "sde_type_names": ("type_id", "language", "name"),
     "sde_regions": ("region_id", "name"),
     "sde_constellations": ("constellation_id", "region_id", "name"),
     "sde_systems": ("system_id", "constellation_id", "region_id", "name", "security"),

@@ -1,4 +1,4 @@
-"""Typed field access on SDE JSONL records: ids, numbers, flags and localized (English) text."""
+"""Typed field access on SDE JSONL records: ids, numbers, flags and localized text (English, other languages)."""
 
 from __future__ import annotations
 
@@ -80,3 +80,20 @@ def english(value: Any) -> str | None:
 def english_name(record: dict[str, Any], field: str, fallback: str) -> str:
     """The English text of a localized field, or `fallback` when it has none."""
     return english(record.get(field)) or fallback
+
+
+CLIENT_LANGUAGES = ("de", "es", "fr", "ja", "ko", "ru", "zh")  # the EVE client's languages besides English
+
+
+def other_languages(record: dict[str, Any], field: str) -> list[tuple[str, str]]:
+    """(language, text) of a localized field in each client language whose text differs from the English one."""
+    value = record.get(field)
+    if not isinstance(value, dict):
+        return []
+    shown = english(value)
+    found = []
+    for language in CLIENT_LANGUAGES:
+        text = value.get(language)
+        if isinstance(text, str) and (text := " ".join(text.split())) and text != shown:
+            found.append((language, text))
+    return found

@@ -14,7 +14,7 @@ import asyncpg
 from adapters.postgres.static_data import StaticDataWriter
 from adapters.sde.archive import SdeArchive, SdeImportError
 from adapters.sde.download import download_sde, is_url
-from adapters.sde.items import build_number, category_rows, group_rows, market_group_rows, type_rows
+from adapters.sde.items import build_number, category_rows, group_rows, market_group_rows, type_name_rows, type_rows
 from adapters.sde.universe import constellation_rows, region_rows, station_rows, system_rows
 
 ProgressCallback = Callable[[str, int], None]
@@ -27,6 +27,7 @@ TABLE_SOURCES: dict[str, Callable[[SdeArchive], Iterator[tuple[object, ...]]]] =
     "sde_groups": group_rows,
     "sde_market_groups": market_group_rows,
     "sde_types": type_rows,
+    "sde_type_names": type_name_rows,
     "sde_regions": region_rows,
     "sde_constellations": constellation_rows,
     "sde_systems": system_rows,
@@ -44,6 +45,7 @@ class ImportSummary:
     groups: int
     market_groups: int
     types: int
+    type_names: int
     regions: int
     constellations: int
     systems: int

@@ -1,4 +1,4 @@
-"""Row generators for item data: categories, groups, market groups and types (column order of 0002)."""
+"""Row generators for item data: categories, groups, market groups, types and their other-language names."""
 
 from __future__ import annotations
 
@@ -7,10 +7,12 @@ from typing import Any
 
 from adapters.sde.archive import SdeArchive
 from adapters.sde.fields import (
+    RecordError,
     english_name,
     flag,
     optional_int,
     optional_number,
+    other_languages,
     record_key,
     required_int,
 )
@@ -19,6 +21,7 @@ CategoryRow = tuple[int, str, bool]
 GroupRow = tuple[int, int, str, bool]
 MarketGroupRow = tuple[int, int | None, str, bool]
 TypeRow = tuple[int, str, int, int | None, int | None, float | None, float | None, int, float | None, bool]
+TypeNameRow = tuple[int, str, str]
 
 
 def category_rows(archive: SdeArchive) -> Iterator[CategoryRow]:
@@ -76,6 +79,19 @@ def type_rows(archive: SdeArchive) -> Iterator[TypeRow]:
         )
 
     yield from archive.rows("types.jsonl", convert)
+
+
+def type_name_rows(archive: SdeArchive) -> Iterator[TypeNameRow]:
+    """(type_id, language, name) of each published market type's name in the other client languages (0023)."""
+    for line_number, record in archive.records("types.jsonl"):
+        try:
+            if not flag(record, "published") or record.get("marketGroupID") is None:
+                continue
+            type_id = record_key(record)
+        except RecordError as error:
+            raise archive.error("types.jsonl", line_number, str(error)) from None
+        for language, name in other_languages(record, "name"):
+            yield type_id, language, name
 
 
 def build_number(archive: SdeArchive) -> str | None:

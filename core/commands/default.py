@@ -6,6 +6,7 @@ from core.commands.accounts import register_account_commands
 from core.commands.alerts import register_alert_commands
 from core.commands.analysis import register_analysis_commands
 from core.commands.appraise import register_appraise_command
+from core.commands.market_browse import register_browse_command
 from core.commands.market_price import register_price_commands
 from core.commands.market_trade import register_trade_commands
 from core.commands.registry import Registry
@@ -21,6 +22,7 @@ def build_registry() -> Registry:
     register_price_commands(registry)
     register_trade_commands(registry)
     register_route_command(registry)
+    register_browse_command(registry)
     register_appraise_command(registry)
     register_settings_commands(registry)
     register_account_commands(registry)

@@ -6,6 +6,7 @@ from dataclasses import replace
 
 from core.bulk import cyclic_gc_paused
 from core.catalog import Location
+from core.commands.market_browse import CATEGORY, GROUP, type_filter
 from core.commands.model import Reply, Table
 from core.commands.no_data import has_market_data, missing_market_data
 from core.commands.params import Param, ParamKind
@@ -88,13 +89,20 @@ async def trade_station(
     accounting: int | None = None,
     broker_relations: int | None = None,
     standing: float | None = None,
+    group: str | None = None,
+    category: str | None = None,
 ) -> Reply:
     """/trade station: what to buy and relist at one hub, after broker fees and sales tax, scams filtered."""
     services = market_services(ctx)
+    allowed = type_filter(ctx, group, category)
     region_id, station_id = station_of(hub)
     skills = _skills(services, station_id, accounting, broker_relations, standing)
     tops = await services.reader.top_of_book(region_id, station_id)
-    hopeful = [t for t, top in tops.items() if could_qualify(top, skills, services.fees, min_margin / 100)]
+    hopeful = [
+        t
+        for t, top in tops.items()
+        if (allowed is None or t in allowed) and could_qualify(top, skills, services.fees, min_margin / 100)
+    ]
     names = _names(ctx, hopeful)
     volumes = await services.reader.daily_volumes(region_id, list(names))
     wanted = [t for t in names if volumes.get(t, min_volume) >= min_volume]  # rule 2 before any book is read
@@ -168,10 +176,13 @@ async def trade_haul(
     accounting: int | None = None,
     broker_relations: int | None = None,
     standing: float | None = None,
+    group: str | None = None,
+    category: str | None = None,
     route: str = "secure",
 ) -> Reply:
     """/trade haul: buy at one hub, sell at another, walking both books within cargo and budget, per jump."""
     services = market_services(ctx)
+    allowed = type_filter(ctx, group, category)
     src_region, src_station = station_of(source)
     dst_region, dst_station = station_of(destination)
     skills = _skills(services, dst_station, accounting, broker_relations, standing)  # the fees are paid selling
@@ -187,7 +198,8 @@ async def trade_haul(
     hopeful = [
         t
         for t, top in src_tops.items()
-        if (sell := top.best_sell) is not None
+        if (allowed is None or t in allowed)
+        and (sell := top.best_sell) is not None
         and t in dst_tops
         and (outlet := dst_tops[t].best_sell if mode == "order" else dst_tops[t].best_buy) is not None
         and sell < outlet * keep
@@ -306,7 +318,9 @@ def register_trade_commands(registry: Registry) -> None:
             positional=False,
         ),
         *SKILL_PARAMS,
-        examples=["/trade station jita", "/trade station amarr 10", "/trade station jita accounting=5"],
+        GROUP,
+        CATEGORY,
+        examples=["/trade station jita", "/trade station amarr 10", "/trade station jita group=frigates"],
         slow=True,
     )(trade_station)
     registry.command(
@@ -333,7 +347,13 @@ def register_trade_commands(registry: Registry) -> None:
         ),
         RESULTS,
         *SKILL_PARAMS,
+        GROUP,
+        CATEGORY,
         replace(PREFERENCE, name="route", positional=False),
-        examples=["/trade haul jita amarr 60000 2b", "/trade haul jita dodixie 5000 500m order accounting=5"],
+        examples=[
+            "/trade haul jita amarr 60000 2b",
+            "/trade haul jita amarr category=ships",
+            "/trade haul jita dodixie 5000 500m order accounting=5",
+        ],
         slow=True,
     )(trade_haul)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from core.catalog import Catalog, CatalogItem
+from core.catalog_groups import MarketTree
+from tests.core.commands.sample_groups import LOCALIZED, MARKET_GROUPS, TYPE_GROUPS
 
 ITEMS = [
     CatalogItem(34, "Tritanium", "Mineral", 0.01),
@@ -62,7 +64,17 @@ class MemoryCatalogSource:
     async def stations(self) -> Sequence[tuple[int, str, int, int]]:
         return STATIONS
 
+    async def market_groups(self) -> Sequence[tuple[int, int | None, str]]:
+        return MARKET_GROUPS
+
+    async def type_groups(self) -> Sequence[tuple[int, int | None, str]]:
+        return TYPE_GROUPS
+
+    async def localized_names(self) -> Sequence[tuple[int, str]]:
+        return LOCALIZED
+
 
 def sample_catalog(default_hub: str = "Jita") -> Catalog:
     """The sample data as a Catalog, built synchronously."""
-    return Catalog(ITEMS, REGIONS, SYSTEMS, STATIONS, default_hub=default_hub)
+    groups = MarketTree(MARKET_GROUPS, TYPE_GROUPS)
+    return Catalog(ITEMS, REGIONS, SYSTEMS, STATIONS, default_hub=default_hub, groups=groups, localized=LOCALIZED)

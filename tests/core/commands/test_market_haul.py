@@ -199,7 +199,7 @@ async def test_haul_argument_errors(text: str, message: str):
     reply = await run(text, haul_market())
     assert reply.is_error
     usage = "/trade haul <source> <destination> [cargo] [budget] [mode] [results] [accounting=…] "
-    assert reply.text == f"{message}\nusage: {usage}[broker-relations=…] [standing=…] [route=…]"
+    assert reply.text == f"{message}\nusage: {usage}[broker-relations=…] [standing=…] [group=…] [category=…] [route=…]"
 
 
 async def test_trade_places_without_hub_never_leak():

@@ -235,7 +235,7 @@ async def test_station_argument_errors(text: str, message: str):
     reply = await run(text, station_market())
     assert reply.is_error and reply.ephemeral
     usage = "/trade station <hub> [min-margin] [min-volume] [results] [max-margin=…] [accounting=…] "
-    assert reply.text == f"{message}\nusage: {usage}[broker-relations=…] [standing=…]"
+    assert reply.text == f"{message}\nusage: {usage}[broker-relations=…] [standing=…] [group=…] [category=…]"
 
 
 async def test_station_skills_and_margin_band_are_named_options():
