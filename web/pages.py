@@ -23,6 +23,7 @@ from web.public import add_public_state
 from web.render import render
 from web.settings_form import LABELS, SKILL_FIELDS, STANDING_FIELDS, SettingsInvalid, parse_settings
 from web.sso import account_characters
+from web.trading_page import add_trading_pages
 
 
 async def home(request: web.Request) -> web.Response:
@@ -165,3 +166,4 @@ def add_page_routes(app: web.Application) -> None:
     add_public_state(app)
     add_appraisal_pages(app)
     add_item_pages(app)
+    add_trading_pages(app)

@@ -22,7 +22,7 @@ from web.keys import SESSIONS
 
 CHROMIUM = Path("/usr/bin/chromium")
 PHONE = {"width": 390, "height": 844}
-PAGES = ("/", "/account", "/settings", "/alerts", "/admin")
+PAGES = ("/", "/account", "/settings", "/alerts", "/trading", "/admin")
 pytestmark = [
     pytest.mark.e2e,
     pytest.mark.skipif(not CHROMIUM.exists(), reason="no /usr/bin/chromium (`make test` installs it when root)"),
