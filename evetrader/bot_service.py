@@ -1,18 +1,23 @@
-"""The bot service (composition level): every chat platform with a token, on the one command gateway."""
+"""The bot service (composition level): every enabled chat platform (config.PLATFORMS) on the one command gateway."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
+from bot.platform import Connection, PlatformDeps
 from evetrader.app import App
+from evetrader.config import PLATFORMS
+
+if TYPE_CHECKING:
+    from bot.platform import WebHandler
+    from core.alerts.delivery import AlertSender
 
 log = logging.getLogger(__name__)
-WEBHOOK_PATH = "/telegram/webhook"
 DELIVERY_GRACE_S = 2.5
 STOP_BUDGET_S = 4.0  # the whole stop(): with the pool closing after it, a process ends well inside 10 s
 
@@ -26,62 +31,31 @@ class PlatformLost(ConnectionError):
 
 
 class BotService:
-    """Runs Discord and/or Telegram (whichever have tokens) inside this process's event loop."""
+    """Runs every enabled chat platform (evetrader.config.PLATFORMS) inside this process's event loop."""
 
     def __init__(self, app: App) -> None:
         self.app = app
-        self._telegram: Any = None
-        self._discord: Any = None
+        self._running: dict[str, Connection] = {}  # platform name -> its connection, once built
         self._delivery_stop = asyncio.Event()
         self._deliveries: list[asyncio.Task[None]] = []
         self._closers: list[Callable[[], Awaitable[None]]] = []  # senders' HTTP sessions, closed after delivery stops
 
     def platforms(self) -> list[str]:
-        """The platforms with a token configured."""
-        settings = self.app.settings
-        return [name for name, token in (("discord", settings.discord_token), ("telegram", settings.telegram_token))
-                if token is not None]  # fmt: skip
+        """The names of the platforms configured to run."""
+        return [platform.name for platform in self.app.settings.enabled_platforms()]
 
     async def start(self) -> None:
         """Connect every configured platform; raises NoPlatformConfigured when there is none."""
-        if not self.platforms():
-            raise NoPlatformConfigured("no chat platform configured: set DISCORD_TOKEN and/or TELEGRAM_TOKEN")
+        if not (enabled := self.app.settings.enabled_platforms()):
+            raise NoPlatformConfigured(no_platform_message())
         gateway = await self.app.command_gateway()
         settings = self.app.settings
         try:
-            if settings.telegram_token is not None:
-                from bot.telegram import build_application
-                from bot.telegram import start as start_telegram
-
-                base = settings.telegram_api_base.rstrip("/")
-                token = settings.telegram_token.get_secret_value()
-                self._telegram = build_application(
-                    token,
-                    gateway,
-                    self.app.interaction_state("telegram"),
-                    base_url=f"{base}/bot",
-                    base_file_url=f"{base}/file/bot",
-                    paste_limit=settings.appraisal_max_bytes,
-                )
-                secret = settings.telegram_webhook_secret
-                await start_telegram(
-                    self._telegram,
-                    webhook_url=settings.telegram_webhook_url,
-                    webhook_secret=secret.get_secret_value() if secret else None,
-                )
-                mode = "webhook" if settings.telegram_webhook_url else "polling"
-                log.info("telegram bot started", extra={"mode": mode})
-            if settings.discord_token is not None:
-                from bot.discord import build_client, use_endpoints
-                from bot.discord import start as start_discord
-
-                use_endpoints(settings.discord_api_base, settings.discord_gateway_url)
-                state = self.app.interaction_state("discord")
-                self._discord = build_client(
-                    gateway, state, guild_ids=settings.discord_guild_ids, paste_limit=settings.appraisal_max_bytes
-                )
-                await start_discord(self._discord, settings.discord_token.get_secret_value())
-                log.info("discord bot connected", extra={"guilds": len(settings.discord_guild_ids) or "global"})
+            for platform in enabled:
+                deps = PlatformDeps(gateway, self.app.interaction_state(platform.name), settings.appraisal_max_bytes)
+                connection = platform.build(settings.platform_settings(platform.name), deps)
+                self._running[platform.name] = connection
+                await connection.start()
             await self._start_delivery()
         except BaseException:
             await self.stop()
@@ -89,14 +63,7 @@ class BotService:
 
     async def _start_delivery(self) -> None:
         """One alert delivery worker per platform this process can send to (chat platforms, e-mail, web push)."""
-        from bot.discord.deliver import DiscordAlertSender
-        from bot.telegram.deliver import TelegramAlertSender
-
-        senders: list[Any] = []
-        if self._telegram is not None:
-            senders.append(TelegramAlertSender(self._telegram.bot))
-        if self._discord is not None:
-            senders.append(DiscordAlertSender(self._discord))
+        senders: list[AlertSender] = [connection.alert_sender() for connection in self._running.values()]
         if (mail := self.app.mail_sender()) is not None:
             senders.append(mail)
         if (push := self.app.push_sender()) is not None:
@@ -109,14 +76,9 @@ class BotService:
             task = asyncio.create_task(worker.run(self._delivery_stop), name=f"alerts-{sender.platform}")
             self._deliveries.append(task)
 
-    def webhook_route(self) -> tuple[str, Any] | None:
-        """The Telegram webhook route for the web app in this process (webhook mode only)."""
-        secret = self.app.settings.telegram_webhook_secret
-        if self._telegram is None or not self.app.settings.telegram_webhook_url or secret is None:
-            return None
-        from bot.telegram import webhook_handler
-
-        return WEBHOOK_PATH, webhook_handler(self._telegram, secret.get_secret_value())
+    def webhook_routes(self) -> list[tuple[str, WebHandler]]:
+        """The webhook routes of the started platforms for the web app in this process (webhook mode only)."""
+        return [route for connection in self._running.values() if (route := connection.webhook_route())]
 
     async def stop(self) -> None:
         """Stop delivering alerts, then disconnect; replies in flight get what is left of STOP_BUDGET_S to finish
@@ -133,17 +95,9 @@ class BotService:
         for close in self._closers:
             await close()
         self._closers.clear()
-        stops = []
-        if self._discord is not None:
-            from bot.discord import stop as stop_discord
-
-            stops.append(stop_discord(self._discord, grace=max(0.5, deadline - loop.time() - 1.0)))
-            self._discord = None
-        if self._telegram is not None:
-            from bot.telegram import stop as stop_telegram
-
-            stops.append(stop_telegram(self._telegram))
-            self._telegram = None
+        grace = max(0.5, deadline - loop.time() - 1.0)
+        stops = [connection.stop(grace) for connection in self._running.values()]
+        self._running.clear()
         if stops:
             tasks = [asyncio.ensure_future(stop) for stop in stops]
             _, pending = await asyncio.wait(tasks, timeout=max(1.0, deadline - loop.time()))
@@ -156,22 +110,12 @@ class BotService:
                     log.warning("a chat platform did not stop cleanly: %r", task.exception())
 
     def connected(self) -> dict[str, bool]:
-        """Per started platform: whether it takes updates now (Discord gateway ready, Telegram polling or webhook)."""
-        states: dict[str, bool] = {}
-        if self._discord is not None:
-            client, runner = self._discord, self._discord.runner
-            ws = client.ws
-            up = client.is_ready() and not client.is_closed() and ws is not None and ws.open
-            states["discord"] = bool(up and runner is not None and not runner.done())
-        if self._telegram is not None:
-            polling = _polling_task(self._telegram)
-            states["telegram"] = bool(self._telegram.running) and (polling is None or not polling.done())
-        return states
+        """Per started platform: whether it takes updates now (e.g. Discord's gateway ready, Telegram polling)."""
+        return {name: connection.connected() for name, connection in self._running.items()}
 
     def _lifelines(self) -> dict[str, asyncio.Task[Any]]:
-        """The background tasks whose end means a platform is gone: the Discord gateway, Telegram polling."""
-        tasks = {"discord gateway": self._discord.runner if self._discord is not None else None}
-        tasks["telegram polling"] = _polling_task(self._telegram) if self._telegram is not None else None
+        """The background tasks whose end means a platform is gone (e.g. the Discord gateway, Telegram polling)."""
+        tasks = {connection.lifeline_name: connection.lifeline() for connection in self._running.values()}
         return {name: task for name, task in tasks.items() if task is not None}
 
     async def supervise(self, stop: asyncio.Event) -> None:
@@ -198,13 +142,12 @@ class BotService:
         await self.supervise(stop)
 
 
-def _polling_task(application: Any) -> asyncio.Task[Any] | None:
-    """PTB's long-polling task (None in webhook mode): it ends for good on an invalid token."""
-    updater = application.updater
-    return getattr(updater, "_Updater__polling_task", None) if updater is not None else None
+def no_platform_message() -> str:
+    """What `serve bot` says when no chat platform is configured: the variables that would turn one on."""
+    return "no chat platform configured: set " + " and/or ".join(p.enabling_setting for p in PLATFORMS)
 
 
-def mount_webhook(app: web.Application, route: tuple[str, Any] | None) -> None:
-    """Add the Telegram webhook route to a web app (no-op without one)."""
-    if route is not None:
-        app.router.add_post(*route)
+def mount_webhooks(app: web.Application, routes: list[tuple[str, WebHandler]]) -> None:
+    """Add the chat platforms' webhook routes to a web app."""
+    for path, handler in routes:
+        app.router.add_post(path, handler)

@@ -8,13 +8,17 @@ import logging
 import sys
 from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from core.market.hubs import KNOWN_REGIONS, check_region, find_hub
 from core.market.ingest import RefreshResult
 from core.market.model import SnapshotMeta
 from evetrader.app import App
 from evetrader.config import Settings
+
+if TYPE_CHECKING:
+    from core.commands.gateway import CommandGateway
+    from core.commands.model import Caller
 
 log = logging.getLogger(__name__)
 FAKES_MISSING = (
@@ -25,6 +29,7 @@ OFFLINE_PACKAGING = (
     "packaged ship volumes skipped (offline import): ships keep their assembled volume until `evetrader run` "
     "fetches the packaged ones from ESI"
 )
+CONSOLE_RATE = (60.0, 20)  # per minute, burst: a person typing (or pasting 20 lines) is never held back
 Echo = Callable[[str], object]
 StopFactory = Callable[[], asyncio.Event]
 
@@ -186,15 +191,16 @@ async def _demo_esi(settings: Settings, demo: bool) -> AsyncIterator[Settings]:
 async def run_all(settings: Settings, *, demo: bool, stop: StopFactory) -> None:
     """Every service in one process until SIGINT/SIGTERM."""
     async with _demo_esi(settings, demo) as effective:
-        has_bot = effective.telegram_token is not None or effective.discord_token is not None
-        services = ("scheduler", "web", "bot") if has_bot else ("scheduler", "web")
+        services = ("scheduler", "web", "bot") if effective.enabled_platforms() else ("scheduler", "web")
         await _serve(effective, services, stop(), prepare=True, demo=demo, migrate=True)
 
 
 async def serve_one(settings: Settings, service: str, *, stop: StopFactory) -> None:
     """One service in this process until SIGINT/SIGTERM."""
-    if service == "bot" and settings.telegram_token is None and settings.discord_token is None:
-        raise SystemExit("error: no chat platform configured: set DISCORD_TOKEN and/or TELEGRAM_TOKEN")
+    if service == "bot" and not settings.enabled_platforms():
+        from evetrader.bot_service import no_platform_message
+
+        raise SystemExit(f"error: {no_platform_message()}")
     await _serve(settings, (service,), stop(), prepare=service in ("scheduler", "bot"))
 
 
@@ -236,17 +242,17 @@ async def _serve(
             worker = WorkerService(ctx)
             ops.role("worker", probes.worker_role(worker))
             tasks.append(("worker", worker.run(stop)))
-        webhook = None
+        webhooks: list[tuple[str, Any]] = []
         if "bot" in services:
             from evetrader.bot_service import BotService
 
             bot = BotService(ctx)
             probes.bot_roles(ops, bot)
             await bot.start()
-            webhook = bot.webhook_route()
+            webhooks = bot.webhook_routes()
             tasks.append(("bot", bot.supervise(stop)))
         if "web" in services:
-            from evetrader.bot_service import mount_webhook
+            from evetrader.bot_service import mount_webhooks
 
             try:
                 config = web_config_from_settings(settings)
@@ -263,18 +269,21 @@ async def _serve(
             from web.public import use_market
 
             use_market(web_app, await ctx.command_context())  # item pages, appraisals and the market API
-            if webhook is not None:
+            if webhooks:
                 from web.app import exempt_from_csrf
 
-                exempt_from_csrf(web_app, webhook[0])  # Telegram proves itself with the secret header
-                mount_webhook(web_app, webhook)
+                for path, _ in webhooks:
+                    exempt_from_csrf(web_app, path)  # a platform's webhook proves itself with its own secret
+                mount_webhooks(web_app, webhooks)
             tls = {"tls_cert": settings.tls_cert_file, "tls_key": settings.tls_key_file}
             tasks.append(("web", serve(web_app, settings.web_host, settings.web_port, stop, **tls)))
-        elif webhook is not None:  # `serve bot` in webhook mode: Telegram reaches this process on WEB_PORT
+        elif webhooks:  # `serve bot` in webhook mode: the platform (Telegram) reaches this process on WEB_PORT
             from aiohttp import web
 
+            from evetrader.bot_service import mount_webhooks
+
             hook_app = web.Application()
-            hook_app.router.add_post(*webhook)
+            mount_webhooks(hook_app, webhooks)
             tasks.append(("webhook", serve(hook_app, settings.web_host, settings.web_port, stop)))
             log.info("web listening", extra={"url": f"http://{settings.web_host}:{settings.web_port}/healthz"})
         ops.started = True
@@ -303,18 +312,21 @@ async def seed_demo(settings: Settings, echo: Echo) -> None:
             )
 
 
-async def chat(settings: Settings, command: str | None, *, as_json: bool) -> int:
-    """`evetrader chat`: one command (-c) or an interactive session over the product's command registry."""
-    from bot.console import ConsoleChat, console_caller
-    from core.commands.default import build_registry
+async def _console_gateway(ctx: App) -> CommandGateway:
+    """The command gateway for the console's one user (accounts, metrics, a rate limit a person never meets)."""
+    per_minute, burst = CONSOLE_RATE
+    return await ctx.command_gateway(per_minute=per_minute, burst=burst)
+
+
+async def chat(settings: Settings, command: str | None, *, as_json: bool, caller: Caller) -> int:
+    """`evetrader chat`: one command (-c) or an interactive session, through the command gateway as `caller`."""
+    from bot.console import ConsoleChat
 
     async with App(settings) as ctx:
         await ctx.prepare_schema()
         await ensure_static_data(ctx)
-        context = await ctx.command_context()
-        console = ConsoleChat(
-            build_registry(), context, console_caller(), await ctx.catalog(), color=sys.stdout.isatty() and not as_json
-        )
+        gateway = await _console_gateway(ctx)
+        console = ConsoleChat(gateway, caller, await ctx.catalog(), color=sys.stdout.isatty() and not as_json)
         images = settings.data_dir / "chat-images"
         if command is not None:
             code, out = await console.run_one(command, as_json=as_json, image_dir=images)
@@ -323,21 +335,19 @@ async def chat(settings: Settings, command: str | None, *, as_json: bool) -> int
         return await console.repl(image_dir=images, history_path=settings.data_dir / "chat_history", as_json=as_json)
 
 
-async def appraise_stdin(settings: Settings, paste: str, hub: str | None, *, as_json: bool) -> int:
+async def appraise_stdin(settings: Settings, paste: str, hub: str | None, *, as_json: bool, caller: Caller) -> int:
     """`evetrader appraise`: value a paste from standard input; JSON has items, totals and unparsed lines."""
     import orjson
 
-    from bot.console import console_caller, render_text
-    from core.commands.default import build_registry
-    from core.commands.dispatch import dispatch
+    from bot.console import render_text
     from core.commands.model import Invocation
 
     async with App(settings) as ctx:
         await ctx.prepare_schema()
         await ensure_static_data(ctx)
-        context = await ctx.command_context()
+        gateway = await _console_gateway(ctx)
         args = {"paste": paste} | ({"where": hub} if hub else {})
-        reply = await dispatch(build_registry(), Invocation("appraise", args, console_caller()), context)
+        reply = await gateway.run(Invocation("appraise", args, caller))
     if as_json:
         document = (
             reply.data if not reply.is_error else {"error": reply.data.get("error"), "usage": reply.data.get("usage")}

@@ -1,13 +1,18 @@
-"""Typed settings: the only module that reads the environment (and an optional .env file)."""
+"""Typed settings: the only module that reads the environment (and an optional .env file), with the chat platforms'
+settings models (bot/*/platform.py), listed in PLATFORMS."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic import Field, PrivateAttr, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import SettingsError as EnvParsingError
 
+from bot.discord import discord_platform
+from bot.platform import ChatPlatform
+from bot.telegram import telegram_platform
 from evetrader import __version__
 
 if TYPE_CHECKING:
@@ -17,6 +22,8 @@ DEFAULT_USER_AGENT = (
     f"evetrader/{__version__} (set ESI_USER_AGENT to your contact e-mail; +https://github.com/evetrader/evetrader)"
 )
 OFFICIAL_SDE_URL = "https://developers.eveonline.com/static-data/eve-online-static-data-latest-jsonl.zip"
+# The chat platforms the bot service runs (bot/platform.py): adding one is its package under bot/ plus its entry here.
+PLATFORMS: tuple[ChatPlatform[Any], ...] = (discord_platform, telegram_platform)
 
 
 class Settings(BaseSettings):
@@ -77,14 +84,7 @@ class Settings(BaseSettings):
     fee_relist_discount_base: float | None = Field(default=None, ge=0, le=1, description="relist discount, ABR 0")
     fee_relist_discount_per_level: float | None = Field(default=None, ge=0, le=0.2, description="per ABR level")
     fee_scc_surcharge: float | None = Field(default=None, ge=0, le=1, description="SCC rate in Upwell structures")
-    telegram_token: SecretStr | None = Field(default=None, description="Telegram bot token (BotFather)")
-    telegram_api_base: str = "https://api.telegram.org"
-    telegram_webhook_url: str | None = Field(default=None, description="public URL of /telegram/webhook; unset = poll")
-    telegram_webhook_secret: SecretStr | None = Field(default=None, description="X-Telegram-Bot-Api-Secret-Token")
-    discord_token: SecretStr | None = Field(default=None, description="Discord bot token")
-    discord_api_base: str = "https://discord.com/api/v10"
-    discord_gateway_url: str | None = Field(default=None, description="override the gateway (tests, proxies)")
-    discord_guild_ids: list[int] = Field(default=[], description="sync commands to these guilds (empty: global)")
+    # each chat platform's own settings (DISCORD_*, TELEGRAM_*) are its package's model: platform_settings(name)
     command_rate_per_minute: float = Field(default=20.0, gt=0, description="chat commands per user per minute")
     command_rate_burst: int = Field(default=5, ge=1, description="chat commands a user may send at once")
     web_host: str = "127.0.0.1"
@@ -146,6 +146,20 @@ class Settings(BaseSettings):
     encryption_keys: SecretStr | None = Field(
         default=None, description="keyid:base64(32 bytes) pairs, newest first; `evetrader keys new` makes one"
     )
+
+    _platforms: dict[str, BaseSettings] = PrivateAttr(default_factory=dict)
+
+    def model_post_init(self, context: object) -> None:
+        """Read every chat platform's own settings from the environment too (load_settings may override them)."""
+        self._platforms = platform_settings_of({})
+
+    def platform_settings(self, name: str) -> BaseSettings:
+        """The settings of the chat platform `name` (an instance of its package's settings model)."""
+        return self._platforms[name]
+
+    def enabled_platforms(self) -> list[ChatPlatform[Any]]:
+        """The chat platforms configured to run (e.g. their token is set), in PLATFORMS' order."""
+        return [platform for platform in PLATFORMS if platform.enabled(self._platforms[platform.name])]
 
     def fee_schedule(self) -> FeeSchedule:
         """CCP's fee schedule with every FEE_* setting that is set in place of its published value."""
@@ -209,8 +223,10 @@ class Settings(BaseSettings):
 
 
 def secret_values(settings: Settings) -> list[str]:
-    """Every configured secret's value (the log redactor masks them wherever they appear)."""
-    values = (getattr(settings, name) for name in type(settings).model_fields)
+    """Every configured secret's value, the chat platforms' included (the log redactor masks them wherever they
+    appear)."""
+    models: list[BaseSettings] = [settings, *(settings.platform_settings(p.name) for p in PLATFORMS)]
+    values = (getattr(model, name) for model in models for name in type(model).model_fields)
     return [value.get_secret_value() for value in values if isinstance(value, SecretStr) and value.get_secret_value()]
 
 
@@ -218,11 +234,36 @@ class SettingsError(Exception):
     """Invalid configuration, carrying one human-readable line."""
 
 
+def _error_line(exc: ValidationError, prefix: str = "") -> str:
+    """The first validation error as one line naming its variable."""
+    first = exc.errors()[0]
+    loc = ".".join(str(part) for part in first.get("loc", ())) or "settings"
+    return f"invalid setting {(prefix + loc).upper()}: {first.get('msg')}"
+
+
+def platform_settings_of(overrides: dict[str, object]) -> dict[str, BaseSettings]:
+    """Each chat platform's settings from the environment, with `overrides` named like its variables
+    (telegram_token=... sets TELEGRAM_TOKEN); raises SettingsError naming the variable when one is invalid."""
+    loaded: dict[str, BaseSettings] = {}
+    for platform in PLATFORMS:
+        prefix = f"{platform.name}_"
+        own: dict[str, Any] = {k.removeprefix(prefix): v for k, v in overrides.items() if k.startswith(prefix)}
+        try:
+            loaded[platform.name] = platform.settings_model(**own)
+        except ValidationError as exc:
+            raise SettingsError(_error_line(exc, prefix)) from None
+        except EnvParsingError as exc:  # a variable that is not JSON where a list is wanted
+            raise SettingsError(f"invalid {prefix.upper()}* setting: {exc}") from None
+    return loaded
+
+
 def load_settings(**overrides: object) -> Settings:
-    """Read and validate settings; raise SettingsError with one clear line when invalid."""
+    """Read and validate settings, the chat platforms' included; raise SettingsError with one clear line when
+    invalid."""
     try:
-        return Settings(**overrides)  # type: ignore[arg-type]
+        settings = Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:
-        first = exc.errors()[0]
-        loc = ".".join(str(part) for part in first.get("loc", ())) or "settings"
-        raise SettingsError(f"invalid setting {loc.upper()}: {first.get('msg')}") from None
+        raise SettingsError(_error_line(exc)) from None
+    if any(key.startswith(tuple(f"{p.name}_" for p in PLATFORMS)) for key in overrides):
+        settings._platforms = platform_settings_of(dict(overrides))
+    return settings

@@ -26,7 +26,7 @@ from adapters.postgres.outbox import PgOutbox
 from adapters.redis.alert_stream import AlertStream
 from adapters.redis.keys import RedisKeys
 from bot.delivery import DeliveryWorker
-from bot.discord import use_endpoints
+from bot.discord.client import use_endpoints
 from bot.discord.deliver import DiscordAlertSender
 from bot.telegram.deliver import TelegramAlertSender
 from core.alerts.delivery import AlertSender, nonce_for

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.discord import EveTraderClient, build_client, start, stop, use_endpoints
+from bot.discord.client import EveTraderClient, build_client, start, stop, use_endpoints
 from bot.state import InteractionState
 from core.commands.gateway import CommandGateway, ContextFactory, RateLimiter
 from core.commands.model import Button, Caller, Field, Footer, Image, Reply, Table

@@ -10,7 +10,8 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.discord import command_payloads, send_dm, stop
+from bot.discord.client import send_dm, stop
+from bot.discord.commands import command_payloads
 from bot.state import InteractionState
 from core.commands.default import build_registry
 from core.commands.model import Caller, Reply

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from bot.discord import send_dm
+from bot.discord.client import send_dm
 from bot.discord.deliver import DiscordAlertSender
 from bot.state import InteractionState
 from core.alerts.delivery import AlertText, Delivered

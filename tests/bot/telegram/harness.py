@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from bot.state import InteractionState
-from bot.telegram import build_application, start, stop
+from bot.telegram.adapter import build_application, start, stop
 from core.commands.default import build_registry
 from core.commands.gateway import CommandGateway
 from core.commands.model import Button, Caller, Reply, Table

@@ -9,7 +9,7 @@ import redis.asyncio as aioredis
 from adapters.postgres.accounts import PgIdentityStore
 from adapters.redis.interaction_state import RedisInteractionState
 from adapters.redis.ratelimit import RedisRateLimiter
-from bot.telegram import build_application, start, stop
+from bot.telegram.adapter import build_application, start, stop
 from core.commands.default import build_registry
 from core.commands.gateway import CommandGateway
 from core.commands.model import Caller

@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from bot.state import InteractionState
-from bot.telegram import telegram_bot
+from bot.telegram.adapter import telegram_bot
 from tests.bot.telegram.harness import BOT, DM, GROUP, OTHER, USER, Harness, running
 
 pytestmark = pytest.mark.e2e

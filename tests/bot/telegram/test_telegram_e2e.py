@@ -10,7 +10,8 @@ from collections.abc import AsyncIterator
 import pytest
 
 from bot.state import InteractionState
-from bot.telegram import bot_commands, build_application, send_reply, start, stop
+from bot.telegram.adapter import bot_commands, build_application, start, stop
+from bot.telegram.send import send_reply
 from core.commands.default import build_registry
 from core.commands.gateway import CommandGateway
 from core.commands.model import Caller, Image, Reply

@@ -9,8 +9,8 @@ import pytest
 from aiohttp import web
 
 from bot.state import InteractionState
-from bot.telegram import SECRET_HEADER, start, stop, webhook_handler
-from bot.telegram.webhook import ALLOWED_UPDATES
+from bot.telegram.adapter import start, stop
+from bot.telegram.webhook import ALLOWED_UPDATES, SECRET_HEADER, webhook_handler
 from fakes.telegram import TelegramFake
 from tests.bot.telegram.harness import BOT, DM, TOKEN, USER, Harness, running
 
