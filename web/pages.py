@@ -19,6 +19,7 @@ from web.email_pages import add_email_routes, email_section
 from web.errors import PanelError, path_id
 from web.items import add_item_pages
 from web.keys import ACCOUNTS, AUTH, SESSIONS
+from web.notice_settings import add_notice_routes, notice_section
 from web.public import add_public_state
 from web.render import render
 from web.settings_form import LABELS, SKILL_FIELDS, STANDING_FIELDS, SettingsInvalid, parse_settings
@@ -69,12 +70,15 @@ async def _settings_page(
     errors: dict[str, str],
     saved: bool,
     email_form: Mapping[str, str] | None = None,
+    notice_form: Mapping[str, str] | None = None,
+    notice_errors: Mapping[str, str] | None = None,
 ) -> web.Response:
     email = await email_section(request, account_id, email_form)
+    notices = await notice_section(request, account_id, notice_form, notice_errors)
     return render(
         request,
         "settings.html",
-        status=422 if errors or email.get("error") else 200,
+        status=422 if errors or email.get("error") or notice_errors else 200,
         hubs=[hub.name for hub in HUBS],
         values=values,
         errors=errors,
@@ -84,18 +88,26 @@ async def _settings_page(
         standing_fields=STANDING_FIELDS,
         max_level=MAX_SKILL_LEVEL,
         email=email,
+        notices=notices,
     )
 
 
 async def _current_settings_page(
-    request: web.Request, account_id: int, email_form: Mapping[str, str] | None = None
+    request: web.Request,
+    account_id: int,
+    email_form: Mapping[str, str] | None = None,
+    *,
+    notice_form: Mapping[str, str] | None = None,
+    notice_errors: Mapping[str, str] | None = None,
 ) -> web.Response:
-    """The settings page with the stored values (and, from the e-mail forms, their value and error)."""
+    """The settings page with the stored values (and, from the e-mail or notice forms, their values and errors)."""
     current = await request.app[ACCOUNTS].settings(account_id)
     values: dict[str, object] = {"default_hub": current.default_hub or ""}
     values.update({name: getattr(current.skills, name) for name in (*SKILL_FIELDS, *STANDING_FIELDS)})
     saved = request.query.get("saved") == "1"
-    return await _settings_page(request, account_id, values, {}, saved=saved, email_form=email_form)
+    return await _settings_page(
+        request, account_id, values, {}, saved, email_form, notice_form=notice_form, notice_errors=notice_errors
+    )
 
 
 async def settings(request: web.Request) -> web.Response:
@@ -158,6 +170,7 @@ def add_page_routes(app: web.Application) -> None:
     app.router.add_get("/settings", settings, name="settings")
     app.router.add_post("/settings", save_settings, name="save_settings")
     add_email_routes(app, _current_settings_page)
+    add_notice_routes(app, _current_settings_page)
     add_alerts_routes(app)
     app.router.add_get("/admin", admin_page, name="admin")
     app.router.add_post("/admin/accounts/{account_id}/role", change_role, name="change_role")
