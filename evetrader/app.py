@@ -24,6 +24,7 @@ from adapters.postgres.prices import PgPriceStore
 from adapters.redis.keys import RedisKeys
 from adapters.redis.quotes import RedisQuoteCache
 from core.market.history import HistoryRefresher
+from core.market.history_demand import HistoryOnDemand
 from core.market.ingest import RegionRefresher
 from core.market.packaging import PackagedVolumeRefresher
 from core.market.prices import PricesRefresher
@@ -71,6 +72,7 @@ class App(AlertParts, AnalystParts):
         self._catalog: Catalog | None = None
         self._charts = CachedHistoryCharts()
         self._systems: SystemDirectory | None = None  # one per process: systems ESI gave are kept in it
+        self._history: HistoryOnDemand | None = None  # one per process: its fetches are shared by every command
         self._cutoff: asyncio.Task[None] | None = None
 
     async def __aenter__(self) -> App:
@@ -144,6 +146,9 @@ class App(AlertParts, AnalystParts):
         if self._sso is not None:
             await self._sso.close()
             self._sso = None
+        if self._history is not None:
+            await self._history.close()
+            self._history = None
         if self._esi is not None:
             await self._esi.close()
             self._esi = None
@@ -251,6 +256,7 @@ class App(AlertParts, AnalystParts):
             charts=self._charts,
             routes=EsiRoutePlanner(self.esi, self.redis, self.keys, store=PgRouteStore(self.pool)),
             systems=self.systems(),
+            history=self.history_on_demand(),
             averages=PgPriceStore(self.pool),
             parsers=default_parsers(),
             appraisal_max_bytes=self.settings.appraisal_max_bytes,
@@ -337,6 +343,12 @@ class App(AlertParts, AnalystParts):
     def history_refresher(self) -> HistoryRefresher:
         """The daily history refresh use case."""
         return HistoryRefresher(self.esi, PgHistoryStore(self.pool))
+
+    def history_on_demand(self) -> HistoryOnDemand:
+        """History fetched when a command needs it (one fetch per region and type at a time, per process)."""
+        if self._history is None:
+            self._history = HistoryOnDemand(self.history_refresher(), PgHistoryStore(self.pool))
+        return self._history
 
     def forget_catalog(self) -> None:
         """Drop the loaded catalog (static data changed); the next command context loads it again."""

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 
 import asyncpg
 
+from core.market.history_demand import LastFetch
 from core.market.hubs import hubs_in_region
 from core.market.model import HistoryRow
 
@@ -79,6 +80,22 @@ class PgHistoryStore:
             type_id,
         )
         return (row["etag"], row["expires"]) if row else (None, None)
+
+    async def last_fetch(self, region_id: int, type_id: int) -> LastFetch | None:
+        """When (region, type)'s history was last fetched or revalidated, and its Expires, or None: never."""
+        row = await self._pool.fetchrow(
+            "SELECT fetched_at, expires FROM market_history_fetches WHERE region_id = $1 AND type_id = $2",
+            region_id,
+            type_id,
+        )
+        return LastFetch(row["fetched_at"], row["expires"]) if row else None
+
+    async def region_fetched(self, region_id: int) -> datetime | None:
+        """The latest history fetch of any type in the region, or None."""
+        latest: datetime | None = await self._pool.fetchval(
+            "SELECT max(fetched_at) FROM market_history_fetches WHERE region_id = $1", region_id
+        )
+        return latest
 
     async def upsert(
         self, region_id: int, type_id: int, rows: Sequence[HistoryRow], *, etag: str | None, expires: datetime | None

@@ -13,7 +13,8 @@ Schema (version 1); every key is always present, absent values are null or empty
 | buttons    | [{label, url, action}]                       | exactly one of url / action (a follow-up command)    |
 | ephemeral  | bool                                         | only meant for the caller                            |
 | error      | null or {message, usage}                     | set when the reply is an error; usage may be null    |
-| footer     | null or {source, as_of, simulated}           | as_of: ISO 8601 with UTC offset, or null             |
+| footer     | null or {source, as_of, simulated, sources}  | as_of: ISO 8601 with UTC offset, or null; sources:   |
+|            |                                              | [{name, as_of}] every source used and its age        |
 | data       | object                                       | the command's machine-readable data                  |
 
 Inside `data`, datetimes become ISO 8601 strings (naive ones are taken as UTC), dataclasses objects,
@@ -23,7 +24,7 @@ sets lists, bytes and anything else (Decimal, Path, ...) strings.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -59,8 +60,9 @@ def reply_to_json(reply: Reply, image_paths: Sequence[Path]) -> dict[str, Any]:
         if footer is None
         else {
             "source": footer.source,
-            "as_of": (as_of if as_of.tzinfo else as_of.replace(tzinfo=UTC)).isoformat() if as_of else None,
+            "as_of": _iso(as_of),
             "simulated": footer.simulated,
+            "sources": [{"name": s.name, "as_of": _iso(s.as_of)} for s in footer.sources],
         },
         "data": reply.data,
     }
@@ -71,6 +73,11 @@ def reply_to_json(reply: Reply, image_paths: Sequence[Path]) -> dict[str, Any]:
 def dumps(document: dict[str, Any], *, indent: bool = True) -> str:
     """The JSON text of a reply_to_json document (indented by default), without a trailing newline."""
     return orjson.dumps(document, option=orjson.OPT_INDENT_2 if indent else 0).decode()
+
+
+def _iso(moment: datetime | None) -> str | None:
+    """ISO 8601 with a UTC offset (naive times are taken as UTC), or None."""
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).isoformat() if moment else None
 
 
 def _error(reply: Reply) -> dict[str, Any] | None:

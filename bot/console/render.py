@@ -72,12 +72,27 @@ def save_images(reply: Reply, directory: Path) -> list[Path]:
 
 
 def footer_line(footer: Footer, now: datetime) -> str:
-    """ "source · data as of HH:MM UTC (N min ago)", or just the source when the age is unknown."""
+    """ "source · Jita orders 3 min ago · history 5 h ago" when the reply names its sources, else "source · data
+    as of HH:MM UTC (N min ago)", or just the source when the age is unknown."""
+    if footer.sources:
+        return " · ".join([footer.source, *(f"{s.name} {age(s.as_of, now)}" for s in footer.sources)])
     if footer.as_of is None:
         return footer.source
     as_of = footer.as_of if footer.as_of.tzinfo else footer.as_of.replace(tzinfo=UTC)
     minutes = max(0, int((now - as_of).total_seconds() // 60))
     return f"{footer.source} · data as of {as_of.astimezone(UTC):%H:%M} UTC ({minutes} min ago)"
+
+
+def age(as_of: datetime | None, now: datetime) -> str:
+    """How long ago: "just now", "3 min ago", "5 h ago", "2 d ago" ("age unknown" without a time)."""
+    if as_of is None:
+        return "age unknown"
+    seconds = (now - (as_of if as_of.tzinfo else as_of.replace(tzinfo=UTC))).total_seconds()
+    if seconds < 60:
+        return "just now"
+    if seconds < 3600:
+        return f"{int(seconds // 60)} min ago"
+    return f"{int(seconds // 3600)} h ago" if seconds < 2 * 86400 else f"{int(seconds // 86400)} d ago"
 
 
 def _plain(text: str) -> str:

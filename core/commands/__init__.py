@@ -1,7 +1,7 @@
 """Platform-neutral commands: the Invocation/Reply model, typed parameters, the registry and dispatch."""
 
 from core.commands.dispatch import dispatch
-from core.commands.model import Button, Caller, Field, Footer, Image, Invocation, Reply, Table
+from core.commands.model import Button, Caller, Field, Footer, Image, Invocation, Reply, SourceAge, Table
 from core.commands.params import ArgumentError, Param, ParamKind, parse_number
 from core.commands.registry import Command, CommandContext, Registry, RegistryError
 
@@ -20,6 +20,7 @@ __all__ = [
     "Registry",
     "RegistryError",
     "Reply",
+    "SourceAge",
     "Table",
     "dispatch",
     "parse_number",

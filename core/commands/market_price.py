@@ -4,19 +4,29 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import TypeVar
 
 from core.catalog import CatalogItem, Location
-from core.commands.model import Field, Image, Reply, Table
+from core.commands.model import Field, Image, Reply, SourceAge, Table
 from core.commands.no_data import missing_market_data
 from core.commands.params import Param, ParamKind
 from core.commands.registry import CommandContext, Registry
-from core.commands.services import MarketServices, isk, market_services, percent, place_or_default, station_of, units
+from core.commands.services import (
+    MarketServices,
+    isk,
+    market_services,
+    orders_source,
+    percent,
+    place_or_default,
+    station_of,
+    units,
+)
 from core.market.finders import best_fillable
+from core.market.history_demand import HistoryState
 from core.market.history_stats import history_stats
 from core.market.hubs import HUBS, PLEX_REGION_ID, PLEX_TYPE_ID
-from core.market.model import Quote
+from core.market.model import HistoryRow, Quote
 from core.market.quotes import quote_from_levels
 from core.ports import StoreUnavailable
 
@@ -71,9 +81,9 @@ async def price(ctx: CommandContext, item: CatalogItem, where: Location | None =
         quote_read = services.reader.quote(region_id, station_id, item.type_id)
     since = services.clock().date() - timedelta(days=40)
     # The quote (Redis), the history and the buy orders that reach the station (Postgres) are independent reads.
-    quote, rows, in_range = await asyncio.gather(
+    quote, (rows, state), in_range = await asyncio.gather(
         quote_read,
-        _unless_unavailable(services.reader.history(region_id, item.type_id, since)),
+        _history_on_demand(services, region_id, item.type_id, since),
         _best_buy_in_range(services, region_id, station_id, item.type_id),
     )
     if quote is None:
@@ -88,6 +98,8 @@ async def price(ctx: CommandContext, item: CatalogItem, where: Location | None =
     spread = (quote.best_sell - quote.best_buy) if quote.best_sell and quote.best_buy else None
     stats = history_stats(rows, services.clock().date()) if rows is not None else None
     note = "" if rows is not None else "History is unavailable right now, so the medians are left out."
+    if rows is not None and state is not None and (state.pending or state.unavailable):
+        note = _history_note(state, bool(rows), "the medians")
     data = quote_data(item, quote) | {
         "spread": spread,
         "median_5d": stats.median_5d if stats else None,
@@ -107,7 +119,36 @@ async def price(ctx: CommandContext, item: CatalogItem, where: Location | None =
     if stats is not None:
         fields.append(Field("Median 5d / 30d", f"{isk(stats.median_5d)} / {isk(stats.median_30d)}"))
     title = f"{item.name} — {place.name}"
-    return Reply(title=title, text=note, fields=fields, footer=services.footer(quote.as_of), data=data)
+    sources = [orders_source(region_id, quote.as_of), *_history_source(state, rows)]
+    return Reply(title=title, text=note, fields=fields, footer=services.footer(quote.as_of, sources), data=data)
+
+
+async def _history_on_demand(
+    services: MarketServices, region_id: int, type_id: int, since: date
+) -> tuple[list[HistoryRow] | None, HistoryState | None]:
+    """Fetch the type's history if missing or stale (bounded wait), then the stored rows (None: no store)."""
+    state = await services.history_state(region_id, type_id)
+    return await _unless_unavailable(services.reader.history(region_id, type_id, since)), state
+
+
+def _history_source(state: HistoryState | None, rows: list[HistoryRow] | None) -> list[SourceAge]:
+    """The history's age for the footer when history was used or asked for."""
+    return [SourceAge("history", state.as_of if state else None)] if state is not None or rows else []
+
+
+def _history_note(state: HistoryState, stored: bool, what: str) -> str:
+    """What to say when history is still on its way or could not be fetched."""
+    if state.pending:
+        return (
+            f"History is still being fetched from ESI; {what} use what is stored."
+            if stored
+            else (f"History is still being fetched from ESI; ask again in a moment for {what}.")
+        )
+    return (
+        f"History is unavailable right now; {what} use what is stored."
+        if stored
+        else (f"History is unavailable right now (ESI could not be reached), so {what} are left out.")
+    )
 
 
 async def _unless_unavailable(read: Awaitable[T]) -> T | None:
@@ -177,13 +218,22 @@ async def history(ctx: CommandContext, item: CatalogItem, where: Location | None
     services, place = market_services(ctx), place_or_default(ctx, where)
     region_id = PLEX_REGION_ID if item.type_id == PLEX_TYPE_ID else place.region_id  # history is per region
     today = services.clock().date()
+    state = await services.history_state(region_id, item.type_id)
     rows = await services.reader.history(region_id, item.type_id, today - timedelta(days=days))
     stats = history_stats(rows, today)
     market = "Global PLEX Market" if region_id == PLEX_REGION_ID else place.hub.region_name if place.hub else place.name
     title = f"{item.name} — {market}, {days} days"
+    footer = services.footer(None, _history_source(state, rows))
+    text = (
+        _history_note(state, bool(rows), "the chart and figures")
+        if state and (state.pending or state.unavailable)
+        else ""
+    )
     if not rows or stats is None:
+        if text:
+            return Reply(title=title, text=text, footer=footer)
         return await missing_market_data(ctx, [region_id], title=title) or Reply(
-            title=title, text="No history for it there yet.", footer=services.footer(None)
+            title=title, text="No history for it there yet.", footer=footer
         )
     images = []
     if services.charts is not None:
@@ -209,7 +259,7 @@ async def history(ctx: CommandContext, item: CatalogItem, where: Location | None
         "trend_7d_pct": stats.trend_7d_pct,
         "volatility_30d": stats.volatility_30d,
     }
-    return Reply(title=title, fields=fields, images=images, footer=services.footer(None), data=data)
+    return Reply(title=title, text=text, fields=fields, images=images, footer=footer, data=data)
 
 
 def register_price_commands(registry: Registry) -> None:

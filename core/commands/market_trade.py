@@ -119,14 +119,12 @@ async def trade_station(
             top_n=results,
         )
     meta = await services.reader.snapshot(region_id)
+    as_of = meta.last_modified if meta else None
+    footer = services.footer(as_of, await services.market_sources([(region_id, as_of)], region_id if volumes else None))
     title = f"Station trading at {hub.name}"
     if not plans:
         empty = None if has_market_data(meta) else await missing_market_data(ctx, [region_id], title=title)
-        return empty or Reply(
-            title=title,
-            text="Nothing clears your margin after fees right now.",
-            footer=services.footer(meta.last_modified if meta else None),
-        )
+        return empty or Reply(title=title, text="Nothing clears your margin after fees right now.", footer=footer)
     rows = [
         [
             p.name,
@@ -160,9 +158,7 @@ async def trade_station(
         f"{len(tops):,} items scanned, {len(items):,} deep enough to clear {min_margin:g}% after fees; prices one tick "
         "inside the best orders, fees at your skills."
     )
-    return Reply(
-        title=title, text=text, tables=[table], data=data, footer=services.footer(meta.last_modified if meta else None)
-    )
+    return Reply(title=title, text=text, tables=[table], data=data, footer=footer)
 
 
 async def trade_haul(
@@ -237,11 +233,14 @@ async def trade_haul(
     metas = [await services.reader.snapshot(src_region), await services.reader.snapshot(dst_region)]
     ages = [m.last_modified for m in metas if m is not None and m.last_modified is not None]
     meta = next((m for m in metas if m is not None and m.last_modified == min(ages, default=None)), metas[0])
+    regions = [(r, m.last_modified if m else None) for r, m in zip((src_region, dst_region), metas, strict=True)]
+    sources = await services.market_sources(
+        regions[: 1 if src_region == dst_region else 2], dst_region if volumes else None
+    )
+    footer = services.footer(meta.last_modified if meta else None, sources)
     if not plans:
         return await missing_market_data(ctx, [src_region, dst_region], title=title) or Reply(
-            title=title,
-            text="No profitable haul after fees right now.",
-            footer=services.footer(meta.last_modified if meta else None),
+            title=title, text="No profitable haul after fees right now.", footer=footer
         )
     rows = [
         [
@@ -284,9 +283,7 @@ async def trade_haul(
             for p in plans
         ],
     } | haul_route_data(found, route, total_profit)
-    return Reply(
-        title=title, text=text, tables=[table], data=data, footer=services.footer(meta.last_modified if meta else None)
-    )
+    return Reply(title=title, text=text, tables=[table], data=data, footer=footer)
 
 
 def register_trade_commands(registry: Registry) -> None:

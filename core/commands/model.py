@@ -86,12 +86,21 @@ class Button:
 
 
 @dataclass(frozen=True)
+class SourceAge:
+    """One source a reply used ("Jita orders", "history") and when it was current (None: unknown)."""
+
+    name: str
+    as_of: datetime | None = None
+
+
+@dataclass(frozen=True)
 class Footer:
-    """Where the numbers come from and how old they are."""
+    """Where the numbers come from and how old they are: `as_of` the main snapshot, `sources` every source's age."""
 
     source: str
     as_of: datetime | None = None
     simulated: bool = False
+    sources: tuple[SourceAge, ...] = ()
 
 
 @dataclass(frozen=True)

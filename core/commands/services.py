@@ -11,11 +11,12 @@ from core.appraisal.archive import AppraisalArchive
 from core.appraisal.model import PasteParser
 from core.appraisal.parse import DEFAULT_MAX_BYTES
 from core.catalog import Location
-from core.commands.model import Footer
+from core.commands.model import Footer, SourceAge
 from core.commands.params import ArgumentError
 from core.commands.registry import CommandContext
 from core.market.fees import DEFAULT_SCHEDULE, DEFAULT_SKILLS, FeeSchedule, TradeSkills
-from core.market.hubs import hubs_in_region
+from core.market.history_demand import HistoryOnDemand, HistoryState
+from core.market.hubs import KNOWN_REGIONS, PLEX_REGION_ID, hubs_in_region
 from core.market.model import HistoryRow
 from core.market.reads import MarketReader
 from core.market.routes import SAFER, Route, RoutePlanner, RouteUnavailable, SystemDirectory
@@ -64,6 +65,7 @@ class MarketServices:
     analysis: AnalysisServices | None = None  # the AI commands' analyst; None: AI not wired
     appraisals: AppraisalArchive | None = None  # where /appraise shares its results; None: no permalinks
     panel_url: str | None = None  # the panel's PUBLIC_URL: /appraise answers with a permalink under it
+    history: HistoryOnDemand | None = None  # fetches missing or stale history for a command; None: stored only
     simulated: bool = False
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
 
@@ -72,10 +74,27 @@ class MarketServices:
         not overridden in the settings, else `skills`."""
         return self.fee_profile.skills_at(station_id) if self.fee_profile is not None else self.skills
 
-    def footer(self, as_of: datetime | None) -> Footer:
-        """The reply footer: data source, snapshot time, simulated flag."""
+    def footer(self, as_of: datetime | None, sources: Sequence[SourceAge] = ()) -> Footer:
+        """The reply footer: data source, snapshot time, simulated flag, and every source's age when given."""
         source = "simulated ESI (demo)" if self.simulated else "ESI market data"
-        return Footer(source, as_of, self.simulated)
+        return Footer(source, as_of, self.simulated, tuple(sources))
+
+    async def history_state(self, region_id: int, type_id: int) -> HistoryState | None:
+        """Fetch the type's history when missing or stale (bounded wait) and say its age; None: not wired."""
+        return await self.history.ensure(region_id, type_id) if self.history is not None else None
+
+    async def history_age(self, region_id: int) -> datetime | None:
+        """When the region's history was last fetched (None: unknown or not wired)."""
+        return await self.history.region_age(region_id) if self.history is not None else None
+
+    async def market_sources(
+        self, regions: Sequence[tuple[int, datetime | None]], history_region: int | None = None
+    ) -> list[SourceAge]:
+        """The footer's sources: each region's order snapshot age, and the history's when the reply used it."""
+        sources = [orders_source(region_id, as_of) for region_id, as_of in regions]
+        if history_region is not None:
+            sources.append(SourceAge("history", await self.history_age(history_region)))
+        return sources
 
     async def jumps(self, origin: Location, destination: Location) -> int | None:
         """Jumps between two places (shortest route), or None when unknown or ESI cannot say right now."""
@@ -123,6 +142,13 @@ def place_or_default(ctx: CommandContext, where: Location | None) -> Location:
     if ctx.catalog is None:
         raise RuntimeError("market commands need a catalog")
     return ctx.catalog.location(ctx.default_hub)
+
+
+def orders_source(region_id: int, as_of: datetime | None) -> SourceAge:
+    """The age of a region's order snapshot, named by its hub ("Jita orders", "PLEX market orders")."""
+    hub = next(iter(hubs_in_region(region_id)), None)
+    name = "PLEX market" if region_id == PLEX_REGION_ID else hub.name if hub else KNOWN_REGIONS.get(region_id)
+    return SourceAge(f"{name or f'region {region_id}'} orders", as_of)
 
 
 def system_of(location: Location) -> int:

@@ -107,7 +107,12 @@ def test_json_schema_round_trip(tmp_path: Path):
     assert doc["tables"] == [{"headers": ["a", "b"], "rows": [["1", "2"]], "align": "ll"}]
     assert doc["images"] == [{"path": str(tmp_path / "chart.png"), "alt": "chart"}]
     assert doc["buttons"] == [{"label": "Go", "url": None, "action": "price trit"}]
-    assert doc["footer"] == {"source": "ESI", "as_of": "2024-05-01T12:00:00+00:00", "simulated": False}
+    assert doc["footer"] == {
+        "source": "ESI",
+        "as_of": "2024-05-01T12:00:00+00:00",
+        "simulated": False,
+        "sources": [],
+    }
     assert doc["data"] == {
         "at": "2024-05-01T12:30:00+00:00",
         "naive": "2024-05-01T00:00:00+00:00",

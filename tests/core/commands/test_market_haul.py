@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from core.commands import Footer, Reply
+from core.commands import Footer, Reply, SourceAge
 from core.commands.market_trade import trade_haul
 from tests.core.commands.fake_market import FakeMarket
 from tests.core.commands.market_helpers import (
@@ -113,7 +113,16 @@ async def test_haul_walks_both_books():
         ["Tritanium", "500,000", "5,000", "2.00M", "395,000.00", "19.8%", "79.00"],
     ]
     assert reply.text == "Total: 22.50M in, 2.17M profit after tax, 5,300 of 10,000 m3."
-    assert reply.footer == Footer("ESI market data", AMARR_SNAPSHOT, False)  # the older of the two regions
+    assert reply.footer == Footer(
+        "ESI market data",
+        AMARR_SNAPSHOT,
+        False,
+        (
+            SourceAge("Jita orders", JITA_SNAPSHOT),
+            SourceAge("Amarr orders", AMARR_SNAPSHOT),
+            SourceAge("history", None),
+        ),
+    )  # as_of: the older region
     [volumes_call] = [call for call in market.calls if call[0] == "daily_volumes"]
     assert volumes_call[1] == AMARR.region_id  # volumes where we sell
 
@@ -161,13 +170,30 @@ async def test_haul_results_limit_and_direct_call():
         context(haul_market(), simulated=True), CATALOG.location("jita"), CATALOG.location("amarr"), cargo=200
     )
     assert plans(reply)[LSE2]["quantity"] == 13
-    assert reply.footer == Footer("simulated ESI (demo)", AMARR_SNAPSHOT, True)
+    assert reply.footer == Footer(
+        "simulated ESI (demo)",
+        AMARR_SNAPSHOT,
+        True,
+        (
+            SourceAge("Jita orders", JITA_SNAPSHOT),
+            SourceAge("Amarr orders", AMARR_SNAPSHOT),
+            SourceAge("history", None),
+        ),
+    )
 
 
 async def test_haul_nothing_profitable():
     reply = await run("/trade haul amarr jita", haul_market())  # the other way round loses money
     assert not reply.is_error and reply.text == "No profitable haul after fees right now."
-    assert reply.tables == [] and reply.footer == Footer("ESI market data", AMARR_SNAPSHOT, False)
+    assert reply.tables == [] and reply.footer == Footer(
+        "ESI market data",
+        AMARR_SNAPSHOT,
+        False,
+        (
+            SourceAge("Amarr orders", AMARR_SNAPSHOT),
+            SourceAge("Jita orders", JITA_SNAPSHOT),
+        ),  # no candidate: no history read
+    )
 
 
 @pytest.mark.parametrize(

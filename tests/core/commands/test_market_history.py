@@ -10,7 +10,7 @@ from itertools import pairwise
 
 import pytest
 
-from core.commands import Footer, Image
+from core.commands import Footer, Image, SourceAge
 from core.market.hubs import PLEX_REGION_ID, PLEX_TYPE_ID
 from core.market.model import HistoryRow
 from tests.core.commands.fake_market import AS_OF, TODAY, FakeMarket, daily_rows, history_row
@@ -73,7 +73,7 @@ async def test_history_chart_and_stats():
         "trend_7d_pct": pytest.approx(trend),
         "volatility_30d": pytest.approx(volatility),
     }
-    assert reply.footer == Footer("ESI market data", None, False)
+    assert reply.footer == Footer("ESI market data", None, False, (SourceAge("history", None),))
 
 
 async def test_history_without_renderer_has_stats_only():
@@ -89,7 +89,7 @@ async def test_history_days_window_and_simulated_footer():
     assert reply.data["days"] == 7  # only the last week's rows were read
     assert reply.images[0].alt.endswith("last 7 days")
     assert ("history", JITA.region_id, TRIT, TODAY - timedelta(days=7)) in market.calls
-    assert reply.footer == Footer("simulated ESI (demo)", None, True)
+    assert reply.footer == Footer("simulated ESI (demo)", None, True, (SourceAge("history", None),))
     reply = await run("/history tritanium days=365", market, charts=charts)
     assert not reply.is_error and reply.title == "Tritanium — The Forge, 365 days"
 

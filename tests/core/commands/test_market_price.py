@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from core.commands import Footer, Invocation, dispatch
+from core.commands import Footer, Invocation, SourceAge, dispatch
 from core.commands.market_price import price
 from core.market.hubs import PLEX_REGION_ID
 from tests.core.commands.fake_market import AS_OF, TODAY, FakeMarket, daily_rows, history_row
@@ -103,9 +103,10 @@ async def test_price_best_buy_in_range_counts_region_orders_and_min_volume():
 async def test_price_footer_source_age_and_simulated_flag():
     older = AS_OF - timedelta(minutes=4)
     reply = await run("/price tritanium jita", trit_market(as_of=older))
-    assert reply.footer == Footer("ESI market data", older, False)
+    sources = (SourceAge("Jita orders", older), SourceAge("history", None))  # history's age: not wired here
+    assert reply.footer == Footer("ESI market data", older, False, sources)
     reply = await run("/price tritanium jita", trit_market(as_of=older), simulated=True)
-    assert reply.footer == Footer("simulated ESI (demo)", older, True)
+    assert reply.footer == Footer("simulated ESI (demo)", older, True, sources)
     assert reply.footer is not None and reply.footer.simulated
 
 
@@ -235,7 +236,8 @@ async def test_price_plex_uses_the_global_market():
     assert reply.data["best_buy"] == 4_050_000 and reply.data["best_sell"] == 4_150_000
     assert reply.data["sell_volume"] == 55 and reply.data["buy_orders"] == 2
     assert reply.data["location_id"] == PLEX_REGION_ID
-    assert reply.footer == Footer("ESI market data", AS_OF - timedelta(minutes=2), False)
+    plex_source = SourceAge("PLEX market orders", AS_OF - timedelta(minutes=2))
+    assert reply.footer == Footer("ESI market data", AS_OF - timedelta(minutes=2), False, (plex_source,))
     reply = await run("/compare plex", plex_market())
     assert reply.text == "PLEX trades only in the global PLEX market: one price everywhere."
     assert reply.data["best_sell"] == 4_150_000

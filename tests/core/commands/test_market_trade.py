@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from core.commands import Footer, Invocation, Reply, dispatch
+from core.commands import Footer, Invocation, Reply, SourceAge, dispatch
 from core.commands.market_trade import trade_station
 from core.market.fees import broker_fee_rate, sales_tax_rate
 from core.market.finders import BookLevel
@@ -61,6 +61,7 @@ def test_default_fee_rates():
 # (c) thin books: Caracal (one order a side), Raven (two orders a side but 4 units within 5%).
 # Plus a type the catalog does not know, and one-sided books (Large Shield Extender II, Tritanium).
 
+JITA_SOURCES = (SourceAge("Jita orders", JITA_SNAPSHOT), SourceAge("history", None))  # no history wired
 WEB_PROFIT = 119_900 - 100_100 - BROKER * 100_100 - BROKER * 119_900 - TAX * 119_900
 DC2_PROFIT = 1_199_000 - 1_001_000 - BROKER * 1_001_000 - BROKER * 1_199_000 - TAX * 1_199_000
 PASTE_PROFIT = 11_290 - 10_010 - BROKER * 10_010 - BROKER * 11_290 - TAX * 11_290
@@ -132,7 +133,7 @@ async def test_station_candidates_hand_computed():
         ["Stasis Webifier II", "100,100.00", "119,900.00", "10,804.20", "10.6%", "300", "3.24M"],
         ["Damage Control II", "1.00M", "1.20M", "108,042.00", "10.6%", "20", "2.16M"],
     ]
-    assert reply.footer == Footer("ESI market data", JITA_SNAPSHOT, False)
+    assert reply.footer == Footer("ESI market data", JITA_SNAPSHOT, False, JITA_SOURCES)
     # daily volumes are asked only for the types the catalog knows, in the hub's region
     [volumes_call] = [call for call in market.calls if call[0] == "daily_volumes"]
     assert volumes_call[1] == JITA.region_id
@@ -188,7 +189,7 @@ async def test_station_min_margin_filter():
     reply = await run("/trade station jita 11", market)  # both 10.6% trades fall under it
     assert not reply.is_error and reply.tables == [] and "candidates" not in reply.data
     assert reply.text == "Nothing clears your margin after fees right now."
-    assert reply.footer == Footer("ESI market data", JITA_SNAPSHOT, False)
+    assert reply.footer == Footer("ESI market data", JITA_SNAPSHOT, False, JITA_SOURCES[:1])  # no history read
 
 
 async def test_station_min_volume_filter():
@@ -212,7 +213,7 @@ async def test_station_direct_call_and_simulated_footer():
     market = station_market()
     reply = await trade_station(context(market, simulated=True), CATALOG.location("jita"), min_margin=3.0, results=2)
     assert candidates(reply) == [WEB, DC2]
-    assert reply.footer == Footer("simulated ESI (demo)", JITA_SNAPSHOT, True)
+    assert reply.footer == Footer("simulated ESI (demo)", JITA_SNAPSHOT, True, JITA_SOURCES)
 
 
 async def test_station_empty_hub():
