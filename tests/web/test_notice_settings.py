@@ -47,7 +47,7 @@ async def test_notices_are_chosen_on_the_settings_page(make_client, pg_pool) -> 
     await sign_in(client, account)
     html, token = await _page(client)
     assert '<h2 id="notices-title">Sales notices</h2>' in html
-    assert 'value="sales" checked' in html  # on by default
+    assert 'value="sales" selected' in html  # on by default
     assert '<option value="dm:telegram:7101" selected>DM to Trader (telegram)</option>' in html
     assert "7102" not in html and "E-mail to" not in html  # no mail on this server
     good = {"notice_mode": "all", "notice_target": "dm:telegram:7101"}
@@ -62,13 +62,13 @@ async def test_notices_are_chosen_on_the_settings_page(make_client, pg_pool) -> 
         page = await response.text()
         assert response.status == 422, (form, page)
         assert words in page and f'id="{field}-error"' in page, form
-        assert f'value="{form["notice_mode"]}" checked' in page or field == "notice_mode"  # the form is re-shown
+        assert f'value="{form["notice_mode"]}" selected' in page or field == "notice_mode"  # the form is re-shown
     assert await _stored(pg_pool, account) == [] and await _stored(pg_pool, other) == []
     done = await _post(client, good, token)
     assert done.status == 303 and done.headers["Location"] == "/settings?notices=saved#notices"
     assert await _stored(pg_pool, account) == [("all", "telegram", "dm", "7101")]
     html = await (await client.get("/settings?notices=saved")).text()
-    assert "Sales notice settings saved." in html and 'value="all" checked' in html
+    assert "Sales notice settings saved." in html and 'value="all" selected' in html
 
 
 async def test_a_channel_chosen_in_chat_and_a_verified_address_are_offered(make_client, pg_pool) -> None:
