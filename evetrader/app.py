@@ -237,6 +237,7 @@ class App(AlertParts, AnalystParts):
         """The context every chat adapter dispatches with: the catalog and the market services."""
         from adapters.esi.routes import EsiRoutePlanner
         from adapters.postgres.account_email import PgAccountEmail
+        from adapters.postgres.account_settings import PgAccountSettings
         from adapters.postgres.accounts import PgPreferences
         from adapters.postgres.alerts_rules import PgAlertRules
         from adapters.postgres.appraisals import PgAppraisals
@@ -277,11 +278,14 @@ class App(AlertParts, AnalystParts):
                 catalog,
                 emails=PgAccountEmail(self.pool) if self.mail_sender() is not None else None,
                 panel_url=self.settings.public_url,
+                identities=PgAccountSettings(self.pool),
             ),
         )
 
-    async def command_gateway(self) -> CommandGateway:
-        """The gateway every chat adapter runs commands through: accounts, per-user rate limits, metrics."""
+    async def command_gateway(self, *, per_minute: float | None = None, burst: int | None = None) -> CommandGateway:
+        """The gateway every chat adapter runs commands through: accounts, per-user rate limits, metrics.
+
+        `per_minute` and `burst` raise the per-user budget above the settings' (the console's own user)."""
         from adapters.metrics import PrometheusCommandObserver
         from adapters.postgres.account_settings import PgAccountSettings
         from adapters.postgres.accounts import PgIdentityStore, PgPreferences
@@ -316,8 +320,8 @@ class App(AlertParts, AnalystParts):
         limiter = RedisRateLimiter(
             self.redis,
             self.keys.command_rates(),
-            per_minute=settings.command_rate_per_minute,
-            burst=settings.command_rate_burst,
+            per_minute=max(settings.command_rate_per_minute, per_minute or 0.0),
+            burst=max(settings.command_rate_burst, burst or 0),
         )
         return CommandGateway(
             build_registry(),

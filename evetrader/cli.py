@@ -8,12 +8,15 @@ import logging
 import signal
 import sys
 from collections.abc import Awaitable, Callable
-from typing import Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
 from evetrader.config import Settings, SettingsError, load_settings, secret_values
 from evetrader.logs import configure_logging
+
+if TYPE_CHECKING:
+    from core.commands.model import Caller
 
 T = TypeVar("T")
 app = typer.Typer(no_args_is_help=True, help="evetrader: EVE Online market assistant.")  # --install-completion
@@ -223,35 +226,55 @@ def status(
     run_async(lambda: show_status(settings, typer.echo, as_json=as_json))
 
 
+AsName = Annotated[
+    str | None,
+    typer.Option("--as", help="a named identity of your OS user, with its own account (default: your OS user's)"),
+]
+
+
+def console_identity(name: str | None) -> Caller:
+    """The console's caller: the OS user, or their identity `name` (--as); exit 2 for a malformed name."""
+    from bot.console.repl import console_caller
+
+    try:
+        return console_caller(named=name)
+    except ValueError as exc:
+        raise fail(str(exc), 2) from None
+
+
 @app.command()
 def chat(
     command: Annotated[
         str | None, typer.Option("-c", "--command", help='run one command, e.g. "/price trit jita"')
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print the reply as JSON (schema in the README)")] = False,
+    name: AsName = None,
 ) -> None:
-    """Talk to evetrader in the terminal: the same commands as Discord and Telegram."""
+    """Talk to evetrader in the terminal: the same commands as Discord and Telegram, on your own account."""
     from evetrader.commands import chat as chat_session
 
+    caller = console_identity(name)
     settings = settings_or_exit()
     logging.getLogger().setLevel(max(logging.WARNING, logging.getLogger().level))  # keep the chat readable
-    raise typer.Exit(run_async(lambda: chat_session(settings, command, as_json=as_json)))
+    raise typer.Exit(run_async(lambda: chat_session(settings, command, as_json=as_json, caller=caller)))
 
 
 @app.command()
 def appraise(
     hub: Annotated[str | None, typer.Option(help="hub to price at (default: DEFAULT_HUB)")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print items, totals and unparsed lines as JSON")] = False,
+    name: AsName = None,
 ) -> None:
     """Value what you copied from the game: evetrader appraise --hub amarr < cargo.txt"""
     from evetrader.commands import appraise_stdin
 
+    caller = console_identity(name)
     settings = settings_or_exit()
     logging.getLogger().setLevel(max(logging.WARNING, logging.getLogger().level))
     paste = sys.stdin.read()
     if not paste.strip():
         raise fail("nothing to appraise: paste into standard input (evetrader appraise < paste.txt)", 2)
-    raise typer.Exit(run_async(lambda: appraise_stdin(settings, paste, hub, as_json=as_json)))
+    raise typer.Exit(run_async(lambda: appraise_stdin(settings, paste, hub, as_json=as_json, caller=caller)))
 
 
 @app.command()

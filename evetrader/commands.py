@@ -8,13 +8,17 @@ import logging
 import sys
 from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from core.market.hubs import KNOWN_REGIONS, check_region, find_hub
 from core.market.ingest import RefreshResult
 from core.market.model import SnapshotMeta
 from evetrader.app import App
 from evetrader.config import Settings
+
+if TYPE_CHECKING:
+    from core.commands.gateway import CommandGateway
+    from core.commands.model import Caller
 
 log = logging.getLogger(__name__)
 FAKES_MISSING = (
@@ -25,6 +29,7 @@ OFFLINE_PACKAGING = (
     "packaged ship volumes skipped (offline import): ships keep their assembled volume until `evetrader run` "
     "fetches the packaged ones from ESI"
 )
+CONSOLE_RATE = (60.0, 20)  # per minute, burst: a person typing (or pasting 20 lines) is never held back
 Echo = Callable[[str], object]
 StopFactory = Callable[[], asyncio.Event]
 
@@ -307,18 +312,21 @@ async def seed_demo(settings: Settings, echo: Echo) -> None:
             )
 
 
-async def chat(settings: Settings, command: str | None, *, as_json: bool) -> int:
-    """`evetrader chat`: one command (-c) or an interactive session over the product's command registry."""
-    from bot.console import ConsoleChat, console_caller
-    from core.commands.default import build_registry
+async def _console_gateway(ctx: App) -> CommandGateway:
+    """The command gateway for the console's one user (accounts, metrics, a rate limit a person never meets)."""
+    per_minute, burst = CONSOLE_RATE
+    return await ctx.command_gateway(per_minute=per_minute, burst=burst)
+
+
+async def chat(settings: Settings, command: str | None, *, as_json: bool, caller: Caller) -> int:
+    """`evetrader chat`: one command (-c) or an interactive session, through the command gateway as `caller`."""
+    from bot.console import ConsoleChat
 
     async with App(settings) as ctx:
         await ctx.prepare_schema()
         await ensure_static_data(ctx)
-        context = await ctx.command_context()
-        console = ConsoleChat(
-            build_registry(), context, console_caller(), await ctx.catalog(), color=sys.stdout.isatty() and not as_json
-        )
+        gateway = await _console_gateway(ctx)
+        console = ConsoleChat(gateway, caller, await ctx.catalog(), color=sys.stdout.isatty() and not as_json)
         images = settings.data_dir / "chat-images"
         if command is not None:
             code, out = await console.run_one(command, as_json=as_json, image_dir=images)
@@ -327,21 +335,19 @@ async def chat(settings: Settings, command: str | None, *, as_json: bool) -> int
         return await console.repl(image_dir=images, history_path=settings.data_dir / "chat_history", as_json=as_json)
 
 
-async def appraise_stdin(settings: Settings, paste: str, hub: str | None, *, as_json: bool) -> int:
+async def appraise_stdin(settings: Settings, paste: str, hub: str | None, *, as_json: bool, caller: Caller) -> int:
     """`evetrader appraise`: value a paste from standard input; JSON has items, totals and unparsed lines."""
     import orjson
 
-    from bot.console import console_caller, render_text
-    from core.commands.default import build_registry
-    from core.commands.dispatch import dispatch
+    from bot.console import render_text
     from core.commands.model import Invocation
 
     async with App(settings) as ctx:
         await ctx.prepare_schema()
         await ensure_static_data(ctx)
-        context = await ctx.command_context()
+        gateway = await _console_gateway(ctx)
         args = {"paste": paste} | ({"where": hub} if hub else {})
-        reply = await dispatch(build_registry(), Invocation("appraise", args, console_caller()), context)
+        reply = await gateway.run(Invocation("appraise", args, caller))
     if as_json:
         document = (
             reply.data if not reply.is_error else {"error": reply.data.get("error"), "usage": reply.data.get("usage")}

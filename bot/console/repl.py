@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import getpass
 import logging
+import re
 import signal
 import sys
 import threading
@@ -14,12 +16,14 @@ from typing import Any, Protocol, TextIO
 
 from bot.console.json_output import dumps, reply_to_json
 from bot.console.render import render_text, save_images
-from core.commands import Caller, CommandContext, Invocation, Param, ParamKind, Registry, dispatch
+from core.commands import Caller, Invocation, Param, ParamKind, Reply
+from core.commands.gateway import CommandGateway
 
 logger = logging.getLogger(__name__)
 PROMPT = "evetrader> "
 QUIT = frozenset({"quit", "exit"})
 HISTORY_LENGTH = 1000
+NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 
 
 class Completions(Protocol):
@@ -30,35 +34,50 @@ class Completions(Protocol):
         ...
 
 
-def console_caller(user: str | None = None) -> Caller:
-    """The Caller for the local console user: platform "console", always a direct conversation."""
-    if user is None:
-        try:
-            user = getpass.getuser()
-        except (OSError, KeyError):
-            user = "console"
-    return Caller("console", user_id=user, display_name=user, is_dm=True)
+def os_user() -> str:
+    """The name of the OS user running this process ("console" when the OS cannot say)."""
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        return "console"
+
+
+def console_caller(user: str | None = None, *, named: str | None = None) -> Caller:
+    """The Caller for the local console user: platform "console", always a direct conversation.
+
+    Its identity (external id) is the OS user's name; `named` (`chat --as NAME`) picks a separate identity of that
+    OS user, "user:NAME", so one OS user cannot take another's account. ValueError for a malformed name.
+    """
+    user = user or os_user()
+    if named is None:
+        return Caller("console", user_id=user, display_name=user, is_dm=True)
+    if not NAME.match(named):
+        raise ValueError(f"--as: {named!r} is not a name (letters, digits, '.', '_' or '-', at most 64)")
+    return Caller("console", user_id=f"{user}:{named}", display_name=named, is_dm=True)
 
 
 class ConsoleChat:
-    """Turns console lines into Invocations, dispatches them and renders the Replies as text or JSON."""
+    """Turns console lines into Invocations, runs them through the command gateway (the caller's account, the rate
+    limit, metrics) and renders the Replies as text or JSON."""
 
     def __init__(
         self,
-        registry: Registry,
-        context: CommandContext,
+        gateway: CommandGateway,
         caller: Caller | None = None,
         completer_catalog: Completions | None = None,
         *,
         color: bool = False,
     ) -> None:
-        self.registry, self.context, self.catalog, self.color = registry, context, completer_catalog, color
+        self.gateway, self.catalog, self.color = gateway, completer_catalog, color
+        self.registry = gateway.registry
         self.caller = caller or console_caller()
         self._matches: list[str] = []
 
-    async def run_one(self, line: str, *, as_json: bool, image_dir: Path) -> tuple[int, str]:
-        """Run one command line ("/" optional); return (0, output) or (1, output) for an error reply."""
-        reply = await dispatch(self.registry, Invocation.from_text(line, self.caller), self.context)
+    async def run_one(self, line: str, *, as_json: bool, image_dir: Path, patient: bool = False) -> tuple[int, str]:
+        """Run one command line ("/" optional); return (0, output) or (1, output) for an error reply.
+
+        `patient` (lines piped in, not typed): a rate-limited line waits its turn instead of failing."""
+        reply = await self._answer(line, patient)
         paths: list[Path] = []
         if reply.images:
             try:
@@ -69,6 +88,15 @@ class ConsoleChat:
             dumps(reply_to_json(reply, paths)) if as_json else render_text(reply, color=self.color, image_paths=paths)
         )
         return (1 if reply.is_error else 0), text
+
+    async def _answer(self, line: str, patient: bool) -> Reply:
+        """The gateway's reply; when patient, waits out a rate limit (a piped script is throttled, not failed)."""
+        while True:
+            reply = await self.gateway.run(Invocation.from_text(line, self.caller))
+            wait = reply.data.get("retry_after") if reply.is_error else None
+            if not patient or not isinstance(wait, int | float):
+                return reply
+            await asyncio.sleep(wait)
 
     async def repl(
         self,
@@ -92,7 +120,9 @@ class ConsoleChat:
                 if words.lstrip("/").lower() in QUIT:
                     break
                 if words:
-                    code, text = await self.run_one(words, as_json=as_json, image_dir=image_dir)
+                    code, text = await self.run_one(
+                        words, as_json=as_json, image_dir=image_dir, patient=not interactive
+                    )
                     stdout.write(text + "\n")
                     stdout.flush()
         finally:

@@ -8,14 +8,22 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 from typing import Protocol
 
-from core.accounts.email import VerifiedAddresses, mask_address
-from core.accounts.preferences import MANAGER_ROLES
+from core.accounts.email import VerifiedAddresses
 from core.alerts.message import place_name
 from core.alerts.model import AlertKind, AlertRule, AlertTarget, QuietHours, RuleError, TargetKind
 from core.alerts.ports import AlertRuleRepository
 from core.alerts.rules import parse_rule
 from core.alerts.watchlist import WatchlistStore
 from core.catalog import CatalogItem, Location
+from core.commands.alert_targets import (
+    AccountIdentities,
+    can_receive,
+    describe_target,
+    dm_target,
+    here_target,
+    linked_chat,
+    nowhere_to_send,
+)
 from core.commands.model import Caller, Reply, Table
 from core.commands.params import ArgumentError, Param, ParamKind
 from core.commands.registry import CommandContext, Registry
@@ -38,7 +46,8 @@ class ItemNames(Protocol):
 class AlertServices:
     """What the alert and watch commands need: the rules store, the watchlist store and item names.
 
-    `emails` (verified account addresses) is set only when this server sends mail; `panel_url` is PUBLIC_URL.
+    `emails` (verified account addresses) is set only when this server sends mail; `panel_url` is PUBLIC_URL;
+    `identities` finds the chat a console user's alerts go to.
     """
 
     rules: AlertRuleRepository
@@ -47,6 +56,7 @@ class AlertServices:
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
     emails: VerifiedAddresses | None = None
     panel_url: str = ""
+    identities: AccountIdentities | None = None
 
     def item_name(self, type_id: int | None) -> str:
         """An item's name, or its id when the catalog does not know it."""
@@ -64,19 +74,16 @@ def alert_services(ctx: CommandContext) -> tuple[AlertServices, int]:
     return services, ctx.caller.account_id
 
 
-def dm_target(caller: Caller) -> AlertTarget:
-    """The caller's private chat (for Telegram the private chat id is the user id)."""
-    return AlertTarget(caller.platform, TargetKind.DM, caller.user_id)
-
-
-def here_target(caller: Caller) -> AlertTarget:
-    """The current channel or group, for managers only; in a private chat, the private chat."""
-    if caller.is_dm or not caller.chat_id:
+async def personal_target(services: AlertServices, account_id: int, caller: Caller) -> AlertTarget:
+    """The caller's DM; from the console, the account's latest chat DM or verified e-mail (an error when neither)."""
+    if can_receive(caller):
         return dm_target(caller)
-    if not caller.roles & MANAGER_ROLES:
-        raise ArgumentError("only members who can manage this server or group may send alerts here; leave out 'here'")
-    kind = TargetKind.CHANNEL if caller.guild_id else TargetKind.CHAT
-    return AlertTarget(caller.platform, kind, caller.chat_id)
+    if (chat := await linked_chat(services.identities, account_id)) is not None:
+        return chat
+    address = await services.emails.verified_address(account_id) if services.emails is not None else None
+    if address is not None:
+        return AlertTarget("email", TargetKind.EMAIL, address)
+    raise nowhere_to_send(caller, services.panel_url, services.emails is not None)
 
 
 async def mail_target(services: AlertServices, account_id: int) -> AlertTarget:
@@ -97,16 +104,6 @@ def alert_place(kind: AlertKind, where: Location) -> tuple[int, int | None]:
     if where.station_id is not None:
         return where.region_id, where.station_id
     raise ArgumentError(f"where: {where.name} is neither a station nor a region: name a hub, station or region")
-
-
-def describe_target(target: AlertTarget, caller: Caller) -> str:
-    """Where an alert goes, in words."""
-    if target.kind is TargetKind.DM:
-        mine = target.platform == caller.platform and target.address == caller.user_id
-        return "your DM" if mine else f"DM ({target.platform})"
-    if target.kind is TargetKind.EMAIL:
-        return f"your e-mail ({mask_address(target.address)})"
-    return f"{target.kind.value} {target.address} ({target.platform})"
 
 
 def describe_condition(rule: AlertRule) -> str:
@@ -147,8 +144,10 @@ async def alert_add(
     region_id, location_id = alert_place(alert_kind, place)
     if target == "mail":
         to = await mail_target(services, account)
+    elif target == "here" and can_receive(ctx.caller):
+        to = here_target(ctx.caller)
     else:
-        to = here_target(ctx.caller) if target == "here" else dm_target(ctx.caller)
+        to = await personal_target(services, account, ctx.caller)
     try:
         spec = parse_rule(
             kind=alert_kind.value,
@@ -314,13 +313,15 @@ async def watch_digest(ctx: CommandContext, enabled: str, hour: int | None = Non
     """Turn the daily digest (to the caller's DM, at a local hour) on or off."""
     services, account = alert_services(ctx)
     on = enabled == "on"
+    to = await personal_target(services, account, ctx.caller) if on else None
     try:
-        settings = await services.watchlist.set_digest(account, on, hour, dm_target(ctx.caller) if on else None)
+        settings = await services.watchlist.set_digest(account, on, hour, to)
     except RuleError as exc:
         raise ArgumentError(str(exc)) from None
     zone = (await services.rules.preferences(account)).quiet
     tz = zone.timezone if zone else "UTC"
-    text = f"Daily digest on: every day at {settings.hour:02d}:00 {tz}, to your DM." if on else "Daily digest off."
+    where = describe_target(to, ctx.caller) if to else ""
+    text = f"Daily digest on: every day at {settings.hour:02d}:00 {tz}, to {where}." if on else "Daily digest off."
     return Reply(title="Watchlist", text=text, data={"enabled": on, "hour": settings.hour})
 
 

@@ -8,7 +8,8 @@ from typing import Any
 from core.appraisal.model import ParsedItem, ParseResult
 from core.catalog import Catalog, Location
 from core.commands.accounts import AccountServices
-from core.commands.alerts import alert_services, describe_target, dm_target, here_target, mail_target
+from core.commands.alert_targets import describe_target, dm_target, here_target
+from core.commands.alerts import alert_services, mail_target
 from core.commands.appraise import appraisal_data, price_parsed
 from core.commands.model import Field, Reply, Table
 from core.commands.params import ArgumentError, Param, ParamKind

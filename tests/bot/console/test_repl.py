@@ -10,7 +10,8 @@ import pytest
 
 from bot.console.repl import ConsoleChat, console_caller
 from core.catalog import Catalog, CatalogItem
-from core.commands import CommandContext, Image, Param, ParamKind, Registry, Reply, Table
+from core.commands import Caller, CommandContext, Image, Param, ParamKind, Registry, Reply, Table
+from core.commands.gateway import CommandGateway
 
 PNG = b"\x89PNG\r\n\x1a\nfake"
 ITEMS = [
@@ -54,10 +55,19 @@ def make_registry() -> Registry:
     return registry
 
 
+def gateway(context: CommandContext) -> CommandGateway:
+    """The command gateway over the in-test registry, without accounts or a rate limit."""
+
+    async def context_for(caller: Caller) -> CommandContext:
+        return context
+
+    return CommandGateway(make_registry(), context_for)
+
+
 @pytest.fixture
 def chat() -> ConsoleChat:
     catalog = Catalog(ITEMS)
-    return ConsoleChat(make_registry(), CommandContext(catalog=catalog), console_caller("pilot"), catalog)
+    return ConsoleChat(gateway(CommandContext(catalog=catalog)), console_caller("pilot"), catalog)
 
 
 async def test_run_one_echo_with_optional_slash(chat: ConsoleChat, tmp_path: Path):
@@ -121,4 +131,4 @@ def test_complete_item_names_across_words(chat: ConsoleChat):
     assert chat.candidates("price large sk") == ["Skill Extractor", "Skill Injector"]
     assert chat.candidates("price tritanium s") == ["sell"]
     assert chat.candidates("echo any") == []
-    assert ConsoleChat(make_registry(), CommandContext()).candidates("price tri") == []
+    assert ConsoleChat(gateway(CommandContext())).candidates("price tri") == []
