@@ -14,7 +14,7 @@ from fakes.discord.records import Json
 
 HEARTBEAT_INTERVAL_MS = 41_250
 DISPATCH, HEARTBEAT, IDENTIFY, RESUME, INVALID_SESSION, HELLO, HEARTBEAT_ACK = 0, 1, 2, 6, 9, 10, 11
-AUTHENTICATION_FAILED = 4004
+UNKNOWN_ERROR, AUTHENTICATION_FAILED = 4000, 4004  # close codes: 4000 may resume, 4004 may not
 
 
 @dataclass
@@ -39,9 +39,12 @@ class Gateway:
         self._token, self._ready, self._guilds = token, ready, guilds
         self.sessions: list[GatewaySession] = []
         self.identified = asyncio.Event()
+        self.down = False  # while True, connecting fails (503 to the websocket handshake), as in a gateway outage
 
-    async def handle(self, request: web.Request) -> web.WebSocketResponse:
-        """Serve one websocket connection until the client closes it."""
+    async def handle(self, request: web.Request) -> web.StreamResponse:
+        """Serve one websocket connection until the client closes it (a 503 while the gateway is down)."""
+        if self.down:
+            return web.Response(status=503, text="gateway unavailable")
         socket = web.WebSocketResponse(heartbeat=None, autoping=True)
         await socket.prepare(request)
         session = GatewaySession(socket)
@@ -64,10 +67,20 @@ class Gateway:
         for session in live:
             await session.dispatch(event, data)
 
-    async def close_all(self) -> None:
-        """Close every open socket (server shutdown)."""
+    async def close_all(self, code: int = 1000, message: bytes = b"") -> None:
+        """Close every open socket (server shutdown; with a close code: a dropped or refused session)."""
         for session in list(self.sessions):
-            await session.socket.close()
+            await session.socket.close(code=code, message=message)
+
+    async def outage(self) -> None:
+        """The gateway goes down: open sessions end with 4000 (clients may resume) and new connections fail."""
+        self.down = True
+        await self.close_all(UNKNOWN_ERROR, b"Unknown error.")
+
+    async def reset_token(self, token: str) -> None:
+        """The bot's token is reset (a new one in the developer portal): sessions end with 4004, the old one fails."""
+        self._token = token
+        await self.close_all(AUTHENTICATION_FAILED, b"Authentication failed.")
 
     async def _on_frame(self, session: GatewaySession, frame: Json) -> None:
         session.frames.append(frame)

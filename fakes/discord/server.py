@@ -86,6 +86,11 @@ class DiscordFake(InteractionsMixin, LocalServer):
         """Close gateway sockets before the server stops."""
         await self.gateway.close_all()
 
+    async def reset_token(self, token: str) -> None:
+        """The bot's token is reset: REST answers the old one 401, the gateway closes its sessions with 4004."""
+        self.token = token
+        await self.gateway.reset_token(token)
+
     # ---- scripting and assertions --------------------------------------------------------------------------
     def fail_next(
         self, method: str, route: str, status: int = 429, *, count: int = 1, retry_after: float = 0.1
