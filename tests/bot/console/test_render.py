@@ -11,7 +11,7 @@ import orjson
 
 from bot.console.json_output import dumps, reply_to_json
 from bot.console.render import footer_line, render_text, save_images
-from core.commands import Button, Field, Footer, Image, Reply, Table
+from core.commands import Button, Field, Footer, Image, Reply, SourceAge, Table
 
 NOW = datetime(2024, 5, 1, 12, 30, tzinfo=UTC)
 PNG = b"\x89PNG\r\n\x1a\nfake"
@@ -52,6 +52,21 @@ def test_footer_age_and_simulated_marker():
     naive = Footer("ESI", datetime(2024, 5, 1, 12, 0))
     assert footer_line(naive, NOW) == "ESI · data as of 12:00 UTC (30 min ago)"
     assert footer_line(Footer("cache"), NOW) == "cache"
+
+
+def test_footer_lists_every_source_with_its_age():
+    sources = (
+        SourceAge("Jita orders", NOW - timedelta(minutes=3, seconds=10)),
+        SourceAge("Amarr orders", NOW - timedelta(seconds=20)),
+        SourceAge("history", NOW - timedelta(hours=5, minutes=59)),
+        SourceAge("PLEX market orders", NOW - timedelta(days=3)),
+        SourceAge("history", None),
+    )
+    footer = Footer("ESI market data", NOW - timedelta(minutes=3), sources=sources)
+    assert footer_line(footer, NOW) == (
+        "ESI market data · Jita orders 3 min ago · Amarr orders just now · history 5 h ago"
+        " · PLEX market orders 3 d ago · history age unknown"
+    )
 
 
 def test_error_with_usage():
