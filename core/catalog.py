@@ -61,9 +61,10 @@ class CatalogItem:
 
 @dataclass(frozen=True)
 class Location:
-    """A resolved place to price at: a hub's station, a region, a system or a station."""
+    """A resolved place to price at: a hub's station, a region, a system, a station or a tracked structure market
+    (whose region_id is its market id: its own order-book partition, core.market.structures)."""
 
-    kind: Literal["hub", "region", "system", "station"]
+    kind: Literal["hub", "region", "system", "station", "structure"]
     name: str
     region_id: int
     system_id: int | None = None
@@ -153,6 +154,7 @@ class Catalog:
         self._regions = {name.lower(): Location("region", name, rid) for rid, name in regions}
         self._systems = {name.lower(): _system(sid, name, rid) for sid, name, rid in systems}
         self._stations = {name.lower(): Location("station", name, rid, sys, st) for st, name, sys, rid in stations}
+        self._structures: dict[str, Location] = {}
 
     @classmethod
     async def load(cls, source: CatalogSource, *, default_hub: str = "Jita") -> Catalog:
@@ -161,7 +163,11 @@ class Catalog:
         systems, stations = await source.systems(), await source.stations()
         groups = MarketTree(await source.market_groups(), await source.type_groups())
         localized = await source.localized_names()
-        return cls(items, regions, systems, stations, default_hub=default_hub, groups=groups, localized=localized)
+        catalog = cls(items, regions, systems, stations, default_hub=default_hub, groups=groups, localized=localized)
+        structures = getattr(source, "structure_markets", None)
+        if callable(structures):
+            catalog.set_structures(await structures())
+        return catalog
 
     def __len__(self) -> int:
         return len(self._items)
@@ -247,9 +253,12 @@ class Catalog:
         exact = next((hub for hub in HUBS if hub.name.lower() == wanted), None)
         if exact:
             return _hub(exact)
-        for table in (self._regions, self._systems, self._stations):
+        for table in (self._regions, self._systems, self._stations, self._structures):
             if wanted in table:
                 return table[wanted]
+        structure = self._structure(wanted)
+        if structure is not None:
+            return structure
         try:
             return _hub(find_hub(wanted))
         except UnknownLocation:
@@ -259,11 +268,27 @@ class Catalog:
         hint = f"; did you mean {', '.join(self._place(name).name for name, _, _ in close)}?" if close else ""
         raise UnknownLocation(f"unknown location {query!r}{hint}; valid hubs: {hub_names()}")
 
+    def set_structures(self, markets: Sequence[tuple[int, int, str, int]]) -> None:
+        """The tracked structure markets, (structure_id, market_id, name, solar_system_id) each, as locations."""
+        self._structures = {
+            name.lower(): Location("structure", name, market_id, system_id, structure_id)
+            for structure_id, market_id, name, system_id in markets
+        }
+
+    def _structure(self, wanted: str) -> Location | None:
+        """A structure market by id, or the only one whose name holds every word of `wanted`."""
+        by_id = [loc for loc in self._structures.values() if str(loc.station_id) == wanted]
+        words = wanted.replace(" - ", " ").split()
+        hits = by_id or [loc for key, loc in self._structures.items() if words and all(w in key for w in words)]
+        return hits[0] if len(hits) == 1 else None
+
     def autocomplete_locations(self, prefix: str, limit: int = 25) -> list[str]:
         """Hub, region and system names starting with `prefix` (hubs first)."""
         wanted = prefix.strip().lower()
         hubs = [hub.name for hub in HUBS if hub.name.lower().startswith(wanted)]
-        places = sorted(loc.name for loc in (*self._regions.values(), *self._systems.values()))
+        places = sorted(
+            loc.name for loc in (*self._structures.values(), *self._regions.values(), *self._systems.values())
+        )
         return [*hubs, *(name for name in places if name.lower().startswith(wanted) and name not in hubs)][:limit]
 
     def complete(self, source: str, prefix: str, limit: int = 25) -> list[str]:

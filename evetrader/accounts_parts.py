@@ -53,11 +53,14 @@ class AccountParts(Parts):
         if self._sso is None:
             return None
         from adapters.charts import render_profit_chart
+        from adapters.esi.structures import EsiStructures
         from adapters.postgres.characters import PgCharacterStore
+        from adapters.postgres.structure_markets import PgStructureMarkets
         from adapters.postgres.trader import PgTrader
         from adapters.postgres.wallet import PgWalletStore
         from adapters.redis.link_codes import RedisLinkCodes
         from core.commands.accounts import AccountServices
+        from core.market.structures import StructureMarkets
         from core.trading.book import FetchingBook, FirstFetch
         from scheduler.wallet import refresh_app_wallets
 
@@ -68,7 +71,15 @@ class AccountParts(Parts):
         store = PgWalletStore(self.pool)
         wallet = FetchingBook(store, fetch, render_profit_chart)
         trader = PgTrader(self.pool)
-        return AccountServices(links, characters, self.settings.public_url, self._sso, wallet, trader, store)
+        tokens = self.character_tokens()
+        structures = (
+            StructureMarkets(EsiStructures(app.esi.transport), PgStructureMarkets(self.pool), tokens)
+            if tokens is not None
+            else None
+        )
+        return AccountServices(
+            links, characters, self.settings.public_url, self._sso, wallet, trader, store, structures=structures
+        )
 
     def web_services(self, signing_key: bytes | None = None) -> SsoWebServices | None:
         """The panel's EVE sign-in and /link services (None without SSO); the state key derives from `signing_key`.

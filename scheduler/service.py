@@ -29,6 +29,7 @@ from scheduler.jobs import purge_appraisals, purge_sessions, refresh_history, se
 from scheduler.leadership import OUTAGE, Leadership
 from scheduler.profile import refresh_app_profiles
 from scheduler.queue import IngestQueue
+from scheduler.structures import refresh_app_structures
 from scheduler.wallet import refresh_app_wallets
 
 log = logging.getLogger(__name__)
@@ -132,6 +133,7 @@ class SchedulerService:
             ("character-orders", IntervalTrigger(seconds=self.app.settings.order_refresh_s), self.refresh_orders),
             ("tokens", IntervalTrigger(hours=1, start_date=utc_now() + timedelta(minutes=3)), self.check_tokens),
             ("wallets", IntervalTrigger(minutes=5), functools.partial(refresh_app_wallets, self.app)),
+            ("structures", IntervalTrigger(seconds=60), functools.partial(refresh_app_structures, self.app)),
             ("character-profiles", IntervalTrigger(minutes=2), functools.partial(refresh_app_profiles, self.app)),
             ("sessions", IntervalTrigger(hours=6), functools.partial(purge_sessions, self.app.pool)),
             ("appraisals", IntervalTrigger(hours=6), functools.partial(purge_appraisals, self.app.pool)),

@@ -54,6 +54,13 @@ class PgCatalogSource:
         records = await self._pool.fetch("SELECT system_id, name, region_id FROM sde_systems ORDER BY system_id")
         return [(r[0], r[1], r[2]) for r in records]
 
+    async def structure_markets(self) -> Sequence[tuple[int, int, str, int]]:
+        """(structure_id, market_id, name, solar_system_id) of every tracked structure market."""
+        rows = await self._pool.fetch(
+            "SELECT structure_id, market_id, name, solar_system_id FROM structure_markets ORDER BY name"
+        )
+        return [(r["structure_id"], r["market_id"], r["name"], r["solar_system_id"]) for r in rows]
+
     async def stations(self) -> Sequence[tuple[int, str, int, int]]:
         """(station_id, name, system_id, region_id) of every NPC station."""
         records = await self._pool.fetch(

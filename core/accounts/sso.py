@@ -21,6 +21,9 @@ SCOPE_ASSETS = "esi-assets.read_assets.v1"
 SCOPE_SKILLS = "esi-skills.read_skills.v1"
 SCOPE_STANDINGS = "esi-characters.read_standings.v1"
 SCOPE_OPEN_WINDOW = "esi-ui.open_window.v1"
+SCOPE_STRUCTURE_MARKETS = "esi-markets.structure_markets.v1"
+SCOPE_READ_STRUCTURES = "esi-universe.read_structures.v1"
+SCOPE_SEARCH_STRUCTURES = "esi-search.search_structures.v1"
 SIGN_IN_SCOPES: tuple[str, ...] = ()  # signing in and linking ask EVE for nothing beyond who the character is
 TRADING_SCOPES: tuple[str, ...] = (  # asked for only when the user enables trading features for a character
     SCOPE_WALLET,
@@ -29,6 +32,9 @@ TRADING_SCOPES: tuple[str, ...] = (  # asked for only when the user enables trad
     SCOPE_STANDINGS,
     SCOPE_ASSETS,
     SCOPE_OPEN_WINDOW,
+    SCOPE_STRUCTURE_MARKETS,
+    SCOPE_READ_STRUCTURES,
+    SCOPE_SEARCH_STRUCTURES,
 )
 SCOPE_PURPOSES: dict[str, str] = {
     SCOPE_WALLET: "wallet transactions and journal: /profit, /sales, sale notifications",
@@ -37,6 +43,9 @@ SCOPE_PURPOSES: dict[str, str] = {
     SCOPE_STANDINGS: "NPC standings: broker fees at your own standings",
     SCOPE_ASSETS: "your assets: /assets valuation at a hub",
     SCOPE_OPEN_WINDOW: "the open-in-game button on orders",
+    SCOPE_STRUCTURE_MARKETS: "markets of player structures you dock at: /market add, prices there",
+    SCOPE_READ_STRUCTURES: "the names and systems of those structures",
+    SCOPE_SEARCH_STRUCTURES: "finding a structure by name for /market add",
 }
 
 EVE_AUDIENCE = "EVE Online"

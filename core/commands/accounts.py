@@ -17,6 +17,7 @@ from core.accounts.sso import SCOPE_PURPOSES, TRADING_SCOPES
 from core.commands.model import Button, Reply, Table
 from core.commands.params import ArgumentError, Param, ParamKind
 from core.commands.registry import CommandContext, Registry
+from core.market.structures import StructureMarkets
 from core.trading.book import WalletHistory
 from core.trading.notify import NoticeSettings
 from core.trading.orders import TraderStore
@@ -33,6 +34,7 @@ class AccountServices:
     wallet: WalletHistory | None = None  # the characters' stored wallets (/profit, /sales)
     trader: TraderStore | None = None  # the characters' orders, fee profiles and assets (/orders, /assets)
     notices: NoticeSettings | None = None  # what sales notices announce and where (/settings notices)
+    structures: StructureMarkets | None = None  # the tracked player-structure markets (/market)
 
 
 def _services(ctx: CommandContext) -> tuple[AccountServices, int]:

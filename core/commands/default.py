@@ -12,6 +12,7 @@ from core.commands.market_trade import register_trade_commands
 from core.commands.registry import Registry
 from core.commands.route import register_route_command
 from core.commands.settings import register_settings_commands
+from core.commands.structures import register_structure_commands
 from core.commands.trading import register_trading_commands
 from core.commands.trading_orders import register_trading_order_commands
 
@@ -30,4 +31,5 @@ def build_registry() -> Registry:
     register_alert_commands(registry)
     register_trading_commands(registry)
     register_trading_order_commands(registry)
+    register_structure_commands(registry)
     return registry

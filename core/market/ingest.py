@@ -53,6 +53,14 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+BookRequest = Callable[[int], tuple[str, dict[str, str | int]]]
+
+
+def region_book(region_id: int) -> tuple[str, dict[str, str | int]]:
+    """ESI's path and parameters of a region's whole order book."""
+    return f"/markets/{region_id}/orders", {"order_type": "all"}
+
+
 class RegionRefresher:
     """Keeps one region's order-book snapshot current, politely and atomically."""
 
@@ -65,8 +73,11 @@ class RegionRefresher:
         snapshot_retries: int = 3,
         clock: Callable[[], datetime] = utc_now,
         listener: SnapshotListener | None = None,
+        book: BookRequest = region_book,
     ) -> None:
+        """`book` maps the snapshot's key to ESI's request (a structure's market: its own path, its market id)."""
         self._source = source
+        self._book = book
         self._store = store
         self._cache = cache
         self._retries = snapshot_retries
@@ -76,7 +87,25 @@ class RegionRefresher:
     def with_listener(self, listener: SnapshotListener) -> RegionRefresher:
         """A copy of this refresher that tells `listener` about every snapshot it swaps in."""
         return RegionRefresher(
-            self._source, self._store, self._cache, snapshot_retries=self._retries, clock=self._clock, listener=listener
+            self._source,
+            self._store,
+            self._cache,
+            snapshot_retries=self._retries,
+            clock=self._clock,
+            listener=listener,
+            book=self._book,
+        )
+
+    def with_source(self, source: MarketSource, book: BookRequest) -> RegionRefresher:
+        """A copy of this refresher reading another source's book (a structure's market, with its owner's token)."""
+        return RegionRefresher(
+            source,
+            self._store,
+            self._cache,
+            snapshot_retries=self._retries,
+            clock=self._clock,
+            listener=self._listener,
+            book=book,
         )
 
     async def refresh(self, region_id: int) -> RefreshOutcome:
@@ -129,9 +158,8 @@ class RegionRefresher:
             async def on_page(page: int, body: bytes) -> None:
                 await stage.add_rows(parse_order_page(body, page))
 
-            fetched = await self._source.fetch_pages(
-                f"/markets/{region_id}/orders", {"order_type": "all"}, on_page, etag=etag
-            )
+            path, params = self._book(region_id)
+            fetched = await self._source.fetch_pages(path, params, on_page, etag=etag)
             if fetched.not_modified:
                 meta = await self._store.mark_unchanged(region_id, expires=fetched.expires, etag=fetched.etag)
                 return RefreshOutcome(region_id, RefreshResult.UNCHANGED, meta, fetched.expires, attempt, 0.0)

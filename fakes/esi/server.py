@@ -12,7 +12,7 @@ from typing import Any
 from aiohttp import web
 
 from ..local_server import LocalServer
-from . import characters, control, profile, route_map, routes, types_route, ui, wallet
+from . import characters, control, profile, route_map, routes, structures, types_route, ui, wallet
 from .catalog import DEFAULT_REGIONS, DEFAULT_TYPE_IDS, TypeInfo, type_info
 from .data import DAY, BookGenerator
 from .faults import Faults
@@ -107,6 +107,7 @@ class EsiFake(LocalServer):
             app.router.add_get(prefix + "/characters/{character_id}/wallet/journal{_:/?}", wrap(wallet.journal))
             app.router.add_post(prefix + "/ui/openwindow/marketdetails{_:/?}", wrap(ui.market_details))
             profile.add_profile_routes(app, prefix, wrap)
+            structures.add_structure_routes(app, prefix, wrap)
         control.add_routes(app, self)
         app.router.add_route("*", "/{tail:.*}", wrap(routes.not_found))
         return app

@@ -1,0 +1,108 @@
+"""/market add|list|remove|fee: the player-structure markets the caller's characters trade at (issue 16)."""
+
+from __future__ import annotations
+
+from core.accounts.sso import SsoError
+from core.commands.accounts import AccountServices
+from core.commands.model import Reply, Table
+from core.commands.params import ArgumentError, Param, ParamKind
+from core.commands.registry import CommandContext, Registry
+from core.market.structures import StructureError, StructureMarket, StructureMarkets
+
+STRUCTURE = Param("structure", "Structure name or id")
+FEE = Param("fee", "The owner's broker fee in percent (SCC's 0.5% is added on top)", ParamKind.FLOAT, min_value=0)
+
+
+def _services(ctx: CommandContext) -> tuple[StructureMarkets, int]:
+    services = ctx.accounts
+    found = services.structures if isinstance(services, AccountServices) else None
+    if found is None:
+        raise ArgumentError("structure markets are not enabled on this evetrader (no EVE SSO configured)")
+    if ctx.caller.account_id is None:
+        raise ArgumentError("your account is not available right now; try again shortly")
+    return found, ctx.caller.account_id
+
+
+def _fee(market: StructureMarket) -> str:
+    return "not set" if market.broker_fee is None else f"{market.broker_fee * 100:.2f}%"
+
+
+def _data(market: StructureMarket) -> dict[str, object]:
+    return {
+        "structure_id": market.structure_id,
+        "market_id": market.market_id,
+        "name": market.name,
+        "solar_system_id": market.solar_system_id,
+        "region_id": market.region_id,
+        "broker_fee": market.broker_fee,
+    }
+
+
+async def _publish(ctx: CommandContext, markets: StructureMarkets) -> None:
+    """Tell this process's catalog about the tracked structures so they resolve as locations at once."""
+    setter = getattr(ctx.catalog, "set_structures", None)
+    if callable(setter):
+        tracked = await markets.all()
+        setter([(m.structure_id, m.market_id, m.name, m.solar_system_id) for m in tracked])
+
+
+async def market_add(ctx: CommandContext, structure: str) -> Reply:
+    """Track a structure's market with one of the caller's characters (docking and market access checked)."""
+    markets, account = _services(ctx)
+    try:
+        added = await markets.add(account, structure)
+    except (StructureError, SsoError) as exc:
+        raise ArgumentError(str(exc)) from None
+    await _publish(ctx, markets)
+    text = (
+        f"Added {added.name}. Its orders are fetched every 5 minutes with your character's token; the first"
+        f" refresh takes a few minutes. Then: /price <item> {added.name}. Set the owner's broker fee with"
+        " /market fee. Everyone on this evetrader can price at it."
+    )
+    return Reply(title="Structure markets", text=text, data={"added": _data(added)})
+
+
+async def market_list(ctx: CommandContext) -> Reply:
+    """The caller's tracked structure markets."""
+    markets, account = _services(ctx)
+    tracked = await markets.list(account)
+    if not tracked:
+        return Reply(
+            title="Structure markets", text="None yet: /market add <structure name or id>.", data={"markets": []}
+        )
+    rows = [[m.name, str(m.structure_id), _fee(m)] for m in tracked]
+    table = Table(["Structure", "ID", "Broker fee"], rows, "lrr")
+    return Reply(title="Structure markets", tables=[table], data={"markets": [_data(m) for m in tracked]})
+
+
+async def market_remove(ctx: CommandContext, structure: str) -> Reply:
+    """Stop tracking one of the caller's structure markets (its stored orders are dropped)."""
+    markets, account = _services(ctx)
+    try:
+        removed = await markets.remove(account, structure)
+    except StructureError as exc:
+        raise ArgumentError(str(exc)) from None
+    await _publish(ctx, markets)
+    return Reply(title="Structure markets", text=f"Removed {removed.name}.", data={"removed": _data(removed)})
+
+
+async def market_fee(ctx: CommandContext, structure: str, fee: float) -> Reply:
+    """Set the owner's broker fee of one of the caller's structure markets."""
+    markets, account = _services(ctx)
+    try:
+        changed = await markets.set_fee(account, structure, fee)
+    except StructureError as exc:
+        raise ArgumentError(str(exc)) from None
+    text = f"{changed.name}: the owner's broker fee is {_fee(changed)} (plus SCC's surcharge)."
+    return Reply(title="Structure markets", text=text, data={"changed": _data(changed)})
+
+
+def register_structure_commands(registry: Registry) -> None:
+    """Add the /market group: add, list, remove and fee (private: the caller's characters and structures)."""
+    registry.group("market", "Player-structure markets your characters trade at", private=True)
+    registry.command(
+        "market add", "Track a structure's market", STRUCTURE, examples=["/market add Perimeter - Tranquility"]
+    )(market_add)
+    registry.command("market list", "Your tracked structure markets")(market_list)
+    registry.command("market remove", "Stop tracking a structure market", STRUCTURE)(market_remove)
+    registry.command("market fee", "Set a structure owner's broker fee", STRUCTURE, FEE)(market_fee)
