@@ -86,6 +86,25 @@ async def ensure_static_data(ctx: App) -> None:
         await import_sde(ctx.pool, bundled_fixture_path(), data_dir=ctx.settings.data_dir)
 
 
+async def wait_for_static_data(ctx: App, stop: asyncio.Event, poll_s: float = 2.0) -> bool:
+    """Wait (not ready meanwhile) until another process has imported the static data; False if stopped first.
+
+    Services that do not import it themselves (web, worker) read the item catalog once: started before the
+    import, they would serve an empty catalog until restarted.
+    """
+    from adapters.sde import sde_is_empty
+    from core.outage import Throttle, pause
+
+    throttle = Throttle()
+    while await sde_is_empty(ctx.pool):
+        if throttle.ready():
+            log.warning("static data not imported yet: waiting for the scheduler or `evetrader sde import`")
+        await pause(stop, poll_s)
+        if stop.is_set():
+            return False
+    return True
+
+
 async def ingest_region(settings: Settings, region_id: int, *, once: bool, history: bool, echo: Echo) -> None:
     """Refresh a region once, or every time its data expires until interrupted."""
     from adapters.postgres.history import PgHistoryStore
@@ -230,6 +249,8 @@ async def _serve(
         await (ctx.migrate() if migrate else ctx.prepare_schema())
         if prepare:
             await ensure_static_data(ctx)
+        elif not await wait_for_static_data(ctx, stop):
+            return  # stopped while waiting
         if "scheduler" in services:
             await ctx.mark_esi_source(demo)
         tasks: list[tuple[str, Coroutine[Any, Any, object]]] = []  # (name, work): each is a critical task
