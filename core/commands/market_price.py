@@ -127,7 +127,7 @@ async def _history_on_demand(
     services: MarketServices, region_id: int, type_id: int, since: date
 ) -> tuple[list[HistoryRow] | None, HistoryState | None]:
     """Fetch the type's history if missing or stale (bounded wait), then the stored rows (None: no store)."""
-    state = await services.history_state(region_id, type_id)
+    state = await services.history_state(region_id, type_id, wait_if_stored=False)  # medians never hold /price up
     return await _unless_unavailable(services.reader.history(region_id, type_id, since)), state
 
 

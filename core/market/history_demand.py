@@ -90,8 +90,12 @@ class HistoryOnDemand:
         self._tasks: dict[tuple[int, int], asyncio.Task[HistorySummary]] = {}
         self._quiet: dict[tuple[int, int], tuple[datetime, bool]] = {}  # key -> (until, failed) after a bad fetch
 
-    async def ensure(self, region_id: int, type_id: int) -> HistoryState:
-        """Fetch the type's history if missing or stale, waiting at most `wait_s`; say how old what is stored is."""
+    async def ensure(self, region_id: int, type_id: int, *, wait_if_stored: bool = True) -> HistoryState:
+        """Fetch the type's history if missing or stale, waiting at most `wait_s`; say how old what is stored is.
+
+        With `wait_if_stored` False, stale history that is stored is answered at once while the refetch goes on
+        (for replies whose history is secondary, such as /price's medians).
+        """
         key = (region_id, type_id)
         try:
             last = await self._fetches.last_fetch(region_id, type_id)
@@ -107,6 +111,8 @@ class HistoryOnDemand:
         if task is None:
             task = self._tasks[key] = asyncio.create_task(self._refresher.refresh(region_id, [type_id]))
             task.add_done_callback(lambda done: self._finished(key, done))
+        if last is not None and not wait_if_stored:
+            return HistoryState(last.fetched_at, pending=True)
         try:
             summary = await asyncio.wait_for(asyncio.shield(task), self._wait_s)
         except TimeoutError:
