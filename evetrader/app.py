@@ -28,7 +28,7 @@ from core.market.history_demand import HistoryOnDemand
 from core.market.ingest import RegionRefresher
 from core.market.packaging import PackagedVolumeRefresher
 from core.market.prices import PricesRefresher
-from core.ports import StoreUnavailable
+from core.ports import MarketSource, StoreUnavailable
 from evetrader.alerts_parts import AlertParts
 from evetrader.analyst_parts import AnalystParts
 from evetrader.config import Settings
@@ -206,10 +206,10 @@ class App(AlertParts, AnalystParts):
                 f"{latest.version:04d}_{latest.name}): run `evetrader migrate` first"
             )
 
-    def region_refresher(self) -> RegionRefresher:
-        """The order-book refresh use case wired to ESI, Postgres and Redis."""
+    def region_refresher(self, source: MarketSource | None = None) -> RegionRefresher:
+        """The order-book refresh use case wired to ESI (or `source`, e.g. counting pages), Postgres and Redis."""
         return RegionRefresher(
-            self.esi,
+            source or self.esi,
             PgOrderBookStore(self.pool),
             RedisQuoteCache(self.redis, self.keys),
             snapshot_retries=self.settings.esi_snapshot_retries,
@@ -344,9 +344,9 @@ class App(AlertParts, AnalystParts):
         """The hourly refresh of CCP's average prices."""
         return PricesRefresher(self.esi, PgPriceStore(self.pool))
 
-    def history_refresher(self) -> HistoryRefresher:
-        """The daily history refresh use case."""
-        return HistoryRefresher(self.esi, PgHistoryStore(self.pool))
+    def history_refresher(self, source: MarketSource | None = None) -> HistoryRefresher:
+        """The daily history refresh use case (over ESI, or `source`)."""
+        return HistoryRefresher(source or self.esi, PgHistoryStore(self.pool))
 
     def history_on_demand(self) -> HistoryOnDemand:
         """History fetched when a command needs it (one fetch per region and type at a time, per process)."""
@@ -358,6 +358,6 @@ class App(AlertParts, AnalystParts):
         """Drop the loaded catalog (static data changed); the next command context loads it again."""
         self._catalog = None
 
-    def packaging_refresher(self) -> PackagedVolumeRefresher:
-        """Fills ships' packaged volumes (missing from the SDE) from ESI."""
-        return PackagedVolumeRefresher(self.esi, PgPackagedVolumeStore(self.pool))
+    def packaging_refresher(self, source: MarketSource | None = None) -> PackagedVolumeRefresher:
+        """Fills ships' packaged volumes (missing from the SDE) from ESI (or `source`)."""
+        return PackagedVolumeRefresher(source or self.esi, PgPackagedVolumeStore(self.pool))

@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import logging
 import sys
-from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
+from collections.abc import AsyncIterator, Callable, Coroutine
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -15,6 +15,7 @@ from core.market.ingest import RefreshResult
 from core.market.model import SnapshotMeta
 from evetrader.app import App
 from evetrader.config import Settings
+from evetrader.progress import CountingSource, Report, progress
 
 if TYPE_CHECKING:
     from core.commands.gateway import CommandGateway
@@ -42,19 +43,6 @@ def resolve_region(region: int | None, hub: str | None) -> int:
     return check_region(region)
 
 
-@contextlib.contextmanager
-def _progress(label: str) -> Iterator[Callable[[str, int], None]]:
-    """A progress callback: a live bar on a terminal, log lines otherwise."""
-    if not sys.stderr.isatty():
-        yield lambda stage, count: log.info(label, extra={"stage": stage, "rows": count})
-        return
-    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), transient=True) as bar:
-        task = bar.add_task(label, total=None)
-        yield lambda stage, count: bar.update(task, description=f"{label}: {stage} {count:,}")
-
-
 async def import_static_data(settings: Settings, source: str) -> str:
     """Import the SDE from `source` ("bundled": the offline fixture, no network request); a short summary."""
     from adapters.sde import bundled_fixture_path, import_sde
@@ -63,8 +51,8 @@ async def import_static_data(settings: Settings, source: str) -> str:
     path = bundled_fixture_path() if offline else source
     async with App(settings) as ctx:
         await ctx.prepare_schema()
-        with _progress("importing static data") as progress:
-            summary = await import_sde(ctx.pool, path, data_dir=settings.data_dir, progress=progress)
+        with progress("importing static data") as report:
+            summary = await import_sde(ctx.pool, path, data_dir=settings.data_dir, progress=report)
         counts = ", ".join(f"{name} {count:,}" for name, count in summary.counts.items())
         done = f"imported {summary.source} in {summary.duration_s:.1f}s: {counts}"
         if offline:  # the fixture bundles no packaged volumes, and they come from ESI
@@ -77,13 +65,13 @@ async def import_static_data(settings: Settings, source: str) -> str:
     return done
 
 
-async def ensure_static_data(ctx: App) -> None:
+async def ensure_static_data(ctx: App, report: Report | None = None) -> None:
     """Import the bundled SDE fixture when the database has no static data yet (works offline)."""
     from adapters.sde import bundled_fixture_path, import_sde, sde_is_empty
 
     if await sde_is_empty(ctx.pool):
         log.info("static data empty: importing the bundled fixture")
-        await import_sde(ctx.pool, bundled_fixture_path(), data_dir=ctx.settings.data_dir)
+        await import_sde(ctx.pool, bundled_fixture_path(), data_dir=ctx.settings.data_dir, progress=report)
 
 
 async def wait_for_static_data(ctx: App, stop: asyncio.Event, poll_s: float = 2.0) -> bool:
@@ -111,9 +99,9 @@ async def ingest_region(settings: Settings, region_id: int, *, once: bool, histo
 
     async with App(settings) as ctx:
         await ctx.prepare_schema()
-        refresher = ctx.region_refresher()
         while True:
-            outcome = await refresher.refresh(region_id)
+            with progress(f"region {region_id}") as report:
+                outcome = await ctx.region_refresher(CountingSource(ctx.esi, report, "order pages")).refresh(region_id)
             meta = outcome.meta
             if outcome.result is RefreshResult.FRESH:
                 echo(
@@ -127,7 +115,9 @@ async def ingest_region(settings: Settings, region_id: int, *, once: bool, histo
             if history:
                 store = PgHistoryStore(ctx.pool)
                 types = await store.watched_types(region_id, settings.history_watch_limit)
-                summary = await ctx.history_refresher().refresh(region_id, types)
+                with progress(f"history of region {region_id}") as report:
+                    source = CountingSource(ctx.esi, report, "types", len(types))
+                    summary = await ctx.history_refresher(source).refresh(region_id, types)
                 echo(
                     f"history: {summary.fetched} fetched, {summary.unchanged} unchanged, {summary.fresh} fresh, "
                     f"{summary.missing} not traded, {len(summary.failed)} failed, {summary.rows:,} rows"
@@ -317,16 +307,20 @@ async def seed_demo(settings: Settings, echo: Echo) -> None:
 
     async with _demo_esi(settings, True) as effective, App(effective) as ctx:
         await ctx.prepare_schema()
-        await ensure_static_data(ctx)
-        await ctx.packaging_refresher().refresh()
+        with progress("seeding: static data") as report:
+            await ensure_static_data(ctx, report)
+            await ctx.packaging_refresher(CountingSource(ctx.esi, report, "packaged volumes")).refresh()
         await ctx.mark_esi_source(demo=True)
         for region_id in effective.ingest_regions:
-            outcome = await ctx.region_refresher().refresh(region_id)
-            types = await PgHistoryStore(ctx.pool).watched_types(region_id, effective.history_watch_limit)
-            summary = await ctx.history_refresher().refresh(region_id, types)
+            with progress(f"seeding region {region_id}") as report:
+                refresher = ctx.region_refresher(CountingSource(ctx.esi, report, "order pages"))
+                outcome = await refresher.refresh(region_id)
+                types = await PgHistoryStore(ctx.pool).watched_types(region_id, effective.history_watch_limit)
+                source = CountingSource(ctx.esi, report, "history types", len(types))
+                summary = await ctx.history_refresher(source).refresh(region_id, types)
+                if region_id == effective.ingest_regions[0]:
+                    await ctx.prices_refresher().refresh()
             orders = outcome.meta.orders if outcome.meta else 0
-            if region_id == effective.ingest_regions[0]:
-                await ctx.prices_refresher().refresh()
             echo(
                 f"region {region_id}: {outcome.result.value}, {orders:,} orders; "
                 f"history of {len(types)} types, {summary.rows:,} rows"
