@@ -62,7 +62,7 @@ class AccountParts(Parts):
         from core.commands.accounts import AccountServices
         from core.market.structures import StructureMarkets
         from core.trading.book import FetchingBook, FirstFetch
-        from scheduler.wallet import refresh_app_wallets
+        from evetrader.bootstrap.scheduler import refresh_app_wallets
 
         characters = PgCharacterStore(self.pool, self.token_cipher())
         links = RedisLinkCodes(self.redis, self.keys)

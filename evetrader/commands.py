@@ -224,6 +224,7 @@ async def _serve(
 ) -> None:
     """Run `services` until `stop`; `migrate`: apply migrations (run), else refuse an outdated external schema."""
     from evetrader import probes
+    from evetrader.bootstrap.scheduler import scheduler_deps
     from evetrader.supervise import supervise
     from scheduler.service import SchedulerService, WorkerService
     from web.app import create_app, serve
@@ -246,11 +247,11 @@ async def _serve(
         tasks: list[tuple[str, Coroutine[Any, Any, object]]] = []  # (name, work): each is a critical task
         if "scheduler" in services:
             mode = settings.ingest_mode if services == ("scheduler",) else "inline"
-            scheduler = SchedulerService(ctx, settings.ingest_regions, mode=mode)
+            scheduler = SchedulerService(scheduler_deps(ctx), settings.ingest_regions, mode=mode)
             ops.role("scheduler", probes.scheduler_role(scheduler))
             tasks.append(("scheduler", scheduler.run(stop)))
         if "worker" in services:
-            worker = WorkerService(ctx)
+            worker = WorkerService(scheduler_deps(ctx))
             ops.role("worker", probes.worker_role(worker))
             tasks.append(("worker", worker.run(stop)))
         webhooks: list[tuple[str, Any]] = []

@@ -11,19 +11,16 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from adapters.esi.errors import EsiError
 from adapters.esi.profile import EsiCharacterProfile
 from adapters.esi.wallet import WalletAnswer
-from adapters.postgres.character_orders import FetchMeta, PgCharacterOrderStore
+from adapters.postgres.character_orders import FetchMeta
 from adapters.postgres.profile import PgCharacterProfiles
 from core.accounts.sso import SCOPE_ASSETS, SCOPE_SKILLS, SCOPE_STANDINGS, SsoError
 from core.accounts.tokens import CharacterTokens, TokenSubject
 from scheduler.wallet import _authorized
-
-if TYPE_CHECKING:
-    from evetrader.app import App
 
 log = logging.getLogger(__name__)
 Fetch = Callable[[EsiCharacterProfile, int, str, str | None], Awaitable[WalletAnswer[Any]]]
@@ -63,18 +60,6 @@ class ProfileRefreshSummary:
 
 def _utc_now() -> datetime:
     return datetime.now(UTC)
-
-
-async def refresh_app_profiles(app: App) -> ProfileRefreshSummary | None:
-    """The scheduler's profile job, wired from the app (no-op without EVE SSO)."""
-    tokens = app.character_tokens()
-    if tokens is None:
-        return None
-    orders = PgCharacterOrderStore(app.pool)
-    subjects = {route.name: await orders.characters_with_scope(route.scope) for route in ROUTES}
-    return await refresh_profiles(
-        tokens, EsiCharacterProfile(app.esi.transport), PgCharacterProfiles(app.pool), subjects
-    )
 
 
 async def refresh_profiles(

@@ -8,44 +8,68 @@ import logging
 import os
 import socket
 from collections.abc import Awaitable, Callable, Coroutine
+from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from adapters.postgres.history import PgHistoryStore
-from adapters.postgres.orderbook import PgOrderBookStore
 from adapters.redis.locks import Fence, LeadershipLost, Lease
 from adapters.redis.unreachable import UnreachableWarning
-from core.alerts.values import fee_assumption
 from core.market.errors import MarketSourceUnavailable, SourceNotReady
 from core.market.ingest import RegionRefresher, utc_now
-from evetrader.app import App
 from scheduler.dispatch import RegionDispatcher
-from scheduler.jobs import purge_appraisals, purge_sessions, refresh_history, send_digests, with_alerts
+from scheduler.jobs import purge_appraisals, purge_sessions, refresh_history, send_digests
 from scheduler.leadership import OUTAGE, Leadership
-from scheduler.profile import refresh_app_profiles
 from scheduler.queue import IngestQueue
-from scheduler.structures import refresh_app_structures
-from scheduler.wallet import refresh_app_wallets
+
+if TYPE_CHECKING:
+    import asyncpg
+    import redis.asyncio as aioredis
+
+    from adapters.postgres.history import PgHistoryStore
+    from adapters.redis.keys import RedisKeys
+    from core.accounts.tokens import TokenCheck
+    from core.catalog import Catalog
+    from core.market.history import HistoryRefresher
+    from core.market.packaging import PackagedVolumeRefresher
+    from core.market.prices import PricesRefresher
+    from scheduler.alert_dispatch import AlertDispatcher
+    from scheduler.character_orders import OrderRefreshSummary
 
 log = logging.getLogger(__name__)
 TICK_S = 5.0  # the dispatch and alert ticks; while Redis or Postgres is down, also their retry interval
+Job = Callable[[], Awaitable[object]]
 
 
-def dispatcher_for(app: App) -> RegionDispatcher:
-    """The region dispatcher wired to this process's Redis and Postgres."""
-    settings = app.settings
-    store = PgOrderBookStore(app.pool)
-    return RegionDispatcher(app.redis, app.keys, store, settings.ingest_jitter_s, settings.scheduler_leader_ttl_s)
+@dataclass(frozen=True)
+class SchedulerDeps:
+    """What the scheduler and the worker use, built by the bootstrap (evetrader.bootstrap.scheduler)."""
 
-
-def alerting_refresher(app: App) -> RegionRefresher:
-    """The app's region refresher evaluating alert rules after each swap, margins at the configured fee schedule."""
-    return with_alerts(app.region_refresher(), app.pool, fee_assumption(app.settings.fee_schedule()))
+    pool: asyncpg.Pool  # the purge and digest jobs
+    redis: aioredis.Redis  # the leader lease and the ingest stream
+    keys: RedisKeys
+    leader_ttl_s: float
+    order_refresh_s: float
+    history_watch_limit: int
+    default_hub: str
+    dispatcher: RegionDispatcher
+    refresher: Callable[[], RegionRefresher]  # a region refresh that evaluates alert rules after its swap
+    alert_dispatcher: AlertDispatcher
+    prices: Callable[[], PricesRefresher]
+    packaging: Callable[[], PackagedVolumeRefresher]
+    history: Callable[[], HistoryRefresher]
+    history_store: PgHistoryStore
+    catalog: Callable[[], Awaitable[Catalog]]
+    forget_catalog: Callable[[], None]  # static data changed: the next command reloads the catalog
+    character_orders: Callable[[], Awaitable[OrderRefreshSummary | None]]  # None: EVE SSO is not configured
+    character_tokens: Callable[[], Awaitable[TokenCheck | None]]
+    wallets: Job
+    structures: Job
+    profiles: Job
 
 
 class SchedulerService:
@@ -56,18 +80,18 @@ class SchedulerService:
     Redis or Postgres fails a job run with a warning a minute; the next tick retries."""
 
     def __init__(
-        self, app: App, regions: list[int], *, mode: str = "inline", leader_ttl_s: float | None = None
+        self, deps: SchedulerDeps, regions: list[int], *, mode: str = "inline", leader_ttl_s: float | None = None
     ) -> None:
-        self.app = app
+        self.deps = deps
         self.regions = regions
         self.mode = mode
-        self.leader_ttl_s = leader_ttl_s or app.settings.scheduler_leader_ttl_s
-        self.leader = Lease(app.redis, app.keys.scheduler_leader(), self.leader_ttl_s)
+        self.leader_ttl_s = leader_ttl_s or deps.leader_ttl_s
+        self.leader = Lease(deps.redis, deps.keys.scheduler_leader(), self.leader_ttl_s)
         self.leadership = Leadership(self.leader, "scheduler")
         self._warn = UnreachableWarning(log, "scheduler job skipped: Redis or Postgres unreachable")
-        self.dispatcher = dispatcher_for(app)
-        self.queue = IngestQueue(app.redis, app.keys)
-        self.alert_dispatcher = app.alert_dispatcher()
+        self.dispatcher = deps.dispatcher
+        self.queue = IngestQueue(deps.redis, deps.keys)
+        self.alert_dispatcher = deps.alert_dispatcher
         self._running: set[asyncio.Task[object]] = set()
 
     @property
@@ -130,13 +154,13 @@ class SchedulerService:
             ("packaging:startup", DateTrigger(run_date=utc_now() + timedelta(minutes=2)), self.refresh_packaging),
             ("digests", CronTrigger(minute="*/15", timezone="UTC"), self.send_digests),
             ("alerts", IntervalTrigger(seconds=TICK_S), self.dispatch_alerts),
-            ("character-orders", IntervalTrigger(seconds=self.app.settings.order_refresh_s), self.refresh_orders),
+            ("character-orders", IntervalTrigger(seconds=self.deps.order_refresh_s), self.refresh_orders),
             ("tokens", IntervalTrigger(hours=1, start_date=utc_now() + timedelta(minutes=3)), self.check_tokens),
-            ("wallets", IntervalTrigger(minutes=5), functools.partial(refresh_app_wallets, self.app)),
-            ("structures", IntervalTrigger(seconds=60), functools.partial(refresh_app_structures, self.app)),
-            ("character-profiles", IntervalTrigger(minutes=2), functools.partial(refresh_app_profiles, self.app)),
-            ("sessions", IntervalTrigger(hours=6), functools.partial(purge_sessions, self.app.pool)),
-            ("appraisals", IntervalTrigger(hours=6), functools.partial(purge_appraisals, self.app.pool)),
+            ("wallets", IntervalTrigger(minutes=5), self.deps.wallets),
+            ("structures", IntervalTrigger(seconds=60), self.deps.structures),
+            ("character-profiles", IntervalTrigger(minutes=2), self.deps.profiles),
+            ("sessions", IntervalTrigger(hours=6), functools.partial(purge_sessions, self.deps.pool)),
+            ("appraisals", IntervalTrigger(hours=6), functools.partial(purge_appraisals, self.deps.pool)),
         ]
         for job_id, trigger, func in table:
             scheduler.add_job(
@@ -153,7 +177,7 @@ class SchedulerService:
             if self.mode == "queue":
                 await self.queue.enqueue(region_id, fence)
             else:
-                refresher = alerting_refresher(self.app)
+                refresher = self.deps.refresher()
                 run = functools.partial(self.dispatcher.execute, refresher, region_id, fence)
                 self._running.add(asyncio.create_task(self._guarded(f"refresh:{region_id}", run)()))
         return claimed
@@ -161,7 +185,7 @@ class SchedulerService:
     async def refresh_prices(self) -> None:
         """Refresh CCP's average prices (hourly; a no-op while they have not expired; ESI down: next hour)."""
         try:
-            stored = await self.app.prices_refresher().refresh()
+            stored = await self.deps.prices().refresh()
         except SourceNotReady:  # ESI's Expires has not passed yet: nothing to do
             return
         except MarketSourceUnavailable as exc:  # an expected fault: one line, not a traceback
@@ -172,16 +196,16 @@ class SchedulerService:
 
     async def refresh_packaging(self) -> None:
         """Fill the packaged volumes of ships still missing one (a no-op once every ship has it)."""
-        summary = await self.app.packaging_refresher().refresh()
+        summary = await self.deps.packaging().refresh()
         if summary.fetched:
-            self.app.forget_catalog()  # volumes changed: the next command reloads the catalog
+            self.deps.forget_catalog()  # volumes changed: the next command reloads the catalog
         if summary.fetched or summary.failed:
             log.info("packaged volumes refreshed", extra={"fetched": summary.fetched, "failed": len(summary.failed)})
 
     async def send_digests(self) -> int:
         """Write the daily digests whose local hour has come (at most one per account and local date)."""
-        catalog = await self.app.catalog()
-        return await send_digests(self.app.pool, self.app.settings.default_hub, catalog.name_of)
+        catalog = await self.deps.catalog()
+        return await send_digests(self.deps.pool, self.deps.default_hub, catalog.name_of)
 
     async def dispatch_alerts(self) -> int:
         """Move due outbox rows (alerts, digests, notices) onto the platform streams the bots consume."""
@@ -189,33 +213,28 @@ class SchedulerService:
 
     async def refresh_orders(self) -> None:
         """Compare linked characters' orders with the book (undercut, back on top, filled, expiring)."""
-        summary = await self.app.refresh_character_orders()
+        summary = await self.deps.character_orders()
         if summary is not None and (summary.alerts or summary.failed):
             log.info("character orders checked", extra={"alerts": summary.alerts, "failed": len(summary.failed)})
 
     async def check_tokens(self) -> None:
         """Refresh linked characters' tokens unchecked for 12 h (token health on the panel; revoked ones found)."""
-        result = await self.app.check_character_tokens()
+        result = await self.deps.character_tokens()
         if result is not None and (result.invalid or result.sso_down):
             log.info("character tokens checked", extra={"checked": result.checked, "invalid": result.invalid})
 
     async def refresh_history(self) -> None:
         """Refresh the watched types' history in every region."""
-        await refresh_history(
-            self.app.history_refresher(),
-            PgHistoryStore(self.app.pool),
-            self.regions,
-            self.app.settings.history_watch_limit,
-        )
+        await refresh_history(self.deps.history(), self.deps.history_store, self.regions, self.deps.history_watch_limit)
 
 
 class WorkerService:
     """Consumes region refresh jobs from the ingest stream (run as many replicas as the load needs)."""
 
-    def __init__(self, app: App) -> None:
-        self.app = app
+    def __init__(self, deps: SchedulerDeps) -> None:
+        self.deps = deps
         self.consumer = f"{socket.gethostname()}-{os.getpid()}"
-        self.queue = IngestQueue(app.redis, app.keys)
+        self.queue = IngestQueue(deps.redis, deps.keys)
 
     @property
     def group_joined(self) -> bool:
@@ -224,10 +243,10 @@ class WorkerService:
 
     async def run(self, stop: asyncio.Event) -> None:
         """Process jobs until `stop` is set."""
-        dispatcher = dispatcher_for(self.app)
+        dispatcher, refresher = self.deps.dispatcher, self.deps.refresher
 
         async def handle(region_id: int) -> object:
-            return await dispatcher.execute(alerting_refresher(self.app), region_id)
+            return await dispatcher.execute(refresher(), region_id)
 
         log.info("worker consuming ingest jobs", extra={"consumer": self.consumer})
         await self.queue.consume(self.consumer, handle, stop)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from adapters.esi.structures import EsiStructures, market_path
 from adapters.postgres.orderbook import PgOrderBookStore
@@ -21,9 +20,6 @@ from core.market.errors import IngestFailed
 from core.market.ingest import RefreshOutcome, RegionRefresher
 from core.market.structures import StructureMarket, TokenSource
 from scheduler.dispatch import RegionDispatcher
-
-if TYPE_CHECKING:
-    from evetrader.app import App
 
 log = logging.getLogger(__name__)
 
@@ -93,16 +89,3 @@ async def _refresh_one(
         summary.failed[market.structure_id] = (meta.last_error if meta else None) or "not refreshed"
     else:
         summary.refreshed[market.structure_id] = outcome
-
-
-async def refresh_app_structures(app: App) -> StructureRefreshSummary | None:
-    """The scheduler's structure job, wired from the app (no-op without EVE SSO)."""
-    from scheduler.service import alerting_refresher, dispatcher_for
-
-    tokens = app.character_tokens()
-    if tokens is None:
-        return None
-    markets, books = PgStructureMarkets(app.pool), PgOrderBookStore(app.pool)
-    return await refresh_structures(
-        markets, books, tokens, EsiStructures(app.esi.transport), alerting_refresher(app), dispatcher_for(app)
-    )

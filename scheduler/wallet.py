@@ -8,26 +8,23 @@ newest until they reach the newest stored one. Rows are stored idempotently, so 
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Collection
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 import asyncpg
 
 from adapters.esi.errors import EsiClientError, EsiError
 from adapters.esi.wallet import EsiWallet, WalletAnswer
-from adapters.postgres.character_orders import FetchMeta, PgCharacterOrderStore
+from adapters.postgres.character_orders import FetchMeta
 from adapters.postgres.wallet import PgWalletStore
 from adapters.postgres.watchlist import item_names
-from core.accounts.sso import SCOPE_WALLET, SsoError
+from core.accounts.sso import SsoError
 from core.accounts.tokens import CharacterTokens, TokenSubject
 from core.market.hubs import HUBS
 from core.trading.notify import notice_key, trade_notice
 from core.trading.report import profit_report
-
-if TYPE_CHECKING:
-    from evetrader.app import App
 
 log = logging.getLogger(__name__)
 TRANSACTIONS, JOURNAL = "transactions", "journal"
@@ -50,21 +47,6 @@ class WalletRefreshSummary:
 
 def _utc_now() -> datetime:
     return datetime.now(UTC)
-
-
-async def refresh_app_wallets(app: App, only: Collection[int] | None = None) -> WalletRefreshSummary | None:
-    """The scheduler's wallet job, wired from the app (no-op without EVE SSO); `only`: just these characters."""
-    tokens = app.character_tokens()
-    if tokens is None:
-        return None
-    subjects = await PgCharacterOrderStore(app.pool).characters_with_scope(SCOPE_WALLET)
-    if only is not None:
-        subjects = [s for s in subjects if s.character_id in only]
-    store = PgWalletStore(app.pool)
-    summary = await refresh_wallets(tokens, EsiWallet(app.esi.transport), store, subjects)
-    if only is None:
-        await notify_trades(app.pool, store, summary, subjects)
-    return summary
 
 
 async def notify_trades(

@@ -11,8 +11,9 @@ from adapters.postgres.watchlist import PgWatchlist
 from core.alerts.model import AlertKind, AlertTarget, Direction, RuleSpec, Side, TargetKind
 from core.alerts.values import DEFAULT_FEES, fee_assumption, margin_pct
 from evetrader.app import App
+from evetrader.bootstrap.scheduler import alerting_refresher, dispatcher_for, scheduler_deps
 from scheduler.jobs import with_alerts
-from scheduler.service import SchedulerService, alerting_refresher, dispatcher_for
+from scheduler.service import SchedulerService
 
 AMARR_REGION, TRIT = 10000043, 34
 DM = AlertTarget("discord", TargetKind.DM, "1234")
@@ -41,7 +42,7 @@ async def test_the_digest_job_runs_every_15_minutes_and_writes_each_digest_once(
     me = await _account(app)
     await PgWatchlist(app.pool).add(me, 34)
     await PgWatchlist(app.pool).set_digest(me, True, 0, DM)  # 00:00 UTC: due whenever the test runs
-    service = SchedulerService(app, [])
+    service = SchedulerService(scheduler_deps(app), [])
     assert await service.send_digests() == 1
     assert await service.send_digests() == 0
     key = await app.pool.fetchval("SELECT idempotency_key FROM alert_outbox WHERE account_id = $1", me)
@@ -57,7 +58,7 @@ async def test_the_digest_job_runs_every_15_minutes_and_writes_each_digest_once(
 async def test_a_trader_with_orders_and_no_watchlist_gets_the_orders_digest(app: App) -> None:
     me = await _account(app)
     await PgWatchlist(app.pool).set_digest(me, True, 0, DM)
-    service = SchedulerService(app, [])
+    service = SchedulerService(scheduler_deps(app), [])
     await app.pool.execute(
         "INSERT INTO characters (character_id, account_id, name, owner_hash) VALUES (95, $1, 'Seller', 'o')", me
     )

@@ -6,8 +6,8 @@ import asyncio
 
 from core.market.ingest import RefreshResult
 from evetrader.app import App
+from evetrader.bootstrap.scheduler import dispatcher_for
 from fakes.esi import EsiFake
-from scheduler.service import dispatcher_for
 
 AMARR, DODIXIE = 10000043, 10000032
 

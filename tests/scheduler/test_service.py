@@ -11,6 +11,7 @@ import asyncpg
 import pytest
 
 from evetrader.app import App
+from evetrader.bootstrap.scheduler import scheduler_deps
 from fakes.esi import EsiFake
 from scheduler.queue import IngestQueue
 from scheduler.service import SchedulerService, WorkerService
@@ -31,8 +32,8 @@ async def wait_until(predicate: Callable[[], Awaitable[bool]], limit_s: float = 
 
 async def test_inline_leader_refreshes_every_region_and_only_one_leads(app: App) -> None:
     stop = asyncio.Event()
-    first = SchedulerService(app, [AMARR, DODIXIE], leader_ttl_s=3)
-    second = SchedulerService(app, [AMARR, DODIXIE], leader_ttl_s=3)
+    first = SchedulerService(scheduler_deps(app), [AMARR, DODIXIE], leader_ttl_s=3)
+    second = SchedulerService(scheduler_deps(app), [AMARR, DODIXIE], leader_ttl_s=3)
     tasks = [asyncio.create_task(first.run(stop)), asyncio.create_task(second.run(stop))]
     await wait_until(lambda: _eq(snapshot_count(app.pool), 2))
     holder = await app.redis.get(app.keys.scheduler_leader())
@@ -44,7 +45,7 @@ async def test_inline_leader_refreshes_every_region_and_only_one_leads(app: App)
 
 async def test_a_dead_leader_is_replaced_after_its_lock_expires(app: App) -> None:
     stop_a, stop_b = asyncio.Event(), asyncio.Event()
-    leader = SchedulerService(app, [], leader_ttl_s=1.5)
+    leader = SchedulerService(scheduler_deps(app), [], leader_ttl_s=1.5)
     task_a = asyncio.create_task(leader.run(stop_a))
     await wait_until(lambda: _exists(app, app.keys.scheduler_leader()))
     task_a.cancel()
@@ -52,7 +53,7 @@ async def test_a_dead_leader_is_replaced_after_its_lock_expires(app: App) -> Non
         await task_a
     # another process took the lock and died without releasing it: the standby waits for the TTL, then leads
     await app.redis.set(app.keys.scheduler_leader(), b"dead-process", px=1500)
-    standby = SchedulerService(app, [], leader_ttl_s=1.5)
+    standby = SchedulerService(scheduler_deps(app), [], leader_ttl_s=1.5)
     task_b = asyncio.create_task(standby.run(stop_b))
     assert not await _holder_is(app, standby)
     await wait_until(lambda: _holder_is(app, standby))
@@ -62,8 +63,8 @@ async def test_a_dead_leader_is_replaced_after_its_lock_expires(app: App) -> Non
 
 async def test_queue_mode_hands_regions_to_a_worker(app: App) -> None:
     stop = asyncio.Event()
-    scheduler = SchedulerService(app, [AMARR], mode="queue", leader_ttl_s=3)
-    worker = WorkerService(app)
+    scheduler = SchedulerService(scheduler_deps(app), [AMARR], mode="queue", leader_ttl_s=3)
+    worker = WorkerService(scheduler_deps(app))
     tasks = [asyncio.create_task(scheduler.run(stop)), asyncio.create_task(worker.run(stop))]
     await wait_until(lambda: _eq(snapshot_count(app.pool), 1))
     stop.set()
@@ -106,7 +107,7 @@ async def _holder_is(app: App, service: SchedulerService) -> bool:
 async def test_prices_job_with_esi_down_logs_one_line_and_keeps_the_old_prices(
     app: App, fake: EsiFake, caplog: pytest.LogCaptureFixture
 ) -> None:
-    service = SchedulerService(app, [])
+    service = SchedulerService(scheduler_deps(app), [])
     await service.refresh_prices()
     stored = await app.pool.fetchval("SELECT count(*) FROM market_prices")
     assert stored > 0
@@ -115,7 +116,8 @@ async def test_prices_job_with_esi_down_logs_one_line_and_keeps_the_old_prices(
     fake.faults.server_errors(count=10, status=503, path="/markets/prices")
     async with App(app.settings) as restarted:  # a new process: it asks ESI, which is down
         with caplog.at_level(logging.WARNING, logger="scheduler.service"):
-            await SchedulerService(restarted, []).refresh_prices()  # no raise: APScheduler would log a traceback
+            service = SchedulerService(scheduler_deps(restarted), [])
+            await service.refresh_prices()  # no raise: APScheduler would log a traceback
     warned = [r for r in caplog.records if r.getMessage() == "average prices not refreshed"]
     assert len(warned) == 1 and warned[0].exc_info is None and "503" in str(warned[0].__dict__["reason"])
     assert await app.pool.fetchval("SELECT count(*) FROM market_prices") == stored

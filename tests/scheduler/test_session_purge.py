@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from adapters.postgres.sessions import PgRefreshTokenStore
 from core.accounts.sessions import RefreshTokens
 from evetrader.app import App
+from evetrader.bootstrap.scheduler import scheduler_deps
 from scheduler.service import SchedulerService
 
 
@@ -15,7 +16,7 @@ async def test_the_session_job_purges_expired_refresh_tokens_and_keeps_live_ones
     tokens = RefreshTokens(PgRefreshTokenStore(app.pool))
     stale = await tokens.issue(account, datetime.now(UTC) - timedelta(days=31))
     live = await tokens.issue(account, datetime.now(UTC))
-    service = SchedulerService(app, [])
+    service = SchedulerService(scheduler_deps(app), [])
     scheduler = service._jobs()
     try:
         job = scheduler.get_job("sessions")

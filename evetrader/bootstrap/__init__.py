@@ -1,0 +1,1 @@
+"""Per-service builders: each hands one service (scheduler, worker, web, ...) exactly the dependencies it uses."""

@@ -1,0 +1,110 @@
+"""The scheduler's and worker's dependencies, and the character jobs they run, wired from the opened resources.
+
+Only this package constructs the adapters the jobs use; scheduler/ receives them as one SchedulerDeps bundle and
+never imports evetrader.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from typing import TYPE_CHECKING
+
+from adapters.esi.profile import EsiCharacterProfile
+from adapters.esi.structures import EsiStructures
+from adapters.esi.wallet import EsiWallet
+from adapters.postgres.character_orders import PgCharacterOrderStore
+from adapters.postgres.history import PgHistoryStore
+from adapters.postgres.orderbook import PgOrderBookStore
+from adapters.postgres.profile import PgCharacterProfiles
+from adapters.postgres.structure_markets import PgStructureMarkets
+from adapters.postgres.wallet import PgWalletStore
+from core.accounts.sso import SCOPE_WALLET
+from core.alerts.values import fee_assumption
+from core.market.ingest import RegionRefresher
+from scheduler.dispatch import RegionDispatcher
+from scheduler.jobs import with_alerts
+from scheduler.profile import ROUTES, ProfileRefreshSummary, refresh_profiles
+from scheduler.service import SchedulerDeps
+from scheduler.structures import StructureRefreshSummary, refresh_structures
+from scheduler.wallet import WalletRefreshSummary, notify_trades, refresh_wallets
+
+if TYPE_CHECKING:
+    from evetrader.app import App
+
+
+def dispatcher_for(app: App) -> RegionDispatcher:
+    """The region dispatcher wired to this process's Redis and Postgres."""
+    settings = app.settings
+    store = PgOrderBookStore(app.pool)
+    return RegionDispatcher(app.redis, app.keys, store, settings.ingest_jitter_s, settings.scheduler_leader_ttl_s)
+
+
+def alerting_refresher(app: App) -> RegionRefresher:
+    """The app's region refresher evaluating alert rules after each swap, margins at the configured fee schedule."""
+    return with_alerts(app.region_refresher(), app.pool, fee_assumption(app.settings.fee_schedule()))
+
+
+async def refresh_app_wallets(app: App, only: Collection[int] | None = None) -> WalletRefreshSummary | None:
+    """The scheduler's wallet job, wired from the app (no-op without EVE SSO); `only`: just these characters."""
+    tokens = app.character_tokens()
+    if tokens is None:
+        return None
+    subjects = await PgCharacterOrderStore(app.pool).characters_with_scope(SCOPE_WALLET)
+    if only is not None:
+        subjects = [s for s in subjects if s.character_id in only]
+    store = PgWalletStore(app.pool)
+    summary = await refresh_wallets(tokens, EsiWallet(app.esi.transport), store, subjects)
+    if only is None:
+        await notify_trades(app.pool, store, summary, subjects)
+    return summary
+
+
+async def refresh_app_structures(app: App) -> StructureRefreshSummary | None:
+    """The scheduler's structure job, wired from the app (no-op without EVE SSO)."""
+    tokens = app.character_tokens()
+    if tokens is None:
+        return None
+    markets, books = PgStructureMarkets(app.pool), PgOrderBookStore(app.pool)
+    return await refresh_structures(
+        markets, books, tokens, EsiStructures(app.esi.transport), alerting_refresher(app), dispatcher_for(app)
+    )
+
+
+async def refresh_app_profiles(app: App) -> ProfileRefreshSummary | None:
+    """The scheduler's profile job, wired from the app (no-op without EVE SSO)."""
+    tokens = app.character_tokens()
+    if tokens is None:
+        return None
+    orders = PgCharacterOrderStore(app.pool)
+    subjects = {route.name: await orders.characters_with_scope(route.scope) for route in ROUTES}
+    return await refresh_profiles(
+        tokens, EsiCharacterProfile(app.esi.transport), PgCharacterProfiles(app.pool), subjects
+    )
+
+
+def scheduler_deps(app: App) -> SchedulerDeps:
+    """Exactly what the scheduler and the worker use, from the opened app."""
+    s = app.settings
+    return SchedulerDeps(
+        pool=app.pool,
+        redis=app.redis,
+        keys=app.keys,
+        leader_ttl_s=s.scheduler_leader_ttl_s,
+        order_refresh_s=s.order_refresh_s,
+        history_watch_limit=s.history_watch_limit,
+        default_hub=s.default_hub,
+        dispatcher=dispatcher_for(app),
+        refresher=lambda: alerting_refresher(app),
+        alert_dispatcher=app.alert_dispatcher(),
+        prices=app.prices_refresher,
+        packaging=app.packaging_refresher,
+        history=app.history_refresher,
+        history_store=PgHistoryStore(app.pool),
+        catalog=app.catalog,
+        forget_catalog=app.forget_catalog,
+        character_orders=app.refresh_character_orders,
+        character_tokens=app.check_character_tokens,
+        wallets=lambda: refresh_app_wallets(app),
+        structures=lambda: refresh_app_structures(app),
+        profiles=lambda: refresh_app_profiles(app),
+    )
