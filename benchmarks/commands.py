@@ -30,10 +30,10 @@ from adapters.postgres.history import PgHistoryStore
 from adapters.postgres.market_reader import _BOOKS, PgMarketReader
 from benchmarks.ingest import REGION, esi_fake_process, scratch_database
 from benchmarks.profiling import top_functions
+from core.chat.dispatch import dispatch
+from core.chat.model import Caller, Invocation, Reply
+from core.chat.registry import CommandContext, Registry
 from core.commands.default import build_registry
-from core.commands.dispatch import dispatch
-from core.commands.model import Caller, Invocation, Reply
-from core.commands.registry import CommandContext, Registry
 from core.commands.services import MarketServices
 from core.market.finders_station import StationInput, could_qualify, station_candidates
 from core.market.hubs import find_hub

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
     from bot.state import InteractionState
     from core.alerts.delivery import AlertSender
-    from core.commands.gateway import CommandGateway
+    from core.chat.gateway import CommandGateway
 
     WebHandler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 

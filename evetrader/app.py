@@ -39,9 +39,9 @@ if TYPE_CHECKING:  # the command wiring's modules are imported where they are us
     from core.accounts.tokens import CharacterTokens
     from core.analysis.analyst import Analyst
     from core.catalog import Catalog
-    from core.commands.gateway import CommandGateway
-    from core.commands.model import Caller
-    from core.commands.registry import CommandContext
+    from core.chat.gateway import CommandGateway
+    from core.chat.model import Caller
+    from core.chat.registry import CommandContext
     from core.market.routes import SystemDirectory
 
 log = logging.getLogger(__name__)
@@ -245,9 +245,9 @@ class App(AlertParts, AnalystParts):
         from adapters.postgres.routes import PgRouteStore
         from adapters.postgres.watchlist import PgWatchlist
         from core.appraisal.parsers import default_parsers
+        from core.chat.registry import CommandContext
         from core.commands.alerts import AlertServices
         from core.commands.analysis import AnalysisServices
-        from core.commands.registry import CommandContext
         from core.commands.services import MarketServices
 
         catalog = await self.catalog()
@@ -291,8 +291,8 @@ class App(AlertParts, AnalystParts):
         from adapters.postgres.accounts import PgIdentityStore, PgPreferences
         from adapters.postgres.profile import PgCharacterProfiles
         from adapters.redis.ratelimit import RedisRateLimiter
+        from core.chat.gateway import CommandGateway
         from core.commands.default import build_registry
-        from core.commands.gateway import CommandGateway
 
         base, settings = await self.command_context(), self.settings
         preferences = PgPreferences(self.pool)

@@ -16,7 +16,7 @@ from evetrader.config import Settings, SettingsError, load_settings, secret_valu
 from evetrader.logs import configure_logging
 
 if TYPE_CHECKING:
-    from core.commands.model import Caller
+    from core.chat.model import Caller
 
 T = TypeVar("T")
 app = typer.Typer(no_args_is_help=True, help="evetrader: EVE Online market assistant.")  # --install-completion

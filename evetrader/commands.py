@@ -18,8 +18,8 @@ from evetrader.config import Settings
 from evetrader.progress import CountingSource, Report, progress
 
 if TYPE_CHECKING:
-    from core.commands.gateway import CommandGateway
-    from core.commands.model import Caller
+    from core.chat.gateway import CommandGateway
+    from core.chat.model import Caller
 
 log = logging.getLogger(__name__)
 FAKES_MISSING = (
@@ -356,7 +356,7 @@ async def appraise_stdin(settings: Settings, paste: str, hub: str | None, *, as_
     import orjson
 
     from bot.console import render_text
-    from core.commands.model import Invocation
+    from core.chat.model import Invocation
 
     async with App(settings) as ctx:
         await ctx.prepare_schema()

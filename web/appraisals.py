@@ -8,8 +8,8 @@ from typing import Any
 from aiohttp import web
 
 from core.appraisal.archive import MAX_PERCENT, StoredAppraisal, is_appraisal_id, percent_of_buy
+from core.chat.params import ArgumentError
 from core.commands.appraise import appraise_paste
-from core.commands.params import ArgumentError
 from core.commands.services import isk, place_or_default, units
 from core.market.hubs import HUBS, UnknownLocation
 from web.api_io import ApiRoute, json_body, json_response

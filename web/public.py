@@ -10,7 +10,7 @@ from redis.exceptions import RedisError
 from adapters.postgres.appraisals import PgAppraisals
 from adapters.redis.ratelimit import RedisRateLimiter
 from core.catalog import Catalog
-from core.commands.registry import CommandContext
+from core.chat.registry import CommandContext
 from core.commands.services import MarketServices
 from web.errors import PanelError, rate_limited
 from web.keys import CONFIG, POOL, REDIS, REDIS_KEYS

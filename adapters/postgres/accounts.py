@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncpg
 
 from core.accounts.preferences import GuildSettings
-from core.commands.model import Caller
+from core.chat.model import Caller
 
 SEEN_EVERY = "5 minutes"  # last_seen_at is a "recently active" mark: a write per command would only add WAL
 _ACCOUNT_FOR = f"""

@@ -30,7 +30,7 @@ from typing import Any
 
 import orjson
 
-from core.commands.model import Reply
+from core.chat.model import Reply
 
 SCHEMA_VERSION = 1
 _OPTIONS = orjson.OPT_NAIVE_UTC | orjson.OPT_NON_STR_KEYS

@@ -14,7 +14,7 @@ from rich.console import Console, JustifyMethod
 from rich.table import Table as RichTable
 from rich.text import Text
 
-from core.commands.model import Footer, Reply, Table
+from core.chat.model import Footer, Reply, Table
 
 _CODE = re.compile(r"`([^`\n]*)`")
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")

@@ -16,8 +16,8 @@ from typing import Any, Protocol, TextIO
 
 from bot.console.json_output import dumps, reply_to_json
 from bot.console.render import render_text, save_images
-from core.commands import Caller, Invocation, Param, ParamKind, Reply
-from core.commands.gateway import CommandGateway
+from core.chat import Caller, Invocation, Param, ParamKind, Reply
+from core.chat.gateway import CommandGateway
 
 logger = logging.getLogger(__name__)
 PROMPT = "evetrader> "

@@ -16,8 +16,8 @@ from bot.discord.render import render
 from bot.discord.respond import handle, message_parts
 from bot.state import InteractionState
 from core.appraisal.parse import DEFAULT_MAX_BYTES
-from core.commands.gateway import CommandGateway
-from core.commands.model import Reply
+from core.chat.gateway import CommandGateway
+from core.chat.model import Reply
 
 logger = logging.getLogger(__name__)
 DEFAULT_API_BASE = "https://discord.com/api/v10"

@@ -9,9 +9,9 @@ from typing import Any
 import discord
 
 from bot.discord.pastes import file_option
-from core.commands.model import Caller, Invocation
-from core.commands.params import Param, ParamKind
-from core.commands.registry import Command, Registry
+from core.chat.model import Caller, Invocation
+from core.chat.params import Param, ParamKind
+from core.chat.registry import Command, Registry
 
 STRING, INTEGER, NUMBER, SUB_COMMAND, SUB_COMMAND_GROUP = 3, 4, 10, 1, 2
 OPTION_TYPES = {ParamKind.INT: INTEGER, ParamKind.FLOAT: NUMBER}

@@ -9,7 +9,7 @@ import discord
 
 from bot.discord.page_store import PageStore
 from bot.discord.render import Rendered
-from core.commands.model import Button
+from core.chat.model import Button
 from core.digits import whole_number
 
 PREFIX, MAX_CUSTOM_ID, MAX_LABEL, MAX_ROWS, PER_ROW = "evt", 100, 80, 5, 5

@@ -11,7 +11,7 @@ import orjson
 
 from bot.discord.render import Page, Rendered
 from bot.state import InteractionState
-from core.commands.model import Button, Image
+from core.chat.model import Button, Image
 
 logger = logging.getLogger(__name__)
 PAGES, ACTIONS = "pages", "actions"

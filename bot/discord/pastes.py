@@ -16,11 +16,11 @@ import aiohttp
 import discord
 
 from bot.discord.page_store import PageStore
+from core.chat.gateway import CommandGateway
+from core.chat.model import Caller, Invocation, Reply
+from core.chat.params import ArgumentError, Param, ParamKind
+from core.chat.registry import Command
 from core.commands.appraise import paste_file_problem, paste_of_file
-from core.commands.gateway import CommandGateway
-from core.commands.model import Caller, Invocation, Reply
-from core.commands.params import ArgumentError, Param, ParamKind
-from core.commands.registry import Command
 
 logger = logging.getLogger(__name__)
 ATTACHMENT, TEXT_INPUT = 11, 4  # option type; component type

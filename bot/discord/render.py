@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 import discord
 
 from bot.console.render import footer_line
-from core.commands.model import Button, Footer, Image, Reply, Table
+from core.chat.model import Button, Footer, Image, Reply, Table
 
 MAX_TITLE, MAX_DESCRIPTION, MAX_FIELDS, MAX_FIELD_NAME, MAX_FIELD_VALUE = 256, 4096, 25, 256, 1024
 MAX_FOOTER, MAX_EMBEDS, MAX_TOTAL = 2048, 10, 6000

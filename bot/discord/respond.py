@@ -15,8 +15,8 @@ from bot.discord.components import ActionClick, PageClick, build_view, parse_cus
 from bot.discord.page_store import PageStore
 from bot.discord.pastes import Json, modal_invocation, paste_modal, run_with_file, split_file, wants_modal
 from bot.discord.render import Page, Rendered, render
-from core.commands.gateway import CommandGateway
-from core.commands.model import Invocation, Reply
+from core.chat.gateway import CommandGateway
+from core.chat.model import Invocation, Reply
 
 logger = logging.getLogger(__name__)
 MAX_CHOICES, MAX_CHOICE = 25, 100

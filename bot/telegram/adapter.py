@@ -35,8 +35,8 @@ from bot.telegram.pacing import Pacing
 from bot.telegram.send import ACTION_EVERY_S
 from bot.telegram.webhook import ALLOWED_UPDATES, set_webhook
 from core.appraisal.parse import DEFAULT_MAX_BYTES
-from core.commands.gateway import CommandGateway
-from core.commands.registry import Registry
+from core.chat.gateway import CommandGateway
+from core.chat.registry import Registry
 
 logger = logging.getLogger(__name__)
 App = Application[Any, Any, Any, Any, Any, Any]

@@ -9,9 +9,9 @@ from typing import Any
 from telegram import Document
 from telegram.error import TelegramError
 
+from core.chat.params import ArgumentError, Param, ParamKind
+from core.chat.registry import Command, Registry
 from core.commands.appraise import paste_file_problem, paste_of_file
-from core.commands.params import ArgumentError, Param, ParamKind
-from core.commands.registry import Command, Registry
 
 logger = logging.getLogger(__name__)
 

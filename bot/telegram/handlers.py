@@ -19,9 +19,9 @@ from bot.telegram.keyboards import ANSWER, NOOP, PAGE, Keyboards, parse_callback
 from bot.telegram.prompts import Conversations, Pending, missing_params, prompt
 from bot.telegram.send import ACTION_EVERY_S, answer, chat_action_of, show_page, showing
 from core.appraisal.parse import DEFAULT_MAX_BYTES
-from core.commands.gateway import CommandGateway
-from core.commands.model import Caller, Invocation, Reply
-from core.commands.params import ArgumentError, ParamKind
+from core.chat.gateway import CommandGateway
+from core.chat.model import Caller, Invocation, Reply
+from core.chat.params import ArgumentError, ParamKind
 from core.digits import whole_number
 
 Context = ContextTypes.DEFAULT_TYPE

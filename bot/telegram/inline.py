@@ -9,8 +9,8 @@ from telegram import InlineQueryResultArticle, InputTextMessageContent
 from telegram.constants import ParseMode
 
 from bot.telegram.render import render_html
-from core.commands.gateway import CommandGateway
-from core.commands.model import Caller, Invocation, Reply
+from core.chat.gateway import CommandGateway
+from core.chat.model import Caller, Invocation, Reply
 
 MAX_RESULTS, MAX_DESCRIPTION = 3, 120
 

@@ -14,7 +14,7 @@ import orjson
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.state import InteractionState
-from core.commands.model import Button
+from core.chat.model import Button
 
 MAX_CALLBACK_DATA, BUTTONS_PER_ROW = 64, 2
 RUN, STORED, PAGE, ANSWER, NOOP = "c", "k", "p", "a", "x"

@@ -16,8 +16,8 @@ from telegram import ForceReply, InlineKeyboardMarkup
 
 from bot.state import InteractionState
 from bot.telegram.keyboards import choice_markup
-from core.commands.params import Param, ParamKind, tokenize
-from core.commands.registry import Command, Registry
+from core.chat.params import Param, ParamKind, tokenize
+from core.chat.registry import Command, Registry
 
 MAX_PLACEHOLDER = 64
 QUESTIONS = "question"  # interaction state kind

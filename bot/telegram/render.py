@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from bot.console.render import footer_line
-from core.commands.model import Button, Field, Footer, Image, Reply, Table
+from core.chat.model import Button, Field, Footer, Image, Reply, Table
 
 MAX_MESSAGE = 4096
 _CODE = re.compile(r"`([^`\n]*)`")

@@ -17,8 +17,8 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 
 from bot.telegram.keyboards import Keyboards, Paged, page_markup
 from bot.telegram.render import photos, render_html
-from core.commands.model import Caller, Reply
-from core.commands.registry import Command
+from core.chat.model import Caller, Reply
+from core.chat.registry import Command
 
 logger = logging.getLogger(__name__)
 MAX_CAPTION = 1024

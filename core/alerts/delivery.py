@@ -16,7 +16,7 @@ from typing import Any, Protocol
 from core.alerts.fired import FiredAlert
 from core.alerts.message import alert_buttons, alert_message
 from core.alerts.model import AlertTarget, RuleError, TargetKind
-from core.commands.model import Button
+from core.chat.model import Button
 
 ItemNames = Callable[[int], str | None]  # type id -> item name (the catalog's), None when unknown
 

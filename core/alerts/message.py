@@ -8,7 +8,7 @@ from core.alerts.fired import FiredAlert
 from core.alerts.model import AlertKind, Direction
 from core.alerts.orders import order_message
 from core.alerts.rules import ORDER_KINDS
-from core.commands.model import Button
+from core.chat.model import Button
 from core.market.hubs import HUBS, KNOWN_REGIONS
 
 _HUB_BY_STATION = {hub.station_id: hub for hub in HUBS}

@@ -25,7 +25,7 @@ from core.analysis.provider import (
     ToolSpec,
     Turn,
 )
-from core.commands.model import Caller
+from core.chat.model import Caller
 
 logger = logging.getLogger(__name__)
 _DATE_SUFFIX = re.compile(r"[\d-]+|latest")

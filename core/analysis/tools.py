@@ -11,12 +11,12 @@ from typing import Any
 from core.analysis.facts import item_facts
 from core.analysis.provider import ToolCall, ToolResult, ToolSpec
 from core.catalog import UnknownItem
+from core.chat.model import Reply
+from core.chat.params import ArgumentError
+from core.chat.registry import CommandContext
 from core.commands.appraise import appraise_paste
 from core.commands.market_price import compare, price
 from core.commands.market_trade import trade_haul, trade_station
-from core.commands.model import Reply
-from core.commands.params import ArgumentError
-from core.commands.registry import CommandContext
 from core.commands.services import market_services, place_or_default
 from core.market.hubs import UnknownLocation
 

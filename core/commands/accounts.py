@@ -14,9 +14,9 @@ from core.accounts.linking import (
     unlink_character,
 )
 from core.accounts.sso import SCOPE_PURPOSES, TRADING_SCOPES
-from core.commands.model import Button, Reply, Table
-from core.commands.params import ArgumentError, Param, ParamKind
-from core.commands.registry import CommandContext, Registry
+from core.chat.model import Button, Reply, Table
+from core.chat.params import ArgumentError, Param, ParamKind
+from core.chat.registry import CommandContext, Registry
 from core.market.structures import StructureMarkets
 from core.trading.book import WalletHistory
 from core.trading.notify import NoticeSettings

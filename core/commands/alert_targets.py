@@ -13,8 +13,8 @@ from typing import Protocol
 from core.accounts.email import mask_address
 from core.accounts.preferences import MANAGER_ROLES
 from core.alerts.model import AlertTarget, TargetKind
-from core.commands.model import Caller
-from core.commands.params import ArgumentError
+from core.chat.model import Caller
+from core.chat.params import ArgumentError
 
 NO_DIRECT_MESSAGES = frozenset({"console", "web"})  # identities that cannot receive a message later
 

@@ -15,6 +15,9 @@ from core.alerts.ports import AlertRuleRepository
 from core.alerts.rules import parse_rule
 from core.alerts.watchlist import WatchlistStore
 from core.catalog import CatalogItem, Location
+from core.chat.model import Caller, Reply, Table
+from core.chat.params import ArgumentError, Param, ParamKind
+from core.chat.registry import CommandContext, Registry
 from core.commands.alert_targets import (
     AccountIdentities,
     can_receive,
@@ -24,9 +27,6 @@ from core.commands.alert_targets import (
     linked_chat,
     nowhere_to_send,
 )
-from core.commands.model import Caller, Reply, Table
-from core.commands.params import ArgumentError, Param, ParamKind
-from core.commands.registry import CommandContext, Registry
 from core.commands.services import place_or_default
 from core.market.hubs import hubs_in_region
 
@@ -100,7 +100,7 @@ async def mail_target(services: AlertServices, account_id: int) -> AlertTarget:
 def alert_place(kind: AlertKind, where: Location) -> tuple[int, int | None]:
     """(region_id, station or None for region-wide) of a place: a hub or station, or a whole region."""
     if where.kind == "region" or kind is AlertKind.VOLUME_SPIKE:  # volume history exists per region only
-        return where.region_id, None
+        return where.history_region, None  # a structure: its solar system's region
     if where.station_id is not None:
         return where.region_id, where.station_id
     raise ArgumentError(f"where: {where.name} is neither a station nor a region: name a hub, station or region")
@@ -164,7 +164,7 @@ async def alert_add(
         rule = await services.rules.add(account, spec)
     except RuleError as exc:
         raise ArgumentError(str(exc)) from None
-    where_text = place_name(region_id, location_id)
+    where_text = f"at {place.name}" if place.kind == "structure" and location_id else place_name(region_id, location_id)
     text = (
         f"Alert #{rule.id}: {item.name} {describe_condition(rule)} {where_text}, to {describe_target(to, ctx.caller)}."
         f" Checked after every market refresh; it fires once, then again after the value moves back."

@@ -11,11 +11,11 @@ from core.analysis.facts import ItemFacts, facts_block, item_facts, mentioned_it
 from core.analysis.prompt import analyze_turn, ask_turn, boundary, normalize
 from core.analysis.tools import MarketTools
 from core.catalog import CatalogItem, Location
+from core.chat.model import Field, Reply, Table
+from core.chat.params import Param, ParamKind
+from core.chat.registry import CommandContext, Registry
 from core.commands.market_price import ITEM, WHERE
-from core.commands.model import Field, Reply, Table
 from core.commands.no_data import missing_market_data
-from core.commands.params import Param, ParamKind
-from core.commands.registry import CommandContext, Registry
 from core.commands.services import MarketServices, isk, market_services, percent, place_or_default, units
 from core.market.hubs import HUBS
 

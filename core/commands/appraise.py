@@ -10,11 +10,11 @@ from core.appraisal.model import ParseResult, PasteParser
 from core.appraisal.parse import PasteTooLarge, parse_paste, size_problem
 from core.appraisal.pricing import AppraisedItem, Totals, appraise
 from core.catalog import Catalog, Location
+from core.chat.model import Field, Reply, Table
+from core.chat.params import ArgumentError, Param, ParamKind
+from core.chat.registry import CommandContext, Registry
 from core.commands.market_price import plex_quote
-from core.commands.model import Field, Reply, Table
 from core.commands.no_data import missing_market_data
-from core.commands.params import ArgumentError, Param, ParamKind
-from core.commands.registry import CommandContext, Registry
 from core.commands.services import MarketServices, isk, market_services, place_or_default, station_of, units
 from core.market.hubs import PLEX_REGION_ID, PLEX_TYPE_ID
 from core.market.model import Quote

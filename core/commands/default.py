@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from core.chat.registry import Registry
 from core.commands.accounts import register_account_commands
 from core.commands.alerts import register_alert_commands
 from core.commands.analysis import register_analysis_commands
@@ -9,7 +10,6 @@ from core.commands.appraise import register_appraise_command
 from core.commands.market_browse import register_browse_command
 from core.commands.market_price import register_price_commands
 from core.commands.market_trade import register_trade_commands
-from core.commands.registry import Registry
 from core.commands.route import register_route_command
 from core.commands.settings import register_settings_commands
 from core.commands.structures import register_structure_commands

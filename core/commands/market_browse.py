@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from core.catalog import Catalog
 from core.catalog_groups import MarketGroup, UnknownGroup
-from core.commands.model import Button, Reply, Table
-from core.commands.params import ArgumentError, Param, ParamKind
-from core.commands.registry import CommandContext, Registry
+from core.chat.model import Button, Reply, Table
+from core.chat.params import ArgumentError, Param, ParamKind
+from core.chat.registry import CommandContext, Registry
 from core.commands.services import isk, market_services, place_or_default, station_of
 
 PAGE_SIZE = 20

@@ -8,10 +8,10 @@ from datetime import date, timedelta
 from typing import TypeVar
 
 from core.catalog import CatalogItem, Location
-from core.commands.model import Field, Image, Reply, SourceAge, Table
+from core.chat.model import Field, Image, Reply, SourceAge, Table
+from core.chat.params import Param, ParamKind
+from core.chat.registry import CommandContext, Registry
 from core.commands.no_data import missing_market_data
-from core.commands.params import Param, ParamKind
-from core.commands.registry import CommandContext, Registry
 from core.commands.services import (
     MarketServices,
     isk,
@@ -83,7 +83,7 @@ async def price(ctx: CommandContext, item: CatalogItem, where: Location | None =
     # The quote (Redis), the history and the buy orders that reach the station (Postgres) are independent reads.
     quote, (rows, state), in_range = await asyncio.gather(
         quote_read,
-        _history_on_demand(services, region_id, item.type_id, since),
+        _history_on_demand(services, place.history_region, item.type_id, since),  # a structure: its region's
         _best_buy_in_range(services, region_id, station_id, item.type_id),
     )
     if quote is None:
@@ -216,7 +216,7 @@ async def compare(ctx: CommandContext, item: CatalogItem) -> Reply:
 async def history(ctx: CommandContext, item: CatalogItem, where: Location | None = None, days: int = 90) -> Reply:
     """/history: a PNG chart of daily prices and volume, with trend and volatility."""
     services, place = market_services(ctx), place_or_default(ctx, where)
-    region_id = PLEX_REGION_ID if item.type_id == PLEX_TYPE_ID else place.region_id  # history is per region
+    region_id = PLEX_REGION_ID if item.type_id == PLEX_TYPE_ID else place.history_region  # history is per region
     today = services.clock().date()
     state = await services.history_state(region_id, item.type_id)
     rows = await services.reader.history(region_id, item.type_id, today - timedelta(days=days))

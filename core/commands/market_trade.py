@@ -6,11 +6,11 @@ from dataclasses import replace
 
 from core.bulk import cyclic_gc_paused
 from core.catalog import Location
+from core.chat.model import Reply, Table
+from core.chat.params import Param, ParamKind
+from core.chat.registry import CommandContext, Registry
 from core.commands.market_browse import CATEGORY, GROUP, type_filter
-from core.commands.model import Reply, Table
 from core.commands.no_data import has_market_data, missing_market_data
-from core.commands.params import Param, ParamKind
-from core.commands.registry import CommandContext, Registry
 from core.commands.route import PREFERENCE, haul_route, haul_route_data, haul_route_text
 from core.commands.services import MarketServices, isk, market_services, percent, station_of, units
 from core.market.fees import TradeSkills, broker_fee_rate, sales_tax_rate
@@ -97,14 +97,15 @@ async def trade_station(
     allowed = type_filter(ctx, group, category)
     region_id, station_id = station_of(hub)
     skills = _skills(services, station_id, accounting, broker_relations, standing)
+    fees = services.fees_at(hub)  # a structure: its owner's broker fee
     tops = await services.reader.top_of_book(region_id, station_id)
     hopeful = [
         t
         for t, top in tops.items()
-        if (allowed is None or t in allowed) and could_qualify(top, skills, services.fees, min_margin / 100)
+        if (allowed is None or t in allowed) and could_qualify(top, skills, fees, min_margin / 100)
     ]
     names = _names(ctx, hopeful)
-    volumes = await services.reader.daily_volumes(region_id, list(names))
+    volumes = await services.reader.daily_volumes(hub.history_region, list(names))
     wanted = [t for t in names if volumes.get(t, min_volume) >= min_volume]  # rule 2 before any book is read
     books = await services.reader.books_at(region_id, station_id, wanted)  # only books that could qualify
     with cyclic_gc_paused():
@@ -112,7 +113,7 @@ async def trade_station(
         plans = station_candidates(
             items,
             skills=skills,
-            schedule=services.fees,
+            schedule=fees,
             min_margin=min_margin / 100,
             max_margin=max_margin / 100,
             min_daily_volume=min_volume,
@@ -120,7 +121,8 @@ async def trade_station(
         )
     meta = await services.reader.snapshot(region_id)
     as_of = meta.last_modified if meta else None
-    footer = services.footer(as_of, await services.market_sources([(region_id, as_of)], region_id if volumes else None))
+    history = hub.history_region if volumes else None
+    footer = services.footer(as_of, await services.market_sources([(region_id, as_of)], history))
     title = f"Station trading at {hub.name}"
     if not plans:
         empty = None if has_market_data(meta) else await missing_market_data(ctx, [region_id], title=title)
@@ -182,11 +184,10 @@ async def trade_haul(
     src_region, src_station = station_of(source)
     dst_region, dst_station = station_of(destination)
     skills = _skills(services, dst_station, accounting, broker_relations, standing)  # the fees are paid selling
+    fees = services.fees_at(destination)  # a structure: its owner's broker fee
     if src_station == dst_station:
         return Reply.error("source and destination are the same place", "/trade haul <source> <destination>")
-    keep = (
-        1 - sales_tax_rate(skills, services.fees) - (broker_fee_rate(skills, services.fees) if mode == "order" else 0)
-    )
+    keep = 1 - sales_tax_rate(skills, fees) - (broker_fee_rate(skills, fees) if mode == "order" else 0)
     src_tops = await services.reader.top_of_book(src_region, src_station)
     dst_tops = await services.reader.top_of_book(dst_region, dst_station)
     # exact pre-check: if the cheapest unit at the source cannot be sold at the destination's best price after
@@ -204,7 +205,7 @@ async def trade_haul(
     src_books = await services.reader.books_at(src_region, src_station, list(names))
     # every order a player at the destination can sell into: region-range buy orders reaching it, min_volume kept
     dst_books = await services.reader.fillable_books(dst_region, dst_station, list(names))
-    volumes = await services.reader.daily_volumes(dst_region, list(names))
+    volumes = await services.reader.daily_volumes(destination.history_region, list(names))
     items = [
         HaulInput(
             t,
@@ -224,7 +225,7 @@ async def trade_haul(
         cargo_m3=cargo,
         budget_isk=budget,
         skills=skills,
-        schedule=services.fees,
+        schedule=fees,
         sell_mode="order" if mode == "order" else "immediate",
         top_n=results,
         jumps=found.jumps if found else None,
@@ -235,7 +236,7 @@ async def trade_haul(
     meta = next((m for m in metas if m is not None and m.last_modified == min(ages, default=None)), metas[0])
     regions = [(r, m.last_modified if m else None) for r, m in zip((src_region, dst_region), metas, strict=True)]
     sources = await services.market_sources(
-        regions[: 1 if src_region == dst_region else 2], dst_region if volumes else None
+        regions[: 1 if src_region == dst_region else 2], destination.history_region if volumes else None
     )
     footer = services.footer(meta.last_modified if meta else None, sources)
     if not plans:

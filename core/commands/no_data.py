@@ -6,8 +6,8 @@ import asyncio
 from collections.abc import Iterable
 from typing import Any
 
-from core.commands.model import Reply
-from core.commands.registry import CommandContext
+from core.chat.model import Reply
+from core.chat.registry import CommandContext
 from core.commands.services import market_services
 from core.market.hubs import KNOWN_REGIONS
 from core.market.model import SnapshotMeta

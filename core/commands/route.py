@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from core.catalog import Location
-from core.commands.model import Footer, Reply, Table
-from core.commands.params import Param, ParamKind
-from core.commands.registry import CommandContext, Registry
+from core.chat.model import Footer, Reply, Table
+from core.chat.params import Param, ParamKind
+from core.chat.registry import CommandContext, Registry
 from core.commands.services import LocationError, MarketServices, isk, market_services
 from core.market.routes import LESS_SECURE, SAFER, SHORTER, Route, RouteUnavailable, display_security
 

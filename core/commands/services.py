@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Protocol
 
@@ -11,15 +11,16 @@ from core.appraisal.archive import AppraisalArchive
 from core.appraisal.model import PasteParser
 from core.appraisal.parse import DEFAULT_MAX_BYTES
 from core.catalog import Location
-from core.commands.model import Footer, SourceAge
-from core.commands.params import ArgumentError
-from core.commands.registry import CommandContext
+from core.chat.model import Footer, SourceAge
+from core.chat.params import ArgumentError
+from core.chat.registry import CommandContext
 from core.market.fees import DEFAULT_SCHEDULE, DEFAULT_SKILLS, FeeSchedule, TradeSkills
 from core.market.history_demand import HistoryOnDemand, HistoryState
 from core.market.hubs import KNOWN_REGIONS, PLEX_REGION_ID, hubs_in_region
 from core.market.model import HistoryRow
 from core.market.reads import MarketReader
 from core.market.routes import SAFER, Route, RoutePlanner, RouteUnavailable, SystemDirectory
+from core.market.structures import is_structure_market
 from core.trading.profile import FeeProfile
 
 if TYPE_CHECKING:
@@ -73,6 +74,13 @@ class MarketServices:
         """The caller's fee skills at a station: their character's own (standings with its owner) when known and
         not overridden in the settings, else `skills`."""
         return self.fee_profile.skills_at(station_id) if self.fee_profile is not None else self.skills
+
+    def fees_at(self, location: Location) -> FeeSchedule:
+        """The fee schedule at a place: at a structure whose owner's broker fee is set (/market fee), that rate plus
+        SCC's surcharge instead of the NPC formula; elsewhere `fees`."""
+        if location.broker_fee is None:
+            return self.fees
+        return replace(self.fees, structure_broker_rate=location.broker_fee)
 
     def footer(self, as_of: datetime | None, sources: Sequence[SourceAge] = ()) -> Footer:
         """The reply footer: data source, snapshot time, simulated flag, and every source's age when given."""
@@ -150,6 +158,7 @@ def orders_source(region_id: int, as_of: datetime | None) -> SourceAge:
     """The age of a region's order snapshot, named by its hub ("Jita orders", "PLEX market orders")."""
     hub = next(iter(hubs_in_region(region_id)), None)
     name = "PLEX market" if region_id == PLEX_REGION_ID else hub.name if hub else KNOWN_REGIONS.get(region_id)
+    name = "structure" if is_structure_market(region_id) else name
     return SourceAge(f"{name or f'region {region_id}'} orders", as_of)
 
 

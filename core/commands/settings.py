@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from core.accounts.preferences import MANAGER_ROLES, GuildSettings, PreferencesStore
 from core.catalog import Location
-from core.commands.model import Field, Reply
-from core.commands.params import ArgumentError, Param, ParamKind
-from core.commands.registry import CommandContext, Registry
+from core.chat.model import Field, Reply
+from core.chat.params import ArgumentError, Param, ParamKind
+from core.chat.registry import CommandContext, Registry
 
 HUB = Param("hub", "Trade hub for commands that name no place", ParamKind.LOCATION, autocomplete="locations")
 SWITCH = Param("enabled", "on or off", ParamKind.CHOICE, choices=("on", "off"))

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from core.accounts.sso import SsoError
+from core.chat.model import Reply, Table
+from core.chat.params import ArgumentError, Param, ParamKind
+from core.chat.registry import CommandContext, Registry
 from core.commands.accounts import AccountServices
-from core.commands.model import Reply, Table
-from core.commands.params import ArgumentError, Param, ParamKind
-from core.commands.registry import CommandContext, Registry
 from core.market.structures import StructureError, StructureMarket, StructureMarkets
 
 STRUCTURE = Param("structure", "Structure name or id")
@@ -42,8 +42,7 @@ async def _publish(ctx: CommandContext, markets: StructureMarkets) -> None:
     """Tell this process's catalog about the tracked structures so they resolve as locations at once."""
     setter = getattr(ctx.catalog, "set_structures", None)
     if callable(setter):
-        tracked = await markets.all()
-        setter([(m.structure_id, m.market_id, m.name, m.solar_system_id) for m in tracked])
+        setter(await markets.all())
 
 
 async def market_add(ctx: CommandContext, structure: str) -> Reply:
@@ -93,6 +92,7 @@ async def market_fee(ctx: CommandContext, structure: str, fee: float) -> Reply:
         changed = await markets.set_fee(account, structure, fee)
     except StructureError as exc:
         raise ArgumentError(str(exc)) from None
+    await _publish(ctx, markets)  # trade finders and reprice advice at it use the new fee at once
     text = f"{changed.name}: the owner's broker fee is {_fee(changed)} (plus SCC's surcharge)."
     return Reply(title="Structure markets", text=text, data={"changed": _data(changed)})
 

@@ -7,13 +7,13 @@ from typing import Any
 
 from core.appraisal.model import ParsedItem, ParseResult
 from core.catalog import Catalog, Location
+from core.chat.model import Field, Reply, Table
+from core.chat.params import ArgumentError, Param, ParamKind
+from core.chat.registry import CommandContext, Registry
 from core.commands.accounts import AccountServices
 from core.commands.alert_targets import describe_target, dm_target, here_target
 from core.commands.alerts import alert_services, mail_target
 from core.commands.appraise import appraisal_data, price_parsed
-from core.commands.model import Field, Reply, Table
-from core.commands.params import ArgumentError, Param, ParamKind
-from core.commands.registry import CommandContext, Registry
 from core.commands.services import isk, market_services, place_or_default, station_of, units
 from core.trading.notify import NOTICE_MODES
 from core.trading.orders import OrderAdvice, TraderStore, account_advice
@@ -49,12 +49,27 @@ def _position(a: OrderAdvice) -> str:
     return f"-{a.ticks} tick{'s' if a.ticks != 1 else ''} ({isk(a.competitor)})"
 
 
+def _owner_fees(ctx: CommandContext) -> dict[int, float]:
+    """The tracked structures' owner broker rates by structure id (those set with /market fee)."""
+    structures = getattr(ctx.catalog, "structures", None)
+    places = structures() if callable(structures) else []
+    return {p.station_id: p.broker_fee for p in places if p.station_id is not None and p.broker_fee is not None}
+
+
 async def orders(ctx: CommandContext, character: str | None = None) -> Reply:
     """Every open order: on top or undercut (by how many ticks, at what price), the reprice, its relist fee, expiry."""
     store, account = _trader(ctx)
     market = market_services(ctx)
     try:
-        advice = await account_advice(store, account, market.fees, market.skills, market.clock(), character=character)
+        advice = await account_advice(
+            store,
+            account,
+            market.fees,
+            market.skills,
+            market.clock(),
+            character=character,
+            structure_fees=_owner_fees(ctx),
+        )
     except ValueError as exc:
         raise ArgumentError(str(exc)) from None
     title = f"Open orders ({character or 'all characters'})"

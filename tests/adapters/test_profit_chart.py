@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from adapters import charts
 from adapters.charts import render_profit_chart
-from core.commands import Caller, CommandContext, Invocation, dispatch
+from core.chat import Caller, CommandContext, Invocation, dispatch
 from core.commands.accounts import AccountServices
 from core.commands.default import build_registry
 from core.trading.book import FetchingBook, FirstFetch

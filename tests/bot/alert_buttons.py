@@ -13,11 +13,11 @@ from adapters.postgres.alerts_rules import PgAlertRules
 from adapters.postgres.watchlist import PgWatchlist
 from core.alerts.delivery import AlertText, OutboxMessage, compose
 from core.alerts.model import AlertRule, AlertTarget
+from core.chat.gateway import CommandGateway
+from core.chat.model import Caller
+from core.chat.registry import CommandContext
 from core.commands.alerts import AlertServices
 from core.commands.default import build_registry
-from core.commands.gateway import CommandGateway
-from core.commands.model import Caller
-from core.commands.registry import CommandContext
 from tests.adapters.postgres.test_alerts_eval import spec
 from tests.core.alerts.test_message import AS_OF, PRICE
 from tests.core.commands.market_helpers import CATALOG, context, trit_market

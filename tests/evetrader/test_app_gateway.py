@@ -8,7 +8,7 @@ import pytest
 
 from adapters.postgres.account_settings import AccountSettings, PgAccountSettings
 from adapters.postgres.accounts import PgPreferences
-from core.commands import Caller, Invocation
+from core.chat import Caller, Invocation
 from core.market.fees import TradeSkills
 from evetrader.app import App
 from evetrader.commands import ensure_static_data

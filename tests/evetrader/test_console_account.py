@@ -16,8 +16,8 @@ import redis.asyncio as aioredis
 from adapters.crypto import TokenCipher
 from adapters.redis.ratelimit import RedisRateLimiter
 from bot.console.repl import ConsoleChat, console_caller
-from core.commands import Caller, CommandContext, Param, Registry, Reply
-from core.commands.gateway import CommandGateway
+from core.chat import Caller, CommandContext, Param, Registry, Reply
+from core.chat.gateway import CommandGateway
 
 EVETRADER = [sys.executable, "-m", "evetrader.cli"]
 NOT_AVAILABLE = "not available right now"

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from adapters.embedded import EmbeddedRedis
-from core.commands import Caller, Invocation
+from core.chat import Caller, Invocation
 from evetrader.app import App
 from evetrader.commands import ensure_static_data
 from evetrader.config import load_settings

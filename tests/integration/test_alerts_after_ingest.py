@@ -21,11 +21,11 @@ from adapters.postgres.watchlist import PgWatchlist
 from adapters.redis.quotes import RedisQuoteCache
 from core.alerts.evaluation import SnapshotAlerts
 from core.alerts.message import alert_message, isk
-from core.commands import Caller, Invocation
+from core.chat import Caller, Invocation
+from core.chat.gateway import CommandGateway
+from core.chat.registry import CommandContext
 from core.commands.alerts import AlertServices
 from core.commands.default import build_registry
-from core.commands.gateway import CommandGateway
-from core.commands.registry import CommandContext
 from core.market.ingest import RefreshResult, RegionRefresher
 from evetrader.app import App
 from evetrader.commands import ensure_static_data

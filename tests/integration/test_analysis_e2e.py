@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 
-from core.commands import Caller, Invocation
+from core.chat import Caller, Invocation
 from evetrader.app import App
 from evetrader.commands import ensure_static_data
 from evetrader.config import load_settings

@@ -18,7 +18,7 @@ from adapters.redis.keys import RedisKeys
 from adapters.redis.quotes import RedisQuoteCache
 from bot.console.json_output import reply_to_json
 from bot.console.render import footer_line
-from core.commands import Caller, CommandContext, Invocation, Reply, SourceAge, dispatch
+from core.chat import Caller, CommandContext, Invocation, Reply, SourceAge, dispatch
 from core.commands.default import build_registry
 from core.commands.services import MarketServices
 from core.market.history import HistoryRefresher

@@ -25,7 +25,7 @@ from adapters.redis.quotes import RedisQuoteCache
 from adapters.sso.client import SsoClient
 from core.accounts.sso import SCOPE_READ_STRUCTURES, SCOPE_SEARCH_STRUCTURES, SCOPE_STRUCTURE_MARKETS
 from core.accounts.tokens import CharacterTokens
-from core.commands import Caller, CommandContext, Invocation, Reply, dispatch
+from core.chat import Caller, CommandContext, Invocation, Reply, dispatch
 from core.commands.accounts import AccountServices
 from core.commands.default import build_registry
 from core.commands.services import MarketServices

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import aiohttp
 
-from core.commands import Caller, Invocation
+from core.chat import Caller, Invocation
 from core.commands.services import isk
 from evetrader.app import App
 from evetrader.config import load_settings

@@ -8,7 +8,7 @@ from dataclasses import replace
 from typing import Any
 
 from bot.console import render_text
-from core.commands import Caller, Invocation, dispatch
+from core.chat import Caller, Invocation, dispatch
 from core.commands.default import build_registry
 from core.commands.services import isk
 from evetrader.app import App

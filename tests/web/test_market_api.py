@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from core.commands import Caller, Invocation, dispatch
+from core.chat import Caller, Invocation, dispatch
 from core.commands.default import build_registry
 from evetrader.app import App
 from tests.web.market_helpers import JITA_REGION, MarketClient, market_app, market_client, traded_item

@@ -9,7 +9,7 @@ import asyncpg
 
 from adapters.postgres.character_orders import FetchMeta
 from adapters.postgres.wallet import PgWalletStore
-from core.commands import Caller, CommandContext, Invocation, dispatch
+from core.chat import Caller, CommandContext, Invocation, dispatch
 from core.commands.accounts import AccountServices
 from core.commands.default import build_registry
 from core.trading.model import TRANSACTION_TAX, JournalEntry, WalletTransaction

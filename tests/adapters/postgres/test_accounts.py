@@ -8,7 +8,7 @@ import asyncpg
 
 from adapters.postgres.accounts import PgIdentityStore, PgPreferences
 from core.accounts.preferences import GuildSettings
-from core.commands import Caller
+from core.chat import Caller
 
 
 async def test_first_use_creates_one_account_and_later_calls_find_it(pg_pool: asyncpg.Pool):

@@ -13,7 +13,7 @@ from adapters.redis.keys import RedisKeys
 from adapters.redis.link_codes import RedisLinkCodes
 from adapters.sso.client import SsoClient
 from core.accounts.tokens import CharacterTokens, check_tokens
-from core.commands import Caller, CommandContext, Invocation, dispatch
+from core.chat import Caller, CommandContext, Invocation, dispatch
 from core.commands.accounts import AccountServices
 from core.commands.default import build_registry
 from fakes.sso import FakeCharacter, SsoFake

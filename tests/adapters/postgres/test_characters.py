@@ -13,7 +13,7 @@ from adapters.postgres.accounts import PgIdentityStore, PgPreferences
 from adapters.postgres.characters import KeyRotation, PgCharacterStore
 from core.accounts.linking import LinkRequest
 from core.accounts.sso import CharacterToken
-from core.commands import Caller
+from core.chat import Caller
 
 EXPIRES = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 TOKEN = CharacterToken(90000001, "Trader One", "owner-a", ("esi-markets.read_character_orders.v1",), EXPIRES, "x")

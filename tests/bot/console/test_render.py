@@ -11,7 +11,7 @@ import orjson
 
 from bot.console.json_output import dumps, reply_to_json
 from bot.console.render import footer_line, render_text, save_images
-from core.commands import Button, Field, Footer, Image, Reply, SourceAge, Table
+from core.chat import Button, Field, Footer, Image, Reply, SourceAge, Table
 
 NOW = datetime(2024, 5, 1, 12, 30, tzinfo=UTC)
 PNG = b"\x89PNG\r\n\x1a\nfake"

@@ -10,8 +10,8 @@ import pytest
 
 from bot.console.repl import ConsoleChat, console_caller
 from core.catalog import Catalog, CatalogItem
-from core.commands import Caller, CommandContext, Image, Param, ParamKind, Registry, Reply, Table
-from core.commands.gateway import CommandGateway
+from core.chat import Caller, CommandContext, Image, Param, ParamKind, Registry, Reply, Table
+from core.chat.gateway import CommandGateway
 
 PNG = b"\x89PNG\r\n\x1a\nfake"
 ITEMS = [

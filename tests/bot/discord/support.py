@@ -11,10 +11,10 @@ from typing import Any
 
 from bot.discord.client import EveTraderClient, build_client, start, stop, use_endpoints
 from bot.state import InteractionState
-from core.commands.gateway import CommandGateway, ContextFactory, RateLimiter
-from core.commands.model import Button, Caller, Field, Footer, Image, Reply, Table
-from core.commands.params import Param, ParamKind
-from core.commands.registry import CommandContext, Registry
+from core.chat.gateway import CommandGateway, ContextFactory, RateLimiter
+from core.chat.model import Button, Caller, Field, Footer, Image, Reply, Table
+from core.chat.params import Param, ParamKind
+from core.chat.registry import CommandContext, Registry
 from fakes.discord import DiscordFake
 
 TOKEN = "test-bot-token"

@@ -13,7 +13,7 @@ from bot.discord.deliver import DiscordAlertSender
 from bot.state import InteractionState
 from core.alerts.delivery import Delivered
 from core.alerts.model import AlertRule, AlertTarget, TargetKind
-from core.commands.model import Caller
+from core.chat.model import Caller
 from tests.bot.alert_buttons import LABELS, alerts_gateway, fired_text, owned_rule, rule_state
 from tests.bot.discord.support import GUILD, Harness, running
 

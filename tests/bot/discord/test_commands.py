@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from bot.discord.commands import command_payloads, focused_of, invocation_of, value_text
 from bot.discord.pastes import file_option
+from core.chat.model import Caller, Invocation
+from core.chat.params import ParamKind
 from core.commands.default import build_registry
-from core.commands.model import Caller, Invocation
-from core.commands.params import ParamKind
 from fakes.discord.payloads import command_errors
 
 CALLER = Caller("discord", "1", "Pilot")

@@ -6,7 +6,7 @@ from bot.discord.components import ActionClick, PageClick, action_id, build_view
 from bot.discord.page_store import PageStore
 from bot.discord.render import render
 from bot.state import InteractionState
-from core.commands.model import Button, Reply, Table
+from core.chat.model import Button, Reply, Table
 
 
 async def test_a_paged_reply_gets_prev_page_next_and_its_buttons(interaction_state: InteractionState):

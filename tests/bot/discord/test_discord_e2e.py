@@ -13,9 +13,9 @@ import pytest
 from bot.discord.client import send_dm, stop
 from bot.discord.commands import command_payloads
 from bot.state import InteractionState
+from core.chat.model import Caller, Reply
+from core.chat.registry import CommandContext
 from core.commands.default import build_registry
-from core.commands.model import Caller, Reply
-from core.commands.registry import CommandContext
 from fakes.discord import MANAGE_GUILD, MEMBER_PERMISSIONS
 from tests.bot.discord.support import GUILD, PNG, Harness, Refuse, make_gateway, running
 from tests.core.commands.market_helpers import context, trit_market

@@ -14,8 +14,8 @@ from bot.discord.deliver import DiscordAlertSender
 from bot.state import InteractionState
 from core.alerts.delivery import AlertText, Delivered
 from core.alerts.model import AlertTarget, TargetKind
-from core.commands.model import Caller, Reply, Table
-from core.commands.registry import CommandContext, Registry
+from core.chat.model import Caller, Reply, Table
+from core.chat.registry import CommandContext, Registry
 from fakes.discord.records import RecordedRequest
 from tests.bot.discord.support import GUILD, Harness, make_gateway, running
 

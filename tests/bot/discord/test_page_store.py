@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from bot.discord.page_store import PAGES, PageStore
 from bot.discord.render import render
 from bot.state import InteractionState
-from core.commands.model import Button, Field, Footer, Image, Reply, Table
+from core.chat.model import Button, Field, Footer, Image, Reply, Table
 
 AS_OF = datetime(2025, 5, 20, 11, 30, tzinfo=UTC)
 PNG = bytes(range(256)) * 4  # every byte value, so base64 must carry them all

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.state import InteractionState
-from core.commands.model import Caller
+from core.chat.model import Caller
 from fakes.discord import DiscordFake
 from tests.bot.discord.support import GUILD, TOKEN, Harness, connected, make_gateway, running
 

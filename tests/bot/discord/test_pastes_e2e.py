@@ -11,9 +11,9 @@ import pytest
 from bot.discord.pastes import STORED_MODAL
 from bot.state import InteractionState
 from core.appraisal.parsers import default_parsers
+from core.chat.model import Caller
+from core.chat.registry import CommandContext
 from core.commands.default import build_registry
-from core.commands.model import Caller
-from core.commands.registry import CommandContext
 from fakes.discord.interactions import PushedInteraction
 from tests.bot.discord.support import Harness, make_gateway, running
 from tests.core.commands.market_helpers import context, trit_market

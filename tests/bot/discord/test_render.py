@@ -16,7 +16,7 @@ from bot.discord.render import (
     page_size,
     render,
 )
-from core.commands.model import Button, Field, Footer, Image, Reply, Table
+from core.chat.model import Button, Field, Footer, Image, Reply, Table
 
 NOW = datetime(2025, 5, 20, 12, 0, tzinfo=UTC)
 AS_OF = datetime(2025, 5, 20, 11, 30, tzinfo=UTC)

@@ -10,11 +10,11 @@ from typing import Any
 
 from bot.state import InteractionState
 from bot.telegram.adapter import build_application, start, stop
+from core.chat.gateway import CommandGateway
+from core.chat.model import Button, Caller, Reply, Table
+from core.chat.params import Param, ParamKind
+from core.chat.registry import CommandContext, Registry
 from core.commands.default import build_registry
-from core.commands.gateway import CommandGateway
-from core.commands.model import Button, Caller, Reply, Table
-from core.commands.params import Param, ParamKind
-from core.commands.registry import CommandContext, Registry
 from fakes.telegram import TelegramFake
 from tests.core.commands.market_helpers import CATALOG, context, trit_market
 

@@ -12,7 +12,7 @@ from bot.state import InteractionState
 from bot.telegram.deliver import TelegramAlertSender
 from core.alerts.delivery import Delivered
 from core.alerts.model import AlertRule, AlertTarget, TargetKind
-from core.commands.model import Caller
+from core.chat.model import Caller
 from tests.bot.alert_buttons import LABELS, alerts_gateway, fired_text, owned_rule, rule_state
 from tests.bot.telegram.harness import DM, GROUP, OTHER, USER, Harness, running
 

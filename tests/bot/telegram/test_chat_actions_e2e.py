@@ -10,9 +10,9 @@ import pytest
 
 from bot.state import InteractionState
 from bot.telegram.send import chat_action_of
+from core.chat.model import Reply
+from core.chat.registry import CommandContext, Registry
 from core.commands.default import build_registry
-from core.commands.model import Reply
-from core.commands.registry import CommandContext, Registry
 from tests.bot.telegram.harness import DM, GROUP, USER, Harness, running
 
 pytestmark = pytest.mark.e2e

@@ -10,10 +10,10 @@ from telegram.error import BadRequest
 
 from bot.state import InteractionState
 from core.appraisal.parsers import default_parsers
+from core.chat.gateway import CommandGateway
+from core.chat.model import Caller
+from core.chat.registry import CommandContext
 from core.commands.default import build_registry
-from core.commands.gateway import CommandGateway
-from core.commands.model import Caller
-from core.commands.registry import CommandContext
 from tests.bot.telegram.harness import DM, GROUP, USER, Harness, running
 from tests.core.commands.market_helpers import CATALOG, context, trit_market
 

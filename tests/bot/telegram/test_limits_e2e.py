@@ -10,10 +10,10 @@ from adapters.postgres.accounts import PgIdentityStore
 from adapters.redis.interaction_state import RedisInteractionState
 from adapters.redis.ratelimit import RedisRateLimiter
 from bot.telegram.adapter import build_application, start, stop
+from core.chat.gateway import CommandGateway
+from core.chat.model import Caller
+from core.chat.registry import CommandContext
 from core.commands.default import build_registry
-from core.commands.gateway import CommandGateway
-from core.commands.model import Caller
-from core.commands.registry import CommandContext
 from fakes.telegram import TelegramFake
 from tests.bot.telegram.harness import BOT, DM, TLS, TOKEN, USER
 from tests.core.commands.market_helpers import CATALOG, context, trit_market

@@ -23,12 +23,12 @@ from adapters.redis.keys import RedisKeys
 from adapters.redis.link_codes import RedisLinkCodes
 from bot.state import InteractionState
 from core.accounts.sso import CharacterToken
+from core.chat.gateway import CommandGateway
+from core.chat.model import Button, Caller, Reply, Table
+from core.chat.registry import CommandContext
 from core.commands.accounts import AccountServices
 from core.commands.alerts import AlertServices
 from core.commands.default import build_registry
-from core.commands.gateway import CommandGateway
-from core.commands.model import Button, Caller, Reply, Table
-from core.commands.registry import CommandContext
 from fakes.telegram import TelegramFake
 from tests.bot.telegram.harness import BOT, DM, GROUP, USER, Harness, bot_registry, running
 from tests.core.commands.market_helpers import CATALOG, context, trit_market

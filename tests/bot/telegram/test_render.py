@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
 
 from bot.telegram.render import MAX_MESSAGE, photos, render_html, utf16_len
-from core.commands.model import Button, Field, Footer, Image, Reply, Table
+from core.chat.model import Button, Field, Footer, Image, Reply, Table
 
 NOW = datetime(2025, 5, 20, 12, 0, tzinfo=UTC)
 ALLOWED = {"b", "i", "code", "pre", "a"}

@@ -13,10 +13,10 @@ from bot.telegram.callers import TtlMap
 from bot.telegram.keyboards import Keyboards, Paged, choice_markup, page_markup, parse_callback
 from bot.telegram.prompts import Conversations, missing_params, prompt, with_answer
 from bot.telegram.render import render_html
+from core.chat.model import Button, Reply
+from core.chat.params import Param, ParamKind, parse_raw
+from core.chat.registry import Command, CommandContext, Registry
 from core.commands.default import build_registry
-from core.commands.model import Button, Reply
-from core.commands.params import Param, ParamKind, parse_raw
-from core.commands.registry import Command, CommandContext, Registry
 from tests.bot.telegram.harness import bot_registry
 
 REGISTRY = build_registry()

@@ -12,9 +12,9 @@ import pytest
 from bot.state import InteractionState
 from bot.telegram.adapter import bot_commands, build_application, start, stop
 from bot.telegram.send import send_reply
+from core.chat.gateway import CommandGateway
+from core.chat.model import Caller, Image, Reply
 from core.commands.default import build_registry
-from core.commands.gateway import CommandGateway
-from core.commands.model import Caller, Image, Reply
 from fakes.telegram import TelegramFake
 from tests.bot.telegram.harness import BOT, DM, GROUP, TLS, TOKEN, USER, Harness, bot_registry, running
 from tests.core.commands.market_helpers import context, trit_market

@@ -33,7 +33,7 @@ from core.analysis.provider import (
     Turn,
     Usage,
 )
-from core.commands.model import Caller
+from core.chat.model import Caller
 
 NOW = datetime(2025, 5, 20, 11, 30, tzinfo=UTC)
 CALLER = Caller("discord", "u1", "Tester", guild_id="g1", account_id=7)

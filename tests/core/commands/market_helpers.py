@@ -6,7 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 from core.catalog import Catalog
-from core.commands import Caller, CommandContext, Invocation, Reply, dispatch
+from core.chat import Caller, CommandContext, Invocation, Reply, dispatch
 from core.commands.default import build_registry
 from core.commands.services import MarketServices
 from core.market.fees import FeeSchedule

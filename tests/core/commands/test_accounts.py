@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from core.accounts.linking import LinkedCharacter, LinkRequest
 from core.accounts.sso import SsoUnavailable
-from core.commands import Caller, CommandContext, Invocation, Reply, dispatch
+from core.chat import Caller, CommandContext, Invocation, Reply, dispatch
 from core.commands.accounts import AccountServices
 from core.commands.default import build_registry
 

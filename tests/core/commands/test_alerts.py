@@ -13,7 +13,7 @@ from adapters.postgres.alerts_rules import PgAlertRules
 from adapters.postgres.watchlist import PgWatchlist
 from core.accounts.email import issue_token
 from core.alerts.model import AlertKind, AlertTarget, Direction, Side, TargetKind
-from core.commands import Caller, CommandContext, Invocation, Reply, dispatch
+from core.chat import Caller, CommandContext, Invocation, Reply, dispatch
 from core.commands.alerts import AlertServices
 from core.commands.default import build_registry
 from tests.core.commands.market_helpers import assert_clean

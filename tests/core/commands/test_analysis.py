@@ -9,7 +9,7 @@ from core.analysis.analyst import Analyst, AnalystSettings
 from core.analysis.prompt import SYSTEM_PROMPT
 from core.analysis.provider import AllProvidersFailed, ProviderError, ProviderErrorKind
 from core.catalog import Catalog
-from core.commands import CommandContext, Invocation, Registry, Reply, dispatch
+from core.chat import CommandContext, Invocation, Registry, Reply, dispatch
 from core.commands.analysis import ENABLE_HINT, AnalysisServices, register_analysis_commands
 from core.commands.services import MarketServices
 from tests.core.analysis.test_analyst import MemoryCache, MemoryQuotas, Records, ScriptedProvider, call, reply
@@ -149,7 +149,7 @@ async def test_the_facts_table_does_not_come_from_the_model():
 
 async def test_a_server_that_turned_ai_off_gets_the_facts_without_a_provider_call():
     from core.accounts.preferences import GuildSettings
-    from core.commands.model import Caller
+    from core.chat.model import Caller
 
     class AiOff:
         async def guild(self, platform: str, guild_id: str) -> GuildSettings:

@@ -6,8 +6,8 @@ from collections.abc import Sequence
 
 from core.appraisal.parse import DEFAULT_MAX_BYTES
 from core.appraisal.parsers import default_parsers
-from core.commands.dispatch import dispatch
-from core.commands.model import Invocation
+from core.chat.dispatch import dispatch
+from core.chat.model import Invocation
 from core.market.hubs import PLEX_REGION_ID, find_hub
 from tests.core.commands.fake_market import FakeMarket
 from tests.core.commands.market_helpers import CALLER, REGISTRY, assert_clean, context

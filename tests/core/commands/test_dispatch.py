@@ -7,7 +7,7 @@ import logging
 import pytest
 
 from core.catalog import CatalogItem, Location
-from core.commands import Caller, Command, CommandContext, Invocation, Param, ParamKind, Registry, Reply, dispatch
+from core.chat import Caller, Command, CommandContext, Invocation, Param, ParamKind, Registry, Reply, dispatch
 from tests.core.commands.sample_catalog import sample_catalog
 
 CALLER = Caller("console", "u1", "Tester")
@@ -82,7 +82,7 @@ async def test_bad_arguments_show_usage(registry: Registry, ctx: CommandContext)
 
 
 async def test_handler_crash_hides_traceback(registry: Registry, ctx: CommandContext, caplog: pytest.LogCaptureFixture):
-    with caplog.at_level(logging.ERROR, logger="core.commands.dispatch"):
+    with caplog.at_level(logging.ERROR, logger="core.chat.dispatch"):
         reply = await dispatch(registry, Invocation.from_text("/boom", CALLER), ctx)
     assert reply.is_error and "Incident id:" in reply.text
     incident = reply.text.rsplit(" ", 1)[-1]

@@ -7,8 +7,8 @@ import asyncio
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core.commands.dispatch import dispatch
-from core.commands.model import Invocation
+from core.chat.dispatch import dispatch
+from core.chat.model import Invocation
 from tests.core.commands.market_helpers import CALLER, REGISTRY, assert_clean, context, plex_market, trit_market
 
 NAMES = sorted({command.name for command in REGISTRY.commands()} | set(REGISTRY.groups()))

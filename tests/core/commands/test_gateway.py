@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from core.commands import Caller, CommandContext, Invocation, Reply
-from core.commands.gateway import CommandGateway
-from core.commands.registry import Registry
+from core.chat import Caller, CommandContext, Invocation, Reply
+from core.chat.gateway import CommandGateway
+from core.chat.registry import Registry
 from core.ports import StoreUnavailable
 from tests.core.commands.sample_catalog import sample_catalog
 

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from core.catalog import Catalog, CatalogItem
 from core.catalog_groups import MarketTree
-from core.commands import Footer, Invocation, dispatch
+from core.chat import Footer, Invocation, dispatch
 from tests.core.commands.fake_market import FakeMarket
 from tests.core.commands.market_helpers import (
     AMARR,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from core.commands import Field, Footer, Reply
+from core.chat import Field, Footer, Reply
 from core.market.hubs import HUBS
 from tests.core.commands.fake_market import AS_OF, FakeMarket
 from tests.core.commands.market_helpers import AMARR, DODIXIE, HEK, RENS, TRIT, run, trit_market

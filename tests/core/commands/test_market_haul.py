@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from core.commands import Footer, Reply, SourceAge
+from core.chat import Footer, Reply, SourceAge
 from core.commands.market_trade import trade_haul
 from tests.core.commands.fake_market import FakeMarket
 from tests.core.commands.market_helpers import (

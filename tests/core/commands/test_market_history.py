@@ -10,7 +10,7 @@ from itertools import pairwise
 
 import pytest
 
-from core.commands import Footer, Image, SourceAge
+from core.chat import Footer, Image, SourceAge
 from core.market.hubs import PLEX_REGION_ID, PLEX_TYPE_ID
 from core.market.model import HistoryRow
 from tests.core.commands.fake_market import AS_OF, TODAY, FakeMarket, daily_rows, history_row

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from core.commands import Footer, Invocation, SourceAge, dispatch
+from core.chat import Footer, Invocation, SourceAge, dispatch
 from core.commands.market_price import price
 from core.market.hubs import PLEX_REGION_ID
 from tests.core.commands.fake_market import AS_OF, TODAY, FakeMarket, daily_rows, history_row

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from core.commands import Footer, Invocation, Reply, SourceAge, dispatch
+from core.chat import Footer, Invocation, Reply, SourceAge, dispatch
 from core.commands.market_trade import trade_station
 from core.market.fees import broker_fee_rate, sales_tax_rate
 from core.market.finders import BookLevel

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from core.commands import Button, Caller, Field, Footer, Image, Invocation, Reply, Table
+from core.chat import Button, Caller, Field, Footer, Image, Invocation, Reply, Table
 
 CALLER = Caller("telegram", "42", "Pilot", chat_id="-100", roles=frozenset({"trader"}))
 

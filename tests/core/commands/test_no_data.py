@@ -6,7 +6,7 @@ import pytest
 
 from core.analysis.analyst import Analyst
 from core.appraisal.parsers import default_parsers
-from core.commands import Caller, CommandContext, Invocation, Reply, dispatch
+from core.chat import Caller, CommandContext, Invocation, Reply, dispatch
 from core.commands.analysis import AnalysisServices
 from core.commands.no_data import CHAT_STEP, has_market_data
 from core.commands.services import MarketServices

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from core.catalog import Catalog
-from core.commands.params import (
+from core.chat.params import (
     ArgumentError,
     Param,
     ParamKind,

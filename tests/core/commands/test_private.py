@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from core.commands import Caller, CommandContext, Invocation, Reply, dispatch
+from core.chat import Caller, CommandContext, Invocation, Reply, dispatch
+from core.chat.params import ArgumentError, Param
+from core.chat.registry import Registry
 from core.commands.default import build_registry
-from core.commands.params import ArgumentError, Param
-from core.commands.registry import Registry
 
 CALLER = Caller("telegram", "7", "Pilot", chat_id="-100", account_id=1)
 

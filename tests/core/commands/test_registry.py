@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.commands import Command, CommandContext, Param, ParamKind, Registry, RegistryError, Reply
+from core.chat import Command, CommandContext, Param, ParamKind, Registry, RegistryError, Reply
 
 
 async def handler(ctx: CommandContext, **values: object) -> Reply:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 from core.accounts.preferences import GuildSettings
-from core.commands import Caller, CommandContext, Invocation, Reply, dispatch
+from core.chat import Caller, CommandContext, Invocation, Reply, dispatch
 from core.commands.default import build_registry
 from tests.core.commands.sample_catalog import sample_catalog
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 
-from core.commands import Caller, CommandContext, Invocation, dispatch
+from core.chat import Caller, CommandContext, Invocation, dispatch
 from core.commands.accounts import AccountServices
 from core.commands.default import build_registry
 from core.trading.model import JournalEntry, WalletTransaction

@@ -11,7 +11,7 @@ from adapters.postgres.character_orders import FetchMeta, PgCharacterOrderStore
 from adapters.postgres.profile import PgCharacterProfiles
 from adapters.postgres.trader import PgTrader
 from core.alerts.orders import CharacterOrder, OrderState
-from core.commands import Caller, CommandContext, Invocation, dispatch
+from core.chat import Caller, CommandContext, Invocation, dispatch
 from core.commands.accounts import AccountServices
 from core.commands.services import MarketServices
 from core.trading.profile import ACCOUNTING, ADVANCED_BROKER_RELATIONS, BROKER_RELATIONS, Asset, SkillLevel

@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 
-from core.commands import Caller, CommandContext, Invocation, dispatch
+from core.chat import Caller, CommandContext, Invocation, dispatch
 from core.commands.accounts import AccountServices
 from core.commands.default import build_registry
 from core.trading.book import FetchingBook, FirstFetch, account_profit

@@ -9,9 +9,9 @@ import secrets
 from collections.abc import Mapping
 
 from core.catalog import UnknownItem
-from core.commands.model import Field, Invocation, Reply
-from core.commands.params import ArgumentError, Param, parse_named, parse_raw
-from core.commands.registry import Command, CommandContext, Registry
+from core.chat.model import Invocation, Reply
+from core.chat.params import ArgumentError, parse_named, parse_raw
+from core.chat.registry import Command, CommandContext, Registry
 from core.market.hubs import UnknownLocation
 from core.outage import Throttle
 from core.ports import StoreUnavailable
@@ -85,46 +85,3 @@ def _resolve(registry: Registry, invocation: Invocation) -> tuple[Command, Mappi
     close = registry.suggest(name)
     hint = f"did you mean {' or '.join('/' + c for c in close)}? " if close else ""
     return Reply.error(f"unknown command /{name}; {hint}(/help lists every command)")
-
-
-def help_reply(registry: Registry, name: str | None = None) -> Reply:
-    """The /help answer: every command's usage and description, or one command (or group) in detail."""
-    wanted = " ".join((name or "").lower().lstrip("/").split())
-    if not wanted:
-        commands = registry.commands()
-        lines = [f"`{command.usage}` - {command.description}" for command in commands]
-        data = {"commands": [{"name": c.name, "usage": c.usage, "description": c.description} for c in commands]}
-        return Reply(title="Commands", text="\n".join(lines), data=data, ephemeral=True)
-    command = registry.get(wanted)
-    if command is None and wanted in registry.groups():
-        subs = registry.subcommands(wanted)
-        fields = [Field(f"`{sub.usage}`", sub.description, inline=False) for sub in subs]
-        return Reply(title=f"/{wanted}", text=registry.groups()[wanted], fields=fields, ephemeral=True)
-    if command is None:
-        close = registry.suggest(wanted)
-        hint = f"; did you mean {' or '.join('/' + c for c in close)}?" if close else ""
-        return Reply.error(f"no command /{wanted}{hint}", "/help [command]")
-    fields = [Field("Usage", f"`{command.usage}`", inline=False)]
-    fields += [Field(param.token, _describe(param), inline=False) for param in command.params]
-    if command.examples:
-        fields.append(Field("Examples", "\n".join(f"`{example}`" for example in command.examples), inline=False))
-    details: dict[str, object] = {
-        "command": command.name,
-        "usage": command.usage,
-        "params": [p.name for p in command.params],
-    }
-    return Reply(title=f"/{command.name}", text=command.description, fields=fields, data=details, ephemeral=True)
-
-
-def _describe(param: Param) -> str:
-    """One parameter's description with its kind, choices, bounds and default."""
-    facts = [str(param.kind)]
-    if param.choices:
-        facts.append("one of " + ", ".join(param.choices))
-    if param.min_value is not None:
-        facts.append(f"min {param.min_value:g}")
-    if param.max_value is not None:
-        facts.append(f"max {param.max_value:g}")
-    if not param.required and param.default is not None:
-        facts.append(f"default {param.default}")
-    return f"{param.description} ({'; '.join(facts)})"

@@ -1,25 +1,29 @@
-"""Commands and the registry that holds them, enforcing Discord's application-command rules at registration."""
+"""The registry of commands by name and group, with the built-in /help that describes them."""
 
 from __future__ import annotations
 
 import dataclasses
 import difflib
-import inspect
-import re
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from core.commands.model import Caller, Invocation, Reply
-from core.commands.params import Param, ParamKind, Resolver, usage
+from core.chat.command import (
+    MAX_CHARS,
+    MAX_OPTIONS,
+    MAX_TOP_LEVEL,
+    Command,
+    Handler,
+    RegistryError,
+    chars,
+    check_command,
+    check_description,
+    check_name,
+)
+from core.chat.model import Caller, Field, Invocation, Reply
+from core.chat.params import Param, Resolver
 
-NAME = re.compile(r"^[-_a-z0-9]{1,32}$")
-MAX_DESCRIPTION, MAX_OPTIONS, MAX_CHOICES, MAX_TOP_LEVEL, MAX_CHARS = 100, 25, 25, 100, 4000
-Handler = Callable[..., Awaitable[Reply]]
-
-
-class RegistryError(ValueError):
-    """A command that Discord (or our own rules) would reject; raised at registration."""
+__all__ = ["Command", "CommandContext", "Registry", "RegistryError", "help_reply"]
 
 
 @dataclass(frozen=True)
@@ -47,32 +51,6 @@ class CommandContext:
         return dataclasses.replace(self, invocation=invocation, registry=registry)
 
 
-@dataclass(frozen=True)
-class Command:
-    """A command ("price") or a group's subcommand ("trade station"), its parameters and async handler."""
-
-    name: str
-    description: str
-    params: Sequence[Param]
-    handler: Handler
-    examples: Sequence[str] = ()
-    slow: bool = False
-    private: bool = False  # every reply is the caller's own data or a secret (see Reply.private)
-    needs_account: bool = True  # False: market data only, answered anonymously while the account store is down
-    chart: bool = False  # answers with an image (a chart): a platform may show "sending a photo" while it runs
-    manage: bool = False  # configures a server or group: offered to its managers only (see Registry.manages)
-
-    @property
-    def group(self) -> str | None:
-        """The group name of a subcommand, else None."""
-        return self.name.split()[0] if " " in self.name else None
-
-    @property
-    def usage(self) -> str:
-        """The usage line, e.g. "/price <item> [where]"."""
-        return usage(self.name, self.params)
-
-
 class Registry:
     """All commands by name; adapters register them with their platform from `commands()`."""
 
@@ -90,8 +68,8 @@ class Registry:
     def group(self, name: str, description: str, *, private: bool = False, manage: bool = False) -> None:
         """Declare a command group (a Discord command with subcommands) and its description; `private` makes
         every subcommand private; `manage` offers the group to server and group managers only."""
-        _check_name(name, "group")
-        _check_description(description, f"group {name}")
+        check_name(name, "group")
+        check_description(description, f"group {name}")
         if name in self._commands or name in self._groups:
             raise RegistryError(f"{name!r} is already registered")
         self._check_top_level()
@@ -107,12 +85,12 @@ class Registry:
         if len(words) > 2:
             raise RegistryError(f"{command.name!r}: at most one level of subcommands")
         for word in words:
-            _check_name(word, "command")
+            check_name(word, "command")
         if command.name in self._commands:
             raise RegistryError(f"command {command.name!r} is already registered")
         if command.group is None and command.name in self._groups:
             raise RegistryError(f"{command.name!r} is already a group")
-        _check_command(command)
+        check_command(command)
         if command.group in self._private_groups:
             command = dataclasses.replace(command, private=True)
         if command.group is not None:
@@ -123,10 +101,10 @@ class Registry:
             siblings = self.subcommands(command.group)
             if len(siblings) >= MAX_OPTIONS:
                 raise RegistryError(f"group {command.group!r} has {MAX_OPTIONS} subcommands already")
-            total = len(command.group) + len(self._groups[command.group]) + sum(map(_chars, [*siblings, command]))
+            total = len(command.group) + len(self._groups[command.group]) + sum(map(chars, [*siblings, command]))
         else:
             self._check_top_level()
-            total = _chars(command)
+            total = chars(command)
         if total > MAX_CHARS:
             raise RegistryError(
                 f"{command.name!r}: {total} characters in names, descriptions and choices > {MAX_CHARS}"
@@ -199,64 +177,48 @@ class Registry:
             raise RegistryError(f"Discord allows at most {MAX_TOP_LEVEL} top-level commands")
 
     async def _help(self, ctx: CommandContext, command: str | None = None) -> Reply:
-        """The built-in /help (rendered in dispatch, imported late to avoid an import cycle)."""
-        from core.commands.dispatch import help_reply
-
+        """The built-in /help."""
         return help_reply(self, command)
 
 
-def _check_name(name: str, what: str) -> None:
-    if not NAME.match(name):
-        raise RegistryError(f"{what} name {name!r} must match {NAME.pattern} (lower case, 1-32 characters)")
+def help_reply(registry: Registry, name: str | None = None) -> Reply:
+    """The /help answer: every command's usage and description, or one command (or group) in detail."""
+    wanted = " ".join((name or "").lower().lstrip("/").split())
+    if not wanted:
+        commands = registry.commands()
+        lines = [f"`{command.usage}` - {command.description}" for command in commands]
+        data = {"commands": [{"name": c.name, "usage": c.usage, "description": c.description} for c in commands]}
+        return Reply(title="Commands", text="\n".join(lines), data=data, ephemeral=True)
+    command = registry.get(wanted)
+    if command is None and wanted in registry.groups():
+        subs = registry.subcommands(wanted)
+        fields = [Field(f"`{sub.usage}`", sub.description, inline=False) for sub in subs]
+        return Reply(title=f"/{wanted}", text=registry.groups()[wanted], fields=fields, ephemeral=True)
+    if command is None:
+        close = registry.suggest(wanted)
+        hint = f"; did you mean {' or '.join('/' + c for c in close)}?" if close else ""
+        return Reply.error(f"no command /{wanted}{hint}", "/help [command]")
+    fields = [Field("Usage", f"`{command.usage}`", inline=False)]
+    fields += [Field(param.token, _describe(param), inline=False) for param in command.params]
+    if command.examples:
+        fields.append(Field("Examples", "\n".join(f"`{example}`" for example in command.examples), inline=False))
+    details: dict[str, object] = {
+        "command": command.name,
+        "usage": command.usage,
+        "params": [p.name for p in command.params],
+    }
+    return Reply(title=f"/{command.name}", text=command.description, fields=fields, data=details, ephemeral=True)
 
 
-def _check_description(text: str, what: str) -> None:
-    if not 1 <= len(text) <= MAX_DESCRIPTION:
-        raise RegistryError(f"{what}: description must be 1-{MAX_DESCRIPTION} characters (has {len(text)})")
-
-
-def _check_command(command: Command) -> None:
-    _check_description(command.description, command.name)
-    if not inspect.iscoroutinefunction(command.handler):
-        raise RegistryError(f"{command.name}: handler must be an async function")
-    if len(command.params) > MAX_OPTIONS:
-        raise RegistryError(f"{command.name}: {len(command.params)} options > {MAX_OPTIONS}")
-    names = [param.name for param in command.params]
-    if len(set(names)) != len(names):
-        raise RegistryError(f"{command.name}: option names must be unique")
-    seen_optional = False
-    for param in command.params:
-        _check_param(command.name, param)
-        if param.required and seen_optional:
-            raise RegistryError(f"{command.name}: required option {param.name!r} follows an optional one")
-        seen_optional = seen_optional or not param.required
-    signature = inspect.signature(command.handler)
-    if not any(p.kind is p.VAR_KEYWORD for p in signature.parameters.values()):
-        missing = [p.kwarg for p in command.params if p.kwarg not in signature.parameters]
-        if missing:
-            raise RegistryError(f"{command.name}: handler does not accept {', '.join(missing)}")
-
-
-def _check_param(command: str, param: Param) -> None:
-    _check_name(param.name, f"{command}: option")
-    _check_description(param.description, f"{command} {param.name}")
-    if param.kind is ParamKind.CHOICE:
-        if not 1 <= len(param.choices) <= MAX_CHOICES or len(set(param.choices)) != len(param.choices):
-            raise RegistryError(f"{command} {param.name}: 1-{MAX_CHOICES} unique choices required")
-        if any(not 1 <= len(choice) <= MAX_DESCRIPTION for choice in param.choices):
-            raise RegistryError(f"{command} {param.name}: choices must be 1-{MAX_DESCRIPTION} characters")
-        if param.autocomplete:
-            raise RegistryError(f"{command} {param.name}: an option cannot have both choices and autocomplete")
-    elif param.choices:
-        raise RegistryError(f"{command} {param.name}: choices need kind=choice")
-    low, high = param.min_value, param.max_value
-    if low is not None and high is not None and low > high:
-        raise RegistryError(f"{command} {param.name}: min_value > max_value")
-    if param.required and param.default is not None:
-        raise RegistryError(f"{command} {param.name}: a required option cannot have a default")
-
-
-def _chars(command: Command) -> int:
-    """Characters Discord counts: names, descriptions and choice names/values."""
-    own = len(command.name.split()[-1]) + len(command.description)
-    return own + sum(len(p.name) + len(p.description) + 2 * sum(map(len, p.choices)) for p in command.params)
+def _describe(param: Param) -> str:
+    """One parameter's description with its kind, choices, bounds and default."""
+    facts = [str(param.kind)]
+    if param.choices:
+        facts.append("one of " + ", ".join(param.choices))
+    if param.min_value is not None:
+        facts.append(f"min {param.min_value:g}")
+    if param.max_value is not None:
+        facts.append(f"max {param.max_value:g}")
+    if not param.required and param.default is not None:
+        facts.append(f"default {param.default}")
+    return f"{param.description} ({'; '.join(facts)})"

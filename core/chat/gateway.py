@@ -9,9 +9,9 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Protocol
 
-from core.commands.dispatch import dispatch, temporarily_unavailable
-from core.commands.model import Caller, Invocation, Reply
-from core.commands.registry import Command, CommandContext, Registry
+from core.chat.dispatch import dispatch, temporarily_unavailable
+from core.chat.model import Caller, Invocation, Reply
+from core.chat.registry import Command, CommandContext, Registry
 from core.ports import StoreUnavailable
 
 logger = logging.getLogger(__name__)
