@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from importlib.metadata import version
 from typing import Any
 
 import orjson
 from aiohttp import web
 
-from evetrader import __version__
 from web.api import ROUTES, ApiRoute
 from web.api_io import PUBLIC
 from web.api_public_schemas import PUBLIC_SCHEMAS
@@ -86,7 +86,7 @@ def openapi_document(routes: tuple[ApiRoute, ...] = ROUTES) -> dict[str, Any]:
         "openapi": "3.1.0",
         "info": {
             "title": "evetrader panel API",
-            "version": __version__,
+            "version": version("evetrader"),  # the installed distribution's version (pyproject.toml)
             "description": "Sign in on the panel first: the API uses the panel's session cookies. "
             f"Changes need the account's csrf_token (GET /api/v1/account) in the {CSRF_HEADER} header. "
             "The public operations (appraisals, market data, item search) need neither and read no cookie.",

@@ -78,3 +78,10 @@ async def test_responses_match_the_documented_schemas(client, pg_pool):
     request_schema = document["paths"]["/api/v1/settings"]["put"]["requestBody"]["content"]["application/json"]
     assert problems(document, request_schema["schema"], {"default_hub": "Jita", "skills": {"corp_standing": 1.5}}) == []
     assert problems(document, request_schema["schema"], {"skills": {"tax": 1}}) != []  # the checker can fail
+
+
+def test_the_document_carries_the_installed_version() -> None:
+    from evetrader import __version__
+    from web.openapi import openapi_document
+
+    assert openapi_document()["info"]["version"] == __version__
