@@ -34,9 +34,9 @@ from core.chat.dispatch import dispatch
 from core.chat.model import Caller, Invocation, Reply
 from core.chat.registry import CommandContext, Registry
 from core.commands.default import build_registry
-from core.commands.services import MarketServices
 from core.market.finders_station import StationInput, could_qualify, station_candidates
 from core.market.hubs import find_hub
+from core.usecases.market_services import MarketServices
 from evetrader.app import App
 from evetrader.commands import ensure_static_data
 from evetrader.config import Settings, load_settings

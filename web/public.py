@@ -11,7 +11,7 @@ from adapters.postgres.appraisals import PgAppraisals
 from adapters.redis.ratelimit import RedisRateLimiter
 from core.catalog import Catalog
 from core.chat.registry import CommandContext
-from core.commands.services import MarketServices
+from core.usecases.market_services import MarketServices
 from web.errors import PanelError, rate_limited
 from web.keys import CONFIG, POOL, REDIS, REDIS_KEYS
 from web.security import client_ip, rate_limit_key

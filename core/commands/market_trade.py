@@ -12,10 +12,11 @@ from core.chat.registry import CommandContext, Registry
 from core.commands.market_browse import CATEGORY, GROUP, type_filter
 from core.commands.no_data import has_market_data, missing_market_data
 from core.commands.route import PREFERENCE, haul_route, haul_route_data, haul_route_text
-from core.commands.services import MarketServices, isk, market_services, percent, station_of, units
+from core.commands.services import isk, market_services, percent, units
 from core.market.fees import TradeSkills, broker_fee_rate, sales_tax_rate
 from core.market.finders_haul import HaulInput, haul_candidates
 from core.market.finders_station import StationInput, could_qualify, station_candidates
+from core.usecases.market_services import MarketServices, station_of
 
 HUB = Param("hub", "Trade hub or station", ParamKind.LOCATION, autocomplete="locations")
 ACCOUNTING = Param(

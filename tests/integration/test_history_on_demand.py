@@ -20,10 +20,10 @@ from bot.console.json_output import reply_to_json
 from bot.console.render import footer_line
 from core.chat import Caller, CommandContext, Invocation, Reply, SourceAge, dispatch
 from core.commands.default import build_registry
-from core.commands.services import MarketServices
 from core.market.history import HistoryRefresher
 from core.market.history_demand import HistoryOnDemand
 from core.market.ingest import RegionRefresher
+from core.usecases.market_services import MarketServices
 from fakes.esi import EsiFake
 from tests.core.commands.sample_catalog import sample_catalog
 from tests.integration.esi import client_for

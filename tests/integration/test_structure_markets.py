@@ -4,6 +4,7 @@ without access gets a clear message, and a 403 on refresh keeps the last snapsho
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -16,7 +17,12 @@ from adapters.crypto import TokenCipher
 from adapters.esi.settings import EsiSettings
 from adapters.esi.structures import EsiStructures
 from adapters.esi.transport import EsiTransport
+from adapters.postgres.alerts_eval import PgAlertEvaluator
+from adapters.postgres.alerts_rules import PgAlertRules
+from adapters.postgres.catalog_source import PgCatalogSource, keep_structures_fresh
+from adapters.postgres.character_orders import PgCharacterOrderStore
 from adapters.postgres.characters import PgCharacterStore
+from adapters.postgres.history import PgHistoryStore
 from adapters.postgres.market_reader import PgMarketReader
 from adapters.postgres.orderbook import PgOrderBookStore
 from adapters.postgres.structure_markets import PgStructureMarkets
@@ -25,12 +31,20 @@ from adapters.redis.quotes import RedisQuoteCache
 from adapters.sso.client import SsoClient
 from core.accounts.sso import SCOPE_READ_STRUCTURES, SCOPE_SEARCH_STRUCTURES, SCOPE_STRUCTURE_MARKETS
 from core.accounts.tokens import CharacterTokens
+from core.alerts.evaluation import SnapshotAlerts
+from core.appraisal.parsers import default_parsers
+from core.alerts.model import AlertKind, AlertTarget, TargetKind
+from core.alerts.rules import parse_rule
 from core.chat import Caller, CommandContext, Invocation, Reply, dispatch
 from core.commands.accounts import AccountServices
+from core.commands.alerts import alert_place
+from core.commands.appraise import appraise_paste
 from core.commands.default import build_registry
-from core.commands.services import MarketServices
+from core.market.history import HistoryRefresher
+from core.market.history_demand import HistoryOnDemand
 from core.market.ingest import RegionRefresher
 from core.market.structures import StructureMarkets
+from core.usecases.market_services import MarketServices
 from fakes.esi import EsiFake
 from fakes.esi.characters import trust_sso
 from fakes.esi.structures import add_structure, set_structure_orders, structures
@@ -44,7 +58,7 @@ from tests.scheduler.test_wallet import Clock
 pytestmark = pytest.mark.e2e
 JOE, BOB = 90000021, 90000022  # Joe may dock at the tower, Bob may not
 TOWER, TOWER_NAME, PERIMETER = 1_035_466_617_946, "Perimeter - Tranquility Trading Tower", 30000144
-TRITANIUM = 34
+TRITANIUM, JITA_REGION = 34, 10000002
 SCOPES = [SCOPE_STRUCTURE_MARKETS, SCOPE_READ_STRUCTURES, SCOPE_SEARCH_STRUCTURES]
 REGISTRY = build_registry()
 
@@ -86,11 +100,12 @@ async def world(pg_pool: asyncpg.Pool, redis_client: aioredis.Redis, redis_prefi
             await sso_client.close()
 
 
-def context(pool: asyncpg.Pool, markets: StructureMarkets, account_id: int) -> tuple[CommandContext, Caller]:
+def context(
+    pool: asyncpg.Pool, markets: StructureMarkets, account_id: int, history: HistoryOnDemand | None = None
+) -> tuple[CommandContext, Caller]:
     services = AccountServices(None, None, "http://panel.invalid", structures=markets)  # type: ignore[arg-type]
-    ctx = CommandContext(
-        catalog=sample_catalog(), services=MarketServices(reader=PgMarketReader(pool)), accounts=services
-    )
+    market = MarketServices(reader=PgMarketReader(pool), history=history, parsers=default_parsers())
+    ctx = CommandContext(catalog=sample_catalog(), services=market, accounts=services)
     return ctx, Caller("console", f"u{account_id}", "Tester", is_dm=True, account_id=account_id)
 
 
@@ -138,7 +153,9 @@ async def test_add_ingest_price_and_a_refused_character(world: Any, pg_pool: asy
         kept = await ask("/price tritanium perimeter trading tower", ctx, joe)
         assert (kept.data["best_sell"], kept.data["best_buy"]) == (5.00, 4.20)
         kept_meta = await books.snapshot_meta(market_id)
-        assert kept_meta is not None and kept_meta.orders == 4 and "Market access denied" in (kept_meta.last_error or "")
+        assert (
+            kept_meta is not None and kept_meta.orders == 4 and "Market access denied" in (kept_meta.last_error or "")
+        )
 
         # Access back: the new book replaces the old one whole (no order of the old generation is left).
         structures(esi)[TOWER].docking.add(JOE)
@@ -158,3 +175,77 @@ def _later(seconds: float) -> Any:
     from datetime import UTC, datetime, timedelta
 
     return lambda: datetime.now(UTC) + timedelta(seconds=seconds)
+
+
+async def test_the_structure_is_a_location_everywhere(world: Any, pg_pool: asyncpg.Pool, redis_client) -> None:
+    """History from the structure's region (never its market id), the owner's fee in the finders and relist fees,
+    /trade station and haul, an appraisal, /compare, a price alert after the structure's swap, and the reload."""
+    _clock, esi, tokens, api, accounts, keys = world
+    store, books, history_store = PgStructureMarkets(pg_pool), PgOrderBookStore(pg_pool), PgHistoryStore(pg_pool)
+    markets = StructureMarkets(api, store, tokens)
+    async with client_for(esi) as client:
+        on_demand = HistoryOnDemand(HistoryRefresher(client, history_store), history_store)
+        ctx, joe = context(pg_pool, markets, accounts[JOE], history=on_demand)
+        added = await ask(f"/market add {TOWER}", ctx, joe)
+        assert not added.is_error, added.text
+        market_id = added.data["added"]["market_id"]
+        region_id, location_id = alert_place(AlertKind.PRICE, _tower(ctx))
+        rule = await PgAlertRules(pg_pool).add(
+            accounts[JOE],
+            parse_rule(kind="price", side="sell", direction="below", threshold=6.0, type_id=TRITANIUM,
+                       target=AlertTarget("console", TargetKind.DM, "joe"), region_id=region_id,
+                       location_id=location_id),
+        )  # fmt: skip
+        assert (rule.spec.region_id, rule.spec.location_id) == (market_id, TOWER)
+        alerts = SnapshotAlerts(PgAlertEvaluator(pg_pool))
+        quotes = RedisQuoteCache(redis_client, keys)
+        await RegionRefresher(client, books, quotes).refresh(JITA_REGION)
+        summary = await refresh_structures(
+            store, books, tokens, api, RegionRefresher(client, books, quotes, listener=alerts)
+        )
+        assert summary.failed == {}, summary.failed
+        assert [(f.rule_id, f.location_id) for f in alerts.last_fired] == [(rule.id, TOWER)]  # sell 5.00 < 6
+
+        price = await ask(f"/price tritanium {TOWER}", ctx, joe)
+        assert not price.is_error and price.data["median_30d"] is not None, price.text
+        assert price.footer is not None and [s.name for s in price.footer.sources] == ["structure orders", "history"]
+        history = await ask(f"/history tritanium {TOWER}", ctx, joe)
+        assert not history.is_error and history.data["region_id"] == JITA_REGION, history.text
+        asked = [r.path for r in esi.requests if "/history" in r.path]
+        assert asked and all(p.startswith(f"/markets/{JITA_REGION}/history") for p in asked), asked
+
+        # The owner's broker fee: 0% (+ SCC's 0.5%) leaves a margin between 4.20 and 5.00; 10% eats it.
+        assert not (await ask(f"/market fee {TOWER} 0", ctx, joe)).is_error
+        assert _tower(ctx).broker_fee == 0.0
+        cheap = await ask(f"/trade station {TOWER} 5", ctx, joe)
+        assert not cheap.is_error and [c["type_id"] for c in cheap.data["candidates"]] == [TRITANIUM], cheap.text
+        assert not (await ask(f"/market fee {TOWER} 10", ctx, joe)).is_error
+        dear = await ask(f"/trade station {TOWER} 5", ctx, joe)
+        assert not dear.is_error and "candidates" not in dear.data, dear.text
+
+        haul = await ask(f"/trade haul jita {TOWER}", ctx, joe)
+        assert not haul.is_error and haul.title.endswith(TOWER_NAME), haul.text
+        appraisal = await appraise_paste(ctx, "Tritanium 100", _tower(ctx))
+        assert (appraisal.data["totals"]["sell"], appraisal.data["totals"]["buy"]) == (500.0, 420.0)
+        compared = await ask("/compare tritanium", ctx, joe)
+        assert not compared.is_error and TOWER_NAME not in compared.data["hubs"]
+
+        # Reprice advice finds the structure's own book (its partition), not the region's.
+        competition = await PgCharacterOrderStore(pg_pool).competition([(JITA_REGION, TOWER, TRITANIUM, False)], [])
+        assert competition.best == {(JITA_REGION, TOWER, TRITANIUM, False): 5.00}
+
+    # Another process's catalog sees the structure (and its fee) after its next reload.
+    other = sample_catalog()
+    reload = asyncio.create_task(keep_structures_fresh(lambda: other, PgCatalogSource(pg_pool), every_s=0.01))
+    try:
+        for _ in range(500):
+            if other.structures():
+                break
+            await asyncio.sleep(0.01)
+    finally:
+        reload.cancel()
+    assert [(s.station_id, s.home_region_id, s.broker_fee) for s in other.structures()] == [(TOWER, JITA_REGION, 0.1)]
+
+
+def _tower(ctx: CommandContext) -> Any:
+    return ctx.catalog.location(str(TOWER))  # type: ignore[union-attr]

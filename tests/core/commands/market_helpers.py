@@ -8,9 +8,9 @@ from typing import Any
 from core.catalog import Catalog
 from core.chat import Caller, CommandContext, Invocation, Reply, dispatch
 from core.commands.default import build_registry
-from core.commands.services import MarketServices
 from core.market.fees import FeeSchedule
 from core.market.hubs import HUBS, PLEX_REGION_ID, PLEX_TYPE_ID
+from core.usecases.market_services import MarketServices
 from tests.core.commands.fake_market import AS_OF, TODAY, FakeMarket, daily_rows
 from tests.core.commands.sample_catalog import sample_catalog
 

@@ -11,7 +11,7 @@ from core.analysis.provider import AllProvidersFailed, ProviderError, ProviderEr
 from core.catalog import Catalog
 from core.chat import CommandContext, Invocation, Registry, Reply, dispatch
 from core.commands.analysis import ENABLE_HINT, AnalysisServices, register_analysis_commands
-from core.commands.services import MarketServices
+from core.usecases.market_services import MarketServices
 from tests.core.analysis.test_analyst import MemoryCache, MemoryQuotas, Records, ScriptedProvider, call, reply
 from tests.core.commands.fake_market import AS_OF, FakeMarket
 from tests.core.commands.market_helpers import CALLER, CATALOG, HAND_FEES, JITA, assert_clean, plex_market, trit_market

@@ -9,9 +9,9 @@ from core.appraisal.parsers import default_parsers
 from core.chat import Caller, CommandContext, Invocation, Reply, dispatch
 from core.commands.analysis import AnalysisServices
 from core.commands.no_data import CHAT_STEP, has_market_data
-from core.commands.services import MarketServices
 from core.market.model import SnapshotMeta, SnapshotStatus
 from core.ports import StoreUnavailable
+from core.usecases.market_services import MarketServices
 from tests.core.analysis.test_analyst import ScriptedProvider, reply
 from tests.core.commands.fake_market import AS_OF, FakeMarket
 from tests.core.commands.market_helpers import AMARR, CALLER, CATALOG, JITA, REGISTRY, TRIT, assert_clean, trit_market

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 
 from core.catalog import Location
-from core.commands.services import MarketServices, isk, station_of
+from core.commands.services import isk
 from core.market.hubs import find_hub
 from core.market.routes import RouteUnavailable
+from core.usecases.market_services import MarketServices, station_of
 
 JITA, AMARR = find_hub("jita"), find_hub("amarr")
 AT_JITA = Location("hub", JITA.station_name, JITA.region_id, JITA.system_id, JITA.station_id, JITA)

@@ -13,8 +13,8 @@ from adapters.postgres.trader import PgTrader
 from core.alerts.orders import CharacterOrder, OrderState
 from core.chat import Caller, CommandContext, Invocation, dispatch
 from core.commands.accounts import AccountServices
-from core.commands.services import MarketServices
 from core.trading.profile import ACCOUNTING, ADVANCED_BROKER_RELATIONS, BROKER_RELATIONS, Asset, SkillLevel
+from core.usecases.market_services import MarketServices
 from tests.core.commands.fake_market import AS_OF, FakeMarket
 from tests.core.commands.market_helpers import CATALOG, REGISTRY, assert_clean
 
