@@ -15,6 +15,7 @@ import redis.asyncio as aioredis
 from adapters.charts import CachedHistoryCharts
 from adapters.embedded import EmbeddedPostgres, EmbeddedRedis
 from adapters.esi import EsiClient
+from adapters.postgres.app_meta import PgAppMeta
 from adapters.postgres.history import PgHistoryStore
 from adapters.postgres.migrate import migrate, pending
 from adapters.postgres.orderbook import PgOrderBookStore
@@ -248,10 +249,10 @@ class App(AlertParts, AnalystParts):
         from core.chat.registry import CommandContext
         from core.commands.alerts import AlertServices
         from core.commands.analysis import AnalysisServices
-        from core.usecases.market_services import MarketServices
+        from core.commands.services import MarketServices
 
         catalog = await self.catalog()
-        source = await self.pool.fetchval("SELECT value FROM app_meta WHERE key = 'esi_source'")
+        source = await PgAppMeta(self.pool).esi_source()
         services = MarketServices(
             reader=PgMarketReader(self.pool, RedisQuoteCache(self.redis, self.keys)),
             charts=self._charts,
@@ -334,11 +335,7 @@ class App(AlertParts, AnalystParts):
 
     async def mark_esi_source(self, demo: bool) -> None:
         """Remember whether the market data comes from the demo fake (reply footers then say it is simulated)."""
-        await self.pool.execute(
-            "INSERT INTO app_meta (key, value) VALUES ('esi_source', $1::jsonb)"
-            " ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()",
-            "demo" if demo else "esi",
-        )
+        await PgAppMeta(self.pool).mark_esi_source(demo)
 
     def prices_refresher(self) -> PricesRefresher:
         """The hourly refresh of CCP's average prices."""

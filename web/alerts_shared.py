@@ -9,7 +9,7 @@ from aiohttp import web
 from adapters.postgres.account_email import PgAccountEmail
 from adapters.postgres.account_settings import LinkedIdentity
 from adapters.postgres.alerts_rules import PgAlertRules
-from adapters.postgres.watchlist import PgWatchlist
+from adapters.postgres.watchlist import PgWatchlist, names_starting_with, type_by_name
 from core.accounts.email import same_address
 from core.alerts.model import AlertKind, AlertRule, AlertTarget, QuietHours, RuleError, RuleSpec, TargetKind
 from core.alerts.rules import parse_rule
@@ -21,11 +21,6 @@ from web.keys import ACCOUNTS, CONFIG, POOL
 NOT_A_CHAT = frozenset({"web", "console"})  # identities that cannot receive a DM
 DEFAULT_HUB = "Jita"
 SUGGESTIONS = 5
-# Exact names (any case), market types first; then names starting with the words, for "did you mean".
-_BY_NAME = """SELECT type_id, name FROM sde_types WHERE lower(name) = lower($1)
-              ORDER BY (published AND market_group_id IS NOT NULL) DESC, type_id LIMIT 1"""
-_STARTING_WITH = """SELECT name FROM sde_types WHERE lower(name) LIKE $1 ESCAPE '\\'
-                    ORDER BY (published AND market_group_id IS NOT NULL) DESC, length(name), name LIMIT $2"""
 
 
 class FieldError(ValueError):
@@ -104,12 +99,10 @@ async def item_by_name(request: web.Request, name: str) -> tuple[int, str]:
     if not wanted:
         raise FieldError("item", "required", "say which item")
     wanted = ALIASES.get(wanted.lower(), wanted)
-    pool = request.app[POOL]
-    row = await pool.fetchrow(_BY_NAME, wanted)
-    if row is not None:
-        return int(row["type_id"]), str(row["name"])
-    pattern = wanted.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    close = [str(r["name"]) for r in await pool.fetch(_STARTING_WITH, pattern, SUGGESTIONS)]
+    found = await type_by_name(request.app[POOL], wanted)
+    if found is not None:
+        return found
+    close = await names_starting_with(request.app[POOL], wanted, SUGGESTIONS)
     hint = f"; did you mean {', '.join(close)}?" if close else ""
     raise FieldError("item", "unknown", f"unknown item {wanted!r}{hint}")
 

@@ -188,3 +188,25 @@ async def item_names(pool: asyncpg.Pool, type_ids: Sequence[int]) -> dict[int, s
     """Names of the static-data types among `type_ids` (unknown ids are left out)."""
     rows = await pool.fetch("SELECT type_id, name FROM sde_types WHERE type_id = ANY($1::integer[])", list(type_ids))
     return {row["type_id"]: row["name"] for row in rows}
+
+
+async def type_by_name(pool: asyncpg.Pool, name: str) -> tuple[int, str] | None:
+    """(type_id, name) of the static-data type with exactly this name (any case), market types first."""
+    row = await pool.fetchrow(
+        "SELECT type_id, name FROM sde_types WHERE lower(name) = lower($1)"
+        " ORDER BY (published AND market_group_id IS NOT NULL) DESC, type_id LIMIT 1",
+        name,
+    )
+    return None if row is None else (int(row["type_id"]), str(row["name"]))
+
+
+async def names_starting_with(pool: asyncpg.Pool, prefix: str, limit: int) -> list[str]:
+    """Up to `limit` static-data type names starting with `prefix` (any case; LIKE wildcards in it match literally)."""
+    pattern = prefix.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    rows = await pool.fetch(
+        "SELECT name FROM sde_types WHERE lower(name) LIKE $1 ESCAPE '\\'"
+        " ORDER BY (published AND market_group_id IS NOT NULL) DESC, length(name), name LIMIT $2",
+        pattern,
+        limit,
+    )
+    return [str(row["name"]) for row in rows]

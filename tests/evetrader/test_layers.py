@@ -7,6 +7,7 @@ import cannot hide a wrong direction.
 from __future__ import annotations
 
 import ast
+import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,6 +15,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 SERVICES = ("web", "bot", "scheduler", "adapters")  # they receive their dependencies; they never fetch the root
 CORE_MAY_IMPORT = frozenset({"core", "orjson", "rapidfuzz"}) | sys.stdlib_module_names  # pure helpers only
+SQL = re.compile(r"\bSELECT\b.*\bFROM\b|\bINSERT INTO\b|\bUPDATE\s+\w+\s+SET\b|\bDELETE FROM\b", re.DOTALL)
 
 
 def imports(package: str) -> Iterator[tuple[str, int, str]]:
@@ -44,6 +46,17 @@ def test_core_imports_no_framework_io_library_or_outer_layer() -> None:
         f"{file}:{line} imports {module}"
         for file, line, module in imports("core")
         if module.split(".")[0] not in CORE_MAY_IMPORT
+    ]
+    assert found == []
+
+
+def test_sql_lives_only_in_adapters() -> None:
+    found = [
+        f"{path.relative_to(ROOT)}:{node.lineno}"
+        for package in ("core", "web", "bot", "scheduler", "evetrader")
+        for path in sorted((ROOT / package).rglob("*.py"))
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and SQL.search(node.value)
     ]
     assert found == []
 
