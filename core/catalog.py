@@ -12,6 +12,7 @@ from rapidfuzz.utils import default_process
 
 from core.catalog_groups import MarketTree
 from core.market.hubs import HUBS, Hub, UnknownLocation, find_hub, hub_names
+from core.market.structures import StructureMarket
 
 __all__ = [
     "ALIASES",
@@ -70,6 +71,14 @@ class Location:
     system_id: int | None = None
     station_id: int | None = None
     hub: Hub | None = None
+    home_region_id: int | None = None  # a structure's real region (its solar system's); None for other places
+    broker_fee: float | None = None  # a structure owner's broker rate (fraction, /market fee); None: unset
+
+    @property
+    def history_region(self) -> int:
+        """The region whose daily history describes this place: a structure's own region (ESI keeps no history
+        per structure), else region_id."""
+        return self.home_region_id if self.home_region_id is not None else self.region_id
 
 
 class UnknownItem(LookupError):
@@ -268,12 +277,25 @@ class Catalog:
         hint = f"; did you mean {', '.join(self._place(name).name for name, _, _ in close)}?" if close else ""
         raise UnknownLocation(f"unknown location {query!r}{hint}; valid hubs: {hub_names()}")
 
-    def set_structures(self, markets: Sequence[tuple[int, int, str, int]]) -> None:
-        """The tracked structure markets, (structure_id, market_id, name, solar_system_id) each, as locations."""
+    def set_structures(self, markets: Sequence[StructureMarket]) -> None:
+        """The tracked structure markets as locations (their region from the static data when not stored)."""
+        regions = {loc.system_id: loc.region_id for loc in self._systems.values()}
         self._structures = {
-            name.lower(): Location("structure", name, market_id, system_id, structure_id)
-            for structure_id, market_id, name, system_id in markets
+            m.name.lower(): Location(
+                "structure",
+                m.name,
+                m.market_id,
+                m.solar_system_id,
+                m.structure_id,
+                home_region_id=m.region_id if m.region_id is not None else regions.get(m.solar_system_id),
+                broker_fee=m.broker_fee,
+            )
+            for m in markets
         }
+
+    def structures(self) -> list[Location]:
+        """The tracked structure markets' locations, by name."""
+        return sorted(self._structures.values(), key=lambda loc: loc.name.lower())
 
     def _structure(self, wanted: str) -> Location | None:
         """A structure market by id, or the only one whose name holds every word of `wanted`."""

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import asyncio
+import logging
+from collections.abc import Callable, Sequence
 
 import asyncpg
 
-from core.catalog import CatalogItem, TypeGroup
+from adapters.postgres.structure_markets import PgStructureMarkets
+from core.catalog import Catalog, CatalogItem, TypeGroup
+from core.market.structures import StructureMarket
+
+log = logging.getLogger(__name__)
+STRUCTURES_RELOAD_S = 60.0  # how soon a structure market added in another process resolves in this one
 
 # Published types with a market group; ships carry their (much smaller) packaged volume.
 _MARKET_TYPES = """
@@ -54,12 +61,9 @@ class PgCatalogSource:
         records = await self._pool.fetch("SELECT system_id, name, region_id FROM sde_systems ORDER BY system_id")
         return [(r[0], r[1], r[2]) for r in records]
 
-    async def structure_markets(self) -> Sequence[tuple[int, int, str, int]]:
-        """(structure_id, market_id, name, solar_system_id) of every tracked structure market."""
-        rows = await self._pool.fetch(
-            "SELECT structure_id, market_id, name, solar_system_id FROM structure_markets ORDER BY name"
-        )
-        return [(r["structure_id"], r["market_id"], r["name"], r["solar_system_id"]) for r in rows]
+    async def structure_markets(self) -> Sequence[StructureMarket]:
+        """Every tracked structure market (Catalog.set_structures)."""
+        return await PgStructureMarkets(self._pool).markets()
 
     async def stations(self) -> Sequence[tuple[int, str, int, int]]:
         """(station_id, name, system_id, region_id) of every NPC station."""
@@ -80,3 +84,19 @@ class PgCatalogSource:
     async def localized_names(self) -> Sequence[tuple[int, str]]:
         """(type_id, name) of every market type's name in the other client languages."""
         return [(r[0], r[1]) for r in await self._pool.fetch(_LOCALIZED)]
+
+
+async def keep_structures_fresh(
+    catalog: Callable[[], Catalog | None], source: PgCatalogSource, every_s: float = STRUCTURES_RELOAD_S
+) -> None:
+    """Reload the tracked structure markets into the process's current catalog every `every_s` seconds, so that one
+    added, removed or given a fee by another process (bot, web) is a location here too; runs until cancelled."""
+    while True:
+        await asyncio.sleep(every_s)
+        current = catalog()
+        if current is None:
+            continue
+        try:
+            current.set_structures(await source.structure_markets())
+        except Exception as exc:  # a database blip: keep the last list, try again next time
+            log.warning("structure markets not reloaded", extra={"error": type(exc).__name__})

@@ -18,11 +18,13 @@ ORDER_RULE_KINDS = [AlertKind.ORDER_UNDERCUT.value, AlertKind.ORDER_FILLED.value
 _COMPETITORS = """
 SELECT k.region_id, k.location_id, k.type_id, k.is_buy, coalesce(s.last_modified, s.updated_at) AS as_of,
        (SELECT CASE WHEN k.is_buy THEN max(o.price) ELSE min(o.price) END FROM market_orders o
-        WHERE o.region_id = k.region_id AND o.location_id = k.location_id AND o.type_id = k.type_id
+        WHERE o.region_id = b.market_id AND o.location_id = k.location_id AND o.type_id = k.type_id
           AND o.is_buy_order = k.is_buy AND o.volume_remain > 0 AND o.price > 0
           AND o.order_id <> ALL($5::bigint[])) AS best
 FROM unnest($1::integer[], $2::bigint[], $3::integer[], $4::boolean[]) AS k(region_id, location_id, type_id, is_buy)
-JOIN market_snapshots s ON s.region_id = k.region_id AND s.generation IS NOT NULL
+CROSS JOIN LATERAL (SELECT coalesce((SELECT m.market_id FROM structure_markets m WHERE m.structure_id = k.location_id),
+                                    k.region_id) AS market_id) b  -- a tracked structure's book is its own partition
+JOIN market_snapshots s ON s.region_id = b.market_id AND s.generation IS NOT NULL
 """
 _SAVE_ORDER = """
 INSERT INTO character_orders (character_id, order_id, type_id, region_id, location_id, is_buy_order, price,

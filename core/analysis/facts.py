@@ -86,7 +86,8 @@ async def item_facts(services: MarketServices, item: CatalogItem, place: Locatio
         (region_id, location_id), place_name = station_of(place), place.name
         quote = await reader.quote(region_id, location_id, item.type_id)
     meta = await reader.snapshot(region_id)
-    stats = history_stats(await reader.history(region_id, item.type_id, today - timedelta(days=40)), today)
+    history_region = region_id if item.type_id == PLEX_TYPE_ID else place.history_region  # a structure: its region
+    stats = history_stats(await reader.history(history_region, item.type_id, today - timedelta(days=40)), today)
     sell, buy = (quote.best_sell, quote.best_buy) if quote else (None, None)
     spread = sell - buy if sell is not None and buy is not None else None
     profit = margin = None

@@ -11,6 +11,7 @@ from typing import NamedTuple, Protocol
 
 from core.market.history import HistorySummary
 from core.market.ingest import utc_now
+from core.market.structures import is_structure_market
 from core.ports import StoreUnavailable
 
 log = logging.getLogger(__name__)
@@ -96,6 +97,8 @@ class HistoryOnDemand:
         With `wait_if_stored` False, stale history that is stored is answered at once while the refetch goes on
         (for replies whose history is secondary, such as /price's medians).
         """
+        if is_structure_market(region_id):  # a structure's market id is no ESI region: asking would cost an error
+            return HistoryState(None, unavailable=True)
         key = (region_id, type_id)
         try:
             last = await self._fetches.last_fetch(region_id, type_id)

@@ -11,7 +11,7 @@ discount included) on the order's remaining volume.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
@@ -131,8 +131,11 @@ async def account_advice(
     now: datetime,
     *,
     character: str | None = None,
+    structure_fees: Mapping[int, float] | None = None,
 ) -> list[OrderAdvice]:
     """Advice for every open order of the account (or of one character, by name or id), soonest expiry first.
+
+    `structure_fees` maps a structure's id to its owner's broker rate: relist fees there use it plus SCC's surcharge.
 
     ValueError names the account's characters when `character` is not one of them.
     """
@@ -152,6 +155,8 @@ async def account_advice(
             profiles[owned.character_id] = await store.fee_profile(owned.character_id)
         profile = profiles[owned.character_id]
         skills = profile.skills_at(owned.order.location_id) if profile is not None else default_skills
-        advice.append(advise(owned, best, skills, schedule, now))
+        owner_rate = (structure_fees or {}).get(owned.order.location_id)
+        fees = schedule if owner_rate is None else replace(schedule, structure_broker_rate=owner_rate)
+        advice.append(advise(owned, best, skills, fees, now))
     advice.sort(key=lambda a: (a.position != "undercut", a.expires))
     return advice
