@@ -75,6 +75,7 @@ class App(AlertParts, AnalystParts):
         self._systems: SystemDirectory | None = None  # one per process: systems ESI gave are kept in it
         self._history: HistoryOnDemand | None = None  # one per process: its fetches are shared by every command
         self._cutoff: asyncio.Task[None] | None = None
+        self._structures_reload: asyncio.Task[None] | None = None  # the catalog's structure markets, every minute
 
     async def __aenter__(self) -> App:
         try:
@@ -140,6 +141,9 @@ class App(AlertParts, AnalystParts):
         if self._cutoff is not None:
             self._cutoff.cancel()
             self._cutoff = None
+        if self._structures_reload is not None:
+            self._structures_reload.cancel()
+            self._structures_reload = None
         if self._provider is not None:
             with contextlib.suppress(Exception):
                 await self._provider.close()
@@ -218,11 +222,14 @@ class App(AlertParts, AnalystParts):
 
     async def catalog(self) -> Catalog:
         """Items and locations from the static data, loaded once per process."""
-        from adapters.postgres.catalog_source import PgCatalogSource
+        from adapters.postgres.catalog_source import PgCatalogSource, keep_structures_fresh
         from core.catalog import Catalog
 
         if self._catalog is None:
             self._catalog = await Catalog.load(PgCatalogSource(self.pool), default_hub=self.settings.default_hub)
+        if self._structures_reload is None:  # structure markets added by other processes resolve here within a minute
+            reload = keep_structures_fresh(lambda: self._catalog, PgCatalogSource(self.pool))
+            self._structures_reload = asyncio.create_task(reload, name="structure-markets-reload")
         return self._catalog
 
     def systems(self) -> SystemDirectory:
