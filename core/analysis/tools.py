@@ -11,14 +11,15 @@ from typing import Any
 from core.analysis.facts import item_facts
 from core.analysis.provider import ToolCall, ToolResult, ToolSpec
 from core.catalog import UnknownItem
-from core.chat.model import Reply
+from core.chat.model import Footer, Reply
 from core.chat.params import ArgumentError
 from core.chat.registry import CommandContext
 from core.commands.appraise import appraise_paste
 from core.commands.market_price import compare, price
-from core.commands.market_trade import trade_haul, trade_station
 from core.commands.services import market_services, place_or_default
 from core.market.hubs import UnknownLocation
+from core.usecases.market_services import station_of
+from core.usecases.trade import SkillOverrides, haul_scan, station_scan
 
 logger = logging.getLogger(__name__)
 MAX_RESULT_CHARS = 6000
@@ -168,22 +169,36 @@ class MarketTools:
         return facts.as_dict()
 
     async def _station(self, args: dict[str, Any]) -> dict[str, Any]:
-        hub = self._place(args["hub"])
-        reply = await trade_station(self._ctx, hub, args.get("min_margin_pct", 5.0), results=args.get("results", 5))
-        return _data(reply)
+        scan = await station_scan(
+            market_services(self._ctx),
+            getattr(self._ctx.catalog, "by_id", None),
+            self._place(args["hub"]),
+            min_margin=args.get("min_margin_pct", 5.0),
+            max_margin=100.0,
+            min_volume=0.0,
+            results=args.get("results", 5),
+            skills=SkillOverrides(),
+            allowed=None,
+        )
+        return _result(scan.title, scan.as_data(), scan.footer)
 
     async def _haul(self, args: dict[str, Any]) -> dict[str, Any]:
         source, destination = self._place(args["source"]), self._place(args["destination"])
-        reply = await trade_haul(
-            self._ctx,
+        if station_of(source)[1] == station_of(destination)[1]:
+            raise ArgumentError("source and destination are the same place")
+        scan = await haul_scan(
+            market_services(self._ctx),
+            getattr(self._ctx.catalog, "by_id", None),
             source,
             destination,
-            float(args.get("cargo_m3", 10_000.0)),
-            float(args.get("budget_isk", 1e9)),
-            args.get("mode", "immediate"),
-            args.get("results", 5),
+            cargo=float(args.get("cargo_m3", 10_000.0)),
+            budget=float(args.get("budget_isk", 1e9)),
+            mode=args.get("mode", "immediate"),
+            results=args.get("results", 5),
+            skills=SkillOverrides(),
+            allowed=None,
         )
-        return _data(reply)
+        return _result(scan.title, scan.as_data(), scan.footer)
 
     async def _appraise(self, args: dict[str, Any]) -> dict[str, Any]:
         return _data(await appraise_paste(self._ctx, args["items"], self._place(args.get("where"))))
@@ -195,3 +210,8 @@ def _data(reply: Reply) -> dict[str, Any]:
         raise ArgumentError(reply.text)
     as_of = reply.footer.as_of.isoformat() if reply.footer and reply.footer.as_of else None
     return {"title": reply.title, "note": reply.text, "data": reply.data, "as_of": as_of}
+
+
+def _result(title: str, data: dict[str, Any], footer: Footer) -> dict[str, Any]:
+    """A use case's result as tool output: its title, its data and the snapshot time."""
+    return {"title": title, "data": data, "as_of": footer.as_of.isoformat() if footer.as_of else None}

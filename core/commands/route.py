@@ -8,7 +8,6 @@ from core.chat.params import Param, ParamKind
 from core.chat.registry import CommandContext, Registry
 from core.commands.services import isk, market_services
 from core.market.routes import LESS_SECURE, SAFER, SHORTER, Route, RouteUnavailable, display_security
-from core.usecases.market_services import LocationError, MarketServices
 
 # what users type -> ESI's preference; the first is the default
 PREFERENCE_CHOICES = {"secure": SAFER, "shortest": SHORTER, "insecure": LESS_SECURE}
@@ -75,27 +74,6 @@ def register_route_command(registry: Registry) -> None:
         examples=["/route jita amarr", "/route jita hek shortest"],
         needs_account=False,
     )(route)
-
-
-async def haul_route(
-    services: MarketServices, source: Location, destination: Location, preference: str
-) -> Route | None:
-    """The route a haul flies (None when unknown: no gates, ESI failing, routes not wired)."""
-    try:
-        return await services.route(source, destination, PREFERENCE_CHOICES[preference])
-    except (RouteUnavailable, LocationError):
-        return None
-
-
-def haul_route_data(found: Route | None, preference: str, total_profit: float) -> dict[str, object]:
-    """A haul's route keys: jumps, isk_per_jump (total profit a jump), min_security and the route preference."""
-    jumps = found.jumps if found else None
-    return {
-        "route": preference,
-        "jumps": jumps,
-        "isk_per_jump": total_profit / jumps if jumps else None,
-        "min_security": found.min_security if found else None,
-    }
 
 
 def haul_route_text(found: Route | None, preference: str, total_profit: float) -> str:
