@@ -1,0 +1,94 @@
+"""No import cycle between core's packages (core.x -> core.y -> ... -> core.x), read from the source with ast.
+
+Every import counts, including those inside functions and under TYPE_CHECKING, so a late import cannot hide one.
+A package is core's first level below core (core.chat, core.market, core.catalog for core/catalog.py).
+"""
+
+from __future__ import annotations
+
+import ast
+from collections import defaultdict
+from pathlib import Path
+
+CORE = Path(__file__).resolve().parents[2] / "core"
+# Cycles still to break (issue 14); each entry must still exist, so the list only shrinks.
+KNOWN_CYCLES = {
+    frozenset({"core.analysis", "core.commands"}),  # the AI tools still call /price, /compare, /appraise handlers
+    frozenset({"core.market", "core.ports"}),  # core/ports.py names market types; market stores import its ports
+}
+
+
+def _module(path: Path) -> str:
+    parts = path.relative_to(CORE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _package(module: str) -> str:
+    return ".".join(module.split(".")[:2])
+
+
+def package_graph() -> dict[str, set[str]]:
+    """Which core packages each core package imports."""
+    graph: dict[str, set[str]] = defaultdict(set)
+    for path in CORE.rglob("*.py"):
+        module = _module(path)
+        base = module.split(".") if path.name == "__init__.py" else module.split(".")[:-1]
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+            if isinstance(node, ast.Import):
+                targets = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                prefix = base[: len(base) - node.level + 1] if node.level else []
+                targets = [".".join([*prefix, *([node.module] if node.module else [])])]
+            else:
+                continue
+            for target in targets:
+                if target.startswith("core.") and _package(target) != _package(module):
+                    graph[_package(module)].add(_package(target))
+    return graph
+
+
+def cycles(graph: dict[str, set[str]]) -> set[frozenset[str]]:
+    """The packages of each strongly connected component with more than one package (Tarjan)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    found: set[frozenset[str]] = set()
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        for nxt in graph.get(node, ()):
+            if nxt not in index:
+                visit(nxt)
+                low[node] = min(low[node], low[nxt])
+            elif nxt in stack:
+                low[node] = min(low[node], index[nxt])
+        if low[node] == index[node]:
+            component = set()
+            while True:
+                member = stack.pop()
+                component.add(member)
+                if member == node:
+                    break
+            if len(component) > 1:
+                found.add(frozenset(component))
+
+    for node in list(graph):
+        if node not in index:
+            visit(node)
+    return found
+
+
+def test_the_cycle_finder_sees_a_cycle() -> None:
+    assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == {frozenset({"a", "b", "c"})}
+    assert cycles({"a": {"b"}, "b": set()}) == set()
+
+
+def test_the_chat_framework_imports_no_command_family_or_use_case() -> None:
+    assert not package_graph()["core.chat"] & {"core.commands", "core.usecases", "core.analysis"}
+
+
+def test_core_packages_import_each_other_without_a_cycle() -> None:
+    found = cycles(package_graph())
+    assert found - KNOWN_CYCLES == set(), "new import cycle between core packages"
+    assert KNOWN_CYCLES - found == set(), "a known cycle is gone: remove it from KNOWN_CYCLES"
