@@ -225,6 +225,7 @@ async def _serve(
     """Run `services` until `stop`; `migrate`: apply migrations (run), else refuse an outdated external schema."""
     from evetrader import probes
     from evetrader.bootstrap.scheduler import scheduler_deps
+    from evetrader.bootstrap.web import web_deps
     from evetrader.supervise import supervise
     from scheduler.service import SchedulerService, WorkerService
     from web.app import create_app, serve
@@ -270,14 +271,8 @@ async def _serve(
                 config = web_config_from_settings(settings)
             except WebConfigError as exc:
                 raise SystemExit(f"error: {exc}") from None
-            web_app = create_app(
-                ctx.pool,
-                ctx.redis,
-                ctx.keys,
-                config,
-                sso=ctx.web_services(config.signing_key),
-                mailer=ctx.mail_sender(),
-            )
+            sso, mailer = ctx.web_services(config.signing_key), ctx.mail_sender()
+            web_app = create_app(web_deps(ctx.pool, ctx.redis, ctx.keys, config, sso=sso, mailer=mailer))
             from web.public import use_market
 
             use_market(web_app, await ctx.command_context())  # item pages, appraisals and the market API

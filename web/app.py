@@ -5,18 +5,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import ssl
-from dataclasses import replace
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import asyncpg
-import redis.asyncio as aioredis
 from aiohttp import web
 
-from adapters.postgres.account_settings import PgAccountSettings
-from adapters.postgres.sessions import PgRefreshTokenStore
-from adapters.redis.keys import RedisKeys
-from adapters.redis.ratelimit import RedisRateLimiter
-from core.alerts.delivery import AlertSender
 from web.api import add_api_routes
 from web.assets import panel_assets
 from web.config import WebConfig
@@ -39,49 +33,55 @@ from web.openapi import OPENAPI_PATH, openapi_handler
 from web.pages import add_page_routes
 from web.render import template_environment
 from web.security import add_security_headers
-from web.sessions import SessionService
-from web.sso import SsoWebServices
 from web.sso_routes import add_sso_routes
+
+if TYPE_CHECKING:
+    import asyncpg
+    import redis.asyncio as aioredis
+
+    from adapters.postgres.account_settings import PgAccountSettings
+    from adapters.redis.keys import RedisKeys
+    from adapters.redis.ratelimit import RedisRateLimiter
+    from core.alerts.delivery import AlertSender
+    from web.sessions import SessionService
+    from web.sso import SsoWebServices
 
 log = logging.getLogger(__name__)
 MAX_REQUEST_BYTES = 1_048_576
 SHUTDOWN_GRACE_S = 3.0  # requests in flight at shutdown (SIGTERM ends a process within 10 s)
 
 
-def create_app(
-    pool: asyncpg.Pool,
-    redis: aioredis.Redis,
-    keys: RedisKeys,
-    config: WebConfig,
-    *,
-    sso: SsoWebServices | None = None,
-    mailer: AlertSender | None = None,
-) -> web.Application:
-    """The web application: pages, /api/v1, /api/openapi.json, /healthz, /static (metrics: web.ops, not here).
+@dataclass(frozen=True)
+class WebDeps:
+    """What the panel and its API use, built by the bootstrap (evetrader.bootstrap.web)."""
 
-    With `sso`, EVE sign-in and the /link pages are mounted too (and the sign-in button is enabled).
-    With `mailer` (the e-mail AlertSender), accounts can verify an address and pick it as an alert target.
-    """
-    if sso is not None and not config.sso_enabled:
-        config = replace(config, sso_enabled=True)
+    pool: asyncpg.Pool  # the pages' stores (web.keys.POOL)
+    redis: aioredis.Redis
+    keys: RedisKeys
+    config: WebConfig
+    accounts: PgAccountSettings
+    sessions: SessionService
+    ip_limiter: RedisRateLimiter
+    user_limiter: RedisRateLimiter
+    sso: SsoWebServices | None = None  # EVE sign-in and the /link pages (the sign-in button is enabled)
+    mailer: AlertSender | None = None  # e-mail: accounts can verify an address and pick it as an alert target
+
+
+def create_app(deps: WebDeps) -> web.Application:
+    """The web application: pages, /api/v1, /api/openapi.json, /healthz, /static (metrics: web.ops, not here)."""
     app = web.Application(middlewares=(http_metrics_middleware, *MIDDLEWARES), client_max_size=MAX_REQUEST_BYTES)
-    accounts = PgAccountSettings(pool)
-    app[POOL] = pool
-    app[REDIS] = redis
-    app[REDIS_KEYS] = keys
-    app[CONFIG] = config
-    app[ACCOUNTS] = accounts
-    app[SESSIONS] = SessionService(PgRefreshTokenStore(pool), accounts, redis, keys, config)
-    app[IP_LIMITER] = RedisRateLimiter(
-        redis, keys.web_ip_rates(), per_minute=config.ip_rate_per_minute, burst=config.ip_rate_burst
-    )
-    app[USER_LIMITER] = RedisRateLimiter(
-        redis, keys.web_user_rates(), per_minute=config.user_rate_per_minute, burst=config.user_rate_burst
-    )
+    app[POOL] = deps.pool
+    app[REDIS] = deps.redis
+    app[REDIS_KEYS] = deps.keys
+    app[CONFIG] = deps.config
+    app[ACCOUNTS] = deps.accounts
+    app[SESSIONS] = deps.sessions
+    app[IP_LIMITER] = deps.ip_limiter
+    app[USER_LIMITER] = deps.user_limiter
     app[TEMPLATES] = template_environment()
     app[CSRF_EXEMPT] = []
-    if mailer is not None:
-        app[MAILER] = mailer
+    if deps.mailer is not None:
+        app[MAILER] = deps.mailer
     app.on_response_prepare.append(apply_session_cookies)
     app.on_response_prepare.append(add_security_headers)
     app.on_startup.append(_promote_configured_admins)
@@ -90,8 +90,8 @@ def create_app(
     app.router.add_get("/static/{name}", panel_assets().handle, name="static")
     add_page_routes(app)
     add_api_routes(app)
-    if sso is not None:
-        add_sso_routes(app, sso)
+    if deps.sso is not None:
+        add_sso_routes(app, deps.sso)
     return app
 
 

@@ -16,6 +16,7 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from adapters.postgres.pool import create_pool
 from adapters.redis.keys import RedisKeys
+from evetrader.bootstrap.web import web_deps
 from tests.web.helpers import web_config
 from web.app import create_app
 
@@ -51,7 +52,7 @@ async def _clients(pool: asyncpg.Pool, redis_client: aioredis.Redis, prefix: str
     async def make(
         setup: Callable[[web.Application], None] | None = None, **overrides: Any
     ) -> TestClient[web.Request, web.Application]:
-        app = create_app(pool, redis_client, RedisKeys(prefix), web_config(**overrides))
+        app = create_app(web_deps(pool, redis_client, RedisKeys(prefix), web_config(**overrides)))
         if setup is not None:
             setup(app)
         client = TestClient(TestServer(app))

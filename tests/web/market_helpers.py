@@ -15,6 +15,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
 from evetrader.app import App
+from evetrader.bootstrap.web import web_deps
 from evetrader.commands import ensure_static_data
 from evetrader.config import load_settings
 from fakes.esi import EsiFake
@@ -72,7 +73,7 @@ async def market_client(market_app: App) -> AsyncIterator[MarketClient]:
 
     async def make(**overrides: Any) -> TestClient[web.Request, web.Application]:
         generous = {"appraisal_rate_per_minute": 60_000.0, "appraisal_rate_burst": 10_000} | overrides
-        app = create_app(market_app.pool, market_app.redis, market_app.keys, web_config(**generous))
+        app = create_app(web_deps(market_app.pool, market_app.redis, market_app.keys, web_config(**generous)))
         use_market(app, context)
         client = TestClient(TestServer(app))
         await client.start_server()

@@ -10,6 +10,7 @@ import pytest
 
 from core.commands.services import isk
 from evetrader.app import App
+from evetrader.bootstrap.web import web_deps
 from tests.web.helpers import web_config
 from tests.web.market_helpers import market_app, traded_item
 from web.app import create_app, start
@@ -27,7 +28,7 @@ async def test_paste_to_permalink_in_a_real_browser(market_app: App) -> None:
     async_api = pytest.importorskip("playwright.async_api")
     assert shutil.which(str(CHROMIUM))
     item = await traded_item(market_app)
-    app = create_app(market_app.pool, market_app.redis, market_app.keys, web_config())
+    app = create_app(web_deps(market_app.pool, market_app.redis, market_app.keys, web_config()))
     use_market(app, await market_app.command_context())
     runner, port = await start(app, "127.0.0.1", 0)
     base = f"http://127.0.0.1:{port}"

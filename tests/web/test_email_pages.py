@@ -18,6 +18,7 @@ from adapters.mail import MailSettings, SmtpAlertSender
 from adapters.postgres.account_email import PgAccountEmail
 from adapters.redis.keys import RedisKeys
 from core.accounts.email import hash_token, issue_token
+from evetrader.bootstrap.web import web_deps
 from fakes.smtp import ReceivedMail, SmtpFake
 from tests.web.helpers import create_account, csrf_of, sign_in, web_config
 from web.app import create_app
@@ -42,7 +43,7 @@ async def mail_client(
 ) -> AsyncIterator[Client]:
     """The panel built with the real e-mail sender (SmtpAlertSender) pointed at the fake."""
     mailer = SmtpAlertSender(MailSettings.from_url(smtp.url, SENDER, timeout_s=5))
-    app = create_app(pg_pool, redis_client, RedisKeys(redis_prefix), web_config(), mailer=mailer)
+    app = create_app(web_deps(pg_pool, redis_client, RedisKeys(redis_prefix), web_config(), mailer=mailer))
     client = TestClient(TestServer(app))
     await client.start_server()
     yield client

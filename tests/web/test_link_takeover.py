@@ -20,6 +20,7 @@ from redis.backoff import NoBackoff
 from adapters.redis.keys import RedisKeys
 from adapters.redis.link_codes import RedisLinkCodes
 from core.accounts.sessions import csrf_token, derive_key
+from evetrader.bootstrap.web import web_deps
 from fakes.sso import SsoFake
 from fakes.sso.state import FakeCharacter
 from tests.web.helpers import TEST_KEY, cookie, create_account, csrf_of, drop_cookie, sign_in, web_config
@@ -166,7 +167,7 @@ async def test_an_error_on_a_link_page_logs_the_route_never_the_code(
         built = await start_panel(pg_pool, redis_client, redis_prefix, fake)
         unreachable = aioredis.Redis(host="127.0.0.1", port=free_tcp_port, retry=Retry(NoBackoff(), 0))  # no server
         services = dataclasses.replace(built.services, link_codes=RedisLinkCodes(unreachable, RedisKeys(redis_prefix)))
-        app = create_app(pg_pool, redis_client, RedisKeys(redis_prefix), web_config(), sso=services)
+        app = create_app(web_deps(pg_pool, redis_client, RedisKeys(redis_prefix), web_config(), sso=services))
         code = "Secret-Link-Code_" + "x" * 8
         runner, port = await start(app, "127.0.0.1", 0)  # served as in production (its access and error logs)
         try:

@@ -20,6 +20,7 @@ from aiohttp import web
 
 from adapters.redis.keys import RedisKeys
 from adapters.webpush import new_vapid_key
+from evetrader.bootstrap.web import web_deps
 from fakes.webpush import WebPushFake
 from tests.web.helpers import create_account, web_config
 from web.app import create_app, start
@@ -50,8 +51,8 @@ async def test_the_subscribe_button_registers_the_worker_and_stores_the_subscrip
 ) -> None:
     async_api = pytest.importorskip("playwright.async_api")
     vapid = new_vapid_key("mailto:ops@evetrader.test")
-    app = create_app(pg_pool, redis_client, RedisKeys(redis_prefix),
-                     web_config(vapid_public_key=vapid.public_key, push_allow_http=True))  # fmt: skip
+    config = web_config(vapid_public_key=vapid.public_key, push_allow_http=True)
+    app = create_app(web_deps(pg_pool, redis_client, RedisKeys(redis_prefix), config))
     runner, port = await start(app, "127.0.0.1", 0)
     base = f"http://127.0.0.1:{port}"
     account = await create_account(pg_pool)

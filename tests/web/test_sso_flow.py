@@ -20,6 +20,7 @@ from adapters.postgres.characters import PgCharacterStore
 from adapters.redis.keys import RedisKeys
 from adapters.sso import SsoClient
 from core.accounts.linking import LinkRequest
+from evetrader.bootstrap.web import web_deps
 from fakes.sso import SsoFake
 from fakes.sso.state import FakeCharacter
 from tests.web.helpers import cookie, create_account, web_config
@@ -61,7 +62,7 @@ async def start_panel(
     config = web_config(public_url=public_url)
     keys = RedisKeys(prefix)
     services = build_sso_web_services(sso, PgCharacterStore(pool, cipher), redis, keys, config.signing_key)
-    app = create_app(pool, redis, keys, config, sso=services)
+    app = create_app(web_deps(pool, redis, keys, config, sso=services))
     return SsoPanel(app, services, fake, sso, cipher, next(iter(fake.characters)))
 
 

@@ -15,6 +15,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from adapters.redis.keys import RedisKeys
+from evetrader.bootstrap.web import web_deps
 from tests.web.helpers import web_config
 from web.app import create_app, start
 
@@ -44,7 +45,7 @@ def _self_signed(directory: Path) -> tuple[Path, Path]:
 
 async def test_tls_13_is_served_and_older_versions_are_refused(tmp_path, redis_client, redis_prefix):
     cert, key = _self_signed(tmp_path)
-    app = create_app(None, redis_client, RedisKeys(redis_prefix), web_config())
+    app = create_app(web_deps(None, redis_client, RedisKeys(redis_prefix), web_config()))
     runner, port = await start(app, "127.0.0.1", 0, tls_cert=cert, tls_key=key)
     try:
         trusting = ssl.create_default_context(cafile=str(cert))
@@ -61,6 +62,6 @@ async def test_tls_13_is_served_and_older_versions_are_refused(tmp_path, redis_c
 
 
 async def test_tls_needs_both_files(redis_client, redis_prefix, tmp_path):
-    app = create_app(None, redis_client, RedisKeys(redis_prefix), web_config())
+    app = create_app(web_deps(None, redis_client, RedisKeys(redis_prefix), web_config()))
     with pytest.raises(ValueError, match="both"):
         await start(app, "127.0.0.1", 0, tls_cert=tmp_path / "cert.pem")

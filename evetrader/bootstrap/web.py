@@ -1,0 +1,55 @@
+"""The web panel's dependencies: its account settings, sessions and rate limiters over the opened pool and Redis.
+
+Only this module constructs them; web/ receives one WebDeps bundle (web.app.create_app) and never imports evetrader.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from adapters.postgres.account_settings import PgAccountSettings
+from adapters.postgres.sessions import PgRefreshTokenStore
+from adapters.redis.ratelimit import RedisRateLimiter
+from web.app import WebDeps
+from web.sessions import SessionService
+
+if TYPE_CHECKING:
+    import asyncpg
+    import redis.asyncio as aioredis
+
+    from adapters.redis.keys import RedisKeys
+    from core.alerts.delivery import AlertSender
+    from web.config import WebConfig
+    from web.sso import SsoWebServices
+
+
+def web_deps(
+    pool: asyncpg.Pool,
+    redis: aioredis.Redis,
+    keys: RedisKeys,
+    config: WebConfig,
+    *,
+    sso: SsoWebServices | None = None,
+    mailer: AlertSender | None = None,
+) -> WebDeps:
+    """Exactly what the panel uses; with `sso` the sign-in is enabled, with `mailer` e-mail targets are offered."""
+    if sso is not None and not config.sso_enabled:
+        config = replace(config, sso_enabled=True)
+    accounts = PgAccountSettings(pool)
+    return WebDeps(
+        pool=pool,
+        redis=redis,
+        keys=keys,
+        config=config,
+        accounts=accounts,
+        sessions=SessionService(PgRefreshTokenStore(pool), accounts, redis, keys, config),
+        ip_limiter=RedisRateLimiter(
+            redis, keys.web_ip_rates(), per_minute=config.ip_rate_per_minute, burst=config.ip_rate_burst
+        ),
+        user_limiter=RedisRateLimiter(
+            redis, keys.web_user_rates(), per_minute=config.user_rate_per_minute, burst=config.user_rate_burst
+        ),
+        sso=sso,
+        mailer=mailer,
+    )
