@@ -256,7 +256,7 @@ class App(AlertParts, AnalystParts):
         from core.chat.registry import CommandContext
         from core.commands.alerts import AlertServices
         from core.commands.analysis import AnalysisServices
-        from core.commands.services import MarketServices
+        from core.usecases.market_services import MarketServices
 
         catalog = await self.catalog()
         source = await PgAppMeta(self.pool).esi_source()
