@@ -54,7 +54,7 @@ async def until(port: int, path: str, accept: Callable[[int, Any], bool]) -> tup
             try:
                 last = await fetch(port, path)
                 if accept(*last):
-                    return last  # type: ignore[return-value]
+                    return last
             except aiohttp.ClientConnectionError as exc:
                 last = exc
             await asyncio.sleep(0.2)

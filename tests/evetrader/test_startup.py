@@ -32,7 +32,7 @@ def loaded_after(code: str, env: dict[str, str] | None = None) -> list[str]:
     )
     assert done.returncode == 0, done.stderr
     [line] = [line for line in done.stdout.splitlines() if line.startswith("LOADED ")]
-    return ast.literal_eval(line.removeprefix("LOADED "))
+    return list(ast.literal_eval(line.removeprefix("LOADED ")))
 
 
 @pytest.mark.parametrize("module", ["evetrader.cli", "evetrader.app", "evetrader.commands"])

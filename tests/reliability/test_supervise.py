@@ -15,7 +15,7 @@ async def until(stop: asyncio.Event, ended: list[str], name: str) -> None:
 
 
 async def test_a_failed_task_stops_the_others_and_the_process_exits_non_zero() -> None:
-    stop, ended = asyncio.Event(), []
+    stop, ended = asyncio.Event(), list[str]()
 
     async def broken() -> None:
         await asyncio.sleep(0.01)
@@ -37,7 +37,7 @@ async def test_a_task_that_ignores_stop_is_cancelled_after_the_grace_period() ->
 
 
 async def test_a_stop_ends_every_task_cleanly() -> None:
-    stop, ended = asyncio.Event(), []
+    stop, ended = asyncio.Event(), list[str]()
     tasks = [asyncio.create_task(until(stop, ended, n), name=n) for n in ("web", "scheduler")]
     asyncio.get_running_loop().call_later(0.05, stop.set)
     await supervise(tasks, stop)

@@ -38,7 +38,8 @@ def _book(raw: list[tuple[int, int, int, int, int, bool]]) -> list[WalletTransac
 
 def _journal(raw: list[tuple[int, int, int, bool]]) -> list[JournalEntry]:
     return [
-        fee(i + 1, DAY1 + timedelta(minutes=m), a / 100, tax=tax, character_id=c) for i, (c, m, a, tax) in enumerate(raw)
+        fee(i + 1, DAY1 + timedelta(minutes=m), a / 100, tax=tax, character_id=c)
+        for i, (c, m, a, tax) in enumerate(raw)
     ]
 
 
