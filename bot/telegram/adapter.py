@@ -85,6 +85,7 @@ def build_application(
     tls: ssl.SSLContext | None = None,
     action_every: float = ACTION_EVERY_S,
     paste_limit: int = DEFAULT_MAX_BYTES,
+    messages_per_second: float = 30.0,
 ) -> App:
     """A PTB Application answering commands, prompt answers, button presses and inline queries via `gateway`,
     keeping open questions and keyboards in `state` (shared by replicas, kept across restarts).
@@ -93,8 +94,14 @@ def build_application(
     call goes through Pacing (flood limits, 429 retries), alert deliveries on `application.bot` included; a slow
     command shows "typing…" every `action_every` s until its answer. `tls` reuses one TLS context for both HTTP
     clients (building one loads the CA bundle, ~0.1 s each). A .txt document up to `paste_limit` bytes captioned
-    "/appraise [hub]" (or answering the question for a paste) is appraised."""
-    builder = ApplicationBuilder().token(token).concurrent_updates(True).rate_limiter(Pacing())
+    "/appraise [hub]" (or answering the question for a paste) is appraised. `messages_per_second` is the overall pace
+    (Telegram's free limit is about 30; bots with paid broadcasts may send more)."""
+    builder = (
+        ApplicationBuilder()
+        .token(token)
+        .concurrent_updates(True)
+        .rate_limiter(Pacing(overall_max_rate=messages_per_second))
+    )
     if tls is not None:
         builder = builder.request(HTTPXRequest(httpx_kwargs={"verify": tls}))
         builder = builder.get_updates_request(HTTPXRequest(connection_pool_size=1, httpx_kwargs={"verify": tls}))

@@ -32,6 +32,12 @@ class TelegramSettings(BaseSettings):
     api_base: str = "https://api.telegram.org"
     webhook_url: str | None = Field(default=None, description="public URL of /telegram/webhook; unset = poll")
     webhook_secret: SecretStr | None = Field(default=None, description="X-Telegram-Bot-Api-Secret-Token")
+    messages_per_second: float = Field(
+        default=30.0,
+        gt=0,
+        le=1000,
+        description="overall pace of sends: Telegram allows ~30/s, more with paid broadcasts",
+    )
 
 
 class TelegramConnection:
@@ -52,6 +58,7 @@ class TelegramConnection:
             base_url=f"{base}/bot",
             base_file_url=f"{base}/file/bot",
             paste_limit=deps.paste_limit,
+            messages_per_second=settings.messages_per_second,
         )
 
     async def start(self) -> None:

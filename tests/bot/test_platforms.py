@@ -48,3 +48,27 @@ def test_listing_the_platforms_does_not_load_their_client_libraries() -> None:
     code = "import sys, evetrader.config; print(sorted({'discord', 'telegram'} & set(sys.modules)))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"  # every CLI command reads the settings: discord.py and PTB load only in `serve bot`
+
+
+def test_telegram_pace_is_a_setting_that_reaches_the_rate_limiter(monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.platform import PlatformDeps
+    from bot.telegram.platform import TelegramConnection
+
+    monkeypatch.setenv("TELEGRAM_MESSAGES_PER_SECOND", "200")
+    telegram = load_settings(telegram_token="123:abc").platform_settings("telegram")
+    assert isinstance(telegram, TelegramSettings) and telegram.messages_per_second == 200
+    assert TelegramSettings.model_fields["messages_per_second"].default == 30  # Telegram's free limit by default
+    with pytest.raises(SettingsError, match=r"TELEGRAM_MESSAGES_PER_SECOND"):
+        monkeypatch.setenv("TELEGRAM_MESSAGES_PER_SECOND", "0")
+        load_settings()
+    monkeypatch.delenv("TELEGRAM_MESSAGES_PER_SECOND")
+    built: dict[str, object] = {}
+    monkeypatch.setattr("bot.telegram.adapter.build_application", lambda *args, **kwargs: built.update(kwargs))
+    TelegramConnection(telegram, PlatformDeps(gateway=None, state=None, paste_limit=1000))  # type: ignore[arg-type]
+    assert built["messages_per_second"] == 200
+
+
+def test_the_pace_sets_the_overall_limit_of_pacing() -> None:
+    from bot.telegram.pacing import Pacing
+
+    assert Pacing(overall_max_rate=200)._base_limiter.max_rate == 200  # type: ignore[union-attr]
