@@ -10,8 +10,9 @@ from aiohttp import web
 from core.appraisal.archive import MAX_PERCENT, StoredAppraisal, is_appraisal_id, percent_of_buy
 from core.chat.params import ArgumentError
 from core.commands.appraise import appraise_paste
-from core.commands.services import isk, place_or_default, units
+from core.formatting import isk, units
 from core.market.hubs import HUBS, UnknownLocation
+from core.usecases.market_services import place_or_default
 from web.api_io import ApiRoute, json_body, json_response
 from web.api_schemas import ref
 from web.errors import PanelError

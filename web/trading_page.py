@@ -13,7 +13,7 @@ from aiohttp import web
 
 from adapters.charts import render_profit_chart
 from adapters.postgres.watchlist import item_names
-from core.commands.services import isk, units
+from core.formatting import isk, units
 from core.trading.report import ProfitReport
 from web.api_trading import DEFAULT_DAYS, character_of, period_of, profit_data, wallet_book
 from web.auth import require_user

@@ -16,9 +16,8 @@ from core.chat.params import ArgumentError
 from core.chat.registry import CommandContext
 from core.commands.appraise import appraise_paste
 from core.commands.market_price import compare, price
-from core.commands.services import market_services, place_or_default
 from core.market.hubs import UnknownLocation
-from core.usecases.market_services import station_of
+from core.usecases.market_services import market_services, place_or_default, station_of
 from core.usecases.trade import SkillOverrides, haul_scan, station_scan
 
 logger = logging.getLogger(__name__)

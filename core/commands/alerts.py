@@ -27,8 +27,8 @@ from core.commands.alert_targets import (
     linked_chat,
     nowhere_to_send,
 )
-from core.commands.services import place_or_default
 from core.market.hubs import hubs_in_region
+from core.usecases.market_services import place_or_default
 
 KINDS = {"buy": AlertKind.PRICE, "sell": AlertKind.PRICE, "spread": AlertKind.SPREAD, "volume": AlertKind.VOLUME_SPIKE}
 _CLOCK = re.compile(r"^(\d{1,2})(?::?(\d{2}))?$")

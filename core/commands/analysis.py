@@ -16,9 +16,9 @@ from core.chat.params import Param, ParamKind
 from core.chat.registry import CommandContext, Registry
 from core.commands.market_price import ITEM, WHERE
 from core.commands.no_data import missing_market_data
-from core.commands.services import isk, market_services, percent, place_or_default, units
+from core.formatting import isk, percent, units
 from core.market.hubs import HUBS
-from core.usecases.market_services import MarketServices
+from core.usecases.market_services import MarketServices, market_services, place_or_default
 
 ENABLE_HINT = (
     "AI analysis is not enabled on this bot. The operator turns it on by setting ANTHROPIC_API_KEY "

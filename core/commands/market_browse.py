@@ -7,8 +7,8 @@ from core.catalog_groups import MarketGroup, UnknownGroup
 from core.chat.model import Button, Reply, Table
 from core.chat.params import ArgumentError, Param, ParamKind
 from core.chat.registry import CommandContext, Registry
-from core.commands.services import isk, market_services, place_or_default
-from core.usecases.market_services import station_of
+from core.formatting import isk
+from core.usecases.market_services import market_services, place_or_default, station_of
 
 PAGE_SIZE = 20
 USAGE = "/browse [market group] [page=…]"

@@ -12,7 +12,7 @@ from core.chat.model import Field, Image, Reply, SourceAge, Table
 from core.chat.params import Param, ParamKind
 from core.chat.registry import CommandContext, Registry
 from core.commands.no_data import missing_market_data
-from core.commands.services import isk, market_services, percent, place_or_default, units
+from core.formatting import isk, percent, units
 from core.market.finders import best_fillable
 from core.market.history_demand import HistoryState
 from core.market.history_stats import history_stats
@@ -20,7 +20,7 @@ from core.market.hubs import HUBS, PLEX_REGION_ID, PLEX_TYPE_ID
 from core.market.model import HistoryRow, Quote
 from core.market.quotes import quote_from_levels
 from core.ports import StoreUnavailable
-from core.usecases.market_services import MarketServices, orders_source, station_of
+from core.usecases.market_services import MarketServices, market_services, orders_source, place_or_default, station_of
 
 T = TypeVar("T")
 ITEM = Param("item", "Item name (fuzzy, e.g. trit, plex)", ParamKind.ITEM, autocomplete="items")

@@ -8,10 +8,10 @@ from typing import Any
 
 from core.chat.model import Reply
 from core.chat.registry import CommandContext
-from core.commands.services import market_services
 from core.market.hubs import KNOWN_REGIONS
 from core.market.model import SnapshotMeta
 from core.ports import StoreUnavailable
+from core.usecases.market_services import market_services
 
 CONSOLE_STEP = "run `evetrader seed` for demo data or keep `evetrader run` going"
 CHAT_STEP = (

@@ -6,8 +6,9 @@ from core.catalog import Location
 from core.chat.model import Footer, Reply, Table
 from core.chat.params import Param, ParamKind
 from core.chat.registry import CommandContext, Registry
-from core.commands.services import isk, market_services
+from core.formatting import isk
 from core.market.routes import LESS_SECURE, SAFER, SHORTER, Route, RouteUnavailable, display_security
+from core.usecases.market_services import market_services
 
 # what users type -> ESI's preference; the first is the default
 PREFERENCE_CHOICES = {"secure": SAFER, "shortest": SHORTER, "insecure": LESS_SECURE}

@@ -8,7 +8,7 @@ from core.chat.model import Field, Image, Reply, Table
 from core.chat.params import ArgumentError, Param
 from core.chat.registry import CommandContext, Registry
 from core.commands.accounts import AccountServices
-from core.commands.services import isk, units
+from core.formatting import isk, units
 from core.trading.book import PERIOD_HELP, PeriodError, WalletHistory, account_profit, parse_period
 from core.trading.report import NameOf, ProfitReport
 

@@ -14,10 +14,10 @@ from core.commands.accounts import AccountServices
 from core.commands.alert_targets import describe_target, dm_target, here_target
 from core.commands.alerts import alert_services, mail_target
 from core.commands.appraise import appraisal_data, price_parsed
-from core.commands.services import isk, market_services, place_or_default, units
+from core.formatting import isk, units
 from core.trading.notify import NOTICE_MODES
 from core.trading.orders import OrderAdvice, TraderStore, account_advice
-from core.usecases.market_services import station_of
+from core.usecases.market_services import market_services, place_or_default, station_of
 
 TO = ("dm", "here", "mail")
 SHOWN_ORDERS = 20

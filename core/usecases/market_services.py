@@ -1,4 +1,5 @@
-"""What the market use cases read through: the MarketServices (reads, charts, routes, fees) and where a place trades."""
+"""What the market use cases read through: the MarketServices (reads, charts, routes, fees), where a place trades,
+and both taken from a command context (the caller's services and default hub)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from core.appraisal.parse import DEFAULT_MAX_BYTES
 from core.catalog import Location
 from core.chat.model import Footer, SourceAge
 from core.chat.params import ArgumentError
+from core.chat.registry import CommandContext
 from core.market.fees import DEFAULT_SCHEDULE, DEFAULT_SKILLS, FeeSchedule, TradeSkills
 from core.market.history_demand import HistoryOnDemand, HistoryState
 from core.market.hubs import KNOWN_REGIONS, PLEX_REGION_ID, hubs_in_region
@@ -161,3 +163,20 @@ def station_of(location: Location) -> tuple[int, int]:
     if hub is not None:
         return hub.region_id, hub.station_id
     raise LocationError(f"{location.name} has no trade hub: name a station or one of Jita, Amarr, Dodixie, Rens, Hek")
+
+
+def market_services(ctx: CommandContext) -> MarketServices:
+    """The MarketServices a market command runs with (a wiring error when absent)."""
+    services = ctx.services
+    if not isinstance(services, MarketServices):
+        raise RuntimeError("market commands need MarketServices in the command context")
+    return services
+
+
+def place_or_default(ctx: CommandContext, where: Location | None) -> Location:
+    """The place a command named, else the caller's guild or personal hub, else the catalog's default hub."""
+    if where is not None:
+        return where
+    if ctx.catalog is None:
+        raise RuntimeError("market commands need a catalog")
+    return ctx.catalog.location(ctx.default_hub)

@@ -11,7 +11,7 @@ from typing import Any
 import asyncpg
 import pytest
 
-from core.commands.services import isk
+from core.formatting import isk
 from evetrader.app import App
 from evetrader.commands import ensure_static_data
 from evetrader.config import load_settings

@@ -11,7 +11,7 @@ from pathlib import Path
 import aiohttp
 
 from core.chat import Caller, Invocation
-from core.commands.services import isk
+from core.formatting import isk
 from evetrader.app import App
 from evetrader.config import load_settings
 from fakes.esi import EsiFake

@@ -10,7 +10,7 @@ from typing import Any
 from bot.console import render_text
 from core.chat import Caller, Invocation, dispatch
 from core.commands.default import build_registry
-from core.commands.services import isk
+from core.formatting import isk
 from evetrader.app import App
 from scheduler.jobs import purge_appraisals
 from tests.web.helpers import create_account, sign_in

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from core.commands.services import isk
+from core.formatting import isk
 from evetrader.app import App
 from evetrader.bootstrap.web import web_deps
 from tests.web.helpers import web_config

@@ -6,7 +6,7 @@ import re
 from datetime import UTC, datetime
 from urllib.parse import quote
 
-from core.commands.services import isk
+from core.formatting import isk
 from core.market.hubs import PLEX_TYPE_ID
 from evetrader.app import App
 from tests.web.helpers import create_account, sign_in

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from core.catalog import Location
-from core.commands.services import isk
+from core.formatting import isk
 from core.market.hubs import find_hub
 from core.market.routes import RouteUnavailable
 from core.usecases.market_services import MarketServices, station_of

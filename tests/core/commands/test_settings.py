@@ -75,7 +75,7 @@ async def test_bad_hub_is_refused_with_a_clear_message_and_changes_nothing():
 
 
 def test_commands_without_a_place_use_the_contexts_hub():
-    from core.commands.services import place_or_default
+    from core.usecases.market_services import place_or_default
 
     amarr = place_or_default(CommandContext(catalog=sample_catalog(), default_hub="Amarr"), None)
     jita = place_or_default(CommandContext(catalog=sample_catalog()), None)
