@@ -3,6 +3,7 @@
   "use strict";
   var input = document.getElementById("item-q");
   var list = document.getElementById("item-options");
+  var count = document.getElementById("item-q-count");
   if (!input || !list) { return; }
   var items = [];
   var active = -1;
@@ -44,6 +45,11 @@
     });
     setActive(-1);
     open(found.length > 0);
+    if (count) {  // read out by screen readers, which do not announce the list's appearing
+      var query = input.value.trim();
+      count.textContent = !query ? "" : found.length === 1 ? "1 matching item" :
+        found.length ? found.length + " matching items" : "No item matches";
+    }
   }
   function ask() {
     var query = input.value.trim();

@@ -18,8 +18,13 @@
     return bytes;
   }
   button.hidden = false;
+  // Busy is aria-disabled, not disabled: a disabled button drops the keyboard focus to the page's start.
+  function busy(on) {
+    if (on) { button.setAttribute("aria-disabled", "true"); } else { button.removeAttribute("aria-disabled"); }
+  }
   button.addEventListener("click", function () {
-    button.disabled = true;
+    if (button.getAttribute("aria-disabled") === "true") { return; }
+    busy(true);
     say("Asking this browser for permission…");
     Notification.requestPermission().then(function (permission) {
       if (permission !== "granted") { throw new Error("notifications are blocked for this site"); }
@@ -45,7 +50,7 @@
         window.location.assign("/alerts?done=push_added#push-title");
       });
     }).catch(function (error) {
-      button.disabled = false;
+      busy(false);
       say("Could not turn notifications on: " + (error && error.message ? error.message : error));
     });
   });
