@@ -108,7 +108,7 @@ _FOCUS_JS = """() => {
 }"""
 
 
-async def _tab_to(page: Any, target: Any, limit: int = 40, back: bool = False) -> None:
+async def _tab_to(page: Any, target: Any, limit: int = 80, back: bool = False) -> None:
     """Press Tab (Shift+Tab with `back`) until `target` has the focus, which must show a visible focus indicator."""
     for _ in range(limit):
         await page.keyboard.press("Shift+Tab" if back else "Tab")
@@ -129,7 +129,9 @@ async def _keyboard_signed_out(page: Any, base: str, item: dict[str, Any], perma
     box = page.get_by_role("combobox", name="Find an item")
     await _tab_to(page, box)
     await page.keyboard.type(item["name"])
-    await page.get_by_role("option").first.wait_for(timeout=10_000)
+    await page.wait_for_function(  # the list for the whole name (earlier answers are dropped): exact match first
+        "name => (document.getElementById('item-option-0') || {}).textContent === name", arg=item["name"]
+    )
     shown = await page.get_by_role("option").count()
     assert await page.locator("#item-q-count").inner_text() == f"{shown} matching item{'s' if shown > 1 else ''}"
     await page.keyboard.press("ArrowDown")
