@@ -11,11 +11,11 @@ from aiohttp import web
 
 from adapters.charts import render_history_chart
 from core.catalog import Catalog, CatalogItem, UnknownItem
-from core.commands.market_price import plex_quote
 from core.formatting import isk, units
 from core.market.hubs import HUBS, PLEX_REGION_ID, PLEX_TYPE_ID, Hub
 from core.market.model import Quote
 from core.usecases.market_services import MarketServices
+from core.usecases.prices import plex_quote
 from web.api_io import ApiRoute, json_response
 from web.api_schemas import ref
 from web.errors import PanelError, path_id

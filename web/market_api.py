@@ -11,12 +11,12 @@ import orjson
 from aiohttp import web
 
 from core.catalog import CatalogItem
-from core.commands.market_price import compare, price
 from core.digits import whole_number
 from core.market.history_stats import history_stats
 from core.market.hubs import HUBS, KNOWN_REGIONS, PLEX_REGION_ID, PLEX_TYPE_ID, find_hub
 from core.market.hubs import UnknownLocation as UnknownHub
 from core.market.model import HistoryRow
+from core.usecases.prices import compare_hubs, price_quote
 from web.api_io import ApiRoute
 from web.api_schemas import Schema, ref
 from web.errors import PanelError
@@ -78,17 +78,17 @@ async def _market_price(request: web.Request, _: object) -> web.Response:
         place = catalog.location(find_hub(hub_name).name if hub_name else None)
     except UnknownHub as exc:
         raise PanelError(422, str(exc), fields={"hub": str(exc)}) from None
-    reply = await price(context, item, place)
+    result = await price_quote(services_of(context), item, place)
     region_id = PLEX_REGION_ID if item.type_id == PLEX_TYPE_ID else place.region_id
     hub = place.hub.name if place.hub is not None else place.name
-    return cached_json(request, {"hub": hub, **reply.data}, await expiry(request, [region_id]))
+    return cached_json(request, {"hub": hub, **result.as_data()}, await expiry(request, [region_id]))
 
 
 async def _market_compare(request: web.Request, _: object) -> web.Response:
     item = queried_item(request)
-    reply = await compare(market_context(request), item)
+    result = await compare_hubs(services_of(market_context(request)), item)
     empty = {"type_id": item.type_id, "name": item.name, "hubs": {}, "buy_at": None, "sell_at": None}
-    data = reply.data if "hubs" in reply.data else empty  # PLEX and untraded items: no per-hub quotes
+    data = result.as_data() if result.quotes else empty  # PLEX and untraded items: no per-hub quotes
     return cached_json(request, data, await expiry(request, sorted({hub.region_id for hub in HUBS})))
 
 

@@ -8,11 +8,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from core.catalog import ALIASES, CatalogItem, Location
-from core.commands.market_price import plex_quote
 from core.market.fees import TradeSkills, broker_fee_rate, sales_tax_rate, station_trade_margin
 from core.market.history_stats import history_stats
 from core.market.hubs import PLEX_REGION_ID, PLEX_TYPE_ID
 from core.usecases.market_services import MarketServices, station_of
+from core.usecases.prices import plex_quote
 
 THIN_ORDERS = 3  # fewer orders than this on a side: a thin book
 FAR_FROM_MEDIAN = 0.25  # best sell this far (fraction) from the 30-day median: a price to distrust

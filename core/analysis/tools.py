@@ -15,9 +15,10 @@ from core.chat.model import Footer, Reply
 from core.chat.params import ArgumentError
 from core.chat.registry import CommandContext
 from core.commands.appraise import appraise_paste
-from core.commands.market_price import compare, price
 from core.market.hubs import UnknownLocation
+from core.usecases.market_data import on_console
 from core.usecases.market_services import market_services, place_or_default, station_of
+from core.usecases.prices import compare_hubs, price_quote
 from core.usecases.trade import SkillOverrides, haul_scan, station_scan
 
 logger = logging.getLogger(__name__)
@@ -157,10 +158,12 @@ class MarketTools:
         return self._ctx.catalog.location(name) if name and self._ctx.catalog else place_or_default(self._ctx, None)
 
     async def _price(self, args: dict[str, Any]) -> dict[str, Any]:
-        return _data(await price(self._ctx, self._item(args["item"]), self._place(args.get("where"))))
+        result = await price_quote(market_services(self._ctx), self._item(args["item"]), self._place(args.get("where")))
+        return _result(result.title, result.as_data(), result.footer, result.text(on_console(self._ctx)))
 
     async def _compare(self, args: dict[str, Any]) -> dict[str, Any]:
-        return _data(await compare(self._ctx, self._item(args["item"])))
+        result = await compare_hubs(market_services(self._ctx), self._item(args["item"]))
+        return _result(result.title, result.as_data(), result.footer, result.text(on_console(self._ctx)))
 
     async def _history(self, args: dict[str, Any]) -> dict[str, Any]:
         services = market_services(self._ctx)
@@ -211,6 +214,11 @@ def _data(reply: Reply) -> dict[str, Any]:
     return {"title": reply.title, "note": reply.text, "data": reply.data, "as_of": as_of}
 
 
-def _result(title: str, data: dict[str, Any], footer: Footer) -> dict[str, Any]:
-    """A use case's result as tool output: its title, its data and the snapshot time."""
-    return {"title": title, "data": data, "as_of": footer.as_of.isoformat() if footer.as_of else None}
+def _result(title: str, data: dict[str, Any], footer: Footer, note: str | None = None) -> dict[str, Any]:
+    """A use case's result as tool output: its title, its note when it has one, its data and the snapshot time."""
+    as_of = footer.as_of.isoformat() if footer.as_of else None
+    return (
+        {"title": title, "data": data, "as_of": as_of}
+        if note is None
+        else {"title": title, "note": note, "data": data, "as_of": as_of}
+    )

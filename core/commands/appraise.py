@@ -13,13 +13,13 @@ from core.catalog import Catalog, Location
 from core.chat.model import Field, Reply, Table
 from core.chat.params import ArgumentError, Param, ParamKind
 from core.chat.registry import CommandContext, Registry
-from core.commands.market_price import plex_quote
 from core.commands.no_data import missing_market_data
 from core.formatting import isk, units
 from core.market.hubs import PLEX_REGION_ID, PLEX_TYPE_ID
 from core.market.model import Quote
 from core.ports import StoreUnavailable
 from core.usecases.market_services import MarketServices, market_services, place_or_default, station_of
+from core.usecases.prices import plex_quote
 
 SHOWN_ITEMS = 15
 SOURCE_MARK = {"hub": "", "ccp_average": " *", "none": " ?", "blueprint_copy": " (copy)"}

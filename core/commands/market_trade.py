@@ -9,9 +9,10 @@ from core.chat.model import Reply, Table
 from core.chat.params import Param, ParamKind
 from core.chat.registry import CommandContext, Registry
 from core.commands.market_browse import CATEGORY, GROUP, type_filter
-from core.commands.no_data import has_market_data, missing_market_data
+from core.commands.no_data import missing_market_data
 from core.commands.route import PREFERENCE, haul_route_text
 from core.formatting import isk, percent, units
+from core.usecases.market_data import has_market_data
 from core.usecases.market_services import market_services, station_of
 from core.usecases.trade import SkillOverrides, haul_scan, station_scan
 
