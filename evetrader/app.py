@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import dataclasses
 import logging
+from collections.abc import Collection
 from types import TracebackType
 from typing import TYPE_CHECKING
 
@@ -30,14 +31,14 @@ from core.market.ingest import RegionRefresher
 from core.market.packaging import PackagedVolumeRefresher
 from core.market.prices import PricesRefresher
 from core.ports import MarketSource, StoreUnavailable
-from evetrader.alerts_parts import AlertParts
-from evetrader.analyst_parts import AnalystParts
+from evetrader.bootstrap.accounts import Accounts
+from evetrader.bootstrap.alerts import mail_sender
+from evetrader.bootstrap.analyst import build_analyst
 from evetrader.config import Settings
 
 if TYPE_CHECKING:  # the command wiring's modules are imported where they are used: `evetrader status` needs none
     from adapters.ai.factory import LazyChain
     from adapters.sso import SsoClient
-    from core.accounts.tokens import CharacterTokens
     from core.analysis.analyst import Analyst
     from core.catalog import Catalog
     from core.chat.gateway import CommandGateway
@@ -55,8 +56,10 @@ class SchemaOutdated(RuntimeError):
 SHUTDOWN_QUERY_GRACE_S = 6.0  # after the services' own 5 s to stop (evetrader.supervise), before the 10 s bound
 
 
-class App(AlertParts, AnalystParts):
-    """Everything a process needs, opened together and closed in reverse order (`async with App(settings)`)."""
+class App:
+    """Everything a process needs, opened together and closed in reverse order (`async with App(settings)`).
+
+    The services' wiring lives in evetrader.bootstrap: its builders take the resources opened here."""
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
@@ -67,7 +70,7 @@ class App(AlertParts, AnalystParts):
         self._esi: EsiClient | None = None
         self._sso: SsoClient | None = None
         self._analyst: Analyst | None = None
-        self._tokens: CharacterTokens | None = None
+        self._accounts: Accounts | None = None
         self._provider: LazyChain | None = None
         self.keys = RedisKeys(settings.redis_prefix)
         self._catalog: Catalog | None = None
@@ -148,6 +151,7 @@ class App(AlertParts, AnalystParts):
             with contextlib.suppress(Exception):
                 await self._provider.close()
             self._provider = self._analyst = None
+        self._accounts = None
         if self._sso is not None:
             await self._sso.close()
             self._sso = None
@@ -191,6 +195,19 @@ class App(AlertParts, AnalystParts):
     def sso(self) -> SsoClient | None:
         """The EVE SSO client, when EVE_CLIENT_ID and ENCRYPTION_KEYS are configured."""
         return self._sso
+
+    @property
+    def accounts(self) -> Accounts:
+        """The accounts' builder over the opened resources (its token cache is the process's)."""
+        if self._accounts is None:
+            self._accounts = Accounts(self.settings, self.pool, self.redis, self.keys, self._sso, self.esi.transport)
+        return self._accounts
+
+    def analyst(self) -> Analyst:
+        """The AI analyst (one per process; its provider chain is closed with the app)."""
+        if self._analyst is None:
+            self._analyst, self._provider = build_analyst(self.settings, self.pool, self.redis, self.keys)
+        return self._analyst
 
     async def migrate(self) -> list[int]:
         """Apply pending migrations; return the versions applied."""
@@ -279,12 +296,12 @@ class App(AlertParts, AnalystParts):
             catalog=catalog,
             services=services,
             preferences=PgPreferences(self.pool),
-            accounts=self.account_services(),
+            accounts=self.accounts.account_services(self._refresh_wallets),
             alerts=AlertServices(
                 PgAlertRules(self.pool),
                 PgWatchlist(self.pool),
                 catalog,
-                emails=PgAccountEmail(self.pool) if self.mail_sender() is not None else None,
+                emails=PgAccountEmail(self.pool) if mail_sender(self.settings) is not None else None,
                 panel_url=self.settings.public_url,
                 identities=PgAccountSettings(self.pool),
             ),
@@ -339,6 +356,12 @@ class App(AlertParts, AnalystParts):
             limiter=limiter,
             observer=PrometheusCommandObserver(),
         )
+
+    async def _refresh_wallets(self, only: Collection[int]) -> object:
+        """Fetch these characters' wallets now (a wallet answer waits for a first fetch)."""
+        from evetrader.bootstrap.scheduler import refresh_app_wallets
+
+        return await refresh_app_wallets(self, only=only)
 
     async def mark_esi_source(self, demo: bool) -> None:
         """Remember whether the market data comes from the demo fake (reply footers then say it is simulated)."""

@@ -11,6 +11,7 @@ from aiohttp import web
 
 from bot.platform import Connection, PlatformDeps
 from evetrader.app import App
+from evetrader.bootstrap.alerts import delivery_worker, interaction_state, mail_sender, push_sender
 from evetrader.config import PLATFORMS
 
 if TYPE_CHECKING:
@@ -52,7 +53,8 @@ class BotService:
         settings = self.app.settings
         try:
             for platform in enabled:
-                deps = PlatformDeps(gateway, self.app.interaction_state(platform.name), settings.appraisal_max_bytes)
+                state = interaction_state(self.app.redis, self.app.keys, platform.name)
+                deps = PlatformDeps(gateway, state, settings.appraisal_max_bytes)
                 connection = platform.build(settings.platform_settings(platform.name), deps)
                 self._running[platform.name] = connection
                 await connection.start()
@@ -64,15 +66,16 @@ class BotService:
     async def _start_delivery(self) -> None:
         """One alert delivery worker per platform this process can send to (chat platforms, e-mail, web push)."""
         senders: list[AlertSender] = [connection.alert_sender() for connection in self._running.values()]
-        if (mail := self.app.mail_sender()) is not None:
+        app = self.app
+        if (mail := mail_sender(app.settings)) is not None:
             senders.append(mail)
-        if (push := self.app.push_sender()) is not None:
+        if (push := push_sender(app.settings, app.pool)) is not None:
             senders.append(push)
             self._closers.append(push.close)
-        names = (await self.app.catalog()).name_of
+        names = (await app.catalog()).name_of
         platforms = {sender.platform for sender in senders}
         for sender in senders:
-            worker = self.app.delivery_worker(sender, platforms, names)
+            worker = delivery_worker(app.pool, app.redis, app.keys, sender, platforms, names)
             task = asyncio.create_task(worker.run(self._delivery_stop), name=f"alerts-{sender.platform}")
             self._deliveries.append(task)
 

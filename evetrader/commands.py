@@ -224,6 +224,7 @@ async def _serve(
 ) -> None:
     """Run `services` until `stop`; `migrate`: apply migrations (run), else refuse an outdated external schema."""
     from evetrader import probes
+    from evetrader.bootstrap.alerts import mail_sender
     from evetrader.bootstrap.scheduler import scheduler_deps
     from evetrader.bootstrap.web import web_deps
     from evetrader.supervise import supervise
@@ -271,7 +272,7 @@ async def _serve(
                 config = web_config_from_settings(settings)
             except WebConfigError as exc:
                 raise SystemExit(f"error: {exc}") from None
-            sso, mailer = ctx.web_services(config.signing_key), ctx.mail_sender()
+            sso, mailer = ctx.accounts.web_services(config.signing_key), mail_sender(settings)
             web_app = create_app(web_deps(ctx.pool, ctx.redis, ctx.keys, config, sso=sso, mailer=mailer))
             from web.public import use_market
 

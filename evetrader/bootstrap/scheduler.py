@@ -21,6 +21,7 @@ from adapters.postgres.wallet import PgWalletStore
 from core.accounts.sso import SCOPE_WALLET
 from core.alerts.values import fee_assumption
 from core.market.ingest import RegionRefresher
+from evetrader.bootstrap.alerts import alert_dispatcher, refresh_character_orders
 from scheduler.dispatch import RegionDispatcher
 from scheduler.jobs import with_alerts
 from scheduler.profile import ROUTES, ProfileRefreshSummary, refresh_profiles
@@ -46,7 +47,7 @@ def alerting_refresher(app: App) -> RegionRefresher:
 
 async def refresh_app_wallets(app: App, only: Collection[int] | None = None) -> WalletRefreshSummary | None:
     """The scheduler's wallet job, wired from the app (no-op without EVE SSO); `only`: just these characters."""
-    tokens = app.character_tokens()
+    tokens = app.accounts.character_tokens()
     if tokens is None:
         return None
     subjects = await PgCharacterOrderStore(app.pool).characters_with_scope(SCOPE_WALLET)
@@ -61,7 +62,7 @@ async def refresh_app_wallets(app: App, only: Collection[int] | None = None) -> 
 
 async def refresh_app_structures(app: App) -> StructureRefreshSummary | None:
     """The scheduler's structure job, wired from the app (no-op without EVE SSO)."""
-    tokens = app.character_tokens()
+    tokens = app.accounts.character_tokens()
     if tokens is None:
         return None
     markets, books = PgStructureMarkets(app.pool), PgOrderBookStore(app.pool)
@@ -72,7 +73,7 @@ async def refresh_app_structures(app: App) -> StructureRefreshSummary | None:
 
 async def refresh_app_profiles(app: App) -> ProfileRefreshSummary | None:
     """The scheduler's profile job, wired from the app (no-op without EVE SSO)."""
-    tokens = app.character_tokens()
+    tokens = app.accounts.character_tokens()
     if tokens is None:
         return None
     orders = PgCharacterOrderStore(app.pool)
@@ -95,15 +96,15 @@ def scheduler_deps(app: App) -> SchedulerDeps:
         default_hub=s.default_hub,
         dispatcher=dispatcher_for(app),
         refresher=lambda: alerting_refresher(app),
-        alert_dispatcher=app.alert_dispatcher(),
+        alert_dispatcher=alert_dispatcher(app.pool, app.redis, app.keys),
         prices=app.prices_refresher,
         packaging=app.packaging_refresher,
         history=app.history_refresher,
         history_store=PgHistoryStore(app.pool),
         catalog=app.catalog,
         forget_catalog=app.forget_catalog,
-        character_orders=app.refresh_character_orders,
-        character_tokens=app.check_character_tokens,
+        character_orders=lambda: refresh_character_orders(app.accounts.character_tokens(), app.esi.transport, app.pool),
+        character_tokens=app.accounts.check_character_tokens,
         wallets=lambda: refresh_app_wallets(app),
         structures=lambda: refresh_app_structures(app),
         profiles=lambda: refresh_app_profiles(app),

@@ -11,6 +11,7 @@ import pytest
 from adapters.postgres.alerts_eval import PgAlertEvaluator
 from core.alerts.evaluation import SnapshotAlerts
 from evetrader.app import App
+from evetrader.bootstrap.alerts import alert_dispatcher
 from evetrader.bot_service import BotService
 from evetrader.commands import ensure_static_data
 from evetrader.config import load_settings
@@ -63,7 +64,7 @@ async def test_alert_made_in_telegram_arrives_once_after_the_crossing_ingest(
                 esi.advance(JITA_REGION)
                 clock.offset = timedelta(seconds=301)
                 await refresh(app, esi, clock, alerts)  # the crossing snapshot: one outbox row
-                assert await app.alert_dispatcher().dispatch_due() == 1
+                assert await alert_dispatcher(app.pool, app.redis, app.keys).dispatch_due() == 1
                 await telegram.wait_for("sendMessage", count=2, timeout=30)
             finally:
                 await bot.stop()
@@ -73,7 +74,7 @@ async def test_alert_made_in_telegram_arrives_once_after_the_crossing_ingest(
             restarted = BotService(app)  # a restart, and the dispatcher running again, send nothing new
             await restarted.start()
             try:
-                assert await app.alert_dispatcher().dispatch_due() == 0
+                assert await alert_dispatcher(app.pool, app.redis, app.keys).dispatch_due() == 0
                 telegram.push_message("/alert list", USER, USER)
                 await telegram.wait_for("sendMessage", count=3, timeout=30)
             finally:

@@ -1,22 +1,45 @@
-"""Composition of accounts: the token cipher, linked characters' tokens, /link services and the panel's SSO."""
+"""Accounts wiring: the token cipher, linked characters' tokens, /link services and the panel's EVE sign-in.
+
+EVE SSO is configured when EVE_CLIENT_ID and ENCRYPTION_KEYS are set; without it every builder here returns None.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Collection
 from datetime import timedelta
-from typing import TYPE_CHECKING, cast
-
-from evetrader.parts import Parts
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the modules themselves load when EVE SSO is configured and used
+    import asyncpg
+    import redis.asyncio as aioredis
+
     from adapters.crypto import TokenCipher
+    from adapters.esi.transport import EsiTransport
+    from adapters.redis.keys import RedisKeys
+    from adapters.sso import SsoClient
     from core.accounts.tokens import CharacterTokens, TokenCheck
     from core.commands.accounts import AccountServices
-    from evetrader.app import App
+    from evetrader.config import Settings
     from web.sso import SsoWebServices
 
+WalletRefresh = Callable[[Collection[int]], Awaitable[object]]  # refresh these characters' wallets now
 
-class AccountParts(Parts):
-    """Accounts wiring of App (EVE SSO is configured when EVE_CLIENT_ID and ENCRYPTION_KEYS are set)."""
+
+class Accounts:
+    """Builds the accounts' services from the opened resources; keeps one token cache per process."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        pool: asyncpg.Pool,
+        redis: aioredis.Redis,
+        keys: RedisKeys,
+        sso: SsoClient | None,
+        transport: EsiTransport,
+    ) -> None:
+        self.settings, self.pool, self.redis, self.keys = settings, pool, redis, keys
+        self.sso, self.transport = sso, transport
+        self._tokens: CharacterTokens | None = None
 
     def token_cipher(self) -> TokenCipher:
         """The cipher of stored refresh tokens (ENCRYPTION_KEYS)."""
@@ -28,13 +51,13 @@ class AccountParts(Parts):
 
     def character_tokens(self) -> CharacterTokens | None:
         """Access tokens of linked characters on demand (one cache per process), when EVE SSO is configured."""
-        if self._sso is None:
+        if self.sso is None:
             return None
         from adapters.postgres.characters import PgCharacterStore
         from core.accounts.tokens import CharacterTokens
 
         if self._tokens is None:
-            self._tokens = CharacterTokens(PgCharacterStore(self.pool, self.token_cipher()), self._sso)
+            self._tokens = CharacterTokens(PgCharacterStore(self.pool, self.token_cipher()), self.sso)
         return self._tokens
 
     async def check_character_tokens(self, older_than: timedelta = timedelta(hours=12)) -> TokenCheck | None:
@@ -48,9 +71,10 @@ class AccountParts(Parts):
         stale = await PgCharacterStore(self.pool, self.token_cipher()).stale_tokens(older_than)
         return await check_tokens(tokens, stale)
 
-    def account_services(self) -> AccountServices | None:
-        """/link, /characters and /unlink's dependencies, when EVE SSO is configured."""
-        if self._sso is None:
+    def account_services(self, refresh_wallets: WalletRefresh) -> AccountServices | None:
+        """/link, /characters and /unlink's dependencies, when EVE SSO is configured; a wallet never fetched is
+        fetched first with `refresh_wallets`."""
+        if self.sso is None:
             return None
         from adapters.charts import render_profit_chart
         from adapters.esi.structures import EsiStructures
@@ -62,23 +86,20 @@ class AccountParts(Parts):
         from core.commands.accounts import AccountServices
         from core.market.structures import StructureMarkets
         from core.trading.book import FetchingBook, FirstFetch
-        from evetrader.bootstrap.scheduler import refresh_app_wallets
 
         characters = PgCharacterStore(self.pool, self.token_cipher())
         links = RedisLinkCodes(self.redis, self.keys)
-        app = cast("App", self)
-        fetch = FirstFetch(lambda ids: refresh_app_wallets(app, only=ids))
         store = PgWalletStore(self.pool)
-        wallet = FetchingBook(store, fetch, render_profit_chart)
+        wallet = FetchingBook(store, FirstFetch(refresh_wallets), render_profit_chart)
         trader = PgTrader(self.pool)
         tokens = self.character_tokens()
         structures = (
-            StructureMarkets(EsiStructures(app.esi.transport), PgStructureMarkets(self.pool), tokens)
+            StructureMarkets(EsiStructures(self.transport), PgStructureMarkets(self.pool), tokens)
             if tokens is not None
             else None
         )
         return AccountServices(
-            links, characters, self.settings.public_url, self._sso, wallet, trader, store, structures=structures
+            links, characters, self.settings.public_url, self.sso, wallet, trader, store, structures=structures
         )
 
     def web_services(self, signing_key: bytes | None = None) -> SsoWebServices | None:
@@ -86,7 +107,7 @@ class AccountParts(Parts):
 
         Without `signing_key` the panel's own key is loaded (SESSION_SIGNING_KEY, or the development key file).
         """
-        if self._sso is None:
+        if self.sso is None:
             return None
         from adapters.postgres.characters import PgCharacterStore
         from web.config import web_config_from_settings
@@ -94,4 +115,4 @@ class AccountParts(Parts):
 
         key = signing_key if signing_key is not None else web_config_from_settings(self.settings).signing_key
         characters = PgCharacterStore(self.pool, self.token_cipher())
-        return build_sso_web_services(self._sso, characters, self.redis, self.keys, key)
+        return build_sso_web_services(self.sso, characters, self.redis, self.keys, key)
