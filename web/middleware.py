@@ -1,4 +1,4 @@
-"""The panel's middleware chain: errors without stack traces, per-IP and per-user rate limits, sessions, CSRF."""
+"""The panel's middleware chain: errors without stack traces, per-IP and per-user rate limits with sessions, CSRF."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from aiohttp import web
 from aiohttp.typedefs import Handler
 from redis.exceptions import RedisError
 
-from adapters.redis.ratelimit import RedisRateLimiter
+from adapters.redis.ratelimit import RedisRateLimiter, take_all
 from core.ports import StoreUnavailable
 from web.api_io import PUBLIC_PREFIXES
 from web.errors import PanelError, from_http_exception, is_api, json_error, rate_limited, unavailable
@@ -55,10 +55,10 @@ def _error_response(request: web.Request, error: PanelError) -> web.Response:
     return json_error(error) if is_api(request) else error_page(request, error)
 
 
-async def _take(limiter: RedisRateLimiter, key: str) -> None:
-    """Spend one request of `key`'s budget or raise 429; a Redis outage lets requests through (logged)."""
+async def _take(*budgets: tuple[RedisRateLimiter, str]) -> None:
+    """Spend one request of each budget (one Redis round trip) or raise 429; a Redis outage lets requests through."""
     try:
-        wait = await limiter.wait_time(key)
+        wait = await take_all(*budgets)
     except RedisError as exc:
         log.warning("web rate limit unavailable", extra={"error": type(exc).__name__})
         return
@@ -67,22 +67,32 @@ async def _take(limiter: RedisRateLimiter, key: str) -> None:
 
 
 @web.middleware
-async def ip_rate_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """Per-address rate limit (the health check and static files are exempt)."""
-    if not request.path.startswith(UNLIMITED_PATHS):
-        ip = client_ip(request, request.app[CONFIG].trusted_proxies)
-        await _take(request.app[IP_LIMITER], rate_limit_key(ip))
-    return await handler(request)
+async def access_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Per-address and per-account rate limits and the caller's session (cookies go out in on_response_prepare).
 
-
-@web.middleware
-async def session_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """Resolve the caller's session (rotating refresh tokens as needed); cookies go out in on_response_prepare.
-
-    Unrouted requests (404/405, e.g. a browser's /favicon.ico) never rotate: a parallel page load keeps its token.
+    A caller with a valid access token of a live session family spends its address's and its account's budgets in
+    one round trip. Anyone else spends the address's budget before any refresh rotation, and a rotated session then
+    its account's. The health check and static files are not limited; they, the public API and charts read no
+    cookie; unrouted requests (404/405, e.g. a browser's /favicon.ico) never rotate: a parallel page load keeps
+    its token.
     """
-    if not request.path.startswith(SESSIONLESS_PATHS) and request.match_info.http_exception is None:
-        request[AUTH] = await request.app[SESSIONS].resolve(request)
+    if request.path.startswith(UNLIMITED_PATHS):  # also sessionless
+        return await handler(request)
+    ip = (request.app[IP_LIMITER], rate_limit_key(client_ip(request, request.app[CONFIG].trusted_proxies)))
+    if request.path.startswith(SESSIONLESS_PATHS) or request.match_info.http_exception is not None:
+        await _take(ip)
+        return await handler(request)
+    sessions = request.app[SESSIONS]
+    auth = await sessions.resolve_access(request)
+    if auth.session is not None:
+        await _take(ip, (request.app[USER_LIMITER], str(auth.session.account_id)))
+        request[AUTH] = auth
+        return await handler(request)
+    await _take(ip)
+    await sessions.resolve_refresh(request, auth)
+    request[AUTH] = auth  # before the account's 429: a rotated refresh cookie must reach the browser
+    if auth.session is not None:
+        await _take((request.app[USER_LIMITER], str(auth.session.account_id)))
     return await handler(request)
 
 
@@ -94,15 +104,6 @@ async def apply_session_cookies(request: web.Request, response: web.StreamRespon
 
 
 @web.middleware
-async def user_rate_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """Per-account rate limit for signed-in callers."""
-    auth = request.get(AUTH)
-    if auth is not None and auth.session is not None:
-        await _take(request.app[USER_LIMITER], str(auth.session.account_id))
-    return await handler(request)
-
-
-@web.middleware
 async def csrf_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     """State-changing requests must carry this session's CSRF token (X-CSRF-Token or the csrf_token field)."""
     if AUTH in request:
@@ -110,4 +111,4 @@ async def csrf_middleware(request: web.Request, handler: Handler) -> web.StreamR
     return await handler(request)
 
 
-MIDDLEWARES = (error_middleware, ip_rate_middleware, session_middleware, user_rate_middleware, csrf_middleware)
+MIDDLEWARES = (error_middleware, access_middleware, csrf_middleware)

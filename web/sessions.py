@@ -26,6 +26,7 @@ from web.session_model import RequestAuth, Session
 log = logging.getLogger(__name__)
 ISSUER = "evetrader-web"
 BROWSER_TTL_S = 400 * 24 * 3600
+_VERIFIED_MAX = 4096  # access tokens whose signature decode_access remembers (cleared when full)
 # Postgres unreachable (down, restarting, pool timed out): only then is Redis's revocation cache asked.
 _PG_UNREACHABLE = (OSError, TimeoutError, asyncpg.PostgresConnectionError, asyncpg.InterfaceError,
                    asyncpg.CannotConnectNowError)  # fmt: skip
@@ -56,6 +57,7 @@ class SessionService:
         self.access_cookie = prefix + "evt_access"
         self.refresh_cookie = prefix + "evt_refresh"
         self.browser_cookie = prefix + "evt_browser"
+        self._verified: dict[str, tuple[Session, int]] = {}  # access token -> its session and exp (decode_access)
 
     def __repr__(self) -> str:
         return f"SessionService(secure={self._config.cookie_secure})"
@@ -78,7 +80,17 @@ class SessionService:
         return jwt.encode(claims, self._jwt_key, algorithm="HS256")
 
     def decode_access(self, token: str) -> Session | None:
-        """The session an access token stands for, or None when it is forged, expired or malformed."""
+        """The session an access token stands for, or None when it is forged, expired or malformed.
+
+        A token verified before is not verified again until it expires (the same bytes carry the same signature);
+        whether its family is still live is asked on every request by the caller, never cached here."""
+        verified = self._verified.get(token)
+        if verified is not None:
+            session, expires = verified
+            if time.time() < expires:  # PyJWT's own test: expired once exp <= now
+                return session
+            del self._verified[token]
+            return None
         try:
             claims = jwt.decode(
                 token,
@@ -87,9 +99,14 @@ class SessionService:
                 issuer=ISSUER,
                 options={"require": ["sub", "exp", "iat", "jti", "fid", "role"]},
             )
-            return Session(int(claims["sub"]), str(claims["role"]), str(claims["fid"]))
+            session = Session(int(claims["sub"]), str(claims["role"]), str(claims["fid"]))
+            expires = int(claims["exp"])
         except (jwt.PyJWTError, ValueError, TypeError):
             return None
+        if len(self._verified) >= _VERIFIED_MAX:
+            self._verified.clear()
+        self._verified[token] = (session, expires)
+        return session
 
     async def login(self, response: web.StreamResponse, account_id: int) -> Session:
         """Sign `account_id` in: a new refresh family, and access + refresh cookies on `response`.
@@ -133,6 +150,13 @@ class SessionService:
 
     async def resolve(self, request: web.Request) -> RequestAuth:
         """Who is calling: a valid access cookie, else a transparent refresh rotation, else nobody."""
+        auth = await self.resolve_access(request)
+        if auth.session is None:
+            await self.resolve_refresh(request, auth)
+        return auth
+
+    async def resolve_access(self, request: web.Request) -> RequestAuth:
+        """resolve's first step: the browser id, and the session of a valid access cookie whose family is live."""
         browser_id = request.cookies.get(self.browser_cookie, "")
         auth = RequestAuth(None, browser_id if 16 <= len(browser_id) <= 64 else "")
         if not auth.browser_id:
@@ -142,23 +166,25 @@ class SessionService:
         session = self.decode_access(access) if access else None
         if session is not None and await self._family_live(session.family_id):
             auth.session = session
-            return auth
+        return auth
+
+    async def resolve_refresh(self, request: web.Request, auth: RequestAuth) -> None:
+        """resolve's second step, when the first found no session: a transparent refresh rotation, else nobody."""
         refresh = request.cookies.get(self.refresh_cookie)
         if not refresh:
-            if access:
+            if request.cookies.get(self.access_cookie):
                 auth.delete_cookies.add(self.access_cookie)
-            return auth
+            return
         result, issued = await self._refresh.rotate(refresh, self._now())
         if issued is None:
             if result.outcome is RotationOutcome.REUSED and result.family_id is not None:
                 log.warning("refresh token reuse: session family revoked", extra={"account_id": result.account_id})
                 await self._deny(result.family_id)
             auth.delete_cookies.update({self.access_cookie, self.refresh_cookie})
-            return auth
+            return
         auth.session = Session(issued.account_id, issued.role, issued.family_id)
         auth.set_cookies[self.access_cookie] = (self.encode_access(auth.session), int(ACCESS_TTL.total_seconds()))
         auth.set_cookies[self.refresh_cookie] = (issued.token, int(REFRESH_TTL.total_seconds()))
-        return auth
 
     def apply(self, response: web.StreamResponse, auth: RequestAuth) -> None:
         """Add the request's cookie changes to a response being prepared (cookies a handler set itself win).

@@ -2,6 +2,7 @@
 
 With Redis unreachable (a restart, a failover) it lets calls through and says so in the log, at most once a minute:
 a price check that can be answered from Postgres should not fail because its rate limit cannot be counted.
+Several budgets (the panel's per address and per account) are spent in one round trip by `take_all`.
 """
 
 from __future__ import annotations
@@ -14,19 +15,24 @@ from adapters.redis.unreachable import UNREACHABLE, UnreachableWarning
 
 log = logging.getLogger(__name__)
 
-# KEYS[1] = the key's theoretical arrival time (ms); ARGV = now_ms, interval_ms, burst.
-# A call is allowed when tat - now <= (burst - 1) * interval; then tat advances by one interval.
+# KEYS[i] = a budget's theoretical arrival time (ms); ARGV[2i-1], ARGV[2i] = its interval_ms and burst. "Now" is the
+# server's clock (every process agrees on it). The budgets are spent in order: a call is allowed by one when
+# tat - now <= (burst - 1) * interval, and then its tat advances by one interval; the first budget that refuses
+# ends the script (the later ones are not spent) and its wait in ms is returned; 0 when every budget allowed it.
 _GCRA = """
-local now = tonumber(ARGV[1])
-local interval = tonumber(ARGV[2])
-local burst = tonumber(ARGV[3])
-local tat = tonumber(redis.call('GET', KEYS[1]) or now)
-if tat < now then tat = now end
-local allowance = (burst - 1) * interval
-if tat - now > allowance then
-    return tat - now - allowance
+local clock = redis.call('TIME')
+local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
+for i, key in ipairs(KEYS) do
+    local interval = tonumber(ARGV[2 * i - 1])
+    local burst = tonumber(ARGV[2 * i])
+    local tat = tonumber(redis.call('GET', key) or now)
+    if tat < now then tat = now end
+    local allowance = (burst - 1) * interval
+    if tat - now > allowance then
+        return tat - now - allowance
+    end
+    redis.call('SET', key, tat + interval, 'PX', math.ceil(tat + interval - now))
 end
-redis.call('SET', KEYS[1], tat + interval, 'PX', math.ceil(tat + interval - now))
 return 0
 """
 
@@ -47,11 +53,23 @@ class RedisRateLimiter:
     async def wait_time(self, key: str) -> float:
         """Take one call from the key's budget: 0.0 when allowed (or Redis is unreachable), else the seconds until
         the next one is."""
-        try:
-            server_time = await self._client.time()  # the server's clock: every process agrees on "now"
-            now_ms = server_time[0] * 1000 + server_time[1] // 1000
-            waited = await self._script(keys=[self._prefix + key], args=[now_ms, self._interval_ms, self._burst])
-        except UNREACHABLE as exc:
-            self._warn(exc)
-            return 0.0
-        return float(waited) / 1000.0
+        return await take_all((self, key))
+
+
+async def take_all(*budgets: tuple[RedisRateLimiter, str]) -> float:
+    """Take one call from each (limiter, key) budget, in order, in one round trip: 0.0 when all allowed it (or Redis
+    is unreachable), else the seconds the first refusing budget asks to wait (the budgets after it are not spent).
+
+    The limiters must share one Redis client."""
+    first = budgets[0][0]
+    if any(limiter._client is not first._client for limiter, _ in budgets):
+        raise ValueError("take_all needs limiters on one Redis client")
+    args: list[int] = []
+    for limiter, _ in budgets:
+        args += (limiter._interval_ms, limiter._burst)
+    try:
+        waited = await first._script(keys=[limiter._prefix + key for limiter, key in budgets], args=args)
+    except UNREACHABLE as exc:
+        first._warn(exc)
+        return 0.0
+    return float(waited) / 1000.0

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.web.helpers import create_account, sign_in
+from tests.web.helpers import cookie, create_account, drop_cookie, sign_in
 from web.assets import panel_assets
 from web.config import parse_networks
 
@@ -45,3 +45,15 @@ async def test_per_user_limit(make_client, make_light_client, pg_pool):
     assert statuses == [200, 200, 429]
     other = await make_light_client(user_rate_per_minute=1, user_rate_burst=2)
     assert (await other.get("/")).status == 200  # anonymous callers spend only their address's budget
+
+
+async def test_a_rotated_session_spends_its_accounts_budget_and_keeps_its_new_cookies(make_client, pg_pool):
+    client = await make_client(user_rate_per_minute=1, user_rate_burst=1)
+    await sign_in(client, await create_account(pg_pool))
+    assert (await client.get("/api/v1/account")).status == 200  # the account's one call (with the access token)
+    refresh = cookie(client, "evt_refresh")
+    drop_cookie(client, "evt_access")  # the next call rotates the refresh token, then finds the budget spent
+    limited = await client.get("/api/v1/account")
+    assert limited.status == 429
+    assert cookie(client, "evt_refresh") not in (None, refresh)  # the rotated token reached the browser anyway
+    assert cookie(client, "evt_access") is not None

@@ -1,4 +1,5 @@
-"""The Redis rate limiter: a burst, then one call per interval; keys are independent; the wait is accurate."""
+"""The Redis rate limiter: a burst, then one call per interval; keys are independent; the wait is accurate; several
+budgets spent in one round trip keep each budget's own semantics."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import logging
 import pytest
 import redis.asyncio as aioredis
 
-from adapters.redis.ratelimit import RedisRateLimiter
+from adapters.redis.ratelimit import RedisRateLimiter, take_all
 
 
 async def test_burst_then_wait(redis_client: aioredis.Redis, redis_prefix: str):
@@ -41,4 +42,38 @@ async def test_unreachable_redis_lets_calls_through_and_warns_once(caplog: pytes
     assert waits == [0.0, 0.0, 0.0]  # a burst of 1 would have refused the second call
     warnings = [r for r in caplog.records if r.name == "adapters.redis.ratelimit"]
     assert len(warnings) == 1 and "Redis unreachable" in warnings[0].getMessage()
+    await dead.aclose()
+
+
+async def test_take_all_spends_budgets_in_order_and_stops_at_the_first_refusal(
+    redis_client: aioredis.Redis, redis_prefix: str
+):
+    ip = RedisRateLimiter(redis_client, f"{redis_prefix}ip:", per_minute=60, burst=3)
+    user = RedisRateLimiter(redis_client, f"{redis_prefix}user:", per_minute=30, burst=1)
+    assert await take_all((ip, "a"), (user, "u")) == 0.0  # both allowed: both spent
+    assert await user.wait_time("u") > 1.0  # the user's single call is gone (one per 2 s)
+    wait = await take_all((ip, "a"), (user, "u"))  # the address allows it (2nd of 3), the account refuses
+    assert 1.0 < wait <= 2.0
+    assert await ip.wait_time("a") == 0.0  # the address's 3rd call...
+    assert (
+        0.9 < await take_all((ip, "a"), (user, "other")) <= 1.0
+    )  # ...so the refused call spent the 2nd; now it refuses
+    assert await user.wait_time("other") == 0.0  # ...and the account after it was not spent
+
+
+async def test_take_all_needs_one_client(redis_client: aioredis.Redis, redis_prefix: str):
+    other = aioredis.from_url("redis://127.0.0.1:1/0")
+    with pytest.raises(ValueError):
+        await take_all(
+            (RedisRateLimiter(redis_client, redis_prefix, per_minute=1, burst=1), "a"),
+            (RedisRateLimiter(other, redis_prefix, per_minute=1, burst=1), "b"),
+        )
+    await other.aclose()
+
+
+async def test_take_all_lets_calls_through_when_redis_is_unreachable():
+    dead = aioredis.from_url("redis://127.0.0.1:1/0", socket_connect_timeout=0.2)
+    ip = RedisRateLimiter(dead, "evt-dead:ip:", per_minute=1, burst=1)
+    user = RedisRateLimiter(dead, "evt-dead:user:", per_minute=1, burst=1)
+    assert [await take_all((ip, "a"), (user, "u")) for _ in range(2)] == [0.0, 0.0]
     await dead.aclose()
