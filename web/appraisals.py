@@ -9,9 +9,9 @@ from aiohttp import web
 
 from core.appraisal.archive import MAX_PERCENT, StoredAppraisal, is_appraisal_id, percent_of_buy
 from core.chat.params import ArgumentError
-from core.commands.appraise import appraise_paste
 from core.formatting import isk, units
 from core.market.hubs import HUBS, UnknownLocation
+from core.usecases.appraisal import NOTHING, appraisal_of
 from core.usecases.market_services import place_or_default
 from web.api_io import ApiRoute, json_body, json_response
 from web.api_schemas import ref
@@ -22,7 +22,6 @@ from web.render import render
 MAX_PASTE_BYTES = 1_048_576
 MAX_PREFILL = 1_000  # characters of a prefilled field taken from the URL
 DEFAULT_PERCENT = 90.0
-NOTHING = "Nothing in that paste is an item I know."
 
 
 async def appraise_and_store(request: web.Request, paste: str, hub: str | None) -> StoredAppraisal:
@@ -36,15 +35,14 @@ async def appraise_and_store(request: web.Request, paste: str, hub: str | None) 
     except UnknownLocation as exc:
         raise PanelError(422, str(exc), fields={"hub": str(exc)}) from None
     await take_appraisal_budget(request)
-    unshared = replace(context, services=replace(services_of(context), appraisals=None))  # stored here, once
+    unshared = replace(services_of(context), appraisals=None)  # stored here, once
     try:
-        reply = await appraise_paste(unshared, paste, place)
+        result = await appraisal_of(unshared, catalog, paste, place)
     except ArgumentError as exc:
         raise PanelError(422, str(exc), fields={"paste": str(exc)}) from None
-    if not reply.data.get("items"):
+    if not result.items:
         raise PanelError(422, NOTHING, fields={"paste": NOTHING})
-    priced_at = reply.footer.as_of if reply.footer is not None else None
-    return await archive(request).save(place.name, priced_at, reply.data)
+    return await archive(request).save(place.name, result.footer.as_of, result.as_data())
 
 
 def appraisal_json(request: web.Request, stored: StoredAppraisal) -> dict[str, Any]:

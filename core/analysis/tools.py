@@ -10,12 +10,12 @@ from typing import Any
 
 from core.analysis.facts import item_facts
 from core.analysis.provider import ToolCall, ToolResult, ToolSpec
-from core.catalog import UnknownItem
-from core.chat.model import Footer, Reply
+from core.catalog import Catalog, UnknownItem
+from core.chat.model import Footer
 from core.chat.params import ArgumentError
 from core.chat.registry import CommandContext
-from core.commands.appraise import appraise_paste
 from core.market.hubs import UnknownLocation
+from core.usecases.appraisal import appraisal_of
 from core.usecases.market_data import on_console
 from core.usecases.market_services import market_services, place_or_default, station_of
 from core.usecases.prices import compare_hubs, price_quote
@@ -203,15 +203,11 @@ class MarketTools:
         return _result(scan.title, scan.as_data(), scan.footer)
 
     async def _appraise(self, args: dict[str, Any]) -> dict[str, Any]:
-        return _data(await appraise_paste(self._ctx, args["items"], self._place(args.get("where"))))
-
-
-def _data(reply: Reply) -> dict[str, Any]:
-    """A command reply as tool output: its data, its text, and the snapshot time; errors raise ArgumentError."""
-    if reply.is_error:
-        raise ArgumentError(reply.text)
-    as_of = reply.footer.as_of.isoformat() if reply.footer and reply.footer.as_of else None
-    return {"title": reply.title, "note": reply.text, "data": reply.data, "as_of": as_of}
+        if not isinstance(self._ctx.catalog, Catalog):
+            raise ArgumentError("no catalog")
+        place = self._place(args.get("where"))
+        result = await appraisal_of(market_services(self._ctx), self._ctx.catalog, args["items"], place)
+        return _result(result.title, result.as_data(), result.footer, result.text(on_console(self._ctx)))
 
 
 def _result(title: str, data: dict[str, Any], footer: Footer, note: str | None = None) -> dict[str, Any]:
