@@ -29,8 +29,9 @@ from core.market.history import HistoryRefresher
 from core.market.history_demand import HistoryOnDemand
 from core.market.ingest import RegionRefresher
 from core.market.packaging import PackagedVolumeRefresher
+from core.market.ports import MarketSource
 from core.market.prices import PricesRefresher
-from core.ports import MarketSource, StoreUnavailable
+from core.ports import StoreUnavailable
 from evetrader.bootstrap.accounts import Accounts
 from evetrader.bootstrap.alerts import mail_sender
 from evetrader.bootstrap.analyst import build_analyst

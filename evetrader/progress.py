@@ -9,7 +9,7 @@ import time
 from collections.abc import Awaitable, Callable, Iterator, Mapping
 from typing import Any, Protocol
 
-from core.ports import MarketSource, PagedFetch, SourceResponse
+from core.market.ports import MarketSource, PagedFetch, SourceResponse
 
 log = logging.getLogger(__name__)
 LOG_EVERY_S = 5.0  # off a terminal, a stage that keeps counting (pages, types) logs at most this often

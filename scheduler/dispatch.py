@@ -15,7 +15,7 @@ from adapters.redis.locks import Direct, Fence, Lease, Writer
 from adapters.redis.unreachable import UNREACHABLE
 from core.market.errors import IngestFailed
 from core.market.ingest import RefreshOutcome, RegionRefresher, utc_now
-from core.ports import OrderBookStore
+from core.market.ports import OrderBookStore
 
 log = logging.getLogger(__name__)
 FAILURE_BACKOFF_S = (30, 60, 120, 300, 600)

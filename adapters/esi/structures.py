@@ -81,7 +81,7 @@ class EsiStructures:
 
 
 class StructureBook:
-    """One structure's orders as a core.ports.MarketSource: every page from one cache generation, authorized."""
+    """One structure's orders as a core.market.ports.MarketSource: every page from one cache generation, authorized."""
 
     def __init__(self, transport: EsiTransport, structure_id: int, token: str) -> None:
         self._transport = transport

@@ -14,7 +14,7 @@ import orjson
 from core.market.errors import MarketSourceUnavailable, SourceNotFound
 from core.market.ingest import utc_now
 from core.market.model import HistoryRow
-from core.ports import HistoryStore, MarketSource
+from core.market.ports import HistoryStore, MarketSource
 
 log = logging.getLogger(__name__)
 

@@ -15,7 +15,7 @@ from core.market.errors import IngestFailed, MarketSourceUnavailable, SnapshotRe
 from core.market.hubs import hubs_in_region
 from core.market.model import SnapshotCommit, SnapshotMeta
 from core.market.orders import parse_order_page
-from core.ports import MarketSource, OrderBookStore, QuoteCache
+from core.market.ports import MarketSource, OrderBookStore, QuoteCache
 
 log = logging.getLogger(__name__)
 

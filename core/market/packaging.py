@@ -10,7 +10,7 @@ from typing import Any, Protocol
 import orjson
 
 from core.market.errors import MarketSourceUnavailable, SourceNotFound
-from core.ports import MarketSource
+from core.market.ports import MarketSource
 
 log = logging.getLogger(__name__)
 # Only ships are asked for: they are the market types whose volume changes a lot when packaged. Containers

@@ -10,7 +10,7 @@ from typing import Any, Protocol
 import orjson
 
 from core.market.ingest import utc_now
-from core.ports import MarketSource
+from core.market.ports import MarketSource
 
 
 @dataclass(frozen=True)

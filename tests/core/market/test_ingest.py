@@ -14,7 +14,7 @@ from core.market.errors import IngestFailed, MarketSourceUnavailable, SnapshotRe
 from core.market.ingest import RefreshResult, RegionRefresher
 from core.market.model import Quote, SnapshotCommit, SnapshotMeta, SnapshotStatus
 from core.market.orders import OrderRow
-from core.ports import SourceResponse
+from core.market.ports import SourceResponse
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 JITA = 10000002
