@@ -13,7 +13,7 @@ from adapters.postgres.history import PgHistoryStore
 from adapters.postgres.orderbook import PgOrderBookStore
 from adapters.postgres.quotes_sql import SELECT_QUOTES, quote_from_record
 from adapters.redis.quotes import RedisQuoteCache
-from core.bulk import cyclic_gc_paused
+from core.gc_pause import cyclic_gc_paused
 from core.market.finders import BookLevel
 from core.market.model import HistoryRow, Quote, SnapshotMeta
 from core.market.reads import Book, TopOfBook

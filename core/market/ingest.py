@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Protocol
 
-from core.bulk import cyclic_gc_paused
+from core.gc_pause import cyclic_gc_paused
 from core.market.errors import IngestFailed, MarketSourceUnavailable, SnapshotRejected, SourceNotReady
 from core.market.hubs import hubs_in_region
 from core.market.model import SnapshotCommit, SnapshotMeta

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, replace
 
-from core.bulk import cyclic_gc_paused
 from core.catalog import CatalogItem, Location
 from core.chat.model import Footer
+from core.gc_pause import cyclic_gc_paused
 from core.market.fees import TradeSkills, broker_fee_rate, sales_tax_rate
 from core.market.finders_haul import HaulInput, HaulPlan, haul_candidates
 from core.market.finders_station import StationInput, StationPlan, could_qualify, station_candidates

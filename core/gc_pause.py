@@ -1,4 +1,4 @@
-"""Bulk work helpers: pausing the cyclic garbage collector while many acyclic objects are built."""
+"""Pausing the cyclic garbage collector while a bulk job builds many acyclic objects (rows, dicts, quotes)."""
 
 from __future__ import annotations
 
