@@ -20,6 +20,7 @@ from core.alerts.delivery import (
     Decision,
     DeliveryQueue,
     ItemNames,
+    OpenCheck,
     OutboxMessage,
     OutboxStore,
     QueuedEntry,
@@ -56,6 +57,7 @@ class DeliveryWorker:
         *,
         consumer: str | None = None,
         names: ItemNames | None = None,
+        can_open: OpenCheck | None = None,
         notice_platforms: Collection[str] = (),
         policy: RetryPolicy = DEFAULT_RETRY,
         lease: timedelta = LEASE,
@@ -64,7 +66,7 @@ class DeliveryWorker:
     ) -> None:
         self.queue, self.outbox, self.sender = queue, outbox, sender
         self.consumer = consumer or consumer_name(sender.platform)
-        self.names = names
+        self.names, self.can_open = names, can_open
         self.notice_platforms = frozenset(notice_platforms) | {sender.platform}
         self.policy, self.lease, self._clock, self._sleep = policy, lease, clock, sleep
         self._unrecorded: dict[int, str | None] = {}  # sent, but marking it sent failed: never send these again
@@ -113,7 +115,7 @@ class DeliveryWorker:
 
     async def deliver(self, message: OutboxMessage) -> Decision:
         """Send the row's text, waiting out short 429s in place; the decision about what happened."""
-        text = compose(message, self.names, self._clock())
+        text = compose(message, self.names, self._clock(), await self._open_in_game(message))
         waits = 0
         while True:
             outcome = await self._send(message, text)
@@ -123,6 +125,16 @@ class DeliveryWorker:
             log.info("alert send rate limited", extra={"platform": self.sender.platform, "wait_s": decision.wait_s})
             await self._sleep(decision.wait_s)
             waits += 1
+
+    async def _open_in_game(self, message: OutboxMessage) -> bool:
+        """Whether the row's account has a character allowed to open windows (an unanswered check: no button)."""
+        if self.can_open is None or message.is_notice:
+            return False
+        try:
+            return await self.can_open(message.account_id)
+        except Exception:
+            log.warning("open-in-game check failed", extra={"outbox_id": message.outbox_id}, exc_info=True)
+            return False
 
     async def _send(self, message: OutboxMessage, text: AlertText) -> SendOutcome:
         try:

@@ -8,7 +8,9 @@ from collections.abc import Sequence
 import asyncpg
 
 from adapters.postgres.character_orders import FetchMeta
+from core.accounts.tokens import TokenSubject
 from core.trading.profile import FEE_SKILLS, Asset, FeeProfile, SkillLevel, Standing
+from core.trading.windows import WindowCharacter
 
 _SAVE_META = """
 INSERT INTO character_fetches (character_id, route, etag, expires, last_modified, fetched_at)
@@ -92,6 +94,19 @@ class PgCharacterProfiles:
         levels (then the lowest id); None when none was fetched."""
         row = await self._pool.fetchrow(_TRADER, account_id, list(FEE_SKILLS))
         return (row["character_id"], row["name"]) if row else None
+
+    async def scoped_characters(self, account_id: int, scope: str) -> list[WindowCharacter]:
+        """The account's characters whose stored scopes include `scope` (whatever their token's health), by name."""
+        rows = await self._pool.fetch(
+            "SELECT character_id, account_id, owner_hash, name, token_status = 'ok' AND refresh_token_enc IS NOT NULL"
+            " AS token_ok FROM characters WHERE account_id = $1 AND $2 = ANY(scopes) ORDER BY name, character_id",
+            account_id,
+            scope,
+        )
+        return [
+            WindowCharacter(TokenSubject(r["character_id"], r["account_id"], r["owner_hash"]), r["name"], r["token_ok"])
+            for r in rows
+        ]
 
     async def assets(self, character_id: int) -> list[Asset]:
         """The character's stored assets."""

@@ -7,7 +7,7 @@ the lease holder) before acknowledging its stream entry; a redelivered entry of 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -15,10 +15,13 @@ from typing import Any, Protocol
 
 from core.alerts.fired import FiredAlert
 from core.alerts.message import alert_buttons, alert_message
-from core.alerts.model import AlertTarget, RuleError, TargetKind
+from core.alerts.model import SNAPSHOT_KINDS, AlertTarget, RuleError, TargetKind
+from core.alerts.rules import ORDER_KINDS
 from core.chat.model import Button
 
 ItemNames = Callable[[int], str | None]  # type id -> item name (the catalog's), None when unknown
+OpenCheck = Callable[[int], Awaitable[bool]]  # account id -> whether one of its characters may open windows in game
+MARKET_ITEM_KINDS = SNAPSHOT_KINDS | ORDER_KINDS  # alerts about one market item: they get an "Open in game" button
 
 
 # ---- what a send did ---------------------------------------------------------------------------------------------
@@ -162,8 +165,9 @@ def nonce_for(outbox_id: int) -> str:
     return f"evt-alert-{outbox_id}"
 
 
-def compose(message: OutboxMessage, names: ItemNames | None, now: datetime) -> AlertText:
-    """The text of a row: a notice, a producer's pre-rendered `text` (digests), or a fired alert's message."""
+def compose(message: OutboxMessage, names: ItemNames | None, now: datetime, open_in_game: bool = False) -> AlertText:
+    """The text of a row: a notice, a producer's pre-rendered `text` (digests), or a fired alert's message (with
+    an "Open in game" button for its item when `open_in_game`: the account has a character allowed to)."""
     payload, nonce = message.payload, nonce_for(message.outbox_id)
     if "notice" in payload:
         return AlertText("EVE Trader: alert delivery paused", str(payload["notice"]), nonce)
@@ -177,7 +181,8 @@ def compose(message: OutboxMessage, names: ItemNames | None, now: datetime) -> A
     found = names(alert.type_id) if names is not None and alert.type_id is not None else None
     item = found or (f"type {alert.type_id}" if alert.type_id is not None else "your item")
     subject = f"EVE Trader alert: {item} {alert.kind.value.replace('_', ' ')}"
-    return AlertText(subject, alert_message(alert, item, now), nonce, alert_buttons(alert.rule_id))
+    item_window = alert.type_id if open_in_game and alert.kind in MARKET_ITEM_KINDS else None
+    return AlertText(subject, alert_message(alert, item, now), nonce, alert_buttons(alert.rule_id, item_window))
 
 
 # ---- telling the user a target stopped working --------------------------------------------------------------------

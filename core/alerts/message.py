@@ -81,11 +81,15 @@ def alert_message(alert: FiredAlert, item_name: str, now: datetime, place: str |
     return f"{_what(alert, item_name, where)}, as of {stamp}, {data_age(alert.as_of, now)}"
 
 
-def alert_buttons(rule_id: int) -> tuple[Button, ...]:
-    """What the owner can do from an alert itself: snooze the rule an hour, pause it, remove it (run as the
-    presser's /alert commands, so only the rule's owner changes anything)."""
-    return (
+def alert_buttons(rule_id: int, open_type_id: int | None = None) -> tuple[Button, ...]:
+    """What the owner can do from an alert itself: snooze the rule an hour, pause it, remove it, and with
+    `open_type_id` open that item's market in game (each runs as the presser's own command, so only the rule's
+    owner changes anything, and a window opens only in the presser's own client)."""
+    buttons = (
         Button("Snooze 1 h", action=f"alert snooze {rule_id} 60"),
         Button("Pause rule", action=f"alert pause {rule_id}"),
         Button("Remove rule", action=f"alert remove {rule_id}"),
     )
+    if open_type_id is None:
+        return buttons
+    return (*buttons, Button("Open in game", action=f"market open {open_type_id}"))

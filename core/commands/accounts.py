@@ -21,6 +21,7 @@ from core.market.structures import StructureMarkets
 from core.trading.book import WalletHistory
 from core.trading.notify import NoticeSettings
 from core.trading.orders import TraderStore
+from core.trading.windows import MarketWindows
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,7 @@ class AccountServices:
     trader: TraderStore | None = None  # the characters' orders, fee profiles and assets (/orders, /assets)
     notices: NoticeSettings | None = None  # what sales notices announce and where (/settings notices)
     structures: StructureMarkets | None = None  # the tracked player-structure markets (/market)
+    windows: MarketWindows | None = None  # opening market windows in a character's client (/market open)
 
 
 def _services(ctx: CommandContext) -> tuple[AccountServices, int]:

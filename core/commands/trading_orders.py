@@ -13,6 +13,7 @@ from core.chat.registry import CommandContext, Registry
 from core.commands.accounts import AccountServices
 from core.commands.alert_targets import describe_target, dm_target, here_target
 from core.commands.alerts import alert_services, mail_target
+from core.commands.windows import open_buttons
 from core.formatting import isk, units
 from core.trading.notify import NOTICE_MODES
 from core.trading.orders import OrderAdvice, TraderStore, account_advice
@@ -102,7 +103,8 @@ async def orders(ctx: CommandContext, character: str | None = None) -> Reply:
     lines = ["Undercut orders first; a reprice beats the best competitor by one tick, fees at your own skills."]
     if len(advice) > SHOWN_ORDERS:
         lines.append(f"{len(advice) - SHOWN_ORDERS} more orders in the data.")
-    return Reply(title=title, text=" ".join(lines), fields=fields, tables=[table], data=data)
+    buttons = await open_buttons(ctx, [a.owned.order.type_id for a in advice[:SHOWN_ORDERS]])
+    return Reply(title=title, text=" ".join(lines), fields=fields, tables=[table], buttons=buttons, data=data)
 
 
 async def assets(ctx: CommandContext, hub: Location | None = None) -> Reply:

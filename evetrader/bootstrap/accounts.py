@@ -78,7 +78,9 @@ class Accounts:
             return None
         from adapters.charts import render_profit_chart
         from adapters.esi.structures import EsiStructures
+        from adapters.esi.ui import EsiUi
         from adapters.postgres.characters import PgCharacterStore
+        from adapters.postgres.profile import PgCharacterProfiles
         from adapters.postgres.structure_markets import PgStructureMarkets
         from adapters.postgres.trader import PgTrader
         from adapters.postgres.wallet import PgWalletStore
@@ -86,6 +88,7 @@ class Accounts:
         from core.commands.accounts import AccountServices
         from core.market.structures import StructureMarkets
         from core.trading.book import FetchingBook, FirstFetch
+        from core.trading.windows import MarketWindows
 
         characters = PgCharacterStore(self.pool, self.token_cipher())
         links = RedisLinkCodes(self.redis, self.keys)
@@ -98,8 +101,17 @@ class Accounts:
             if tokens is not None
             else None
         )
+        windows = MarketWindows(PgCharacterProfiles(self.pool), tokens, EsiUi(self.transport)) if tokens else None
         return AccountServices(
-            links, characters, self.settings.public_url, self.sso, wallet, trader, store, structures=structures
+            links,
+            characters,
+            self.settings.public_url,
+            self.sso,
+            wallet,
+            trader,
+            store,
+            structures=structures,
+            windows=windows,
         )
 
     def web_services(self, signing_key: bytes | None = None) -> SsoWebServices | None:

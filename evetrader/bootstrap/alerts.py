@@ -69,13 +69,19 @@ def delivery_worker(
     platforms: Collection[str],
     names: ItemNames,
 ) -> DeliveryWorker:
-    """Consumes one platform's alert stream and sends with `sender` (notices may go to `platforms`)."""
+    """Consumes one platform's alert stream and sends with `sender` (notices may go to `platforms`); alerts about an
+    item get an "Open in game" button when the account has a character allowed to open windows."""
+    from functools import partial
+
     from adapters.postgres.outbox import PgOutbox
+    from adapters.postgres.profile import PgCharacterProfiles
     from adapters.redis.alert_stream import AlertStream
     from bot.delivery import DeliveryWorker
+    from core.trading.windows import can_open_windows
 
     stream = AlertStream(redis, keys, sender.platform)
-    return DeliveryWorker(stream, PgOutbox(pool), sender, names=names, notice_platforms=platforms)
+    can_open = partial(can_open_windows, PgCharacterProfiles(pool))
+    return DeliveryWorker(stream, PgOutbox(pool), sender, names=names, can_open=can_open, notice_platforms=platforms)
 
 
 async def refresh_character_orders(

@@ -25,13 +25,14 @@ from tests.core.commands.market_helpers import CATALOG, context, trit_market
 LABELS = ["Snooze 1 h", "Pause rule", "Remove rule"]
 
 
-def alerts_gateway(pool: asyncpg.Pool) -> CommandGateway:
-    """The product's commands with real identities (a caller's account) and alert rules in Postgres."""
+def alerts_gateway(pool: asyncpg.Pool, accounts: object = None) -> CommandGateway:
+    """The product's commands with real identities (a caller's account) and alert rules in Postgres (and the
+    account services `accounts`, e.g. to open windows in game)."""
     alerts = AlertServices(PgAlertRules(pool), PgWatchlist(pool), CATALOG)
     market = trit_market()
 
     async def context_for(caller: Caller) -> CommandContext:
-        return dataclasses.replace(context(market), alerts=alerts)
+        return dataclasses.replace(context(market), alerts=alerts, accounts=accounts)
 
     return CommandGateway(build_registry(), context_for, completer=CATALOG, identities=PgIdentityStore(pool))
 
@@ -42,11 +43,12 @@ async def owned_rule(pool: asyncpg.Pool, owner: Caller, target: AlertTarget) -> 
     return await PgAlertRules(pool).add(account, dataclasses.replace(spec(), target=target))
 
 
-def fired_text(rule: AlertRule) -> AlertText:
-    """What delivery sends when the rule fires (as composed from its outbox row)."""
+def fired_text(rule: AlertRule, open_in_game: bool = False) -> AlertText:
+    """What delivery sends when the rule fires (as composed from its outbox row; `open_in_game` when the account
+    has a character allowed to open windows)."""
     payload = dataclasses.replace(PRICE, rule_id=rule.id, account_id=rule.account_id).payload()
     row = OutboxMessage(1, f"{rule.id}@x", rule.account_id, rule.id, payload, rule.spec.target, 1)
-    return compose(row, {34: "Tritanium"}.get, AS_OF + timedelta(minutes=1))
+    return compose(row, {34: "Tritanium"}.get, AS_OF + timedelta(minutes=1), open_in_game)
 
 
 async def rule_state(pool: asyncpg.Pool, rule_id: int) -> tuple[bool, bool] | None:
