@@ -146,14 +146,15 @@ async def station_scan(
     """What to buy and relist at one hub (margins in %), after broker fees and sales tax, scams filtered."""
     region_id, station_id = station_of(hub)
     at = skills.at(services, station_id)
+    fees = services.fees_at(hub)  # a structure: its owner's broker fee
     tops = await services.reader.top_of_book(region_id, station_id)
     hopeful = [
         t
         for t, top in tops.items()
-        if (allowed is None or t in allowed) and could_qualify(top, at, services.fees, min_margin / 100)
+        if (allowed is None or t in allowed) and could_qualify(top, at, fees, min_margin / 100)
     ]
     names = known_items(by_id, hopeful)
-    volumes = await services.reader.daily_volumes(region_id, list(names))
+    volumes = await services.reader.daily_volumes(hub.history_region, list(names))
     wanted = [t for t in names if volumes.get(t, min_volume) >= min_volume]  # rule 2 before any book is read
     books = await services.reader.books_at(region_id, station_id, wanted)  # only books that could qualify
     with cyclic_gc_paused():
@@ -161,7 +162,7 @@ async def station_scan(
         plans = station_candidates(
             items,
             skills=at,
-            schedule=services.fees,
+            schedule=fees,
             min_margin=min_margin / 100,
             max_margin=max_margin / 100,
             min_daily_volume=min_volume,
@@ -169,7 +170,8 @@ async def station_scan(
         )
     meta = await services.reader.snapshot(region_id)
     as_of = meta.last_modified if meta else None
-    footer = services.footer(as_of, await services.market_sources([(region_id, as_of)], region_id if volumes else None))
+    history = hub.history_region if volumes else None
+    footer = services.footer(as_of, await services.market_sources([(region_id, as_of)], history))
     title = f"Station trading at {hub.name}"
     return StationScan(station_id, region_id, len(tops), len(items), tuple(plans), footer, meta, title)
 
@@ -192,7 +194,8 @@ async def haul_scan(
     src_region, src_station = station_of(source)
     dst_region, dst_station = station_of(destination)
     at = skills.at(services, dst_station)  # the fees are paid selling
-    keep = 1 - sales_tax_rate(at, services.fees) - (broker_fee_rate(at, services.fees) if mode == "order" else 0)
+    fees = services.fees_at(destination)  # a structure: its owner's broker fee
+    keep = 1 - sales_tax_rate(at, fees) - (broker_fee_rate(at, fees) if mode == "order" else 0)
     src_tops = await services.reader.top_of_book(src_region, src_station)
     dst_tops = await services.reader.top_of_book(dst_region, dst_station)
     # exact pre-check: if the cheapest unit at the source cannot be sold at the destination's best price after
@@ -210,7 +213,7 @@ async def haul_scan(
     src_books = await services.reader.books_at(src_region, src_station, list(names))
     # every order a player at the destination can sell into: region-range buy orders reaching it, min_volume kept
     dst_books = await services.reader.fillable_books(dst_region, dst_station, list(names))
-    volumes = await services.reader.daily_volumes(dst_region, list(names))
+    volumes = await services.reader.daily_volumes(destination.history_region, list(names))
     items = [
         HaulInput(
             t,
@@ -230,7 +233,7 @@ async def haul_scan(
         cargo_m3=cargo,
         budget_isk=budget,
         skills=at,
-        schedule=services.fees,
+        schedule=fees,
         sell_mode="order" if mode == "order" else "immediate",
         top_n=results,
         jumps=found.jumps if found else None,
@@ -240,7 +243,7 @@ async def haul_scan(
     meta = next((m for m in metas if m is not None and m.last_modified == min(ages, default=None)), metas[0])
     regions = [(r, m.last_modified if m else None) for r, m in zip((src_region, dst_region), metas, strict=True)]
     sources = await services.market_sources(
-        regions[: 1 if src_region == dst_region else 2], dst_region if volumes else None
+        regions[: 1 if src_region == dst_region else 2], destination.history_region if volumes else None
     )
     footer = services.footer(meta.last_modified if meta else None, sources)
     title = f"Hauling {source.name} → {destination.name}"
