@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from types import TracebackType
 from typing import Any
 
@@ -84,8 +85,43 @@ class _Acquire:
             raise unavailable(exc) from exc
 
 
+# Words of a statement that may leave state in the database session for the connection's next user: SET, RESET,
+# set_config, LISTEN, session advisory locks, SQL cursors and prepared statements, DISCARD, temporary tables, LOAD.
+# Deliberately broad (an UPDATE's SET matches too): a match only costs the full reset.
+_SESSION_STATE = re.compile(
+    r"\b(?:set|reset|set_config|listen|unlisten|declare|prepare|discard|temp|temporary|load)\b|advisory", re.IGNORECASE
+)
+
+
+def leaves_no_session_state(query: str) -> bool:
+    """Whether one statement surely leaves nothing in the session (no word of _SESSION_STATE in it)."""
+    return _SESSION_STATE.search(query) is None
+
+
+class PooledConnection(asyncpg.Connection):  # type: ignore[misc]
+    """An asyncpg connection that knows whether its current checkout ran one statement that leaves no session
+    state (the pool's fetch/fetchrow/fetchval/execute): then its release skips the reset query."""
+
+    stateless_checkout = False
+
+    def note_stateless_checkout(self) -> None:
+        """The pool's one-statement helper ran a statement that leaves no session state, and it succeeded."""
+        self.stateless_checkout = True
+
+
+async def _reset(conn: PooledConnection) -> None:
+    """Pool release (after asyncpg rolled back any open transaction and dropped listeners): asyncpg's reset query
+    (advisory locks, cursors, LISTEN, settings) unless the checkout was one statement that leaves no session state.
+
+    Saves a round trip on most releases: the pool's one-statement reads are most of the panel's queries."""
+    stateless, conn.stateless_checkout = conn.stateless_checkout, False
+    if not stateless:
+        await conn.execute(conn.get_reset_query())
+
+
 class TimedPool(asyncpg.Pool):  # type: ignore[misc]
-    """An asyncpg pool whose acquires wait at most `acquire_timeout_s` unless told otherwise."""
+    """An asyncpg pool whose acquires wait at most `acquire_timeout_s` unless told otherwise, and whose
+    one-statement helpers spare the reset query when the statement leaves no session state."""
 
     def __init__(self, *args: Any, acquire_timeout_s: float, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -94,6 +130,29 @@ class TimedPool(asyncpg.Pool):  # type: ignore[misc]
     def acquire(self, *, timeout: float | None = None) -> Any:
         """A connection from the pool (timeout: the pool's acquire timeout); StoreUnavailable when unreachable."""
         return _Acquire(super().acquire(timeout=self.acquire_timeout_s if timeout is None else timeout))
+
+    async def _one(self, method: str, query: str, *args: Any, **kwargs: Any) -> Any:
+        async with self.acquire() as conn:
+            result = await getattr(conn, method)(query, *args, **kwargs)
+            if leaves_no_session_state(query):
+                conn.note_stateless_checkout()
+            return result
+
+    async def execute(self, query: str, *args: Any, **options: Any) -> str:
+        """Connection.execute (options: timeout) on a pooled connection."""
+        return str(await self._one("execute", query, *args, **options))
+
+    async def fetch(self, query: str, *args: Any, **options: Any) -> Any:
+        """Connection.fetch (options: timeout, record_class) on a pooled connection."""
+        return await self._one("fetch", query, *args, **options)
+
+    async def fetchval(self, query: str, *args: Any, **options: Any) -> Any:
+        """Connection.fetchval (options: column, timeout) on a pooled connection."""
+        return await self._one("fetchval", query, *args, **options)
+
+    async def fetchrow(self, query: str, *args: Any, **options: Any) -> Any:
+        """Connection.fetchrow (options: timeout, record_class) on a pooled connection."""
+        return await self._one("fetchrow", query, *args, **options)
 
 
 async def create_pool(
@@ -114,7 +173,8 @@ async def create_pool(
         max_inactive_connection_lifetime=300.0,
         init=_init_connection,
         loop=None,
-        connection_class=asyncpg.Connection,
+        connection_class=PooledConnection,
+        reset=_reset,
         record_class=asyncpg.Record,
         acquire_timeout_s=acquire_timeout_s,
         command_timeout=command_timeout_s,
