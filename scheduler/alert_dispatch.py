@@ -11,15 +11,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
-
-import asyncpg
-import redis.asyncio as aioredis
+from typing import TYPE_CHECKING
 
 from adapters.metrics import OUTBOX_LAG
-from adapters.postgres.outbox import PgOutbox
-from adapters.redis.alert_stream import AlertStream
-from adapters.redis.keys import RedisKeys
 from core.market.ingest import utc_now
+
+if TYPE_CHECKING:  # built by the bootstrap and handed in
+    from adapters.postgres.outbox import PgOutbox
+    from adapters.redis.alert_stream import AlertStream
 
 log = logging.getLogger(__name__)
 STUCK_AFTER = timedelta(minutes=10)
@@ -31,17 +30,15 @@ class AlertDispatcher:
 
     def __init__(
         self,
-        pool: asyncpg.Pool,
-        redis: aioredis.Redis,
-        keys: RedisKeys,
+        outbox: PgOutbox,
+        stream_of: Callable[[str], AlertStream],
         *,
         stuck_after: timedelta = STUCK_AFTER,
         batch: int = BATCH,
         clock: Callable[[], datetime] = utc_now,
     ) -> None:
-        self._outbox = PgOutbox(pool)
-        self._redis = redis
-        self._keys = keys
+        self._outbox = outbox
+        self._stream_of = stream_of  # platform -> its delivery stream
         self._streams: dict[str, AlertStream] = {}
         self.stuck_after = stuck_after
         self.batch = batch
@@ -50,7 +47,7 @@ class AlertDispatcher:
     def stream(self, platform: str) -> AlertStream:
         """The stream of one platform."""
         if platform not in self._streams:
-            self._streams[platform] = AlertStream(self._redis, self._keys, platform)
+            self._streams[platform] = self._stream_of(platform)
         return self._streams[platform]
 
     async def dispatch_once(self, now: datetime | None = None) -> int:

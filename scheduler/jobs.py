@@ -3,23 +3,15 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-import asyncpg
-
-from adapters.postgres.alerts_eval import PgAlertEvaluator
-from adapters.postgres.appraisals import PgAppraisals
-from adapters.postgres.digest_orders import PgOrdersDigest
-from adapters.postgres.history import PgHistoryStore
-from adapters.postgres.sessions import PgRefreshTokenStore
-from adapters.postgres.wallet import PgWalletStore
-from adapters.postgres.watchlist import PgDigestStore
-from core.alerts.digest import DigestService
-from core.alerts.evaluation import SnapshotAlerts
-from core.alerts.values import DEFAULT_FEES, FeeAssumption
 from core.market.history import HistoryRefresher, HistorySummary
-from core.market.ingest import RegionRefresher
-from core.trading.book import DigestProfit
+
+if TYPE_CHECKING:  # the stores are built by the bootstrap and handed in
+    from adapters.postgres.appraisals import PgAppraisals
+    from adapters.postgres.history import PgHistoryStore
+    from adapters.postgres.sessions import PgRefreshTokenStore
+    from core.alerts.digest import DigestService
 
 log = logging.getLogger(__name__)
 
@@ -46,33 +38,25 @@ async def refresh_history(
     return results
 
 
-def with_alerts(refresher: RegionRefresher, pool: asyncpg.Pool, fees: FeeAssumption = DEFAULT_FEES) -> RegionRefresher:
-    """The region refresher that evaluates the region's alert rules (margins at `fees`) after each snapshot swap."""
-    return refresher.with_listener(SnapshotAlerts(PgAlertEvaluator(pool, fees)))
-
-
-async def send_digests(pool: asyncpg.Pool, default_hub: str, names: Callable[[int], str | None] | None = None) -> int:
+async def send_digests(digests: DigestService) -> int:
     """Write the daily digests that are due (every 15 minutes; each account once per local date)."""
-    orders = PgOrdersDigest(pool, names) if names is not None else None
-    name_of = (lambda type_id: names(type_id) or f"type {type_id}") if names is not None else str
-    profit = DigestProfit(PgWalletStore(pool), name_of)
-    written = await DigestService(PgDigestStore(pool), orders=orders, profit=profit, default_hub=default_hub).run()
+    written = await digests.run()
     if written:
         log.info("daily digests written", extra={"digests": written})
     return written
 
 
-async def purge_sessions(pool: asyncpg.Pool) -> int:
+async def purge_sessions(store: PgRefreshTokenStore) -> int:
     """Delete expired panel refresh tokens and the sign-in sessions left without one; returns tokens deleted."""
-    tokens, families = await PgRefreshTokenStore(pool).purge_expired()
+    tokens, families = await store.purge_expired()
     if tokens or families:
         log.info("expired panel sessions purged", extra={"tokens": tokens, "sessions": families})
     return tokens
 
 
-async def purge_appraisals(pool: asyncpg.Pool) -> int:
+async def purge_appraisals(store: PgAppraisals) -> int:
     """Delete the shared appraisals past their expiry (APPRAISAL_TTL_DAYS); returns how many."""
-    purged = await PgAppraisals(pool).purge_expired()
+    purged = await store.purge_expired()
     if purged:
         log.info("expired appraisals purged", extra={"appraisals": purged})
     return purged

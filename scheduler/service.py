@@ -27,12 +27,15 @@ from scheduler.leadership import OUTAGE, Leadership
 from scheduler.queue import IngestQueue
 
 if TYPE_CHECKING:
-    import asyncpg
     import redis.asyncio as aioredis
 
+    from adapters.postgres.appraisals import PgAppraisals
     from adapters.postgres.history import PgHistoryStore
+    from adapters.postgres.sessions import PgRefreshTokenStore
     from adapters.redis.keys import RedisKeys
     from core.accounts.tokens import TokenCheck
+    from core.alerts.delivery import ItemNames
+    from core.alerts.digest import DigestService
     from core.catalog import Catalog
     from core.market.history import HistoryRefresher
     from core.market.packaging import PackagedVolumeRefresher
@@ -49,7 +52,6 @@ Job = Callable[[], Awaitable[object]]
 class SchedulerDeps:
     """What the scheduler and the worker use, built by the bootstrap (evetrader.bootstrap.scheduler)."""
 
-    pool: asyncpg.Pool  # the purge and digest jobs
     redis: aioredis.Redis  # the leader lease and the ingest stream
     keys: RedisKeys
     leader_ttl_s: float
@@ -63,6 +65,9 @@ class SchedulerDeps:
     packaging: Callable[[], PackagedVolumeRefresher]
     history: Callable[[], HistoryRefresher]
     history_store: PgHistoryStore
+    digests: Callable[[ItemNames], DigestService]  # the daily digests, naming items from the loaded catalog
+    session_tokens: PgRefreshTokenStore  # expired panel sessions are purged
+    appraisals: PgAppraisals  # expired shared appraisals are purged
     catalog: Callable[[], Awaitable[Catalog]]
     forget_catalog: Callable[[], None]  # static data changed: the next command reloads the catalog
     character_orders: Callable[[], Awaitable[OrderRefreshSummary | None]]  # None: EVE SSO is not configured
@@ -159,8 +164,8 @@ class SchedulerService:
             ("wallets", IntervalTrigger(minutes=5), self.deps.wallets),
             ("structures", IntervalTrigger(seconds=60), self.deps.structures),
             ("character-profiles", IntervalTrigger(minutes=2), self.deps.profiles),
-            ("sessions", IntervalTrigger(hours=6), functools.partial(purge_sessions, self.deps.pool)),
-            ("appraisals", IntervalTrigger(hours=6), functools.partial(purge_appraisals, self.deps.pool)),
+            ("sessions", IntervalTrigger(hours=6), functools.partial(purge_sessions, self.deps.session_tokens)),
+            ("appraisals", IntervalTrigger(hours=6), functools.partial(purge_appraisals, self.deps.appraisals)),
         ]
         for job_id, trigger, func in table:
             scheduler.add_job(
@@ -205,7 +210,7 @@ class SchedulerService:
     async def send_digests(self) -> int:
         """Write the daily digests whose local hour has come (at most one per account and local date)."""
         catalog = await self.deps.catalog()
-        return await send_digests(self.deps.pool, self.deps.default_hub, catalog.name_of)
+        return await send_digests(self.deps.digests(catalog.name_of))
 
     async def dispatch_alerts(self) -> int:
         """Move due outbox rows (alerts, digests, notices) onto the platform streams the bots consume."""

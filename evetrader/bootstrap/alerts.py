@@ -7,7 +7,7 @@ builds few of them).
 from __future__ import annotations
 
 from collections.abc import Collection
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import asyncpg
@@ -47,11 +47,14 @@ def push_sender(settings: Settings, pool: asyncpg.Pool) -> WebPushSender | None:
     return WebPushSender(vapid, PgPushSubscriptions(pool), f"{s.public_url.rstrip('/')}/alerts")
 
 
-def alert_dispatcher(pool: asyncpg.Pool, redis: aioredis.Redis, keys: RedisKeys) -> AlertDispatcher:
-    """Moves due outbox rows onto the platform streams (the scheduler leader runs it)."""
+def alert_dispatcher(pool: asyncpg.Pool, redis: aioredis.Redis, keys: RedisKeys, **options: Any) -> AlertDispatcher:
+    """Moves due outbox rows onto the platform streams (the scheduler leader runs it); `options`: the
+    dispatcher's stuck_after, batch and clock."""
+    from adapters.postgres.outbox import PgOutbox
+    from adapters.redis.alert_stream import AlertStream
     from scheduler.alert_dispatch import AlertDispatcher
 
-    return AlertDispatcher(pool, redis, keys)
+    return AlertDispatcher(PgOutbox(pool), lambda platform: AlertStream(redis, keys, platform), **options)
 
 
 def interaction_state(redis: aioredis.Redis, keys: RedisKeys, platform: str) -> RedisInteractionState:

@@ -9,21 +9,31 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import TYPE_CHECKING
 
+import asyncpg
+
 from adapters.esi.profile import EsiCharacterProfile
 from adapters.esi.structures import EsiStructures
 from adapters.esi.wallet import EsiWallet
+from adapters.postgres.alerts_eval import PgAlertEvaluator
+from adapters.postgres.appraisals import PgAppraisals
 from adapters.postgres.character_orders import PgCharacterOrderStore
+from adapters.postgres.digest_orders import PgOrdersDigest
 from adapters.postgres.history import PgHistoryStore
 from adapters.postgres.orderbook import PgOrderBookStore
 from adapters.postgres.profile import PgCharacterProfiles
+from adapters.postgres.sessions import PgRefreshTokenStore
 from adapters.postgres.structure_markets import PgStructureMarkets
 from adapters.postgres.wallet import PgWalletStore
+from adapters.postgres.watchlist import PgDigestStore
 from core.accounts.sso import SCOPE_WALLET
-from core.alerts.values import fee_assumption
+from core.alerts.delivery import ItemNames
+from core.alerts.digest import DigestService
+from core.alerts.evaluation import SnapshotAlerts
+from core.alerts.values import DEFAULT_FEES, FeeAssumption, fee_assumption
 from core.market.ingest import RegionRefresher
+from core.trading.book import DigestProfit
 from evetrader.bootstrap.alerts import alert_dispatcher, refresh_character_orders
 from scheduler.dispatch import RegionDispatcher
-from scheduler.jobs import with_alerts
 from scheduler.profile import ROUTES, ProfileRefreshSummary, refresh_profiles
 from scheduler.service import SchedulerDeps
 from scheduler.structures import StructureRefreshSummary, refresh_structures
@@ -38,6 +48,19 @@ def dispatcher_for(app: App) -> RegionDispatcher:
     settings = app.settings
     store = PgOrderBookStore(app.pool)
     return RegionDispatcher(app.redis, app.keys, store, settings.ingest_jitter_s, settings.scheduler_leader_ttl_s)
+
+
+def with_alerts(refresher: RegionRefresher, pool: asyncpg.Pool, fees: FeeAssumption = DEFAULT_FEES) -> RegionRefresher:
+    """The region refresher that evaluates the region's alert rules (margins at `fees`) after each snapshot swap."""
+    return refresher.with_listener(SnapshotAlerts(PgAlertEvaluator(pool, fees)))
+
+
+def digest_service(pool: asyncpg.Pool, default_hub: str, names: ItemNames | None = None) -> DigestService:
+    """The daily digests over Postgres; with `names` (the catalog's) they list orders and name items."""
+    orders = PgOrdersDigest(pool, names) if names is not None else None
+    name_of = (lambda type_id: names(type_id) or f"type {type_id}") if names is not None else str
+    profit = DigestProfit(PgWalletStore(pool), name_of)
+    return DigestService(PgDigestStore(pool), orders=orders, profit=profit, default_hub=default_hub)
 
 
 def alerting_refresher(app: App) -> RegionRefresher:
@@ -87,7 +110,6 @@ def scheduler_deps(app: App) -> SchedulerDeps:
     """Exactly what the scheduler and the worker use, from the opened app."""
     s = app.settings
     return SchedulerDeps(
-        pool=app.pool,
         redis=app.redis,
         keys=app.keys,
         leader_ttl_s=s.scheduler_leader_ttl_s,
@@ -101,6 +123,9 @@ def scheduler_deps(app: App) -> SchedulerDeps:
         packaging=app.packaging_refresher,
         history=app.history_refresher,
         history_store=PgHistoryStore(app.pool),
+        digests=lambda names: digest_service(app.pool, s.default_hub, names),
+        session_tokens=PgRefreshTokenStore(app.pool),
+        appraisals=PgAppraisals(app.pool),
         catalog=app.catalog,
         forget_catalog=app.forget_catalog,
         character_orders=lambda: refresh_character_orders(app.accounts.character_tokens(), app.esi.transport, app.pool),

@@ -31,6 +31,7 @@ from bot.discord.deliver import DiscordAlertSender
 from bot.telegram.deliver import TelegramAlertSender
 from core.alerts.delivery import AlertSender, nonce_for
 from core.alerts.model import AlertTarget, TargetKind
+from evetrader.bootstrap.alerts import alert_dispatcher
 from fakes.discord import DiscordFake
 from fakes.discord.records import Json
 from fakes.smtp import SmtpFake
@@ -89,7 +90,7 @@ class Rig:
 
     @property
     def dispatcher(self) -> AlertDispatcher:
-        return AlertDispatcher(self.pool, self.redis, self.keys)
+        return alert_dispatcher(self.pool, self.redis, self.keys)
 
     def stream(self, platform: str) -> AlertStream:
         return AlertStream(self.redis, self.keys, platform, reclaim_idle_ms=IDLE_MS)

@@ -21,8 +21,8 @@ from adapters.redis.keys import RedisKeys
 from adapters.webpush import VapidKey, WebPushSender, new_vapid_key
 from bot.delivery import DeliveryWorker
 from core.alerts.webpush import parse_subscription, push_target
+from evetrader.bootstrap.alerts import alert_dispatcher
 from fakes.webpush import WebPushFake
-from scheduler.alert_dispatch import AlertDispatcher
 from tests.adapters.postgres.test_alerts_eval import new_account, spec
 from tests.adapters.postgres.test_outbox import insert_alert, status_of
 
@@ -54,7 +54,7 @@ class Rig:
             self.sleeps.append(seconds)
             await asyncio.sleep(seconds)
 
-        await AlertDispatcher(self.pool, self.redis, self.keys).dispatch_due()
+        await alert_dispatcher(self.pool, self.redis, self.keys).dispatch_due()
         stream = AlertStream(self.redis, self.keys, "webpush")
         worker = DeliveryWorker(stream, PgOutbox(self.pool), self.sender, consumer="one", names={34: "Tritanium"}.get,
                                 sleep=sleep)  # fmt: skip

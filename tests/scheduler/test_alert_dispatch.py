@@ -14,7 +14,7 @@ import redis.asyncio as aioredis
 from adapters.redis.alert_stream import AlertStream
 from adapters.redis.keys import RedisKeys
 from core.alerts.model import AlertTarget, TargetKind
-from scheduler.alert_dispatch import AlertDispatcher
+from evetrader.bootstrap.alerts import alert_dispatcher
 from tests.adapters.postgres.test_alerts_eval import new_account
 from tests.adapters.postgres.test_outbox import insert_alert, status_of
 
@@ -43,10 +43,10 @@ async def test_due_rows_go_to_their_platform_stream_once(
 ) -> None:
     account = await new_account(pg_pool)
     tg, dc, mail = [await insert_alert(pg_pool, account, target) for target in (TG, DC, MAIL)]
-    dispatcher = AlertDispatcher(pg_pool, redis_client, RedisKeys(redis_prefix))
+    dispatcher = alert_dispatcher(pg_pool, redis_client, RedisKeys(redis_prefix))
     assert await dispatcher.dispatch_due() == 3
     assert await dispatcher.dispatch_due() == 0
-    again = AlertDispatcher(pg_pool, redis_client, RedisKeys(redis_prefix), batch=1)
+    again = alert_dispatcher(pg_pool, redis_client, RedisKeys(redis_prefix), batch=1)
     assert list(await asyncio.gather(again.dispatch_due(), dispatcher.dispatch_due())) == [0, 0]
     assert [await stream_ids(redis_client, redis_prefix, p) for p in ("telegram", "discord", "email")] == [
         [tg],
@@ -62,13 +62,13 @@ async def test_a_crash_midway_leaves_nothing_lost_and_nothing_doubled(
     account = await new_account(pg_pool)
     rows = [await insert_alert(pg_pool, account, TG) for _ in range(3)]
     keys = RedisKeys(redis_prefix)
-    crashing = AlertDispatcher(pg_pool, redis_client, keys)
+    crashing = alert_dispatcher(pg_pool, redis_client, keys)
     crashing._streams["telegram"] = CrashingStream(redis_client, keys, "telegram")
     with pytest.raises(ConnectionError):
         await crashing.dispatch_due()
     assert [(await status_of(pg_pool, row))["status"] for row in rows] == ["pending"] * 3
     assert await stream_ids(redis_client, redis_prefix, "telegram") == rows[:1]
-    assert await AlertDispatcher(pg_pool, redis_client, keys, batch=2).dispatch_due() == 3
+    assert await alert_dispatcher(pg_pool, redis_client, keys, batch=2).dispatch_due() == 3
     assert await stream_ids(redis_client, redis_prefix, "telegram") == rows
 
 
@@ -78,7 +78,7 @@ async def test_rows_wait_for_not_before_and_stuck_rows_are_queued_again(
     now = datetime.now(UTC)
     account = await new_account(pg_pool)
     quiet = await insert_alert(pg_pool, account, DC, not_before=now + timedelta(hours=7))
-    dispatcher = AlertDispatcher(pg_pool, redis_client, RedisKeys(redis_prefix), stuck_after=timedelta(minutes=10))
+    dispatcher = alert_dispatcher(pg_pool, redis_client, RedisKeys(redis_prefix), stuck_after=timedelta(minutes=10))
     assert await dispatcher.dispatch_due(now) == 0
     assert await dispatcher.dispatch_due(now + timedelta(hours=7)) == 1
     assert await dispatcher.dispatch_due(now + timedelta(hours=7, minutes=5)) == 0

@@ -11,8 +11,7 @@ from adapters.postgres.watchlist import PgWatchlist
 from core.alerts.model import AlertKind, AlertTarget, Direction, RuleSpec, Side, TargetKind
 from core.alerts.values import DEFAULT_FEES, fee_assumption, margin_pct
 from evetrader.app import App
-from evetrader.bootstrap.scheduler import alerting_refresher, dispatcher_for, scheduler_deps
-from scheduler.jobs import with_alerts
+from evetrader.bootstrap.scheduler import alerting_refresher, dispatcher_for, scheduler_deps, with_alerts
 from scheduler.service import SchedulerService
 
 AMARR_REGION, TRIT = 10000043, 34

@@ -12,6 +12,7 @@ from adapters.postgres.character_orders import FetchMeta, PgCharacterOrderStore
 from adapters.postgres.wallet import PgWalletStore
 from core.alerts.orders import CharacterOrder, OrderState
 from core.trading.model import WalletTransaction
+from evetrader.bootstrap.scheduler import digest_service
 from scheduler.jobs import send_digests
 
 CHAR = 93000001
@@ -36,7 +37,7 @@ async def trader(pool: asyncpg.Pool) -> int:
 
 
 async def digest_text(pool: asyncpg.Pool, account: int) -> tuple[str, dict[str, Any]]:
-    assert await send_digests(pool, "Jita", {34: "Tritanium", 638: "Raven"}.get) == 1
+    assert await send_digests(digest_service(pool, "Jita", {34: "Tritanium", 638: "Raven"}.get)) == 1
     payload = await pool.fetchval("SELECT payload FROM alert_outbox WHERE account_id = $1", account)
     return payload["text"], payload
 

@@ -8,7 +8,7 @@ import redis.asyncio as aioredis
 from prometheus_client import REGISTRY
 
 from adapters.redis.keys import RedisKeys
-from scheduler.alert_dispatch import AlertDispatcher
+from evetrader.bootstrap.alerts import alert_dispatcher
 from tests.adapters.postgres.test_alerts_eval import new_account
 from tests.adapters.postgres.test_outbox import insert_alert
 from tests.bot.test_delivery_e2e import TG_CHAT, Rig, rig  # noqa: F401 (rig: the fixture)
@@ -29,7 +29,7 @@ async def test_outbox_lag_is_the_age_of_the_oldest_undelivered_due_row(
     await pg_pool.execute("UPDATE alert_outbox SET created_at = now() - interval '300 seconds' WHERE id = $1", row)
     later = await insert_alert(pg_pool, account, TG_CHAT)  # waiting for quiet hours to end: not late yet
     await pg_pool.execute("UPDATE alert_outbox SET not_before = now() + interval '1 hour' WHERE id = $1", later)
-    dispatcher = AlertDispatcher(pg_pool, redis_client, RedisKeys(redis_prefix))
+    dispatcher = alert_dispatcher(pg_pool, redis_client, RedisKeys(redis_prefix))
     assert await dispatcher.dispatch_due() == 1
     assert 299 <= lag() < 3600  # queued, not delivered: still lagging
     await pg_pool.execute("UPDATE alert_outbox SET status = 'sent', delivered_at = now() WHERE id = $1", row)

@@ -19,9 +19,9 @@ from adapters.redis.keys import RedisKeys
 from bot.delivery import DeliveryWorker
 from bot.telegram.deliver import TelegramAlertSender
 from core.accounts.sso import SCOPE_WALLET
+from evetrader.bootstrap.alerts import alert_dispatcher
 from fakes.esi.wallet import set_wallet
 from fakes.telegram import TelegramFake
-from scheduler.alert_dispatch import AlertDispatcher
 from scheduler.wallet import notify_trades, refresh_wallets
 from tests.scheduler.test_wallet import JOE, world  # noqa: F401  (the ESI and SSO fakes with JOE linked)
 
@@ -75,7 +75,7 @@ async def test_a_new_sale_reaches_telegram_once(
         worker = DeliveryWorker(stream, PgOutbox(pg_pool), TelegramAlertSender(bot), consumer="one")
 
         async def deliver() -> None:
-            await AlertDispatcher(pg_pool, redis_client, keys).dispatch_due()
+            await alert_dispatcher(pg_pool, redis_client, keys).dispatch_due()
             await worker.process_once()
 
         set_wallet(esi, JOE, transactions=[bought])

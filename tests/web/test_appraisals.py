@@ -7,6 +7,7 @@ import re
 from dataclasses import replace
 from typing import Any
 
+from adapters.postgres.appraisals import PgAppraisals
 from bot.console import render_text
 from core.chat import Caller, Invocation, dispatch
 from core.commands.default import build_registry
@@ -88,7 +89,7 @@ async def test_the_scheduler_purges_expired_appraisals(market_client: MarketClie
     kept = (await (await client.post("/api/v1/appraisals", json={"paste": paste})).json())["id"]
     gone = (await (await client.post("/api/v1/appraisals", json={"paste": paste})).json())["id"]
     await market_app.pool.execute("UPDATE appraisals SET expires_at = now() - interval '1 day' WHERE id = $1", gone)
-    assert await purge_appraisals(market_app.pool) >= 1
+    assert await purge_appraisals(PgAppraisals(market_app.pool)) >= 1
     left = {r["id"] for r in await market_app.pool.fetch("SELECT id FROM appraisals WHERE id = ANY($1)", [kept, gone])}
     assert left == {kept}
 
