@@ -14,9 +14,10 @@ from adapters.postgres.admin_reports import PgAdminReports, ProviderHealth, Usag
 from core.accounts.sessions import ROLES
 from web.auth import require_admin
 from web.errors import PanelError
-from web.keys import ACCOUNTS, POOL
+from web.keys import ACCOUNTS
 from web.render import render
 from web.session_model import Session
+from web.stores import stores
 
 DEFAULT_DAYS = 7
 MAX_DAYS = 90
@@ -34,7 +35,7 @@ def parse_days(raw: str | None) -> int:
 
 
 def _reports(request: web.Request) -> PgAdminReports:
-    return PgAdminReports(request.app[POOL])
+    return stores(request).reports
 
 
 def _cost(value: Decimal | None) -> float | None:

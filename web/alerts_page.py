@@ -8,7 +8,6 @@ from typing import Any
 from aiohttp import web
 
 from adapters.postgres.account_settings import LinkedIdentity
-from adapters.postgres.watchlist import item_names
 from core.alerts.message import place_name
 from core.alerts.model import AlertRule, AlertTarget, RuleError, RuleLimitReached, TargetKind
 from core.alerts.watchlist import check_digest_hour
@@ -33,9 +32,9 @@ from web.alerts_shared import (
 )
 from web.auth import require_user
 from web.errors import PanelError, path_id
-from web.keys import POOL
 from web.push_pages import add_push_routes, push_section, push_targets
 from web.render import render
+from web.stores import stores
 
 KINDS = {"price": "Price (ISK)", "spread": "Margin after fees (%)", "volume_spike": "Volume (x 30-day average)"}
 SIDES = {"sell": "Sell orders", "buy": "Buy orders"}
@@ -175,7 +174,7 @@ async def _page(
     rules, items = await rules_db.list_for(account_id), await watch_db.items(account_id)
     digest, quiet = await watch_db.digest(account_id), (await rules_db.preferences(account_id)).quiet
     type_ids = [rule.spec.type_id for rule in rules if rule.spec.type_id] + [item.type_id for item in items]
-    names = await item_names(request.app[POOL], type_ids)
+    names = await stores(request).types.names(type_ids)
     identities = await dm_identities(request, account_id)
     targets = [(identity_key(i), f"{i.display_name or i.external_id} ({i.platform})") for i in identities]
     if (email := await email_target(request, account_id)) is not None:

@@ -6,17 +6,17 @@ from datetime import time
 
 from aiohttp import web
 
-from adapters.postgres.account_email import PgAccountEmail
 from adapters.postgres.account_settings import LinkedIdentity
 from adapters.postgres.alerts_rules import PgAlertRules
-from adapters.postgres.watchlist import PgWatchlist, names_starting_with, type_by_name
+from adapters.postgres.watchlist import PgWatchlist
 from core.accounts.email import same_address
 from core.alerts.model import AlertKind, AlertRule, AlertTarget, QuietHours, RuleError, RuleSpec, TargetKind
 from core.alerts.rules import parse_rule
 from core.catalog import ALIASES
 from core.market.hubs import KNOWN_REGIONS, Hub, UnknownLocation, find_hub
 from web.email_pages import mail_enabled
-from web.keys import ACCOUNTS, CONFIG, POOL
+from web.keys import ACCOUNTS, CONFIG
+from web.stores import stores
 
 NOT_A_CHAT = frozenset({"web", "console"})  # identities that cannot receive a DM
 DEFAULT_HUB = "Jita"
@@ -33,12 +33,12 @@ class FieldError(ValueError):
 
 def rules_store(request: web.Request) -> PgAlertRules:
     """The alert rules store of this app."""
-    return PgAlertRules(request.app[POOL])
+    return stores(request).rules
 
 
 def watchlist_store(request: web.Request) -> PgWatchlist:
     """The watchlist store of this app."""
-    return PgWatchlist(request.app[POOL])
+    return stores(request).watchlist
 
 
 async def dm_identities(request: web.Request, account_id: int) -> list[LinkedIdentity]:
@@ -56,7 +56,7 @@ async def email_target(request: web.Request, account_id: int) -> AlertTarget | N
     """The account's verified e-mail address as a target; None when this server sends no mail or none is verified."""
     if not mail_enabled(request.app):
         return None
-    address = await PgAccountEmail(request.app[POOL]).verified_address(account_id)
+    address = await stores(request).emails.verified_address(account_id)
     return AlertTarget("email", TargetKind.EMAIL, address) if address else None
 
 
@@ -99,10 +99,10 @@ async def item_by_name(request: web.Request, name: str) -> tuple[int, str]:
     if not wanted:
         raise FieldError("item", "required", "say which item")
     wanted = ALIASES.get(wanted.lower(), wanted)
-    found = await type_by_name(request.app[POOL], wanted)
+    found = await stores(request).types.by_name(wanted)
     if found is not None:
         return found
-    close = await names_starting_with(request.app[POOL], wanted, SUGGESTIONS)
+    close = await stores(request).types.starting_with(wanted, SUGGESTIONS)
     hint = f"; did you mean {', '.join(close)}?" if close else ""
     raise FieldError("item", "unknown", f"unknown item {wanted!r}{hint}")
 

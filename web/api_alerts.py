@@ -6,7 +6,6 @@ from typing import Any
 
 from aiohttp import web
 
-from adapters.postgres.watchlist import item_names
 from core.alerts.message import place_name
 from core.alerts.model import AlertRule, AlertTarget, QuietHours, RuleError
 from web.alerts_shared import (
@@ -26,8 +25,8 @@ from web.alerts_shared import (
 from web.api_io import API_PREFIX, ApiRoute, json_body, json_response
 from web.api_schemas import ref
 from web.errors import PanelError, path_id
-from web.keys import POOL
 from web.session_model import Session
+from web.stores import stores
 
 _CREATE_KEYS = {
     "type_id",
@@ -75,7 +74,7 @@ def rule_json(rule: AlertRule, names: dict[int, str]) -> dict[str, Any]:
 
 async def _list_alerts(request: web.Request, session: Session) -> web.Response:
     rules = await rules_store(request).list_for(session.account_id)
-    names = await item_names(request.app[POOL], [rule.spec.type_id for rule in rules if rule.spec.type_id])
+    names = await stores(request).types.names([rule.spec.type_id for rule in rules if rule.spec.type_id])
     return json_response({"alerts": [rule_json(rule, names) for rule in rules]})
 
 
@@ -128,7 +127,7 @@ async def _create_alert(request: web.Request, session: Session) -> web.Response:
         raise PanelError(422, f"Unknown field {unknown[0]}.", fields={unknown[0]: "unknown"})
     _check_types(body)
     type_id = _int(body.get("type_id"), "type_id")
-    names = await item_names(request.app[POOL], [type_id])
+    names = await stores(request).types.names([type_id])
     if not names:
         raise PanelError(422, "Unknown item.", fields={"type_id": "unknown"})
     place = await _place(request, session, body)
@@ -192,7 +191,7 @@ async def _put_alert_preferences(request: web.Request, session: Session) -> web.
 async def _watchlist_json(request: web.Request, session: Session) -> dict[str, Any]:
     store = watchlist_store(request)
     items, digest = await store.items(session.account_id), await store.digest(session.account_id)
-    names = await item_names(request.app[POOL], [item.type_id for item in items])
+    names = await stores(request).types.names([item.type_id for item in items])
     return {
         "items": [
             {"type_id": i.type_id, "name": names.get(i.type_id), "added_at": i.added_at.isoformat()} for i in items
@@ -210,7 +209,7 @@ async def _add_to_watchlist(request: web.Request, session: Session) -> web.Respo
     if set(body) != {"type_id"}:
         raise PanelError(422, "Send {type_id} only.", fields={"type_id": "required"})
     type_id = _int(body["type_id"], "type_id")
-    if not await item_names(request.app[POOL], [type_id]):
+    if not await stores(request).types.names([type_id]):
         raise PanelError(422, "Unknown item.", fields={"type_id": "unknown"})
     try:
         await watchlist_store(request).add(session.account_id, type_id)

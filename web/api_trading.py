@@ -8,16 +8,14 @@ from typing import Any
 
 from aiohttp import web
 
-from adapters.postgres.wallet import PgWalletStore
-from adapters.postgres.watchlist import item_names
 from core.commands.accounts import AccountServices
 from core.trading.book import PeriodError, WalletHistory, account_profit, check_range
 from web.api_io import API_PREFIX, ApiRoute, json_response
 from web.api_schemas import Schema, ref
 from web.errors import PanelError
-from web.keys import POOL
 from web.public import MARKET
 from web.session_model import Session
+from web.stores import stores
 
 DEFAULT_DAYS = 30
 FIRST_DAY = date(2003, 5, 6)  # EVE Online's release: no wallet is older
@@ -67,15 +65,14 @@ def wallet_book(request: web.Request) -> WalletHistory:
     services = context.accounts if context is not None else None
     if isinstance(services, AccountServices) and services.wallet is not None:
         return services.wallet
-    return PgWalletStore(request.app[POOL])
+    return stores(request).wallet
 
 
 async def profit_data(request: web.Request, account_id: int, start: date, end: date, character: int | None) -> Any:
     """The ProfitReport schema's object and the report itself (the panel's page and CSV use both)."""
-    pool = request.app[POOL]
     report, _ = await account_profit(wallet_book(request), account_id, start, end, character=character)
     data = report.as_dict()
-    names = await item_names(pool, [row["type_id"] for row in data["items"]])
+    names = await stores(request).types.names([row["type_id"] for row in data["items"]])
     for row in data["items"]:
         row["name"] = names.get(row["type_id"], row["name"])
     return data, report

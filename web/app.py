@@ -21,7 +21,6 @@ from web.keys import (
     CONFIG,
     CSRF_EXEMPT,
     IP_LIMITER,
-    POOL,
     REDIS,
     REDIS_KEYS,
     SESSIONS,
@@ -31,12 +30,13 @@ from web.keys import (
 from web.middleware import MIDDLEWARES, apply_session_cookies
 from web.openapi import OPENAPI_PATH, openapi_handler
 from web.pages import add_page_routes
+from web.public import APPRAISE_LIMITER
 from web.render import template_environment
 from web.security import add_security_headers
 from web.sso_routes import add_sso_routes
+from web.stores import STORES, WebStores
 
 if TYPE_CHECKING:
-    import asyncpg
     import redis.asyncio as aioredis
 
     from adapters.postgres.account_settings import PgAccountSettings
@@ -55,14 +55,15 @@ SHUTDOWN_GRACE_S = 3.0  # requests in flight at shutdown (SIGTERM ends a process
 class WebDeps:
     """What the panel and its API use, built by the bootstrap (evetrader.bootstrap.web)."""
 
-    pool: asyncpg.Pool  # the pages' stores (web.keys.POOL)
     redis: aioredis.Redis
     keys: RedisKeys
     config: WebConfig
     accounts: PgAccountSettings
+    stores: WebStores  # every other store the handlers use
     sessions: SessionService
     ip_limiter: RedisRateLimiter
     user_limiter: RedisRateLimiter
+    appraise_limiter: RedisRateLimiter  # per address, stricter than the panel's: an appraisal is costly
     sso: SsoWebServices | None = None  # EVE sign-in and the /link pages (the sign-in button is enabled)
     mailer: AlertSender | None = None  # e-mail: accounts can verify an address and pick it as an alert target
 
@@ -70,14 +71,15 @@ class WebDeps:
 def create_app(deps: WebDeps) -> web.Application:
     """The web application: pages, /api/v1, /api/openapi.json, /healthz, /static (metrics: web.ops, not here)."""
     app = web.Application(middlewares=(http_metrics_middleware, *MIDDLEWARES), client_max_size=MAX_REQUEST_BYTES)
-    app[POOL] = deps.pool
     app[REDIS] = deps.redis
     app[REDIS_KEYS] = deps.keys
     app[CONFIG] = deps.config
     app[ACCOUNTS] = deps.accounts
+    app[STORES] = deps.stores
     app[SESSIONS] = deps.sessions
     app[IP_LIMITER] = deps.ip_limiter
     app[USER_LIMITER] = deps.user_limiter
+    app[APPRAISE_LIMITER] = deps.appraise_limiter
     app[TEMPLATES] = template_environment()
     app[CSRF_EXEMPT] = []
     if deps.mailer is not None:

@@ -32,8 +32,9 @@ from core.alerts.delivery import AlertSender, AlertText, Delivered, TargetGone
 from core.alerts.model import AlertTarget, TargetKind
 from web.auth import current_session, require_user
 from web.errors import PanelError
-from web.keys import CONFIG, POOL
+from web.keys import CONFIG
 from web.render import render
+from web.stores import stores
 
 log = logging.getLogger(__name__)
 MAILER: web.AppKey[AlertSender] = web.AppKey("mailer")  # set by create_app(mailer=...) when this server sends mail
@@ -50,7 +51,7 @@ SettingsPage = Callable[[web.Request, int, Mapping[str, str]], Awaitable[web.Res
 
 def email_store(request: web.Request) -> PgAccountEmail:
     """The account e-mail store of this app."""
-    return PgAccountEmail(request.app[POOL])
+    return stores(request).emails
 
 
 def mail_enabled(app: web.Application) -> bool:

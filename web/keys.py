@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncpg
 import jinja2
 import redis.asyncio as aioredis
 from aiohttp import web
@@ -14,7 +13,6 @@ from web.config import WebConfig
 from web.session_model import RequestAuth
 from web.sessions import SessionService
 
-POOL = web.AppKey("pool", asyncpg.Pool)
 REDIS = web.AppKey("redis", aioredis.Redis)
 REDIS_KEYS = web.AppKey("redis_keys", RedisKeys)
 CONFIG = web.AppKey("web_config", WebConfig)

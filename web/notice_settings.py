@@ -13,7 +13,8 @@ from core.trading.notify import NOTICE_MODES
 from web.alerts_shared import FieldError, chosen_email, dm_identities, dm_target, email_target
 from web.auth import require_user
 from web.errors import PanelError
-from web.keys import CONFIG, POOL
+from web.keys import CONFIG
+from web.stores import stores
 
 FIELDS = ("notice_mode", "notice_target")
 MODES = dict(zip(NOTICE_MODES, ("Off", "Sales only", "Sales and buys"), strict=True))
@@ -26,7 +27,7 @@ SettingsPage = Callable[..., Awaitable[web.Response]]
 
 def notice_store(request: web.Request) -> PgWalletStore:
     """The store that keeps what the account's trade notices announce and where they go."""
-    return PgWalletStore(request.app[POOL])
+    return stores(request).wallet
 
 
 def target_key(target: AlertTarget) -> str:

@@ -20,7 +20,6 @@ from web.errors import PanelError, path_id
 from web.items import add_item_pages
 from web.keys import ACCOUNTS, AUTH, SESSIONS
 from web.notice_settings import add_notice_routes, notice_section
-from web.public import add_public_state
 from web.render import render
 from web.settings_form import LABELS, SKILL_FIELDS, STANDING_FIELDS, SettingsInvalid, parse_settings
 from web.sso import account_characters
@@ -176,7 +175,6 @@ def add_page_routes(app: web.Application) -> None:
     app.router.add_post("/admin/accounts/{account_id}/role", change_role, name="change_role")
     app.router.add_post("/auth/logout", logout, name="logout")
     app.router.add_post("/auth/logout-everywhere", sign_out_everywhere, name="logout_everywhere")
-    add_public_state(app)
     add_appraisal_pages(app)
     add_item_pages(app)
     add_trading_pages(app)

@@ -13,8 +13,9 @@ from core.catalog import Catalog
 from core.chat.registry import CommandContext
 from core.usecases.market_services import MarketServices
 from web.errors import PanelError, rate_limited
-from web.keys import CONFIG, POOL, REDIS, REDIS_KEYS
+from web.keys import CONFIG
 from web.security import client_ip, rate_limit_key
+from web.stores import stores
 
 log = logging.getLogger(__name__)
 MARKET: web.AppKey[CommandContext] = web.AppKey("market_context")
@@ -25,17 +26,6 @@ NO_MARKET = "Market data is not available on this server right now."
 def use_market(app: web.Application, context: CommandContext) -> None:
     """Give the panel the chat commands' context (catalog, market reads): item pages, appraisals, market API."""
     app[MARKET] = context
-
-
-def add_public_state(app: web.Application) -> None:
-    """The appraisal rate limiter (per address, stricter than the panel's: an appraisal is costly)."""
-    config = app[CONFIG]
-    app[APPRAISE_LIMITER] = RedisRateLimiter(
-        app[REDIS],
-        app[REDIS_KEYS].appraisal_rates(),
-        per_minute=config.appraisal_rate_per_minute,
-        burst=config.appraisal_rate_burst,
-    )
 
 
 def market_context(request: web.Request) -> CommandContext:
@@ -64,7 +54,7 @@ def services_of(context: CommandContext) -> MarketServices:
 
 def archive(request: web.Request) -> PgAppraisals:
     """The shared appraisals store, keeping rows APPRAISAL_TTL_DAYS."""
-    return PgAppraisals(request.app[POOL], request.app[CONFIG].appraisal_ttl_days)
+    return stores(request).appraisals
 
 
 def permalink(request: web.Request, appraisal_id: str) -> str:

@@ -15,7 +15,8 @@ from core.alerts.model import AlertTarget
 from core.alerts.webpush import StoredSubscription, SubscriptionInvalid, browser_label, parse_subscription, push_target
 from web.auth import require_user
 from web.errors import PanelError, path_id
-from web.keys import CONFIG, POOL
+from web.keys import CONFIG
+from web.stores import stores
 
 SERVICE_WORKER_PATH = "/push-sw.js"
 MAX_SUBSCRIBE_BYTES = 8192
@@ -34,7 +35,7 @@ def push_enabled(app: web.Application) -> bool:
 
 def push_store(request: web.Request) -> PgPushSubscriptions:
     """The push subscriptions store of this app."""
-    return PgPushSubscriptions(request.app[POOL])
+    return stores(request).push
 
 
 async def push_targets(request: web.Request, account_id: int) -> list[tuple[AlertTarget, str]]:

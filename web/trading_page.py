@@ -12,14 +12,13 @@ from urllib.parse import urlencode
 from aiohttp import web
 
 from adapters.charts import render_profit_chart
-from adapters.postgres.watchlist import item_names
 from core.formatting import isk, units
 from core.trading.report import ProfitReport
 from web.api_trading import DEFAULT_DAYS, character_of, period_of, profit_data, wallet_book
 from web.auth import require_user
 from web.errors import PanelError
-from web.keys import POOL
 from web.render import render
+from web.stores import stores
 
 FILTERS = ("from", "to", "character_id")
 COLUMNS = ("name", "sold", "revenue", "cost", "fees", "profit")  # the item table's sortable columns
@@ -93,7 +92,7 @@ async def trading_page(request: web.Request) -> web.Response:
         )  # fmt: skip
     items = sorted(book.data["items"], key=lambda row: row[sort], reverse=sort != "name")
     unmatched = book.data["unmatched"]
-    names = await item_names(request.app[POOL], [row["type_id"] for row in unmatched])
+    names = await stores(request).types.names([row["type_id"] for row in unmatched])
     return render(
         request,
         "trading.html",

@@ -210,3 +210,22 @@ async def names_starting_with(pool: asyncpg.Pool, prefix: str, limit: int) -> li
         limit,
     )
     return [str(row["name"]) for row in rows]
+
+
+class PgTypeNames:
+    """Static-data type names over one pool: the lookups above as a store the panel is handed."""
+
+    def __init__(self, pool: asyncpg.Pool) -> None:
+        self._pool = pool
+
+    async def names(self, type_ids: Sequence[int]) -> dict[int, str]:
+        """Names of the static-data types among `type_ids` (unknown ids are left out)."""
+        return await item_names(self._pool, type_ids)
+
+    async def by_name(self, name: str) -> tuple[int, str] | None:
+        """(type_id, name) of the type with exactly this name (any case), market types first."""
+        return await type_by_name(self._pool, name)
+
+    async def starting_with(self, prefix: str, limit: int) -> list[str]:
+        """Up to `limit` type names starting with `prefix` (any case)."""
+        return await names_starting_with(self._pool, prefix, limit)

@@ -8,11 +8,19 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from adapters.postgres.account_email import PgAccountEmail
 from adapters.postgres.account_settings import PgAccountSettings
+from adapters.postgres.admin_reports import PgAdminReports
+from adapters.postgres.alerts_rules import PgAlertRules
+from adapters.postgres.appraisals import PgAppraisals
+from adapters.postgres.push_subscriptions import PgPushSubscriptions
 from adapters.postgres.sessions import PgRefreshTokenStore
+from adapters.postgres.wallet import PgWalletStore
+from adapters.postgres.watchlist import PgTypeNames, PgWatchlist
 from adapters.redis.ratelimit import RedisRateLimiter
 from web.app import WebDeps
 from web.sessions import SessionService
+from web.stores import WebStores
 
 if TYPE_CHECKING:
     import asyncpg
@@ -22,6 +30,20 @@ if TYPE_CHECKING:
     from core.alerts.delivery import AlertSender
     from web.config import WebConfig
     from web.sso import SsoWebServices
+
+
+def web_stores(pool: asyncpg.Pool, appraisal_ttl_days: float) -> WebStores:
+    """The stores the panel's handlers read and write, over one pool."""
+    return WebStores(
+        rules=PgAlertRules(pool),
+        watchlist=PgWatchlist(pool),
+        emails=PgAccountEmail(pool),
+        wallet=PgWalletStore(pool),
+        reports=PgAdminReports(pool),
+        push=PgPushSubscriptions(pool),
+        appraisals=PgAppraisals(pool, appraisal_ttl_days),
+        types=PgTypeNames(pool),
+    )
 
 
 def web_deps(
@@ -38,17 +60,23 @@ def web_deps(
         config = replace(config, sso_enabled=True)
     accounts = PgAccountSettings(pool)
     return WebDeps(
-        pool=pool,
         redis=redis,
         keys=keys,
         config=config,
         accounts=accounts,
+        stores=web_stores(pool, config.appraisal_ttl_days),
         sessions=SessionService(PgRefreshTokenStore(pool), accounts, redis, keys, config),
         ip_limiter=RedisRateLimiter(
             redis, keys.web_ip_rates(), per_minute=config.ip_rate_per_minute, burst=config.ip_rate_burst
         ),
         user_limiter=RedisRateLimiter(
             redis, keys.web_user_rates(), per_minute=config.user_rate_per_minute, burst=config.user_rate_burst
+        ),
+        appraise_limiter=RedisRateLimiter(
+            redis,
+            keys.appraisal_rates(),
+            per_minute=config.appraisal_rate_per_minute,
+            burst=config.appraisal_rate_burst,
         ),
         sso=sso,
         mailer=mailer,
