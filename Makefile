@@ -69,6 +69,8 @@ bench: install ## performance figures as JSON, one object per benchmark (benchma
 	$(BIN)/python -m benchmarks.appraisal
 	$(BIN)/python -m benchmarks.alerts
 	$(BIN)/python -m benchmarks.cli
+	$(BIN)/python -m benchmarks.profit
+	$(BIN)/python -m benchmarks.load
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache *.egg-info
