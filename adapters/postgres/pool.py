@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import re
 from types import TracebackType
@@ -93,6 +94,7 @@ _SESSION_STATE = re.compile(
 )
 
 
+@functools.lru_cache(maxsize=2048)  # the adapters' statements are a few hundred constant strings
 def leaves_no_session_state(query: str) -> bool:
     """Whether one statement surely leaves nothing in the session (no word of _SESSION_STATE in it)."""
     return _SESSION_STATE.search(query) is None
