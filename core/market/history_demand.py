@@ -91,11 +91,13 @@ class HistoryOnDemand:
         self._tasks: dict[tuple[int, int], asyncio.Task[HistorySummary]] = {}
         self._quiet: dict[tuple[int, int], tuple[datetime, bool]] = {}  # key -> (until, failed) after a bad fetch
 
-    async def ensure(self, region_id: int, type_id: int, *, wait_if_stored: bool = True) -> HistoryState:
+    async def ensure(
+        self, region_id: int, type_id: int, *, wait_s: float | None = None, wait_if_stored: bool = True
+    ) -> HistoryState:
         """Fetch the type's history if missing or stale, waiting at most `wait_s`; say how old what is stored is.
 
-        With `wait_if_stored` False, stale history that is stored is answered at once while the refetch goes on
-        (for replies whose history is secondary, such as /price's medians).
+        `wait_s` shortens the wait; with `wait_if_stored` False, stale history that is stored is answered at once
+        while the refetch goes on (for replies whose history is secondary, such as /price's medians).
         """
         if is_structure_market(region_id):  # a structure's market id is no ESI region: asking would cost an error
             return HistoryState(None, unavailable=True)
@@ -117,7 +119,7 @@ class HistoryOnDemand:
         if last is not None and not wait_if_stored:
             return HistoryState(last.fetched_at, pending=True)
         try:
-            summary = await asyncio.wait_for(asyncio.shield(task), self._wait_s)
+            summary = await asyncio.wait_for(asyncio.shield(task), self._wait_s if wait_s is None else wait_s)
         except TimeoutError:
             return HistoryState(last.fetched_at if last else None, pending=True)
         except Exception:  # the refresher counts its own failures; this is the store failing under it

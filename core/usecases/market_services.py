@@ -85,11 +85,13 @@ class MarketServices:
         source = "simulated ESI (demo)" if self.simulated else "ESI market data"
         return Footer(source, as_of, self.simulated, tuple(sources))
 
-    async def history_state(self, region_id: int, type_id: int, *, wait_if_stored: bool = True) -> HistoryState | None:
+    async def history_state(
+        self, region_id: int, type_id: int, *, wait_s: float | None = None, wait_if_stored: bool = True
+    ) -> HistoryState | None:
         """Fetch the type's history when missing or stale (bounded wait) and say its age; None: not wired."""
         if self.history is None:
             return None
-        return await self.history.ensure(region_id, type_id, wait_if_stored=wait_if_stored)
+        return await self.history.ensure(region_id, type_id, wait_s=wait_s, wait_if_stored=wait_if_stored)
 
     async def history_age(self, region_id: int) -> datetime | None:
         """When the region's history was last fetched (None: unknown or not wired)."""

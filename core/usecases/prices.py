@@ -25,6 +25,8 @@ T = TypeVar("T")
 PLEX_MARKET = Location("region", "Global PLEX Market", PLEX_REGION_ID)
 PLEX_NOTE = "PLEX trades only in the global PLEX market: one price everywhere."
 
+PRICE_HISTORY_WAIT_S = 1.0  # a type's first history fetch usually takes a few hundred ms
+
 
 def quote_data(item: CatalogItem, quote: Quote) -> dict[str, object]:
     """The machine-readable form of a quote (README documents these keys)."""
@@ -112,15 +114,21 @@ async def price_quote(services: MarketServices, item: CatalogItem, place: Locati
         region_id, station_id = station_of(place)
         quote_read = services.reader.quote(region_id, station_id, item.type_id)
     since = services.clock().date() - timedelta(days=40)
-    # The quote (Redis), the history and the buy orders that reach the station (Postgres) are independent reads.
-    quote, (rows, state), in_range = await asyncio.gather(
-        quote_read,
-        _history_on_demand(services, place.history_region, item.type_id, since),  # a structure: its region's
-        _best_buy_in_range(services, region_id, station_id, item.type_id),
-    )
+    # The quote (Redis), the history and the buy orders that reach the station (Postgres) are independent reads;
+    # without a quote the history is not waited for (a region never ingested would hold the reply up for nothing).
+    history = asyncio.ensure_future(_history_on_demand(services, place.history_region, item.type_id, since))
+    try:
+        quote, in_range = await asyncio.gather(
+            quote_read, _best_buy_in_range(services, region_id, station_id, item.type_id)
+        )
+    except BaseException:
+        history.cancel()
+        raise
     if quote is None:
+        history.cancel()
         missing = await missing_regions(services, [region_id])
         return PriceQuote(item, place, region_id, station_id, None, None, in_range, "", services.footer(None), missing)
+    rows, state = await history
     stats = history_stats(rows, services.clock().date()) if rows is not None else None
     note = "" if rows is not None else "History is unavailable right now, so the medians are left out."
     if rows is not None and state is not None and (state.pending or state.unavailable):
@@ -134,7 +142,8 @@ async def _history_on_demand(
     services: MarketServices, region_id: int, type_id: int, since: date
 ) -> tuple[list[HistoryRow] | None, HistoryState | None]:
     """Fetch the type's history if missing or stale (bounded wait), then the stored rows (None: no store)."""
-    state = await services.history_state(region_id, type_id, wait_if_stored=False)  # medians never hold /price up
+    # the medians are secondary: never wait for a refetch, and at most PRICE_HISTORY_WAIT_S for a first fetch
+    state = await services.history_state(region_id, type_id, wait_s=PRICE_HISTORY_WAIT_S, wait_if_stored=False)
     return await _unless_unavailable(services.reader.history(region_id, type_id, since)), state
 
 
