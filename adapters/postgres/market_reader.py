@@ -53,13 +53,18 @@ WITH here AS (
          WHERE region_id = $1 AND location_id = $2 AND system_id IS NOT NULL LIMIT 1)
     ) AS system_id
 )
-SELECT o.type_id, o.is_buy_order, o.price, o.volume_remain, o.min_volume
-FROM market_orders o CROSS JOIN here
-WHERE o.region_id = $1 AND o.type_id = ANY($3::integer[])
-  AND o.volume_remain > 0 AND o.price > 0 AND o.price < 'Infinity'::float8
-  AND (o.location_id = $2
-       OR (o.is_buy_order AND (o.range = 'region' OR (o.range <> 'station' AND o.system_id = here.system_id))))
-ORDER BY o.type_id, o.is_buy_order, o.price
+SELECT type_id, is_buy_order, price, volume_remain, min_volume FROM (
+    SELECT o.type_id, o.is_buy_order, o.price, o.volume_remain, o.min_volume
+    FROM market_orders o
+    WHERE o.region_id = $1 AND o.location_id = $2 AND o.type_id = ANY($3::integer[])
+    UNION ALL  -- buy orders elsewhere whose range reaches the station (migration 0025's partial index)
+    SELECT o.type_id, o.is_buy_order, o.price, o.volume_remain, o.min_volume
+    FROM market_orders o CROSS JOIN here
+    WHERE o.region_id = $1 AND o.type_id = ANY($3::integer[]) AND o.location_id <> $2
+      AND o.is_buy_order AND o.range <> 'station' AND (o.range = 'region' OR o.system_id = here.system_id)
+) reachable
+WHERE volume_remain > 0 AND price > 0 AND price < 'Infinity'::float8
+ORDER BY type_id, is_buy_order, price
 """
 # Types whose history was fetched average over every day of the window (days without a row traded nothing);
 # types never fetched are left out (unknown). market_history_fetches has one row per fetched (region, type), written

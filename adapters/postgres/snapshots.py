@@ -146,6 +146,10 @@ class PgSnapshotStage:
 
     async def _build_index(self) -> None:
         await self._conn.execute(f"CREATE INDEX ON {self.orders_table} (location_id, type_id, is_buy_order, price)")
+        # the same partial index as migration 0025's, so the partition attaches without building one
+        await self._conn.execute(
+            f"CREATE INDEX ON {self.orders_table} (type_id, price) WHERE is_buy_order AND range <> 'station'"
+        )
 
     async def _compute_quotes(self, as_of: datetime) -> int:
         counts = await asyncio.gather(*(self._quote_shard(as_of, shard) for shard in range(QUOTE_SHARDS)))
