@@ -30,6 +30,8 @@ from web.app import create_app, start
 Client = TestClient[web.Request, web.Application]
 _ids = itertools.count(93000001)
 
+pytestmark = pytest.mark.reliability  # issue 12's attack cases belong to the reliability suite too
+
 
 @pytest_asyncio.fixture(loop_scope="session")
 async def two_browsers(

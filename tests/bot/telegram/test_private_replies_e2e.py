@@ -33,7 +33,11 @@ from fakes.telegram import TelegramFake
 from tests.bot.telegram.harness import BOT, DM, GROUP, USER, Harness, bot_registry, running
 from tests.core.commands.market_helpers import CATALOG, context, trit_market
 
-pytestmark = [pytest.mark.e2e, pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")]
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.reliability,
+    pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning"),
+]
 PANEL = "https://panel.example"
 NAME = "Pilot 4242"  # how the fake's user shows to the bot
 CHARACTER = CharacterToken(90000001, "Hidden Trader", "owner-a", ("a.v1",), datetime(2030, 1, 1, tzinfo=UTC), "x")
