@@ -14,7 +14,7 @@ from core.alerts.watchlist import check_digest_hour
 from core.commands.alerts import describe_condition
 from core.digits import whole_number
 from core.market.hubs import HUBS, KNOWN_REGIONS
-from web.alerts_shared import (
+from web.alert_inputs import (
     FieldError,
     account_hub,
     build_spec,

@@ -8,7 +8,7 @@ from aiohttp import web
 
 from core.alerts.message import place_name
 from core.alerts.model import AlertRule, AlertTarget, QuietHours, RuleError
-from web.alerts_shared import (
+from web.alert_inputs import (
     FieldError,
     account_hub,
     build_spec,

@@ -10,7 +10,7 @@ from aiohttp import web
 from adapters.postgres.wallet import PgWalletStore
 from core.alerts.model import AlertTarget, TargetKind
 from core.trading.notify import NOTICE_MODES
-from web.alerts_shared import FieldError, chosen_email, dm_identities, dm_target, email_target
+from web.alert_inputs import FieldError, chosen_email, dm_identities, dm_target, email_target
 from web.auth import require_user
 from web.errors import PanelError
 from web.keys import CONFIG

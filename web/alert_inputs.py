@@ -1,4 +1,4 @@
-"""What the alerts API and the alerts page share: stores, DM and e-mail targets, places, items, rules, quiet hours."""
+"""Alert-rule input for the alerts API and page: DM and e-mail targets, places, items, rules, quiet hours."""
 
 from __future__ import annotations
 
