@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import anthropic
 
-from adapters.ai.common import HttpError, SdkErrorMap
+from adapters.ai.sdk_errors import HttpError, SdkErrorMap
 from core.analysis.provider import ProviderError, ProviderErrorKind
 
 NAME = "anthropic"

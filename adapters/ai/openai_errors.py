@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import openai
 
-from adapters.ai.common import HttpError, SdkErrorMap
 from adapters.ai.openai_wire import MalformedAnswer
+from adapters.ai.sdk_errors import HttpError, SdkErrorMap
 from core.analysis.provider import ProviderError, ProviderErrorKind
 
 NAME = "openai"

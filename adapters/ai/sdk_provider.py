@@ -7,7 +7,7 @@ import time
 from collections.abc import Awaitable, Callable, Sequence
 from typing import ClassVar, Generic, Protocol, TypeVar
 
-from adapters.ai.common import SdkErrorMap
+from adapters.ai.sdk_errors import SdkErrorMap
 from core.analysis.provider import Completion, StopReason, ToolCall, Usage
 
 
