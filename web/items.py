@@ -1,4 +1,4 @@
-"""Item pages: /items (search), /items/{type_id} (the hubs side by side, chart, data age), its chart, item search."""
+"""Item pages: /items (search), /items/{type_id} (the markets side by side, chart, data age), its chart, item search."""
 
 from __future__ import annotations
 
@@ -90,28 +90,30 @@ def _chart_hub(request: web.Request, catalog: Catalog) -> Hub:
     return next((hub for hub in HUBS if hub.name.lower() == wanted), catalog.default_hub)
 
 
-async def _columns(services: MarketServices, item: CatalogItem) -> list[HubColumn]:
-    """The five hubs' quotes (PLEX: the global PLEX market) with the age of each one's data."""
+async def _columns(services: MarketServices, catalog: Catalog, item: CatalogItem) -> list[HubColumn]:
+    """The five hubs' and the tracked structure markets' quotes (PLEX: the global PLEX market), each with its age."""
     now = services.clock()
     if item.type_id == PLEX_TYPE_ID:
         quote = await plex_quote(services)
         return [HubColumn("Global PLEX Market", quote, age_text(quote.as_of if quote else None, now))]
+    markets = [(hub.name, hub.region_id, hub.station_id) for hub in HUBS]
+    markets += [(s.name, s.region_id, s.station_id) for s in catalog.structures() if s.station_id is not None]
     reader = services.reader
-    quotes = await asyncio.gather(*(reader.quote(hub.region_id, hub.station_id, item.type_id) for hub in HUBS))
-    metas = await asyncio.gather(*(reader.snapshot(hub.region_id) for hub in HUBS))
+    quotes = await asyncio.gather(*(reader.quote(region, station, item.type_id) for _, region, station in markets))
+    metas = await asyncio.gather(*(reader.snapshot(region) for _, region, _ in markets))
     columns = []
-    for hub, quote, meta in zip(HUBS, quotes, metas, strict=True):
+    for (name, _, _), quote, meta in zip(markets, quotes, metas, strict=True):
         as_of = quote.as_of if quote is not None else meta.last_modified if meta is not None else None
-        columns.append(HubColumn(hub.name, quote, age_text(as_of, now)))
+        columns.append(HubColumn(name, quote, age_text(as_of, now)))
     return columns
 
 
 async def item_page(request: web.Request) -> web.Response:
-    """An item's market: the hubs side by side, the history chart, the data's age, links to appraise and alert."""
+    """An item's market: hubs and structures side by side, the history chart, data age, appraise and alert links."""
     catalog, item = _item(request)
     services = services_of(market_context(request))
     hub = _chart_hub(request, catalog)
-    columns = await _columns(services, item)
+    columns = await _columns(services, catalog, item)
     market = "the global PLEX market" if item.type_id == PLEX_TYPE_ID else hub.region_name
     return render(
         request,

@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from urllib.parse import quote
 
+import orjson
+
+from adapters.postgres.orderbook import PgOrderBookStore
+from adapters.postgres.structure_markets import PgStructureMarkets
+from core.accounts.tokens import TokenSubject
 from core.formatting import isk
 from core.market.hubs import PLEX_TYPE_ID
+from core.market.model import SnapshotCommit
+from core.market.orders import parse_order_page
+from core.market.structures import StructureInfo
 from evetrader.app import App
 from tests.web.helpers import create_account, sign_in
 from tests.web.market_helpers import JITA_REGION, MarketClient, market_app, market_client, traded_item
@@ -107,6 +115,53 @@ async def test_plex_shows_the_global_market(market_client: MarketClient) -> None
     chart = await client.get(f"/charts/items/{PLEX_TYPE_ID}/history.png")
     assert chart.status == 200 and (await chart.read()).startswith(PNG)  # the "no history" placeholder
     assert chart.headers["Cache-Control"] == f"public, max-age={MAX_AGE_S}"
+
+
+def _tower_order(order_id: int, price: float, *, buy: bool) -> dict[str, object]:
+    return {"order_id": order_id, "type_id": 34, "location_id": 1_035_466_617_946, "is_buy_order": buy,
+            "price": price, "volume_remain": 1000, "volume_total": 1000, "min_volume": 1, "duration": 90,
+            "issued": "2026-01-02T03:04:05Z", "range": "station", "system_id": 30000144}  # fmt: skip
+
+
+def _row(html: str, header: str) -> list[str]:
+    row = re.search(rf'<tr><th scope="row">{re.escape(header)}</th>(.*?)</tr>', html)
+    assert row is not None, header
+    return re.findall(r"<td>(.*?)</td>", row.group(1))
+
+
+async def test_structure_markets_are_columns_beside_the_hubs(market_client: MarketClient, market_app: App) -> None:
+    pool, account = market_app.pool, await create_account(market_app.pool)
+    await pool.execute(
+        "INSERT INTO characters (character_id, account_id, name, owner_hash) VALUES (90000031, $1, 'Owner', 'h')",
+        account,
+    )
+    store, subject = PgStructureMarkets(pool), TokenSubject(90000031, account, "h")
+    tower = await store.add(StructureInfo(1_035_466_617_946, "Perimeter - Test Tower", 30000144, None, None), subject)
+    empty = await store.add(StructureInfo(1_035_466_617_947, "Perimeter - Empty Keep", 30000144, None, None), subject)
+    assert tower is not None and empty is not None
+    catalog = await market_app.catalog()
+    try:
+        body = orjson.dumps([_tower_order(1, 5.00, buy=False), _tower_order(2, 4.20, buy=True)])
+        now = datetime.now(UTC)
+        async with PgOrderBookStore(pool).stage(tower.market_id) as stage:
+            await stage.add_rows(parse_order_page(body, 1))
+            await stage.commit(
+                SnapshotCommit(tower.market_id, now, now + timedelta(minutes=5), None, 1, len(body), now)
+            )
+        catalog.set_structures(await store.markets())
+        client = await market_client()
+        html = await (await client.get("/items/34")).text()
+        assert "At the trade hubs and structure markets</h2>" in html
+        names = re.findall(r'<th scope="col">([^<]+)</th>', html)
+        assert names == ["Jita", "Amarr", "Dodixie", "Rens", "Hek", "Perimeter - Empty Keep", "Perimeter - Test Tower"]
+        assert _row(html, "Best sell")[6] == isk(5.00) and _row(html, "Best buy")[6] == isk(4.20)
+        assert _row(html, "Spread")[6] == isk(0.80) and _row(html, "Sell orders")[6] == "1"
+        assert _row(html, "Best sell")[5] == "—" and _row(html, "Data age")[5] == "no market data yet"
+        assert re.fullmatch(r'<time datetime="[^"]+">\d+ min old</time>', _row(html, "Data age")[6])
+    finally:
+        await store.remove(account, tower.structure_id)
+        await store.remove(account, empty.structure_id)
+        catalog.set_structures(await store.markets())
 
 
 def test_a_chart_is_kept_until_the_next_daily_history() -> None:
