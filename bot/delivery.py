@@ -128,8 +128,12 @@ class DeliveryWorker:
 
     async def _open_in_game(self, message: OutboxMessage) -> bool:
         """Whether the row's account has a character allowed to open windows (an unanswered check: no button)."""
-        if self.can_open is None or message.is_notice:
-            return False
+        if (
+            self.can_open is None
+            or message.is_notice
+            or ("text" in message.payload and not message.payload.get("type_ids"))
+        ):
+            return False  # no item to open: digests, old sales notices
         try:
             return await self.can_open(message.account_id)
         except Exception:

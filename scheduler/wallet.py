@@ -23,7 +23,7 @@ from adapters.postgres.watchlist import item_names
 from core.accounts.sso import SsoError
 from core.accounts.tokens import CharacterTokens, TokenSubject
 from core.market.hubs import HUBS
-from core.trading.notify import notice_key, trade_notice
+from core.trading.notify import notice_items, notice_key, trade_notice
 from core.trading.report import profit_report
 
 log = logging.getLogger(__name__)
@@ -62,17 +62,18 @@ async def notify_trades(
         target = await store.notice_target(subject.account_id) if mode != "off" else None
         if target is None:
             continue
-        text = await _notice_text(pool, store, subject, set(new), buys=mode == "all")
-        if text is not None:
+        notice = await _notice(pool, store, subject, set(new), buys=mode == "all")
+        if notice is not None:
             key = notice_key(subject.character_id, new)
-            written += await store.enqueue_notice(subject.account_id, key, {"subject": "Sales", "text": text}, target)
+            written += await store.enqueue_notice(subject.account_id, key, {"subject": "Sales", **notice}, target)
     return written
 
 
-async def _notice_text(
+async def _notice(
     pool: asyncpg.Pool, store: PgWalletStore, subject: TokenSubject, new: set[int], *, buys: bool = False
-) -> str | None:
-    """The notice of the character's new sell transactions, each with its FIFO profit after fees (and new buys)."""
+) -> dict[str, Any] | None:
+    """The payload of the character's new sell transactions' notice, each with its FIFO profit after fees (and new
+    buys): its `text` and the `type_ids` it may offer to open in game."""
     today = _utc_now().date()
     transactions, journal = await store.history([subject.character_id], today)
     fresh = [t for t in transactions if t.transaction_id in new]
@@ -83,13 +84,15 @@ async def _notice_text(
     sales = [s for s in report.sales if s.sale.transaction_id in new]
     names = await item_names(pool, sorted({t.type_id for t in fresh}))
     owned = await store.account_characters(subject.account_id)
-    return trade_notice(
+    bought = [t for t in fresh if t.is_buy] if buys else []
+    text = trade_notice(
         owned.get(subject.character_id, f"character {subject.character_id}"),
         sales,
-        [t for t in fresh if t.is_buy] if buys else [],
+        bought,
         lambda type_id: names.get(type_id, f"type {type_id}"),
         _place,
     )
+    return None if text is None else {"text": text, "type_ids": notice_items(sales, bought)}
 
 
 def _place(location_id: int) -> str:

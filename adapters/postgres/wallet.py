@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 import asyncpg
 
@@ -190,7 +191,7 @@ class PgWalletStore:
         )
         return AlertTarget(row[0], TargetKind(row[1]), row[2]) if row else None
 
-    async def enqueue_notice(self, account_id: int, key: str, payload: dict[str, str], target: AlertTarget) -> bool:
+    async def enqueue_notice(self, account_id: int, key: str, payload: dict[str, Any], target: AlertTarget) -> bool:
         """Write a pre-rendered notice to the alert outbox; False when its key was written before."""
         status = await self._pool.execute(
             "INSERT INTO alert_outbox (account_id, idempotency_key, payload, target_platform, target_kind,"

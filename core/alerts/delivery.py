@@ -166,13 +166,14 @@ def nonce_for(outbox_id: int) -> str:
 
 
 def compose(message: OutboxMessage, names: ItemNames | None, now: datetime, open_in_game: bool = False) -> AlertText:
-    """The text of a row: a notice, a producer's pre-rendered `text` (digests), or a fired alert's message (with
-    an "Open in game" button for its item when `open_in_game`: the account has a character allowed to)."""
+    """The text of a row: a notice, a producer's pre-rendered `text` (digests, sales notices), or a fired alert's
+    message (with "Open in game" buttons for its items when `open_in_game`: the account has a character allowed to)."""
     payload, nonce = message.payload, nonce_for(message.outbox_id)
     if "notice" in payload:
         return AlertText("EVE Trader: alert delivery paused", str(payload["notice"]), nonce)
     if "text" in payload:
-        return AlertText(str(payload.get("subject") or "EVE Trader alert"), str(payload["text"]), nonce)
+        buttons = window_buttons(payload.get("type_ids"), names) if open_in_game else ()
+        return AlertText(str(payload.get("subject") or "EVE Trader alert"), str(payload["text"]), nonce, buttons)
     try:
         alert = FiredAlert.from_outbox(message.outbox_id, message.idempotency_key, payload, message.target)
     except (KeyError, TypeError, ValueError):
@@ -183,6 +184,17 @@ def compose(message: OutboxMessage, names: ItemNames | None, now: datetime, open
     subject = f"EVE Trader alert: {item} {alert.kind.value.replace('_', ' ')}"
     item_window = alert.type_id if open_in_game and alert.kind in MARKET_ITEM_KINDS else None
     return AlertText(subject, alert_message(alert, item, now), nonce, alert_buttons(alert.rule_id, item_window))
+
+
+def window_buttons(type_ids: object, names: ItemNames | None) -> tuple[Button, ...]:
+    """Buttons opening the market of a pre-rendered row's `type_ids` in game (a sales notice's items; rows written
+    before they were stored, or holding anything else there, get none): one item's is "Open in game", several named."""
+    if not isinstance(type_ids, list) or not all(isinstance(t, int) and not isinstance(t, bool) for t in type_ids):
+        return ()
+    if len(type_ids) == 1:
+        return (Button("Open in game", action=f"market open {type_ids[0]}"),)
+    named = [((names(t) if names is not None else None) or f"type {t}", t) for t in type_ids[:3]]
+    return tuple(Button(f"Open {name[:40]}", action=f"market open {t}") for name, t in named)
 
 
 # ---- telling the user a target stopped working --------------------------------------------------------------------

@@ -84,6 +84,18 @@ def trade_notice(
     return f"{character}: " + lines[0] if len(lines) == 1 else f"{character}:\n" + "\n".join(lines)
 
 
+def notice_items(sales: Sequence[MatchedSale], buys: Sequence[WalletTransaction], limit: int = 3) -> list[int]:
+    """The type ids a notice is about, as its lines run (sales by value, then buys), at most `limit`: each gets an
+    "Open in game" button."""
+    ordered: list[int] = []
+    for trades in ([s.sale for s in sales], list(buys)):
+        value: dict[int, float] = defaultdict(float)
+        for trade in trades:
+            value[trade.type_id] += trade.quantity * trade.unit_price
+        ordered += [type_id for type_id in sorted(value, key=lambda t: -value[t]) if type_id not in ordered]
+    return ordered[:limit]
+
+
 def notice_key(character_id: int, transaction_ids: Sequence[int]) -> str:
     """The outbox key of a refresh's notice: the same transactions never make a second message."""
     return f"sales:{character_id}:{min(transaction_ids)}-{max(transaction_ids)}:{len(transaction_ids)}"

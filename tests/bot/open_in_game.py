@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
 
 import asyncpg
 
@@ -19,6 +21,8 @@ from adapters.postgres.profile import PgCharacterProfiles
 from adapters.sso.client import SsoClient
 from core.accounts.sso import SCOPE_OPEN_WINDOW, SCOPE_WALLET
 from core.accounts.tokens import CharacterTokens
+from core.alerts.delivery import AlertText, OutboxMessage, compose
+from core.alerts.model import AlertTarget
 from core.chat.model import Caller
 from core.commands.accounts import AccountServices
 from core.trading.windows import MarketWindows
@@ -35,6 +39,16 @@ PEOPLE = (
     FakeCharacter(BOB, "Bob Reader", "owner-bob"),
 )
 WINDOW_SCOPES, READ_SCOPES = [SCOPE_OPEN_WINDOW, SCOPE_WALLET], [SCOPE_WALLET]
+
+
+def sales_notice(account_id: int, target: AlertTarget, type_ids: list[int] | None, open_in_game: bool) -> AlertText:
+    """What delivery sends for a sales notice's outbox row about `type_ids` (None: a row written before notices
+    named their items), `open_in_game` when the account has a character allowed to open windows."""
+    payload: dict[str, Any] = {"subject": "Sales", "text": "Joe Trader: Sold 3 × Tritanium for 15 in Jita"}
+    if type_ids is not None:
+        payload["type_ids"] = type_ids
+    row = OutboxMessage(2, "sales:1:1-1:1", account_id, None, payload, target, 1)
+    return compose(row, {34: "Tritanium", 35: "Pyerite"}.get, datetime.now(UTC), open_in_game)
 
 
 @dataclass

@@ -1,5 +1,6 @@
 """A sales notice end to end: the ESI fake's wallet gains a sell -> wallet refresh -> outbox -> dispatcher -> Redis
-stream -> DeliveryWorker with python-telegram-bot -> the Telegram fake; exactly once, a later refresh sends nothing."""
+stream -> DeliveryWorker with python-telegram-bot -> the Telegram fake; exactly once, a later refresh sends nothing.
+The row names the item sold; its character may only read its wallet, so the message has no "Open in game" button."""
 
 from __future__ import annotations
 
@@ -13,12 +14,14 @@ import telegram
 
 from adapters.postgres.character_orders import PgCharacterOrderStore
 from adapters.postgres.outbox import PgOutbox
+from adapters.postgres.profile import PgCharacterProfiles
 from adapters.postgres.wallet import PgWalletStore
 from adapters.redis.alert_stream import AlertStream
 from adapters.redis.keys import RedisKeys
 from bot.delivery import DeliveryWorker
 from bot.telegram.deliver import TelegramAlertSender
 from core.accounts.sso import SCOPE_WALLET
+from core.trading.windows import can_open_windows
 from evetrader.bootstrap.alerts import alert_dispatcher
 from fakes.esi.wallet import set_wallet
 from fakes.telegram import TelegramFake
@@ -72,7 +75,14 @@ async def test_a_new_sale_reaches_telegram_once(
 
     async with TelegramFake(TELEGRAM_TOKEN) as fake, telegram.Bot(TELEGRAM_TOKEN, base_url=f"{fake.url}/bot") as bot:
         stream = AlertStream(redis_client, keys, "telegram")
-        worker = DeliveryWorker(stream, PgOutbox(pg_pool), TelegramAlertSender(bot), consumer="one")
+        profiles = PgCharacterProfiles(pg_pool)
+        worker = DeliveryWorker(
+            stream,
+            PgOutbox(pg_pool),
+            TelegramAlertSender(bot),
+            consumer="one",
+            can_open=lambda account_id: can_open_windows(profiles, account_id),
+        )
 
         async def deliver() -> None:
             await alert_dispatcher(pg_pool, redis_client, keys).dispatch_due()
@@ -90,6 +100,9 @@ async def test_a_new_sale_reaches_telegram_once(
         [sent] = fake.calls_of("sendMessage")
         assert sent.params["chat_id"] == "4242"
         assert "Sold 3 × Raven for 555.9M in Jita (profit 105.9M after fees)" in sent.params["text"]
+        assert "reply_markup" not in sent.params  # no character may open windows: no button
+        payload = await pg_pool.fetchval("SELECT payload FROM alert_outbox WHERE account_id = $1", subject.account_id)
+        assert payload["type_ids"] == [RAVEN]
 
         assert await refresh() == 0  # ESI has nothing new (304)
         set_wallet(esi, JOE, transactions=[sold, bought])  # ESI serves the same rows again
