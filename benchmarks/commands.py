@@ -38,7 +38,7 @@ from core.market.finders_station import StationInput, could_qualify, station_can
 from core.market.hubs import find_hub
 from core.usecases.market_services import MarketServices
 from evetrader.app import App
-from evetrader.commands import ensure_static_data
+from evetrader.cli_actions import ensure_static_data
 from evetrader.config import Settings, load_settings
 
 TRITANIUM = 34

@@ -33,7 +33,7 @@ from aiohttp import web
 from adapters.crypto import TokenCipher
 from benchmarks.ingest import scratch_database
 from evetrader.app import App
-from evetrader.commands import ensure_static_data
+from evetrader.cli_actions import ensure_static_data
 from evetrader.config import Settings, load_settings
 from fakes.esi import EsiFake
 from fakes.sso import SsoFake

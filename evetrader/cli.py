@@ -127,7 +127,7 @@ def sde_import(
     bundled: Annotated[bool, typer.Option("--bundled", help="import the bundled offline fixture")] = False,
 ) -> None:
     """Import CCP's static data export (default: the official latest JSONL zip)."""
-    from evetrader.commands import import_static_data
+    from evetrader.cli_actions import import_static_data
 
     settings = settings_or_exit()
     chosen = "bundled" if bundled else (source or settings.sde_source)
@@ -167,7 +167,7 @@ def keys_rotate() -> None:
 
     Tokens that cannot be decrypted are listed and left alone; the exit code is then 1 (keep the old keys).
     """
-    from evetrader.commands import rotate_token_keys
+    from evetrader.cli_actions import rotate_token_keys
 
     settings = settings_or_exit()
     summary, skipped = run_async(lambda: rotate_token_keys(settings))
@@ -203,7 +203,7 @@ def ingest(
     history: Annotated[bool, typer.Option(help="also refresh watched types' history")] = False,
 ) -> None:
     """Ingest a region's order book (and optionally history), once or whenever it expires."""
-    from evetrader.commands import ingest_region, resolve_region
+    from evetrader.cli_actions import ingest_region, resolve_region
 
     if (region is None) == (hub is None):
         raise fail("give exactly one of --region ID or --hub NAME", 2)
@@ -220,7 +220,7 @@ def status(
     as_json: Annotated[bool, typer.Option("--json", help="print a JSON list of the regions instead")] = False,
 ) -> None:
     """Show each region's snapshot: status, orders, age, expiry, last error."""
-    from evetrader.commands import show_status
+    from evetrader.cli_actions import show_status
 
     settings = settings_or_exit()
     run_async(lambda: show_status(settings, typer.echo, as_json=as_json))
@@ -251,7 +251,7 @@ def chat(
     name: AsName = None,
 ) -> None:
     """Talk to evetrader in the terminal: the same commands as Discord and Telegram, on your own account."""
-    from evetrader.commands import chat as chat_session
+    from evetrader.cli_actions import chat as chat_session
 
     caller = console_identity(name)
     settings = settings_or_exit()
@@ -266,7 +266,7 @@ def appraise(
     name: AsName = None,
 ) -> None:
     """Value what you copied from the game: evetrader appraise --hub amarr < cargo.txt"""
-    from evetrader.commands import appraise_stdin
+    from evetrader.cli_actions import appraise_stdin
 
     caller = console_identity(name)
     settings = settings_or_exit()
@@ -280,7 +280,7 @@ def appraise(
 @app.command()
 def seed() -> None:
     """Fill the database with demo data from the bundled ESI fake (simulated prices)."""
-    from evetrader.commands import seed_demo
+    from evetrader.cli_actions import seed_demo
 
     settings = settings_or_exit()
     run_async(lambda: seed_demo(settings, typer.echo))
@@ -294,7 +294,7 @@ def run(
 
     The Discord and/or Telegram bot runs too when DISCORD_TOKEN and/or TELEGRAM_TOKEN is set.
     """
-    from evetrader.commands import run_all
+    from evetrader.cli_actions import run_all
 
     settings = settings_or_exit()
     run_async(lambda: run_all(settings, demo=demo, stop=stop_event))
@@ -303,7 +303,7 @@ def run(
 @app.command()
 def serve(service: Annotated[Service, typer.Argument(help="which service to run")]) -> None:
     """Run one service in this process (for one-service-per-container deployments)."""
-    from evetrader.commands import serve_one
+    from evetrader.cli_actions import serve_one
 
     settings = settings_or_exit()
     run_async(lambda: serve_one(settings, service.value, stop=stop_event))

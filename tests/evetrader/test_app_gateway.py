@@ -11,7 +11,7 @@ from adapters.postgres.accounts import PgPreferences
 from core.chat import Caller, Invocation
 from core.market.fees import TradeSkills
 from evetrader.app import App
-from evetrader.commands import ensure_static_data
+from evetrader.cli_actions import ensure_static_data
 from evetrader.config import load_settings
 
 CALLER = Caller("telegram", "99", "Trader", chat_id="99", is_dm=True)

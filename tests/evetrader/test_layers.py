@@ -62,6 +62,6 @@ def test_sql_lives_only_in_adapters() -> None:
 
 
 def test_the_walk_sees_imports_inside_functions() -> None:
-    """The walk must not go blind: it finds the bootstrap's own late imports (e.g. in evetrader/commands.py)."""
-    late = [module for file, _, module in imports("evetrader") if file == "evetrader/commands.py"]
+    """The walk must not go blind: it finds the bootstrap's own late imports (e.g. in evetrader/cli_actions.py)."""
+    late = [module for file, _, module in imports("evetrader") if file == "evetrader/cli_actions.py"]
     assert "scheduler.service" in late and "web.app" in late

@@ -9,7 +9,7 @@ import pytest
 from adapters.embedded import EmbeddedRedis
 from core.chat import Caller, Invocation
 from evetrader.app import App
-from evetrader.commands import ensure_static_data
+from evetrader.cli_actions import ensure_static_data
 from evetrader.config import load_settings
 from fakes.esi import EsiFake
 

@@ -13,7 +13,7 @@ import pytest
 
 from core.formatting import isk
 from evetrader.app import App
-from evetrader.commands import ensure_static_data
+from evetrader.cli_actions import ensure_static_data
 from evetrader.config import load_settings
 from fakes.discord import DiscordFake
 from fakes.esi import EsiFake

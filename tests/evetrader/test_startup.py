@@ -35,7 +35,7 @@ def loaded_after(code: str, env: dict[str, str] | None = None) -> list[str]:
     return list(ast.literal_eval(line.removeprefix("LOADED ")))
 
 
-@pytest.mark.parametrize("module", ["evetrader.cli", "evetrader.app", "evetrader.commands"])
+@pytest.mark.parametrize("module", ["evetrader.cli", "evetrader.app", "evetrader.cli_actions"])
 def test_importing_the_cli_or_the_composition_root_loads_no_heavy_library(module: str) -> None:
     assert loaded_after(f"import {module}") == []
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from adapters.sde import bundled_fixture_path, import_sde
 from evetrader.app import App
-from evetrader.commands import wait_for_static_data
+from evetrader.cli_actions import wait_for_static_data
 from evetrader.config import load_settings
 
 

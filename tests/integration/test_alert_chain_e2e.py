@@ -13,7 +13,7 @@ from core.alerts.evaluation import SnapshotAlerts
 from evetrader.app import App
 from evetrader.bootstrap.alerts import alert_dispatcher
 from evetrader.bot_service import BotService
-from evetrader.commands import ensure_static_data
+from evetrader.cli_actions import ensure_static_data
 from evetrader.config import load_settings
 from fakes.esi import EsiFake
 from fakes.telegram import TelegramFake

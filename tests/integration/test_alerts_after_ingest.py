@@ -28,7 +28,7 @@ from core.commands.alerts import AlertServices
 from core.commands.default import build_registry
 from core.market.ingest import RefreshResult, RegionRefresher
 from evetrader.app import App
-from evetrader.commands import ensure_static_data
+from evetrader.cli_actions import ensure_static_data
 from evetrader.config import load_settings
 from fakes.esi import EsiFake
 from tests.integration.esi import client_for

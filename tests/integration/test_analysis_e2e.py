@@ -14,7 +14,7 @@ import pytest_asyncio
 
 from core.chat import Caller, Invocation
 from evetrader.app import App
-from evetrader.commands import ensure_static_data
+from evetrader.cli_actions import ensure_static_data
 from evetrader.config import load_settings
 from fakes.ai import AnthropicFake, OpenAIFake
 from fakes.esi import EsiFake

@@ -16,7 +16,7 @@ import psutil
 
 from adapters.embedded import EmbeddedPostgres
 from evetrader.app import App
-from evetrader.commands import ensure_static_data
+from evetrader.cli_actions import ensure_static_data
 from evetrader.config import load_settings
 
 JITA_REGION, JITA_STATION = 10000002, 60003760

@@ -16,7 +16,7 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from evetrader.app import App
 from evetrader.bootstrap.web import web_deps
-from evetrader.commands import ensure_static_data
+from evetrader.cli_actions import ensure_static_data
 from evetrader.config import load_settings
 from fakes.esi import EsiFake
 from tests.web.helpers import web_config
