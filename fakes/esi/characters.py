@@ -9,7 +9,6 @@ open orders, 3600 s for the history), If-None-Match gives 304. Tests set orders 
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -18,7 +17,7 @@ import jwt
 from aiohttp import web
 
 from .data import Order
-from .routes import HttpError, Reply, cached, int_param
+from .routes import HttpError, PerFake, Reply, cached, int_param
 from .snapshot import Body, Snapshot, make_etag
 
 if TYPE_CHECKING:
@@ -59,15 +58,7 @@ class CharacterMarket:
     generations: dict[tuple[int, str], Generation] = field(default_factory=dict)
 
 
-_MARKETS: weakref.WeakKeyDictionary[EsiFake, CharacterMarket] = weakref.WeakKeyDictionary()
-
-
-def character_market(fake: EsiFake) -> CharacterMarket:
-    """The fake's character data (created empty on first use)."""
-    market = _MARKETS.get(fake)
-    if market is None:
-        market = _MARKETS[fake] = CharacterMarket()
-    return market
+character_market = PerFake(CharacterMarket)  # the fake's character data, created empty on first use
 
 
 def trust_sso(fake: EsiFake, sso: SsoFake) -> CharacterMarket:
@@ -117,25 +108,31 @@ def publish_orders(fake: EsiFake, region_id: int, add: Iterable[Order] = (), rem
     return snap
 
 
+def token_character(fake: EsiFake, request: web.Request, scope: str) -> int:
+    """The bearer token's character id once the token is valid and grants `scope` (401/403 otherwise)."""
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    verify = character_market(fake).verify
+    if scheme.lower() != "bearer" or not token or verify is None:
+        raise HttpError(401, "authorization not provided")
+    try:
+        claims = verify(token)
+    except TokenRefused as exc:
+        raise HttpError(exc.status, str(exc)) from None
+    scopes = claims.get("scp", [])
+    if scope not in ([scopes] if isinstance(scopes, str) else scopes):
+        raise HttpError(403, "token not valid for scope")
+    subject = str(claims.get("sub", "")).rpartition(":")[2]
+    return int(subject) if subject.isdigit() else 0
+
+
 def _character(fake: EsiFake, request: web.Request, scope: str = ORDERS_SCOPE) -> int:
     """The path's character id once the bearer token proved access to it with `scope`."""
     raw = request.match_info["character_id"]
     if not raw.isdigit():
         raise HttpError(400, f"Invalid character_id: {raw!r}")
     character_id = int(raw)
-    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-    market = character_market(fake)
-    if scheme.lower() != "bearer" or not token or market.verify is None:
-        raise HttpError(401, "authorization not provided")
-    try:
-        claims = market.verify(token)
-    except TokenRefused as exc:
-        raise HttpError(exc.status, str(exc)) from None
-    scopes = claims.get("scp", [])
-    if claims.get("sub") != f"CHARACTER:EVE:{character_id}":
+    if token_character(fake, request, scope) != character_id:
         raise HttpError(403, "token not valid for this character")
-    if scope not in ([scopes] if isinstance(scopes, str) else scopes):
-        raise HttpError(403, "token not valid for scope")
     return character_id
 
 

@@ -11,7 +11,6 @@ one generation with the same Last-Modified. Tests set the data with set_profile.
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -19,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from aiohttp import web
 
 from .characters import _answer, _character
-from .routes import HttpError, Reply, int_param
+from .routes import HttpError, PerFake, Reply, int_param
 
 if TYPE_CHECKING:
     from .server import EsiFake
@@ -41,15 +40,7 @@ class Profiles:
     assets: dict[int, list[Row]] = field(default_factory=dict)
 
 
-_PROFILES: weakref.WeakKeyDictionary[EsiFake, Profiles] = weakref.WeakKeyDictionary()
-
-
-def profiles(fake: EsiFake) -> Profiles:
-    """The fake's character profiles (created empty on first use)."""
-    found = _PROFILES.get(fake)
-    if found is None:
-        found = _PROFILES[fake] = Profiles()
-    return found
+profiles = PerFake(Profiles)  # the fake's character profiles, created empty on first use
 
 
 def set_profile(

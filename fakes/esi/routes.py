@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import math
+import weakref
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from aiohttp import web
 
@@ -17,6 +19,7 @@ if TYPE_CHECKING:
     from .server import EsiFake
 
 ORDER_TYPES = ("all", "buy", "sell")
+T = TypeVar("T")
 
 
 @dataclass
@@ -149,3 +152,18 @@ def prices(fake: EsiFake, request: web.Request) -> Reply:
 def not_found(fake: EsiFake, request: web.Request) -> Reply:
     """Any other path: ESI's 404."""
     raise HttpError(404, "Not found")
+
+
+class PerFake(Generic[T]):
+    """State a route module keeps for each EsiFake (made by `factory` on first use, gone with the fake)."""
+
+    def __init__(self, factory: Callable[[], T]) -> None:
+        self._factory = factory
+        self._states: weakref.WeakKeyDictionary[EsiFake, T] = weakref.WeakKeyDictionary()
+
+    def __call__(self, fake: EsiFake) -> T:
+        """This fake's state."""
+        found = self._states.get(fake)
+        if found is None:
+            found = self._states[fake] = self._factory()
+        return found

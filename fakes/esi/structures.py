@@ -11,14 +11,13 @@ with add_structure.
 
 from __future__ import annotations
 
-import weakref
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
-from .characters import TokenRefused, character_market
-from .routes import HttpError, Reply, cached, int_param
+from .characters import token_character
+from .routes import HttpError, PerFake, Reply, cached, int_param
 from .snapshot import Body, make_etag
 
 if TYPE_CHECKING:
@@ -49,15 +48,7 @@ class Structure:
     served: list[Row] = field(default_factory=list)
 
 
-_STRUCTURES: weakref.WeakKeyDictionary[EsiFake, dict[int, Structure]] = weakref.WeakKeyDictionary()
-
-
-def structures(fake: EsiFake) -> dict[int, Structure]:
-    """The fake's structures by id (created empty on first use)."""
-    found = _STRUCTURES.get(fake)
-    if found is None:
-        found = _STRUCTURES[fake] = {}
-    return found
+structures: PerFake[dict[int, Structure]] = PerFake(dict)  # the fake's structures by id
 
 
 def add_structure(
@@ -87,22 +78,6 @@ def set_structure_orders(fake: EsiFake, structure_id: int, orders: list[Row]) ->
     structure.version += 1
 
 
-def _claims(fake: EsiFake, request: web.Request, scope: str) -> int:
-    """The token's character id once it is valid and grants `scope` (401/403 otherwise)."""
-    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-    verify = character_market(fake).verify
-    if scheme.lower() != "bearer" or not token or verify is None:
-        raise HttpError(401, "authorization not provided")
-    try:
-        claims = verify(token)
-    except TokenRefused as exc:
-        raise HttpError(exc.status, str(exc)) from None
-    scopes = claims.get("scp", [])
-    if scope not in ([scopes] if isinstance(scopes, str) else scopes):
-        raise HttpError(403, "token not valid for scope")
-    return int(str(claims.get("sub", "")).rpartition(":")[2] or 0)
-
-
 def _structure(fake: EsiFake, request: web.Request) -> Structure:
     raw = request.match_info["structure_id"]
     if not raw.isdigit():
@@ -115,7 +90,7 @@ def _structure(fake: EsiFake, request: web.Request) -> Structure:
 
 def market(fake: EsiFake, request: web.Request) -> Reply:
     """GET /markets/structures/{structure_id}/?page=N (cached 300 s, X-Pages)."""
-    character_id = _claims(fake, request, MARKET_SCOPE)
+    character_id = token_character(fake, request, MARKET_SCOPE)
     structure = _structure(fake, request)
     if character_id not in structure.docking:
         raise HttpError(403, "Market access denied")
@@ -138,7 +113,7 @@ def market(fake: EsiFake, request: web.Request) -> Reply:
 
 def universe_structure(fake: EsiFake, request: web.Request) -> Reply:
     """GET /universe/structures/{structure_id}/ (cached 3600 s)."""
-    character_id = _claims(fake, request, READ_SCOPE)
+    character_id = token_character(fake, request, READ_SCOPE)
     structure = _structure(fake, request)
     if character_id not in structure.docking:
         raise HttpError(403, "Forbidden")
@@ -156,7 +131,7 @@ def universe_structure(fake: EsiFake, request: web.Request) -> Reply:
 def search(fake: EsiFake, request: web.Request) -> Reply:
     """GET /characters/{character_id}/search/?categories=structure&search=text (cached 3600 s)."""
     raw = request.match_info["character_id"]
-    character_id = _claims(fake, request, SEARCH_SCOPE)
+    character_id = token_character(fake, request, SEARCH_SCOPE)
     if not raw.isdigit() or int(raw) != character_id:
         raise HttpError(403, "token not valid for this character")
     categories = request.query.get("categories", "")

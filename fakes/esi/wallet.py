@@ -10,7 +10,6 @@ generation carries the same Last-Modified. Tests set the rows with set_wallet.
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -18,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from aiohttp import web
 
 from .characters import _answer, _character
-from .routes import HttpError, Reply, int_param
+from .routes import HttpError, PerFake, Reply, int_param
 
 if TYPE_CHECKING:
     from .server import EsiFake
@@ -37,15 +36,7 @@ class Wallet:
     journal: dict[int, list[Row]] = field(default_factory=dict)
 
 
-_WALLETS: weakref.WeakKeyDictionary[EsiFake, Wallet] = weakref.WeakKeyDictionary()
-
-
-def wallet(fake: EsiFake) -> Wallet:
-    """The fake's wallet data (created empty on first use)."""
-    found = _WALLETS.get(fake)
-    if found is None:
-        found = _WALLETS[fake] = Wallet()
-    return found
+wallet = PerFake(Wallet)  # the fake's wallet data, created empty on first use
 
 
 def set_wallet(fake: EsiFake, character_id: int, transactions: Iterable[Row] = (), journal: Iterable[Row] = ()) -> None:
