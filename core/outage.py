@@ -1,9 +1,10 @@
-"""Riding out an unreachable server: capped, jittered backoff between retries and a once-a-minute log throttle."""
+"""Riding out an unreachable server: capped, jittered backoff between retries and a once-a-minute warning."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import random
 import time
 from collections.abc import Callable
@@ -43,6 +44,22 @@ class Throttle:
             self._last = now
             return True
         return False
+
+
+class UnreachableWarning:
+    """Logs `message` on `logger` for an unreachable server, at most once every `every_s` seconds."""
+
+    def __init__(
+        self, logger: logging.Logger, message: str, *, every_s: float = WARN_EVERY_S,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:  # fmt: skip
+        self._logger, self._message = logger, message
+        self._throttle = Throttle(every_s, clock)
+
+    def __call__(self, exc: BaseException) -> None:
+        """Note one failed call (logged when the last warning is old enough)."""
+        if self._throttle.ready():
+            self._logger.warning(self._message, extra={"error": str(exc)})
 
 
 async def pause(stop: asyncio.Event, seconds: float) -> None:

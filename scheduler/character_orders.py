@@ -10,13 +10,14 @@ them); without a rule nothing is written, though the orders' state is still kept
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from adapters.esi.character_orders import EsiCharacterOrders, OrdersAnswer
-from adapters.esi.errors import EsiClientError, EsiError
-from adapters.postgres.character_orders import FetchMeta, PgCharacterOrderStore
+from adapters.esi.character_orders import EsiCharacterOrders
+from adapters.esi.errors import EsiError
+from adapters.postgres.character_orders import PgCharacterOrderStore
+from core.accounts.route_fetches import FetchMeta, is_due
 from core.accounts.sso import SCOPE_CHARACTER_ORDERS, SsoError
 from core.accounts.tokens import CharacterTokens, TokenSubject
 from core.alerts.orders import (
@@ -27,6 +28,7 @@ from core.alerts.orders import (
     outbox_entries,
     review_orders,
 )
+from scheduler.character_calls import authorized
 
 log = logging.getLogger(__name__)
 ORDERS, HISTORY = "orders", "history"
@@ -87,10 +89,10 @@ async def refresh_one(
     stored = await store.fetch_meta(character_id, ORDERS)
     fetches: dict[str, FetchMeta] = {}
     current: list[CharacterOrder] | None = None
-    if stored is None or stored.expires is None or stored.expires <= now:
+    if is_due(stored, now):
         etag = stored.etag if stored is not None and previous else None
-        answer = await _authorized(tokens, subject, lambda token: esi.open_orders(character_id, token, etag))
-        fetches[ORDERS] = _meta(answer, now, ORDERS_CACHE)
+        answer = await authorized(tokens, subject, lambda token: esi.open_orders(character_id, token, etag))
+        fetches[ORDERS] = FetchMeta.answered(answer, now, ORDERS_CACHE)
         current = answer.orders
         summary.not_modified += answer.not_modified
         summary.fetched += not answer.not_modified
@@ -132,27 +134,8 @@ async def _history(
 ) -> dict[int, CharacterOrder]:
     """The order history by order id, when its Expires allows a request (else empty: departures wait)."""
     stored = await store.fetch_meta(subject.character_id, HISTORY)
-    if stored is not None and stored.expires is not None and stored.expires > now:
+    if not is_due(stored, now):
         return {}
-    answer = await _authorized(tokens, subject, lambda token: esi.order_history(subject.character_id, token))
-    fetches[HISTORY] = _meta(answer, now, HISTORY_CACHE)
+    answer = await authorized(tokens, subject, lambda token: esi.order_history(subject.character_id, token))
+    fetches[HISTORY] = FetchMeta.answered(answer, now, HISTORY_CACHE)
     return {order.order_id: order for order in answer.orders or []}
-
-
-async def _authorized(
-    tokens: CharacterTokens, subject: TokenSubject, call: Callable[[str], Awaitable[OrdersAnswer]]
-) -> OrdersAnswer:
-    """Run `call` with an access token; on a 401 the cached token is dropped and one fresh token tried."""
-    token = await tokens.access_token(subject)
-    try:
-        return await call(token.token)
-    except EsiClientError as exc:
-        if exc.status != 401:
-            raise
-    await tokens.forget(subject.character_id)
-    return await call((await tokens.access_token(subject)).token)
-
-
-def _meta(answer: OrdersAnswer, now: datetime, default_ttl: timedelta) -> FetchMeta:
-    """The caching headers to persist (Expires defaults to the route's documented cache time)."""
-    return FetchMeta(answer.etag, answer.expires or now + default_ttl, answer.last_modified)

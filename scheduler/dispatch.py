@@ -5,17 +5,22 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
-import redis.asyncio as aioredis
-
-from adapters.redis.keys import RedisKeys
-from adapters.redis.locks import Direct, Fence, Lease, Writer
 from adapters.redis.unreachable import UNREACHABLE
 from core.market.errors import IngestFailed
 from core.market.ingest import RefreshOutcome, RegionRefresher, utc_now
-from core.market.ports import OrderBookStore
+
+if TYPE_CHECKING:
+    import redis.asyncio as aioredis
+
+    from adapters.redis.keys import RedisKeys
+    from adapters.redis.locks import Fence, Lease, Writer
+    from core.market.ports import OrderBookStore
+
+    LeaseFactory = Callable[[str, float], Lease]  # (lock key, TTL in seconds) -> a lease not yet taken
 
 log = logging.getLogger(__name__)
 FAILURE_BACKOFF_S = (30, 60, 120, 300, 600)
@@ -27,12 +32,15 @@ class RegionDispatcher:
     """Claims due regions so each is refreshed by one process at a time, and runs claimed refreshes."""
 
     def __init__(
-        self, redis: aioredis.Redis, keys: RedisKeys, store: OrderBookStore, jitter_s: float = 5.0,
-        run_lock_ttl_s: float = RUN_LOCK_TTL_S,
+        self, redis: aioredis.Redis, keys: RedisKeys, store: OrderBookStore, *, lease: LeaseFactory, writer: Writer,
+        jitter_s: float = 5.0, run_lock_ttl_s: float = RUN_LOCK_TTL_S,
     ) -> None:  # fmt: skip
+        """`lease` makes a region's run lock; `writer` is the unfenced writer used when no fence is given."""
         self._redis = redis
         self._keys = keys
         self._store = store
+        self._lease = lease
+        self._direct = writer
         self._jitter_s = jitter_s
         self._run_lock_ttl_s = run_lock_ttl_s
 
@@ -47,7 +55,7 @@ class RegionDispatcher:
         """Regions whose data has expired and which nobody has claimed (or is backing off); claims them.
 
         `writer` is the leader's fence: a deposed leader's claim raises LeadershipLost and claims nothing."""
-        writer = writer or Direct(self._redis)
+        writer = writer or self._direct
         now = utc_now()
         claimed = []
         for region_id in region_ids:
@@ -71,7 +79,7 @@ class RegionDispatcher:
     @contextlib.asynccontextmanager
     async def _run_lock(self, region_id: int) -> AsyncIterator[Fence | None]:
         """Hold the region's run lock (renewed meanwhile); yields its fence, or None when another holds it."""
-        lease = Lease(self._redis, self._keys.region_lock(region_id), self._run_lock_ttl_s)
+        lease = self._lease(self._keys.region_lock(region_id), self._run_lock_ttl_s)
         fence = await lease.acquire()
         if fence is None:
             yield None

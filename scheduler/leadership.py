@@ -18,8 +18,8 @@ from typing import Any
 import asyncpg
 
 from adapters.redis.locks import Fence, LeadershipLost, Lease
-from adapters.redis.unreachable import UNREACHABLE, UnreachableWarning
-from core.outage import Backoff, pause
+from adapters.redis.unreachable import UNREACHABLE
+from core.outage import Backoff, UnreachableWarning, pause
 
 log = logging.getLogger(__name__)
 # A server we depend on is unreachable (Redis or Postgres down, restarting, or slow): wait it out, never exit.

@@ -16,11 +16,11 @@ from typing import Any
 from adapters.esi.errors import EsiError
 from adapters.esi.profile import EsiCharacterProfile
 from adapters.esi.wallet import WalletAnswer
-from adapters.postgres.character_orders import FetchMeta
 from adapters.postgres.profile import PgCharacterProfiles
+from core.accounts.route_fetches import FetchMeta, is_due
 from core.accounts.sso import SCOPE_ASSETS, SCOPE_SKILLS, SCOPE_STANDINGS, SsoError
 from core.accounts.tokens import CharacterTokens, TokenSubject
-from scheduler.wallet import _authorized
+from scheduler.character_calls import authorized
 
 log = logging.getLogger(__name__)
 Fetch = Callable[[EsiCharacterProfile, int, str, str | None], Awaitable[WalletAnswer[Any]]]
@@ -97,15 +97,13 @@ async def _refresh(
     """Fetch and store one route of one character when its Expires has passed."""
     character_id = subject.character_id
     stored = await store.fetch_meta(character_id, route.name)
-    if stored is not None and stored.expires is not None and stored.expires > now:
+    if not is_due(stored, now):
         summary.fresh += 1
         return
     etag = stored.etag if stored is not None else None
-    answer = await _authorized(tokens, subject, lambda token: route.fetch(esi, character_id, token, etag))
+    answer = await authorized(tokens, subject, lambda token: route.fetch(esi, character_id, token, etag))
     if answer.rows is not None:
         await route.save(store, character_id, answer.rows)
-    await store.save_meta(
-        character_id, route.name, FetchMeta(answer.etag, answer.expires or now + route.cache, answer.last_modified)
-    )
+    await store.save_meta(character_id, route.name, FetchMeta.answered(answer, now, route.cache))
     summary.not_modified += answer.not_modified
     summary.fetched += not answer.not_modified

@@ -5,15 +5,17 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import redis.asyncio as aioredis
 from redis.exceptions import ResponseError
 
-from adapters.redis.keys import RedisKeys
-from adapters.redis.locks import Direct, Writer
-from adapters.redis.unreachable import UNREACHABLE, UnreachableWarning
-from core.outage import Backoff, pause
+from adapters.redis.unreachable import UNREACHABLE
+from core.outage import Backoff, UnreachableWarning, pause
+
+if TYPE_CHECKING:
+    from adapters.redis.keys import RedisKeys
+    from adapters.redis.locks import Writer
 
 log = logging.getLogger(__name__)
 GROUP = "workers"
@@ -23,8 +25,12 @@ Handler = Callable[[int], Awaitable[object]]
 class IngestQueue:
     """Producer and consumer sides of the ingest stream; a job is a region id; duplicates are harmless."""
 
-    def __init__(self, redis: aioredis.Redis, keys: RedisKeys, *, reclaim_idle_ms: int = 120_000) -> None:
+    def __init__(
+        self, redis: aioredis.Redis, keys: RedisKeys, writer: Writer, *, reclaim_idle_ms: int = 120_000
+    ) -> None:
+        """`writer` publishes jobs when no fence is given (the unfenced writer of tools and non-leaders)."""
         self._redis = redis
+        self._direct = writer
         self._stream = keys.ingest_stream()
         self._reclaim_idle_ms = reclaim_idle_ms
         self._warn = UnreachableWarning(log, "ingest queue unreachable: retrying with backoff")
@@ -42,7 +48,7 @@ class IngestQueue:
     async def enqueue(self, region_id: int, writer: Writer | None = None) -> None:
         """Add a refresh job for the region (trimmed so the stream stays small); `writer`: the leader's fence."""
         args = ("MAXLEN", "~", 10_000, "*", "region_id", str(region_id))
-        await (writer or Direct(self._redis)).call("XADD", self._stream, *args)
+        await (writer or self._direct).call("XADD", self._stream, *args)
 
     async def _handle(self, consumer: str, message_id: bytes, fields: dict[bytes, bytes], handler: Handler) -> None:
         try:

@@ -17,10 +17,10 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from adapters.redis.locks import Fence, LeadershipLost, Lease
-from adapters.redis.unreachable import UnreachableWarning
+from adapters.redis.locks import LeadershipLost
 from core.market.errors import MarketSourceUnavailable, SourceNotReady
 from core.market.ingest import RegionRefresher, utc_now
+from core.outage import UnreachableWarning
 from scheduler.dispatch import RegionDispatcher
 from scheduler.jobs import purge_appraisals, purge_sessions, refresh_history, send_digests
 from scheduler.leadership import OUTAGE, Leadership
@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from adapters.postgres.history import PgHistoryStore
     from adapters.postgres.sessions import PgRefreshTokenStore
     from adapters.redis.keys import RedisKeys
+    from adapters.redis.locks import Fence, Lease, Writer
     from core.accounts.tokens import TokenCheck
     from core.alerts.delivery import ItemNames
     from core.alerts.digest import DigestService
@@ -52,8 +53,10 @@ Job = Callable[[], Awaitable[object]]
 class SchedulerDeps:
     """What the scheduler and the worker use, built by the bootstrap (evetrader.bootstrap.scheduler)."""
 
-    redis: aioredis.Redis  # the leader lease and the ingest stream
+    redis: aioredis.Redis  # the ingest stream
     keys: RedisKeys
+    lease: Callable[[str, float], Lease]  # (lock key, TTL in seconds) -> a lease, e.g. the scheduler's leader lock
+    writer: Writer  # unfenced Redis writes (a worker's, or a job run outside leadership)
     leader_ttl_s: float
     order_refresh_s: float
     history_watch_limit: int
@@ -91,11 +94,11 @@ class SchedulerService:
         self.regions = regions
         self.mode = mode
         self.leader_ttl_s = leader_ttl_s or deps.leader_ttl_s
-        self.leader = Lease(deps.redis, deps.keys.scheduler_leader(), self.leader_ttl_s)
+        self.leader = deps.lease(deps.keys.scheduler_leader(), self.leader_ttl_s)
         self.leadership = Leadership(self.leader, "scheduler")
         self._warn = UnreachableWarning(log, "scheduler job skipped: Redis or Postgres unreachable")
         self.dispatcher = deps.dispatcher
-        self.queue = IngestQueue(deps.redis, deps.keys)
+        self.queue = IngestQueue(deps.redis, deps.keys, deps.writer)
         self.alert_dispatcher = deps.alert_dispatcher
         self._running: set[asyncio.Task[object]] = set()
 
@@ -239,7 +242,7 @@ class WorkerService:
     def __init__(self, deps: SchedulerDeps) -> None:
         self.deps = deps
         self.consumer = f"{socket.gethostname()}-{os.getpid()}"
-        self.queue = IngestQueue(deps.redis, deps.keys)
+        self.queue = IngestQueue(deps.redis, deps.keys, deps.writer)
 
     @property
     def group_joined(self) -> bool:

@@ -8,28 +8,26 @@ newest until they reach the newest stored one. Rows are stored idempotently, so 
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any
 
-import asyncpg
-
-from adapters.esi.errors import EsiClientError, EsiError
+from adapters.esi.errors import EsiError
 from adapters.esi.wallet import EsiWallet, WalletAnswer
-from adapters.postgres.character_orders import FetchMeta
 from adapters.postgres.wallet import PgWalletStore
-from adapters.postgres.watchlist import item_names
+from core.accounts.route_fetches import FetchMeta, is_due
 from core.accounts.sso import SsoError
 from core.accounts.tokens import CharacterTokens, TokenSubject
 from core.market.hubs import HUBS
 from core.trading.notify import notice_items, notice_key, trade_notice
 from core.trading.report import profit_report
+from scheduler.character_calls import authorized
 
 log = logging.getLogger(__name__)
 TRANSACTIONS, JOURNAL = "transactions", "journal"
 WALLET_CACHE = timedelta(seconds=3600)  # docs/domain.md (ESI caching), when ESI sends no Expires
-Row = TypeVar("Row")
+TypeNames = Callable[[Sequence[int]], Awaitable[dict[int, str]]]  # type ids -> their static-data names
 
 
 @dataclass
@@ -50,7 +48,7 @@ def _utc_now() -> datetime:
 
 
 async def notify_trades(
-    pool: asyncpg.Pool, store: PgWalletStore, summary: WalletRefreshSummary, subjects: list[TokenSubject]
+    names: TypeNames, store: PgWalletStore, summary: WalletRefreshSummary, subjects: list[TokenSubject]
 ) -> int:
     """One outbox message per character whose refresh found new sales (not on its first fetch); returns how many."""
     written = 0
@@ -62,7 +60,7 @@ async def notify_trades(
         target = await store.notice_target(subject.account_id) if mode != "off" else None
         if target is None:
             continue
-        notice = await _notice(pool, store, subject, set(new), buys=mode == "all")
+        notice = await _notice(names, store, subject, set(new), buys=mode == "all")
         if notice is not None:
             key = notice_key(subject.character_id, new)
             written += await store.enqueue_notice(subject.account_id, key, {"subject": "Sales", **notice}, target)
@@ -70,7 +68,7 @@ async def notify_trades(
 
 
 async def _notice(
-    pool: asyncpg.Pool, store: PgWalletStore, subject: TokenSubject, new: set[int], *, buys: bool = False
+    type_names: TypeNames, store: PgWalletStore, subject: TokenSubject, new: set[int], *, buys: bool = False
 ) -> dict[str, Any] | None:
     """The payload of the character's new sell transactions' notice, each with its FIFO profit after fees (and new
     buys): its `text` and the `type_ids` it may offer to open in game."""
@@ -82,7 +80,7 @@ async def _notice(
     first = min(t.date for t in fresh).date()
     report = profit_report(transactions, journal, first, today, character_id=subject.character_id)
     sales = [s for s in report.sales if s.sale.transaction_id in new]
-    names = await item_names(pool, sorted({t.type_id for t in fresh}))
+    names = await type_names(sorted({t.type_id for t in fresh}))
     owned = await store.account_characters(subject.account_id)
     bought = [t for t in fresh if t.is_buy] if buys else []
     text = trade_notice(
@@ -131,10 +129,10 @@ async def refresh_one(
     """Fetch and store one character's transactions and journal, each only when its Expires has passed."""
     character_id = subject.character_id
     stored = await store.fetch_meta(character_id, TRANSACTIONS)
-    if _due(stored, now):
+    if is_due(stored, now):
         newest = await store.newest_transaction_id(character_id)
         etag = stored.etag if stored is not None and newest is not None else None
-        answer = await _authorized(
+        answer = await authorized(
             tokens, subject, lambda token: esi.transactions(character_id, token, newest_known=newest, etag=etag)
         )
         if answer.rows is not None:
@@ -143,45 +141,22 @@ async def refresh_one(
                 summary.new_transactions[character_id] = new
             if newest is None:
                 summary.backfilled.add(character_id)
-        await store.save_meta(character_id, TRANSACTIONS, _meta(answer, now))
+        await store.save_meta(character_id, TRANSACTIONS, FetchMeta.answered(answer, now, WALLET_CACHE))
         _count(answer, summary)
     else:
         summary.fresh += 1
     stored = await store.fetch_meta(character_id, JOURNAL)
-    if _due(stored, now):
+    if is_due(stored, now):
         etag = stored.etag if stored is not None else None
-        journal = await _authorized(tokens, subject, lambda token: esi.journal(character_id, token, etag=etag))
+        journal = await authorized(tokens, subject, lambda token: esi.journal(character_id, token, etag=etag))
         if journal.rows is not None:
             await store.save_journal(character_id, journal.rows)
-        await store.save_meta(character_id, JOURNAL, _meta(journal, now))
+        await store.save_meta(character_id, JOURNAL, FetchMeta.answered(journal, now, WALLET_CACHE))
         _count(journal, summary)
     else:
         summary.fresh += 1
 
 
-def _due(stored: FetchMeta | None, now: datetime) -> bool:
-    return stored is None or stored.expires is None or stored.expires <= now
-
-
 def _count(answer: WalletAnswer[Any], summary: WalletRefreshSummary) -> None:
     summary.not_modified += answer.not_modified
     summary.fetched += not answer.not_modified
-
-
-async def _authorized(
-    tokens: CharacterTokens, subject: TokenSubject, call: Callable[[str], Awaitable[WalletAnswer[Row]]]
-) -> WalletAnswer[Row]:
-    """Run `call` with an access token; on a 401 the cached token is dropped and one fresh token tried."""
-    token = await tokens.access_token(subject)
-    try:
-        return await call(token.token)
-    except EsiClientError as exc:
-        if exc.status != 401:
-            raise
-    await tokens.forget(subject.character_id)
-    return await call((await tokens.access_token(subject)).token)
-
-
-def _meta(answer: WalletAnswer[Any], now: datetime) -> FetchMeta:
-    """The caching headers to persist (Expires defaults to the route's documented cache time)."""
-    return FetchMeta(answer.etag, answer.expires or now + WALLET_CACHE, answer.last_modified)

@@ -8,6 +8,7 @@ from datetime import datetime
 
 import asyncpg
 
+from core.accounts.route_fetches import FetchMeta
 from core.accounts.tokens import TokenSubject
 from core.alerts.model import AlertKind, AlertTarget, QuietHours, TargetKind
 from core.alerts.orders import BookKey, CharacterOrder, OrderRule, OrderState, OrderStatus, OutboxEntry
@@ -38,15 +39,6 @@ ON CONFLICT (character_id, order_id) DO UPDATE SET type_id = EXCLUDED.type_id, r
     best_competitor = EXCLUDED.best_competitor, last_notified = EXCLUDED.last_notified,
     expiring_notified = EXCLUDED.expiring_notified, gone_since = EXCLUDED.gone_since, updated_at = now()
 """
-
-
-@dataclass(frozen=True)
-class FetchMeta:
-    """The caching headers of a character's ESI route, as last answered."""
-
-    etag: str | None
-    expires: datetime | None
-    last_modified: datetime | None
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 import asyncpg
 
-from adapters.postgres.character_orders import FetchMeta
+from core.accounts.route_fetches import FetchMeta
 from core.accounts.tokens import TokenSubject
 from core.trading.profile import FEE_SKILLS, Asset, FeeProfile, SkillLevel, Standing
 from core.trading.windows import WindowCharacter

@@ -8,7 +8,7 @@ from typing import Any
 
 import asyncpg
 
-from adapters.postgres.character_orders import FetchMeta
+from core.accounts.route_fetches import FetchMeta
 from core.alerts.model import AlertTarget, TargetKind
 from core.trading.model import FEE_REF_TYPES, JournalEntry, WalletTransaction
 from core.trading.notify import NOTICE_DEFAULT_MODE, NOTICE_MODES

@@ -14,7 +14,8 @@ from typing import TypeVar
 import redis.asyncio as aioredis
 
 from adapters.redis.keys import RedisKeys
-from adapters.redis.unreachable import UNREACHABLE, UnreachableWarning
+from adapters.redis.unreachable import UNREACHABLE
+from core.outage import UnreachableWarning
 
 KEY_BYTES = 9  # 72 bits, 12 URL-safe characters: small enough for Telegram's 64-byte callback data
 log = logging.getLogger(__name__)

@@ -11,7 +11,8 @@ import logging
 
 import redis.asyncio as aioredis
 
-from adapters.redis.unreachable import UNREACHABLE, UnreachableWarning
+from adapters.redis.unreachable import UNREACHABLE
+from core.outage import UnreachableWarning
 
 log = logging.getLogger(__name__)
 

@@ -6,6 +6,7 @@ never imports evetrader.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Collection
 from typing import TYPE_CHECKING
 
@@ -24,7 +25,8 @@ from adapters.postgres.profile import PgCharacterProfiles
 from adapters.postgres.sessions import PgRefreshTokenStore
 from adapters.postgres.structure_markets import PgStructureMarkets
 from adapters.postgres.wallet import PgWalletStore
-from adapters.postgres.watchlist import PgDigestStore
+from adapters.postgres.watchlist import PgDigestStore, PgTypeNames
+from adapters.redis.locks import Direct, Lease
 from core.accounts.sso import SCOPE_WALLET
 from core.alerts.delivery import ItemNames
 from core.alerts.digest import DigestService
@@ -47,7 +49,15 @@ def dispatcher_for(app: App) -> RegionDispatcher:
     """The region dispatcher wired to this process's Redis and Postgres."""
     settings = app.settings
     store = PgOrderBookStore(app.pool)
-    return RegionDispatcher(app.redis, app.keys, store, settings.ingest_jitter_s, settings.scheduler_leader_ttl_s)
+    return RegionDispatcher(
+        app.redis,
+        app.keys,
+        store,
+        lease=functools.partial(Lease, app.redis),
+        writer=Direct(app.redis),
+        jitter_s=settings.ingest_jitter_s,
+        run_lock_ttl_s=settings.scheduler_leader_ttl_s,
+    )
 
 
 def with_alerts(refresher: RegionRefresher, pool: asyncpg.Pool, fees: FeeAssumption = DEFAULT_FEES) -> RegionRefresher:
@@ -79,7 +89,7 @@ async def refresh_app_wallets(app: App, only: Collection[int] | None = None) -> 
     store = PgWalletStore(app.pool)
     summary = await refresh_wallets(tokens, EsiWallet(app.esi.transport), store, subjects)
     if only is None:
-        await notify_trades(app.pool, store, summary, subjects)
+        await notify_trades(PgTypeNames(app.pool).names, store, summary, subjects)
     return summary
 
 
@@ -113,6 +123,8 @@ def scheduler_deps(app: App) -> SchedulerDeps:
         redis=app.redis,
         keys=app.keys,
         leader_ttl_s=s.scheduler_leader_ttl_s,
+        lease=functools.partial(Lease, app.redis),
+        writer=Direct(app.redis),
         order_refresh_s=s.order_refresh_s,
         history_watch_limit=s.history_watch_limit,
         default_hub=s.default_hub,

@@ -13,9 +13,9 @@ import pytest
 import pytest_asyncio
 
 from adapters.postgres.accounts import PgIdentityStore
-from adapters.postgres.character_orders import FetchMeta
 from adapters.postgres.profile import PgCharacterProfiles
 from adapters.postgres.trader import PgTrader
+from core.accounts.route_fetches import FetchMeta
 from core.accounts.sso import SCOPE_OPEN_WINDOW
 from core.chat import Caller, CommandContext, Invocation, Reply, dispatch
 from core.commands.accounts import AccountServices

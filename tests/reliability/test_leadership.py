@@ -15,7 +15,7 @@ import redis.asyncio as aioredis
 
 from adapters.embedded import EmbeddedRedis
 from adapters.redis.keys import RedisKeys
-from adapters.redis.locks import Fence, LeadershipLost, Lease
+from adapters.redis.locks import Direct, Fence, LeadershipLost, Lease
 from scheduler.leadership import Leadership
 from scheduler.queue import IngestQueue
 
@@ -80,7 +80,7 @@ async def test_a_leader_whose_redis_vanishes_stops_acting_before_its_lock_can_ex
 async def test_a_deposed_leaders_write_with_an_old_token_is_rejected(own_redis: EmbeddedRedis) -> None:
     client = client_of(own_redis)
     old, new = Lease(client, KEYS.scheduler_leader(), 0.3), Lease(client, KEYS.scheduler_leader(), 10)
-    queue = IngestQueue(client, KEYS)
+    queue = IngestQueue(client, KEYS, Direct(client))
     try:
         deposed = await old.acquire()
         assert deposed is not None

@@ -8,8 +8,9 @@ from typing import Any
 
 import asyncpg
 
-from adapters.postgres.character_orders import FetchMeta, PgCharacterOrderStore
+from adapters.postgres.character_orders import PgCharacterOrderStore
 from adapters.postgres.wallet import PgWalletStore
+from core.accounts.route_fetches import FetchMeta
 from core.alerts.orders import CharacterOrder, OrderState
 from core.trading.model import WalletTransaction
 from evetrader.bootstrap.scheduler import digest_service

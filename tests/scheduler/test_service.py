@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable
 import asyncpg
 import pytest
 
+from adapters.redis.locks import Direct
 from evetrader.app import App
 from evetrader.bootstrap.scheduler import scheduler_deps
 from fakes.esi import EsiFake
@@ -72,7 +73,7 @@ async def test_queue_mode_hands_regions_to_a_worker(app: App) -> None:
 
 
 async def test_jobs_of_a_dead_worker_are_reclaimed(app: App) -> None:
-    queue = IngestQueue(app.redis, app.keys, reclaim_idle_ms=100)
+    queue = IngestQueue(app.redis, app.keys, Direct(app.redis), reclaim_idle_ms=100)
     await queue.ensure_group()
     await queue.enqueue(AMARR)
     # a worker reads the job and dies before acking it

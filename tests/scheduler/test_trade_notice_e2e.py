@@ -16,6 +16,7 @@ from adapters.postgres.character_orders import PgCharacterOrderStore
 from adapters.postgres.outbox import PgOutbox
 from adapters.postgres.profile import PgCharacterProfiles
 from adapters.postgres.wallet import PgWalletStore
+from adapters.postgres.watchlist import PgTypeNames
 from adapters.redis.alert_stream import AlertStream
 from adapters.redis.keys import RedisKeys
 from bot.delivery import DeliveryWorker
@@ -71,7 +72,7 @@ async def test_a_new_sale_reaches_telegram_once(
         transport.expiry.forget(f"/characters/{JOE}/wallet/journal/")
         summary = await refresh_wallets(tokens, wallet, store, subjects, clock=clock)
         assert summary.failed == {}
-        return await notify_trades(pg_pool, store, summary, subjects)
+        return await notify_trades(PgTypeNames(pg_pool).names, store, summary, subjects)
 
     async with TelegramFake(TELEGRAM_TOKEN) as fake, telegram.Bot(TELEGRAM_TOKEN, base_url=f"{fake.url}/bot") as bot:
         stream = AlertStream(redis_client, keys, "telegram")

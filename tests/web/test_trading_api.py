@@ -7,8 +7,8 @@ from typing import Any
 
 import asyncpg
 
-from adapters.postgres.character_orders import FetchMeta
 from adapters.postgres.wallet import PgWalletStore
+from core.accounts.route_fetches import FetchMeta
 from core.chat import Caller, CommandContext, Invocation, dispatch
 from core.commands.accounts import AccountServices
 from core.commands.default import build_registry

@@ -7,7 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 import asyncpg
 
-from adapters.postgres.character_orders import FetchMeta, PgCharacterOrderStore
+from adapters.postgres.character_orders import PgCharacterOrderStore
+from core.accounts.route_fetches import FetchMeta
 from core.accounts.sso import SCOPE_CHARACTER_ORDERS
 from core.alerts.model import AlertKind, AlertTarget, TargetKind
 from core.alerts.orders import CharacterOrder, OrderState, OrderStatus, OutboxEntry

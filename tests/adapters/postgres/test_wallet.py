@@ -6,8 +6,8 @@ from datetime import UTC, date, datetime, timedelta
 
 import asyncpg
 
-from adapters.postgres.character_orders import FetchMeta
 from adapters.postgres.wallet import PgWalletStore
+from core.accounts.route_fetches import FetchMeta
 from core.trading.model import BROKERS_FEE, TRANSACTION_TAX, JournalEntry, WalletTransaction
 
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)

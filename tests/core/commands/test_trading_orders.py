@@ -7,9 +7,10 @@ from datetime import timedelta
 
 import asyncpg
 
-from adapters.postgres.character_orders import FetchMeta, PgCharacterOrderStore
+from adapters.postgres.character_orders import PgCharacterOrderStore
 from adapters.postgres.profile import PgCharacterProfiles
 from adapters.postgres.trader import PgTrader
+from core.accounts.route_fetches import FetchMeta
 from core.alerts.orders import CharacterOrder, OrderState
 from core.chat import Caller, CommandContext, Invocation, dispatch
 from core.commands.accounts import AccountServices
