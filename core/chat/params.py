@@ -13,8 +13,13 @@ from core.market.hubs import UnknownLocation
 
 _NUMBER = re.compile(r"([+-]?)(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d[\d_]*(?:\.\d+)?|\.\d+)\s*([kmbt]?)(?:\s*isk)?", re.I)
 _SCALE = {"": 1, "k": 1e3, "m": 1e6, "b": 1e9, "t": 1e12}
-# Only double quotes group words: EVE names contain single quotes ("Frostline 'Omnivore' Harvester ...").
-_TOKEN = re.compile(r'"([^"]*)"|(\S+)')
+# A name= value may be quoted with double, single or typographic quotes (phones type “ ” ‘ ’); elsewhere only double
+# quotes group words: EVE names contain single quotes ("Frostline 'Omnivore' Harvester ...").
+_TOKEN = re.compile(
+    r"""(?P<name>[A-Za-z][\w-]*)=(?:"(?P<v1>[^"]*)"|'(?P<v2>[^']*)'|[“”](?P<v3>[^“”]*)[“”]|[‘’](?P<v4>[^‘’]*)[‘’])(?=\s|$)"""
+    r'|"(?P<q1>[^"]*)"|“(?P<q2>[^“”]*)”|(?P<word>\S+)'
+)
+_QUOTES = "\"'“”‘’"
 MAX_CANDIDATES = 256
 
 
@@ -153,26 +158,86 @@ def parse_named(params: Sequence[Param], args: Mapping[str, str], resolver: Reso
 
 @dataclass(frozen=True)
 class _Token:
-    text: str
+    text: str  # the word, a quoted phrase without its quotes, or a whole name=value
     start: int
     end: int
+    name: str | None = None  # name=value: the name as typed
+    value: str = ""  # name=value: the value, without its quotes
+    quoted: bool = False  # the value (or the phrase) was in quotes
 
 
 def tokenize(raw: str) -> list[_Token]:
-    """Split raw argument text on whitespace, keeping "quoted strings" as one token (single quotes are literal)."""
-    return [_Token(next(g for g in m.groups() if g is not None), m.start(), m.end()) for m in _TOKEN.finditer(raw)]
+    """Split raw argument text on whitespace, keeping "quoted strings" as one token (single quotes are literal),
+    and name="quoted value" (also 'single' or typographic quotes) as one name=value token."""
+    tokens = []
+    for match in _TOKEN.finditer(raw):
+        found = {key: text for key, text in match.groupdict().items() if text is not None}
+        text = raw[match.start() : match.end()]
+        if "name" in found:
+            value = next(found[key] for key in ("v1", "v2", "v3", "v4") if key in found)
+            tokens.append(_Token(text, match.start(), match.end(), found["name"], value, quoted=True))
+        elif "word" in found:
+            key, eq, value = text.partition("=")
+            named = bool(eq and value and key[:1].isalpha())
+            tokens.append(_Token(text, match.start(), match.end(), key if named else None, value if named else ""))
+        else:
+            phrase = found.get("q1", found.get("q2", ""))
+            tokens.append(_Token(phrase, match.start(), match.end(), quoted=True))
+    return tokens
 
 
 def parse_raw(params: Sequence[Param], raw: str, resolver: Resolver | None) -> dict[str, object]:
-    """Typed keyword arguments from raw text ("/price large skill injector amarr"): multi-word values allowed."""
+    """Typed keyword arguments from raw text ("/price large skill injector amarr"): multi-word values allowed.
+
+    A name=value is one word, or a quoted phrase (name="combat drones", also 'single' or “typographic” quotes).
+    When that reading does not fit the parameters, an unquoted name= value runs on over the words after it, up
+    to the next name= or the end ("/trade station jita group=combat drones"); the first reading's error stands
+    when neither fits."""
     tokens = tokenize(raw)
     named = {p.name: p for p in params}
+    try:
+        return _parse_tokens(params, named, tokens, raw, resolver)
+    except ArgumentError as first:
+        longer = _run_on(named, tokens)
+        if longer is None:
+            raise
+        try:
+            return _parse_tokens(params, named, longer, raw, resolver)
+        except ArgumentError:
+            raise first from first.__cause__  # the one-word reading's error names what the caller typed
+
+
+def _run_on(named: Mapping[str, Param], tokens: list[_Token]) -> list[_Token] | None:
+    """The tokens with each unquoted name=value joined to the plain words after it (None: nothing to join)."""
+    joined: list[_Token] = []
+    for token in tokens:
+        previous = joined[-1] if joined else None
+        if previous is not None and _known(previous, named) and not previous.quoted and not _known(token, named):
+            value = f"{previous.value} {token.text}"
+            joined[-1] = _Token(f"{previous.name}={value}", previous.start, token.end, previous.name, value)
+        else:
+            joined.append(token)
+    return joined if len(joined) < len(tokens) else None
+
+
+def _known(token: _Token, named: Mapping[str, Param]) -> bool:
+    """Whether the token is name=value for one of the command's parameters."""
+    return token.name is not None and token.name.lower() in named
+
+
+def _parse_tokens(
+    params: Sequence[Param], named: Mapping[str, Param], tokens: list[_Token], raw: str, resolver: Resolver | None
+) -> dict[str, object]:
     given = {}
+    tokens = list(tokens)
     for token in list(tokens):
-        key, eq, value = token.text.partition("=")
-        if eq and key.lower() in named and value:
-            given[named[key.lower()].kwarg] = convert(named[key.lower()], value, resolver)
-            tokens.remove(token)
+        param = named.get(token.name.lower()) if token.name is not None else None
+        if param is None:
+            continue
+        if not token.quoted and token.value[:1] in _QUOTES:
+            raise ArgumentError(f'{param.name}: close the quotes around the value ({param.name}="two words")')
+        given[param.kwarg] = convert(param, token.value, resolver)
+        tokens.remove(token)
     positional = [p for p in params if p.kwarg not in given and p.positional]
     splits = list(_splits(positional, len(tokens)))[:MAX_CANDIDATES]
     if not splits:
@@ -247,11 +312,7 @@ def _assign(
         part = tokens[position : position + size]
         position += size
         last = index == len(params) - 1 or not any(split[index + 1 :])
-        if (
-            last
-            and param.kind in (ParamKind.PASTE, ParamKind.STRING)
-            and not (size == 1 and raw[part[0].start] in "\"'")
-        ):
+        if last and param.kind in (ParamKind.PASTE, ParamKind.STRING) and not (size == 1 and part[0].quoted):
             text = raw[part[0].start : part[-1].end]
         else:
             text = " ".join(token.text for token in part)

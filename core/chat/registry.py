@@ -181,6 +181,12 @@ class Registry:
         return help_reply(self, command)
 
 
+SEVERAL_WORDS = (
+    'A value of several words goes in quotes (group="combat drones") or last on the line (group=combat drones); '
+    "on Discord each option is its own field."
+)
+
+
 def help_reply(registry: Registry, name: str | None = None) -> Reply:
     """The /help answer: every command's usage and description, or one command (or group) in detail."""
     wanted = " ".join((name or "").lower().lstrip("/").split())
@@ -200,6 +206,8 @@ def help_reply(registry: Registry, name: str | None = None) -> Reply:
         return Reply.error(f"no command /{wanted}{hint}", "/help [command]")
     fields = [Field("Usage", f"`{command.usage}`", inline=False)]
     fields += [Field(param.token, _describe(param), inline=False) for param in command.params]
+    if any(not param.positional for param in command.params):
+        fields.append(Field("name=…", SEVERAL_WORDS, inline=False))
     if command.examples:
         fields.append(Field("Examples", "\n".join(f"`{example}`" for example in command.examples), inline=False))
     details: dict[str, object] = {

@@ -14,7 +14,9 @@ from core.usecases.market_services import market_services
 USAGE = "/browse [market group] [page=…]"
 
 
-GROUP = Param("group", "Only items under this market group (e.g. frigates, minerals)", required=False, positional=False)
+GROUP = Param(
+    "group", "Only items under this market group (e.g. frigates, combat drones)", required=False, positional=False
+)
 CATEGORY = Param("category", "Only items of this category (e.g. ships, modules)", required=False, positional=False)
 
 

@@ -115,3 +115,23 @@ async def test_haul_finder_takes_group_and_category_filters() -> None:
     bad = await run("/trade haul jita amarr category=starships", haul_market())
     assert bad.is_error and "category: unknown category 'starships'" in bad.text
     assert_clean(bad)
+
+
+async def test_group_of_several_words_quoted_or_last() -> None:
+    """group= takes a quoted name (straight, single or a phone's typographic quotes) or runs on to the end."""
+    market = station_market()
+    for typed in (
+        "group=stasis webifiers",
+        'group="Stasis Webifiers"',
+        "group=“stasis webifiers” category=modules",
+        "category=modules group=‘stasis webifiers’",
+    ):
+        webs = await run(f"/trade station jita {typed}", market)
+        assert not webs.is_error, (typed, webs.text)
+        assert [c["type_id"] for c in webs.data["candidates"]] == [WEB], typed
+    shields = await run("/trade haul jita amarr group=shield extenders", haul_market())
+    assert [p["type_id"] for p in shields.data["plans"]] == [LSE2]
+    browsed = await run("/browse group=stasis webifiers", FakeMarket())
+    assert not browsed.is_error and browsed.title == "Ship Equipment > Electronic Warfare > Stasis Webifiers"
+    unclosed = await run('/trade station jita group="stasis webifiers', market)
+    assert unclosed.is_error and 'group: close the quotes around the value (group="two words")' in unclosed.text

@@ -154,3 +154,54 @@ def test_named(catalog: Catalog):
 
 def test_usage_line():
     assert usage("price", [ITEM, WHERE]) == "/price <item> [where]"
+
+
+GROUP = Param("group", "Market group", required=False, positional=False)
+PAGE = Param("page", "Page", K.INT, required=False, default=1, positional=False)
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        'group="Combat Drones"',
+        "group='Combat Drones'",
+        "group=“Combat Drones”",  # what a phone types for "..."
+        "group=‘Combat Drones’",
+        "group=”Combat Drones”",
+    ],
+)
+def test_named_value_in_quotes(catalog: Catalog, typed: str):
+    values: Any = parse_raw([ITEM, WHERE, GROUP], f"trit jita {typed}", catalog)
+    assert values["group"] == "Combat Drones" and values["item"].name == "Tritanium"
+    assert values["where"].hub.name == "Jita"
+    values = parse_raw([ITEM, WHERE, GROUP], f"{typed} trit amarr", catalog)  # anywhere on the line
+    assert values["group"] == "Combat Drones" and values["where"].hub.name == "Amarr"
+
+
+def test_typographic_double_quotes_group_positional_words(catalog: Catalog):
+    values: Any = parse_raw([ITEM, WHERE], "“Large Skill Injector” “the forge”", catalog)
+    assert values["item"].name == "Large Skill Injector" and values["where"].kind == "region"
+
+
+def test_unquoted_named_value_runs_on_when_one_word_does_not_fit(catalog: Catalog):
+    values: Any = parse_raw([ITEM, WHERE, GROUP], "trit jita group=combat drones", catalog)
+    assert values["group"] == "combat drones" and values["where"].hub.name == "Jita"
+    values = parse_raw([ITEM, WHERE, GROUP, PAGE], "trit group=combat drones page=2", catalog)  # up to the next name=
+    assert values["group"] == "combat drones" and values["page"] == 2 and values["where"] is None
+    values = parse_raw([ITEM, WHERE], "trit where=the forge", catalog)
+    assert values["where"].kind == "region" and values["where"].name == "The Forge"
+
+
+def test_one_word_named_value_wins_when_it_fits(catalog: Catalog):
+    """The words after a one-word name=value stay positional whenever they fit ("trit days=7 hek")."""
+    values: Any = parse_raw([ITEM, WHERE, GROUP], "group=drones trit amarr", catalog)
+    assert values["group"] == "drones" and values["item"].name == "Tritanium" and values["where"].hub.name == "Amarr"
+
+
+def test_named_value_bad_quotes(catalog: Catalog):
+    with pytest.raises(ArgumentError, match=r'group: close the quotes around the value \(group="two words"\)'):
+        parse_raw([ITEM, GROUP], 'trit group="combat drones', catalog)
+    with pytest.raises(ArgumentError, match="group: a value is required"):
+        parse_raw([ITEM, GROUP], 'trit group=""', catalog)
+    with pytest.raises(ArgumentError, match="days: 'soon' is not a number"):  # neither reading fits: the first's error
+        parse_raw([ITEM, DAYS], "trit days=soon later", catalog)

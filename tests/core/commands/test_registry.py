@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from core.chat import Command, CommandContext, Param, ParamKind, Registry, RegistryError, Reply
+from core.chat.registry import help_reply
 
 
 async def handler(ctx: CommandContext, **values: object) -> Reply:
@@ -102,3 +103,12 @@ def test_limits_on_totals():
     ]
     with pytest.raises(RegistryError, match="> 4000"):
         Registry().add(cmd(params=big))
+
+
+def test_help_says_how_to_type_a_named_value_of_several_words():
+    registry = Registry()
+    registry.add(cmd(params=[Param("item", "Item", ParamKind.ITEM), Param("group", "Group", positional=False)]))
+    registry.add(cmd("compare", params=[Param("item", "Item", ParamKind.ITEM)]))
+    fields = {f.name: f.value for f in help_reply(registry, "price").fields}
+    assert fields["name=…"].startswith('A value of several words goes in quotes (group="combat drones")')
+    assert "name=…" not in {f.name for f in help_reply(registry, "compare").fields}  # no name= option to explain
