@@ -164,6 +164,7 @@ class Catalog:
         self._systems = {name.lower(): _system(sid, name, rid) for sid, name, rid in systems}
         self._stations = {name.lower(): Location("station", name, rid, sys, st) for st, name, sys, rid in stations}
         self._structures: dict[str, Location] = {}
+        self._region_names = {rid: name for rid, name in regions}
 
     @classmethod
     async def load(cls, source: CatalogSource, *, default_hub: str = "Jita") -> Catalog:
@@ -189,6 +190,10 @@ class Catalog:
         """The item name of a type id, or None when unknown."""
         item = self._by_id.get(type_id)
         return item.name if item else None
+
+    def region_name(self, region_id: int) -> str | None:
+        """The name of a region in the static data, or None when unknown."""
+        return self._region_names.get(region_id)
 
     def exact(self, name: str) -> CatalogItem | None:
         """The item with exactly this name (any case, whitespace folded; no aliases, no fuzzing), or None."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core.catalog import CatalogItem, Location
+from core.catalog import Catalog, CatalogItem, Location
 from core.chat.model import Field, Image, Reply, Table
 from core.chat.params import Param, ParamKind
 from core.chat.registry import CommandContext, Registry
@@ -65,19 +65,20 @@ async def compare(ctx: CommandContext, item: CatalogItem) -> Reply:
 
 async def history(ctx: CommandContext, item: CatalogItem, where: Location | None = None, days: int = 90) -> Reply:
     """/history: a PNG chart of daily prices and volume, with trend and volatility."""
-    services = market_services(ctx)
-    result = await price_history(services, item, place_or_default(ctx, where), days)
+    services, place = market_services(ctx), place_or_default(ctx, where)
+    region = ctx.catalog.region_name(place.history_region) if isinstance(ctx.catalog, Catalog) else None
+    result = await price_history(services, item, place, days, region=region)
     title, stats = result.title, result.stats
     if not result.rows or stats is None:
         if result.note:
-            return Reply(title=title, text=result.note, footer=result.footer)
+            return Reply(title=title, text=_joined(result.scope, result.note), footer=result.footer)
         if result.missing:
             return missing_reply(ctx, services, result.missing, title=title)
-        return Reply(title=title, text="No history for it there yet.", footer=result.footer)
+        return Reply(title=title, text=_joined(result.scope, "No history for it there yet."), footer=result.footer)
     images = []
     if services.charts is not None:
         png = await services.charts(
-            list(result.rows), title=title, days=days, region_id=result.region_id, type_id=item.type_id
+            list(result.rows), title=result.chart_title, days=days, region_id=result.region_id, type_id=item.type_id
         )
         images.append(
             Image(
@@ -90,9 +91,13 @@ async def history(ctx: CommandContext, item: CatalogItem, where: Location | None
         Field("Trend (7d vs prior 7d)", "—" if stats.trend_7d_pct is None else f"{stats.trend_7d_pct:+.1f}%"),
         Field("Volatility (30d, daily)", percent(stats.volatility_30d)),
     ]
-    return Reply(
-        title=title, text=result.note, fields=fields, images=images, footer=result.footer, data=result.as_data()
-    )
+    text = _joined(result.scope, result.note)
+    return Reply(title=title, text=text, fields=fields, images=images, footer=result.footer, data=result.as_data())
+
+
+def _joined(*notes: str) -> str:
+    """The notes that say something, one per line."""
+    return "\n".join(note for note in notes if note)
 
 
 def register_price_commands(registry: Registry) -> None:

@@ -18,7 +18,7 @@ from core.market.hubs import HUBS, PLEX_REGION_ID, PLEX_TYPE_ID
 from core.market.model import HistoryRow, Quote
 from core.market.quotes import quote_from_levels
 from core.ports import StoreUnavailable
-from core.usecases.market_data import missing_data, missing_regions, missing_text
+from core.usecases.market_data import missing_data, missing_regions, missing_text, region_name
 from core.usecases.market_services import MarketServices, orders_source, station_of
 
 T = TypeVar("T")
@@ -272,12 +272,14 @@ class PriceHistory:
     item: CatalogItem
     region_id: int
     days: int  # asked for
-    title: str
+    title: str  # names the region, and the place asked for when that is not the region itself
     rows: tuple[HistoryRow, ...]
     stats: HistoryStats | None
     note: str  # history still on its way or not fetched ("" when fine)
     footer: Footer
     missing: tuple[int, ...] = ()  # the region, when never ingested (asked when there is nothing to show)
+    chart_title: str = ""  # the region's title alone (one chart per region, whichever place asked)
+    scope: str = ""  # why the figures are a region's when a station, system or structure was asked for
 
     def as_data(self) -> dict[str, object]:
         """The machine-readable statistics (README documents these keys; {} without history)."""
@@ -296,17 +298,33 @@ class PriceHistory:
         }
 
 
-async def price_history(services: MarketServices, item: CatalogItem, place: Location, days: int) -> PriceHistory:
-    """An item's daily history over `days` in the place's history region (PLEX: the global market's)."""
+async def price_history(
+    services: MarketServices, item: CatalogItem, place: Location, days: int, *, region: str | None = None
+) -> PriceHistory:
+    """An item's daily history over `days` in the place's history region (PLEX: the global market's); `region`
+    names that region when the caller knows it (the catalog's name)."""
     region_id = PLEX_REGION_ID if item.type_id == PLEX_TYPE_ID else place.history_region  # history is per region
     today = services.clock().date()
     state = await services.history_state(region_id, item.type_id)
     rows = await services.reader.history(region_id, item.type_id, today - timedelta(days=days))
     stats = history_stats(rows, today)
-    market = "Global PLEX Market" if region_id == PLEX_REGION_ID else place.hub.region_name if place.hub else place.name
-    title = f"{item.name} — {market}, {days} days"
+    market, scope = _history_market(place, region_id, region)
+    chart_title = f"{item.name} — {market}, {days} days"
+    title = f"{item.name} — {market} (region of {place.name}), {days} days" if scope else chart_title
     footer = services.footer(None, history_source(state, rows))
     stale = state is not None and (state.pending or state.unavailable)
     note = history_note(state, bool(rows), "the chart and figures") if state is not None and stale else ""
     missing = await missing_regions(services, [region_id]) if (not rows or stats is None) and not note else ()
-    return PriceHistory(item, region_id, days, title, tuple(rows), stats, note, footer, missing)
+    return PriceHistory(item, region_id, days, title, tuple(rows), stats, note, footer, missing, chart_title, scope)
+
+
+def _history_market(place: Location, region_id: int, region: str | None) -> tuple[str, str]:
+    """The history's market for titles ("The Forge"), and what to say when the place asked for is not it."""
+    if region_id == PLEX_REGION_ID:
+        return "Global PLEX Market", ""
+    if place.kind == "region":
+        return place.name, ""
+    if place.hub is not None:
+        return place.hub.region_name, ""
+    market = region or region_name(region_id)
+    return market, f"ESI keeps market history per region: these are {market}'s figures, not {place.name}'s own."

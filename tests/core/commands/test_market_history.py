@@ -13,8 +13,10 @@ import pytest
 from core.chat import Footer, Image, SourceAge
 from core.market.hubs import PLEX_REGION_ID, PLEX_TYPE_ID
 from core.market.model import HistoryRow
+from core.market.structures import StructureMarket
 from tests.core.commands.fake_market import AS_OF, TODAY, FakeMarket, daily_rows, history_row
 from tests.core.commands.market_helpers import AVERAGES, JITA, PYERITE, TRIT, fields, plex_market, run, trit_market
+from tests.core.commands.sample_catalog import sample_catalog
 
 # ---------------------------------------------------------------------------------------------------- /history
 
@@ -147,3 +149,26 @@ async def test_history_plex_reads_the_plex_region():
     reply = await run("/history plex amarr", market)
     assert reply.title == "PLEX — Global PLEX Market, 90 days"
     assert reply.data["region_id"] == PLEX_REGION_ID and reply.data["median_5d"] == 4e6
+
+
+async def test_history_at_a_structure_names_its_region():
+    """ESI keeps history per region: at a structure the title and text say the figures are its region's."""
+    catalog = sample_catalog()
+    name = "Perimeter - Tranquility Trading Tower"
+    tower = StructureMarket(1_035_466_617_946, 90_000_001, name, 30000144, None, account_id=1, character_id=2)
+    catalog.set_structures([tower])
+    charts = FakeCharts()
+    reply = await run("/history tritanium tranquility trading tower 30", trit_market(), catalog, charts=charts)
+    assert not reply.is_error, reply.text
+    assert reply.title == "Tritanium — The Forge (region of Perimeter - Tranquility Trading Tower), 30 days"
+    assert reply.text == (
+        "ESI keeps market history per region: these are The Forge's figures, "
+        "not Perimeter - Tranquility Trading Tower's own."
+    )
+    assert reply.data["region_id"] == JITA.region_id and reply.data["median_5d"] == 5.0
+    [(_, chart_title, _, region_id, _)] = charts.calls
+    assert chart_title == "Tritanium — The Forge, 30 days" and region_id == JITA.region_id  # one chart per region
+    station = await run("/history tritanium perimeter ii - moon 1 - caldari business tribunal", trit_market())
+    assert station.title == (
+        "Tritanium — The Forge (region of Perimeter II - Moon 1 - Caldari Business Tribunal), 90 days"
+    )
