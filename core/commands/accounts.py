@@ -2,41 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from core.accounts.linking import (
-    LINK_CODE_TTL_S,
-    CharacterStore,
-    LinkCodeStore,
-    LinkedCharacter,
-    LinkRequest,
-    TokenRevoker,
-    unlink_character,
-)
-from core.accounts.sso import SCOPE_PURPOSES, TRADING_SCOPES
+from core.accounts.linking import LinkRequest
 from core.chat.model import Button, Reply, Table
 from core.chat.params import ArgumentError, Param, ParamKind
 from core.chat.registry import CommandContext, Registry
-from core.market.structures import StructureMarkets
-from core.trading.book import WalletHistory
-from core.trading.notify import NoticeSettings
-from core.trading.orders import TraderStore
-from core.trading.windows import MarketWindows
+from core.usecases import accounts as usecases
+from core.usecases.accounts import AccountServices
 
-
-@dataclass(frozen=True)
-class AccountServices:
-    """What the account commands need: link codes, the character store, SSO revocation and the panel's URL."""
-
-    link_codes: LinkCodeStore
-    characters: CharacterStore
-    public_url: str
-    revoker: TokenRevoker | None = None
-    wallet: WalletHistory | None = None  # the characters' stored wallets (/profit, /sales)
-    trader: TraderStore | None = None  # the characters' orders, fee profiles and assets (/orders, /assets)
-    notices: NoticeSettings | None = None  # what sales notices announce and where (/settings notices)
-    structures: StructureMarkets | None = None  # the tracked player-structure markets (/market)
-    windows: MarketWindows | None = None  # opening market windows in a character's client (/market open)
+__all__ = ["AccountServices", "register_account_commands"]
 
 
 def _services(ctx: CommandContext) -> tuple[AccountServices, int]:
@@ -57,61 +30,48 @@ async def link(ctx: CommandContext, feature: str | None = None) -> Reply:
     if feature == "trading":
         return await _enable_trading(services, account)
     caller = ctx.caller
-    code = await services.link_codes.issue(LinkRequest(caller.platform, caller.user_id, account, caller.display_name))
-    url = f"{services.public_url.rstrip('/')}/link/{code}"
-    minutes = LINK_CODE_TTL_S // 60
+    started = await usecases.start_link(
+        services, LinkRequest(caller.platform, caller.user_id, account, caller.display_name)
+    )
     text = (
-        f"Open this link within {minutes} minutes, sign in with EVE and confirm on the page to link this chat"
-        f" to your characters: {url}\nIt works once and only for you: don't share it."
+        f"Open this link within {started.expires_in_s // 60} minutes, sign in with EVE and confirm on the page to link"
+        f" this chat to your characters: {started.url}\nIt works once and only for you: don't share it."
     )
-    buttons = [Button("Open the panel", url=url)]
-    return Reply(
-        title="Link your EVE characters", text=text, buttons=buttons, data={"url": url, "expires_in_s": LINK_CODE_TTL_S}
-    )
+    buttons = [Button("Open the panel", url=started.url)]
+    return Reply(title="Link your EVE characters", text=text, buttons=buttons, data=started.as_data())
 
 
 async def _enable_trading(services: AccountServices, account: int) -> Reply:
     """The panel sign-in that asks EVE for the trading scopes, and what each one enables."""
-    if not await services.characters.characters(account):
-        raise ArgumentError("link an EVE character first: run /link, then /link trading")
-    url = f"{services.public_url.rstrip('/')}/auth/login?scopes=trading"
+    sign_in = await usecases.enable_trading(services, account)
     text = (
-        f"Open {url}, sign in with the EVE character to trade with and approve the scopes EVE lists."
-        " Each one enables:\n" + "\n".join(f"- {SCOPE_PURPOSES[scope]}" for scope in TRADING_SCOPES)
+        f"Open {sign_in.url}, sign in with the EVE character to trade with and approve the scopes EVE lists."
+        " Each one enables:\n" + "\n".join(f"- {purpose}" for _, purpose in sign_in.scopes)
     )
-    data = {"url": url, "scopes": list(TRADING_SCOPES)}
-    return Reply(title="Enable trading features", text=text, buttons=[Button("Enable trading", url=url)], data=data)
-
-
-def _health(character: LinkedCharacter) -> str:
-    return {"ok": "ok", "invalid": "sign in again", "revoked": "revoked"}.get(character.token_status, "?")
+    buttons = [Button("Enable trading", url=sign_in.url)]
+    return Reply(title="Enable trading features", text=text, buttons=buttons, data=sign_in.as_data())
 
 
 async def characters(ctx: CommandContext) -> Reply:
     """List the caller's linked characters with their token health."""
     services, account = _services(ctx)
-    linked = await services.characters.characters(account)
-    if not linked:
-        return Reply(title="Characters", text="No characters linked yet: use /link.", data={"characters": []})
-    rows = [[c.name, str(c.character_id), str(len(c.scopes)), _health(c)] for c in linked]
-    data = {"characters": [{"id": c.character_id, "name": c.name, "token": c.token_status} for c in linked]}
+    linked = await usecases.list_characters(services.characters, account)
+    if not linked.characters:
+        return Reply(title="Characters", text="No characters linked yet: use /link.", data=linked.as_data())
+    rows = [
+        [c.character.name, str(c.character.character_id), str(len(c.character.scopes)), c.health]
+        for c in linked.characters
+    ]
     table = Table(["Character", "ID", "Scopes", "Token"], rows, "lrrl")
-    return Reply(title="Characters", tables=[table], data=data)
+    return Reply(title="Characters", tables=[table], data=linked.as_data())
 
 
 async def unlink(ctx: CommandContext, character: str) -> Reply:
     """Unlink one of the caller's characters (by name or id) and revoke its token at EVE SSO."""
     services, account = _services(ctx)
-    wanted = " ".join(character.split()).lower()
-    linked = await services.characters.characters(account)
-    match = [c for c in linked if c.name.lower() == wanted or str(c.character_id) == wanted]
-    if not match:
-        names = ", ".join(c.name for c in linked) or "none"
-        raise ArgumentError(f"character: {character!r} is not one of your characters (yours: {names})")
-    if not await unlink_character(services.characters, services.revoker, account, match[0].character_id):
-        raise ArgumentError(f"character: {match[0].name} was already unlinked")
-    text = f"Unlinked {match[0].name}; its EVE SSO token is revoked."
-    return Reply(title="Characters", text=text, data={"unlinked": match[0].character_id})
+    done = await usecases.unlink_own_character(services.characters, services.revoker, account, character)
+    text = f"Unlinked {done.name}; its EVE SSO token is revoked."
+    return Reply(title="Characters", text=text, data={"unlinked": done.character_id})
 
 
 def register_account_commands(registry: Registry) -> None:
