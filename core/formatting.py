@@ -1,6 +1,8 @@
-"""ISK, volume and percentage formatting for people, shared by the chat commands, the AI tools and the web panel."""
+"""ISK, volumes, percentages and data ages for people: shared by the chat commands, AI tools and web panel."""
 
 from __future__ import annotations
+
+from datetime import datetime
 
 
 def isk(value: float | None) -> str:
@@ -24,3 +26,13 @@ def units(value: float | None) -> str:
 def percent(value: float | None) -> str:
     """A fraction as a percentage with one decimal."""
     return "—" if value is None else f"{value * 100:.1f}%"
+
+
+def age_text(as_of: datetime | None, now: datetime) -> str:
+    """How old the data is, in words: "2 min old", "3 h old", "no market data yet"."""
+    if as_of is None:
+        return "no market data yet"
+    minutes = max(0, int((now - as_of).total_seconds() // 60))
+    if minutes < 60:
+        return f"{minutes} min old"
+    return f"{minutes // 60} h old" if minutes < 48 * 60 else f"{minutes // 1440} days old"

@@ -11,7 +11,7 @@ from aiohttp import web
 
 from adapters.charts import render_history_chart
 from core.catalog import Catalog, CatalogItem, UnknownItem
-from core.formatting import isk, units
+from core.formatting import age_text, isk, units
 from core.market.hubs import HUBS, PLEX_REGION_ID, PLEX_TYPE_ID, Hub
 from core.market.model import Quote
 from core.usecases.market_services import MarketServices
@@ -44,16 +44,6 @@ class HubColumn:
         """Best sell minus best buy, when both exist."""
         q = self.quote
         return q.best_sell - q.best_buy if q and q.best_sell is not None and q.best_buy is not None else None
-
-
-def age_text(as_of: datetime | None, now: datetime) -> str:
-    """How old the data is, in words: "2 min old", "3 h old", "no market data yet"."""
-    if as_of is None:
-        return "no market data yet"
-    minutes = max(0, int((now - as_of).total_seconds() // 60))
-    if minutes < 60:
-        return f"{minutes} min old"
-    return f"{minutes // 60} h old" if minutes < 48 * 60 else f"{minutes // 1440} days old"
 
 
 def matches(catalog: Catalog, query: str) -> list[CatalogItem]:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 import asyncpg
 
 from adapters.postgres.snapshots import LOCK_CLASS, SWAP_LOCK_TIMEOUT_MS, region_tables
 from core.accounts.tokens import TokenSubject
-from core.market.structures import StructureInfo, StructureMarket
+from core.market.structures import StructureInfo, StructureMarket, TrackedStructure
 
 _COLUMNS = "structure_id, market_id, name, solar_system_id, region_id, account_id, character_id, broker_fee"
 
@@ -74,6 +76,36 @@ class PgStructureMarkets:
             account_id,
         )
         return [_market(row) for row in rows]
+
+    async def tracked(self, account_id: int) -> list[TrackedStructure]:
+        """The account's structure markets with their system's and region's names, the reading character's name and
+        the stored book's Last-Modified and last refresh error, by name."""
+        columns = ", ".join(f"s.{c.strip()}" for c in _COLUMNS.split(","))
+        rows = await self._pool.fetch(
+            f"""SELECT {columns}, y.name AS system_name, r.name AS region_name, c.name AS character_name,
+                       m.last_modified, m.last_error
+                FROM structure_markets s
+                LEFT JOIN sde_systems y ON y.system_id = s.solar_system_id
+                LEFT JOIN sde_regions r ON r.region_id = s.region_id
+                LEFT JOIN characters c ON c.character_id = s.character_id
+                LEFT JOIN market_snapshots m ON m.region_id = s.market_id
+                WHERE s.account_id = $1 ORDER BY s.name""",
+            account_id,
+        )
+        return [
+            TrackedStructure(
+                _market(r), r["system_name"], r["region_name"], r["character_name"], r["last_modified"], r["last_error"]
+            )
+            for r in rows
+        ]
+
+    async def names(self, structure_ids: Collection[int]) -> dict[int, str]:
+        """The names of those structures that are tracked (ids not tracked are left out)."""
+        rows = await self._pool.fetch(
+            "SELECT structure_id, name FROM structure_markets WHERE structure_id = ANY($1::bigint[])",
+            list(structure_ids),
+        )
+        return {r["structure_id"]: r["name"] for r in rows}
 
     async def set_fee(self, account_id: int, structure_id: int, broker_fee: float | None) -> bool:
         """Set the owner's broker fee (a fraction) of one of the account's structures."""

@@ -1,4 +1,4 @@
-"""/market add|list|remove|fee: the player-structure markets the caller's characters trade at (issue 16)."""
+"""/market add|list|remove|fee: renders core/usecases/structures.py's results (the caller's structure markets)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from core.chat.model import Reply, Table
 from core.chat.params import ArgumentError, Param, ParamKind
 from core.chat.registry import CommandContext, Registry
 from core.commands.accounts import AccountServices
-from core.market.structures import StructureError, StructureMarket, StructureMarkets
+from core.market.structures import StructureError, StructureMarket
+from core.usecases.structures import StructureMarkets, market_data, publish
 
 STRUCTURE = Param("structure", "Structure name or id")
 FEE = Param("fee", "The owner's broker fee in percent (SCC's 0.5% is added on top)", ParamKind.FLOAT, min_value=0)
@@ -27,24 +28,6 @@ def _fee(market: StructureMarket) -> str:
     return "not set" if market.broker_fee is None else f"{market.broker_fee * 100:.2f}%"
 
 
-def _data(market: StructureMarket) -> dict[str, object]:
-    return {
-        "structure_id": market.structure_id,
-        "market_id": market.market_id,
-        "name": market.name,
-        "solar_system_id": market.solar_system_id,
-        "region_id": market.region_id,
-        "broker_fee": market.broker_fee,
-    }
-
-
-async def _publish(ctx: CommandContext, markets: StructureMarkets) -> None:
-    """Tell this process's catalog about the tracked structures so they resolve as locations at once."""
-    setter = getattr(ctx.catalog, "set_structures", None)
-    if callable(setter):
-        setter(await markets.all())
-
-
 async def market_add(ctx: CommandContext, structure: str) -> Reply:
     """Track a structure's market with one of the caller's characters (docking and market access checked)."""
     markets, account = _services(ctx)
@@ -52,26 +35,26 @@ async def market_add(ctx: CommandContext, structure: str) -> Reply:
         added = await markets.add(account, structure)
     except (StructureError, SsoError) as exc:
         raise ArgumentError(str(exc)) from None
-    await _publish(ctx, markets)
+    await publish(ctx.catalog, markets)
     text = (
         f"Added {added.name}. Its orders are fetched every 5 minutes with your character's token; the first"
         f" refresh takes a few minutes. Then: /price <item> {added.name}. Set the owner's broker fee with"
         " /market fee. Everyone on this evetrader can price at it."
     )
-    return Reply(title="Structure markets", text=text, data={"added": _data(added)})
+    return Reply(title="Structure markets", text=text, data={"added": market_data(added)})
 
 
 async def market_list(ctx: CommandContext) -> Reply:
     """The caller's tracked structure markets."""
     markets, account = _services(ctx)
     tracked = await markets.list(account)
-    if not tracked:
+    if not tracked.markets:
         return Reply(
             title="Structure markets", text="None yet: /market add <structure name or id>.", data={"markets": []}
         )
-    rows = [[m.name, str(m.structure_id), _fee(m)] for m in tracked]
+    rows = [[t.market.name, str(t.market.structure_id), _fee(t.market)] for t in tracked.markets]
     table = Table(["Structure", "ID", "Broker fee"], rows, "lrr")
-    return Reply(title="Structure markets", tables=[table], data={"markets": [_data(m) for m in tracked]})
+    return Reply(title="Structure markets", tables=[table], data=tracked.as_data())
 
 
 async def market_remove(ctx: CommandContext, structure: str) -> Reply:
@@ -81,8 +64,8 @@ async def market_remove(ctx: CommandContext, structure: str) -> Reply:
         removed = await markets.remove(account, structure)
     except StructureError as exc:
         raise ArgumentError(str(exc)) from None
-    await _publish(ctx, markets)
-    return Reply(title="Structure markets", text=f"Removed {removed.name}.", data={"removed": _data(removed)})
+    await publish(ctx.catalog, markets)
+    return Reply(title="Structure markets", text=f"Removed {removed.name}.", data={"removed": market_data(removed)})
 
 
 async def market_fee(ctx: CommandContext, structure: str, fee: float) -> Reply:
@@ -92,9 +75,9 @@ async def market_fee(ctx: CommandContext, structure: str, fee: float) -> Reply:
         changed = await markets.set_fee(account, structure, fee)
     except StructureError as exc:
         raise ArgumentError(str(exc)) from None
-    await _publish(ctx, markets)  # trade finders and reprice advice at it use the new fee at once
+    await publish(ctx.catalog, markets)  # trade finders and reprice advice at it use the new fee at once
     text = f"{changed.name}: the owner's broker fee is {_fee(changed)} (plus SCC's surcharge)."
-    return Reply(title="Structure markets", text=text, data={"changed": _data(changed)})
+    return Reply(title="Structure markets", text=text, data={"changed": market_data(changed)})
 
 
 def register_structure_commands(registry: Registry) -> None:

@@ -1,4 +1,4 @@
-"""Player-structure markets: adding one with a character's token, listing, removing, and its broker fee setting.
+"""Player-structure markets: the model, the ports (ESI, store, tokens), finding one (use cases: core/usecases).
 
 A structure's book is ingested like a region's, into its own partition keyed by `market_id` (>= 90000001, no
 region id reaches it): the snapshot swap stays one region-sized DROP + ATTACH and never waits on, or tears, the
@@ -7,11 +7,11 @@ region's own book (docs/domain.md).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
 
-from core.accounts.sso import SCOPE_READ_STRUCTURES, SCOPE_STRUCTURE_MARKETS
 from core.accounts.tokens import AccessToken, TokenSubject
 from core.digits import whole_number
 
@@ -22,6 +22,10 @@ MAX_STRUCTURES_PER_ACCOUNT = 10
 
 class StructureError(ValueError):
     """A structure market request that cannot be done; str() is the user-facing message."""
+
+
+class StructureNotFound(StructureError):
+    """No (single) structure market of the account matches what was asked for."""
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,19 @@ class StructureMarket:
     account_id: int
     character_id: int
     broker_fee: float | None = None
+
+
+@dataclass(frozen=True)
+class TrackedStructure:
+    """A tracked structure market with what the panel and /market list show beside it: its system's and region's
+    names, the name of the character whose token reads it, and its stored book's age and last refresh error."""
+
+    market: StructureMarket
+    system_name: str | None
+    region_name: str | None
+    character_name: str | None
+    as_of: datetime | None  # Last-Modified of the stored book; None: no market data yet
+    last_error: str | None = None  # why the last refresh failed (access lost, ...); None when it worked
 
 
 def is_structure_market(market_id: int) -> bool:
@@ -85,6 +102,14 @@ class StructureStore(Protocol):
         """Every tracked structure market (or one account's), by name."""
         ...
 
+    async def tracked(self, account_id: int) -> list[TrackedStructure]:
+        """One account's tracked structure markets with their place names, reading character and data age, by name."""
+        ...
+
+    async def names(self, structure_ids: Collection[int]) -> dict[int, str]:
+        """The names of those structures that are tracked (the others are left out)."""
+        ...
+
     async def remove(self, account_id: int, structure_id: int) -> bool:
         """Stop tracking one of the account's structures (its book is dropped); False when not the account's."""
         ...
@@ -102,8 +127,14 @@ class TokenSource(Protocol):
         ...
 
 
-def find_market(markets: Sequence[StructureMarket], query: str) -> StructureMarket:
-    """One tracked market by id or (case-insensitive, unambiguous) name part; StructureError otherwise."""
+def find_market(markets: Sequence[StructureMarket], query: str | int) -> StructureMarket:
+    """One tracked market by id (an int: that id only) or by (case-insensitive, unambiguous) name part, else
+    StructureNotFound."""
+    if isinstance(query, int):
+        found = [m for m in markets if m.structure_id == query]
+        if not found:
+            raise StructureNotFound(f"no structure market {query} on your account; /market list shows yours")
+        return found[0]
     wanted = " ".join(query.split()).lower()
     number = whole_number(wanted, max_digits=19)
     hits = [m for m in markets if m.structure_id == number or m.name.lower() == wanted] or [
@@ -111,77 +142,5 @@ def find_market(markets: Sequence[StructureMarket], query: str) -> StructureMark
     ]
     if len(hits) != 1:
         names = ", ".join(m.name for m in hits[:5]) if hits else "none matches"
-        raise StructureError(f"no single structure market matches {query!r} ({names}); /market list shows them")
+        raise StructureNotFound(f"no single structure market matches {query!r} ({names}); /market list shows them")
     return hits[0]
-
-
-class StructureMarkets:
-    """The /market use cases: add a structure the caller's character can trade at, list, remove, set its fee."""
-
-    def __init__(self, esi: StructureEsi, store: StructureStore, tokens: TokenSource) -> None:
-        self._esi = esi
-        self._store = store
-        self._tokens = tokens
-
-    async def add(self, account_id: int, query: str) -> StructureMarket:
-        """Find the structure (id, or name through search), check docking and market access, then track it."""
-        candidates = await self._store.subjects(account_id, SCOPE_STRUCTURE_MARKETS)
-        if not candidates:
-            raise StructureError(
-                "none of your characters has granted structure market access: use /link trading and sign in"
-                f" again, allowing {SCOPE_STRUCTURE_MARKETS} and {SCOPE_READ_STRUCTURES}"
-            )
-        if len(await self._store.markets(account_id)) >= MAX_STRUCTURES_PER_ACCOUNT:
-            raise StructureError(f"you track {MAX_STRUCTURES_PER_ACCOUNT} structure markets already; remove one first")
-        wanted = " ".join(query.split())
-        number = whole_number(wanted, max_digits=19)
-        denied = ""
-        for subject, _name in candidates:
-            token = (await self._tokens.access_token(subject)).token
-            structure_id = number if number is not None else await self._search(subject, wanted, token)
-            if structure_id is None:
-                continue
-            if structure_id < MIN_STRUCTURE_ID:
-                raise StructureError(f"{structure_id} is not a player structure id (NPC stations are priced as is)")
-            try:
-                info = await self._esi.info(structure_id, token)
-                await self._esi.check_market(structure_id, token)
-            except StructureError as exc:
-                denied = str(exc)
-                continue
-            added = await self._store.add(info, subject)
-            if added is None:
-                raise StructureError(f"{info.name} is tracked already: price there with /price <item> {info.name}")
-            return added
-        raise StructureError(denied or f"none of your characters can see a structure named {wanted!r}")
-
-    async def _search(self, subject: TokenSubject, text: str, token: str) -> int | None:
-        if len(text) < 3:
-            raise StructureError("give 3 characters or more of the structure's name, or its id")
-        found = await self._esi.search(subject.character_id, text, token)
-        if len(found) > 1:
-            raise StructureError(f"{len(found)} structures match {text!r}: give more of the name, or the id")
-        return found[0] if found else None
-
-    async def all(self) -> list[StructureMarket]:
-        """Every tracked structure market (they are locations for everyone on this evetrader)."""
-        return await self._store.markets()
-
-    async def list(self, account_id: int) -> list[StructureMarket]:
-        """The account's tracked structure markets."""
-        return await self._store.markets(account_id)
-
-    async def remove(self, account_id: int, query: str) -> StructureMarket:
-        """Stop tracking one of the account's structures, found by id or name."""
-        market = find_market(await self._store.markets(account_id), query)
-        await self._store.remove(account_id, market.structure_id)
-        return market
-
-    async def set_fee(self, account_id: int, query: str, percent: float | None) -> StructureMarket:
-        """Set (None: clear) the owner's broker fee in percent, 0-50, of one of the account's structures."""
-        if percent is not None and not 0 <= percent <= 50:
-            raise StructureError("a structure's broker fee is a percentage between 0 and 50")
-        market = find_market(await self._store.markets(account_id), query)
-        fee = None if percent is None else percent / 100
-        await self._store.set_fee(account_id, market.structure_id, fee)
-        return StructureMarket(**{**market.__dict__, "broker_fee": fee})

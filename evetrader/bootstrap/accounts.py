@@ -86,9 +86,9 @@ class Accounts:
         from adapters.postgres.wallet import PgWalletStore
         from adapters.redis.link_codes import RedisLinkCodes
         from core.commands.accounts import AccountServices
-        from core.market.structures import StructureMarkets
         from core.trading.book import FetchingBook, FirstFetch
         from core.trading.windows import MarketWindows
+        from core.usecases.structures import StructureMarkets
 
         characters = PgCharacterStore(self.pool, self.token_cipher())
         links = RedisLinkCodes(self.redis, self.keys)
@@ -123,8 +123,8 @@ class Accounts:
             return None
         from adapters.postgres.characters import PgCharacterStore
         from web.config import web_config_from_settings
-        from web.sso import build_sso_web_services
+        from evetrader.bootstrap.web import sso_web_services
 
         key = signing_key if signing_key is not None else web_config_from_settings(self.settings).signing_key
         characters = PgCharacterStore(self.pool, self.token_cipher())
-        return build_sso_web_services(self.sso, characters, self.redis, self.keys, key)
+        return sso_web_services(self.sso, characters, self.redis, self.keys, key)

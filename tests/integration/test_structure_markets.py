@@ -43,8 +43,8 @@ from core.commands.default import build_registry
 from core.market.history import HistoryRefresher
 from core.market.history_demand import HistoryOnDemand
 from core.market.ingest import RegionRefresher
-from core.market.structures import StructureMarkets
 from core.usecases.market_services import MarketServices
+from core.usecases.structures import StructureMarkets
 from fakes.esi import EsiFake
 from fakes.esi.characters import trust_sso
 from fakes.esi.structures import add_structure, set_structure_orders, structures
