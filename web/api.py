@@ -25,7 +25,8 @@ from web.market_api import MARKET_ROUTES
 from web.render import request_csrf_token
 from web.session_model import Session
 from web.settings_form import SettingsInvalid, parse_settings
-from web.sso import account_characters, character_json
+from web.sso import character_json
+from web.sso_routes import linked_characters
 
 __all__ = ["API_PREFIX", "ROUTES", "ApiRoute", "add_api_routes", "settings_json"]
 
@@ -48,6 +49,7 @@ def settings_json(settings: AccountSettings) -> dict[str, Any]:
 async def _get_account(request: web.Request, session: Session) -> web.Response:
     accounts = request.app[ACCOUNTS]
     identities = await accounts.identities(session.account_id)
+    linked = await linked_characters(request, session.account_id)
     return _json(
         {
             "id": session.account_id,
@@ -61,7 +63,7 @@ async def _get_account(request: web.Request, session: Session) -> web.Response:
                 }
                 for i in identities
             ],
-            "characters": [character_json(c) for c in await account_characters(request, session.account_id)],
+            "characters": [character_json(c.character) for c in linked.characters],
             "csrf_token": request_csrf_token(request),
         }
     )

@@ -8,7 +8,6 @@ from aiohttp import web
 
 from adapters.postgres.account_settings import LastAdminError
 from core.accounts.sessions import ROLES
-from core.accounts.sso import SCOPE_PURPOSES, TRADING_SCOPES
 from core.market.fees import MAX_SKILL_LEVEL
 from core.market.hubs import HUBS
 from web.admin import admin_page
@@ -22,7 +21,7 @@ from web.keys import ACCOUNTS, AUTH, SESSIONS
 from web.notice_settings import add_notice_routes, notice_section
 from web.render import render
 from web.settings_form import LABELS, SKILL_FIELDS, STANDING_FIELDS, SettingsInvalid, parse_settings
-from web.sso import account_characters
+from web.sso_routes import linked_characters
 from web.trading_page import add_trading_pages
 
 
@@ -37,8 +36,10 @@ async def account(request: web.Request) -> web.Response:
     accounts = request.app[ACCOUNTS]
     identities = await accounts.identities(session.account_id)
     role = await accounts.role(session.account_id) or session.role
-    characters = await account_characters(request, session.account_id)
-    linked = next((c for c in characters if str(c.character_id) == request.query.get("linked")), None)
+    characters = (await linked_characters(request, session.account_id)).characters
+    linked = next(
+        (c.character for c in characters if str(c.character.character_id) == request.query.get("linked")), None
+    )
     return render(
         request,
         "account.html",
@@ -46,7 +47,6 @@ async def account(request: web.Request) -> web.Response:
         role=role,
         identities=identities,
         characters=characters,
-        trading_scopes=[(scope, SCOPE_PURPOSES[scope]) for scope in TRADING_SCOPES],
         linked=linked,
         unlinked=request.query.get("unlinked") == "1",
     )

@@ -7,7 +7,6 @@ import re
 
 from aiohttp import web
 
-from core.accounts.linking import unlink_character
 from core.accounts.sso import (
     InvalidGrant,
     InvalidToken,
@@ -17,11 +16,12 @@ from core.accounts.sso import (
     accept_state,
     code_challenge,
 )
+from core.usecases.accounts import LinkedCharacters, NotYourCharacter, list_characters, unlink_own_character
 from web.auth import browser_session_id, current_session, require_user
 from web.errors import PanelError
 from web.keys import SESSIONS
 from web.render import render
-from web.sso import SSO_SERVICES, SsoWebServices, account_characters
+from web.sso import SSO_SERVICES, SsoWebServices
 
 log = logging.getLogger(__name__)
 EXPIRED_LINK = "This link code has expired or was already used: run /link again in your chat app."
@@ -36,6 +36,12 @@ def _redirect(location: str, status: int = 302) -> web.Response:
     return web.Response(status=status, headers={"Location": location, "Cache-Control": "no-store"})
 
 
+async def linked_characters(request: web.Request, account_id: int) -> LinkedCharacters:
+    """The account's linked characters with token health and trading scopes (none when SSO is not configured)."""
+    services = request.app.get(SSO_SERVICES)
+    return await list_characters(services.characters, account_id) if services is not None else LinkedCharacters(())
+
+
 def _link_expired(request: web.Request) -> web.Response:
     return render(request, "link_expired.html", status=410, message=EXPIRED_LINK)
 
@@ -47,7 +53,7 @@ async def link_page(request: web.Request) -> web.Response:
     if link is None:
         return _link_expired(request)
     session = current_session(request)
-    characters = await account_characters(request, session.account_id) if session is not None else []
+    characters = (await linked_characters(request, session.account_id)).characters if session is not None else ()
     response = render(request, "link.html", link=link, code=code, characters=characters)
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -130,8 +136,10 @@ async def unlink(request: web.Request) -> web.StreamResponse:
         character_id = int(request.match_info["character_id"])
     except ValueError:
         raise PanelError(404, "No such character on your account.") from None
-    if not await unlink_character(services.characters, services.sso, session.account_id, character_id):
-        raise PanelError(404, "No such character on your account.")
+    try:
+        await unlink_own_character(services.characters, services.sso, session.account_id, character_id)
+    except NotYourCharacter:
+        raise PanelError(404, "No such character on your account.") from None
     raise web.HTTPSeeOther("/account?unlinked=1")
 
 
