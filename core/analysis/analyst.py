@@ -124,7 +124,7 @@ class NoAnswer:
 
 
 class ToolRunner(Protocol):
-    """The tools of one request (core.analysis.tools.MarketTools)."""
+    """The tools of one request (core.usecases.analysis_tools.MarketTools)."""
 
     @property
     def specs(self) -> Sequence[ToolSpec]:

@@ -1,115 +1,48 @@
-"""AI commands: /analyze (an item at a place) and /ask (a free question): our facts table, AI text when we can."""
+"""AI commands /analyze (an item at a place) and /ask (a free question): the analysis use case's facts as tables,
+its AI text or note, and a footer with every source's age."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
-from core.analysis.analyst import AnalysisRequest, Analyst, Answer, NoAnswer
-from core.analysis.facts import ItemFacts, facts_block, item_facts, mentioned_items
-from core.analysis.prompt import analyze_turn, ask_turn, boundary, normalize
-from core.analysis.tools import MarketTools
 from core.catalog import CatalogItem, Location
 from core.chat.model import Field, Reply, Table
 from core.chat.params import Param, ParamKind
 from core.chat.registry import CommandContext, Registry
 from core.commands.market_price import ITEM, WHERE
-from core.commands.no_data import missing_market_data
 from core.formatting import isk, percent, units
-from core.market.hubs import HUBS
-from core.usecases.market_services import MarketServices, market_services, place_or_default
+from core.usecases.analysis import AnalysisServices as AnalysisServices  # where the bootstrap still imports it
+from core.usecases.analysis import MarketAnalysis, analyse_item, answer_question
+from core.usecases.analysis_facts import ItemFacts
+from core.usecases.market_data import on_console
+from core.usecases.market_services import market_services
 
-ENABLE_HINT = (
-    "AI analysis is not enabled on this bot. The operator turns it on by setting ANTHROPIC_API_KEY "
-    "and/or OPENAI_API_KEY; the facts in the table are computed from live market data either way."
-)
 QUESTION = Param("question", "Your market question (plain text)", ParamKind.STRING)
-
-
-@dataclass(frozen=True)
-class AnalysisServices:
-    """What the AI commands need besides MarketServices: the analyst (its provider is None without keys)."""
-
-    analyst: Analyst
-
-
-def analysis_services(ctx: CommandContext) -> AnalysisServices | None:
-    """The AnalysisServices on the context's services (`MarketServices.analysis`), or None when AI is not wired."""
-    found = getattr(ctx.services, "analysis", None)
-    return found if isinstance(found, AnalysisServices) else None
 
 
 async def analyze(ctx: CommandContext, item: CatalogItem, where: Location | None = None) -> Reply:
     """/analyze: our facts table for the item at the place, and the model's short analysis of them."""
-    services, place = market_services(ctx), place_or_default(ctx, where)
-    facts = await item_facts(services, item, place, services.skills)
-    title = f"{item.name} — {facts.place}: analysis"
-    if facts.quote_as_of is None and (empty := await missing_market_data(ctx, [facts.region_id], title=title)):
-        return empty  # no facts to analyse: no AI call
-    block = facts_block([facts], skills=services.skills)
-    request = AnalysisRequest(
-        "analyze",
-        str(item.type_id),
-        facts.location_id,
-        facts.snapshot_version,
-        analyze_turn(block, item.name, facts.place),
-        ctx.caller,
-        _settings_key(services),
-    )
-    outcome = await _answer(ctx, request)
-    return _reply(services, title, [item_table(facts, services.clock())], facts.snapshot_at, [facts], outcome)
+    result = await analyse_item(ctx, item, where)
+    now = market_services(ctx).clock()
+    return _reply(ctx, result, [item_table(facts, now) for facts in result.facts], [])
 
 
 async def ask(ctx: CommandContext, question: str) -> Reply:
     """/ask: a free market question, answered by the model with read-only tools, grounded on our facts."""
-    services = market_services(ctx)
-    analysis = analysis_services(ctx)
-    limit = analysis.analyst.settings.max_question_chars if analysis else 1000
-    if len(question) > limit:
-        return Reply.error(
-            f"Your question is {len(question):,} characters; /ask takes at most {limit:,}. Shorten it.",
-            "/ask <question>",
-        )
-    place = place_or_default(ctx, None)
-    facts = [
-        await item_facts(services, item, place, services.skills) for item in mentioned_items(ctx.catalog, question)
-    ]
-    snapshots = {hub.name: await services.reader.snapshot(hub.region_id) for hub in HUBS}
-    stamps = {name: meta.last_modified.isoformat() for name, meta in snapshots.items() if meta and meta.last_modified}
-    grounded = stamps or any(f.quote_as_of for f in facts)
-    if not grounded and (empty := await missing_market_data(ctx, [place.region_id], title="Market question")):
-        return empty  # no market data to ground an answer on: no AI call
-    block = facts_block(facts, skills=services.skills, extra={"default_hub": place.name, "hub_snapshots": stamps})
-    version = "|".join([*(f.snapshot_version for f in facts), *(f"{n}@{s}" for n, s in sorted(stamps.items()))])
-    request = AnalysisRequest(
-        "ask",
-        normalize(question),
-        facts[0].location_id if facts else 0,
-        version,
-        ask_turn(block, question, boundary()),
-        ctx.caller,
-        _settings_key(services),
+    result = await answer_question(ctx, question)
+    facts = result.facts
+    fees = f"tax {percent(facts[0].sales_tax_rate)} · broker {percent(facts[0].broker_fee_rate)}" if facts else ""
+    return _reply(
+        ctx, result, [ask_table(facts)] if facts else [], [Field("Fees (your skills)", fees)] if facts else []
     )
-    outcome = await _answer(ctx, request)
-    newest = max((meta.last_modified for meta in snapshots.values() if meta and meta.last_modified), default=None)
-    tables = [ask_table(facts)] if facts else []
-    return _reply(services, "Market question", tables, newest, facts, outcome)
 
 
-async def _answer(ctx: CommandContext, request: AnalysisRequest) -> Answer | NoAnswer:
-    analysis = analysis_services(ctx)
-    if analysis is None:
-        return NoAnswer("not_configured", "AI analysis is not enabled")
-    caller = ctx.caller
-    in_guild = caller.guild_id and not caller.is_dm and ctx.preferences is not None
-    if in_guild and not (await ctx.preferences.guild(caller.platform, caller.guild_id)).ai_enabled:
-        return NoAnswer("disabled", "A server manager turned AI analysis off here (/settings ai on)")
-    return await analysis.analyst.answer(request, MarketTools(ctx))
-
-
-def _settings_key(services: MarketServices) -> str:
-    return repr((services.skills, services.fees))
+def _reply(ctx: CommandContext, result: MarketAnalysis, tables: list[Table], fields: list[Field]) -> Reply:
+    """The reply of either command (only the title, text, footer and data without market data)."""
+    text, data = result.text(on_console(ctx)), result.as_data()
+    if result.outcome is None:
+        return Reply(title=result.title, text=text, footer=result.footer, data=data)
+    return Reply(title=result.title, text=text, fields=fields, tables=tables, footer=result.footer, data=data)
 
 
 def item_table(facts: ItemFacts, now: datetime) -> Table:
@@ -138,7 +71,7 @@ def item_table(facts: ItemFacts, now: datetime) -> Table:
     return Table(["Fact", "Value"], rows, "ll")
 
 
-def ask_table(facts: list[ItemFacts]) -> Table:
+def ask_table(facts: tuple[ItemFacts, ...]) -> Table:
     """The /ask facts table: one row per item the question names."""
     rows = [
         [
@@ -160,46 +93,6 @@ def data_age(as_of: datetime | None, now: datetime) -> str:
         return "no snapshot yet"
     minutes = max(0, int((now - as_of).total_seconds() // 60))
     return f"{minutes} min (snapshot {as_of:%Y-%m-%d %H:%M} UTC)"
-
-
-def ai_text(outcome: Answer | NoAnswer) -> str:
-    """The labelled AI part of the reply, or the one-line note of why there is none."""
-    if isinstance(outcome, NoAnswer):
-        if outcome.reason == "not_configured":
-            return ENABLE_HINT
-        return f"{outcome.message}. Showing our facts only."
-    label = f"AI analysis ({outcome.provider} · {outcome.model}"
-    label += f", cached, {int(outcome.age_s // 60)} min old)" if outcome.cached else ")"
-    cut = "\n(cut at the length limit)" if outcome.truncated else ""
-    return f"{label} — the numbers in the table are ours; the text is the model's:\n{outcome.text}{cut}"
-
-
-def _reply(
-    services: MarketServices,
-    title: str,
-    tables: list[Table],
-    as_of: datetime | None,
-    facts: list[ItemFacts],
-    outcome: Answer | NoAnswer,
-) -> Reply:
-    ai: dict[str, Any]
-    if isinstance(outcome, Answer):
-        ai = {"provider": outcome.provider, "model": outcome.model, "cached": outcome.cached}
-        ai |= {"age_s": round(outcome.age_s), "tool_calls": outcome.tool_calls, "truncated": outcome.truncated}
-    else:
-        ai = {"unavailable": outcome.reason, "note": outcome.message}
-    fields = []
-    if facts and len(tables) and tables[0].headers[0] == "Item":
-        fields.append(
-            Field(
-                "Fees (your skills)",
-                f"tax {percent(facts[0].sales_tax_rate)} · broker {percent(facts[0].broker_fee_rate)}",
-            )
-        )
-    data = {"facts": [f.as_dict() for f in facts], "ai": ai}
-    return Reply(
-        title=title, text=ai_text(outcome), fields=fields, tables=tables, footer=services.footer(as_of), data=data
-    )
 
 
 def register_analysis_commands(registry: Registry) -> None:

@@ -61,7 +61,7 @@ class MarketServices:
     skills: TradeSkills = DEFAULT_SKILLS
     fees: FeeSchedule = DEFAULT_SCHEDULE
     fee_profile: FeeProfile | None = None  # the caller's trading character's own skills and standings, if known
-    analysis: object | None = None  # the AI commands' AnalysisServices (core.commands.analysis); None: not wired
+    analysis: object | None = None  # the AI use cases' AnalysisServices (core.usecases.analysis); None: not wired
     appraisals: AppraisalArchive | None = None  # where /appraise shares its results; None: no permalinks
     panel_url: str | None = None  # the panel's PUBLIC_URL: /appraise answers with a permalink under it
     history: HistoryOnDemand | None = None  # fetches missing or stale history for a command; None: stored only
@@ -143,6 +143,12 @@ def orders_source(region_id: int, as_of: datetime | None) -> SourceAge:
     name = "PLEX market" if region_id == PLEX_REGION_ID else hub.name if hub else KNOWN_REGIONS.get(region_id)
     name = "structure" if is_structure_market(region_id) else name
     return SourceAge(f"{name or f'region {region_id}'} orders", as_of)
+
+
+def sources_data(footer: Footer | None) -> list[dict[str, str | None]]:
+    """A footer's sources for a reply's data: [{"name", "as_of"}], as_of ISO 8601 or None when unknown."""
+    sources = footer.sources if footer is not None else ()
+    return [{"name": s.name, "as_of": s.as_of.isoformat() if s.as_of else None} for s in sources]
 
 
 def system_of(location: Location) -> int:

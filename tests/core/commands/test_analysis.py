@@ -9,8 +9,9 @@ from core.analysis.analyst import Analyst, AnalystSettings
 from core.analysis.prompt import SYSTEM_PROMPT
 from core.analysis.provider import AllProvidersFailed, ProviderError, ProviderErrorKind
 from core.catalog import Catalog
-from core.chat import CommandContext, Invocation, Registry, Reply, dispatch
-from core.commands.analysis import ENABLE_HINT, AnalysisServices, register_analysis_commands
+from core.chat import CommandContext, Invocation, Registry, Reply, SourceAge, dispatch
+from core.commands.analysis import register_analysis_commands
+from core.usecases.analysis import ENABLE_HINT, AnalysisServices
 from core.usecases.market_services import MarketServices
 from tests.core.analysis.test_analyst import MemoryCache, MemoryQuotas, Records, ScriptedProvider, call, reply
 from tests.core.commands.fake_market import AS_OF, FakeMarket
@@ -53,7 +54,12 @@ async def test_analyze_shows_our_facts_table_and_the_labelled_model_text():
     assert reply_.text.startswith("AI analysis (scripted · test-model) — the numbers in the table are ours")
     assert reply_.text.endswith("Spread is tight; station trading barely pays.")
     assert reply_.footer is not None and reply_.footer.as_of == AS_OF
+    assert reply_.footer.sources == (SourceAge("Jita orders", AS_OF), SourceAge("history", None))  # no history wired
     assert reply_.data["facts"][0]["best_sell"] == 4.90 and reply_.data["ai"]["cached"] is False
+    assert reply_.data["sources"] == [
+        {"name": "Jita orders", "as_of": AS_OF.isoformat()},
+        {"name": "history", "as_of": None},
+    ]
     [sent] = provider.requests
     prompt = sent["turns"][0].text
     assert '"best_sell": 4.9' in prompt and '"median_30d": 4.29' in prompt

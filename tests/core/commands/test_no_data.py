@@ -7,9 +7,9 @@ import pytest
 from core.analysis.analyst import Analyst
 from core.appraisal.parsers import default_parsers
 from core.chat import Caller, CommandContext, Invocation, Reply, dispatch
-from core.commands.analysis import AnalysisServices
 from core.market.model import SnapshotMeta, SnapshotStatus
 from core.ports import StoreUnavailable
+from core.usecases.analysis import AnalysisServices
 from core.usecases.market_data import CHAT_STEP, has_market_data
 from core.usecases.market_services import MarketServices
 from tests.core.analysis.test_analyst import ScriptedProvider, reply

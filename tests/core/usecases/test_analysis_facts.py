@@ -11,9 +11,9 @@ import pytest
 from adapters.postgres.history import PgHistoryStore
 from adapters.postgres.market_reader import PgMarketReader
 from adapters.postgres.orderbook import PgOrderBookStore
-from core.analysis.facts import facts_block, item_facts, mentioned_items
 from core.market.fees import DEFAULT_SKILLS, TradeSkills
 from core.market.hubs import PLEX_REGION_ID
+from core.usecases.analysis_facts import facts_block, item_facts, mentioned_items
 from core.usecases.market_services import MarketServices
 from tests.adapters.postgres.test_orderbook import JITA as PG_JITA
 from tests.adapters.postgres.test_orderbook import LAST_MODIFIED, REGION, commit_info, order

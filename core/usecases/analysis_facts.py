@@ -76,6 +76,12 @@ def facts_block(facts: list[ItemFacts], *, skills: TradeSkills, extra: dict[str,
     return json.dumps(document | (extra or {}), indent=1, sort_keys=False)
 
 
+def history_region_of(item: CatalogItem, place: Location) -> int:
+    """The region whose history the facts of `item` at `place` use (PLEX: the global market's; a structure: its
+    system's region)."""
+    return PLEX_REGION_ID if item.type_id == PLEX_TYPE_ID else place.history_region
+
+
 async def item_facts(services: MarketServices, item: CatalogItem, place: Location, skills: TradeSkills) -> ItemFacts:
     """Compute the facts of `item` at `place` from the reader (PLEX: the global PLEX market)."""
     reader, today = services.reader, services.clock().date()
@@ -86,8 +92,9 @@ async def item_facts(services: MarketServices, item: CatalogItem, place: Locatio
         (region_id, location_id), place_name = station_of(place), place.name
         quote = await reader.quote(region_id, location_id, item.type_id)
     meta = await reader.snapshot(region_id)
-    history_region = region_id if item.type_id == PLEX_TYPE_ID else place.history_region  # a structure: its region
-    stats = history_stats(await reader.history(history_region, item.type_id, today - timedelta(days=40)), today)
+    stats = history_stats(
+        await reader.history(history_region_of(item, place), item.type_id, today - timedelta(days=40)), today
+    )
     sell, buy = (quote.best_sell, quote.best_buy) if quote else (None, None)
     spread = sell - buy if sell is not None and buy is not None else None
     profit = margin = None

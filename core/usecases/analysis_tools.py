@@ -8,13 +8,13 @@ import logging
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
-from core.analysis.facts import item_facts
 from core.analysis.provider import ToolCall, ToolResult, ToolSpec
 from core.catalog import Catalog, UnknownItem
 from core.chat.model import Footer
 from core.chat.params import ArgumentError
 from core.chat.registry import CommandContext
 from core.market.hubs import UnknownLocation
+from core.usecases.analysis_facts import item_facts
 from core.usecases.appraisal import appraisal_of
 from core.usecases.market_data import on_console
 from core.usecases.market_services import market_services, place_or_default, station_of

@@ -6,9 +6,9 @@ import asyncio
 import json
 
 from core.analysis.provider import ToolCall
-from core.analysis.tools import TOOL_SPECS, MarketTools, check_arguments
 from core.appraisal.parsers import default_parsers
 from core.chat import CommandContext, Invocation
+from core.usecases.analysis_tools import TOOL_SPECS, MarketTools, check_arguments
 from tests.core.commands.fake_market import FakeMarket
 from tests.core.commands.market_helpers import AMARR, CALLER, JITA, REGISTRY, TRIT, context, trit_market
 
