@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from core.chat.registry import CommandContext
 from core.market.hubs import KNOWN_REGIONS
@@ -28,17 +28,27 @@ def region_name(region_id: int) -> str:
     return KNOWN_REGIONS.get(region_id, f"region {region_id}")
 
 
+async def region_snapshots(services: MarketServices, region_ids: Iterable[int]) -> dict[int, SnapshotMeta | None]:
+    """Each region's snapshot metadata (None: never ingested); {} while the snapshot store cannot be reached."""
+    wanted = list(dict.fromkeys(region_ids))
+    try:
+        metas = await asyncio.gather(*(services.reader.snapshot(region_id) for region_id in wanted))
+    except StoreUnavailable:
+        return {}
+    return dict(zip(wanted, metas, strict=True))
+
+
+def never_ingested(snapshots: Mapping[int, SnapshotMeta | None]) -> tuple[int, ...]:
+    """The regions among `snapshots` whose market was never ingested."""
+    return tuple(region_id for region_id, meta in snapshots.items() if not has_market_data(meta))
+
+
 async def missing_regions(services: MarketServices, region_ids: Iterable[int]) -> tuple[int, ...]:
     """Which of `region_ids` were never ingested (none while the snapshot store cannot be reached).
 
     Called on an empty answer only, so answers with data cost no extra read.
     """
-    wanted = list(dict.fromkeys(region_ids))
-    try:
-        metas = await asyncio.gather(*(services.reader.snapshot(region_id) for region_id in wanted))
-    except StoreUnavailable:
-        return ()
-    return tuple(region_id for region_id, meta in zip(wanted, metas, strict=True) if not has_market_data(meta))
+    return never_ingested(await region_snapshots(services, region_ids))
 
 
 def on_console(ctx: CommandContext) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
 
 from core.catalog import CatalogItem, Location
@@ -15,11 +15,18 @@ from core.market.finders import best_fillable
 from core.market.history_demand import HistoryState
 from core.market.history_stats import HistoryStats, history_stats
 from core.market.hubs import HUBS, PLEX_REGION_ID, PLEX_TYPE_ID
-from core.market.model import HistoryRow, Quote
+from core.market.model import HistoryRow, Quote, SnapshotMeta
 from core.market.quotes import quote_from_levels
 from core.ports import StoreUnavailable
-from core.usecases.market_data import missing_data, missing_regions, missing_text, region_name
-from core.usecases.market_services import MarketServices, orders_source, station_of
+from core.usecases.market_data import (
+    missing_data,
+    missing_regions,
+    missing_text,
+    never_ingested,
+    region_name,
+    region_snapshots,
+)
+from core.usecases.market_services import MarketServices, orders_source, sources_data, station_of
 
 T = TypeVar("T")
 PLEX_MARKET = Location("region", "Global PLEX Market", PLEX_REGION_ID)
@@ -248,6 +255,7 @@ class HubComparison:
             "hubs": {name: quote_data(self.item, q) for name, q in self.quotes},
             "buy_at": cheapest[1] if cheapest else None,
             "sell_at": dearest[1] if dearest else None,
+            "sources": sources_data(self.footer),
         }
 
 
@@ -258,11 +266,21 @@ async def compare_hubs(services: MarketServices, item: CatalogItem) -> HubCompar
         return HubComparison(item, (), plex.footer, plex=plex)
     quotes = await asyncio.gather(*(services.reader.quote(h.region_id, h.station_id, item.type_id) for h in HUBS))
     found = tuple((hub.name, quote) for hub, quote in zip(HUBS, quotes, strict=True) if quote is not None)
+    # a hub without a quote still read its region's orders: the footer gives that snapshot's age too
+    snapshots = await region_snapshots(services, [h.region_id for h, q in zip(HUBS, quotes, strict=True) if not q])
+    sources = [
+        orders_source(hub.region_id, quote.as_of if quote else _last_modified(snapshots.get(hub.region_id)))
+        for hub, quote in zip(HUBS, quotes, strict=True)
+    ]
     if not found:
         regions = tuple(hub.region_id for hub in HUBS)
-        missing = await missing_regions(services, regions)
-        return HubComparison(item, (), services.footer(None), regions, missing)
-    return HubComparison(item, found, services.footer(min(q.as_of for _, q in found)))
+        return HubComparison(item, (), services.footer(None, sources), regions, never_ingested(snapshots))
+    return HubComparison(item, found, services.footer(min(q.as_of for _, q in found), sources))
+
+
+def _last_modified(meta: SnapshotMeta | None) -> datetime | None:
+    """When a region's order snapshot was current (None: never ingested or unknown)."""
+    return meta.last_modified if meta is not None else None
 
 
 @dataclass(frozen=True)

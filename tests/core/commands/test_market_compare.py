@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from core.chat import Field, Footer, Reply
+from core.chat import Field, Footer, Reply, SourceAge
 from core.market.hubs import HUBS
 from tests.core.commands.fake_market import AS_OF, FakeMarket
 from tests.core.commands.market_helpers import AMARR, DODIXIE, HEK, RENS, TRIT, run, trit_market
@@ -40,10 +40,36 @@ async def test_compare_three_hubs():
     assert list(hubs) == ["Jita", "Amarr", "Dodixie"]
     assert hubs["Amarr"]["best_buy"] == 4.70 and hubs["Amarr"]["location_id"] == AMARR.station_id
     assert hubs["Dodixie"]["best_buy"] is None and hubs["Jita"]["sell_volume"] == 200_000
-    assert reply.footer == Footer("ESI market data", AS_OF - timedelta(minutes=20), False)  # the oldest data
+    assert reply.footer is not None and reply.footer.as_of == AS_OF - timedelta(minutes=20)  # the oldest data
     # every hub's trade station was asked, in its own region
     asked = [call[1:3] for call in market.calls if call[0] == "quote"]
     assert asked == [(hub.region_id, hub.station_id) for hub in HUBS]
+
+
+async def test_compare_footer_and_data_give_each_hubs_orders_age():
+    """Each hub's region is its own snapshot: the footer names every one with its age, not only the oldest."""
+    market = three_hub_market().set_snapshot(RENS.region_id, AS_OF - timedelta(hours=2))  # Rens: no Tritanium
+    reply = await run("/compare tritanium", market)
+    assert reply.footer == Footer(
+        "ESI market data",
+        AS_OF - timedelta(minutes=20),
+        False,
+        (
+            SourceAge("Jita orders", AS_OF),
+            SourceAge("Amarr orders", AS_OF),
+            SourceAge("Dodixie orders", AS_OF - timedelta(minutes=20)),
+            SourceAge("Rens orders", AS_OF - timedelta(hours=2)),  # read, nothing found: the snapshot's age
+            SourceAge("Hek orders", None),  # never ingested
+        ),
+    )
+    assert reply.data["sources"] == [
+        {"name": "Jita orders", "as_of": "2025-05-20T11:30:00+00:00"},
+        {"name": "Amarr orders", "as_of": "2025-05-20T11:30:00+00:00"},
+        {"name": "Dodixie orders", "as_of": "2025-05-20T11:10:00+00:00"},
+        {"name": "Rens orders", "as_of": "2025-05-20T09:30:00+00:00"},
+        {"name": "Hek orders", "as_of": None},
+    ]
+    assert list(reply.data["hubs"]) == ["Jita", "Amarr", "Dodixie"]  # the existing keys stay
 
 
 async def test_compare_two_hubs_one_side_each():
@@ -59,7 +85,8 @@ async def test_compare_two_hubs_one_side_each():
 async def test_compare_nobody_trades_it():
     reply = await run("/compare pyerite", three_hub_market())
     assert not reply.is_error and reply.text.startswith("No hub with market data trades it right now. ")
-    assert reply.tables == [] and reply.footer == Footer("ESI market data", None, False)
+    assert reply.tables == [] and reply.footer is not None and reply.footer.as_of is None
+    assert [s.name for s in reply.footer.sources] == [f"{hub.name} orders" for hub in HUBS]
 
 
 async def test_compare_usage_errors():
