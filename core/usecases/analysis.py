@@ -18,7 +18,13 @@ from core.market.hubs import HUBS
 from core.usecases.analysis_facts import ItemFacts, facts_block, history_region_of, item_facts, mentioned_items
 from core.usecases.analysis_tools import MarketTools
 from core.usecases.market_data import missing_data, missing_regions, missing_text
-from core.usecases.market_services import MarketServices, market_services, orders_source, place_or_default
+from core.usecases.market_services import (
+    MarketServices,
+    market_services,
+    orders_source,
+    place_or_default,
+    sources_data,
+)
 
 ENABLE_HINT = (
     "AI analysis is not enabled on this bot. The operator turns it on by setting ANTHROPIC_API_KEY "
@@ -84,8 +90,7 @@ class MarketAnalysis:
             ai |= {"age_s": round(outcome.age_s), "tool_calls": outcome.tool_calls, "truncated": outcome.truncated}
         else:
             ai = {"unavailable": outcome.reason, "note": outcome.message}
-        sources = [{"name": s.name, "as_of": s.as_of.isoformat() if s.as_of else None} for s in self.footer.sources]
-        return {"facts": [f.as_dict() for f in self.facts], "ai": ai, "sources": sources}
+        return {"facts": [f.as_dict() for f in self.facts], "ai": ai, "sources": sources_data(self.footer)}
 
 
 class QuestionTooLong(ArgumentError):
