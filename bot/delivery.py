@@ -7,7 +7,7 @@ import asyncio
 import logging
 import os
 import socket
-from collections.abc import Awaitable, Callable, Collection
+from collections.abc import Awaitable, Callable, Collection, Mapping
 from datetime import UTC, datetime, timedelta
 
 from adapters.metrics import DELIVERIES
@@ -26,11 +26,13 @@ from core.alerts.delivery import (
     QueuedEntry,
     RetryPolicy,
     SendOutcome,
+    StructureNames,
     TransientFailure,
     build_notice,
     compose,
     decide,
 )
+from core.market.structures import MIN_STRUCTURE_ID
 from core.outage import Backoff, Throttle, pause
 
 log = logging.getLogger(__name__)
@@ -58,6 +60,7 @@ class DeliveryWorker:
         consumer: str | None = None,
         names: ItemNames | None = None,
         can_open: OpenCheck | None = None,
+        structures: StructureNames | None = None,
         notice_platforms: Collection[str] = (),
         policy: RetryPolicy = DEFAULT_RETRY,
         lease: timedelta = LEASE,
@@ -66,7 +69,7 @@ class DeliveryWorker:
     ) -> None:
         self.queue, self.outbox, self.sender = queue, outbox, sender
         self.consumer = consumer or consumer_name(sender.platform)
-        self.names, self.can_open = names, can_open
+        self.names, self.can_open, self.structures = names, can_open, structures
         self.notice_platforms = frozenset(notice_platforms) | {sender.platform}
         self.policy, self.lease, self._clock, self._sleep = policy, lease, clock, sleep
         self._unrecorded: dict[int, str | None] = {}  # sent, but marking it sent failed: never send these again
@@ -115,7 +118,8 @@ class DeliveryWorker:
 
     async def deliver(self, message: OutboxMessage) -> Decision:
         """Send the row's text, waiting out short 429s in place; the decision about what happened."""
-        text = compose(message, self.names, self._clock(), await self._open_in_game(message))
+        structures = await self._structure_names(message)
+        text = compose(message, self.names, self._clock(), await self._open_in_game(message), structures)
         waits = 0
         while True:
             outcome = await self._send(message, text)
@@ -139,6 +143,18 @@ class DeliveryWorker:
         except Exception:
             log.warning("open-in-game check failed", extra={"outbox_id": message.outbox_id}, exc_info=True)
             return False
+
+    async def _structure_names(self, message: OutboxMessage) -> Mapping[int, str]:
+        """The name of the structure a fired alert is at, by id (none for a hub, a region, or an unanswered lookup:
+        the alert then names the id)."""
+        location = message.payload.get("location_id")
+        if self.structures is None or not isinstance(location, int) or location < MIN_STRUCTURE_ID:
+            return {}
+        try:
+            return await self.structures([location])
+        except Exception:
+            log.warning("structure name lookup failed", extra={"outbox_id": message.outbox_id}, exc_info=True)
+            return {}
 
     async def _send(self, message: OutboxMessage, text: AlertText) -> SendOutcome:
         try:

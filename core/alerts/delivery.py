@@ -21,6 +21,7 @@ from core.chat.model import Button
 
 ItemNames = Callable[[int], str | None]  # type id -> item name (the catalog's), None when unknown
 OpenCheck = Callable[[int], Awaitable[bool]]  # account id -> whether one of its characters may open windows in game
+StructureNames = Callable[[Collection[int]], Awaitable[Mapping[int, str]]]  # tracked structures' names by id
 MARKET_ITEM_KINDS = SNAPSHOT_KINDS | ORDER_KINDS  # alerts about one market item: they get an "Open in game" button
 
 
@@ -165,9 +166,16 @@ def nonce_for(outbox_id: int) -> str:
     return f"evt-alert-{outbox_id}"
 
 
-def compose(message: OutboxMessage, names: ItemNames | None, now: datetime, open_in_game: bool = False) -> AlertText:
+def compose(
+    message: OutboxMessage,
+    names: ItemNames | None,
+    now: datetime,
+    open_in_game: bool = False,
+    structures: Mapping[int, str] | None = None,
+) -> AlertText:
     """The text of a row: a notice, a producer's pre-rendered `text` (digests, sales notices), or a fired alert's
-    message (with "Open in game" buttons for its items when `open_in_game`: the account has a character allowed to)."""
+    message (with "Open in game" buttons for its items when `open_in_game`: the account has a character allowed to;
+    a structure named from `structures`, by id)."""
     payload, nonce = message.payload, nonce_for(message.outbox_id)
     if "notice" in payload:
         return AlertText("EVE Trader: alert delivery paused", str(payload["notice"]), nonce)
@@ -183,7 +191,8 @@ def compose(message: OutboxMessage, names: ItemNames | None, now: datetime, open
     item = found or (f"type {alert.type_id}" if alert.type_id is not None else "your item")
     subject = f"EVE Trader alert: {item} {alert.kind.value.replace('_', ' ')}"
     item_window = alert.type_id if open_in_game and alert.kind in MARKET_ITEM_KINDS else None
-    return AlertText(subject, alert_message(alert, item, now), nonce, alert_buttons(alert.rule_id, item_window))
+    body = alert_message(alert, item, now, structures=structures)
+    return AlertText(subject, body, nonce, alert_buttons(alert.rule_id, item_window))
 
 
 def window_buttons(type_ids: object, names: ItemNames | None) -> tuple[Button, ...]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
 
 from core.alerts.fired import FiredAlert
@@ -14,11 +15,13 @@ from core.market.hubs import HUBS, KNOWN_REGIONS
 _HUB_BY_STATION = {hub.station_id: hub for hub in HUBS}
 
 
-def place_name(region_id: int, location_id: int | None) -> str:
-    """Where, in words: at a hub's name for its station, in the region's name for a region; ids when unknown."""
+def place_name(region_id: int, location_id: int | None, structures: Mapping[int, str] | None = None) -> str:
+    """Where, in words: at a hub's name for its station, at a tracked structure's name (`structures`: id -> name),
+    in the region's name for a region; ids when unknown."""
     if location_id is not None:
         hub = _HUB_BY_STATION.get(location_id)
-        return f"at {hub.name}" if hub else f"at station {location_id}"
+        name = hub.name if hub else (structures or {}).get(location_id)
+        return f"at {name}" if name else f"at station {location_id}"
     return f"in {KNOWN_REGIONS.get(region_id, f'region {region_id}')}"
 
 
@@ -71,12 +74,18 @@ def _what(alert: FiredAlert, item_name: str, place: str) -> str:
     return f"{item_name} {alert.kind.value.replace('_', ' ')} {place}"
 
 
-def alert_message(alert: FiredAlert, item_name: str, now: datetime, place: str | None = None) -> str:
+def alert_message(
+    alert: FiredAlert,
+    item_name: str,
+    now: datetime,
+    place: str | None = None,
+    structures: Mapping[int, str] | None = None,
+) -> str:
     """One line for the user: "Tritanium sell at Jita fell below 4.50 ISK: now 4.31 (-4.2%), as of 12:05 UTC, ...".
 
-    `place` overrides the hub or region wording ("at Jita", "in The Forge").
+    `place` overrides the hub, structure (named from `structures`) or region wording ("at Jita", "in The Forge").
     """
-    where = place or place_name(alert.region_id, alert.location_id)
+    where = place or place_name(alert.region_id, alert.location_id, structures)
     stamp = alert.as_of.astimezone(UTC).strftime("%H:%M UTC")
     return f"{_what(alert, item_name, where)}, as of {stamp}, {data_age(alert.as_of, now)}"
 

@@ -73,18 +73,29 @@ def delivery_worker(
     names: ItemNames,
 ) -> DeliveryWorker:
     """Consumes one platform's alert stream and sends with `sender` (notices may go to `platforms`); alerts about an
-    item get an "Open in game" button when the account has a character allowed to open windows."""
+    item get an "Open in game" button when the account has a character allowed to open windows, and an alert at a
+    tracked structure names it."""
     from functools import partial
 
     from adapters.postgres.outbox import PgOutbox
     from adapters.postgres.profile import PgCharacterProfiles
+    from adapters.postgres.structure_markets import PgStructureMarkets
     from adapters.redis.alert_stream import AlertStream
     from bot.delivery import DeliveryWorker
     from core.trading.windows import can_open_windows
 
     stream = AlertStream(redis, keys, sender.platform)
     can_open = partial(can_open_windows, PgCharacterProfiles(pool))
-    return DeliveryWorker(stream, PgOutbox(pool), sender, names=names, can_open=can_open, notice_platforms=platforms)
+    structures = PgStructureMarkets(pool).names
+    return DeliveryWorker(
+        stream,
+        PgOutbox(pool),
+        sender,
+        names=names,
+        can_open=can_open,
+        structures=structures,
+        notice_platforms=platforms,
+    )
 
 
 async def refresh_character_orders(

@@ -23,15 +23,18 @@ import telegram
 from adapters.mail import MailSettings, SmtpAlertSender
 from adapters.postgres.alerts import PgAlertRules
 from adapters.postgres.outbox import PgOutbox
+from adapters.postgres.structure_markets import PgStructureMarkets
 from adapters.redis.alert_stream import AlertStream
 from adapters.redis.keys import RedisKeys
 from bot.delivery import DeliveryWorker
 from bot.discord.client import use_endpoints
 from bot.discord.deliver import DiscordAlertSender
 from bot.telegram.deliver import TelegramAlertSender
+from core.accounts.tokens import TokenSubject
 from core.alerts.delivery import AlertSender, nonce_for
 from core.alerts.model import AlertTarget, TargetKind
-from evetrader.bootstrap.alerts import alert_dispatcher
+from core.market.structures import StructureInfo
+from evetrader.bootstrap.alerts import alert_dispatcher, delivery_worker
 from fakes.discord import DiscordFake
 from fakes.discord.records import Json
 from fakes.smtp import SmtpFake
@@ -39,6 +42,7 @@ from fakes.telegram import TelegramFake
 from scheduler.alert_dispatch import AlertDispatcher
 from tests.adapters.postgres.test_alerts_eval import new_account, spec
 from tests.adapters.postgres.test_outbox import insert_alert, status_of
+from tests.core.alerts.test_message import PRICE
 
 pytestmark = pytest.mark.e2e
 DISCORD_TOKEN, TELEGRAM_TOKEN = "test-bot-token", "123456:TEST-token"
@@ -321,3 +325,24 @@ async def test_the_worker_loop_delivers_until_stopped(rig: Rig) -> None:
     stop.set()
     await asyncio.wait_for(runner, 2)
     assert (await status_of(rig.pool, row))["status"] == "sent"
+
+
+async def test_an_alert_at_a_tracked_structure_names_it_and_an_untracked_one_its_id(rig: Rig) -> None:
+    """The bootstrap's worker looks up the structure's name where structure markets are stored."""
+    account, tower, gone = await new_account(rig.pool), 1_035_466_617_946, 1_035_466_617_999
+    await rig.pool.execute(
+        "INSERT INTO characters (character_id, account_id, name, owner_hash) VALUES (90000051, $1, 'Joe', 'h')", account
+    )
+    info = StructureInfo(tower, "Perimeter - Tranquility Trading Tower", 30000144, None, None)
+    market = await PgStructureMarkets(rig.pool).add(info, TokenSubject(90000051, account, "h"))
+    assert market is not None
+    for location in (tower, gone):
+        payload = replace(PRICE, account_id=account, region_id=market.market_id, location_id=location).payload()
+        await insert_alert(rig.pool, account, TG_CHAT, payload=payload)
+    await rig.dispatcher.dispatch_due()
+    sender = TelegramAlertSender(rig.telegram_bot)
+    await delivery_worker(rig.pool, rig.redis, rig.keys, sender, {"telegram"}, NAMES.get).process_once()
+    texts = sorted(call.params["text"] for call in rig.telegram_fake.calls_of("sendMessage"))
+    assert len(texts) == 2
+    assert "Tritanium sell at Perimeter - Tranquility Trading Tower fell below 4.50 ISK" in texts[0]
+    assert f"Tritanium sell at station {gone} fell below 4.50 ISK" in texts[1]

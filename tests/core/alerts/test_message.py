@@ -76,6 +76,8 @@ def test_spread_and_volume_messages() -> None:
 def test_place_and_age_wording() -> None:
     assert place_name(10000002, 60003760) == "at Jita"
     assert place_name(10000002, 1022734985679) == "at station 1022734985679"
+    assert place_name(90000001, 1022734985679, {1022734985679: "Perimeter - Tower"}) == "at Perimeter - Tower"
+    assert place_name(90000001, 1022734985679, {1: "elsewhere"}) == "at station 1022734985679"
     assert place_name(10000043, None) == "in Domain"
     assert place_name(10000060, None) == "in region 10000060"
     assert data_age(AS_OF, AS_OF - timedelta(seconds=5)) == "data under 1 min old"  # clock skew never goes negative
