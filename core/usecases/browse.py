@@ -8,7 +8,7 @@ from core.catalog import Catalog, CatalogItem, Location
 from core.catalog_groups import MarketGroup, UnknownGroup
 from core.chat.model import Footer
 from core.market.model import Quote
-from core.usecases.market_services import MarketServices, station_of
+from core.usecases.market_services import MarketServices, orders_source, sources_data, station_of
 
 PAGE_SIZE = 20
 
@@ -65,7 +65,7 @@ class GroupPage:
                 }
                 for item, quote in self.items
             ]
-            data |= {"items": listed, "location_id": self.station_id}
+            data |= {"items": listed, "location_id": self.station_id, "sources": sources_data(self.footer)}
         return data
 
 
@@ -97,6 +97,7 @@ async def browse_group(
     region_id, station_id = station_of(hub)
     quotes = await services.reader.quotes(region_id, station_id, [item.type_id for item in shown])
     meta = await services.reader.snapshot(region_id)
-    footer = services.footer(meta.last_modified if meta else None)
+    as_of = meta.last_modified if meta else None
+    footer = services.footer(as_of, [orders_source(region_id, as_of)])
     priced = tuple((item, quotes.get(item.type_id)) for item in shown)
     return GroupPage(found, path, children, priced, page, pages, hub, station_id, footer)
