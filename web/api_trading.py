@@ -2,92 +2,22 @@
 
 from __future__ import annotations
 
-import re
-from datetime import UTC, date, datetime, timedelta
-from typing import Any
-
 from aiohttp import web
 
-from core.commands.accounts import AccountServices
-from core.trading.book import PeriodError, WalletHistory, account_profit, check_range
 from web.api_io import API_PREFIX, ApiRoute, json_response
 from web.api_schemas import Schema, ref
-from web.errors import PanelError
-from web.public import MARKET
 from web.session_model import Session
-from web.stores import stores
-
-DEFAULT_DAYS = 30
-FIRST_DAY = date(2003, 5, 6)  # EVE Online's release: no wallet is older
-LAST_DAY = date(9998, 12, 31)
-_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-
-def _day(request: web.Request, name: str, default: date) -> date:
-    """A YYYY-MM-DD query parameter, or a 422 naming it."""
-    raw = request.query.get(name)
-    if raw is None:
-        return default
-    try:
-        day = date.fromisoformat(raw) if _DAY.fullmatch(raw) else None
-    except ValueError:
-        day = None
-    if day is None or not FIRST_DAY <= day <= LAST_DAY:
-        raise PanelError(422, f"{name} must be a date as YYYY-MM-DD from {FIRST_DAY}.", fields={name: "invalid"})
-    return day
-
-
-def period_of(request: web.Request) -> tuple[date, date]:
-    """?from=&to= (default: the last 30 UTC days, today included), checked; 422 with the reason otherwise."""
-    end = _day(request, "to", datetime.now(UTC).date())
-    start = _day(request, "from", end - timedelta(days=DEFAULT_DAYS - 1))
-    try:
-        return check_range(start, end)
-    except PeriodError as exc:
-        raise PanelError(422, f"{str(exc)[0].upper()}{str(exc)[1:]}.", fields={"from": "invalid"}) from None
-
-
-async def character_of(request: web.Request, book: WalletHistory, account_id: int) -> int | None:
-    """?character_id= of one of the account's characters (None: all of them); 422 malformed, 404 not theirs."""
-    raw = request.query.get("character_id")
-    if raw is None:
-        return None
-    if not raw.isascii() or not raw.isdigit() or len(raw) > 19 or int(raw) < 1:
-        raise PanelError(422, "character_id must be a positive whole number.", fields={"character_id": "invalid"})
-    if int(raw) not in await book.account_characters(account_id):
-        raise PanelError(404, "No such character on your account.")
-    return int(raw)
-
-
-def wallet_book(request: web.Request) -> WalletHistory:
-    """The commands' wallet book when the panel has it (it fetches a wallet never fetched), else the stored rows."""
-    context = request.app.get(MARKET)
-    services = context.accounts if context is not None else None
-    if isinstance(services, AccountServices) and services.wallet is not None:
-        return services.wallet
-    return stores(request).wallet
-
-
-async def profit_data(request: web.Request, account_id: int, start: date, end: date, character: int | None) -> Any:
-    """The ProfitReport schema's object and the report itself (the panel's page and CSV use both)."""
-    report, _ = await account_profit(wallet_book(request), account_id, start, end, character=character)
-    data = report.as_dict()
-    names = await stores(request).types.names([row["type_id"] for row in data["items"]])
-    for row in data["items"]:
-        row["name"] = names.get(row["type_id"], row["name"])
-    return data, report
+from web.trading_inputs import DEFAULT_DAYS, read_profit
 
 
 async def _get_profit(request: web.Request, session: Session) -> web.Response:
-    start, end = period_of(request)
-    character = await character_of(request, wallet_book(request), session.account_id)
-    data, _ = await profit_data(request, session.account_id, start, end, character)
-    return json_response(data)
+    return json_response((await read_profit(request, session.account_id)).data)
 
 
 _ISK: Schema = {"type": "number", "description": "ISK"}
 _TYPE: Schema = {"type": "integer"}
 _COUNT: Schema = {"type": "integer", "minimum": 0}
+_DATE_TIME: Schema = {"type": ["string", "null"], "format": "date-time"}
 
 
 def _object(properties: dict[str, Schema]) -> Schema:
@@ -107,6 +37,14 @@ TRADING_SCHEMAS: dict[str, Schema] = {
         }
     ),
     "UnmatchedSale": _object({"type_id": _TYPE, "quantity": _COUNT, "revenue": _ISK}),
+    "DataAge": _object(
+        {
+            "kind": {"type": "string", "description": "wallet"},
+            "id": {"type": "integer", "description": "the character's id"},
+            "name": {"type": "string", "description": "as a chat reply's footer names it"},
+            "as_of": {**_DATE_TIME, "description": "when the data was current (null: never fetched)"},
+        }
+    ),
     "ProfitReport": _object(
         {
             "from": {"type": "string", "format": "date"},
@@ -125,6 +63,11 @@ TRADING_SCHEMAS: dict[str, Schema] = {
             "fetching": {
                 "type": "boolean",
                 "description": "a first wallet fetch is still running: the figures cover what is stored so far",
+            },
+            "sources": {
+                "type": "array",
+                "items": ref("DataAge"),
+                "description": "each character's wallet the report read, with when it was current",
             },
         }
     ),

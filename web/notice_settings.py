@@ -10,6 +10,7 @@ from aiohttp import web
 from adapters.postgres.wallet import PgWalletStore
 from core.alerts.model import AlertTarget, TargetKind
 from core.trading.notify import NOTICE_MODES
+from core.usecases.trading_orders import set_notices
 from web.alert_inputs import FieldError, chosen_email, dm_identities, dm_target, email_target
 from web.auth import require_user
 from web.errors import PanelError
@@ -128,7 +129,7 @@ def add_notice_routes(app: web.Application, settings_page: SettingsPage) -> None
             mode, target = await parse_notices(request, account_id, form)
         except PanelError as error:
             return await settings_page(request, account_id, notice_form=form, notice_errors=error.fields)
-        await notice_store(request).set_notices(account_id, mode, target)
+        await set_notices(notice_store(request), account_id, mode, target)
         raise web.HTTPSeeOther("/settings?notices=saved#notices")
 
     app.router.add_post("/settings/notices", save_notices, name="save_notices")

@@ -14,11 +14,12 @@ from aiohttp import web
 from adapters.charts import render_profit_chart
 from core.formatting import isk, units
 from core.trading.report import ProfitReport
-from web.api_trading import DEFAULT_DAYS, character_of, period_of, profit_data, wallet_book
+from core.usecases.trading import WalletProfit
 from web.auth import require_user
 from web.errors import PanelError
 from web.render import render
 from web.stores import stores
+from web.trading_inputs import DEFAULT_DAYS, read_profit, wallet_book
 
 FILTERS = ("from", "to", "character_id")
 COLUMNS = ("name", "sold", "revenue", "cost", "fees", "profit")  # the item table's sortable columns
@@ -36,11 +37,16 @@ class Book:
     character: int | None
     characters: dict[int, str]
     data: dict[str, Any]
-    report: ProfitReport
+    answer: WalletProfit
+
+    @property
+    def report(self) -> ProfitReport:
+        """The period's P&L."""
+        return self.answer.report
 
     def who(self) -> str:
         """The filtered character's name, or "all characters"."""
-        return self.characters.get(self.character, "?") if self.character is not None else "all characters"
+        return self.answer.who
 
     def query(self, **extra: str) -> str:
         """The filters (and `extra`) as a query string for the page's links."""
@@ -57,13 +63,10 @@ def _filters(request: web.Request) -> web.Request:
 
 
 async def read_book(request: web.Request, account_id: int) -> Book:
-    """The filtered P&L through the API's own functions; PanelError (422/404) for a bad filter."""
-    filtered = _filters(request)
-    start, end = period_of(filtered)
-    book = wallet_book(request)
-    character = await character_of(filtered, book, account_id)
-    data, report = await profit_data(request, account_id, start, end, character)
-    return Book(start, end, character, await book.account_characters(account_id), data, report)
+    """The filtered P&L through the profit use case, as the API reads it; PanelError (422/404) for a bad filter."""
+    view = await read_profit(_filters(request), account_id)
+    characters = await wallet_book(request).account_characters(account_id)
+    return Book(view.start, view.end, view.character, characters, view.data, view.answer)
 
 
 def _sort(request: web.Request) -> str:

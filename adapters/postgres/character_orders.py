@@ -17,7 +17,8 @@ ORDER_RULE_KINDS = [AlertKind.ORDER_UNDERCUT.value, AlertKind.ORDER_FILLED.value
 # The best price of each (region, location, type, side) without the character's own orders, for regions that
 # have a live snapshot (absent rows: no book to compare with); best is NULL when nobody else is on that side.
 _COMPETITORS = """
-SELECT k.region_id, k.location_id, k.type_id, k.is_buy, coalesce(s.last_modified, s.updated_at) AS as_of,
+SELECT k.region_id, k.location_id, k.type_id, k.is_buy, b.market_id,
+       coalesce(s.last_modified, s.updated_at) AS as_of,
        (SELECT CASE WHEN k.is_buy THEN max(o.price) ELSE min(o.price) END FROM market_orders o
         WHERE o.region_id = b.market_id AND o.location_id = k.location_id AND o.type_id = k.type_id
           AND o.is_buy_order = k.is_buy AND o.volume_remain > 0 AND o.price > 0
@@ -43,10 +44,13 @@ ON CONFLICT (character_id, order_id) DO UPDATE SET type_id = EXCLUDED.type_id, r
 
 @dataclass(frozen=True)
 class Competition:
-    """Competitor best prices per book, and the as-of instant of each region's snapshot."""
+    """Competitor best prices per book, the as-of instant of each region's snapshot, and each book's market (its
+    region, or a tracked structure's market id) with that market's as-of instant."""
 
     best: dict[BookKey, float | None]
     as_of: dict[int, datetime]
+    market_of: dict[BookKey, int]
+    market_as_of: dict[int, datetime]
 
 
 class PgCharacterOrderStore:
@@ -83,8 +87,13 @@ class PgCharacterOrderStore:
         unique = list(dict.fromkeys(keys))
         columns = [list(column) for column in zip(*unique, strict=True)] if unique else [[], [], [], []]
         rows = await self._pool.fetch(_COMPETITORS, *columns, list(own_order_ids))
-        best = {(r["region_id"], r["location_id"], r["type_id"], r["is_buy"]): r["best"] for r in rows}
-        return Competition(best, {r["region_id"]: r["as_of"] for r in rows})
+        keyed = [((r["region_id"], r["location_id"], r["type_id"], r["is_buy"]), r) for r in rows]
+        return Competition(
+            {key: r["best"] for key, r in keyed},
+            {r["region_id"]: r["as_of"] for r in rows},
+            {key: r["market_id"] for key, r in keyed},
+            {r["market_id"]: r["as_of"] for r in rows},
+        )
 
     async def order_rules(self, account_id: int) -> list[OrderRule]:
         """The account's active order rules that are not snoozed, with its quiet hours."""

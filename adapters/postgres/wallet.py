@@ -133,6 +133,16 @@ class PgWalletStore:
             )
         )
 
+    async def fetched_at(self, character_ids: Sequence[int]) -> dict[int, datetime]:
+        """When each character's stored wallet was current (the older of its transactions and journal, as ESI's
+        Last-Modified or else the fetch time); characters never fetched are absent."""
+        rows = await self._pool.fetch(
+            "SELECT character_id, min(coalesce(last_modified, fetched_at)) AS as_of FROM wallet_fetches"
+            " WHERE character_id = ANY($1::bigint[]) GROUP BY character_id",
+            list(character_ids),
+        )
+        return {r["character_id"]: r["as_of"] for r in rows}
+
     async def history(
         self, character_ids: Sequence[int], until: date
     ) -> tuple[list[WalletTransaction], list[JournalEntry]]:

@@ -9,8 +9,10 @@ from core.chat.params import ArgumentError, Param
 from core.chat.registry import CommandContext, Registry
 from core.commands.accounts import AccountServices
 from core.formatting import isk, units
-from core.trading.book import PERIOD_HELP, PeriodError, WalletHistory, account_profit, parse_period
-from core.trading.report import NameOf, ProfitReport
+from core.trading.book import PERIOD_HELP, PeriodError, WalletHistory, parse_period
+from core.trading.report import NameOf
+from core.usecases.market_services import MarketServices
+from core.usecases.trading import SalesList, WalletProfit, wallet_profit
 
 TOP_ITEMS = 5
 STILL_FETCHING = (
@@ -33,18 +35,24 @@ def _names(ctx: CommandContext) -> NameOf:
     return (lambda type_id: name_of(type_id) or f"type {type_id}") if callable(name_of) else (lambda t: f"type {t}")
 
 
-async def _report(ctx: CommandContext, period: str | None, character: str | None) -> tuple[ProfitReport, str]:
-    """The report and a label naming who it covers."""
+def _simulated(ctx: CommandContext) -> bool:
+    services = ctx.services
+    return isinstance(services, MarketServices) and services.simulated
+
+
+async def _answer(ctx: CommandContext, period: str | None, character: str | None) -> WalletProfit:
+    """The period's profit of the caller's characters; ArgumentError for a bad period or character, or none linked."""
     book, account = _book(ctx)
     try:
         start, end = parse_period(period, datetime.now(UTC).date())
-        report, chosen = await account_profit(book, account, start, end, character=character, name_of=_names(ctx))
+        answer = await wallet_profit(
+            book, account, start, end, character=character, name_of=_names(ctx), simulated=_simulated(ctx)
+        )
     except PeriodError as exc:
         raise ArgumentError(str(exc)) from None
-    if not chosen:
+    if not answer.characters:
         raise ArgumentError("no characters linked yet: use /link, then enable trading to share the wallet")
-    who = next(iter(chosen.values())) if character is not None else "all characters"
-    return report, who
+    return answer
 
 
 def _item_rows(items: list[tuple[str, int, float, float]]) -> list[list[str]]:
@@ -53,12 +61,13 @@ def _item_rows(items: list[tuple[str, int, float, float]]) -> list[list[str]]:
 
 async def profit(ctx: CommandContext, period: str | None = None, character: str | None = None) -> Reply:
     """Realised profit of a period: totals, the items that made and lost the most, units sold without a known buy."""
-    report, who = await _report(ctx, period, character)
+    answer = await _answer(ctx, period, character)
+    report, who, footer = answer.report, answer.who, answer.footer
     title = f"Profit {report.start.isoformat()} to {report.end.isoformat()} ({who})"
-    data = report.as_dict()
+    data = answer.as_data()
     if not report.items and not report.unmatched:
         text = STILL_FETCHING if report.fetching else "No sales in this period."
-        return Reply(title=title, text=text, data=data)
+        return Reply(title=title, text=text, data=data, footer=footer)
     fields = [
         Field("Revenue", isk(report.revenue)),
         Field("Cost", isk(report.cost)),
@@ -88,29 +97,20 @@ async def profit(ctx: CommandContext, period: str | None = None, character: str 
     if chart is not None and report.daily:
         png = await chart(report.daily, title=f"Realised profit {report.start} to {report.end} ({who})")
         images.append(Image(png, f"Daily and cumulative realised profit, {isk(report.profit)} in all", "profit.png"))
-    return Reply(title=title, text="\n".join(lines), fields=fields, tables=tables, images=images, data=data)
+    return Reply(
+        title=title, text="\n".join(lines), fields=fields, tables=tables, images=images, data=data, footer=footer
+    )
 
 
 async def sales(ctx: CommandContext, period: str | None = None) -> Reply:
     """The period's sales, newest first, each with its realised profit after fees."""
-    report, who = await _report(ctx, period, None)
-    title = f"Sales {report.start.isoformat()} to {report.end.isoformat()} ({who})"
-    data = report.as_dict()
-    data["sales"] = [
-        {
-            "transaction_id": s.sale.transaction_id,
-            "date": s.sale.date.isoformat(),
-            "character_id": s.sale.character_id,
-            "type_id": s.sale.type_id,
-            "quantity": s.sale.quantity,
-            "unit_price": s.sale.unit_price,
-            "matched": s.matched,
-            "profit": round(s.profit, 2) if s.matched else None,
-        }
-        for s in reversed(report.sales)
-    ]
+    listed = SalesList(await _answer(ctx, period, None))
+    report, footer = listed.profit.report, listed.profit.footer
+    title = f"Sales {report.start.isoformat()} to {report.end.isoformat()} ({listed.profit.who})"
+    data = listed.as_data()
     if not report.sales:
-        return Reply(title=title, text=STILL_FETCHING if report.fetching else "No sales in this period.", data=data)
+        text = STILL_FETCHING if report.fetching else "No sales in this period."
+        return Reply(title=title, text=text, data=data, footer=footer)
     name_of = _names(ctx)
     rows = [
         [
@@ -120,7 +120,7 @@ async def sales(ctx: CommandContext, period: str | None = None) -> Reply:
             isk(s.sale.unit_price),
             isk(s.profit) if s.matched else "unknown cost",
         ]
-        for s in list(reversed(report.sales))[:MAX_SALES]
+        for s in listed.sales[:MAX_SALES]
     ]
     more = len(report.sales) - MAX_SALES
     text = f"{len(report.sales)} sales, profit {isk(report.profit)}" + (
@@ -129,7 +129,7 @@ async def sales(ctx: CommandContext, period: str | None = None) -> Reply:
     if report.fetching:
         text += f"\n{STILL_FETCHING}"
     table = Table(["When (UTC)", "Item", "Qty", "Price", "Profit"], rows, "llrrr")
-    return Reply(title=title, text=text, tables=[table], data=data)
+    return Reply(title=title, text=text, tables=[table], data=data, footer=footer)
 
 
 def register_trading_commands(registry: Registry) -> None:

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
-from typing import Any
-
-from core.appraisal.model import ParsedItem, ParseResult
 from core.catalog import Catalog, Location
 from core.chat.model import Field, Reply, Table
 from core.chat.params import ArgumentError, Param, ParamKind
@@ -15,10 +11,11 @@ from core.commands.alert_targets import describe_target, dm_target, here_target
 from core.commands.alerts import alert_services, mail_target
 from core.commands.windows import open_buttons
 from core.formatting import isk, units
+from core.trading.book import CharacterError
 from core.trading.notify import NOTICE_MODES
-from core.trading.orders import OrderAdvice, TraderStore, account_advice
-from core.usecases.appraisal import appraisal_data, price_parsed
-from core.usecases.market_services import market_services, place_or_default, station_of
+from core.trading.orders import OrderAdvice, TraderStore
+from core.usecases.market_services import market_services, place_or_default
+from core.usecases.trading_orders import asset_value, open_orders, set_notices
 
 TO = ("dm", "here", "mail")
 SHOWN_ORDERS = 20
@@ -61,25 +58,16 @@ def _owner_fees(ctx: CommandContext) -> dict[int, float]:
 async def orders(ctx: CommandContext, character: str | None = None) -> Reply:
     """Every open order: on top or undercut (by how many ticks, at what price), the reprice, its relist fee, expiry."""
     store, account = _trader(ctx)
-    market = market_services(ctx)
     try:
-        advice = await account_advice(
-            store,
-            account,
-            market.fees,
-            market.skills,
-            market.clock(),
-            character=character,
-            structure_fees=_owner_fees(ctx),
+        answer = await open_orders(
+            store, account, market_services(ctx), character=character, structure_fees=_owner_fees(ctx)
         )
-    except ValueError as exc:
+    except CharacterError as exc:
         raise ArgumentError(str(exc)) from None
     title = f"Open orders ({character or 'all characters'})"
-    data: dict[str, Any] = {"orders": [a.as_dict() for a in advice]}
+    advice, data, footer = answer.advice, answer.as_data(), answer.footer
     if not advice:
-        return Reply(title=title, text=NO_ORDERS, data=data)
-    undercut = [a for a in advice if a.position == "undercut"]
-    expiring = [a for a in advice if a.expiring]
+        return Reply(title=title, text=NO_ORDERS, data=data, footer=footer)
     rows = [
         [
             _name(ctx, a.owned.order.type_id),
@@ -96,50 +84,31 @@ async def orders(ctx: CommandContext, character: str | None = None) -> Reply:
     table = Table(["Item", "Side", "Price", "Left", "Position", "Reprice", "Relist fee", "Expires"], rows, "llrrlrrl")
     fields = [
         Field("Open", units(len(advice))),
-        Field("Undercut", units(len(undercut))),
-        Field("Expiring within a day", units(len(expiring))),
-        Field("Relisting all undercut", isk(sum(a.relist_fee or 0.0 for a in undercut))),
+        Field("Undercut", units(len(answer.undercut))),
+        Field("Expiring within a day", units(len(answer.expiring))),
+        Field("Relisting all undercut", isk(answer.relist_undercut)),
     ]
     lines = ["Undercut orders first; a reprice beats the best competitor by one tick, fees at your own skills."]
     if len(advice) > SHOWN_ORDERS:
         lines.append(f"{len(advice) - SHOWN_ORDERS} more orders in the data.")
     buttons = await open_buttons(ctx, [a.owned.order.type_id for a in advice[:SHOWN_ORDERS]])
-    return Reply(title=title, text=" ".join(lines), fields=fields, tables=[table], buttons=buttons, data=data)
+    return Reply(
+        title=title, text=" ".join(lines), fields=fields, tables=[table], buttons=buttons, data=data, footer=footer
+    )
 
 
 async def assets(ctx: CommandContext, hub: Location | None = None) -> Reply:
     """The stored assets of the caller's characters valued at a hub: buy, sell and split, the top items, totals."""
     store, account = _trader(ctx)
-    services, place = market_services(ctx), place_or_default(ctx, hub)
     catalog = ctx.catalog
     if not isinstance(catalog, Catalog):
         raise RuntimeError("/assets needs the catalog")
-    characters = await store.asset_characters(account)
-    title = f"Assets at {place.name} prices"
-    if not characters:
+    answer = await asset_value(store, account, market_services(ctx), catalog, place_or_default(ctx, hub))
+    title = f"Assets at {answer.place.name} prices"
+    totals, items = answer.totals, answer.items
+    if totals is None:
         text = "No assets stored yet: enable trading (/link trading) so evetrader can read your characters' assets."
-        return Reply(title=title, text=text, data={"characters": {}, "items": [], "totals": None})
-    counts: Counter[tuple[int, bool]] = Counter()
-    unknown = 0
-    for character_id in characters:
-        for asset in await store.assets(character_id):
-            if catalog.by_id(asset.type_id) is None:
-                unknown += asset.quantity  # not a market type (e.g. a container's own item id): not priced
-            else:
-                counts[(asset.type_id, asset.is_blueprint_copy)] += asset.quantity
-    parsed = ParseResult(
-        items=[
-            ParsedItem(item, quantity, 0, blueprint_copy=copy)
-            for (type_id, copy), quantity in sorted(counts.items())
-            if (item := catalog.by_id(type_id)) is not None
-        ]
-    )
-    region_id, station_id = station_of(place)
-    items, totals, quotes = await price_parsed(services, region_id, station_id, parsed)
-    data = appraisal_data(items, totals, [], [], station_id) | {
-        "characters": {str(cid): name for cid, name in characters.items()},
-        "unpriced_units": unknown,
-    }
+        return Reply(title=title, text=text, data=answer.as_data())
     rows = [[i.name, units(i.quantity), isk(i.sell), isk(i.total_sell)] for i in items[:SHOWN_ASSETS]]
     fields = [
         Field("Sell value", isk(totals.sell)),
@@ -147,15 +116,14 @@ async def assets(ctx: CommandContext, hub: Location | None = None) -> Reply:
         Field("Split", isk(totals.split)),
         Field("Items", f"{totals.quantity:,} in {len(items)} types"),
     ]
-    lines = [f"Characters: {', '.join(characters.values())}."]
+    lines = [f"Characters: {', '.join(answer.characters.values())}."]
     if len(items) > SHOWN_ASSETS:
         lines.append(f"{len(items) - SHOWN_ASSETS} more types in the data.")
-    if unknown:
-        lines.append(f"{units(unknown)} units of types not traded on the market are left out.")
-    oldest = min((q.as_of for q in quotes.values()), default=None)
+    if answer.unpriced_units:
+        lines.append(f"{units(answer.unpriced_units)} units of types not traded on the market are left out.")
     table = Table(["Item", "Qty", "Sell each", "Sell total"], rows, "lrrr")
     return Reply(
-        title=title, text=" ".join(lines), fields=fields, tables=[table], data=data, footer=services.footer(oldest)
+        title=title, text=" ".join(lines), fields=fields, tables=[table], data=answer.as_data(), footer=answer.footer
     )
 
 
@@ -194,14 +162,12 @@ async def settings_notices(ctx: CommandContext, announce: str, to: str | None = 
         target = await mail_target(alert_services(ctx)[0], account)
     elif to is not None:
         target = here_target(ctx.caller) if to == "here" else dm_target(ctx.caller)
-    await services.notices.set_notices(account, announce, target)
-    where = await services.notices.notice_target(account)
+    choice = await set_notices(services.notices, account, announce, target)
     said = {"off": "Sales notices are off.", "sales": "Sales notices are on.", "all": "Sales and buy notices are on."}
-    text = said[announce]
-    if announce != "off":
+    text, where = said[choice.announce], choice.target
+    if choice.announce != "off":
         text += f" They go to {describe_target(where, ctx.caller)}." if where else " Link a chat first: /link."
-    data = {"announce": announce, "target": None if where is None else where.kind.value}
-    return Reply(title="Trade notices", text=text, data=data)
+    return Reply(title="Trade notices", text=text, data=choice.as_data())
 
 
 def register_notice_settings(registry: Registry) -> None:

@@ -6,7 +6,7 @@ import asyncio
 import re
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Protocol
 
 from core.trading.model import JournalEntry, WalletTransaction
@@ -24,6 +24,10 @@ class PeriodError(ValueError):
     """A period or character that cannot be used; the message says what would work."""
 
 
+class CharacterError(PeriodError):
+    """A character that is not one of the account's (or has nothing stored); the message names theirs."""
+
+
 class WalletHistory(Protocol):
     """Stored wallet rows of an account's characters (adapters.postgres.wallet.PgWalletStore)."""
 
@@ -39,6 +43,10 @@ class WalletHistory(Protocol):
 
     async def ever_fetched(self, character_ids: Sequence[int]) -> bool:
         """Whether any of the characters' wallets was fetched at least once."""
+        ...
+
+    async def fetched_at(self, character_ids: Sequence[int]) -> dict[int, datetime]:
+        """When each character's stored wallet was current (absent: never fetched)."""
         ...
 
 
@@ -105,6 +113,10 @@ class FetchingBook:
         """Whether any of the characters' wallets was fetched at least once."""
         return await self.store.ever_fetched(character_ids)
 
+    async def fetched_at(self, character_ids: Sequence[int]) -> dict[int, datetime]:
+        """When each character's stored wallet was current (absent: never fetched)."""
+        return await self.store.fetched_at(character_ids)
+
 
 def parse_period(text: str | None, today: date) -> tuple[date, date]:
     """(first day, last day) of a period as typed (default: the last 30 days, today included)."""
@@ -157,7 +169,7 @@ async def account_profit(
         chosen = {cid: name for cid, name in owned.items() if name.lower() == wanted or str(cid) == wanted}
         if not chosen:
             names = ", ".join(owned.values()) or "none linked"
-            raise PeriodError(f"character: {character!s} is not one of your characters ({names})")
+            raise CharacterError(f"character: {character!s} is not one of your characters ({names})")
     ready = not isinstance(book, FetchingBook) or not chosen or await book.first_fetch.ready(book, sorted(chosen))
     transactions, journal = await book.history(sorted(chosen), end)
     one = next(iter(chosen)) if character is not None else None

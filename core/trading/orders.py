@@ -11,7 +11,7 @@ discount included) on the order's remaining volume.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
@@ -31,6 +31,24 @@ class OwnedOrder:
     order: CharacterOrder
 
 
+@dataclass(frozen=True)
+class CharacterFetch:
+    """When a character's data (orders, assets) was last current as ESI gave it (None: never fetched)."""
+
+    character_id: int
+    character: str
+    as_of: datetime | None
+
+
+@dataclass(frozen=True)
+class CompetingBooks:
+    """The best competing price of each book, and when each market's snapshot (region or structure) was current."""
+
+    best: dict[BookKey, float | None]
+    market_of: dict[BookKey, int]  # the market each book was read in: its region, or a tracked structure's market
+    as_of: dict[int, datetime]  # market id -> when its snapshot was current
+
+
 class TraderStore(Protocol):
     """The account's stored orders, the public books they compete in, fee profiles and assets (adapters.postgres)."""
 
@@ -38,7 +56,11 @@ class TraderStore(Protocol):
         """Every order of the account's characters last seen open."""
         ...
 
-    async def competitors(self, keys: Sequence[BookKey], own_order_ids: Sequence[int]) -> dict[BookKey, float | None]:
+    async def orders_fetched(self, account_id: int) -> list[CharacterFetch]:
+        """The account's characters whose orders were fetched, with when they were current."""
+        ...
+
+    async def competitors(self, keys: Sequence[BookKey], own_order_ids: Sequence[int]) -> CompetingBooks:
         """The best price of each book without the account's orders (absent: the region has no stored book)."""
         ...
 
@@ -46,8 +68,8 @@ class TraderStore(Protocol):
         """The character's fee skills and standings, None before they were fetched."""
         ...
 
-    async def asset_characters(self, account_id: int) -> dict[int, str]:
-        """The account's characters whose assets were fetched, id -> name."""
+    async def assets_fetched(self, account_id: int) -> list[CharacterFetch]:
+        """The account's characters whose assets were fetched, with when they were current, by name."""
         ...
 
     async def assets(self, character_id: int) -> list[Asset]:
@@ -121,42 +143,3 @@ def advise(
         fee = relist_fee(order.price * volume, new_price * volume, skills, schedule)
     expires = order.expires_at
     return OrderAdvice(owned, position, ticks, competitor, new_price, fee, expires, expires - now <= EXPIRING_WITHIN)
-
-
-async def account_advice(
-    store: TraderStore,
-    account_id: int,
-    schedule: FeeSchedule,
-    default_skills: TradeSkills,
-    now: datetime,
-    *,
-    character: str | None = None,
-    structure_fees: Mapping[int, float] | None = None,
-) -> list[OrderAdvice]:
-    """Advice for every open order of the account (or of one character, by name or id), soonest expiry first.
-
-    `structure_fees` maps a structure's id to its owner's broker rate: relist fees there use it plus SCC's surcharge.
-
-    ValueError names the account's characters when `character` is not one of them.
-    """
-    orders = every = await store.open_orders(account_id)
-    if character is not None:
-        wanted = character.strip().lower()
-        mine = [o for o in orders if o.character.lower() == wanted or str(o.character_id) == wanted]
-        if not mine:
-            names = ", ".join(sorted({o.character for o in orders})) or "none with open orders"
-            raise ValueError(f"character: {character} has no open orders, or is not one of your characters ({names})")
-        orders = mine
-    best = await store.competitors([book_key(o.order) for o in orders], [o.order.order_id for o in every])
-    profiles: dict[int, FeeProfile | None] = {}
-    advice = []
-    for owned in orders:
-        if owned.character_id not in profiles:
-            profiles[owned.character_id] = await store.fee_profile(owned.character_id)
-        profile = profiles[owned.character_id]
-        skills = profile.skills_at(owned.order.location_id) if profile is not None else default_skills
-        owner_rate = (structure_fees or {}).get(owned.order.location_id)
-        fees = schedule if owner_rate is None else replace(schedule, structure_broker_rate=owner_rate)
-        advice.append(advise(owned, best, skills, fees, now))
-    advice.sort(key=lambda a: (a.position != "undercut", a.expires))
-    return advice

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 
 from core.chat import Caller, CommandContext, Invocation, dispatch
+from core.chat.model import SourceAge
 from core.commands.accounts import AccountServices
 from core.commands.default import build_registry
 from core.trading.model import JournalEntry, WalletTransaction
@@ -13,7 +14,10 @@ from core.trading.model import JournalEntry, WalletTransaction
 REGISTRY = build_registry()
 ALICE = Caller("discord", "1001", "Alice", guild_id="g", chat_id="c", account_id=5)
 NOW = datetime.now(UTC).replace(microsecond=0)
-API_KEYS = {"from", "to", "revenue", "cost", "broker_fees", "sales_tax", "profit", "items", "unmatched", "fetching"}
+API_KEYS = {
+    "from", "to", "revenue", "cost", "broker_fees", "sales_tax", "profit", "items", "unmatched", "fetching", "sources"
+}  # fmt: skip
+FETCHED = NOW - timedelta(minutes=7)
 
 
 class Wallet:
@@ -32,6 +36,9 @@ class Wallet:
         self, character_ids: Sequence[int], until: date
     ) -> tuple[list[WalletTransaction], list[JournalEntry]]:
         return [t for t in self.rows if t.character_id in character_ids], []
+
+    async def fetched_at(self, character_ids: Sequence[int]) -> dict[int, datetime]:
+        return {1: FETCHED} if 1 in character_ids else {}  # Hauler Two's wallet never fetched
 
 
 class Names:
@@ -56,11 +63,19 @@ async def test_profit_totals_items_and_unmatched_privately() -> None:
     assert reply.data["items"][0]["name"] == "Tritanium"
     assert reply.data["unmatched"] == [{"type_id": 35, "quantity": 10, "revenue": 90.0}]
     assert "without a known purchase" in reply.text
+    assert reply.data["sources"] == [
+        {"kind": "wallet", "id": 1, "name": "Trader One's wallet", "as_of": FETCHED.isoformat()},
+        {"kind": "wallet", "id": 2, "name": "Hauler Two's wallet", "as_of": None},
+    ]
+    footer = reply.footer
+    assert footer is not None and footer.source == "ESI wallet data" and footer.as_of == FETCHED
+    assert footer.sources == (SourceAge("Trader One's wallet", FETCHED), SourceAge("Hauler Two's wallet", None))
 
 
 async def test_one_character_by_name_and_a_stranger_refused() -> None:
     reply = await run("/profit 7d hauler two")
     assert reply.data["profit"] == 0.0 and reply.data["unmatched"][0]["type_id"] == 35
+    assert reply.footer is not None and reply.footer.sources == (SourceAge("Hauler Two's wallet", None),)
     refused = await run("/profit 7d Somebody Else")
     assert refused.is_error and refused.private and "not one of your characters" in refused.text
 
@@ -76,3 +91,5 @@ async def test_sales_list_each_with_its_profit() -> None:
     profits = {s["transaction_id"]: s["profit"] for s in reply.data["sales"]}
     assert profits == {2: 180.0, 3: None}
     assert "unknown cost" in str(reply.tables[0].rows)
+    assert [s["name"] for s in reply.data["sources"]] == ["Trader One's wallet", "Hauler Two's wallet"]
+    assert reply.footer is not None and len(reply.footer.sources) == 2

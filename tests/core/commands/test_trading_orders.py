@@ -13,6 +13,7 @@ from adapters.postgres.trader import PgTrader
 from core.accounts.route_fetches import FetchMeta
 from core.alerts.orders import CharacterOrder, OrderState
 from core.chat import Caller, CommandContext, Invocation, dispatch
+from core.chat.model import SourceAge
 from core.commands.accounts import AccountServices
 from core.trading.profile import ACCOUNTING, ADVANCED_BROKER_RELATIONS, BROKER_RELATIONS, Asset, SkillLevel
 from core.usecases.market_services import MarketServices
@@ -99,6 +100,21 @@ async def test_orders_position_reprice_relist_fee_and_expiry(pg_pool: asyncpg.Po
     assert {f.name: f.value for f in reply.fields}["Undercut"] == "1"
 
 
+async def test_orders_footer_gives_the_age_of_every_source(pg_pool: asyncpg.Pool) -> None:
+    account = await seed(pg_pool)
+    fetched = NOW - timedelta(minutes=4)
+    await PgCharacterOrderStore(pg_pool).save(
+        CHAR, [OrderState(SELL), OrderState(BUY)], {"orders": FetchMeta(None, None, fetched)}, []
+    )
+    reply = await run(pg_pool, "/orders", account)
+    assert reply.footer is not None and reply.footer.source == "ESI market data"
+    assert reply.footer.sources == (SourceAge("Trader One's orders", fetched), SourceAge("Jita orders", NOW))
+    assert reply.data["sources"] == [
+        {"kind": "character_orders", "id": CHAR, "name": "Trader One's orders", "as_of": fetched.isoformat()},
+        {"kind": "market_orders", "id": REGION, "name": "Jita orders", "as_of": NOW.isoformat()},
+    ]
+
+
 async def test_orders_of_one_character_and_a_stranger_refused(pg_pool: asyncpg.Pool) -> None:
     account = await seed(pg_pool)
     assert len((await run(pg_pool, "/orders trader one", account)).data["orders"]) == 2
@@ -130,3 +146,5 @@ async def test_assets_valued_at_the_hub(pg_pool: asyncpg.Pool) -> None:
     totals = reply.data["totals"]
     assert (totals["buy"], totals["sell"], totals["split"]) == (180_004_000.0, 190_005_000.0, 185_004_500.0)
     assert reply.data["unpriced_units"] == 5 and "not traded on the market" in reply.text
+    assert reply.footer is not None and [s.name for s in reply.footer.sources] == ["Trader One's assets", "Jita orders"]
+    assert [(s["kind"], s["id"]) for s in reply.data["sources"]] == [("assets", CHAR), ("market_orders", REGION)]

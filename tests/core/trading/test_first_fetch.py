@@ -45,6 +45,9 @@ class Esi:
     async def ever_fetched(self, character_ids: Sequence[int]) -> bool:
         return bool(self.fetched & set(character_ids))
 
+    async def fetched_at(self, character_ids: Sequence[int]) -> dict[int, datetime]:
+        return {cid: NOW for cid in character_ids if cid in self.fetched}
+
 
 async def test_a_quick_first_fetch_is_waited_for_and_done_once() -> None:
     esi = Esi()
@@ -65,6 +68,7 @@ async def test_a_slow_first_fetch_answers_with_what_is_stored_and_goes_on() -> N
         build_registry(), Invocation.from_text("/profit 7d", caller), CommandContext(accounts=services)
     )
     assert not reply.is_error and reply.data["fetching"] is True and "still being fetched" in reply.text
+    assert reply.data["sources"] == [{"kind": "wallet", "id": 7, "name": "Trader's wallet", "as_of": None}]
     second, _ = await account_profit(book, 1, NOW.date(), NOW.date())
     assert second.fetching and esi.calls == [[7]]  # the running fetch is waited on, not started again
     esi.gate.set()
