@@ -1,4 +1,4 @@
-"""Alert-rule input for the alerts API and page: DM and e-mail targets, places, items, rules, quiet hours."""
+"""Alert-rule input for the alerts API and page: DM and e-mail targets, places, items, quiet hours."""
 
 from __future__ import annotations
 
@@ -10,8 +10,7 @@ from adapters.postgres.account_settings import LinkedIdentity
 from adapters.postgres.alerts_rules import PgAlertRules
 from adapters.postgres.watchlist import PgWatchlist
 from core.accounts.email import same_address
-from core.alerts.model import AlertKind, AlertRule, AlertTarget, QuietHours, RuleError, RuleSpec, TargetKind
-from core.alerts.rules import parse_rule
+from core.alerts.model import AlertTarget, QuietHours, RuleError, TargetKind
 from core.catalog import ALIASES
 from core.market.hubs import KNOWN_REGIONS, Hub, UnknownLocation, find_hub
 from web.email_pages import mail_enabled
@@ -107,34 +106,6 @@ async def item_by_name(request: web.Request, name: str) -> tuple[int, str]:
     raise FieldError("item", "unknown", f"unknown item {wanted!r}{hint}")
 
 
-def build_spec(
-    *,
-    kind: str,
-    type_id: int,
-    place: tuple[int, int | None],
-    target: AlertTarget,
-    threshold: float | str,
-    side: str | None = None,
-    direction: str | None = None,
-    hysteresis: float | str = 0.0,
-    cooldown_minutes: float | str | None = None,
-) -> RuleSpec:
-    """A checked RuleSpec (core.alerts.rules.parse_rule); volume spikes go region-wide; RuleError otherwise."""
-    region_id, location_id = place
-    return parse_rule(
-        kind=kind,
-        region_id=region_id,
-        type_id=type_id,
-        target=target,
-        threshold=threshold,
-        location_id=None if kind == AlertKind.VOLUME_SPIKE.value else location_id,
-        side=side,
-        direction=direction,
-        hysteresis=hysteresis,
-        cooldown_minutes=cooldown_minutes,
-    )
-
-
 def clock(text: str, field: str) -> time:
     """A time of day from "22:00" (or "2200", "22"); FieldError(field) otherwise."""
     try:
@@ -150,8 +121,3 @@ def quiet_hours(timezone: str, start: str, end: str) -> QuietHours:
         return QuietHours(timezone.strip(), start_at, end_at)
     except RuleError as exc:
         raise FieldError("timezone" if "time zone" in str(exc) else "end", "invalid", str(exc)) from None
-
-
-def rule_state(rule: AlertRule) -> str:
-    """ "paused", "armed" (waiting to fire) or "fired" (waiting for the value to move back)."""
-    return "paused" if not rule.active else ("armed" if rule.armed else "fired")

@@ -3,21 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 from aiohttp import web
 
 from adapters.postgres.account_settings import LinkedIdentity
 from core.alerts.message import place_name
-from core.alerts.model import AlertRule, AlertTarget, RuleError, RuleLimitReached, TargetKind
+from core.alerts.model import AlertTarget, RuleError, RuleLimitReached, TargetKind
 from core.alerts.watchlist import check_digest_hour
-from core.commands.alerts import describe_condition
 from core.digits import whole_number
 from core.market.hubs import HUBS, KNOWN_REGIONS
+from core.usecases import alerts as rule_cases
+from core.usecases import watchlist as watch_cases
 from web.alert_inputs import (
     FieldError,
     account_hub,
-    build_spec,
     chosen_email,
     dm_identities,
     dm_target,
@@ -26,7 +27,6 @@ from web.alert_inputs import (
     item_by_name,
     quiet_hours,
     region_place,
-    rule_state,
     rules_store,
     watchlist_store,
 )
@@ -152,16 +152,20 @@ def _target_text(target: AlertTarget, identities: Sequence[LinkedIdentity], brow
 
 
 def _rule_row(
-    rule: AlertRule, names: Mapping[int, str], identities: Sequence[LinkedIdentity], browsers: Mapping[str, str]
+    alert: rule_cases.ListedAlert,
+    names: Mapping[int, str],
+    identities: Sequence[LinkedIdentity],
+    browsers: Mapping[str, str],
 ) -> dict[str, Any]:
+    rule = alert.rule
     type_id = rule.spec.type_id
     return {
         "id": rule.id,
         "item": names.get(type_id or 0, f"type {type_id}"),
-        "condition": describe_condition(rule),
+        "condition": alert.condition,
         "place": place_name(rule.spec.region_id, rule.spec.location_id),
         "target": _target_text(rule.spec.target, identities, browsers),
-        "state": rule_state(rule),
+        "state": alert.state,
         "last_fired": rule.last_fired_at,
     }
 
@@ -170,10 +174,12 @@ async def _page(
     request: web.Request, account_id: int, values: Mapping[str, str] | None = None, errors: dict[str, str] | None = None
 ) -> web.Response:
     """The whole page; `values` and `errors` re-show a rejected form (status 422)."""
-    rules_db, watch_db = rules_store(request), watchlist_store(request)
-    rules, items = await rules_db.list_for(account_id), await watch_db.items(account_id)
-    digest, quiet = await watch_db.digest(account_id), (await rules_db.preferences(account_id)).quiet
-    type_ids = [rule.spec.type_id for rule in rules if rule.spec.type_id] + [item.type_id for item in items]
+    rules_db = rules_store(request)
+    rules = await rule_cases.list_alerts(rules_db, account_id, datetime.now(UTC))
+    watched = await watch_cases.watchlist_of(watchlist_store(request), account_id)
+    items, digest = watched.items, watched.digest
+    quiet = (await rule_cases.alert_preferences(rules_db, account_id)).quiet
+    type_ids = [a.rule.spec.type_id for a in rules if a.rule.spec.type_id] + [item.type_id for item in items]
     names = await stores(request).types.names(type_ids)
     identities = await dm_identities(request, account_id)
     targets = [(identity_key(i), f"{i.display_name or i.external_id} ({i.platform})") for i in identities]
@@ -206,7 +212,7 @@ async def _page(
         request,
         "alerts.html",
         status=422 if errors else 200,
-        rules=[_rule_row(rule, names, identities, {t.address: label for t, label in browsers}) for rule in rules],
+        rules=[_rule_row(alert, names, identities, {t.address: label for t, label in browsers}) for alert in rules],
         push=await push_section(request, account_id),
         watched=[(item.type_id, names.get(item.type_id, f"type {item.type_id}")) for item in items],
         quiet=quiet,
@@ -265,7 +271,9 @@ async def create_alert(request: web.Request) -> web.StreamResponse:
         errors["target"] = str(exc)
     if not errors and target is not None:
         try:
-            spec = build_spec(
+            await rule_cases.add_alert(
+                rules_store(request),
+                account_id,
                 kind=kind,
                 type_id=type_id,
                 place=place,
@@ -274,7 +282,6 @@ async def create_alert(request: web.Request) -> web.StreamResponse:
                 side=side,
                 direction=values["direction"],
             )
-            await rules_store(request).add(account_id, spec)
         except RuleLimitReached as exc:
             errors["create"] = str(exc)
         except RuleError as exc:
@@ -286,9 +293,12 @@ async def create_alert(request: web.Request) -> web.StreamResponse:
 
 async def _set_active(request: web.Request, active: bool) -> web.StreamResponse:
     account_id = require_user(request).account_id
-    if not await rules_store(request).set_active(account_id, path_id(request, "alert_id"), active):
-        raise PanelError(404, "No such alert on your account.")
-    raise web.HTTPSeeOther(f"/alerts?done={'resumed' if active else 'paused'}")
+    try:
+        rule_id = path_id(request, "alert_id")
+        changed = await rule_cases.set_alert_active(rules_store(request), account_id, rule_id, active)
+    except rule_cases.NoSuchAlert:
+        raise PanelError(404, "No such alert on your account.") from None
+    raise web.HTTPSeeOther(f"/alerts?done={changed.change.value}")
 
 
 async def pause_alert(request: web.Request) -> web.StreamResponse:
@@ -304,8 +314,10 @@ async def resume_alert(request: web.Request) -> web.StreamResponse:
 async def remove_alert(request: web.Request) -> web.StreamResponse:
     """Delete one of the account's own rules."""
     account_id = require_user(request).account_id
-    if not await rules_store(request).remove(account_id, path_id(request, "alert_id")):
-        raise PanelError(404, "No such alert on your account.")
+    try:
+        await rule_cases.remove_alert(rules_store(request), account_id, path_id(request, "alert_id"))
+    except rule_cases.NoSuchAlert:
+        raise PanelError(404, "No such alert on your account.") from None
     raise web.HTTPSeeOther("/alerts?done=removed")
 
 
@@ -314,14 +326,14 @@ async def save_quiet_hours(request: web.Request) -> web.StreamResponse:
     account_id = require_user(request).account_id
     values = await _form(request, (*QUIET_FIELDS, "action"))
     if values["action"] == "off":
-        await rules_store(request).set_quiet_hours(account_id, None)
+        await rule_cases.set_quiet_hours(rules_store(request), account_id, None)
         raise web.HTTPSeeOther("/alerts?done=quiet_off")
     try:
         quiet = quiet_hours(values["quiet_timezone"], values["quiet_start"], values["quiet_end"])
     except FieldError as exc:
         field = next(name for name, short in QUIET_FIELDS.items() if short == exc.field)
         return await _page(request, account_id, values, {field: str(exc)})
-    await rules_store(request).set_quiet_hours(account_id, quiet)
+    await rule_cases.set_quiet_hours(rules_store(request), account_id, quiet)
     raise web.HTTPSeeOther("/alerts?done=quiet")
 
 
@@ -332,17 +344,19 @@ async def watch_item(request: web.Request) -> web.StreamResponse:
     try:
         type_id, _ = await item_by_name(request, values["watch_item"])
         region_id = (await account_hub(request, account_id)).region_id
-        added = await watchlist_store(request).add(account_id, type_id, region_id)
+        watched = await watch_cases.watch_item(watchlist_store(request), account_id, type_id, region_id)
     except (FieldError, RuleError) as exc:
         return await _page(request, account_id, values, {"watch_item": str(exc)})
-    raise web.HTTPSeeOther(f"/alerts?done={'watched' if added else 'already'}")
+    raise web.HTTPSeeOther(f"/alerts?done={'watched' if watched.changed else 'already'}")
 
 
 async def unwatch_item(request: web.Request) -> web.StreamResponse:
     """Take an item off the watchlist."""
     account_id = require_user(request).account_id
-    if not await watchlist_store(request).remove(account_id, path_id(request, "type_id", limit=2**31)):
-        raise PanelError(404, "That item is not on your watchlist.")
+    try:
+        await watch_cases.unwatch_item(watchlist_store(request), account_id, path_id(request, "type_id", limit=2**31))
+    except watch_cases.NotWatched:
+        raise PanelError(404, "That item is not on your watchlist.") from None
     raise web.HTTPSeeOther("/alerts?done=unwatched")
 
 
@@ -366,7 +380,7 @@ async def save_digest(request: web.Request) -> web.StreamResponse:
             errors["digest_target"] = str(exc)
     if errors:
         return await _page(request, account_id, values, errors)
-    await watchlist_store(request).set_digest(account_id, enabled, hour, target)
+    await watch_cases.set_digest(watchlist_store(request), rules_store(request), account_id, enabled, hour, target)
     raise web.HTTPSeeOther("/alerts?done=digest")
 
 

@@ -2,23 +2,32 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from aiohttp import web
 
 from core.alerts.message import place_name
-from core.alerts.model import AlertRule, AlertTarget, QuietHours, RuleError
+from core.alerts.model import AlertPreferences, AlertRule, AlertTarget, QuietHours, RuleError
+from core.usecases.alerts import (
+    NoSuchAlert,
+    add_alert,
+    alert_preferences,
+    list_alerts,
+    remove_alert,
+    rule_state,
+    set_quiet_hours,
+)
+from core.usecases.watchlist import NotWatched, unwatch_item, watch_item, watchlist_of
 from web.alert_inputs import (
     FieldError,
     account_hub,
-    build_spec,
     chosen_email,
     dm_identities,
     dm_target,
     hub_place,
     quiet_hours,
     region_place,
-    rule_state,
     rules_store,
     watchlist_store,
 )
@@ -73,7 +82,7 @@ def rule_json(rule: AlertRule, names: dict[int, str]) -> dict[str, Any]:
 
 
 async def _list_alerts(request: web.Request, session: Session) -> web.Response:
-    rules = await rules_store(request).list_for(session.account_id)
+    rules = [alert.rule for alert in await list_alerts(rules_store(request), session.account_id, datetime.now(UTC))]
     names = await stores(request).types.names([rule.spec.type_id for rule in rules if rule.spec.type_id])
     return json_response({"alerts": [rule_json(rule, names) for rule in rules]})
 
@@ -133,7 +142,9 @@ async def _create_alert(request: web.Request, session: Session) -> web.Response:
     place = await _place(request, session, body)
     target = await _target(request, session, body.get("target"))
     try:
-        spec = build_spec(
+        rule = await add_alert(
+            rules_store(request),
+            session.account_id,
             kind=str(body.get("kind", "price")),
             type_id=type_id,
             place=place,
@@ -144,15 +155,16 @@ async def _create_alert(request: web.Request, session: Session) -> web.Response:
             hysteresis=body.get("hysteresis", 0.0),
             cooldown_minutes=body.get("cooldown_minutes"),
         )
-        rule = await rules_store(request).add(session.account_id, spec)
     except RuleError as exc:
         raise PanelError(422, str(exc)) from None
     return json_response(rule_json(rule, names))
 
 
 async def _delete_alert(request: web.Request, session: Session) -> web.Response:
-    if not await rules_store(request).remove(session.account_id, path_id(request, "alert_id")):
-        raise PanelError(404, "No such alert on your account.")
+    try:
+        await remove_alert(rules_store(request), session.account_id, path_id(request, "alert_id"))
+    except NoSuchAlert:
+        raise PanelError(404, "No such alert on your account.") from None
     return web.Response(status=204)
 
 
@@ -160,13 +172,12 @@ def _quiet_json(quiet: QuietHours | None) -> dict[str, str] | None:
     return {"timezone": quiet.timezone, "start": f"{quiet.start:%H:%M}", "end": f"{quiet.end:%H:%M}"} if quiet else None
 
 
-async def _alert_preferences_json(request: web.Request, session: Session) -> dict[str, Any]:
-    preferences = await rules_store(request).preferences(session.account_id)
+def _alert_preferences_json(preferences: AlertPreferences) -> dict[str, Any]:
     return {"quiet": _quiet_json(preferences.quiet), "max_rules": preferences.max_rules}
 
 
 async def _get_alert_preferences(request: web.Request, session: Session) -> web.Response:
-    return json_response(await _alert_preferences_json(request, session))
+    return json_response(_alert_preferences_json(await alert_preferences(rules_store(request), session.account_id)))
 
 
 def _parse_quiet(raw: Any) -> QuietHours | None:
@@ -184,19 +195,19 @@ async def _put_alert_preferences(request: web.Request, session: Session) -> web.
     body = await json_body(request)
     if set(body) != {"quiet"}:
         raise PanelError(422, "Send {quiet: null | {timezone, start, end}} only.", fields={"quiet": "required"})
-    await rules_store(request).set_quiet_hours(session.account_id, _parse_quiet(body["quiet"]))
-    return json_response(await _alert_preferences_json(request, session))
+    preferences = await set_quiet_hours(rules_store(request), session.account_id, _parse_quiet(body["quiet"]))
+    return json_response(_alert_preferences_json(preferences))
 
 
 async def _watchlist_json(request: web.Request, session: Session) -> dict[str, Any]:
-    store = watchlist_store(request)
-    items, digest = await store.items(session.account_id), await store.digest(session.account_id)
-    names = await stores(request).types.names([item.type_id for item in items])
+    watched = await watchlist_of(watchlist_store(request), session.account_id)
+    names = await stores(request).types.names([item.type_id for item in watched.items])
     return {
         "items": [
-            {"type_id": i.type_id, "name": names.get(i.type_id), "added_at": i.added_at.isoformat()} for i in items
+            {"type_id": i.type_id, "name": names.get(i.type_id), "added_at": i.added_at.isoformat()}
+            for i in watched.items
         ],
-        "digest": {"enabled": digest.enabled, "hour": digest.hour},
+        "digest": {"enabled": watched.digest.enabled, "hour": watched.digest.hour},
     }
 
 
@@ -212,15 +223,17 @@ async def _add_to_watchlist(request: web.Request, session: Session) -> web.Respo
     if not await stores(request).types.names([type_id]):
         raise PanelError(422, "Unknown item.", fields={"type_id": "unknown"})
     try:
-        await watchlist_store(request).add(session.account_id, type_id)
+        await watch_item(watchlist_store(request), session.account_id, type_id)
     except RuleError as exc:
         raise PanelError(422, str(exc)) from None
     return json_response(await _watchlist_json(request, session))
 
 
 async def _remove_from_watchlist(request: web.Request, session: Session) -> web.Response:
-    if not await watchlist_store(request).remove(session.account_id, path_id(request, "type_id", limit=2**31)):
-        raise PanelError(404, "That item is not on your watchlist.")
+    try:
+        await unwatch_item(watchlist_store(request), session.account_id, path_id(request, "type_id", limit=2**31))
+    except NotWatched:
+        raise PanelError(404, "That item is not on your watchlist.") from None
     return web.Response(status=204)
 
 

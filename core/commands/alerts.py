@@ -1,67 +1,41 @@
-"""/alert add|list|remove|pause|resume|quiet and /watch add|list|remove|digest: alerts and watchlists from chat."""
+"""/alert add|list|remove|pause|resume|snooze|quiet: alert rules from chat, rendered from core/usecases/alerts.py."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, time, timedelta
-from typing import Protocol
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, time
+from typing import TypeVar
 
-from core.accounts.email import VerifiedAddresses
+from core.accounts.email import mask_address
 from core.alerts.message import place_name
-from core.alerts.model import AlertKind, AlertRule, AlertTarget, QuietHours, RuleError, TargetKind
-from core.alerts.ports import AlertRuleRepository
-from core.alerts.rules import parse_rule
-from core.alerts.watchlist import WatchlistStore
+from core.alerts.model import AlertKind, AlertTarget, QuietHours, RuleError, TargetKind
 from core.catalog import CatalogItem, Location
 from core.chat.model import Caller, Reply, Table
 from core.chat.params import ArgumentError, Param, ParamKind
 from core.chat.registry import CommandContext, Registry
-from core.commands.alert_targets import (
-    AccountIdentities,
-    can_receive,
-    describe_target,
-    dm_target,
-    here_target,
-    linked_chat,
-    nowhere_to_send,
+from core.usecases.alert_targets import choose_target
+from core.usecases.alerts import (
+    AlertServices,
+    ChangedAlert,
+    NoSuchAlert,
+    RuleChange,
+    SnoozedAlert,
+    add_alert,
+    alert_place,
+    alert_preferences,
+    describe_condition,
+    list_alerts,
+    remove_alert,
+    set_alert_active,
+    set_quiet_hours,
+    snooze_alert,
 )
-from core.market.hubs import hubs_in_region
 from core.usecases.market_services import place_or_default
 
+Changed = TypeVar("Changed", ChangedAlert, SnoozedAlert)
 KINDS = {"buy": AlertKind.PRICE, "sell": AlertKind.PRICE, "spread": AlertKind.SPREAD, "volume": AlertKind.VOLUME_SPIKE}
 _CLOCK = re.compile(r"^(\d{1,2})(?::?(\d{2}))?$")
-
-
-class ItemNames(Protocol):
-    """Item names by type id (core.catalog.Catalog)."""
-
-    def by_id(self, type_id: int) -> CatalogItem | None:
-        """The item with this type id, or None."""
-        ...
-
-
-@dataclass(frozen=True)
-class AlertServices:
-    """What the alert and watch commands need: the rules store, the watchlist store and item names.
-
-    `emails` (verified account addresses) is set only when this server sends mail; `panel_url` is PUBLIC_URL;
-    `identities` finds the chat a console user's alerts go to.
-    """
-
-    rules: AlertRuleRepository
-    watchlist: WatchlistStore
-    names: ItemNames
-    clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
-    emails: VerifiedAddresses | None = None
-    panel_url: str = ""
-    identities: AccountIdentities | None = None
-
-    def item_name(self, type_id: int | None) -> str:
-        """An item's name, or its id when the catalog does not know it."""
-        item = self.names.by_id(type_id) if type_id is not None else None
-        return item.name if item else f"type {type_id}"
 
 
 def alert_services(ctx: CommandContext) -> tuple[AlertServices, int]:
@@ -74,56 +48,27 @@ def alert_services(ctx: CommandContext) -> tuple[AlertServices, int]:
     return services, ctx.caller.account_id
 
 
-async def personal_target(services: AlertServices, account_id: int, caller: Caller) -> AlertTarget:
-    """The caller's DM; from the console, the account's latest chat DM or verified e-mail (an error when neither)."""
-    if can_receive(caller):
-        return dm_target(caller)
-    if (chat := await linked_chat(services.identities, account_id)) is not None:
-        return chat
-    address = await services.emails.verified_address(account_id) if services.emails is not None else None
-    if address is not None:
-        return AlertTarget("email", TargetKind.EMAIL, address)
-    raise nowhere_to_send(caller, services.panel_url, services.emails is not None)
-
-
-async def mail_target(services: AlertServices, account_id: int) -> AlertTarget:
-    """The account's verified e-mail address; ArgumentError when mail is off here or no address is verified."""
-    if services.emails is None:
-        raise ArgumentError("e-mail alerts are not enabled on this server")
-    address = await services.emails.verified_address(account_id)
-    if address is None:
-        panel = f"{services.panel_url.rstrip('/')}/settings" if services.panel_url else "the web panel's settings page"
-        raise ArgumentError(f"verify an address on the panel first: {panel}")
-    return AlertTarget("email", TargetKind.EMAIL, address)
-
-
-def alert_place(kind: AlertKind, where: Location) -> tuple[int, int | None]:
-    """(region_id, station or None for region-wide) of a place: a hub or station, or a whole region."""
-    if where.kind == "region" or kind is AlertKind.VOLUME_SPIKE:  # volume history exists per region only
-        return where.history_region, None  # a structure: its solar system's region
-    if where.station_id is not None:
-        return where.region_id, where.station_id
-    raise ArgumentError(f"where: {where.name} is neither a station nor a region: name a hub, station or region")
-
-
-def describe_condition(rule: AlertRule) -> str:
-    """The rule's condition: "sell below 4.50", "spread above 5.0%", "volume above 3x"."""
-    spec = rule.spec
-    if spec.kind is AlertKind.PRICE:
-        return f"{spec.side.value if spec.side else 'price'} {spec.direction.value} {spec.threshold:,.2f}"
-    if spec.kind is AlertKind.SPREAD:
-        return f"spread {spec.direction.value} {spec.threshold:g}%"
-    return f"volume {spec.direction.value} {spec.threshold:g}x"
-
-
-def _state(rule: AlertRule, now: datetime | None = None) -> str:
-    if rule.active and rule.muted_until is not None and now is not None and rule.muted_until > now:
-        return f"snoozed until {_stamp(rule.muted_until)}"
-    return "paused" if not rule.active else ("armed" if rule.armed else "fired")
+def describe_target(target: AlertTarget, caller: Caller) -> str:
+    """Where an alert goes, in words, as the caller sees it ("your DM", "your Telegram DMs", "channel 9 (discord)")."""
+    if target.kind is TargetKind.DM:
+        mine = target.platform == caller.platform and target.address == caller.user_id
+        return "your DM" if mine else f"your {target.platform.capitalize()} DMs"
+    if target.kind is TargetKind.EMAIL:
+        return f"your e-mail ({mask_address(target.address)})"
+    return f"{target.kind.value} {target.address} ({target.platform})"
 
 
 def _stamp(moment: datetime | None) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC") if moment else "never"
+
+
+async def _owned(ctx: CommandContext, change: Callable[[AlertServices, int], Awaitable[Changed]]) -> Changed:
+    """Run a change of one of the caller's own rules; a missing rule is an error naming /alert list."""
+    services, account = alert_services(ctx)
+    try:
+        return await change(services, account)
+    except NoSuchAlert as exc:
+        raise ArgumentError(f"id: you have no alert #{exc.rule_id} (see /alert list)") from None
 
 
 async def alert_add(
@@ -142,26 +87,21 @@ async def alert_add(
     place = place_or_default(ctx, where)
     alert_kind = KINDS[kind]
     region_id, location_id = alert_place(alert_kind, place)
-    if target == "mail":
-        to = await mail_target(services, account)
-    elif target == "here" and can_receive(ctx.caller):
-        to = here_target(ctx.caller)
-    else:
-        to = await personal_target(services, account, ctx.caller)
+    to = await choose_target(services, account, ctx.caller, target)
     try:
-        spec = parse_rule(
+        rule = await add_alert(
+            services.rules,
+            account,
             kind=alert_kind.value,
-            region_id=region_id,
             type_id=item.type_id,
+            place=(region_id, location_id),
             target=to,
             threshold=value,
-            location_id=location_id,
             side=kind if alert_kind is AlertKind.PRICE else None,
             direction=direction,
             hysteresis=hysteresis,
             cooldown_minutes=cooldown,
         )
-        rule = await services.rules.add(account, spec)
     except RuleError as exc:
         raise ArgumentError(str(exc)) from None
     where_text = f"at {place.name}" if place.kind == "structure" and location_id else place_name(region_id, location_id)
@@ -176,61 +116,58 @@ async def alert_add(
 async def alert_list(ctx: CommandContext) -> Reply:
     """The caller's alert rules with their state."""
     services, account = alert_services(ctx)
-    rules = await services.rules.list_for(account)
-    if not rules:
+    listed = await list_alerts(services.rules, account, services.clock())
+    if not listed:
         text = "No alerts yet: try /alert add tritanium sell below 4.5 jita"
         return Reply(title="Your alerts", text=text, data={"alerts": []})
     rows = [
         [
-            str(rule.id),
-            services.item_name(rule.spec.type_id),
-            describe_condition(rule),
-            place_name(rule.spec.region_id, rule.spec.location_id),
-            describe_target(rule.spec.target, ctx.caller),
-            _state(rule, services.clock()),
-            _stamp(rule.last_fired_at),
+            str(alert.rule.id),
+            services.item_name(alert.rule.spec.type_id),
+            alert.condition,
+            place_name(alert.rule.spec.region_id, alert.rule.spec.location_id),
+            describe_target(alert.rule.spec.target, ctx.caller),
+            f"snoozed until {_stamp(alert.snoozed_until)}" if alert.snoozed_until else alert.state,
+            _stamp(alert.rule.last_fired_at),
         ]
-        for rule in rules
+        for alert in listed
     ]
     table = Table(["ID", "Item", "Condition", "Place", "Target", "State", "Last fired"], rows, "rllllll")
-    data = {"alerts": [{"id": rule.id, "state": _state(rule)} for rule in rules]}
+    data = {"alerts": [{"id": alert.rule.id, "state": alert.state} for alert in listed]}
     return Reply(title="Your alerts", tables=[table], data=data)
+
+
+def _changed(changed: ChangedAlert) -> Reply:
+    """The reply to a remove, pause or resume."""
+    rule_id = changed.rule_id
+    if changed.change is RuleChange.REMOVED:
+        return Reply(title="Your alerts", text=f"Alert #{rule_id} removed.", data={"removed": rule_id})
+    data = {"id": rule_id, "active": changed.change is RuleChange.RESUMED}
+    return Reply(title="Your alerts", text=f"Alert #{rule_id} {changed.change.value}.", data=data)
 
 
 async def alert_remove(ctx: CommandContext, id: int) -> Reply:
     """Delete one of the caller's own rules."""
-    services, account = alert_services(ctx)
-    if not await services.rules.remove(account, id):
-        raise ArgumentError(f"id: you have no alert #{id} (see /alert list)")
-    return Reply(title="Your alerts", text=f"Alert #{id} removed.", data={"removed": id})
-
-
-async def _set_active(ctx: CommandContext, rule_id: int, active: bool) -> Reply:
-    services, account = alert_services(ctx)
-    if not await services.rules.set_active(account, rule_id, active):
-        raise ArgumentError(f"id: you have no alert #{rule_id} (see /alert list)")
-    text = f"Alert #{rule_id} {'resumed' if active else 'paused'}."
-    return Reply(title="Your alerts", text=text, data={"id": rule_id, "active": active})
+    return _changed(await _owned(ctx, lambda services, account: remove_alert(services.rules, account, id)))
 
 
 async def alert_pause(ctx: CommandContext, id: int) -> Reply:
     """Pause one of the caller's rules."""
-    return await _set_active(ctx, id, False)
+    return _changed(await _owned(ctx, lambda services, account: set_alert_active(services.rules, account, id, False)))
 
 
 async def alert_resume(ctx: CommandContext, id: int) -> Reply:
     """Resume (and re-arm) one of the caller's rules."""
-    return await _set_active(ctx, id, True)
+    return _changed(await _owned(ctx, lambda services, account: set_alert_active(services.rules, account, id, True)))
 
 
 async def alert_snooze(ctx: CommandContext, id: int, minutes: int = 60) -> Reply:
     """Keep one of the caller's rules from firing for `minutes` (0 ends a snooze)."""
-    services, account = alert_services(ctx)
-    until = services.clock() + timedelta(minutes=minutes)
-    if not await services.rules.snooze(account, id, until):
-        raise ArgumentError(f"id: you have no alert #{id} (see /alert list)")
-    text = f"Alert #{id} snoozed until {_stamp(until)}." if minutes else f"Alert #{id} is no longer snoozed."
-    return Reply(title="Your alerts", text=text, data={"id": id, "muted_until": until.isoformat()})
+    changed = await _owned(
+        ctx, lambda services, account: snooze_alert(services.rules, account, id, minutes, services.clock())
+    )
+    text = f"Alert #{id} snoozed until {_stamp(changed.until)}." if minutes else f"Alert #{id} is no longer snoozed."
+    return Reply(title="Your alerts", text=text, data={"id": id, "muted_until": changed.until.isoformat()})
 
 
 def parse_clock(text: str) -> time:
@@ -256,15 +193,15 @@ def parse_quiet(text: str, timezone: str) -> QuietHours:
 async def alert_quiet(ctx: CommandContext, hours: str | None = None, timezone: str | None = None) -> Reply:
     """Show, set ("22:00-07:00 [Europe/Berlin]") or clear ("off") the caller's quiet hours."""
     services, account = alert_services(ctx)
-    current = (await services.rules.preferences(account)).quiet
+    current = (await alert_preferences(services.rules, account)).quiet
     if hours is None:
         text = f"Quiet hours: {_quiet_text(current)}" if current else "No quiet hours: alerts arrive at any time."
         return Reply(title="Quiet hours", text=text)
     if hours.strip().lower() == "off":
-        await services.rules.set_quiet_hours(account, None)
+        await set_quiet_hours(services.rules, account, None)
         return Reply(title="Quiet hours", text="Quiet hours off: alerts arrive at any time.")
     quiet = parse_quiet(hours, timezone or (current.timezone if current else "UTC"))
-    await services.rules.set_quiet_hours(account, quiet)
+    await set_quiet_hours(services.rules, account, quiet)
     text = f"Quiet hours: {_quiet_text(quiet)}. Alerts fired then wait until the end and say how old their data is."
     return Reply(title="Quiet hours", text=text, data={"timezone": quiet.timezone})
 
@@ -273,60 +210,8 @@ def _quiet_text(quiet: QuietHours) -> str:
     return f"{quiet.start:%H:%M}-{quiet.end:%H:%M} {quiet.timezone}"
 
 
-def _region_of_hub(ctx: CommandContext) -> int | None:
-    place = place_or_default(ctx, None)
-    return place.region_id if hubs_in_region(place.region_id) else None
-
-
-async def watch_add(ctx: CommandContext, item: CatalogItem) -> Reply:
-    """Put an item on the caller's watchlist (its prices appear in the daily digest)."""
-    services, account = alert_services(ctx)
-    try:
-        added = await services.watchlist.add(account, item.type_id, _region_of_hub(ctx))
-    except RuleError as exc:
-        raise ArgumentError(str(exc)) from None
-    text = f"Watching {item.name}." if added else f"{item.name} is already on your watchlist."
-    return Reply(title="Watchlist", text=text, data={"type_id": item.type_id, "added": added})
-
-
-async def watch_list(ctx: CommandContext) -> Reply:
-    """The caller's watchlist and daily digest setting."""
-    services, account = alert_services(ctx)
-    items = await services.watchlist.items(account)
-    digest = await services.watchlist.digest(account)
-    status = f"Daily digest: on at {digest.hour:02d}:00 your time" if digest.enabled else "Daily digest: off"
-    names = [services.item_name(item.type_id) for item in items]
-    text = "\n".join([*(f"- {name}" for name in names), status]) if names else f"Your watchlist is empty.\n{status}"
-    data = {"items": [item.type_id for item in items], "digest": digest.enabled}
-    return Reply(title="Watchlist", text=text, data=data)
-
-
-async def watch_remove(ctx: CommandContext, item: CatalogItem) -> Reply:
-    """Take an item off the caller's watchlist."""
-    services, account = alert_services(ctx)
-    if not await services.watchlist.remove(account, item.type_id):
-        raise ArgumentError(f"item: {item.name} is not on your watchlist")
-    return Reply(title="Watchlist", text=f"Stopped watching {item.name}.")
-
-
-async def watch_digest(ctx: CommandContext, enabled: str, hour: int | None = None) -> Reply:
-    """Turn the daily digest (to the caller's DM, at a local hour) on or off."""
-    services, account = alert_services(ctx)
-    on = enabled == "on"
-    to = await personal_target(services, account, ctx.caller) if on else None
-    try:
-        settings = await services.watchlist.set_digest(account, on, hour, to)
-    except RuleError as exc:
-        raise ArgumentError(str(exc)) from None
-    zone = (await services.rules.preferences(account)).quiet
-    tz = zone.timezone if zone else "UTC"
-    where = describe_target(to, ctx.caller) if to else ""
-    text = f"Daily digest on: every day at {settings.hour:02d}:00 {tz}, to {where}." if on else "Daily digest off."
-    return Reply(title="Watchlist", text=text, data={"enabled": on, "hour": settings.hour})
-
-
 def register_alert_commands(registry: Registry) -> None:
-    """Add /alert add|list|remove|pause|resume|quiet and /watch add|list|remove|digest."""
+    """Add /alert add|list|remove|pause|resume|snooze|quiet."""
     item = Param("item", "Item name", ParamKind.ITEM, autocomplete="items")
     rule_id = Param("id", "Alert id (see /alert list)", ParamKind.INT, min_value=1)
     registry.group("alert", "Price, spread and volume alerts after every market refresh", private=True)
@@ -385,14 +270,3 @@ def register_alert_commands(registry: Registry) -> None:
         Param("timezone", "Time zone, e.g. Europe/Berlin (default UTC)", required=False),
         examples=["/alert quiet 22:00-07:00 Europe/Berlin", "/alert quiet off"],
     )(alert_quiet)
-    registry.group("watch", "Your watchlist and its daily digest", private=True)
-    registry.command("watch add", "Watch an item (daily digest prices)", item)(watch_add)
-    registry.command("watch list", "Your watchlist")(watch_list)
-    registry.command("watch remove", "Stop watching an item", item)(watch_remove)
-    registry.command(
-        "watch digest",
-        "Daily digest of your watchlist to your DM, on or off",
-        Param("enabled", "on or off", ParamKind.CHOICE, choices=("on", "off")),
-        Param("hour", "Local hour to send it (0-23, default 8)", ParamKind.INT, False, min_value=0, max_value=23),
-        examples=["/watch digest on 8"],
-    )(watch_digest)

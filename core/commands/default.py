@@ -15,6 +15,7 @@ from core.commands.settings import register_settings_commands
 from core.commands.structures import register_structure_commands
 from core.commands.trading import register_trading_commands
 from core.commands.trading_orders import register_trading_order_commands
+from core.commands.watchlist import register_watch_commands
 from core.commands.windows import register_window_commands
 
 
@@ -30,6 +31,7 @@ def build_registry() -> Registry:
     register_account_commands(registry)
     register_analysis_commands(registry)
     register_alert_commands(registry)
+    register_watch_commands(registry)
     register_trading_commands(registry)
     register_trading_order_commands(registry)
     register_structure_commands(registry)

@@ -7,8 +7,7 @@ from core.chat.model import Field, Reply, Table
 from core.chat.params import ArgumentError, Param, ParamKind
 from core.chat.registry import CommandContext, Registry
 from core.commands.accounts import AccountServices
-from core.commands.alert_targets import describe_target, dm_target, here_target
-from core.commands.alerts import alert_services, mail_target
+from core.commands.alerts import alert_services, describe_target
 from core.commands.windows import open_buttons
 from core.formatting import isk, units
 from core.trading.book import CharacterError

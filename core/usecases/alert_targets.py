@@ -1,8 +1,9 @@
-"""Where a personal alert goes when the caller's own platform cannot receive one (the console, the web panel).
+"""Where a chat caller's alert goes: their DM, the channel (managers only), their verified e-mail, or - from a
+front end that cannot receive one later (the console, the web panel) - the account's latest chat DM, else e-mail.
 
 A terminal shows nothing once the command has returned, so an alert or digest set up from `evetrader chat` goes to
 the account's most recently used chat (a Discord or Telegram DM) or, failing that, its verified e-mail address; with
-neither, the reply says how to link one.
+neither, the error says how to link one.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
-from core.accounts.email import mask_address
+from core.accounts.email import VerifiedAddresses
 from core.accounts.preferences import MANAGER_ROLES
 from core.alerts.model import AlertTarget, TargetKind
 from core.chat.model import Caller
@@ -41,6 +42,25 @@ class AccountIdentities(Protocol):
         ...
 
 
+class TargetSources(Protocol):
+    """What choosing a target reads (core.usecases.alerts.AlertServices has it)."""
+
+    @property
+    def emails(self) -> VerifiedAddresses | None:
+        """Verified account addresses; None when this server sends no mail."""
+        ...
+
+    @property
+    def panel_url(self) -> str:
+        """PUBLIC_URL, where an address is verified ("" when unknown)."""
+        ...
+
+    @property
+    def identities(self) -> AccountIdentities | None:
+        """The account's chat identities (for a console caller's alerts)."""
+        ...
+
+
 def dm_target(caller: Caller) -> AlertTarget:
     """The caller's private chat (for Telegram the private chat id is the user id)."""
     return AlertTarget(caller.platform, TargetKind.DM, caller.user_id)
@@ -54,16 +74,6 @@ def here_target(caller: Caller) -> AlertTarget:
         raise ArgumentError("only members who can manage this server or group may send alerts here; leave out 'here'")
     kind = TargetKind.CHANNEL if caller.guild_id else TargetKind.CHAT
     return AlertTarget(caller.platform, kind, caller.chat_id)
-
-
-def describe_target(target: AlertTarget, caller: Caller) -> str:
-    """Where an alert goes, in words."""
-    if target.kind is TargetKind.DM:
-        mine = target.platform == caller.platform and target.address == caller.user_id
-        return "your DM" if mine else describe_elsewhere(target)
-    if target.kind is TargetKind.EMAIL:
-        return f"your e-mail ({mask_address(target.address)})"
-    return f"{target.kind.value} {target.address} ({target.platform})"
 
 
 def can_receive(caller: Caller) -> bool:
@@ -91,6 +101,33 @@ def nowhere_to_send(caller: Caller, panel_url: str, mail: bool) -> ArgumentError
     )
 
 
-def describe_elsewhere(target: AlertTarget) -> str:
-    """A target reached from another platform, in words: "your Telegram DMs"."""
-    return f"your {target.platform.capitalize()} DMs" if target.kind is TargetKind.DM else target.platform
+async def personal_target(sources: TargetSources, account_id: int, caller: Caller) -> AlertTarget:
+    """The caller's DM; from the console, the account's latest chat DM or verified e-mail (an error when neither)."""
+    if can_receive(caller):
+        return dm_target(caller)
+    if (chat := await linked_chat(sources.identities, account_id)) is not None:
+        return chat
+    address = await sources.emails.verified_address(account_id) if sources.emails is not None else None
+    if address is not None:
+        return AlertTarget("email", TargetKind.EMAIL, address)
+    raise nowhere_to_send(caller, sources.panel_url, sources.emails is not None)
+
+
+async def mail_target(sources: TargetSources, account_id: int) -> AlertTarget:
+    """The account's verified e-mail address; ArgumentError when mail is off here or no address is verified."""
+    if sources.emails is None:
+        raise ArgumentError("e-mail alerts are not enabled on this server")
+    address = await sources.emails.verified_address(account_id)
+    if address is None:
+        panel = f"{sources.panel_url.rstrip('/')}/settings" if sources.panel_url else "the web panel's settings page"
+        raise ArgumentError(f"verify an address on the panel first: {panel}")
+    return AlertTarget("email", TargetKind.EMAIL, address)
+
+
+async def choose_target(sources: TargetSources, account_id: int, caller: Caller, wanted: str) -> AlertTarget:
+    """The target a chat caller asked for: "mail", "here" (this channel, managers only) or "dm" (personal_target)."""
+    if wanted == "mail":
+        return await mail_target(sources, account_id)
+    if wanted == "here" and can_receive(caller):
+        return here_target(caller)
+    return await personal_target(sources, account_id, caller)
