@@ -5,14 +5,14 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 from urllib.parse import urlencode
 
 from aiohttp import web
 
 from adapters.charts import render_profit_chart
-from core.formatting import isk, units
+from core.formatting import age_text, isk, units
 from core.trading.report import ProfitReport
 from core.usecases.trading import WalletProfit
 from web.auth import require_user
@@ -109,11 +109,20 @@ async def trading_page(request: web.Request) -> web.Response:
         sort=sort,
         columns=COLUMNS,
         unmatched=[{**row, "name": names.get(row["type_id"], f"type {row['type_id']}")} for row in unmatched],
+        ages=wallet_ages(book.answer, datetime.now(UTC)),
         chart_url=f"/trading/chart.png?{book.query()}",
         csv_url=f"/trading.csv?{book.query()}",
         isk=isk,
         units=units,
     )
+
+
+def wallet_ages(answer: WalletProfit, now: datetime) -> list[dict[str, Any]]:
+    """Each wallet the figures come from, with how old it is ("5 min old", "not fetched yet")."""
+    return [
+        {"name": a.name, "as_of": a.as_of, "text": age_text(a.as_of, now) if a.as_of else "not fetched yet"}
+        for a in answer.ages
+    ]
 
 
 async def trading_chart(request: web.Request) -> web.Response:

@@ -28,6 +28,8 @@ async def test_the_page_shows_the_book_per_character_and_period(client, pg_pool)
     assert f'value="{month}"' in html and f'value="{today}"' in html  # the default period, shown in the picker
     assert '<a href="/items/638">Raven</a>' in html and "<td>103.90M</td>" in html  # profit 3 × 35.3M - 2M tax
     assert '<th scope="col" aria-sort="descending">' in html and '<th scope="row">Tritanium</th>' in html
+    assert "Wallet data: Pilot 9201&#39;s wallet <time datetime=" in html
+    assert "min old</time>; Pilot 9202&#39;s wallet <time" in html
     assert f'src="/trading/chart.png?from={month}&amp;to={today}"' in html
     assert f'href="/trading.csv?from={month}&amp;to={today}"' in html
     assert '<label for="character_id">Character</label>' in html and ">Pilot 9202</option>" in html
