@@ -13,6 +13,7 @@ from core.formatting import isk, units
 from core.trading.book import CharacterError
 from core.trading.notify import NOTICE_MODES
 from core.trading.orders import OrderAdvice, TraderStore
+from core.usecases.alert_targets import dm_target, here_target, mail_target
 from core.usecases.market_services import market_services, place_or_default
 from core.usecases.trading_orders import asset_value, open_orders, set_notices
 
