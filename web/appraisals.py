@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
+from datetime import UTC, datetime
 from typing import Any
 
 from aiohttp import web
@@ -120,6 +122,7 @@ async def appraisal_page(request: web.Request) -> web.Response:
         "appraisal.html",
         appraisal=stored,
         body=stored.body,
+        sources=_sources(stored.body),
         url=permalink(request, stored.id),
         percent=raw if pct_error else f"{percent:g}",
         offer=offer,
@@ -128,6 +131,17 @@ async def appraisal_page(request: web.Request) -> web.Response:
         isk=isk,
         units=units,
     )
+
+
+def _sources(body: Mapping[str, Any]) -> list[tuple[str, datetime | None]]:
+    """The stored appraisal's sources and when each was current (none for appraisals stored before they were kept)."""
+    listed = body.get("sources")
+    found: list[tuple[str, datetime | None]] = []
+    for source in listed if isinstance(listed, list) else []:
+        if isinstance(source, dict):
+            at = source.get("as_of")
+            found.append((str(source.get("name", "")), datetime.fromisoformat(at).astimezone(UTC) if at else None))
+    return found
 
 
 def add_appraisal_pages(app: web.Application) -> None:

@@ -56,3 +56,8 @@ class PgPriceStore:
             list(type_ids),
         )
         return {row[0]: row[1] for row in rows}
+
+    async def fetched_at(self) -> datetime | None:
+        """When the prices were last fetched or confirmed current by a 304 (None: never fetched)."""
+        value: datetime | None = await self._pool.fetchval("SELECT fetched_at FROM market_prices_fetches")
+        return value

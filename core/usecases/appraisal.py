@@ -11,16 +11,17 @@ from core.appraisal.model import ParseResult
 from core.appraisal.parse import PasteTooLarge, parse_paste
 from core.appraisal.pricing import AppraisedItem, Totals, appraise
 from core.catalog import Catalog, Location
-from core.chat.model import Footer
+from core.chat.model import Footer, SourceAge
 from core.chat.params import ArgumentError
 from core.market.hubs import PLEX_REGION_ID, PLEX_TYPE_ID
-from core.market.model import Quote
+from core.market.model import Quote, SnapshotMeta
 from core.ports import StoreUnavailable
-from core.usecases.market_data import missing_data, missing_regions, missing_text
-from core.usecases.market_services import MarketServices, station_of
+from core.usecases.market_data import missing_data, missing_text, never_ingested, region_snapshots
+from core.usecases.market_services import MarketServices, orders_source, sources_data, station_of
 from core.usecases.prices import plex_quote
 
 SHOWN_ITEMS = 15
+AVERAGES_SOURCE = "CCP average prices"
 NOTHING = "Nothing in that paste is an item I know."
 
 
@@ -125,6 +126,8 @@ class Appraisal:
         """The machine-readable appraisal (README documents these keys), with id and url when shared."""
         unparsed = [dict(u) for u in self.unparsed]
         data = appraisal_data(self.items, self.totals, unparsed, list(self.formats), self.station_id)
+        if self.footer.sources:
+            data["sources"] = sources_data(self.footer)
         if self.no_market_data:
             return data | missing_data(self.missing)
         return {"id": self.url.rsplit("/", 1)[-1], "url": self.url} | data if self.url else data
@@ -146,13 +149,30 @@ async def appraisal_of(services: MarketServices, catalog: Catalog, paste: str, p
     )
     if not items:
         return result
-    if not quotes:
-        result = replace(result, missing=await missing_regions(services, [region_id]))
-        if result.no_market_data:
-            return result  # nothing priced: the missing market data is the answer
+    snapshots = await region_snapshots(services, [region_id]) if not quotes else {}
+    result = replace(result, missing=never_ingested(snapshots))
     oldest = min((q.as_of for q in quotes.values()), default=None)
+    result = replace(result, footer=services.footer(oldest, await _sources(services, result, region_id, snapshots)))
+    if result.no_market_data:
+        return result  # nothing priced: the missing market data is the answer
     url = await _share(services, place.name, oldest, result.as_data())
-    return replace(result, footer=services.footer(oldest), url=url)
+    return replace(result, url=url)
+
+
+async def _sources(
+    services: MarketServices, result: Appraisal, region_id: int, snapshots: Mapping[int, SnapshotMeta | None]
+) -> list[SourceAge]:
+    """The appraisal's sources and their ages: the region's orders (oldest quote priced, else its snapshot), PLEX's
+    market when the paste held PLEX, and CCP's average prices when a thin market fell back on them."""
+    hub_quotes = [quote.as_of for type_id, quote in result.quotes.items() if type_id != PLEX_TYPE_ID]
+    meta = snapshots.get(region_id)
+    orders = min(hub_quotes, default=meta.last_modified if meta is not None else None)
+    sources = [orders_source(region_id, orders)]
+    if (plex := result.quotes.get(PLEX_TYPE_ID)) is not None:
+        sources.append(orders_source(PLEX_REGION_ID, plex.as_of))
+    if result.thin and services.averages is not None:
+        sources.append(SourceAge(AVERAGES_SOURCE, await services.averages.fetched_at()))
+    return sources
 
 
 async def _share(services: MarketServices, hub: str, priced_at: datetime | None, data: dict[str, Any]) -> str | None:

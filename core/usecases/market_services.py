@@ -42,6 +42,10 @@ class AveragePrices(Protocol):
         """The average price of each type that has one."""
         ...
 
+    async def fetched_at(self) -> datetime | None:
+        """When the prices were last fetched from ESI or confirmed current (None: never)."""
+        ...
+
 
 class LocationError(ArgumentError):
     """A location the command cannot price at (e.g. a region without a trade hub): shown with the usage line."""

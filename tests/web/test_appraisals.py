@@ -206,3 +206,13 @@ async def test_chat_appraise_answers_with_a_permalink(market_client: MarketClien
         build_registry(), Invocation("appraise", {"paste": paste}, Caller("console", "t", "T")), unset
     )
     assert "Link" not in {f.name for f in quiet.fields} and "url" not in quiet.data
+
+
+async def test_permalink_and_api_name_each_source_with_its_age(market_client: MarketClient, market_app: App) -> None:
+    client = await market_client()
+    paste, _ = await _paste(market_app)
+    created = await (await client.post("/api/v1/appraisals", json={"paste": paste, "hub": "Jita"})).json()
+    [orders] = created["sources"]  # a hub-priced item: the hub's orders only (no CCP average used)
+    assert orders["name"] == "Jita orders" and orders["as_of"] == created["priced_at"]
+    html = await (await client.get(f"/a/{created['id']}")).text()
+    assert 'id="sources"' in html and "Jita orders as of <time" in html

@@ -3,25 +3,33 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime, timedelta
 
 from core.appraisal.parse import DEFAULT_MAX_BYTES
 from core.appraisal.parsers import default_parsers
 from core.chat.dispatch import dispatch
-from core.chat.model import Invocation
+from core.chat.model import Invocation, SourceAge
 from core.market.hubs import PLEX_REGION_ID, find_hub
-from tests.core.commands.fake_market import FakeMarket
+from tests.core.commands.fake_market import AS_OF, FakeMarket
 from tests.core.commands.market_helpers import CALLER, REGISTRY, assert_clean, context
 
 JITA, AMARR = find_hub("jita"), find_hub("amarr")
 TRIT, RIFTER, PLEX = 34, 587, 44992
 
 
+PRICES_FETCHED = AS_OF - timedelta(minutes=40)
+
+
 class Averages:
-    def __init__(self, prices: dict[int, float]) -> None:
+    def __init__(self, prices: dict[int, float], fetched: datetime | None = PRICES_FETCHED) -> None:
         self.prices = prices
+        self.fetched = fetched
 
     async def averages(self, type_ids: Sequence[int]) -> dict[int, float]:
         return {t: p for t, p in self.prices.items() if t in type_ids}
+
+    async def fetched_at(self) -> datetime | None:
+        return self.fetched
 
 
 def market() -> FakeMarket:
@@ -64,6 +72,28 @@ async def test_items_are_priced_at_the_hub_with_fallbacks_and_unread_lines_liste
     assert totals["buy"] == 1500 * 4.0 + 2 * 400_000.0 + 2 * 5_000_000.0  # before: 2 x 450,000 (12.5% too high)
     assert [(u["line"], u["text"]) for u in reply.data["unparsed"]] == [(4, "not a thing")]
     assert "Lines I could not read" in reply.text and "line 4: not a thing" in reply.text
+
+
+async def test_footer_and_data_name_each_source_with_its_age() -> None:
+    """Jita's orders, PLEX's global market and, for the thin Rifter, CCP's average prices, each with its own age."""
+    fake = market()
+    fake.add_book(JITA.region_id, JITA.station_id, TRIT, sells=[(5.0, 100)], as_of=AS_OF - timedelta(minutes=5))
+    fake.add_book(PLEX_REGION_ID, 60003760, PLEX, sells=[(5_200_000.0, 800)])
+    fake.set_snapshot(PLEX_REGION_ID, AS_OF - timedelta(minutes=2))
+    ctx = context(fake, parsers=default_parsers(), averages=Averages({RIFTER: 450_000.0}))
+    reply = await dispatch(REGISTRY, Invocation("appraise", {"paste": "10 Tritanium\n2 Rifter\nPLEX 1"}, CALLER), ctx)
+    assert reply.footer is not None and reply.footer.sources == (
+        SourceAge("Jita orders", AS_OF - timedelta(minutes=5)),  # the oldest quote priced at the hub
+        SourceAge("PLEX market orders", AS_OF - timedelta(minutes=2)),
+        SourceAge("CCP average prices", PRICES_FETCHED),
+    )
+    assert reply.data["sources"] == [
+        {"name": "Jita orders", "as_of": "2025-05-20T11:25:00+00:00"},
+        {"name": "PLEX market orders", "as_of": "2025-05-20T11:28:00+00:00"},
+        {"name": "CCP average prices", "as_of": "2025-05-20T10:50:00+00:00"},
+    ]
+    plain = await appraise("10 Tritanium")  # no fallback, no PLEX: the hub's orders only
+    assert plain.footer is not None and [s.name for s in plain.footer.sources] == ["Jita orders"]
 
 
 async def test_where_names_the_hub() -> None:
