@@ -35,6 +35,7 @@ from web.errors import PanelError, path_id
 from web.push_pages import add_push_routes, push_section, push_targets
 from web.render import render
 from web.stores import stores
+from web.structures_page import structure_names
 
 KINDS = {"price": "Price (ISK)", "spread": "Margin after fees (%)", "volume_spike": "Volume (x 30-day average)"}
 SIDES = {"sell": "Sell orders", "buy": "Buy orders"}
@@ -156,6 +157,7 @@ def _rule_row(
     names: Mapping[int, str],
     identities: Sequence[LinkedIdentity],
     browsers: Mapping[str, str],
+    structures: Mapping[int, str],
 ) -> dict[str, Any]:
     rule = alert.rule
     type_id = rule.spec.type_id
@@ -163,7 +165,7 @@ def _rule_row(
         "id": rule.id,
         "item": names.get(type_id or 0, f"type {type_id}"),
         "condition": alert.condition,
-        "place": place_name(rule.spec.region_id, rule.spec.location_id),
+        "place": place_name(rule.spec.region_id, rule.spec.location_id, structures),
         "target": _target_text(rule.spec.target, identities, browsers),
         "state": alert.state,
         "last_fired": rule.last_fired_at,
@@ -208,11 +210,12 @@ async def _page(
         "digest_hour": str(digest.hour),
         "digest_target": digest_to,
     } | dict(values or {})
+    places, browser_labels = structure_names(request), {t.address: label for t, label in browsers}
     return render(
         request,
         "alerts.html",
         status=422 if errors else 200,
-        rules=[_rule_row(alert, names, identities, {t.address: label for t, label in browsers}) for alert in rules],
+        rules=[_rule_row(alert, names, identities, browser_labels, places) for alert in rules],
         push=await push_section(request, account_id),
         watched=[(item.type_id, names.get(item.type_id, f"type {item.type_id}")) for item in items],
         quiet=quiet,

@@ -15,6 +15,7 @@ from web.api_io import API_PREFIX, PUBLIC, ApiRoute
 from web.api_io import json_body as _body
 from web.api_io import json_response as _json
 from web.api_schemas import Schema, ref
+from web.api_structures import STRUCTURE_ROUTES
 from web.api_trading import TRADING_ROUTES
 from web.appraisals import APPRAISAL_ROUTES
 from web.auth import require_admin, require_user
@@ -177,6 +178,7 @@ ROUTES: tuple[ApiRoute, ...] = (
     *ALERT_ROUTES,
     *APPRAISAL_ROUTES,
     *TRADING_ROUTES,
+    *STRUCTURE_ROUTES,
     *MARKET_ROUTES,
     *ITEM_ROUTES,
 )

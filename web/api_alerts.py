@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -36,6 +37,7 @@ from web.api_schemas import ref
 from web.errors import PanelError, path_id
 from web.session_model import Session
 from web.stores import stores
+from web.structures_page import structure_names
 
 _CREATE_KEYS = {
     "type_id",
@@ -58,8 +60,8 @@ def _int(value: Any, what: str) -> int:
     return value
 
 
-def rule_json(rule: AlertRule, names: dict[int, str]) -> dict[str, Any]:
-    """The Alert schema of a stored rule."""
+def rule_json(rule: AlertRule, names: dict[int, str], structures: Mapping[int, str] | None = None) -> dict[str, Any]:
+    """The Alert schema of a stored rule (`structures`: tracked structures' names, for its place)."""
     spec = rule.spec
     return {
         "id": rule.id,
@@ -73,7 +75,7 @@ def rule_json(rule: AlertRule, names: dict[int, str]) -> dict[str, Any]:
         "cooldown_minutes": spec.cooldown.total_seconds() / 60,
         "region_id": spec.region_id,
         "location_id": spec.location_id,
-        "place": place_name(spec.region_id, spec.location_id),
+        "place": place_name(spec.region_id, spec.location_id, structures),
         "target": {"platform": spec.target.platform, "kind": spec.target.kind.value, "address": spec.target.address},
         "state": rule_state(rule),
         "last_fired_at": rule.last_fired_at.isoformat() if rule.last_fired_at else None,
@@ -84,7 +86,7 @@ def rule_json(rule: AlertRule, names: dict[int, str]) -> dict[str, Any]:
 async def _list_alerts(request: web.Request, session: Session) -> web.Response:
     rules = [alert.rule for alert in await list_alerts(rules_store(request), session.account_id, datetime.now(UTC))]
     names = await stores(request).types.names([rule.spec.type_id for rule in rules if rule.spec.type_id])
-    return json_response({"alerts": [rule_json(rule, names) for rule in rules]})
+    return json_response({"alerts": [rule_json(rule, names, structure_names(request)) for rule in rules]})
 
 
 async def _place(request: web.Request, session: Session, body: dict[str, Any]) -> tuple[int, int | None]:
@@ -157,7 +159,7 @@ async def _create_alert(request: web.Request, session: Session) -> web.Response:
         )
     except RuleError as exc:
         raise PanelError(422, str(exc)) from None
-    return json_response(rule_json(rule, names))
+    return json_response(rule_json(rule, names, structure_names(request)))
 
 
 async def _delete_alert(request: web.Request, session: Session) -> web.Response:

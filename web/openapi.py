@@ -12,6 +12,7 @@ from web.api import ROUTES, ApiRoute
 from web.api_io import PUBLIC
 from web.api_public_schemas import PUBLIC_SCHEMAS
 from web.api_schemas import COMPONENTS, ref
+from web.api_structures import STRUCTURE_SCHEMAS
 from web.api_trading import TRADING_SCHEMAS
 from web.security import CSRF_HEADER, STATE_CHANGING
 
@@ -93,7 +94,7 @@ def openapi_document(routes: tuple[ApiRoute, ...] = ROUTES) -> dict[str, Any]:
         },
         "paths": paths,
         "components": {
-            "schemas": COMPONENTS | PUBLIC_SCHEMAS | TRADING_SCHEMAS,
+            "schemas": COMPONENTS | PUBLIC_SCHEMAS | TRADING_SCHEMAS | STRUCTURE_SCHEMAS,
             "securitySchemes": {
                 "sessionCookie": {"type": "apiKey", "in": "cookie", "name": "__Host-evt_access"},
             },

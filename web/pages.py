@@ -22,6 +22,7 @@ from web.notice_settings import add_notice_routes, notice_section
 from web.render import render
 from web.settings_form import LABELS, SKILL_FIELDS, STANDING_FIELDS, SettingsInvalid, parse_settings
 from web.sso_routes import linked_characters
+from web.structures_page import add_structure_pages
 from web.trading_page import add_trading_pages
 
 
@@ -178,3 +179,4 @@ def add_page_routes(app: web.Application) -> None:
     add_appraisal_pages(app)
     add_item_pages(app)
     add_trading_pages(app)
+    add_structure_pages(app)
