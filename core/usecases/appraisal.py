@@ -162,12 +162,16 @@ async def appraisal_of(services: MarketServices, catalog: Catalog, paste: str, p
 async def _sources(
     services: MarketServices, result: Appraisal, region_id: int, snapshots: Mapping[int, SnapshotMeta | None]
 ) -> list[SourceAge]:
-    """The appraisal's sources and their ages: the region's orders (oldest quote priced, else its snapshot), PLEX's
-    market when the paste held PLEX, and CCP's average prices when a thin market fell back on them."""
-    hub_quotes = [quote.as_of for type_id, quote in result.quotes.items() if type_id != PLEX_TYPE_ID]
-    meta = snapshots.get(region_id)
-    orders = min(hub_quotes, default=meta.last_modified if meta is not None else None)
-    sources = [orders_source(region_id, orders)]
+    """The appraisal's sources and their ages: the region's orders (oldest quote priced, else its snapshot) unless
+    the paste held only PLEX, PLEX's market when it held PLEX, and CCP's average prices when a thin market fell
+    back on them."""
+    sources = []
+    if any(item.type_id != PLEX_TYPE_ID for item in result.items):
+        hub_quotes = [quote.as_of for type_id, quote in result.quotes.items() if type_id != PLEX_TYPE_ID]
+        if not hub_quotes and region_id not in snapshots:
+            snapshots = await region_snapshots(services, [region_id])
+        meta = snapshots.get(region_id)
+        sources.append(orders_source(region_id, min(hub_quotes, default=meta.last_modified if meta else None)))
     if (plex := result.quotes.get(PLEX_TYPE_ID)) is not None:
         sources.append(orders_source(PLEX_REGION_ID, plex.as_of))
     if result.thin and services.averages is not None:

@@ -94,6 +94,16 @@ async def test_footer_and_data_name_each_source_with_its_age() -> None:
     ]
     plain = await appraise("10 Tritanium")  # no fallback, no PLEX: the hub's orders only
     assert plain.footer is not None and [s.name for s in plain.footer.sources] == ["Jita orders"]
+    plex = await appraise("PLEX 1")  # only PLEX: only its global market was read
+    assert plex.footer is not None and [s.name for s in plex.footer.sources] == ["PLEX market orders"]
+    fake = market().set_snapshot(AMARR.region_id, AS_OF - timedelta(hours=1))
+    ctx = context(fake, parsers=default_parsers(), averages=Averages({}))
+    unpriced = await dispatch(
+        REGISTRY, Invocation("appraise", {"paste": "1 Rifter\nPLEX 1", "where": "amarr"}, CALLER), ctx
+    )
+    assert unpriced.footer is not None and unpriced.footer.sources[0] == SourceAge(
+        "Amarr orders", AS_OF - timedelta(hours=1)
+    )  # no Rifter at Amarr: the region snapshot's age
 
 
 async def test_where_names_the_hub() -> None:
