@@ -302,6 +302,10 @@ class Catalog:
         """The tracked structure markets' locations, by name."""
         return sorted(self._structures.values(), key=lambda loc: loc.name.lower())
 
+    def structure_names(self) -> dict[int, str]:
+        """The tracked structure markets' names by structure id (alert listings name the structure a rule watches)."""
+        return {loc.station_id: loc.name for loc in self._structures.values() if loc.station_id is not None}
+
     def _structure(self, wanted: str) -> Location | None:
         """A structure market by id, or the only one whose name holds every word of `wanted`."""
         by_id = [loc for loc in self._structures.values() if str(loc.station_id) == wanted]

@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from aiohttp import web
 
 from core.accounts.sso import SCOPE_STRUCTURE_MARKETS, SsoError
+from core.catalog import Catalog
 from core.digits import whole_number
 from core.market.errors import MarketSourceUnavailable
 from core.market.structures import StructureError, StructureMarket, StructureNotFound
@@ -31,11 +32,8 @@ def structure_markets(request: web.Request) -> StructureMarkets | None:
 def structure_names(request: web.Request) -> Mapping[int, str]:
     """The tracked structures' names by id, from this process's catalog (empty without one): alert listings name
     the structure a rule watches."""
-    context = request.app.get(MARKET)
-    listed = getattr(context.catalog, "structures", None) if context is not None else None
-    if not callable(listed):
-        return {}
-    return {place.station_id: place.name for place in listed() if place.station_id is not None}
+    catalog = context.catalog if (context := request.app.get(MARKET)) is not None else None
+    return catalog.structure_names() if isinstance(catalog, Catalog) else {}
 
 
 async def structure_change(

@@ -125,7 +125,7 @@ async def alert_list(ctx: CommandContext) -> Reply:
             str(alert.rule.id),
             services.item_name(alert.rule.spec.type_id),
             alert.condition,
-            place_name(alert.rule.spec.region_id, alert.rule.spec.location_id),
+            services.place(alert.rule.spec.region_id, alert.rule.spec.location_id),
             describe_target(alert.rule.spec.target, ctx.caller),
             f"snoozed until {_stamp(alert.snoozed_until)}" if alert.snoozed_until else alert.state,
             _stamp(alert.rule.last_fired_at),

@@ -13,6 +13,7 @@ from enum import StrEnum
 from typing import Protocol
 
 from core.accounts.email import VerifiedAddresses
+from core.alerts.message import place_name
 from core.alerts.model import AlertKind, AlertPreferences, AlertRule, AlertTarget, QuietHours
 from core.alerts.ports import AlertRuleRepository
 from core.alerts.rules import parse_rule
@@ -22,11 +23,15 @@ from core.chat.params import ArgumentError
 from core.usecases.alert_targets import AccountIdentities
 
 
-class ItemsById(Protocol):
-    """Items by type id (core.catalog.Catalog)."""
+class CatalogNames(Protocol):
+    """Items by type id and tracked structures by id (core.catalog.Catalog)."""
 
     def by_id(self, type_id: int) -> CatalogItem | None:
         """The item with this type id, or None."""
+        ...
+
+    def structure_names(self) -> dict[int, str]:
+        """The tracked structure markets' names by structure id."""
         ...
 
 
@@ -40,7 +45,7 @@ class AlertServices:
 
     rules: AlertRuleRepository
     watchlist: WatchlistStore
-    names: ItemsById
+    names: CatalogNames
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
     emails: VerifiedAddresses | None = None
     panel_url: str = ""
@@ -50,6 +55,10 @@ class AlertServices:
         """An item's name, or its id when the catalog does not know it."""
         item = self.names.by_id(type_id) if type_id is not None else None
         return item.name if item else f"type {type_id}"
+
+    def place(self, region_id: int, location_id: int | None) -> str:
+        """Where a rule watches, in words ("at Jita", "at <tracked structure>", "in The Forge")."""
+        return place_name(region_id, location_id, self.names.structure_names())
 
 
 class NoSuchAlert(LookupError):

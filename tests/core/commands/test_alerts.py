@@ -13,9 +13,11 @@ from adapters.postgres.alerts_rules import PgAlertRules
 from adapters.postgres.watchlist import PgWatchlist
 from core.accounts.email import issue_token
 from core.alerts.model import AlertKind, AlertTarget, Direction, Side, TargetKind
+from core.catalog import Catalog
 from core.chat import Caller, CommandContext, Invocation, Reply, dispatch
 from core.commands.alerts import AlertServices
 from core.commands.default import build_registry
+from core.market.structures import StructureMarket
 from tests.core.commands.market_helpers import assert_clean
 from tests.core.commands.sample_catalog import sample_catalog
 
@@ -33,9 +35,11 @@ async def account(pool: asyncpg.Pool) -> int:
     return int(await pool.fetchval("INSERT INTO accounts DEFAULT VALUES RETURNING id"))
 
 
-async def run(pool: asyncpg.Pool, text: str, caller: Caller, account_id: int, hub: str | None = None) -> Reply:
-    services = AlertServices(PgAlertRules(pool), PgWatchlist(pool, max_items=3), CATALOG)
-    ctx = CommandContext(catalog=CATALOG, alerts=services, default_hub=hub)
+async def run(
+    pool: asyncpg.Pool, text: str, caller: Caller, account_id: int, hub: str | None = None, catalog: Catalog = CATALOG
+) -> Reply:
+    services = AlertServices(PgAlertRules(pool), PgWatchlist(pool, max_items=3), catalog)
+    ctx = CommandContext(catalog=catalog, alerts=services, default_hub=hub)
     bound = dataclasses.replace(caller, account_id=account_id)
     reply = await dispatch(REGISTRY, Invocation.from_text(text, bound), ctx)
     assert_clean(reply)
@@ -124,6 +128,17 @@ async def test_list_pause_resume_and_remove_only_your_own(pg_pool: asyncpg.Pool)
     assert await PgAlertRules(pg_pool).list_for(me) == []
     empty = await run(pg_pool, "/alert list", MEMBER, me)
     assert "No alerts yet" in empty.text
+
+
+async def test_list_names_a_tracked_structure_a_rule_watches(pg_pool: asyncpg.Pool) -> None:
+    me, catalog = await account(pg_pool), sample_catalog()
+    name = "Perimeter - Tranquility Trading Tower"
+    catalog.set_structures([StructureMarket(1_035_466_617_946, 90_000_001, name, 30000144, None, 1, 2)])
+    text = "/alert add tritanium sell below 4.5 tranquility trading tower"
+    added = await run(pg_pool, text, MEMBER, me, None, catalog)
+    assert not added.is_error, added.text
+    [table] = (await run(pg_pool, "/alert list", MEMBER, me, None, catalog)).tables
+    assert table.rows[0][3] == f"at {name}"  # not "at station 1035466617946"
 
 
 async def test_quiet_hours_set_show_and_off(pg_pool: asyncpg.Pool) -> None:
