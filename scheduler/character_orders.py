@@ -13,10 +13,9 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
-from adapters.esi.character_orders import EsiCharacterOrders
 from adapters.esi.errors import EsiError
-from adapters.postgres.character_orders import PgCharacterOrderStore
 from core.accounts.route_fetches import FetchMeta, is_due
 from core.accounts.sso import SCOPE_CHARACTER_ORDERS, SsoError
 from core.accounts.tokens import CharacterTokens, TokenSubject
@@ -29,6 +28,11 @@ from core.alerts.orders import (
     review_orders,
 )
 from scheduler.character_calls import authorized
+
+if TYPE_CHECKING:
+    from adapters.esi.character_orders import EsiCharacterOrders
+    from adapters.postgres.character_orders import PgCharacterOrderStore
+
 
 log = logging.getLogger(__name__)
 ORDERS, HISTORY = "orders", "history"

@@ -10,7 +10,7 @@ from core.market.history import HistoryRefresher, HistorySummary
 if TYPE_CHECKING:  # the stores are built by the bootstrap and handed in
     from adapters.postgres.appraisals import PgAppraisals
     from adapters.postgres.history import PgHistoryStore
-    from adapters.postgres.sessions import PgRefreshTokenStore
+    from adapters.postgres.sessions import PgSessionTokenStore
     from core.alerts.digest import DigestService
 
 log = logging.getLogger(__name__)
@@ -46,7 +46,7 @@ async def send_digests(digests: DigestService) -> int:
     return written
 
 
-async def purge_sessions(store: PgRefreshTokenStore) -> int:
+async def purge_sessions(store: PgSessionTokenStore) -> int:
     """Delete expired panel refresh tokens and the sign-in sessions left without one; returns tokens deleted."""
     tokens, families = await store.purge_expired()
     if tokens or families:

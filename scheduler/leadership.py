@@ -13,13 +13,16 @@ import contextlib
 import logging
 import time
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import asyncpg
 
-from adapters.redis.locks import Fence, LeadershipLost, Lease
+from adapters.redis.locks import LeadershipLost
 from adapters.redis.unreachable import UNREACHABLE
 from core.outage import Backoff, UnreachableWarning, pause
+
+if TYPE_CHECKING:
+    from adapters.redis.locks import Fence, Lease
 
 log = logging.getLogger(__name__)
 # A server we depend on is unreachable (Redis or Postgres down, restarting, or slow): wait it out, never exit.
@@ -27,7 +30,7 @@ OUTAGE: tuple[type[BaseException], ...] = (
     *UNREACHABLE, asyncpg.PostgresConnectionError, asyncpg.InterfaceError, asyncpg.CannotConnectNowError, TimeoutError,
 )  # fmt: skip
 RETRY_RENEW_S = 1.0
-Work = Callable[[Fence], Awaitable[object]]
+Work = Callable[["Fence"], Awaitable[object]]
 
 
 class Leadership:

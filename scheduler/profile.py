@@ -11,20 +11,23 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from adapters.esi.errors import EsiError
-from adapters.esi.profile import EsiCharacterProfile
-from adapters.esi.wallet import WalletAnswer
-from adapters.postgres.profile import PgCharacterProfiles
 from core.accounts.route_fetches import FetchMeta, is_due
 from core.accounts.sso import SCOPE_ASSETS, SCOPE_SKILLS, SCOPE_STANDINGS, SsoError
 from core.accounts.tokens import CharacterTokens, TokenSubject
 from scheduler.character_calls import authorized
 
+if TYPE_CHECKING:
+    from adapters.esi.profile import EsiCharacterProfile
+    from adapters.esi.wallet import WalletAnswer
+    from adapters.postgres.profile import PgCharacterProfiles
+
+
 log = logging.getLogger(__name__)
-Fetch = Callable[[EsiCharacterProfile, int, str, str | None], Awaitable[WalletAnswer[Any]]]
-Save = Callable[[PgCharacterProfiles, int, Sequence[Any]], Awaitable[None]]
+Fetch = Callable[["EsiCharacterProfile", int, str, str | None], Awaitable["WalletAnswer[Any]"]]
+Save = Callable[["PgCharacterProfiles", int, Sequence[Any]], Awaitable[None]]
 
 
 @dataclass(frozen=True)

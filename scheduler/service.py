@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
     from adapters.postgres.appraisals import PgAppraisals
     from adapters.postgres.history import PgHistoryStore
-    from adapters.postgres.sessions import PgRefreshTokenStore
+    from adapters.postgres.sessions import PgSessionTokenStore
     from adapters.redis.keys import RedisKeys
     from adapters.redis.locks import Fence, Lease, Writer
     from core.accounts.tokens import TokenCheck
@@ -69,7 +69,7 @@ class SchedulerDeps:
     history: Callable[[], HistoryRefresher]
     history_store: PgHistoryStore
     digests: Callable[[ItemNames], DigestService]  # the daily digests, naming items from the loaded catalog
-    session_tokens: PgRefreshTokenStore  # expired panel sessions are purged
+    session_tokens: PgSessionTokenStore  # expired panel sessions are purged
     appraisals: PgAppraisals  # expired shared appraisals are purged
     catalog: Callable[[], Awaitable[Catalog]]
     forget_catalog: Callable[[], None]  # static data changed: the next command reloads the catalog

@@ -10,16 +10,21 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from adapters.esi.structures import EsiStructures, market_path
-from adapters.postgres.orderbook import PgOrderBookStore
-from adapters.postgres.structure_markets import PgStructureMarkets
-from adapters.redis.locks import Writer
+from adapters.esi.structures import market_path
 from core.accounts.sso import SsoError
 from core.market.errors import IngestFailed
 from core.market.ingest import RefreshOutcome, RegionRefresher
 from core.market.structures import StructureMarket, TokenSource
 from scheduler.dispatch import RegionDispatcher
+
+if TYPE_CHECKING:
+    from adapters.esi.structures import EsiStructures
+    from adapters.postgres.orderbook import PgOrderBookStore
+    from adapters.postgres.structure_markets import PgStructureMarkets
+    from adapters.redis.locks import Writer
+
 
 log = logging.getLogger(__name__)
 

@@ -11,11 +11,9 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from adapters.esi.errors import EsiError
-from adapters.esi.wallet import EsiWallet, WalletAnswer
-from adapters.postgres.wallet import PgWalletStore
 from core.accounts.route_fetches import FetchMeta, is_due
 from core.accounts.sso import SsoError
 from core.accounts.tokens import CharacterTokens, TokenSubject
@@ -23,6 +21,11 @@ from core.market.hubs import HUBS
 from core.trading.notify import notice_items, notice_key, trade_notice
 from core.trading.report import profit_report
 from scheduler.character_calls import authorized
+
+if TYPE_CHECKING:
+    from adapters.esi.wallet import EsiWallet, WalletAnswer
+    from adapters.postgres.wallet import PgWalletStore
+
 
 log = logging.getLogger(__name__)
 TRANSACTIONS, JOURNAL = "transactions", "journal"

@@ -5,12 +5,11 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 from aiohttp import web
 
-from adapters.postgres.admin_reports import PgAdminReports, ProviderHealth, UsageReport, WindowHealth
 from core.accounts.sessions import ROLES
 from web.auth import require_admin
 from web.errors import PanelError
@@ -18,6 +17,10 @@ from web.keys import ACCOUNTS
 from web.render import render
 from web.session_model import Session
 from web.stores import stores
+
+if TYPE_CHECKING:
+    from adapters.postgres.admin_reports import PgAdminReports, ProviderHealth, UsageReport, WindowHealth
+
 
 DEFAULT_DAYS = 7
 MAX_DAYS = 90

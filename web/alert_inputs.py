@@ -6,10 +6,10 @@ from datetime import time
 
 from aiohttp import web
 
-from adapters.postgres.account_settings import LinkedIdentity
 from adapters.postgres.alerts_rules import PgAlertRules
 from adapters.postgres.watchlist import PgWatchlist
 from core.accounts.email import same_address
+from core.accounts.linking import LinkedIdentity
 from core.alerts.model import AlertTarget, QuietHours, RuleError, TargetKind
 from core.catalog import ALIASES
 from core.market.hubs import KNOWN_REGIONS, Hub, UnknownLocation, find_hub

@@ -8,7 +8,7 @@ from typing import Any
 
 from aiohttp import web
 
-from adapters.postgres.account_settings import LinkedIdentity
+from core.accounts.linking import LinkedIdentity
 from core.alerts.message import place_name
 from core.alerts.model import AlertTarget, RuleError, RuleLimitReached, TargetKind
 from core.alerts.watchlist import check_digest_hour

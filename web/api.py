@@ -7,8 +7,9 @@ from typing import Any, cast
 
 from aiohttp import web
 
-from adapters.postgres.account_settings import AccountSettings, LastAdminError
+from adapters.postgres.account_settings import LastAdminError
 from core.accounts.sessions import ROLES
+from core.market.fees import AccountSettings
 from web.admin import DEFAULT_DAYS, MAX_DAYS, admin_providers, admin_usage
 from web.api_alerts import ALERT_ROUTES
 from web.api_io import API_PREFIX, PUBLIC, ApiRoute

@@ -11,11 +11,10 @@ import logging
 import secrets
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
-from adapters.postgres.account_email import PgAccountEmail
 from core.accounts.email import (
     EmailInvalid,
     TokenStatus,
@@ -35,6 +34,10 @@ from web.errors import PanelError
 from web.keys import CONFIG
 from web.render import render
 from web.stores import stores
+
+if TYPE_CHECKING:
+    from adapters.postgres.account_email import PgAccountEmail
+
 
 log = logging.getLogger(__name__)
 MAILER: web.AppKey[AlertSender] = web.AppKey("mailer")  # set by create_app(mailer=...) when this server sends mail

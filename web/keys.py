@@ -2,24 +2,28 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import jinja2
 import redis.asyncio as aioredis
 from aiohttp import web
 
-from adapters.postgres.account_settings import PgAccountSettings
-from adapters.redis.keys import RedisKeys
-from adapters.redis.ratelimit import RedisRateLimiter
 from web.config import WebConfig
 from web.session_model import RequestAuth
 from web.sessions import SessionService
 
+if TYPE_CHECKING:
+    from adapters.postgres.account_settings import PgAccountSettings
+    from adapters.redis.keys import RedisKeys
+    from adapters.redis.ratelimit import RedisRateLimiter
+
 REDIS = web.AppKey("redis", aioredis.Redis)
-REDIS_KEYS = web.AppKey("redis_keys", RedisKeys)
+REDIS_KEYS: web.AppKey[RedisKeys] = web.AppKey("redis_keys")
 CONFIG = web.AppKey("web_config", WebConfig)
 SESSIONS = web.AppKey("sessions", SessionService)
-ACCOUNTS = web.AppKey("accounts", PgAccountSettings)
-IP_LIMITER = web.AppKey("ip_limiter", RedisRateLimiter)
-USER_LIMITER = web.AppKey("user_limiter", RedisRateLimiter)
+ACCOUNTS: web.AppKey[PgAccountSettings] = web.AppKey("accounts")
+IP_LIMITER: web.AppKey[RedisRateLimiter] = web.AppKey("ip_limiter")
+USER_LIMITER: web.AppKey[RedisRateLimiter] = web.AppKey("user_limiter")
 TEMPLATES = web.AppKey("templates", jinja2.Environment)
 
 AUTH = web.RequestKey("auth", RequestAuth)

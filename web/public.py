@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from aiohttp import web
 from redis.exceptions import RedisError
 
-from adapters.postgres.appraisals import PgAppraisals
-from adapters.redis.ratelimit import RedisRateLimiter
 from core.catalog import Catalog
 from core.chat.registry import CommandContext
 from core.usecases.market_services import MarketServices
@@ -16,6 +15,11 @@ from web.errors import PanelError, rate_limited
 from web.keys import CONFIG
 from web.security import client_ip, rate_limit_key
 from web.stores import stores
+
+if TYPE_CHECKING:
+    from adapters.postgres.appraisals import PgAppraisals
+    from adapters.redis.ratelimit import RedisRateLimiter
+
 
 log = logging.getLogger(__name__)
 MARKET: web.AppKey[CommandContext] = web.AppKey("market_context")

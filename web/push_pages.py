@@ -6,17 +6,20 @@ from __future__ import annotations
 import functools
 import json
 from importlib.resources import files
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
-from adapters.postgres.push_subscriptions import PgPushSubscriptions, TooManySubscriptions
+from adapters.postgres.push_subscriptions import TooManySubscriptions
 from core.alerts.model import AlertTarget
 from core.alerts.webpush import StoredSubscription, SubscriptionInvalid, browser_label, parse_subscription, push_target
 from web.auth import require_user
 from web.errors import PanelError, path_id
 from web.keys import CONFIG
 from web.stores import stores
+
+if TYPE_CHECKING:
+    from adapters.postgres.push_subscriptions import PgPushSubscriptions
 
 SERVICE_WORKER_PATH = "/push-sw.js"
 MAX_SUBSCRIBE_BYTES = 8192

@@ -9,6 +9,7 @@ import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
 from http.cookies import SimpleCookie
+from typing import TYPE_CHECKING
 
 import asyncpg
 import jwt
@@ -16,12 +17,15 @@ import redis.asyncio as aioredis
 from aiohttp import hdrs, web
 from redis.exceptions import RedisError
 
-from adapters.postgres.account_settings import PgAccountSettings
-from adapters.postgres.sessions import PgRefreshTokenStore
-from adapters.redis.keys import RedisKeys
 from core.accounts.sessions import ACCESS_TTL, REFRESH_TTL, RefreshTokens, RotationOutcome, derive_key
 from web.config import WebConfig
 from web.session_model import RequestAuth, Session
+
+if TYPE_CHECKING:
+    from adapters.postgres.account_settings import PgAccountSettings
+    from adapters.postgres.sessions import PgSessionTokenStore
+    from adapters.redis.keys import RedisKeys
+
 
 log = logging.getLogger(__name__)
 ISSUER = "evetrader-web"
@@ -37,7 +41,7 @@ class SessionService:
 
     def __init__(
         self,
-        store: PgRefreshTokenStore,
+        store: PgSessionTokenStore,
         accounts: PgAccountSettings,
         redis: aioredis.Redis,
         keys: RedisKeys,

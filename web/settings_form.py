@@ -5,9 +5,8 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 
-from adapters.postgres.account_settings import AccountSettings
 from core.digits import whole_number
-from core.market.fees import MAX_SKILL_LEVEL, MAX_STANDING, TradeSkills
+from core.market.fees import MAX_SKILL_LEVEL, MAX_STANDING, AccountSettings, TradeSkills
 from core.market.hubs import HUBS, UnknownLocation, find_hub, hub_names
 
 SKILL_FIELDS = ("accounting", "broker_relations", "advanced_broker_relations")

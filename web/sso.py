@@ -1,23 +1,23 @@
-"""The panel's EVE SSO wiring: SsoWebServices (client, state signer and store, link codes, characters) and helpers."""
+"""What the panel's EVE SSO pages use: SsoWebServices (built by the bootstrap) and the character helpers."""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import redis.asyncio as aioredis
 from aiohttp import web
 
-from adapters.postgres.characters import PgCharacterStore
-from adapters.redis.keys import RedisKeys
-from adapters.redis.link_codes import RedisLinkCodes
-from adapters.redis.sso_state import RedisStateStore
 from core.accounts.linking import LinkCodeStore, LinkedCharacter
 from core.accounts.sso import SIGN_IN_SCOPES, TRADING_SCOPES, SsoGateway, StateSigner
 
+if TYPE_CHECKING:
+    from adapters.postgres.characters import PgCharacterStore
+    from adapters.redis.sso_state import RedisStateStore
+
 STATE_KEY_LABEL = b"evetrader-web/sso-login-state/v1"
-STATE_TTL_S = 600
+STATE_TTL_S = 600  # how long a sign-in may take (the state store keeps a used nonce a minute longer)
 
 
 def state_secret(signing_key: bytes) -> bytes:
@@ -36,26 +36,6 @@ class SsoWebServices:
     characters: PgCharacterStore
     scopes: tuple[str, ...] = field(default=SIGN_IN_SCOPES)  # a plain sign-in or link
     trading_scopes: tuple[str, ...] = field(default=TRADING_SCOPES)  # 'enable trading features'
-
-
-def build_sso_web_services(
-    sso: SsoGateway,
-    characters: PgCharacterStore,
-    redis: aioredis.Redis,
-    keys: RedisKeys,
-    signing_key: bytes,
-    *,
-    state_ttl_s: int = STATE_TTL_S,
-) -> SsoWebServices:
-    """SsoWebServices over Redis (states, link codes) with a state secret derived from the panel's signing key."""
-    signer = StateSigner(state_secret(signing_key), ttl_s=state_ttl_s)
-    return SsoWebServices(
-        sso=sso,
-        signer=signer,
-        states=RedisStateStore(redis, keys, ttl_s=state_ttl_s + 60),
-        link_codes=RedisLinkCodes(redis, keys),
-        characters=characters,
-    )
 
 
 SSO_SERVICES = web.AppKey("sso_services", SsoWebServices)

@@ -7,27 +7,9 @@ from datetime import datetime
 
 import asyncpg
 
+from core.accounts.linking import LinkedIdentity
 from core.accounts.sessions import ROLE_ADMIN, check_role
-from core.market.fees import DEFAULT_SKILLS, TradeSkills
-
-
-@dataclass(frozen=True)
-class AccountSettings:
-    """An account's own default hub (None = the global default) and the skills/standings its fee maths uses."""
-
-    default_hub: str | None = None
-    skills: TradeSkills = DEFAULT_SKILLS
-    skills_overridden: bool = False  # True once the user saved their own skills: they win over the characters'
-
-
-@dataclass(frozen=True)
-class LinkedIdentity:
-    """A chat identity (or web login) that reaches an account."""
-
-    platform: str
-    external_id: str
-    display_name: str
-    last_seen_at: datetime
+from core.market.fees import AccountSettings, TradeSkills
 
 
 @dataclass(frozen=True)

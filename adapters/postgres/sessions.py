@@ -64,8 +64,8 @@ def _uuid(family_id: str) -> uuid.UUID | None:
         return None
 
 
-class PgRefreshTokenStore:
-    """RefreshTokenStore over web_session_families and web_refresh_tokens (only SHA-256 hashes are stored)."""
+class PgSessionTokenStore:
+    """SessionTokenStore over web_session_families and web_refresh_tokens (only SHA-256 hashes are stored)."""
 
     def __init__(self, pool: asyncpg.Pool, *, grace: timedelta = REFRESH_REUSE_GRACE) -> None:
         self._pool = pool

@@ -1,4 +1,4 @@
-"""Linking: a chat identity's short-lived single-use code, and which account a character sign-in lands in."""
+"""Linking: the identities reaching an account, a chat identity's single-use code, where a character sign-in lands."""
 
 from __future__ import annotations
 
@@ -12,6 +12,16 @@ from core.accounts.sso import SsoError
 logger = logging.getLogger(__name__)
 
 LINK_CODE_TTL_S = 600
+
+
+@dataclass(frozen=True)
+class LinkedIdentity:
+    """A chat identity (or web login) that reaches an account."""
+
+    platform: str
+    external_id: str
+    display_name: str
+    last_seen_at: datetime
 
 
 @dataclass(frozen=True)

@@ -49,7 +49,7 @@ class IssuedRefresh:
     expires_at: datetime
 
 
-class RefreshTokenStore(Protocol):
+class SessionTokenStore(Protocol):
     """Refresh-token families kept hashed; `rotate` is atomic so one token can win exactly once."""
 
     async def start_family(self, account_id: int, token_hash: bytes, expires_at: datetime) -> tuple[str, str]:
@@ -110,7 +110,7 @@ def csrf_valid(key: bytes, binding: str | None, presented: str | None) -> bool:
 class RefreshTokens:
     """Issues and rotates refresh tokens over a store, with the policy's lifetimes and clock."""
 
-    def __init__(self, store: RefreshTokenStore, *, ttl: timedelta = REFRESH_TTL) -> None:
+    def __init__(self, store: SessionTokenStore, *, ttl: timedelta = REFRESH_TTL) -> None:
         self._store = store
         self._ttl = ttl
 

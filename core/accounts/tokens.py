@@ -45,7 +45,7 @@ class AccessToken:
     scopes: tuple[str, ...] = ()
 
 
-class RefreshTokenStore(Protocol):
+class SsoTokenStore(Protocol):
     """Where the encrypted refresh tokens live (adapters.postgres.characters.PgCharacterStore)."""
 
     async def refresh_token(self, character_id: int) -> str | None:
@@ -134,7 +134,7 @@ class CharacterTokens:
 
     def __init__(
         self,
-        store: RefreshTokenStore,
+        store: SsoTokenStore,
         sso: TokenRefresher,
         cache: AccessTokenCache | None = None,
         *,

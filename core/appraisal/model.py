@@ -78,7 +78,7 @@ class ParseResult:
     unparsed: list[Unparsed] = field(default_factory=list)
 
 
-class ItemNames(Protocol):
+class ItemsByName(Protocol):
     """Resolves an exact item name, case-insensitively (core.catalog.Catalog satisfies it via `exact`)."""
 
     def exact(self, name: str) -> CatalogItem | None:
@@ -88,7 +88,7 @@ class ItemNames(Protocol):
 
 @runtime_checkable
 class FirstWords(Protocol):
-    """Optional beside ItemNames (Catalog has it): whether a word opens any name, so parsers skip hopeless spans."""
+    """Optional beside ItemsByName (Catalog has it): whether a word opens any name, so parsers skip hopeless spans."""
 
     def starts_name(self, word: str) -> bool:
         """True when some item name's first word, lower-cased, is `word`."""
@@ -100,6 +100,6 @@ class PasteParser(Protocol):
 
     name: str
 
-    def parse(self, lines: Sequence[Line], names: ItemNames) -> tuple[list[ParsedItem], list[Line]]:
+    def parse(self, lines: Sequence[Line], names: ItemsByName) -> tuple[list[ParsedItem], list[Line]]:
         """(items read, lines not consumed). Items count only if their names are real (names.exact)."""
         ...

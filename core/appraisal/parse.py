@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from core.appraisal.model import ItemNames, Line, ParseResult, PasteParser, Unparsed
+from core.appraisal.model import ItemsByName, Line, ParseResult, PasteParser, Unparsed
 
 DEFAULT_MAX_BYTES = 1_048_576  # 1 MB of UTF-8: APPRAISAL_MAX_BYTES overrides it
 MAX_LINES = 20_000  # needed for speed: 1 MB of tiny lines is ~500k lines, ~10 s of parsing; 20k take ~0.5 s
@@ -65,7 +65,7 @@ def _name_part(text: str) -> str:
 
 def parse_paste(
     text: str,
-    names: ItemNames,
+    names: ItemsByName,
     parsers: Sequence[PasteParser],
     suggest: Callable[[str], Sequence[str]] | None = None,
     *,

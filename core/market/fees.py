@@ -1,4 +1,5 @@
-"""Trading fees and the price tick grid (docs/domain.md, docs/fees.md): tax, broker and relist fees, margins."""
+"""Trading fees and the price tick grid (docs/domain.md, docs/fees.md): tax, broker and relist fees, margins, and
+an account's fee settings (AccountSettings)."""
 
 from __future__ import annotations
 
@@ -77,6 +78,15 @@ class FeeSchedule:
 
 DEFAULT_SKILLS = TradeSkills()
 DEFAULT_SCHEDULE = FeeSchedule()
+
+
+@dataclass(frozen=True)
+class AccountSettings:
+    """An account's own default hub (None = the global default) and the skills/standings its fee maths uses."""
+
+    default_hub: str | None = None
+    skills: TradeSkills = DEFAULT_SKILLS
+    skills_overridden: bool = False  # True once the user saved their own skills: they win over the characters'
 
 
 def sales_tax_rate(skills: TradeSkills = DEFAULT_SKILLS, schedule: FeeSchedule = DEFAULT_SCHEDULE) -> float:

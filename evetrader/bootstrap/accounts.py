@@ -122,8 +122,8 @@ class Accounts:
         if self.sso is None:
             return None
         from adapters.postgres.characters import PgCharacterStore
-        from web.config import web_config_from_settings
         from evetrader.bootstrap.web import sso_web_services
+        from web.config import web_config_from_settings
 
         key = signing_key if signing_key is not None else web_config_from_settings(self.settings).signing_key
         characters = PgCharacterStore(self.pool, self.token_cipher())

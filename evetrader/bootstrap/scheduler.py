@@ -22,7 +22,7 @@ from adapters.postgres.digest_orders import PgOrdersDigest
 from adapters.postgres.history import PgHistoryStore
 from adapters.postgres.orderbook import PgOrderBookStore
 from adapters.postgres.profile import PgCharacterProfiles
-from adapters.postgres.sessions import PgRefreshTokenStore
+from adapters.postgres.sessions import PgSessionTokenStore
 from adapters.postgres.structure_markets import PgStructureMarkets
 from adapters.postgres.wallet import PgWalletStore
 from adapters.postgres.watchlist import PgDigestStore, PgTypeNames
@@ -136,7 +136,7 @@ def scheduler_deps(app: App) -> SchedulerDeps:
         history=app.history_refresher,
         history_store=PgHistoryStore(app.pool),
         digests=lambda names: digest_service(app.pool, s.default_hub, names),
-        session_tokens=PgRefreshTokenStore(app.pool),
+        session_tokens=PgSessionTokenStore(app.pool),
         appraisals=PgAppraisals(app.pool),
         catalog=app.catalog,
         forget_catalog=app.forget_catalog,

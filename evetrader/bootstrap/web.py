@@ -1,4 +1,4 @@
-"""The web panel's dependencies: its account settings, sessions and rate limiters over the opened pool and Redis.
+"""The web panel's dependencies: its account settings, sessions, rate limiters, stores and EVE SSO services.
 
 Only this module constructs them; web/ receives one WebDeps bundle (web.app.create_app) and never imports evetrader.
 """
@@ -14,22 +14,27 @@ from adapters.postgres.admin_reports import PgAdminReports
 from adapters.postgres.alerts_rules import PgAlertRules
 from adapters.postgres.appraisals import PgAppraisals
 from adapters.postgres.push_subscriptions import PgPushSubscriptions
-from adapters.postgres.sessions import PgRefreshTokenStore
+from adapters.postgres.sessions import PgSessionTokenStore
 from adapters.postgres.wallet import PgWalletStore
 from adapters.postgres.watchlist import PgTypeNames, PgWatchlist
+from adapters.redis.link_codes import RedisLinkCodes
 from adapters.redis.ratelimit import RedisRateLimiter
+from adapters.redis.sso_state import RedisStateStore
+from core.accounts.sso import StateSigner
 from web.app import WebDeps
 from web.sessions import SessionService
+from web.sso import STATE_TTL_S, SsoWebServices, state_secret
 from web.stores import WebStores
 
 if TYPE_CHECKING:
     import asyncpg
     import redis.asyncio as aioredis
 
+    from adapters.postgres.characters import PgCharacterStore
     from adapters.redis.keys import RedisKeys
+    from core.accounts.sso import SsoGateway
     from core.alerts.delivery import AlertSender
     from web.config import WebConfig
-    from web.sso import SsoWebServices
 
 
 def web_stores(pool: asyncpg.Pool, appraisal_ttl_days: float) -> WebStores:
@@ -43,6 +48,25 @@ def web_stores(pool: asyncpg.Pool, appraisal_ttl_days: float) -> WebStores:
         push=PgPushSubscriptions(pool),
         appraisals=PgAppraisals(pool, appraisal_ttl_days),
         types=PgTypeNames(pool),
+    )
+
+
+def sso_web_services(
+    sso: SsoGateway,
+    characters: PgCharacterStore,
+    redis: aioredis.Redis,
+    keys: RedisKeys,
+    signing_key: bytes,
+    *,
+    state_ttl_s: int = STATE_TTL_S,
+) -> SsoWebServices:
+    """The panel's SSO services over Redis (states, link codes) with a state secret derived from its signing key."""
+    return SsoWebServices(
+        sso=sso,
+        signer=StateSigner(state_secret(signing_key), ttl_s=state_ttl_s),
+        states=RedisStateStore(redis, keys, ttl_s=state_ttl_s + 60),
+        link_codes=RedisLinkCodes(redis, keys),
+        characters=characters,
     )
 
 
@@ -65,7 +89,7 @@ def web_deps(
         config=config,
         accounts=accounts,
         stores=web_stores(pool, config.appraisal_ttl_days),
-        sessions=SessionService(PgRefreshTokenStore(pool), accounts, redis, keys, config),
+        sessions=SessionService(PgSessionTokenStore(pool), accounts, redis, keys, config),
         ip_limiter=RedisRateLimiter(
             redis, keys.web_ip_rates(), per_minute=config.ip_rate_per_minute, burst=config.ip_rate_burst
         ),

@@ -7,6 +7,7 @@ import cannot hide a wrong direction.
 from __future__ import annotations
 
 import ast
+import importlib
 import re
 import sys
 from collections.abc import Iterator
@@ -65,3 +66,109 @@ def test_the_walk_sees_imports_inside_functions() -> None:
     """The walk must not go blind: it finds the bootstrap's own late imports (e.g. in evetrader/cli_actions.py)."""
     late = [module for file, _, module in imports("evetrader") if file == "evetrader/cli_actions.py"]
     assert "scheduler.service" in late and "web.app" in late
+
+
+OUTER = ("web", "bot", "scheduler")  # handed their adapters by the bootstrap (WebDeps, SchedulerDeps, the bot's)
+SHARED_ADAPTER_MODULES = frozenset({"adapters.metrics"})  # Prometheus metrics: process-wide objects, not dependencies
+# Runtime imports from adapters the outer layers still make, as (file, module). The list only shrinks: an entry that
+# no longer occurs fails the test until it is taken off (docs/architecture.md, "Known debts").
+KNOWN_ADAPTER_IMPORTS = frozenset({
+    ("web/alert_inputs.py", "adapters.postgres.alerts_rules"),  # annotations only: can go under TYPE_CHECKING
+    ("web/alert_inputs.py", "adapters.postgres.watchlist"),  # annotations only
+    ("web/notice_settings.py", "adapters.postgres.wallet"),  # annotations only
+    ("web/items.py", "adapters.charts"),  # the history chart renderer: could come in WebDeps
+    ("web/trading_page.py", "adapters.charts"),  # the profit chart renderer
+    ("web/middleware.py", "adapters.redis.ratelimit"),  # take_all: several limiters' budgets at once
+    ("web/config.py", "adapters.webpush"),  # the VAPID public key derived from the private key setting
+    ("scheduler/structures.py", "adapters.esi.structures"),  # market_path: ESI's path of a structure's book
+})  # fmt: skip
+
+
+def _type_checking_nodes(tree: ast.Module) -> set[int]:
+    """Ids of every node under an `if TYPE_CHECKING:` block (imports there are for annotations only)."""
+    found: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            found.update(id(inner) for statement in node.body for inner in ast.walk(statement))
+    return found
+
+
+def _adapter_object(module: str, name: str) -> object:
+    """What `from module import name` binds (the adapters are imported to tell classes and exceptions apart)."""
+    return getattr(importlib.import_module(module), name, None)
+
+
+def _is_exception(obj: object) -> bool:
+    """An exception class, or a tuple of them (such as adapters.redis.unreachable.UNREACHABLE) to catch."""
+    if isinstance(obj, tuple):
+        return bool(obj) and all(_is_exception(item) for item in obj)
+    return isinstance(obj, type) and issubclass(obj, BaseException)
+
+
+def _adapter_class(obj: object) -> bool:
+    """A class defined in adapters/ that is not an exception."""
+    return isinstance(obj, type) and obj.__module__.startswith("adapters.") and not _is_exception(obj)
+
+
+def adapter_constructions(package: str) -> list[str]:
+    """file:line and class of every call of a class defined in adapters/ (exceptions aside) in `package`."""
+    found = []
+    for path in sorted((ROOT / package).rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+        bound: dict[str, tuple[str, str | None]] = {}  # local name -> (adapters module, name in it; None: the module)
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.level == 0 and (node.module or "").startswith("adapters"):
+                bound.update({alias.asname or alias.name: (node.module or "", alias.name) for alias in node.names})
+            elif isinstance(node, ast.Import):
+                bound.update(
+                    {a.asname: (a.name, None) for a in node.names if a.name.startswith("adapters") and a.asname}
+                )
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call):
+                continue
+            func, target = node.func, None
+            if isinstance(func, ast.Name) and func.id in bound and bound[func.id][1] is not None:
+                target = bound[func.id]
+            elif isinstance(func, ast.Attribute):
+                owner = ast.unparse(func.value)
+                module = bound[owner][0] if owner in bound and bound[owner][1] is None else owner
+                target = (module, func.attr) if module.startswith("adapters.") else None
+            if target is not None and _adapter_class(_adapter_object(target[0], str(target[1]))):
+                found.append(f"{path.relative_to(ROOT)}:{node.lineno} builds {target[1]}")
+    return found
+
+
+def test_nothing_outside_the_bootstrap_constructs_an_adapter() -> None:
+    """web/, bot/, scheduler/ and core/ never call a class defined in adapters/: the bootstrap builds adapters and
+    hands them over (a factory where a service needs new ones, such as SchedulerDeps.lease). Raising an adapter's
+    exception is allowed: it builds no dependency."""
+    assert [found for package in (*OUTER, "core") for found in adapter_constructions(package)] == []
+
+
+def test_the_construction_walk_sees_the_bootstraps_own_constructions() -> None:
+    """The walk must not go blind: it finds what the bootstrap builds (e.g. the panel's stores)."""
+    built = adapter_constructions("evetrader")
+    assert any(line.startswith("evetrader/bootstrap/web.py") and "PgAlertRules" in line for line in built)
+
+
+def test_the_outer_layers_import_adapters_only_for_annotations_and_exceptions() -> None:
+    """web/, bot/ and scheduler/ import adapters only under TYPE_CHECKING (annotations), for an adapter's exceptions
+    (to catch them), or adapters.metrics; what else remains is KNOWN_ADAPTER_IMPORTS, which may only shrink."""
+    found = set()
+    for package in OUTER:
+        for path in sorted((ROOT / package).rglob("*.py")):
+            tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+            annotations_only = _type_checking_nodes(tree)
+            for node in ast.walk(tree):
+                if id(node) in annotations_only:
+                    continue
+                if isinstance(node, ast.Import):
+                    modules = [alias.name for alias in node.names if alias.name.startswith("adapters")]
+                elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("adapters"):
+                    only_errors = all(_is_exception(_adapter_object(node.module or "", a.name)) for a in node.names)
+                    modules = [] if only_errors or node.module in SHARED_ADAPTER_MODULES else [node.module or ""]
+                else:
+                    continue
+                found |= {(str(path.relative_to(ROOT)), module) for module in modules}
+    assert sorted(found - KNOWN_ADAPTER_IMPORTS) == [], "new runtime imports of adapters"
+    assert sorted(KNOWN_ADAPTER_IMPORTS - found) == [], "fixed: take them off KNOWN_ADAPTER_IMPORTS"

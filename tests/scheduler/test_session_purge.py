@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from adapters.postgres.sessions import PgRefreshTokenStore
+from adapters.postgres.sessions import PgSessionTokenStore
 from core.accounts.sessions import RefreshTokens
 from evetrader.app import App
 from evetrader.bootstrap.scheduler import scheduler_deps
@@ -13,7 +13,7 @@ from scheduler.service import SchedulerService
 
 async def test_the_session_job_purges_expired_refresh_tokens_and_keeps_live_ones(app: App) -> None:
     account = int(await app.pool.fetchval("INSERT INTO accounts DEFAULT VALUES RETURNING id"))
-    tokens = RefreshTokens(PgRefreshTokenStore(app.pool))
+    tokens = RefreshTokens(PgSessionTokenStore(app.pool))
     stale = await tokens.issue(account, datetime.now(UTC) - timedelta(days=31))
     live = await tokens.issue(account, datetime.now(UTC))
     service = SchedulerService(scheduler_deps(app), [])

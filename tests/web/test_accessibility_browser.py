@@ -18,7 +18,7 @@ from adapters.webpush import new_vapid_key
 from core.accounts.linking import LinkRequest
 from core.formatting import isk
 from evetrader.app import App
-from evetrader.bootstrap.web import web_deps
+from evetrader.bootstrap.web import sso_web_services, web_deps
 from fakes.sso import SsoFake
 from fakes.sso.state import FakeCharacter
 from tests.web.helpers import create_account, web_config
@@ -27,7 +27,7 @@ from tests.web.test_mobile_browser import _session_cookies
 from tests.web.test_trading_api import trader
 from web.app import create_app, start
 from web.public import use_market
-from web.sso import SsoWebServices, build_sso_web_services
+from web.sso import SsoWebServices
 
 __all__ = ["market_app"]  # the module's market data
 CHROMIUM = Path("/usr/bin/chromium")
@@ -209,7 +209,7 @@ async def _panel(market_app: App) -> AsyncIterator[tuple[web.Application, str, S
         await sso.start()
         cipher = TokenCipher.from_setting(TokenCipher.new_key_entry("k1"))
         store = PgCharacterStore(market_app.pool, cipher)
-        services = build_sso_web_services(sso, store, market_app.redis, market_app.keys, config.signing_key)
+        services = sso_web_services(sso, store, market_app.redis, market_app.keys, config.signing_key)
         app = create_app(web_deps(market_app.pool, market_app.redis, market_app.keys, config, sso=services))
         use_market(app, await market_app.command_context())
         runner, port = await start(app, "127.0.0.1", 0)

@@ -20,12 +20,12 @@ from adapters.postgres.characters import PgCharacterStore
 from adapters.redis.keys import RedisKeys
 from adapters.sso import SsoClient
 from core.accounts.linking import LinkRequest
-from evetrader.bootstrap.web import web_deps
+from evetrader.bootstrap.web import sso_web_services, web_deps
 from fakes.sso import SsoFake
 from fakes.sso.state import FakeCharacter
 from tests.web.helpers import cookie, create_account, web_config
 from web.app import create_app
-from web.sso import SsoWebServices, build_sso_web_services
+from web.sso import SsoWebServices
 
 Client = TestClient[web.Request, web.Application]
 _ids = itertools.count(91000001)
@@ -61,7 +61,7 @@ async def start_panel(
     cipher = TokenCipher.from_setting(TokenCipher.new_key_entry("k1"))
     config = web_config(public_url=public_url)
     keys = RedisKeys(prefix)
-    services = build_sso_web_services(sso, PgCharacterStore(pool, cipher), redis, keys, config.signing_key)
+    services = sso_web_services(sso, PgCharacterStore(pool, cipher), redis, keys, config.signing_key)
     app = create_app(web_deps(pool, redis, keys, config, sso=services))
     return SsoPanel(app, services, fake, sso, cipher, next(iter(fake.characters)))
 

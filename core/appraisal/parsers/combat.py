@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from core.appraisal.model import ItemNames, Line, ParsedItem
+from core.appraisal.model import ItemsByName, Line, ParsedItem
 from core.appraisal.numbers import parse_quantity
 from core.catalog import CatalogItem
 
@@ -37,7 +37,7 @@ def _field(text: str) -> tuple[str, str]:
     return (" ".join(found["key"].lower().split()), found["value"].strip()) if found else ("", "")
 
 
-def _killmail_item(text: str, names: ItemNames) -> tuple[CatalogItem, int, bool] | None:
+def _killmail_item(text: str, names: ItemsByName) -> tuple[CatalogItem, int, bool] | None:
     """(item, quantity, blueprint copy) of "Item, Qty: 5 (Cargo)"; trailing "(...)" tags are peeled off one by one."""
     base, tags = text, list[str]()
     while True:
@@ -66,7 +66,7 @@ class KillmailParser:
 
     name = "killmail"
 
-    def parse(self, lines: Sequence[Line], names: ItemNames) -> tuple[list[ParsedItem], list[Line]]:
+    def parse(self, lines: Sequence[Line], names: ItemsByName) -> tuple[list[ParsedItem], list[Line]]:
         """The hull ("Destroyed: Ship") and items, in sections "destroyed" and "dropped"; other lines are left."""
         items: list[ParsedItem] = []
         rest: list[Line] = []
@@ -105,7 +105,7 @@ class DscanParser:
 
     name = "dscan"
 
-    def parse(self, lines: Sequence[Line], names: ItemNames) -> tuple[list[ParsedItem], list[Line]]:
+    def parse(self, lines: Sequence[Line], names: ItemsByName) -> tuple[list[ParsedItem], list[Line]]:
         """One item per type, quantity = rows of that type, at its first row; unknown types are left."""
         counts: dict[int, ParsedItem] = {}
         rest: list[Line] = []

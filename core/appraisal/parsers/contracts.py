@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from core.appraisal.model import ItemNames, Line, ParsedItem
+from core.appraisal.model import ItemsByName, Line, ParsedItem
 from core.appraisal.numbers import parse_decimal, parse_quantity
 from core.appraisal.parsers.listing import clean_name, token_quantity
 
@@ -38,7 +38,7 @@ class ContractParser:
 
     name = "contract"
 
-    def parse(self, lines: Sequence[Line], names: ItemNames) -> tuple[list[ParsedItem], list[Line]]:
+    def parse(self, lines: Sequence[Line], names: ItemsByName) -> tuple[list[ParsedItem], list[Line]]:
         """Read table rows and summary lines with real names; swallow header rows; keep everything else."""
         items: list[ParsedItem] = []
         rest: list[Line] = []
@@ -54,7 +54,7 @@ class ContractParser:
                 items.append(found)
         return items, rest
 
-    def _row(self, cells: Sequence[str], number: int, names: ItemNames) -> ParsedItem | None:
+    def _row(self, cells: Sequence[str], number: int, names: ItemsByName) -> ParsedItem | None:
         quantity = parse_quantity(cells[1])
         item = names.exact(clean_name(cells[0]))
         if not quantity or item is None or not cells[2] or parse_decimal(cells[2]) is not None:
@@ -71,7 +71,7 @@ class ContractParser:
             section=_section(details),
         )
 
-    def _title(self, line: Line, names: ItemNames) -> ParsedItem | None:
+    def _title(self, line: Line, names: ItemsByName) -> ParsedItem | None:
         """A summary line, "Compressed Veldspar x 21,163 (Item Exchange)": split at the " x " after a real name."""
         title = _TITLE.match(line.text.strip())
         if title is None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from core.appraisal.model import FirstWords, ItemNames, Line, ParsedItem
+from core.appraisal.model import FirstWords, ItemsByName, Line, ParsedItem
 from core.appraisal.parsers.listing import clean_name, token_quantity
 
 _SPLIT = re.compile(r"[\s;|]+")
@@ -59,7 +59,7 @@ class HeuristicParser:
 
     name = "heuristic"
 
-    def parse(self, lines: Sequence[Line], names: ItemNames) -> tuple[list[ParsedItem], list[Line]]:
+    def parse(self, lines: Sequence[Line], names: ItemsByName) -> tuple[list[ParsedItem], list[Line]]:
         """Read every line that holds at least one real item name; keep the others."""
         items: list[ParsedItem] = []
         rest: list[Line] = []
@@ -74,7 +74,7 @@ class HeuristicParser:
         return items, rest
 
     def _read(
-        self, line: Line, names: ItemNames, starts: Callable[[str], bool] | None, reaches: dict[str, int]
+        self, line: Line, names: ItemsByName, starts: Callable[[str], bool] | None, reaches: dict[str, int]
     ) -> list[ParsedItem]:
         tokens = [token for token in _SPLIT.split(line.text.replace("\u00a0", " ")) if token]
         used = [False] * len(tokens)
@@ -96,7 +96,7 @@ class HeuristicParser:
     def _hits(
         self,
         tokens: list[str],
-        names: ItemNames,
+        names: ItemsByName,
         number: int,
         starts: Callable[[str], bool] | None,
         reaches: dict[str, int],

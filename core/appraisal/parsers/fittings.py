@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from core.appraisal.model import ItemNames, Line, ParsedItem
+from core.appraisal.model import ItemsByName, Line, ParsedItem
 from core.appraisal.numbers import parse_quantity
 from core.catalog import CatalogItem
 
@@ -34,7 +34,7 @@ def _bay(item: CatalogItem) -> str:
     return "drones" if group.endswith("drone") or "fighter" in group else "cargo"
 
 
-def _eft_line(text: str, number: int, names: ItemNames) -> list[ParsedItem] | None:
+def _eft_line(text: str, number: int, names: ItemsByName) -> list[ParsedItem] | None:
     """Items of one EFT line after the header: "Module", "Module, Charge" or "Name xN"; None if unreadable."""
     text = _OFFLINE.sub("", text) if "/" in text else text
     whole = names.exact(text)
@@ -53,7 +53,7 @@ def _eft_line(text: str, number: int, names: ItemNames) -> list[ParsedItem] | No
     return None
 
 
-def _counted(text: str, names: ItemNames) -> tuple[CatalogItem, int] | None:
+def _counted(text: str, names: ItemsByName) -> tuple[CatalogItem, int] | None:
     """An item with an optional quantity before ("5x Name", "8,718x Name", "12 Name") or after ("Name x5")."""
     whole = names.exact(text)
     if whole:
@@ -74,7 +74,7 @@ class EftParser:
 
     name = "eft"
 
-    def parse(self, lines: Sequence[Line], names: ItemNames) -> tuple[list[ParsedItem], list[Line]]:
+    def parse(self, lines: Sequence[Line], names: ItemsByName) -> tuple[list[ParsedItem], list[Line]]:
         """Read every fit, from its "[Ship, Fit name]" header to the next header; other lines are left."""
         items: list[ParsedItem] = []
         rest: list[Line] = []
@@ -105,7 +105,7 @@ class FittingWindowParser:
 
     name = "fitting"
 
-    def parse(self, lines: Sequence[Line], names: ItemNames) -> tuple[list[ParsedItem], list[Line]]:
+    def parse(self, lines: Sequence[Line], names: ItemsByName) -> tuple[list[ParsedItem], list[Line]]:
         """Items under each section header; read only when the paste has a slot rack header."""
         if not any(" ".join(line.text.lower().split()) in _RACKS for line in lines):
             return [], list(lines)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from core.appraisal.model import ItemNames, Line, ParsedItem
+from core.appraisal.model import ItemsByName, Line, ParsedItem
 from core.appraisal.numbers import parse_decimal
 from core.appraisal.parsers.logs import cells, count, each_line
 from core.catalog import CatalogItem
@@ -33,11 +33,11 @@ class PlanetaryParser:
 
     name = "planetary"
 
-    def parse(self, lines: Sequence[Line], names: ItemNames) -> tuple[list[ParsedItem], list[Line]]:
+    def parse(self, lines: Sequence[Line], names: ItemsByName) -> tuple[list[ParsedItem], list[Line]]:
         """Read every PI row whose commodity is real."""
         return each_line(lines, names, self._read)
 
-    def _read(self, line: Line, names: ItemNames) -> ParsedItem | None:
+    def _read(self, line: Line, names: ItemsByName) -> ParsedItem | None:
         row = cells(line)
         if len(row) == 3 and row[2].lower() in _ROUTED:
             item, quantity = names.exact(row[1]), whole(row[0])
@@ -53,7 +53,7 @@ class IndustryParser:
 
     name = "industry"
 
-    def parse(self, lines: Sequence[Line], names: ItemNames) -> tuple[list[ParsedItem], list[Line]]:
+    def parse(self, lines: Sequence[Line], names: ItemsByName) -> tuple[list[ParsedItem], list[Line]]:
         """Read materials (the Required column) and blueprints; table titles and headers are consumed too."""
         items: list[ParsedItem] = []
         rest: list[Line] = []
@@ -73,7 +73,7 @@ class IndustryParser:
                 rest.append(line)
         return items, rest
 
-    def _read(self, row: Sequence[str], line: Line, names: ItemNames, required: int | None) -> ParsedItem | None:
+    def _read(self, row: Sequence[str], line: Line, names: ItemsByName, required: int | None) -> ParsedItem | None:
         wide = len(row) >= 4  # a blueprint row has at least ME, TE and runs after the name
         in_table = required is not None and len(row) > required
         item = names.exact(row[0]) if wide or in_table else None  # only the branches below that need it
@@ -93,7 +93,7 @@ def _is_header(row: Sequence[str]) -> bool:
     return len(row) >= 4 and row[-1].lower() == "typeid"
 
 
-def _blueprint(row: Sequence[str], line: Line, names: ItemNames, named: CatalogItem | None) -> ParsedItem | None:
+def _blueprint(row: Sequence[str], line: Line, names: ItemsByName, named: CatalogItem | None) -> ParsedItem | None:
     """A blueprints-tab row: "[N x ]Name TAB ME TAB TE [TAB x] TAB runs [TAB location...] TAB group" (named: row[0])."""
     match = _TIMES.match(row[0]) if row[0][:1].isdigit() else None  # the pattern opens with a digit
     counted = names.exact(match["name"]) if match else None
@@ -119,7 +119,7 @@ class CompareParser:
 
     name = "compare"
 
-    def parse(self, lines: Sequence[Line], names: ItemNames) -> tuple[list[ParsedItem], list[Line]]:
+    def parse(self, lines: Sequence[Line], names: ItemsByName) -> tuple[list[ParsedItem], list[Line]]:
         """Read every compared item; the column header is consumed when rows follow it."""
         items: list[ParsedItem] = []
         taken: set[int] = set()
@@ -139,7 +139,7 @@ class CompareParser:
         return items, [line for index, line in enumerate(lines) if index not in taken]
 
 
-def _is_compare_header(row: Sequence[str], names: ItemNames) -> bool:
+def _is_compare_header(row: Sequence[str], names: ItemsByName) -> bool:
     if len(row) < 3:  # before the lower-casing: most rows are narrower
         return False
     lowered = {cell.lower() for cell in row}

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from core.appraisal.model import ItemNames, Line, ParsedItem
+from core.appraisal.model import ItemsByName, Line, ParsedItem
 from core.appraisal.numbers import parse_decimal, parse_quantity
 
 _RUNS = re.compile(r"runs:\s*(\d+)", re.IGNORECASE)
@@ -57,7 +57,7 @@ class InventoryParser:
 
     name = "inventory"
 
-    def parse(self, lines: Sequence[Line], names: ItemNames) -> tuple[list[ParsedItem], list[Line]]:
+    def parse(self, lines: Sequence[Line], names: ItemsByName) -> tuple[list[ParsedItem], list[Line]]:
         """Read every row whose name is real and whose quantity column parses; keep the other lines."""
         priced = any(_is_price(cell) for line in lines if "\t" in line.text for cell in _cells(line))
         items: list[ParsedItem] = []
@@ -70,7 +70,7 @@ class InventoryParser:
                 items.append(found)
         return items, rest
 
-    def _row(self, cells: Sequence[str], number: int, names: ItemNames, priced: bool) -> ParsedItem | None:
+    def _row(self, cells: Sequence[str], number: int, names: ItemsByName, priced: bool) -> ParsedItem | None:
         if len(cells) < 3 or not cells[0]:
             return None
         if cells[1] == "" or parse_quantity(cells[1]) is not None:
@@ -79,7 +79,7 @@ class InventoryParser:
             return self._contents(cells, number, names)
         return None
 
-    def _detail(self, cells: Sequence[str], number: int, names: ItemNames, priced: bool) -> ParsedItem | None:
+    def _detail(self, cells: Sequence[str], number: int, names: ItemsByName, priced: bool) -> ParsedItem | None:
         """Name, Quantity, Group, [optional columns]."""
         quantity = parse_quantity(cells[1]) if cells[1] else 1
         item = names.exact(_name(cells[0]))
@@ -89,7 +89,7 @@ class InventoryParser:
         runs = next((int(m.group(1)) for cell in cells[1:] if (m := _RUNS.search(cell))), None)
         return ParsedItem(item, quantity, number, blueprint_copy=copy, runs=runs if copy else None)
 
-    def _contents(self, cells: Sequence[str], number: int, names: ItemNames) -> ParsedItem | None:
+    def _contents(self, cells: Sequence[str], number: int, names: ItemsByName) -> ParsedItem | None:
         """Name, Group, [Location], Quantity (the ship's "view contents" window)."""
         quantity = parse_quantity(cells[-1])
         item = names.exact(_name(cells[0]))

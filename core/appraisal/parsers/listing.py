@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Sequence
 
-from core.appraisal.model import FirstWords, ItemNames, Line, ParsedItem
+from core.appraisal.model import FirstWords, ItemsByName, Line, ParsedItem
 from core.appraisal.numbers import parse_decimal, parse_quantity
 
 _GROUP_HEAD = re.compile(r"^x?\d{1,3}$", re.IGNORECASE)
@@ -82,7 +82,7 @@ class ListingParser:
 
     name = "listing"
 
-    def parse(self, lines: Sequence[Line], names: ItemNames) -> tuple[list[ParsedItem], list[Line]]:
+    def parse(self, lines: Sequence[Line], names: ItemsByName) -> tuple[list[ParsedItem], list[Line]]:
         """Read each line as one item with an optional quantity; keep lines whose name is not real."""
         items: list[ParsedItem] = []
         rest: list[Line] = []
@@ -95,7 +95,7 @@ class ListingParser:
                 items.append(found)
         return items, rest
 
-    def _read(self, line: Line, names: ItemNames, starts: Callable[[str], bool] | None) -> ParsedItem | None:
+    def _read(self, line: Line, names: ItemsByName, starts: Callable[[str], bool] | None) -> ParsedItem | None:
         text = line.text.strip().replace("×", "x")
         marker = _BLUEPRINT_KIND.search(text) if "(" in text else None
         copy = bool(marker and marker.group(1).lower() == "copy")
@@ -114,7 +114,7 @@ class MultibuyParser:
 
     name = "multibuy"
 
-    def parse(self, lines: Sequence[Line], names: ItemNames) -> tuple[list[ParsedItem], list[Line]]:
+    def parse(self, lines: Sequence[Line], names: ItemsByName) -> tuple[list[ParsedItem], list[Line]]:
         """Read the four-column rows; swallow the "Total:" line only when rows were read."""
         items: list[ParsedItem] = []
         rest: list[Line] = []
@@ -135,7 +135,7 @@ class MultibuyParser:
             rest = [line for line in rest if line not in swallowed]
         return items, rest
 
-    def _row(self, cells: Sequence[str], number: int, names: ItemNames) -> ParsedItem | None:
+    def _row(self, cells: Sequence[str], number: int, names: ItemsByName) -> ParsedItem | None:
         name, quantity_text, price, total = cells
         quantity = parse_quantity(quantity_text)
         if not quantity or not all(cell in ("", "-") or parse_decimal(cell) is not None for cell in (price, total)):

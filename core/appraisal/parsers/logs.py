@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from core.appraisal.model import ItemNames, Line, ParsedItem
+from core.appraisal.model import ItemsByName, Line, ParsedItem
 from core.appraisal.numbers import parse_decimal, parse_quantity
 
 _DATE = r"\d{4}[./-]\d{1,2}[./-]\d{1,2}"
@@ -18,7 +18,7 @@ _LOOTED = re.compile(rf"^{_PREFIX}\s+(?P<who>.+?)\s+has looted\s+(?P<qty>.+?)\s+
 _DISTANCE = re.compile(r"^<?\s*[\d.,'\s\u00a0\u202f\u2009]+\s*(?:m|km|au)$", re.IGNORECASE)
 _UNIT = re.compile(r"(?:isk|aur|m3|m³)$", re.IGNORECASE)
 _MONEY = re.compile(r"(?:isk|aur)$", re.IGNORECASE)
-Reader = Callable[[Line, ItemNames], ParsedItem | None]
+Reader = Callable[[Line, ItemsByName], ParsedItem | None]
 
 
 def cells(line: Line) -> tuple[str, ...]:
@@ -31,7 +31,7 @@ def count(text: str) -> int | None:
     return None if _UNIT.search(text) else parse_quantity(text.lstrip("+-\u2212"))
 
 
-def each_line(lines: Sequence[Line], names: ItemNames, read: Reader) -> tuple[list[ParsedItem], list[Line]]:
+def each_line(lines: Sequence[Line], names: ItemsByName, read: Reader) -> tuple[list[ParsedItem], list[Line]]:
     """Apply a one-line reader to every line: what it reads is an item, the rest stays in order."""
     found = [(line, read(line, names)) for line in lines]
     return [item for _, item in found if item is not None], [line for line, item in found if item is None]
@@ -42,11 +42,11 @@ class LootHistoryParser:
 
     name = "loot_history"
 
-    def parse(self, lines: Sequence[Line], names: ItemNames) -> tuple[list[ParsedItem], list[Line]]:
+    def parse(self, lines: Sequence[Line], names: ItemsByName) -> tuple[list[ParsedItem], list[Line]]:
         """Read every looted-item line whose item is real."""
         return each_line(lines, names, self._read)
 
-    def _read(self, line: Line, names: ItemNames) -> ParsedItem | None:
+    def _read(self, line: Line, names: ItemsByName) -> ParsedItem | None:
         match = _LOOTED.match(line.text) if "has looted" in line.text else None  # the pattern needs the words
         if match:
             item, quantity = names.exact(match["name"]), count(match["qty"])
@@ -63,11 +63,11 @@ class WalletParser:
 
     name = "wallet"
 
-    def parse(self, lines: Sequence[Line], names: ItemNames) -> tuple[list[ParsedItem], list[Line]]:
+    def parse(self, lines: Sequence[Line], names: ItemsByName) -> tuple[list[ParsedItem], list[Line]]:
         """Read every transaction row; buy rows (negative totals) and sell rows alike count their quantity."""
         return each_line(lines, names, self._read)
 
-    def _read(self, line: Line, names: ItemNames) -> ParsedItem | None:
+    def _read(self, line: Line, names: ItemsByName) -> ParsedItem | None:
         row = cells(line)
         if len(row) < 4 or not _DATE_TIME.match(row[0]) or not any(_MONEY.search(cell) for cell in row):
             return None
@@ -86,14 +86,14 @@ class MiningLedgerParser:
 
     name = "mining_ledger"
 
-    def parse(self, lines: Sequence[Line], names: ItemNames) -> tuple[list[ParsedItem], list[Line]]:
+    def parse(self, lines: Sequence[Line], names: ItemsByName) -> tuple[list[ParsedItem], list[Line]]:
         """Read every ledger row; the "Timestamp ... Ore Type ..." header goes too once a row was read."""
         items, rest = each_line(lines, names, self._read)
         if items:
             rest = [line for line in rest if not _is_ledger_header(line)]
         return items, rest
 
-    def _read(self, line: Line, names: ItemNames) -> ParsedItem | None:
+    def _read(self, line: Line, names: ItemsByName) -> ParsedItem | None:
         row = cells(line)
         if len(row) < 3 or not _DATE_ONLY.match(row[0]):
             return None
@@ -118,7 +118,7 @@ class SurveyScannerParser:
 
     name = "survey_scanner"
 
-    def parse(self, lines: Sequence[Line], names: ItemNames) -> tuple[list[ParsedItem], list[Line]]:
+    def parse(self, lines: Sequence[Line], names: ItemsByName) -> tuple[list[ParsedItem], list[Line]]:
         """Read every asteroid row; group headers next to asteroid rows are consumed without counting."""
         found = {index: self._read(line, names) for index, line in enumerate(lines)}
         rows = {index: item for index, item in found.items() if item is not None}
@@ -135,14 +135,14 @@ class SurveyScannerParser:
             block = []
         return [rows[index] for index in sorted(rows)], [line for i, line in enumerate(lines) if i not in taken]
 
-    def _read(self, line: Line, names: ItemNames) -> ParsedItem | None:
+    def _read(self, line: Line, names: ItemsByName) -> ParsedItem | None:
         row = cells(line)
         if len(row) != 3 or not _DISTANCE.match(row[2]):
             return None
         item, quantity = names.exact(row[0]), count(row[1])
         return ParsedItem(item, quantity, line.number) if item and quantity else None
 
-    def _header(self, lines: Sequence[Line], index: int, names: ItemNames, rows: dict[int, ParsedItem]) -> bool:
+    def _header(self, lines: Sequence[Line], index: int, names: ItemsByName, rows: dict[int, ParsedItem]) -> bool:
         row = cells(lines[index])
         if len(row) > 2:  # before the name lookup: most lines of a paste are not headers
             return False

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import asyncpg
 
-from adapters.postgres.sessions import PgRefreshTokenStore
+from adapters.postgres.sessions import PgSessionTokenStore
 from core.accounts.sessions import RefreshTokens, RotationOutcome, hash_refresh_token
 
 
@@ -18,7 +18,7 @@ async def _account(pool: asyncpg.Pool, role: str = "user") -> int:
 
 async def test_family_starts_with_a_hashed_token_and_rotates(pg_pool: asyncpg.Pool):
     account = await _account(pg_pool, "admin")
-    tokens = RefreshTokens(PgRefreshTokenStore(pg_pool))
+    tokens = RefreshTokens(PgSessionTokenStore(pg_pool))
     now = datetime.now(UTC)
     first = await tokens.issue(account, now)
     assert first.role == "admin"
@@ -34,7 +34,7 @@ async def test_family_starts_with_a_hashed_token_and_rotates(pg_pool: asyncpg.Po
 
 async def test_reuse_revokes_the_whole_family(pg_pool: asyncpg.Pool):
     account = await _account(pg_pool)
-    store = PgRefreshTokenStore(pg_pool, grace=timedelta(0))
+    store = PgSessionTokenStore(pg_pool, grace=timedelta(0))
     tokens = RefreshTokens(store)
     now = datetime.now(UTC)
     first = await tokens.issue(account, now)
@@ -59,7 +59,7 @@ async def test_reuse_revokes_the_whole_family(pg_pool: asyncpg.Pool):
 
 async def test_concurrent_rotation_of_one_token_has_exactly_one_winner(pg_pool: asyncpg.Pool):
     account = await _account(pg_pool)
-    tokens = RefreshTokens(PgRefreshTokenStore(pg_pool, grace=timedelta(0)))
+    tokens = RefreshTokens(PgSessionTokenStore(pg_pool, grace=timedelta(0)))
     now = datetime.now(UTC)
     first = await tokens.issue(account, now)
     results = await asyncio.gather(*(tokens.rotate(first.token, now) for _ in range(6)))
@@ -71,7 +71,7 @@ async def test_concurrent_rotation_of_one_token_has_exactly_one_winner(pg_pool: 
 
 async def test_reuse_within_the_grace_window_gets_a_sibling_and_later_reuse_revokes(pg_pool: asyncpg.Pool):
     account = await _account(pg_pool)
-    store = PgRefreshTokenStore(pg_pool)  # the default window: seconds
+    store = PgSessionTokenStore(pg_pool)  # the default window: seconds
     tokens = RefreshTokens(store)
     now = datetime.now(UTC)
     first = await tokens.issue(account, now)
@@ -88,7 +88,7 @@ async def test_reuse_within_the_grace_window_gets_a_sibling_and_later_reuse_revo
 
 async def test_expired_token_is_rejected_and_purged(pg_pool: asyncpg.Pool):
     account = await _account(pg_pool)
-    store = PgRefreshTokenStore(pg_pool)
+    store = PgSessionTokenStore(pg_pool)
     past = datetime.now(UTC) - timedelta(days=40)
     expired = await RefreshTokens(store).issue(account, past)
     live = await RefreshTokens(store).issue(account, datetime.now(UTC))
@@ -111,7 +111,7 @@ async def test_expired_token_is_rejected_and_purged(pg_pool: asyncpg.Pool):
 
 async def test_revoke_family_and_account(pg_pool: asyncpg.Pool):
     account = await _account(pg_pool)
-    store = PgRefreshTokenStore(pg_pool)
+    store = PgSessionTokenStore(pg_pool)
     tokens = RefreshTokens(store)
     now = datetime.now(UTC)
     first, second = await tokens.issue(account, now), await tokens.issue(account, now)

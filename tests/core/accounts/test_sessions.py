@@ -31,7 +31,7 @@ class _Token:
 
 
 class MemoryStore:
-    """RefreshTokenStore in memory, with the same semantics as the Postgres one (clock = NOW)."""
+    """SessionTokenStore in memory, with the same semantics as the Postgres one (clock = NOW)."""
 
     def __init__(self) -> None:
         self.tokens: dict[bytes, _Token] = {}

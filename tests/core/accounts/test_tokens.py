@@ -23,7 +23,7 @@ class Clock:
 
 
 class Store:
-    """RefreshTokenStore in memory (compare-and-swap like PgCharacterStore)."""
+    """SsoTokenStore in memory (compare-and-swap like PgCharacterStore)."""
 
     def __init__(self, token: str | None = "r0") -> None:
         self.token, self.invalid, self.unlinked = token, False, False

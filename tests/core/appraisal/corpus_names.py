@@ -1,4 +1,4 @@
-"""One in-memory ItemNames over every real EVE item name the paste corpus and the property tests use.
+"""One in-memory ItemsByName over every real EVE item name the paste corpus and the property tests use.
 
 Type ids are the real ones where known (they must be distinct: the D-scan parser counts rows per type id);
 groups and packaged volumes are close to the SDE's (the mining ledger derives quantities from volumes).

@@ -1,4 +1,4 @@
-"""An in-memory ItemNames with the real type names the log and industry parser tests paste."""
+"""An in-memory ItemsByName with the real type names the log and industry parser tests paste."""
 
 from __future__ import annotations
 

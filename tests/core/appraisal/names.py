@@ -1,4 +1,4 @@
-"""The in-memory ItemNames every parser test uses, and the paste splitter that keeps blank lines."""
+"""The in-memory ItemsByName every parser test uses, and the paste splitter that keeps blank lines."""
 
 from __future__ import annotations
 

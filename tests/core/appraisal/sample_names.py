@@ -1,4 +1,4 @@
-"""An in-memory ItemNames with real EVE item names, and a helper that turns a paste into numbered Lines."""
+"""An in-memory ItemsByName with real EVE item names, and a helper that turns a paste into numbered Lines."""
 
 from __future__ import annotations
 

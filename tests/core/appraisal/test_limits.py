@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import pytest
 
-from core.appraisal.model import ItemNames, Line, ParsedItem
+from core.appraisal.model import ItemsByName, Line, ParsedItem
 from core.appraisal.parse import DEFAULT_MAX_BYTES, MAX_LINES, PasteTooLarge, check_size, human_size, parse_paste
 from evetrader.config import SettingsError, load_settings
 
@@ -19,7 +19,7 @@ class Recording:
     def __init__(self) -> None:
         self.seen = 0
 
-    def parse(self, lines: Sequence[Line], names: ItemNames) -> tuple[list[ParsedItem], list[Line]]:
+    def parse(self, lines: Sequence[Line], names: ItemsByName) -> tuple[list[ParsedItem], list[Line]]:
         self.seen += len(lines)
         return [], list(lines)
 

@@ -8,7 +8,7 @@ from typing import ClassVar
 
 import pytest
 
-from core.appraisal.model import ItemNames, Line, ParsedItem
+from core.appraisal.model import ItemsByName, Line, ParsedItem
 from core.appraisal.numbers import parse_decimal, parse_quantity
 from core.appraisal.parse import PasteTooLarge, numbered_lines, parse_paste
 from core.appraisal.pricing import appraise
@@ -34,7 +34,7 @@ class QuantityFirst:
 
     name = "quantity-first"
 
-    def parse(self, lines: Sequence[Line], names: ItemNames) -> tuple[list[ParsedItem], list[Line]]:
+    def parse(self, lines: Sequence[Line], names: ItemsByName) -> tuple[list[ParsedItem], list[Line]]:
         items, rest = [], []
         for line in lines:
             count, _, rest_text = line.text.partition(" ")
@@ -52,7 +52,7 @@ class CopyMarker:
 
     name = "copies"
 
-    def parse(self, lines: Sequence[Line], names: ItemNames) -> tuple[list[ParsedItem], list[Line]]:
+    def parse(self, lines: Sequence[Line], names: ItemsByName) -> tuple[list[ParsedItem], list[Line]]:
         items, rest = [], []
         for line in lines:
             item = names.exact(line.text.removesuffix("(copy)")) if line.text.endswith("(copy)") else None
