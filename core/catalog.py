@@ -5,12 +5,13 @@ from __future__ import annotations
 import bisect
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Literal, Protocol
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.utils import default_process
 
-from core.catalog_groups import MarketTree
+from core.catalog_groups import MarketTree, TypeGroup
 from core.market.hubs import HUBS, Hub, UnknownLocation, find_hub, hub_names
 from core.market.structures import StructureMarket
 
@@ -24,7 +25,6 @@ __all__ = [
     "UnknownItem",
     "UnknownLocation",
 ]
-TypeGroup = tuple[int, int | None, str]  # (type_id, market_group_id, SDE category name)
 
 ALIASES: dict[str, str] = {
     "plex": "PLEX",
@@ -149,22 +149,47 @@ class Catalog:
                 self._local.setdefault(key, self._by_id[type_id])
         self._by_lower.update(self._local)
         self._local_keys = list(self._local)
-        self._local_processed = [default_process(key) for key in self._local_keys]
-        self._first_words = {words[0] for lower in self._by_lower if (words := lower.split())}
-        self._lowers = [item.name.lower() for item in self._items]
-        self._processed = [default_process(item.name) for item in self._items]
-        self._sorted_words = [" ".join(sorted(name.split())) for name in self._processed]
-        self._blob = "\n".join(self._lowers)
-        self._offsets: list[int] = []
-        position = 0
-        for lower in self._lowers:
-            self._offsets.append(position)
-            position += len(lower) + 1
         self._regions = {name.lower(): Location("region", name, rid) for rid, name in regions}
         self._systems = {name.lower(): _system(sid, name, rid) for sid, name, rid in systems}
         self._stations = {name.lower(): Location("station", name, rid, sys, st) for st, name, sys, rid in stations}
         self._structures: dict[str, Location] = {}
         self._region_names = {rid: name for rid, name in regions}
+
+    # The indexes below serve fuzzy matching, autocomplete and the appraisal parsers only: built on first use, so a
+    # process that resolves exact names (a one-shot `evetrader chat -c "/price tritanium jita"`) never pays for them.
+    @cached_property
+    def _first_words(self) -> set[str]:
+        return {words[0] for lower in self._by_lower if (words := lower.split())}
+
+    @cached_property
+    def _lowers(self) -> list[str]:
+        return [item.name.lower() for item in self._items]
+
+    @cached_property
+    def _processed(self) -> list[str]:
+        return [default_process(item.name) for item in self._items]
+
+    @cached_property
+    def _sorted_words(self) -> list[str]:
+        return [" ".join(sorted(name.split())) for name in self._processed]
+
+    @cached_property
+    def _local_processed(self) -> list[str]:
+        return [default_process(key) for key in self._local_keys]
+
+    @cached_property
+    def _blob(self) -> str:
+        return "\n".join(self._lowers)
+
+    @cached_property
+    def _offsets(self) -> list[int]:
+        """Where each lower-case name starts in _blob."""
+        offsets: list[int] = []
+        position = 0
+        for lower in self._lowers:
+            offsets.append(position)
+            position += len(lower) + 1
+        return offsets
 
     @classmethod
     async def load(cls, source: CatalogSource, *, default_hub: str = "Jita") -> Catalog:

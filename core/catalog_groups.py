@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.utils import default_process
@@ -13,6 +14,7 @@ __all__ = ["MarketGroup", "MarketTree", "UnknownGroup"]
 ACCEPT = 88.0  # like items: a clear, close winner is taken; anything less gets "did you mean"
 MARGIN = 4.0
 CUTOFF = 60.0
+TypeGroup = tuple[int, int | None, str]  # (type_id, market_group_id, SDE category name)
 
 
 @dataclass(frozen=True)
@@ -66,47 +68,41 @@ def _resolve(kind: str, query: str, names: dict[str, str]) -> str:
     raise UnknownGroup(kind, query, [names[str(key)] for _, _, key in found])
 
 
-class MarketTree:
-    """Market groups (id, parent, name) and each market type's group and category, indexed for /browse and filters."""
+class _TreeIndex:
+    """The tree's indexes: children, types per group and per category, groups with their counts, groups by name."""
 
-    def __init__(
-        self,
-        groups: Iterable[tuple[int, int | None, str]] = (),
-        type_groups: Iterable[tuple[int, int | None, str]] = (),
-    ) -> None:
+    def __init__(self, groups: Iterable[tuple[int, int | None, str]], type_groups: Iterable[TypeGroup]) -> None:
         raw = {group_id: (parent, name) for group_id, parent, name in groups}
-        self._children: dict[int | None, list[int]] = {}
+        self.children: dict[int | None, list[int]] = {}
         for group_id, (parent, _) in raw.items():
-            self._children.setdefault(parent if parent in raw else None, []).append(group_id)
-        self._types_in: dict[int, list[int]] = {}
-        self._categories: dict[str, str] = {}
-        self._by_category: dict[str, list[int]] = {}
+            self.children.setdefault(parent if parent in raw else None, []).append(group_id)
+        self.types_in: dict[int, list[int]] = {}
+        self.categories: dict[str, str] = {}
+        self.by_category: dict[str, list[int]] = {}
         for type_id, placed_in, category in type_groups:
             if placed_in is not None:
-                self._types_in.setdefault(placed_in, []).append(type_id)
+                self.types_in.setdefault(placed_in, []).append(type_id)
             if category:
-                self._categories.setdefault(_fold(category), category)
-                self._by_category.setdefault(_fold(category), []).append(type_id)
+                folded = _fold(category)
+                self.categories.setdefault(folded, category)
+                self.by_category.setdefault(folded, []).append(type_id)
         counts: dict[int, int] = {}
         for group_id in self._postorder(raw):
-            below = sum(counts.get(child, 0) for child in self._children.get(group_id, ()))
-            counts[group_id] = below + len(self._types_in.get(group_id, ()))
-        self._groups = {
+            below = sum(counts.get(child, 0) for child in self.children.get(group_id, ()))
+            counts[group_id] = below + len(self.types_in.get(group_id, ()))
+        self.groups = {
             group_id: MarketGroup(group_id, parent if parent in raw else None, name, counts[group_id])
             for group_id, (parent, name) in raw.items()
         }
-        self._named: dict[str, list[int]] = {}
-        for group in self._groups.values():
-            self._named.setdefault(_fold(group.name), []).append(group.market_group_id)
-        self._shown = {folded: self._groups[ids[0]].name for folded, ids in self._named.items()}
-
-    def __len__(self) -> int:
-        return len(self._groups)
+        self.named: dict[str, list[int]] = {}
+        for group in self.groups.values():
+            self.named.setdefault(_fold(group.name), []).append(group.market_group_id)
+        self.shown = {folded: self.groups[ids[0]].name for folded, ids in self.named.items()}
 
     def _postorder(self, raw: dict[int, tuple[int | None, str]]) -> list[int]:
         """Group ids with every child before its parent (iterative: the tree is a few levels deep, 2,000 wide)."""
         order: list[int] = []
-        stack = [(group_id, False) for group_id in self._children.get(None, ())]
+        stack = [(group_id, False) for group_id in self.children.get(None, ())]
         seen: set[int] = set()
         while stack:
             group_id, expanded = stack.pop()
@@ -115,9 +111,28 @@ class MarketTree:
             elif group_id not in seen:
                 seen.add(group_id)
                 stack.append((group_id, True))
-                stack.extend((child, False) for child in self._children.get(group_id, ()))
+                stack.extend((child, False) for child in self.children.get(group_id, ()))
         order.extend(group_id for group_id in raw if group_id not in seen)  # a parent loop: counted alone
         return order
+
+
+class MarketTree:
+    """Market groups (id, parent, name) and each market type's group and category, indexed for /browse and filters
+    on first use (a process that never browses or filters never builds the indexes)."""
+
+    def __init__(
+        self,
+        groups: Iterable[tuple[int, int | None, str]] = (),
+        type_groups: Iterable[TypeGroup] = (),
+    ) -> None:
+        self._rows = (list(groups), list(type_groups))
+
+    @cached_property
+    def _index(self) -> _TreeIndex:
+        return _TreeIndex(*self._rows)
+
+    def __len__(self) -> int:
+        return len(self._index.groups)
 
     def roots(self) -> list[MarketGroup]:
         """The top-level groups, by name."""
@@ -125,20 +140,20 @@ class MarketTree:
 
     def children(self, group_id: int | None) -> list[MarketGroup]:
         """The groups directly under `group_id` (None: the top), by name, empty ones left out."""
-        found = [self._groups[child] for child in self._children.get(group_id, ())]
+        found = [self._index.groups[child] for child in self._index.children.get(group_id, ())]
         return sorted((group for group in found if group.type_count), key=lambda group: group.name.lower())
 
     def types_in(self, group_id: int) -> list[int]:
         """The market types placed directly in this group."""
-        return list(self._types_in.get(group_id, ()))
+        return list(self._index.types_in.get(group_id, ()))
 
     def path(self, group_id: int) -> str:
         """ "Ships > Frigates > Standard Frigates": the group's names from the top."""
         names: list[str] = []
         current: int | None = group_id
-        while current is not None and current in self._groups and len(names) < 20:
-            names.append(self._groups[current].name)
-            current = self._groups[current].parent_id
+        while current is not None and current in self._index.groups and len(names) < 20:
+            names.append(self._index.groups[current].name)
+            current = self._index.groups[current].parent_id
         return " > ".join(reversed(names))
 
     def group(self, query: str) -> MarketGroup:
@@ -146,13 +161,13 @@ class MarketTree:
         parts = [part for part in query.replace("/", ">").split(">") if part.strip()]
         if not parts:
             raise UnknownGroup("market group", query)
-        candidates = self._named[_resolve("market group", parts[-1], self._shown)]
+        candidates = self._index.named[_resolve("market group", parts[-1], self._index.shown)]
         for part in reversed(parts[:-1]):  # each earlier part must be some ancestor, in order
-            wanted = _resolve("market group", part, self._shown)
+            wanted = _resolve("market group", part, self._index.shown)
             candidates = [group_id for group_id in candidates if wanted in self._ancestor_names(group_id)]
-        useful = [group_id for group_id in candidates if self._groups[group_id].type_count] or candidates
+        useful = [group_id for group_id in candidates if self._index.groups[group_id].type_count] or candidates
         if len(useful) == 1:
-            return self._groups[useful[0]]
+            return self._index.groups[useful[0]]
         if not useful:
             raise UnknownGroup("market group", query)
         raise UnknownGroup("market group", query, sorted(repr(self.path(g)) for g in useful), ambiguous=True)
@@ -162,7 +177,7 @@ class MarketTree:
 
     def category_types(self, query: str) -> frozenset[int]:
         """Every market type of the SDE category `query` names ("ships" -> Ship); UnknownGroup otherwise."""
-        return frozenset(self._by_category[_resolve("category", query, self._categories)])
+        return frozenset(self._index.by_category[_resolve("category", query, self._index.categories)])
 
     def group_types(self, query: str) -> frozenset[int]:
         """Every market type below any group of that name (a path narrows it); UnknownGroup otherwise."""
@@ -170,7 +185,7 @@ class MarketTree:
         if len(parts) > 1:
             roots = [self.group(query).market_group_id]
         else:
-            roots = self._named[_resolve("market group", query, self._shown)] if parts else []
+            roots = self._index.named[_resolve("market group", query, self._index.shown)] if parts else []
         if not roots:
             raise UnknownGroup("market group", query)
         found: set[int] = set()
@@ -181,6 +196,6 @@ class MarketTree:
             if group_id in seen:
                 continue
             seen.add(group_id)
-            found.update(self._types_in.get(group_id, ()))
-            stack.extend(self._children.get(group_id, ()))
+            found.update(self._index.types_in.get(group_id, ()))
+            stack.extend(self._index.children.get(group_id, ()))
         return frozenset(found)

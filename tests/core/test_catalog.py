@@ -124,3 +124,15 @@ def test_autocomplete_on_20k_names():
         f" fuzzy resolve/suggest (WRatio) {resolve:.1f} ms/call"
     )
     assert len(catalog) == 20000
+
+
+async def test_exact_names_build_no_fuzzy_index_and_fuzzy_lookups_build_it_on_first_use():
+    catalog = await Catalog.load(MemoryCatalogSource())
+    fuzzy_indexes = {"_processed", "_sorted_words", "_lowers", "_blob", "_offsets", "_first_words"}
+    assert catalog.item("tritanium").name == "Tritanium"
+    assert catalog.item("trit").name == "Tritanium"
+    assert catalog.location("jita").kind == "hub"
+    assert fuzzy_indexes.isdisjoint(vars(catalog))  # a one-shot /price tritanium jita never pays for them
+    assert catalog.item("tritanum").name == "Tritanium"
+    assert catalog.autocomplete("trit") == ["Tritanium"]
+    assert {"_processed", "_lowers", "_blob", "_offsets"} <= set(vars(catalog))

@@ -72,3 +72,10 @@ def test_a_parent_loop_or_a_missing_parent_cannot_hang_or_lose_groups() -> None:
     assert [g.name for g in tree.roots()] == ["Orphan"]
     assert tree.group_types("a") == {10}
     assert tree.group("orphan").type_count == 1
+
+
+def test_the_tree_is_indexed_on_first_use_only() -> None:
+    tree = MarketTree(MARKET_GROUPS, TYPE_GROUPS)
+    assert "_index" not in vars(tree)  # a process that never browses or filters never builds it
+    assert tree.category_types("ships") == TREE.category_types("ships")
+    assert "_index" in vars(tree)
