@@ -21,6 +21,7 @@ SWAP_LOCK_TIMEOUT_MS = 2000
 SWAP_ATTEMPTS = 5
 QUOTE_SHARDS = 2  # quote queries run in parallel, each over the types with type_id % QUOTE_SHARDS = shard
 QUOTES_WORK_MEM = "64MB"  # the window sort of a Forge-sized book stays in memory
+QUOTE_KEY = "region_id, location_id, type_id"  # the quotes' primary key: what readers filter and join on
 _TABLE = re.compile(r"^market_(orders|quotes)_(\d+)_(\d+)$")
 _ABORT: list[OrderRow] = []  # identity sentinel
 
@@ -140,9 +141,12 @@ class PgSnapshotStage:
         return dataclasses.replace(meta, as_of=as_of)
 
     async def _analyze(self) -> None:
-        """Give the planner column statistics of the fresh quotes partition before alerts and commands read it."""
+        """Give the planner statistics of the fresh quotes partition before alerts and commands read it.
+
+        Only the key columns: every reader filters and joins quotes on them, and the other 13 columns took four
+        fifths of a whole-table ANALYZE (Forge: 0.16 s against 0.04 s)."""
         with contextlib.suppress(asyncpg.UndefinedTableError):  # a newer swap dropped it already
-            await self._conn.execute(f"ANALYZE {self.quotes_table}")
+            await self._conn.execute(f"ANALYZE {self.quotes_table} ({QUOTE_KEY})")
 
     async def _build_index(self) -> None:
         await self._conn.execute(f"CREATE INDEX ON {self.orders_table} (location_id, type_id, is_buy_order, price)")
@@ -154,7 +158,7 @@ class PgSnapshotStage:
     async def _compute_quotes(self, as_of: datetime) -> int:
         counts = await asyncio.gather(*(self._quote_shard(as_of, shard) for shard in range(QUOTE_SHARDS)))
         async with self._pool.acquire() as conn:
-            await conn.execute(f"ALTER TABLE {self.quotes_table} ADD PRIMARY KEY (region_id, location_id, type_id)")
+            await conn.execute(f"ALTER TABLE {self.quotes_table} ADD PRIMARY KEY ({QUOTE_KEY})")
         return sum(counts)
 
     async def _quote_shard(self, as_of: datetime, shard: int) -> int:
