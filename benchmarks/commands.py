@@ -38,6 +38,8 @@ from core.market.finders_station import StationInput, could_qualify, station_can
 from core.market.hubs import find_hub
 from core.usecases.market_services import MarketServices
 from evetrader.app import App
+from evetrader.bootstrap.chat import command_context
+from evetrader.bootstrap.market import history_refresher, region_refresher
 from evetrader.cli_actions import ensure_static_data
 from evetrader.config import Settings, load_settings
 
@@ -163,14 +165,14 @@ async def _setup(app: App) -> dict[str, Any]:
     await app.migrate()
     await ensure_static_data(app)
     sde = time.perf_counter()
-    outcome = await app.region_refresher().refresh(REGION)
+    outcome = await region_refresher(app).refresh(REGION)
     if outcome.meta is None:
         raise RuntimeError(f"ingest of {REGION} failed: {outcome.result.value}")
     ingested = time.perf_counter()
     store = PgHistoryStore(app.pool)
     await store.watch(REGION, TRITANIUM)
     types = await store.watched_types(REGION, HISTORY_TYPES)
-    summary = await app.history_refresher().refresh(REGION, types)
+    summary = await history_refresher(app).refresh(REGION, types)
     if summary.failed:
         raise RuntimeError(f"history refresh failed for {summary.failed}")
     done = time.perf_counter()
@@ -192,7 +194,7 @@ async def _measure(settings: Settings, *, force_profile: bool) -> dict[str, Any]
     async with App(settings) as app:
         setup = await _setup(app)
         registry = build_registry()
-        ctx = await app.command_context()
+        ctx = await command_context(app)
         catalog = await app.catalog()
         jita = find_hub("jita")
         known = [item.name for t in setup["types"] if (item := catalog.by_id(t)) is not None]

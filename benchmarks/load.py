@@ -33,6 +33,7 @@ from aiohttp import web
 from adapters.crypto import TokenCipher
 from benchmarks.ingest import scratch_database
 from evetrader.app import App
+from evetrader.bootstrap.market import region_refresher
 from evetrader.cli_actions import ensure_static_data
 from evetrader.config import Settings, load_settings
 from fakes.esi import EsiFake
@@ -310,7 +311,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             async with App(settings) as ctx:  # with no URLs set this starts the embedded servers the services join
                 await ctx.migrate()
                 await ensure_static_data(ctx)
-                await ctx.region_refresher().refresh(JITA_REGION)
+                await region_refresher(ctx).refresh(JITA_REGION)
                 env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DISCORD_"))}
                 env |= {
                     "EVETRADER_DATA_DIR": tmp,

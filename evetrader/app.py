@@ -1,53 +1,35 @@
-"""The composition root: builds servers, pools and clients once and wires them into the use cases."""
+"""The process's resources: embedded servers, the Postgres pool, Redis, the ESI and SSO clients, opened and closed.
+
+The services' wiring lives in evetrader.bootstrap: its builders take the resources opened here and hand each
+service exactly what it uses.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import dataclasses
 import logging
-from collections.abc import Collection
+from collections.abc import Awaitable, Callable
 from types import TracebackType
 from typing import TYPE_CHECKING
 
 import asyncpg
 import redis.asyncio as aioredis
 
-from adapters.charts import CachedHistoryCharts
 from adapters.embedded import EmbeddedPostgres, EmbeddedRedis
 from adapters.esi import EsiClient
-from adapters.postgres.app_meta import PgAppMeta
-from adapters.postgres.history import PgHistoryStore
 from adapters.postgres.migrate import migrate, pending
-from adapters.postgres.orderbook import PgOrderBookStore
-from adapters.postgres.packaging import PgPackagedVolumeStore
 from adapters.postgres.pool import close_pool, create_pool, terminate_after
-from adapters.postgres.prices import PgPriceStore
 from adapters.redis.keys import RedisKeys
-from adapters.redis.quotes import RedisQuoteCache
-from core.market.history import HistoryRefresher
-from core.market.history_demand import HistoryOnDemand
-from core.market.ingest import RegionRefresher
-from core.market.packaging import PackagedVolumeRefresher
-from core.market.ports import MarketSource
-from core.market.prices import PricesRefresher
-from core.ports import StoreUnavailable
 from evetrader.bootstrap.accounts import Accounts
-from evetrader.bootstrap.alerts import mail_sender
-from evetrader.bootstrap.analyst import build_analyst
 from evetrader.config import Settings
 
-if TYPE_CHECKING:  # the command wiring's modules are imported where they are used: `evetrader status` needs none
-    from adapters.ai.factory import LazyChain
+if TYPE_CHECKING:
     from adapters.sso import SsoClient
-    from core.analysis.analyst import Analyst
     from core.catalog import Catalog
-    from core.chat.gateway import CommandGateway
-    from core.chat.model import Caller
-    from core.chat.registry import CommandContext
-    from core.market.routes import SystemDirectory
 
 log = logging.getLogger(__name__)
+Closer = Callable[[], Awaitable[object]]
 
 
 class SchemaOutdated(RuntimeError):
@@ -58,9 +40,9 @@ SHUTDOWN_QUERY_GRACE_S = 6.0  # after the services' own 5 s to stop (evetrader.s
 
 
 class App:
-    """Everything a process needs, opened together and closed in reverse order (`async with App(settings)`).
-
-    The services' wiring lives in evetrader.bootstrap: its builders take the resources opened here."""
+    """Everything a process needs, opened together and closed in reverse order (`async with App(settings)`): the
+    servers and clients, the schema, and the per-process caches every service shares (the item catalog, linked
+    characters' tokens). What the bootstrap builds over them and must close first is registered with close_with."""
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
@@ -70,14 +52,10 @@ class App:
         self._redis: aioredis.Redis | None = None
         self._esi: EsiClient | None = None
         self._sso: SsoClient | None = None
-        self._analyst: Analyst | None = None
         self._accounts: Accounts | None = None
-        self._provider: LazyChain | None = None
         self.keys = RedisKeys(settings.redis_prefix)
         self._catalog: Catalog | None = None
-        self._charts = CachedHistoryCharts()
-        self._systems: SystemDirectory | None = None  # one per process: systems ESI gave are kept in it
-        self._history: HistoryOnDemand | None = None  # one per process: its fetches are shared by every command
+        self._closers: list[Closer] = []  # the bootstrap's caches and clients, closed before the resources
         self._cutoff: asyncio.Task[None] | None = None
         self._structures_reload: asyncio.Task[None] | None = None  # the catalog's structure markets, every minute
 
@@ -135,6 +113,10 @@ class App:
             self._sso = SsoClient(s.sso_base_url, s.eve_client_id, secret, callback, user_agent=s.esi_user_agent)
             await self._sso.start()
 
+    def close_with(self, closer: Closer) -> None:
+        """Have `closer` run when the app closes, before its clients, pool and servers (e.g. a cache's fetches)."""
+        self._closers.append(closer)
+
     def cut_queries_on(self, stop: asyncio.Event, after_s: float = SHUTDOWN_QUERY_GRACE_S) -> None:
         """Once `stop` is set, give the services `after_s` seconds, then cut the Postgres connections (a hanging
         server must not hold up a shutdown: SIGTERM ends every service within 10 s)."""
@@ -148,17 +130,13 @@ class App:
         if self._structures_reload is not None:
             self._structures_reload.cancel()
             self._structures_reload = None
-        if self._provider is not None:
+        while self._closers:  # the last registered first; one failing does not keep the others open
             with contextlib.suppress(Exception):
-                await self._provider.close()
-            self._provider = self._analyst = None
+                await self._closers.pop()()
         self._accounts = None
         if self._sso is not None:
             await self._sso.close()
             self._sso = None
-        if self._history is not None:
-            await self._history.close()
-            self._history = None
         if self._esi is not None:
             await self._esi.close()
             self._esi = None
@@ -204,12 +182,6 @@ class App:
             self._accounts = Accounts(self.settings, self.pool, self.redis, self.keys, self._sso, self.esi.transport)
         return self._accounts
 
-    def analyst(self) -> Analyst:
-        """The AI analyst (one per process; its provider chain is closed with the app)."""
-        if self._analyst is None:
-            self._analyst, self._provider = build_analyst(self.settings, self.pool, self.redis, self.keys)
-        return self._analyst
-
     async def migrate(self) -> list[int]:
         """Apply pending migrations; return the versions applied."""
         async with self.pool.acquire() as conn:
@@ -229,15 +201,6 @@ class App:
                 f"{latest.version:04d}_{latest.name}): run `evetrader migrate` first"
             )
 
-    def region_refresher(self, source: MarketSource | None = None) -> RegionRefresher:
-        """The order-book refresh use case wired to ESI (or `source`, e.g. counting pages), Postgres and Redis."""
-        return RegionRefresher(
-            source or self.esi,
-            PgOrderBookStore(self.pool),
-            RedisQuoteCache(self.redis, self.keys),
-            snapshot_retries=self.settings.esi_snapshot_retries,
-        )
-
     async def catalog(self) -> Catalog:
         """Items and locations from the static data, loaded once per process."""
         from adapters.postgres.catalog_source import PgCatalogSource, keep_structures_fresh
@@ -250,142 +213,6 @@ class App:
             self._structures_reload = asyncio.create_task(reload, name="structure-markets-reload")
         return self._catalog
 
-    def systems(self) -> SystemDirectory:
-        """Solar systems' names and security: the SDE's, and those it lacks from ESI (kept for the process)."""
-        from adapters.esi.systems import EsiSystems
-        from adapters.postgres.systems import PgSystems
-
-        if self._systems is None:
-            self._systems = EsiSystems(self.esi, PgSystems(self.pool))
-        return self._systems
-
-    async def command_context(self) -> CommandContext:
-        """The context every chat adapter dispatches with: the catalog and the market services."""
-        from adapters.esi.routes import EsiRoutePlanner
-        from adapters.postgres.account_email import PgAccountEmail
-        from adapters.postgres.account_settings import PgAccountSettings
-        from adapters.postgres.accounts import PgPreferences
-        from adapters.postgres.alerts_rules import PgAlertRules
-        from adapters.postgres.appraisals import PgAppraisals
-        from adapters.postgres.market_reader import PgMarketReader
-        from adapters.postgres.routes import PgRouteStore
-        from adapters.postgres.watchlist import PgWatchlist
-        from core.appraisal.parsers import default_parsers
-        from core.chat.registry import CommandContext
-        from core.commands.alerts import AlertServices
-        from core.commands.analysis import AnalysisServices
-        from core.usecases.market_services import MarketServices
-
-        catalog = await self.catalog()
-        source = await PgAppMeta(self.pool).esi_source()
-        services = MarketServices(
-            reader=PgMarketReader(self.pool, RedisQuoteCache(self.redis, self.keys)),
-            charts=self._charts,
-            routes=EsiRoutePlanner(self.esi, self.redis, self.keys, store=PgRouteStore(self.pool)),
-            systems=self.systems(),
-            history=self.history_on_demand(),
-            averages=PgPriceStore(self.pool),
-            parsers=default_parsers(),
-            appraisal_max_bytes=self.settings.appraisal_max_bytes,
-            fees=self.settings.fee_schedule(),
-            simulated=source == "demo",
-            analysis=AnalysisServices(self.analyst()),
-            appraisals=PgAppraisals(self.pool, self.settings.appraisal_ttl_days),
-            panel_url=self.settings.public_url if "public_url" in self.settings.model_fields_set else None,
-        )
-        return CommandContext(
-            catalog=catalog,
-            services=services,
-            preferences=PgPreferences(self.pool),
-            accounts=self.accounts.account_services(self._refresh_wallets),
-            alerts=AlertServices(
-                PgAlertRules(self.pool),
-                PgWatchlist(self.pool),
-                catalog,
-                emails=PgAccountEmail(self.pool) if mail_sender(self.settings) is not None else None,
-                panel_url=self.settings.public_url,
-                identities=PgAccountSettings(self.pool),
-            ),
-        )
-
-    async def command_gateway(self, *, per_minute: float | None = None, burst: int | None = None) -> CommandGateway:
-        """The gateway every chat adapter runs commands through: accounts, per-user rate limits, metrics.
-
-        `per_minute` and `burst` raise the per-user budget above the settings' (the console's own user)."""
-        from adapters.metrics import PrometheusCommandObserver
-        from adapters.postgres.account_settings import PgAccountSettings
-        from adapters.postgres.accounts import PgIdentityStore, PgPreferences
-        from adapters.postgres.profile import PgCharacterProfiles
-        from adapters.redis.ratelimit import RedisRateLimiter
-        from core.chat.gateway import CommandGateway
-        from core.commands.default import build_registry
-
-        base, settings = await self.command_context(), self.settings
-        preferences = PgPreferences(self.pool)
-
-        account_settings = PgAccountSettings(self.pool)
-        profiles = PgCharacterProfiles(self.pool)
-
-        async def context_for(caller: Caller) -> CommandContext:
-            """The shared context with this caller's hub (the guild's, else their own) and their fee skills; the
-            defaults while Postgres is unreachable (commands that need more fail on their own reads)."""
-            guild, guild_hub, own, fee_profile = None if caller.is_dm else caller.guild_id, None, None, None
-            with contextlib.suppress(StoreUnavailable):
-                own = await account_settings.settings(caller.account_id) if caller.account_id is not None else None
-                if guild is not None:
-                    guild_hub = (await preferences.guild(caller.platform, guild)).default_hub
-                if own is not None and not own.skills_overridden and caller.account_id is not None:
-                    trader = await profiles.account_trader(caller.account_id)  # the character's own fees
-                    fee_profile = await profiles.fee_profile(trader[0]) if trader else None
-            hub = guild_hub or (own.default_hub if own else None)
-            services = base.services
-            if own is not None:
-                services = dataclasses.replace(services, skills=own.skills, fee_profile=fee_profile)
-            return dataclasses.replace(base, default_hub=hub, services=services)
-
-        limiter = RedisRateLimiter(
-            self.redis,
-            self.keys.command_rates(),
-            per_minute=max(settings.command_rate_per_minute, per_minute or 0.0),
-            burst=max(settings.command_rate_burst, burst or 0),
-        )
-        return CommandGateway(
-            build_registry(),
-            context_for,
-            completer=await self.catalog(),
-            identities=PgIdentityStore(self.pool),
-            limiter=limiter,
-            observer=PrometheusCommandObserver(),
-        )
-
-    async def _refresh_wallets(self, only: Collection[int]) -> object:
-        """Fetch these characters' wallets now (a wallet answer waits for a first fetch)."""
-        from evetrader.bootstrap.scheduler import refresh_app_wallets
-
-        return await refresh_app_wallets(self, only=only)
-
-    async def mark_esi_source(self, demo: bool) -> None:
-        """Remember whether the market data comes from the demo fake (reply footers then say it is simulated)."""
-        await PgAppMeta(self.pool).mark_esi_source(demo)
-
-    def prices_refresher(self) -> PricesRefresher:
-        """The hourly refresh of CCP's average prices."""
-        return PricesRefresher(self.esi, PgPriceStore(self.pool))
-
-    def history_refresher(self, source: MarketSource | None = None) -> HistoryRefresher:
-        """The daily history refresh use case (over ESI, or `source`)."""
-        return HistoryRefresher(source or self.esi, PgHistoryStore(self.pool))
-
-    def history_on_demand(self) -> HistoryOnDemand:
-        """History fetched when a command needs it (one fetch per region and type at a time, per process)."""
-        if self._history is None:
-            self._history = HistoryOnDemand(self.history_refresher(), PgHistoryStore(self.pool))
-        return self._history
-
     def forget_catalog(self) -> None:
         """Drop the loaded catalog (static data changed); the next command context loads it again."""
         self._catalog = None
-
-    def packaging_refresher(self, source: MarketSource | None = None) -> PackagedVolumeRefresher:
-        """Fills ships' packaged volumes (missing from the SDE) from ESI (or `source`)."""
-        return PackagedVolumeRefresher(source or self.esi, PgPackagedVolumeStore(self.pool))

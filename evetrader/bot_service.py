@@ -1,22 +1,29 @@
-"""The bot service (composition level): every enabled chat platform (config.PLATFORMS) on the one command gateway."""
+"""The bot service (composition level): every enabled chat platform (config.PLATFORMS) on the one command gateway.
+
+It receives one BotDeps bundle (built by evetrader.bootstrap.chat.bot_deps), never the resources themselves.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
 from bot.platform import Connection, PlatformDeps
-from evetrader.app import App
-from evetrader.bootstrap.alerts import delivery_worker, interaction_state, mail_sender, push_sender
 from evetrader.config import PLATFORMS
 
 if TYPE_CHECKING:
-    from bot.platform import WebHandler
+    from pydantic_settings import BaseSettings
+
+    from bot.delivery import DeliveryWorker
+    from bot.platform import ChatPlatform, WebHandler
+    from bot.state import InteractionState
     from core.alerts.delivery import AlertSender
+    from core.chat.gateway import CommandGateway
 
 log = logging.getLogger(__name__)
 DELIVERY_GRACE_S = 2.5
@@ -31,51 +38,53 @@ class PlatformLost(ConnectionError):
     """A chat platform's connection ended for good (e.g. the Discord gateway refused the token)."""
 
 
+@dataclass(frozen=True)
+class BotDeps:
+    """Exactly what the bot service uses."""
+
+    gateway: CommandGateway  # every platform runs its commands through it
+    platforms: tuple[tuple[ChatPlatform[Any], BaseSettings], ...]  # the enabled platforms and their settings
+    interaction_state: Callable[[str], InteractionState]  # a platform's (by name) state between messages
+    appraisal_max_bytes: int
+    senders: tuple[AlertSender, ...]  # alert senders beside the platforms' own (e-mail, web push)
+    delivery_worker: Callable[[AlertSender, Collection[str]], DeliveryWorker]  # a sender's worker; notice platforms
+
+
 class BotService:
     """Runs every enabled chat platform (evetrader.config.PLATFORMS) inside this process's event loop."""
 
-    def __init__(self, app: App) -> None:
-        self.app = app
+    def __init__(self, deps: BotDeps) -> None:
+        self.deps = deps
         self._running: dict[str, Connection] = {}  # platform name -> its connection, once built
         self._delivery_stop = asyncio.Event()
         self._deliveries: list[asyncio.Task[None]] = []
-        self._closers: list[Callable[[], Awaitable[None]]] = []  # senders' HTTP sessions, closed after delivery stops
 
     def platforms(self) -> list[str]:
         """The names of the platforms configured to run."""
-        return [platform.name for platform in self.app.settings.enabled_platforms()]
+        return [platform.name for platform, _ in self.deps.platforms]
 
     async def start(self) -> None:
         """Connect every configured platform; raises NoPlatformConfigured when there is none."""
-        if not (enabled := self.app.settings.enabled_platforms()):
+        deps = self.deps
+        if not deps.platforms:
             raise NoPlatformConfigured(no_platform_message())
-        gateway = await self.app.command_gateway()
-        settings = self.app.settings
         try:
-            for platform in enabled:
-                state = interaction_state(self.app.redis, self.app.keys, platform.name)
-                deps = PlatformDeps(gateway, state, settings.appraisal_max_bytes)
-                connection = platform.build(settings.platform_settings(platform.name), deps)
+            for platform, settings in deps.platforms:
+                state = deps.interaction_state(platform.name)
+                connection = platform.build(settings, PlatformDeps(deps.gateway, state, deps.appraisal_max_bytes))
                 self._running[platform.name] = connection
                 await connection.start()
-            await self._start_delivery()
+            self._start_delivery()
         except BaseException:
             await self.stop()
             raise
 
-    async def _start_delivery(self) -> None:
+    def _start_delivery(self) -> None:
         """One alert delivery worker per platform this process can send to (chat platforms, e-mail, web push)."""
-        senders: list[AlertSender] = [connection.alert_sender() for connection in self._running.values()]
-        app = self.app
-        if (mail := mail_sender(app.settings)) is not None:
-            senders.append(mail)
-        if (push := push_sender(app.settings, app.pool)) is not None:
-            senders.append(push)
-            self._closers.append(push.close)
-        names = (await app.catalog()).name_of
+        senders = [connection.alert_sender() for connection in self._running.values()] + list(self.deps.senders)
         platforms = {sender.platform for sender in senders}
         for sender in senders:
-            worker = delivery_worker(app.pool, app.redis, app.keys, sender, platforms, names)
+            worker = self.deps.delivery_worker(sender, platforms)
             task = asyncio.create_task(worker.run(self._delivery_stop), name=f"alerts-{sender.platform}")
             self._deliveries.append(task)
 
@@ -95,9 +104,6 @@ class BotService:
                 task.cancel()  # an unfinished delivery keeps its outbox lease: it is retried after
             await asyncio.gather(*self._deliveries, return_exceptions=True)
             self._deliveries.clear()
-        for close in self._closers:
-            await close()
-        self._closers.clear()
         grace = max(0.5, deadline - loop.time() - 1.0)
         stops = [connection.stop(grace) for connection in self._running.values()]
         self._running.clear()

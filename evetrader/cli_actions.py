@@ -6,7 +6,6 @@ import asyncio
 import contextlib
 import gc
 import logging
-import sys
 from collections.abc import AsyncIterator, Callable, Coroutine
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -15,12 +14,19 @@ from core.market.hubs import KNOWN_REGIONS, check_region, find_hub
 from core.market.ingest import RefreshResult
 from core.market.model import SnapshotMeta
 from evetrader.app import App
+from evetrader.bootstrap.market import (
+    history_refresher,
+    mark_esi_source,
+    packaging_refresher,
+    prices_refresher,
+    region_refresher,
+)
 from evetrader.config import Settings
 from evetrader.progress import CountingSource, Report, progress
 
 if TYPE_CHECKING:
-    from core.chat.gateway import CommandGateway
     from core.chat.model import Caller
+    from evetrader.bootstrap.chat import ChatDeps
 
 log = logging.getLogger(__name__)
 FAKES_MISSING = (
@@ -31,7 +37,6 @@ OFFLINE_PACKAGING = (
     "packaged ship volumes skipped (offline import): ships keep their assembled volume until `evetrader run` "
     "fetches the packaged ones from ESI"
 )
-CONSOLE_RATE = (60.0, 20)  # per minute, burst: a person typing (or pasting 20 lines) is never held back
 Echo = Callable[[str], object]
 StopFactory = Callable[[], asyncio.Event]
 
@@ -59,7 +64,7 @@ async def import_static_data(settings: Settings, source: str) -> str:
         if offline:  # the fixture bundles no packaged volumes, and they come from ESI
             return f"{done}\n{OFFLINE_PACKAGING}"
         try:  # ESI being down must not fail the import: the scheduler fills the volumes later
-            packed = await ctx.packaging_refresher().refresh()
+            packed = await packaging_refresher(ctx).refresh()
             log.info("packaged volumes", extra={"fetched": packed.fetched, "failed": len(packed.failed)})
         except Exception as exc:
             log.warning("packaged volumes not refreshed", extra={"error": str(exc)})
@@ -102,7 +107,7 @@ async def ingest_region(settings: Settings, region_id: int, *, once: bool, histo
         await ctx.prepare_schema()
         while True:
             with progress(f"region {region_id}") as report:
-                outcome = await ctx.region_refresher(CountingSource(ctx.esi, report, "order pages")).refresh(region_id)
+                outcome = await region_refresher(ctx, CountingSource(ctx.esi, report, "order pages")).refresh(region_id)
             meta = outcome.meta
             if outcome.result is RefreshResult.FRESH:
                 echo(
@@ -118,7 +123,7 @@ async def ingest_region(settings: Settings, region_id: int, *, once: bool, histo
                 types = await store.watched_types(region_id, settings.history_watch_limit)
                 with progress(f"history of region {region_id}") as report:
                     source = CountingSource(ctx.esi, report, "types", len(types))
-                    summary = await ctx.history_refresher(source).refresh(region_id, types)
+                    summary = await history_refresher(ctx, source).refresh(region_id, types)
                 echo(
                     f"history: {summary.fetched} fetched, {summary.unchanged} unchanged, {summary.fresh} fresh, "
                     f"{summary.missing} not traded, {len(summary.failed)} failed, {summary.rows:,} rows"
@@ -246,7 +251,7 @@ async def _serve(
         elif not await wait_for_static_data(ctx, stop):
             return  # stopped while waiting
         if "scheduler" in services:
-            await ctx.mark_esi_source(demo)
+            await mark_esi_source(ctx, demo)
         tasks: list[tuple[str, Coroutine[Any, Any, object]]] = []  # (name, work): each is a critical task
         if "scheduler" in services:
             mode = settings.ingest_mode if services == ("scheduler",) else "inline"
@@ -258,10 +263,15 @@ async def _serve(
             ops.role("worker", probes.worker_role(worker))
             tasks.append(("worker", worker.run(stop)))
         webhooks: list[tuple[str, Any]] = []
+        if "bot" in services or "web" in services:  # one command context per process: they share its caches
+            from evetrader.bootstrap.chat import chat_deps
+
+            chat = await chat_deps(ctx)
         if "bot" in services:
+            from evetrader.bootstrap.chat import bot_deps
             from evetrader.bot_service import BotService
 
-            bot = BotService(ctx)
+            bot = BotService(bot_deps(ctx, chat))
             probes.bot_roles(ops, bot)
             await bot.start()
             webhooks = bot.webhook_routes()
@@ -277,7 +287,7 @@ async def _serve(
             web_app = create_app(web_deps(ctx.pool, ctx.redis, ctx.keys, config, sso=sso, mailer=mailer))
             from web.public import use_market
 
-            use_market(web_app, await ctx.command_context())  # item pages, appraisals and the market API
+            use_market(web_app, chat.context)  # item pages, appraisals and the market API
             if webhooks:
                 from web.app import exempt_from_csrf
 
@@ -309,17 +319,17 @@ async def seed_demo(settings: Settings, echo: Echo) -> None:
         await ctx.prepare_schema()
         with progress("seeding: static data") as report:
             await ensure_static_data(ctx, report)
-            await ctx.packaging_refresher(CountingSource(ctx.esi, report, "packaged volumes")).refresh()
-        await ctx.mark_esi_source(demo=True)
+            await packaging_refresher(ctx, CountingSource(ctx.esi, report, "packaged volumes")).refresh()
+        await mark_esi_source(ctx, demo=True)
         for region_id in effective.ingest_regions:
             with progress(f"seeding region {region_id}") as report:
-                refresher = ctx.region_refresher(CountingSource(ctx.esi, report, "order pages"))
+                refresher = region_refresher(ctx, CountingSource(ctx.esi, report, "order pages"))
                 outcome = await refresher.refresh(region_id)
                 types = await PgHistoryStore(ctx.pool).watched_types(region_id, effective.history_watch_limit)
                 source = CountingSource(ctx.esi, report, "history types", len(types))
-                summary = await ctx.history_refresher(source).refresh(region_id, types)
+                summary = await history_refresher(ctx, source).refresh(region_id, types)
                 if region_id == effective.ingest_regions[0]:
-                    await ctx.prices_refresher().refresh()
+                    await prices_refresher(ctx).refresh()
             orders = outcome.meta.orders if outcome.meta else 0
             echo(
                 f"region {region_id}: {outcome.result.value}, {orders:,} orders; "
@@ -327,50 +337,34 @@ async def seed_demo(settings: Settings, echo: Echo) -> None:
             )
 
 
-async def _console_gateway(ctx: App) -> CommandGateway:
-    """The command gateway for the console's one user (accounts, metrics, a rate limit a person never meets)."""
-    per_minute, burst = CONSOLE_RATE
-    return await ctx.command_gateway(per_minute=per_minute, burst=burst)
+@contextlib.asynccontextmanager
+async def _console(settings: Settings) -> AsyncIterator[ChatDeps]:
+    """The console's chat bundle over opened resources, with static data (its one user's rate limit is never met)."""
+    from evetrader.bootstrap.chat import chat_deps
+    from evetrader.console import CONSOLE_RATE
+
+    async with App(settings) as ctx:
+        await ctx.prepare_schema()
+        await ensure_static_data(ctx)
+        per_minute, burst = CONSOLE_RATE
+        yield await chat_deps(ctx, per_minute=per_minute, burst=burst)
 
 
 async def chat(settings: Settings, command: str | None, *, as_json: bool, caller: Caller) -> int:
     """`evetrader chat`: one command (-c) or an interactive session, through the command gateway as `caller`."""
-    from bot.console import ConsoleChat
+    from evetrader import console
 
-    async with App(settings) as ctx:
-        await ctx.prepare_schema()
-        await ensure_static_data(ctx)
-        gateway = await _console_gateway(ctx)
-        console = ConsoleChat(gateway, caller, await ctx.catalog(), color=sys.stdout.isatty() and not as_json)
-        images = settings.data_dir / "chat-images"
-        if command is not None:
-            code, out = await console.run_one(command, as_json=as_json, image_dir=images)
-            print(out)
-            return code
-        return await console.repl(image_dir=images, history_path=settings.data_dir / "chat_history", as_json=as_json)
+    async with _console(settings) as deps:
+        return await console.chat(deps, command, as_json=as_json, caller=caller, data_dir=settings.data_dir)
 
 
 async def appraise_stdin(settings: Settings, paste: str, hub: str | None, *, as_json: bool, caller: Caller) -> int:
     """`evetrader appraise`: value a paste from standard input; JSON has items, totals and unparsed lines."""
-    import orjson
+    from evetrader import console
 
-    from bot.console import render_text
-    from core.chat.model import Invocation
-
-    async with App(settings) as ctx:
-        await ctx.prepare_schema()
-        await ensure_static_data(ctx)
-        gateway = await _console_gateway(ctx)
-        args = {"paste": paste} | ({"where": hub} if hub else {})
-        reply = await gateway.run(Invocation("appraise", args, caller))
-    if as_json:
-        document = (
-            reply.data if not reply.is_error else {"error": reply.data.get("error"), "usage": reply.data.get("usage")}
-        )
-        print(orjson.dumps(document, option=orjson.OPT_INDENT_2).decode())
-    else:
-        print(render_text(reply, color=sys.stdout.isatty()))
-    return 1 if reply.is_error else 0
+    async with _console(settings) as deps:
+        reply = await console.appraise(deps, paste, hub, caller=caller)
+    return console.print_appraisal(reply, as_json=as_json)
 
 
 async def rotate_token_keys(settings: Settings) -> tuple[str, int]:

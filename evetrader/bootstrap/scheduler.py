@@ -35,6 +35,7 @@ from core.alerts.values import DEFAULT_FEES, FeeAssumption, fee_assumption
 from core.market.ingest import RegionRefresher
 from core.trading.book import DigestProfit
 from evetrader.bootstrap.alerts import alert_dispatcher, refresh_character_orders
+from evetrader.bootstrap.market import history_refresher, packaging_refresher, prices_refresher, region_refresher
 from scheduler.dispatch import RegionDispatcher
 from scheduler.profile import ROUTES, ProfileRefreshSummary, refresh_profiles
 from scheduler.service import SchedulerDeps
@@ -75,7 +76,7 @@ def digest_service(pool: asyncpg.Pool, default_hub: str, names: ItemNames | None
 
 def alerting_refresher(app: App) -> RegionRefresher:
     """The app's region refresher evaluating alert rules after each swap, margins at the configured fee schedule."""
-    return with_alerts(app.region_refresher(), app.pool, fee_assumption(app.settings.fee_schedule()))
+    return with_alerts(region_refresher(app), app.pool, fee_assumption(app.settings.fee_schedule()))
 
 
 async def refresh_app_wallets(app: App, only: Collection[int] | None = None) -> WalletRefreshSummary | None:
@@ -131,9 +132,9 @@ def scheduler_deps(app: App) -> SchedulerDeps:
         dispatcher=dispatcher_for(app),
         refresher=lambda: alerting_refresher(app),
         alert_dispatcher=alert_dispatcher(app.pool, app.redis, app.keys),
-        prices=app.prices_refresher,
-        packaging=app.packaging_refresher,
-        history=app.history_refresher,
+        prices=lambda: prices_refresher(app),
+        packaging=lambda: packaging_refresher(app),
+        history=lambda: history_refresher(app),
         history_store=PgHistoryStore(app.pool),
         digests=lambda names: digest_service(app.pool, s.default_hub, names),
         session_tokens=PgSessionTokenStore(app.pool),

@@ -11,6 +11,7 @@ from adapters.postgres.accounts import PgPreferences
 from core.chat import Caller, Invocation
 from core.market.fees import TradeSkills
 from evetrader.app import App
+from evetrader.bootstrap.chat import chat_deps
 from evetrader.cli_actions import ensure_static_data
 from evetrader.config import load_settings
 
@@ -28,7 +29,7 @@ async def test_account_hub_and_skills_apply_to_commands(pg_dsn: str, redis_url: 
             " SELECT unnest($1::int[]), 'ok', 0, now()",
             [10000002, 10000043, 10000032],
         )
-        gateway = await app.command_gateway()
+        gateway = (await chat_deps(app)).gateway
         before = await gateway.run(Invocation("analyze", {"item": "Tritanium"}, CALLER))
         account = await app.pool.fetchval("SELECT account_id FROM account_identities WHERE external_id = '99'")
         skills = TradeSkills(accounting=0, broker_relations=0)

@@ -68,6 +68,22 @@ def test_the_walk_sees_imports_inside_functions() -> None:
     assert "scheduler.service" in late and "web.app" in late
 
 
+BUNDLED = ("evetrader/bot_service.py", "evetrader/console.py")  # they get BotDeps, ChatDeps from the bootstrap
+
+
+def test_the_bot_service_and_console_take_bundles_not_the_app() -> None:
+    """Neither imports the resources' App nor names it (an annotation, a call): the bootstrap hands them a bundle."""
+    found = []
+    for rel in BUNDLED:
+        tree = ast.parse((ROOT / rel).read_text(encoding="utf-8"), rel)
+        for node in ast.walk(tree):
+            imported = node.module if isinstance(node, ast.ImportFrom) else None
+            named = node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else None
+            if imported == "evetrader.app" or named == "App":
+                found.append(f"{rel}:{node.lineno}")
+    assert found == []
+
+
 OUTER = ("web", "bot", "scheduler")  # handed their adapters by the bootstrap (WebDeps, SchedulerDeps, the bot's)
 SHARED_ADAPTER_MODULES = frozenset({"adapters.metrics"})  # Prometheus metrics: process-wide objects, not dependencies
 # Runtime imports from adapters the outer layers still make, as (file, module). The list only shrinks: an entry that

@@ -9,6 +9,8 @@ import pytest
 from adapters.embedded import EmbeddedRedis
 from core.chat import Caller, Invocation
 from evetrader.app import App
+from evetrader.bootstrap.chat import chat_deps
+from evetrader.bootstrap.market import region_refresher
 from evetrader.cli_actions import ensure_static_data
 from evetrader.config import load_settings
 from fakes.esi import EsiFake
@@ -29,8 +31,8 @@ async def test_price_checks_answer_while_redis_restarts(pg_dsn: str, tmp_path: P
             async with App(settings) as app:
                 await app.migrate()
                 await ensure_static_data(app)
-                assert (await app.region_refresher().refresh(FORGE)).meta is not None
-                gateway = await app.command_gateway()
+                assert (await region_refresher(app).refresh(FORGE)).meta is not None
+                gateway = (await chat_deps(app)).gateway
                 price = Invocation("price", {"item": "Tritanium"}, CALLER)
                 before = await gateway.run(price)
                 redis.close()  # the server stops: the rate limit and the quote cache cannot be reached

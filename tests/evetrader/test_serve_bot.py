@@ -13,6 +13,7 @@ import pytest
 
 from core.formatting import isk
 from evetrader.app import App
+from evetrader.bootstrap.market import region_refresher
 from evetrader.cli_actions import ensure_static_data
 from evetrader.config import load_settings
 from fakes.discord import DiscordFake
@@ -41,7 +42,7 @@ async def ingest_jita(pg_dsn: str, redis_url: str, redis_prefix: str, esi_url: s
     async with App(settings) as ctx:
         await ctx.migrate()
         await ensure_static_data(ctx)
-        await ctx.region_refresher().refresh(JITA_REGION)
+        await region_refresher(ctx).refresh(JITA_REGION)
         row = await ctx.pool.fetchrow(
             "SELECT t.name, q.best_sell, q.best_buy FROM market_quotes q JOIN sde_types t USING (type_id)"
             " WHERE q.location_id = $1 AND q.best_sell IS NOT NULL AND q.best_buy IS NOT NULL"

@@ -12,6 +12,7 @@ from adapters.postgres.alerts_eval import PgAlertEvaluator
 from core.alerts.evaluation import SnapshotAlerts
 from evetrader.app import App
 from evetrader.bootstrap.alerts import alert_dispatcher
+from evetrader.bootstrap.chat import bot_deps, chat_deps
 from evetrader.bot_service import BotService
 from evetrader.cli_actions import ensure_static_data
 from evetrader.config import load_settings
@@ -54,7 +55,8 @@ async def test_alert_made_in_telegram_arrives_once_after_the_crossing_ingest(
                 JITA_STATION,
             )
             threshold = round(item["best_sell"] * 10, 2)
-            bot = BotService(app)
+            deps = bot_deps(app, await chat_deps(app))
+            bot = BotService(deps)
             await bot.start()
             try:
                 telegram.push_message(f"/alert add {item['name']} sell below {threshold} jita", USER, USER)
@@ -71,7 +73,7 @@ async def test_alert_made_in_telegram_arrives_once_after_the_crossing_ingest(
             [alert] = await sent_to(telegram, "fell below")
             assert item["name"] in alert and str(USER) in str(telegram.calls_of("sendMessage")[-1].params["chat_id"])
 
-            restarted = BotService(app)  # a restart, and the dispatcher running again, send nothing new
+            restarted = BotService(deps)  # a restart, and the dispatcher running again, send nothing new
             await restarted.start()
             try:
                 assert await alert_dispatcher(app.pool, app.redis, app.keys).dispatch_due() == 0

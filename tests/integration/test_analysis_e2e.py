@@ -14,6 +14,8 @@ import pytest_asyncio
 
 from core.chat import Caller, Invocation
 from evetrader.app import App
+from evetrader.bootstrap.chat import chat_deps
+from evetrader.bootstrap.market import region_refresher
 from evetrader.cli_actions import ensure_static_data
 from evetrader.config import load_settings
 from fakes.ai import AnthropicFake, OpenAIFake
@@ -48,7 +50,7 @@ async def app(
         async with App(settings) as ctx:
             await ctx.migrate()
             await ensure_static_data(ctx)
-            await ctx.region_refresher().refresh(JITA_REGION)
+            await region_refresher(ctx).refresh(JITA_REGION)
             yield ctx, claude, gpt
 
 
@@ -64,7 +66,7 @@ async def test_analyze_fails_over_to_gpt_and_shows_the_databases_numbers(app):
     claude.reply_error("overloaded")
     gpt.reply_tool_calls([("price", {"item": row["name"], "where": "Jita"})])
     gpt.reply_text("Thin spread after fees; hauling to Amarr is not worth it today.")
-    gateway = await ctx.command_gateway()
+    gateway = (await chat_deps(ctx)).gateway
     reply = await gateway.run(Invocation("analyze", {"item": row["name"], "where": "Jita"}, CALLER))
     assert not reply.is_error, reply.text
     assert reply.text.endswith("hauling to Amarr is not worth it today.") and "openai" in reply.text

@@ -16,6 +16,7 @@ import psutil
 
 from adapters.embedded import EmbeddedPostgres
 from evetrader.app import App
+from evetrader.bootstrap.market import region_refresher
 from evetrader.cli_actions import ensure_static_data
 from evetrader.config import load_settings
 
@@ -75,7 +76,7 @@ async def ingest_jita(dsn: str, redis_url: str, redis_prefix: str, esi_url: str,
     async with App(settings) as app:
         await app.migrate()
         await ensure_static_data(app)
-        await app.region_refresher().refresh(JITA_REGION)
+        await region_refresher(app).refresh(JITA_REGION)
         row = await app.pool.fetchrow(
             "SELECT t.name, q.best_sell, q.best_buy FROM market_quotes q JOIN sde_types t USING (type_id)"
             " WHERE q.location_id = $1 AND q.best_sell IS NOT NULL AND q.best_buy IS NOT NULL"

@@ -13,6 +13,7 @@ import aiohttp
 from core.chat import Caller, Invocation
 from core.formatting import isk
 from evetrader.app import App
+from evetrader.bootstrap.chat import chat_deps
 from evetrader.config import load_settings
 from fakes.esi import EsiFake
 from fakes.telegram import TelegramFake
@@ -37,7 +38,7 @@ async def test_price_answers_from_redis_while_postgres_restarts(
                 esi_base_url=esi.base_url, postgres_acquire_timeout_s=2, postgres_command_timeout_s=5,
             )  # fmt: skip
             async with App(settings) as app:
-                gateway = await app.command_gateway()
+                gateway = (await chat_deps(app)).gateway
                 price = Invocation("price", {"item": str(quote["name"]), "where": "Jita"}, CALLER)
                 alerts = Invocation("alert list", {}, CALLER)
                 before, alerts_before = await gateway.run(price), await gateway.run(alerts)

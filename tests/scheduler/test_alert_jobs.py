@@ -11,6 +11,7 @@ from adapters.postgres.watchlist import PgWatchlist
 from core.alerts.model import AlertKind, AlertTarget, Direction, RuleSpec, Side, TargetKind
 from core.alerts.values import DEFAULT_FEES, fee_assumption, margin_pct
 from evetrader.app import App
+from evetrader.bootstrap.market import region_refresher
 from evetrader.bootstrap.scheduler import alerting_refresher, dispatcher_for, scheduler_deps, with_alerts
 from scheduler.service import SchedulerService
 
@@ -28,7 +29,7 @@ async def test_a_scheduled_refresh_evaluates_the_regions_alert_rules(app: App) -
     spec = RuleSpec(AlertKind.PRICE, AMARR_REGION, TRIT, None, Side.SELL, Direction.BELOW, 1e12, 0.0, timedelta(0), DM)
     await PgAlertRules(app.pool).add(me, spec)
     await app.redis.set(app.keys.ingest_claim(AMARR_REGION), b"1")
-    outcome = await dispatcher_for(app).execute(with_alerts(app.region_refresher(), app.pool), AMARR_REGION)
+    outcome = await dispatcher_for(app).execute(with_alerts(region_refresher(app), app.pool), AMARR_REGION)
     assert outcome is not None and outcome.meta is not None and outcome.meta.as_of is not None
     best = await app.pool.fetchval(
         "SELECT min(best_sell) FROM market_quotes WHERE region_id = $1 AND type_id = $2", AMARR_REGION, TRIT

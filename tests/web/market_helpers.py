@@ -15,6 +15,8 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
 from evetrader.app import App
+from evetrader.bootstrap.chat import command_context
+from evetrader.bootstrap.market import region_refresher
 from evetrader.bootstrap.web import web_deps
 from evetrader.cli_actions import ensure_static_data
 from evetrader.config import load_settings
@@ -55,7 +57,7 @@ async def market_app(
             )
             async with App(settings) as app:
                 await ensure_static_data(app)
-                await app.region_refresher().refresh(JITA_REGION)
+                await region_refresher(app).refresh(JITA_REGION)
                 yield app
                 keys = [key async for key in app.redis.scan_iter(match=prefix + "*", count=1000)]
                 if keys:
@@ -69,7 +71,7 @@ async def market_app(
 async def market_client(market_app: App) -> AsyncIterator[MarketClient]:
     """A factory of started test clients of the panel with the market context (config overrides allowed)."""
     clients: list[TestClient[web.Request, web.Application]] = []
-    context = await market_app.command_context()
+    context = await command_context(market_app)
 
     async def make(**overrides: Any) -> TestClient[web.Request, web.Application]:
         generous = {"appraisal_rate_per_minute": 60_000.0, "appraisal_rate_burst": 10_000} | overrides

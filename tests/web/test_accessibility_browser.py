@@ -18,6 +18,8 @@ from adapters.webpush import new_vapid_key
 from core.accounts.linking import LinkRequest
 from core.formatting import isk
 from evetrader.app import App
+from evetrader.bootstrap.chat import command_context
+from evetrader.bootstrap.market import history_refresher
 from evetrader.bootstrap.web import sso_web_services, web_deps
 from fakes.sso import SsoFake
 from fakes.sso.state import FakeCharacter
@@ -211,7 +213,7 @@ async def _panel(market_app: App) -> AsyncIterator[tuple[web.Application, str, S
         store = PgCharacterStore(market_app.pool, cipher)
         services = sso_web_services(sso, store, market_app.redis, market_app.keys, config.signing_key)
         app = create_app(web_deps(market_app.pool, market_app.redis, market_app.keys, config, sso=services))
-        use_market(app, await market_app.command_context())
+        use_market(app, await command_context(market_app))
         runner, port = await start(app, "127.0.0.1", 0)
         try:
             yield app, f"http://127.0.0.1:{port}", services
@@ -224,7 +226,7 @@ async def test_every_panel_page_passes_axe_and_works_by_keyboard(market_app: App
     async_api = pytest.importorskip("playwright.async_api")
     axe_js = AXE_SCRIPT  # axe-core as the test extra ships it: nothing is downloaded
     item = await traded_item(market_app)
-    await market_app.history_refresher().refresh(JITA_REGION, [item["type_id"]])
+    await history_refresher(market_app).refresh(JITA_REGION, [item["type_id"]])
     accounts = {
         "signed out": None,
         "user": await _seed_user(market_app, item["type_id"]),

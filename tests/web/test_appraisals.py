@@ -13,6 +13,7 @@ from core.chat import Caller, Invocation, dispatch
 from core.commands.default import build_registry
 from core.formatting import isk
 from evetrader.app import App
+from evetrader.bootstrap.chat import command_context
 from scheduler.jobs import purge_appraisals
 from tests.web.helpers import create_account, sign_in
 from tests.web.market_helpers import PANEL_URL, MarketClient, market_app, market_client, traded_item
@@ -41,7 +42,7 @@ async def test_api_appraisal_is_the_cli_body_under_a_permalink(market_client: Ma
     reply = await dispatch(
         build_registry(),
         Invocation("appraise", {"paste": paste, "where": "Jita"}, Caller("console", "t", "T")),
-        await market_app.command_context(),
+        await command_context(market_app),
     )
     assert {k: v for k, v in body.items() if k not in TIMES} == {k: v for k, v in reply.data.items() if k not in TIMES}
     [line] = body["items"]
@@ -191,7 +192,7 @@ async def test_answers_match_the_openapi_document(market_client: MarketClient, m
 async def test_chat_appraise_answers_with_a_permalink(market_client: MarketClient, market_app: App) -> None:
     client = await market_client()
     paste, item = await _paste(market_app)
-    context = await market_app.command_context()  # PUBLIC_URL set: chat replies carry the link
+    context = await command_context(market_app)  # PUBLIC_URL set: chat replies carry the link
     reply = await dispatch(
         build_registry(), Invocation("appraise", {"paste": paste}, Caller("console", "t", "T")), context
     )

@@ -10,6 +10,7 @@ import pytest
 
 from core.formatting import isk
 from evetrader.app import App
+from evetrader.bootstrap.chat import command_context
 from evetrader.bootstrap.web import web_deps
 from tests.web.helpers import web_config
 from tests.web.market_helpers import market_app, traded_item
@@ -29,7 +30,7 @@ async def test_paste_to_permalink_in_a_real_browser(market_app: App) -> None:
     assert shutil.which(str(CHROMIUM))
     item = await traded_item(market_app)
     app = create_app(web_deps(market_app.pool, market_app.redis, market_app.keys, web_config()))
-    use_market(app, await market_app.command_context())
+    use_market(app, await command_context(market_app))
     runner, port = await start(app, "127.0.0.1", 0)
     base = f"http://127.0.0.1:{port}"
     try:

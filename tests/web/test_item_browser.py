@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 
 from evetrader.app import App
+from evetrader.bootstrap.chat import command_context
+from evetrader.bootstrap.market import history_refresher
 from evetrader.bootstrap.web import web_deps
 from tests.web.helpers import web_config
 from tests.web.market_helpers import JITA_REGION, market_app, traded_item
@@ -25,9 +27,9 @@ pytestmark = [
 async def test_search_pick_by_keyboard_and_see_the_chart(market_app: App) -> None:
     async_api = pytest.importorskip("playwright.async_api")
     item = await traded_item(market_app)
-    await market_app.history_refresher().refresh(JITA_REGION, [item["type_id"]])
+    await history_refresher(market_app).refresh(JITA_REGION, [item["type_id"]])
     app = create_app(web_deps(market_app.pool, market_app.redis, market_app.keys, web_config()))
-    use_market(app, await market_app.command_context())
+    use_market(app, await command_context(market_app))
     runner, port = await start(app, "127.0.0.1", 0)
     base = f"http://127.0.0.1:{port}"
     try:

@@ -17,6 +17,7 @@ from core.market.model import SnapshotCommit
 from core.market.orders import parse_order_page
 from core.market.structures import StructureInfo
 from evetrader.app import App
+from evetrader.bootstrap.market import history_refresher
 from tests.web.helpers import create_account, sign_in
 from tests.web.market_helpers import JITA_REGION, MarketClient, market_app, market_client, traded_item
 from tests.web.schema_check import problems
@@ -30,7 +31,7 @@ PNG = b"\x89PNG\r\n\x1a\n"
 async def test_item_page_shows_the_hubs_the_chart_and_the_links(market_client: MarketClient, market_app: App) -> None:
     client = await market_client()
     item = await traded_item(market_app)
-    await market_app.history_refresher().refresh(JITA_REGION, [item["type_id"]])
+    await history_refresher(market_app).refresh(JITA_REGION, [item["type_id"]])
     response = await client.get(f"/items/{item['type_id']}")
     html = await response.text()
     assert response.status == 200, html

@@ -7,6 +7,8 @@ from datetime import UTC, datetime
 from core.chat import Caller, Invocation, dispatch
 from core.commands.default import build_registry
 from evetrader.app import App
+from evetrader.bootstrap.chat import command_context
+from evetrader.bootstrap.market import history_refresher
 from tests.web.market_helpers import JITA_REGION, MarketClient, market_app, market_client, traded_item
 from tests.web.schema_check import problems
 
@@ -25,7 +27,7 @@ async def test_price_is_the_price_commands_data_with_etag_and_expiry(
     reply = await dispatch(
         build_registry(),
         Invocation("price", {"item": item["name"], "where": "Jita"}, Caller("console", "t", "T")),
-        await market_app.command_context(),
+        await command_context(market_app),
     )
     assert body == {"hub": "Jita", **reply.data}
     assert (body["best_sell"], body["best_buy"]) == (item["best_sell"], item["best_buy"])
@@ -48,7 +50,7 @@ async def test_compare_and_history(market_client: MarketClient, market_app: App)
     item = await traded_item(market_app)
     compared = await (await client.get(f"/api/v1/market/compare?type_id={item['type_id']}")).json()
     assert compared["hubs"]["Jita"]["best_sell"] == item["best_sell"] and compared["buy_at"] is not None
-    await market_app.history_refresher().refresh(JITA_REGION, [item["type_id"]])
+    await history_refresher(market_app).refresh(JITA_REGION, [item["type_id"]])
     history = await client.get(f"/api/v1/market/history?type_id={item['type_id']}&region_id={JITA_REGION}&days=30")
     body = await history.json()
     assert history.status == 200 and body["region_id"] == JITA_REGION and body["days"] == 30
