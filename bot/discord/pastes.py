@@ -114,8 +114,9 @@ def submitted_values(components: list[Any]) -> dict[str, str]:
 async def run_with_file(
     gateway: CommandGateway, http: Any, invocation: Invocation, attachment: Json, limit: int
 ) -> Reply:
-    """Run a paste command on an attached .txt file (checked before download, read through the client's HTTP
-    session); a refused file gets the same messages as a typed paste and changes nothing."""
+    """Run a paste command on an attached .txt file: checked before download, and read through the client's HTTP
+    session only once the gateway has admitted the caller (identity, rate limit); a refused file gets the same
+    messages as a typed paste and changes nothing."""
     command = gateway.command_for(invocation)
     param, usage = paste_param(command), command.usage if command else None
     if param is None or not isinstance(invocation.args, Mapping):
@@ -127,11 +128,15 @@ async def run_with_file(
     problem = paste_file_problem(filename, content_type, size if isinstance(size, int) else None, limit)
     if problem is not None or not attachment.get("url"):
         return Reply.error(problem or "paste: Discord sent no file", usage)
-    try:
-        text = paste_of_file(await http.get_from_cdn(str(attachment["url"])), limit)
-    except ArgumentError as exc:
-        return Reply.error(str(exc), usage)
-    except (discord.HTTPException, aiohttp.ClientError) as exc:
-        logger.warning("discord attachment download failed: %s", type(exc).__name__)
-        return Reply.error("paste: Discord did not hand over the file, try again.", usage)
-    return await gateway.run(dataclasses.replace(invocation, args=dict(invocation.args) | {param.name: text}))
+    key, url = param.name, str(attachment["url"])
+
+    async def with_paste(admitted: Invocation) -> Invocation:
+        try:
+            text = paste_of_file(await http.get_from_cdn(url), limit)
+        except (discord.HTTPException, aiohttp.ClientError) as exc:
+            logger.warning("discord attachment download failed: %s", type(exc).__name__)
+            raise ArgumentError("paste: Discord did not hand over the file, try again.") from None
+        assert isinstance(admitted.args, Mapping)
+        return dataclasses.replace(admitted, args=dict(admitted.args) | {key: text})
+
+    return await gateway.run(invocation, load=with_paste)

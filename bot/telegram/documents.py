@@ -1,5 +1,6 @@
 """Pastes as files on Telegram: a .txt document captioned "/appraise [hub]", or sent in reply to the bot's question
-for a paste, is checked (name, type, size) before getFile and read from the bot's file URL."""
+for a paste, is checked (name, type, size) before getFile and read from the bot's file URL once the command gateway
+has admitted the caller."""
 
 from __future__ import annotations
 
@@ -50,12 +51,14 @@ def caption_args(command: Command, rest: str, paste: str) -> dict[str, str]:
     return args
 
 
+def document_problem(document: Document, limit: int) -> str | None:
+    """Why a document cannot be a paste (name, type or size, as Telegram reports them), or None; asks nothing."""
+    return paste_file_problem(document.file_name or "", document.mime_type, document.file_size, limit)
+
+
 async def read_document(bot: Any, document: Document, limit: int) -> str:
-    """The text of a .txt document: refused before getFile when its name, type or size is wrong, then fetched from
+    """The text of a .txt document that passed `document_problem`: getFile, then fetched from
     `{base_file_url}{token}/{file_path}` and decoded; ArgumentError with the text paste's messages otherwise."""
-    problem = paste_file_problem(document.file_name or "", document.mime_type, document.file_size, limit)
-    if problem is not None:
-        raise ArgumentError(problem)
     try:
         file = await bot.get_file(document.file_id)
         data = await file.download_as_bytearray()

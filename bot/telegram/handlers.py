@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, Coroutine
+from dataclasses import replace
 from typing import Any
 
 from telegram import Update
@@ -13,7 +14,7 @@ from telegram.ext import ContextTypes
 
 from bot.state import InteractionState
 from bot.telegram.callers import ChatRoles, caller_of
-from bot.telegram.documents import caption_args, captioned_command, read_document
+from bot.telegram.documents import caption_args, captioned_command, document_problem, read_document
 from bot.telegram.inline import inline_articles
 from bot.telegram.keyboards import ANSWER, NOOP, PAGE, Keyboards, parse_callback
 from bot.telegram.prompts import Conversations, Pending, missing_params, prompt
@@ -95,32 +96,39 @@ class TelegramBot:
 
     async def on_document(self, update: Update, context: Context) -> None:
         """A file: appraised when captioned with a paste command ("/appraise [hub]") or sent while this member's
-        open question asks for a paste; other files are left alone (groups share files all day)."""
+        open question asks for a paste as its last missing parameter; other files are left alone (groups share files
+        all day). A file is checked before anything else and downloaded only once the gateway admitted the caller
+        (identity, rate limit); a refused file runs nothing and leaves the question open."""
         message, chat, user = update.effective_message, update.effective_chat, update.effective_user
         if message is None or chat is None or user is None or message.document is None:
             return
         found = captioned_command(self.gateway.registry, message.caption or "", context.bot.username)
         question = None if found else await self.conversations.open_question((chat.id, user.id))
+        if question is not None and (question.asking.kind is not ParamKind.PASTE or len(question.missing) > 1):
+            return
         command = found[0] if found else question.command if question else None
-        if command is None or (question is not None and question.asking.kind is not ParamKind.PASTE):
+        if command is None:
             return
-        caller = await self.roles.caller(context.bot, update)
-        try:
-            async with showing(context.bot, chat.id, chat_action_of(command), self.action_every):
-                text = await read_document(context.bot, message.document, self.paste_limit)
-        except ArgumentError as exc:  # nothing is run and the question stays open
-            reply = Reply.error(str(exc), command.usage)
-            await answer(context.bot, chat.id, caller, reply, keyboards=self.keyboards, reply_to=message.message_id)
-            return
-        if found is None:
-            step = await self.conversations.answer((chat.id, user.id), text)
-            if step is not None:
-                await self._go_on(context.bot, update, step, message.message_id)
-            return
-        invocation = Invocation(command.name, caption_args(command, found[1], text), caller)
-        async with showing(context.bot, chat.id, chat_action_of(command), self.action_every):
-            reply = await self.gateway.run(invocation)
-        await answer(context.bot, chat.id, caller, reply, keyboards=self.keyboards, reply_to=message.message_id)
+        bot, document, key = context.bot, message.document, (chat.id, user.id)
+        caller = await self.roles.caller(bot, update)
+
+        async def with_paste(admitted: Invocation) -> Invocation:
+            text = await read_document(bot, document, self.paste_limit)
+            if found is not None:
+                return replace(admitted, args=caption_args(command, found[1], text))
+            step = await self.conversations.answer(key, text)
+            if step is None:  # answered or cancelled meanwhile
+                raise ArgumentError("paste: this question is no longer open, send the command again.")
+            return replace(admitted, args=step.raw)
+
+        problem = document_problem(document, self.paste_limit)
+        if problem is not None:
+            reply = Reply.error(problem, command.usage)
+        else:
+            invocation = Invocation(command.name, {} if found else question.raw if question else "", caller)
+            async with showing(bot, chat.id, chat_action_of(command), self.action_every):
+                reply = await self.gateway.run(invocation, load=with_paste)
+        await answer(bot, chat.id, caller, reply, keyboards=self.keyboards, reply_to=message.message_id)
 
     async def on_cancel(self, update: Update, context: Context) -> None:
         """/cancel: abandon this member's open question."""

@@ -11,11 +11,14 @@ from typing import Protocol
 
 from core.chat.dispatch import dispatch, temporarily_unavailable
 from core.chat.model import Caller, Invocation, Reply
+from core.chat.params import ArgumentError
 from core.chat.registry import Command, CommandContext, Registry
 from core.ports import StoreUnavailable
 
 logger = logging.getLogger(__name__)
 ContextFactory = Callable[[Caller], Awaitable[CommandContext]]
+# Completes an admitted invocation (a paste file downloaded into its arguments); ArgumentError refuses it.
+ArgsLoader = Callable[[Invocation], Awaitable[Invocation]]
 
 
 class Completer(Protocol):
@@ -80,8 +83,10 @@ class CommandGateway:
             command = self.registry.get(f"{invocation.command} {first[0]}") if first else None
         return command
 
-    async def run(self, invocation: Invocation) -> Reply:
-        """Answer one invocation; never raises (a broken store or limiter becomes an error Reply)."""
+    async def run(self, invocation: Invocation, *, load: ArgsLoader | None = None) -> Reply:
+        """Answer one invocation; never raises (a broken store or limiter becomes an error Reply). `load`, when
+        given, completes the invocation only once the caller is identified and within their rate limit (a file is
+        fetched for an admitted caller alone); its ArgumentError is answered like a bad argument."""
         started = self._clock()
         command = self.command_for(invocation)
         name = command.name if command else "unknown"  # metric labels stay bounded whatever users type
@@ -98,8 +103,11 @@ class CommandGateway:
                 outcome, reply = "rate_limited", rate_limited(wait)
             else:
                 bound = dataclasses.replace(invocation, caller=caller)
+                bound = await load(bound) if load else bound
                 reply = await dispatch(self.registry, bound, await self._context_for(caller))
                 outcome = ("error" if _failed(reply) else "user_error") if reply.is_error else "ok"
+        except ArgumentError as exc:  # only `load` raises it: dispatch answers bad arguments itself
+            outcome, reply = "user_error", Reply.error(str(exc), command.usage if command else None)
         except StoreUnavailable as exc:
             reply = temporarily_unavailable(name, exc)
         except Exception:

@@ -1,13 +1,17 @@
 """/appraise on Discord without text opens a modal with a paragraph field; a .txt attachment is appraised too, read
-from the CDN through discord.py's HTTP session; other files and oversized ones are refused before any download."""
+from the CDN through discord.py's HTTP session; other files, oversized ones and those of a caller over the command
+rate limit are refused before any download."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import pytest
+import redis.asyncio as aioredis
 
+from adapters.redis.ratelimit import RedisRateLimiter
 from bot.discord.pastes import STORED_MODAL
 from bot.state import InteractionState
 from core.appraisal.parsers import default_parsers
@@ -24,15 +28,22 @@ CALLBACK, FOLLOW_UP = "/interactions/{id}/{token}/callback", "/webhooks/{app}/{t
 CARGO = "100 Tritanium\n"
 
 
-@pytest.fixture
-async def harness(interaction_state: InteractionState) -> AsyncIterator[Harness]:
+@asynccontextmanager
+async def appraising(state: InteractionState, limiter: RedisRateLimiter | None = None) -> AsyncIterator[Harness]:
+    """The client over the product's commands on the Tritanium market, pasted files up to LIMIT bytes."""
     market = trit_market()
 
     async def market_context(caller: Caller) -> CommandContext:
         return context(market, parsers=default_parsers(), appraisal_max_bytes=LIMIT)
 
-    gateway = make_gateway([], registry=build_registry(), context_for=market_context)
-    async with running(gateway, [], interaction_state, paste_limit=LIMIT) as started:
+    gateway = make_gateway([], limiter=limiter, registry=build_registry(), context_for=market_context)
+    async with running(gateway, [], state, paste_limit=LIMIT) as started:
+        yield started
+
+
+@pytest.fixture
+async def harness(interaction_state: InteractionState) -> AsyncIterator[Harness]:
+    async with appraising(interaction_state) as started:
         yield started
 
 
@@ -109,3 +120,17 @@ async def test_a_refused_file_gets_a_clear_message(
 async def test_text_and_file_together_are_refused(harness: Harness):
     pushed = await harness.fake.command("appraise", {"paste": CARGO, "file": harness.fake.upload("c.txt", b"1 x")})
     assert "not both" in shown(await final_answer(harness, pushed))
+
+
+async def test_an_attachment_over_the_rate_limit_is_refused_without_download(
+    interaction_state: InteractionState, redis_client: aioredis.Redis, redis_prefix: str
+):
+    limiter = RedisRateLimiter(redis_client, redis_prefix, per_minute=1, burst=1)  # one command a minute
+    async with appraising(interaction_state, limiter) as harness:
+        first = await harness.fake.command("appraise", {"paste": CARGO})
+        assert "Appraisal at Jita" in shown(await final_answer(harness, first))
+        cargo = harness.fake.upload("cargo.txt", CARGO.encode())
+        pushed = await harness.fake.command("appraise", {"file": cargo})
+        answer = await final_answer(harness, pushed)
+    assert "try again in" in shown(answer) and "Appraisal" not in shown(answer)
+    assert harness.fake.downloads == []

@@ -1,13 +1,16 @@
 """A .txt document captioned /appraise, or sent as the answer to the bot's question for a paste, is appraised: PTB
-asks getFile and downloads from {base_file_url}{token}/{file_path}; wrong files are refused before getFile."""
+asks getFile and downloads from {base_file_url}{token}/{file_path}; wrong files, and files of a caller over the
+command rate limit, are refused before getFile."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 
 import pytest
+import redis.asyncio as aioredis
 from telegram.error import BadRequest
 
+from adapters.redis.ratelimit import RedisRateLimiter
 from bot.state import InteractionState
 from core.appraisal.parsers import default_parsers
 from core.chat.gateway import CommandGateway
@@ -22,15 +25,29 @@ LIMIT = 2048  # APPRAISAL_MAX_BYTES of this bot
 CARGO = "100 Tritanium\n"
 
 
-@pytest.fixture
-async def harness(interaction_state: InteractionState) -> AsyncIterator[Harness]:
+def appraising_gateway(limiter: RedisRateLimiter | None = None) -> CommandGateway:
+    """The product's commands on the Tritanium market, pasted files up to LIMIT bytes."""
     market = trit_market()
 
     async def context_for(caller: Caller) -> CommandContext:
         return context(market, parsers=default_parsers(), appraisal_max_bytes=LIMIT)
 
-    gateway = CommandGateway(build_registry(), context_for, completer=CATALOG)
-    async with running(state=interaction_state, gateway=gateway, paste_limit=LIMIT) as bot:
+    return CommandGateway(build_registry(), context_for, completer=CATALOG, limiter=limiter)
+
+
+@pytest.fixture
+async def harness(interaction_state: InteractionState) -> AsyncIterator[Harness]:
+    async with running(state=interaction_state, gateway=appraising_gateway(), paste_limit=LIMIT) as bot:
+        yield bot
+
+
+@pytest.fixture
+async def limited(
+    interaction_state: InteractionState, redis_client: aioredis.Redis, redis_prefix: str
+) -> AsyncIterator[Harness]:
+    """A bot whose callers have one command a minute (the production Redis limiter)."""
+    limiter = RedisRateLimiter(redis_client, redis_prefix, per_minute=1, burst=1)
+    async with running(state=interaction_state, gateway=appraising_gateway(limiter), paste_limit=LIMIT) as bot:
         yield bot
 
 
@@ -99,3 +116,23 @@ async def test_the_fake_refuses_getfile_over_20_mb_as_telegram_does(harness: Har
     update = harness.fake.push_document(DM, 99, "huge.txt", b"", file_size=21 * 1024 * 1024, caption="hello")
     with pytest.raises(BadRequest, match="too big"):
         await harness.app.bot.get_file(update["message"]["document"]["file_id"])
+
+
+async def test_a_captioned_file_over_the_rate_limit_is_refused_without_getfile(limited: Harness):
+    [first] = await limited.ask("/price tritanium jita")
+    assert "4.90" in first
+    text = await send_file(limited, "cargo.txt", CARGO.encode(), caption="/appraise")
+    assert "try again in" in text and "Appraisal" not in text
+    assert limited.fake.calls_of("getFile") == [] and limited.fake.downloads == []
+
+
+async def test_a_file_answering_the_question_over_the_rate_limit_is_not_fetched_and_the_question_stays(
+    limited: Harness, interaction_state: InteractionState
+):
+    [question] = await limited.ask("/appraise")  # asking spends no command
+    assert "needs <b>paste</b>" in question
+    [first] = await limited.ask("/price tritanium jita")
+    assert "4.90" in first
+    assert "try again in" in await send_file(limited, "loot.txt", CARGO.encode())
+    assert limited.fake.calls_of("getFile") == [] and limited.fake.downloads == []
+    assert await interaction_state.get("question", f"{DM}:{USER}") is not None

@@ -6,6 +6,7 @@ import pytest
 
 from core.chat import Caller, CommandContext, Invocation, Reply
 from core.chat.gateway import CommandGateway
+from core.chat.params import ArgumentError
 from core.chat.registry import Registry
 from core.ports import StoreUnavailable
 from tests.core.commands.sample_catalog import sample_catalog
@@ -94,6 +95,25 @@ async def test_rate_limited_callers_get_a_friendly_wait_and_the_handler_does_not
     assert wait.is_error and wait.ephemeral and "try again in 3 s" in wait.text and wait.data["retry_after"] == 3
     assert limiter.keys == ["discord:42", "discord:42"]
     assert observer.records[-1] == ("discord", "whoami", "rate_limited")
+
+
+async def test_a_loader_runs_only_for_an_admitted_caller_and_its_argument_error_is_the_users(observer: Observer):
+    loaded: list[Caller] = []
+
+    async def load(admitted: Invocation) -> Invocation:
+        loaded.append(admitted.caller)
+        if len(loaded) > 1:
+            raise ArgumentError("paste: the file is not UTF-8 text")
+        return admitted
+
+    gateway = CommandGateway(_registry(), _context, identities=Identities(), limiter=Limiter([0.0, 0.0, 5.0]),
+                             observer=observer)  # fmt: skip
+    assert (await gateway.run(Invocation("whoami", "", CALLER), load=load)).text == "account 7"
+    refused = await gateway.run(Invocation("whoami", "", CALLER), load=load)
+    assert refused.is_error and "not UTF-8" in refused.text
+    assert "try again in 5 s" in (await gateway.run(Invocation("whoami", "", CALLER), load=load)).text
+    assert [caller.account_id for caller in loaded] == [7, 7]  # identified first; never for the limited call
+    assert [outcome for *_, outcome in observer.records] == ["ok", "user_error", "rate_limited"]
 
 
 async def test_a_broken_identity_store_is_an_error_reply_not_an_exception(observer: Observer):
