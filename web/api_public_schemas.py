@@ -11,9 +11,9 @@ _TIME: Schema = {"type": "string", "format": "date-time"}
 _MAYBE_TIME: Schema = {"type": ["string", "null"], "format": "date-time"}
 
 
-def _object(properties: dict[str, Schema]) -> Schema:
-    """An object schema whose properties are all required."""
-    return {"type": "object", "required": list(properties), "properties": properties}
+def _object(properties: dict[str, Schema], optional: tuple[str, ...] = ()) -> Schema:
+    """An object schema whose properties are all required but the `optional` ones."""
+    return {"type": "object", "required": [p for p in properties if p not in optional], "properties": properties}
 
 
 _QUOTE = _object(
@@ -37,7 +37,28 @@ _QUOTE = _object(
     }
 )
 
+_SOURCES: Schema = {
+    "type": "array",
+    "items": ref("SourceAge"),
+    "description": "every source the answer used with when it was current, as a chat reply's footer lists them",
+}
+
 PUBLIC_SCHEMAS: dict[str, Schema] = {
+    "SourceAge": _object(
+        {
+            "kind": {
+                "type": ["string", "null"],
+                "enum": ["market_orders", "history", "average_prices", "wallet", "character_orders", "assets", None],
+            },
+            "id": {
+                "type": ["integer", "null"],
+                "description": "market_orders: the region or structure market; history: its region (null: several);"
+                " wallet, character_orders, assets: the character; average_prices: null",
+            },
+            "name": {"type": "string", "description": "as a chat reply's footer names it (Jita orders, history)"},
+            "as_of": {**_MAYBE_TIME, "description": "when the data was current (null: unknown or never fetched)"},
+        }
+    ),
     "AppraisalCreate": {
         "type": "object",
         "additionalProperties": False,
@@ -83,7 +104,9 @@ PUBLIC_SCHEMAS: dict[str, Schema] = {
                     {"line": {"type": "integer"}, "text": {"type": "string"}, "reason": {"type": "string"}}
                 ),
             },
-        }
+            "sources": _SOURCES,
+        },
+        optional=("sources",),  # appraisals stored before their sources were kept have none
     ),
     "ItemMatch": _object({"type_id": {"type": "integer"}, "name": {"type": "string"}}),
     "MarketQuote": _QUOTE,
@@ -97,6 +120,8 @@ PUBLIC_SCHEMAS: dict[str, Schema] = {
             "spread": _PRICE,
             "median_5d": _PRICE,
             "median_30d": _PRICE,
+            "best_buy_in_range": {**_PRICE, "description": "the best buy order reaching the station (range honoured)"},
+            "sources": _SOURCES,
         },
     },
     "MarketCompare": _object(
@@ -106,6 +131,7 @@ PUBLIC_SCHEMAS: dict[str, Schema] = {
             "hubs": {"type": "object", "additionalProperties": ref("MarketQuote"), "description": "by hub name"},
             "buy_at": {"type": ["string", "null"], "description": "the hub with the lowest sell price"},
             "sell_at": {"type": ["string", "null"], "description": "the hub with the highest buy price"},
+            "sources": _SOURCES,
         }
     ),
     "MarketHistory": _object(

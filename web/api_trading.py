@@ -17,7 +17,6 @@ async def _get_profit(request: web.Request, session: Session) -> web.Response:
 _ISK: Schema = {"type": "number", "description": "ISK"}
 _TYPE: Schema = {"type": "integer"}
 _COUNT: Schema = {"type": "integer", "minimum": 0}
-_DATE_TIME: Schema = {"type": ["string", "null"], "format": "date-time"}
 
 
 def _object(properties: dict[str, Schema]) -> Schema:
@@ -37,14 +36,6 @@ TRADING_SCHEMAS: dict[str, Schema] = {
         }
     ),
     "UnmatchedSale": _object({"type_id": _TYPE, "quantity": _COUNT, "revenue": _ISK}),
-    "DataAge": _object(
-        {
-            "kind": {"type": "string", "description": "wallet"},
-            "id": {"type": "integer", "description": "the character's id"},
-            "name": {"type": "string", "description": "as a chat reply's footer names it"},
-            "as_of": {**_DATE_TIME, "description": "when the data was current (null: never fetched)"},
-        }
-    ),
     "ProfitReport": _object(
         {
             "from": {"type": "string", "format": "date"},
@@ -66,7 +57,7 @@ TRADING_SCHEMAS: dict[str, Schema] = {
             },
             "sources": {
                 "type": "array",
-                "items": ref("DataAge"),
+                "items": ref("SourceAge"),
                 "description": "each character's wallet the report read, with when it was current",
             },
         }

@@ -16,7 +16,9 @@ from core.market.history_stats import history_stats
 from core.market.hubs import HUBS, KNOWN_REGIONS, PLEX_REGION_ID, PLEX_TYPE_ID, find_hub
 from core.market.hubs import UnknownLocation as UnknownHub
 from core.market.model import HistoryRow
-from core.usecases.prices import compare_hubs, price_quote
+from core.usecases.compare import compare_hubs
+from core.usecases.market_services import sources_data
+from core.usecases.prices import price_quote
 from web.api_io import ApiRoute
 from web.api_schemas import Schema, ref
 from web.errors import PanelError
@@ -88,7 +90,8 @@ async def _market_compare(request: web.Request, _: object) -> web.Response:
     item = queried_item(request)
     result = await compare_hubs(services_of(market_context(request)), item)
     empty = {"type_id": item.type_id, "name": item.name, "hubs": {}, "buy_at": None, "sell_at": None}
-    data = result.as_data() if result.quotes else empty  # PLEX and untraded items: no per-hub quotes
+    # PLEX and untraded items: no per-hub quotes, but still the orders read and their ages
+    data = result.as_data() if result.quotes else empty | {"sources": sources_data(result.footer)}
     return cached_json(request, data, await expiry(request, sorted({hub.region_id for hub in HUBS})))
 
 

@@ -14,7 +14,7 @@ Schema (version 1); every key is always present, absent values are null or empty
 | ephemeral  | bool                                         | only meant for the caller                            |
 | error      | null or {message, usage}                     | set when the reply is an error; usage may be null    |
 | footer     | null or {source, as_of, simulated, sources}  | as_of: ISO 8601 with UTC offset, or null; sources:   |
-|            |                                              | [{name, as_of}] every source used and its age        |
+|            |                                              | [{kind, id, name, as_of}] every source and its age   |
 | data       | object                                       | the command's machine-readable data                  |
 
 Inside `data`, datetimes become ISO 8601 strings (naive ones are taken as UTC), dataclasses objects,
@@ -62,7 +62,7 @@ def reply_to_json(reply: Reply, image_paths: Sequence[Path]) -> dict[str, Any]:
             "source": footer.source,
             "as_of": _iso(as_of),
             "simulated": footer.simulated,
-            "sources": [{"name": s.name, "as_of": _iso(s.as_of)} for s in footer.sources],
+            "sources": [s.as_data() | {"as_of": _iso(s.as_of)} for s in footer.sources],
         },
         "data": reply.data,
     }

@@ -87,10 +87,20 @@ class Button:
 
 @dataclass(frozen=True)
 class SourceAge:
-    """One source a reply used ("Jita orders", "history") and when it was current (None: unknown)."""
+    """One source a reply used ("Jita orders", "history") and when it was current (None: unknown).
+
+    `kind` and `id` say what it is for a reply's data ("market_orders" and the region or structure market id,
+    "history" and its region, "wallet" and the character, ...); equality is what the reader sees (name and age)."""
 
     name: str
     as_of: datetime | None = None
+    kind: str | None = field(default=None, compare=False)
+    id: int | None = field(default=None, compare=False)
+
+    def as_data(self) -> dict[str, Any]:
+        """The JSON form every reply's `sources` uses: kind, id (None when it has none), name, as_of (ISO 8601)."""
+        as_of = self.as_of.isoformat() if self.as_of is not None else None
+        return {"kind": self.kind, "id": self.id, "name": self.name, "as_of": as_of}
 
 
 @dataclass(frozen=True)

@@ -9,9 +9,13 @@ from core.chat.registry import CommandContext, Registry
 from core.commands.no_data import missing_reply
 from core.formatting import isk, percent, units
 from core.market.hubs import PLEX_TYPE_ID
+from core.market.structures import StructureMarket
+from core.ports import StoreUnavailable
+from core.usecases.accounts import AccountServices
+from core.usecases.compare import compare_hubs
 from core.usecases.market_data import on_console
 from core.usecases.market_services import market_services, place_or_default
-from core.usecases.prices import PriceQuote, compare_hubs, price_history, price_quote
+from core.usecases.prices import PriceQuote, price_history, price_quote
 
 ITEM = Param("item", "Item name (fuzzy, e.g. trit, plex)", ParamKind.ITEM, autocomplete="items")
 WHERE = Param(
@@ -47,8 +51,8 @@ def price_reply(ctx: CommandContext, result: PriceQuote) -> Reply:
 
 
 async def compare(ctx: CommandContext, item: CatalogItem) -> Reply:
-    """/compare: the five hubs side by side; where to buy, where to sell."""
-    result = await compare_hubs(market_services(ctx), item)
+    """/compare: the five hubs, then the caller's structure markets, side by side; where to buy, where to sell."""
+    result = await compare_hubs(market_services(ctx), item, await _own_structures(ctx))
     text, data = result.text(on_console(ctx)), result.as_data()
     if result.plex is not None:
         fields = price_reply(ctx, result.plex).fields
@@ -56,11 +60,24 @@ async def compare(ctx: CommandContext, item: CatalogItem) -> Reply:
     if not result.quotes:
         return Reply(title=result.title, text=text, footer=result.footer, data=data)
     rows = [
-        [name, isk(q.best_sell), units(q.sell_volume), isk(q.best_buy), units(q.buy_volume)]
-        for name, q in result.quotes
+        [name, isk(q.best_sell), units(q.sell_volume), isk(q.best_buy), units(q.buy_volume)] for name, q in result.rows
     ]
-    table = Table(["Hub", "Sell", "Sell vol", "Buy", "Buy vol"], rows, "lrrrr")
+    table = Table(["Market" if result.structures else "Hub", "Sell", "Sell vol", "Buy", "Buy vol"], rows, "lrrrr")
     return Reply(title=result.title, text=text, tables=[table], footer=result.footer, data=data)
+
+
+async def _own_structures(ctx: CommandContext) -> list[StructureMarket]:
+    """The caller's account's tracked structure markets (none: no account, structure markets not wired, or their
+    store unreachable, when the hubs are still compared)."""
+    services = ctx.accounts
+    markets = services.structures if isinstance(services, AccountServices) else None
+    account_id = ctx.caller.account_id if ctx.invocation is not None else None
+    if markets is None or account_id is None:
+        return []
+    try:
+        return await markets.of_account(account_id)
+    except StoreUnavailable:
+        return []
 
 
 async def history(ctx: CommandContext, item: CatalogItem, where: Location | None = None, days: int = 90) -> Reply:
@@ -112,7 +129,7 @@ def register_price_commands(registry: Registry) -> None:
     )(price)
     registry.command(
         "compare",
-        "An item at the five trade hubs side by side",
+        "An item at the five trade hubs (and your structure markets) side by side",
         ITEM,
         examples=["/compare large skill injector"],
         needs_account=False,

@@ -21,7 +21,7 @@ from core.trading.notify import NoticeSettings
 from core.trading.orders import TraderStore
 from core.trading.windows import MarketWindows
 
-if TYPE_CHECKING:  # carried for /market only: no account use case calls it
+if TYPE_CHECKING:  # carried for /market and /compare only: no account use case calls it
     from core.usecases.structures import StructureMarkets
 
 TOKEN_HEALTH = {"ok": "ok", "invalid": "sign in again", "revoked": "revoked"}
@@ -38,7 +38,7 @@ class AccountServices:
     wallet: WalletHistory | None = None  # the characters' stored wallets (/profit, /sales)
     trader: TraderStore | None = None  # the characters' orders, fee profiles and assets (/orders, /assets)
     notices: NoticeSettings | None = None  # what sales notices announce and where (/settings notices)
-    structures: StructureMarkets | None = None  # the tracked player-structure markets (/market)
+    structures: StructureMarkets | None = None  # the tracked player-structure markets (/market, /compare)
     windows: MarketWindows | None = None  # opening market windows in a character's client (/market open)
 
     def panel_url(self, path: str) -> str:

@@ -20,6 +20,7 @@ from core.usecases.analysis_tools import MarketTools
 from core.usecases.market_data import missing_data, missing_regions, missing_text
 from core.usecases.market_services import (
     MarketServices,
+    history_age,
     market_services,
     orders_source,
     place_or_default,
@@ -186,7 +187,9 @@ async def _sources(
         ages.setdefault(region_id, as_of)
     sources = [orders_source(region_id, as_of) for region_id, as_of in ages.items()]
     if history_regions and (services.history is not None or any(f.history_days for f in facts)):
-        fetched = [await services.history_age(region_id) for region_id in dict.fromkeys(history_regions)]
+        asked = list(dict.fromkeys(history_regions))
+        fetched = [await services.history_age(region_id) for region_id in asked]
         known = [age for age in fetched if age is not None]
-        sources.append(SourceAge("history", min(known) if len(known) == len(fetched) else None))
+        oldest = min(known) if len(known) == len(fetched) else None
+        sources.append(history_age(oldest, asked[0] if len(asked) == 1 else None))
     return sources

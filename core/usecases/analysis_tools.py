@@ -16,9 +16,10 @@ from core.chat.registry import CommandContext
 from core.market.hubs import UnknownLocation
 from core.usecases.analysis_facts import item_facts
 from core.usecases.appraisal import appraisal_of
+from core.usecases.compare import compare_hubs
 from core.usecases.market_data import on_console
 from core.usecases.market_services import market_services, place_or_default, station_of
-from core.usecases.prices import compare_hubs, price_quote
+from core.usecases.prices import price_quote
 from core.usecases.trade import SkillOverrides, haul_scan, station_scan
 
 logger = logging.getLogger(__name__)

@@ -175,7 +175,7 @@ async def _sources(
     if (plex := result.quotes.get(PLEX_TYPE_ID)) is not None:
         sources.append(orders_source(PLEX_REGION_ID, plex.as_of))
     if result.thin and services.averages is not None:
-        sources.append(SourceAge(AVERAGES_SOURCE, await services.averages.fetched_at()))
+        sources.append(SourceAge(AVERAGES_SOURCE, await services.averages.fetched_at(), "average_prices"))
     return sources
 
 

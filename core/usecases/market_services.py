@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from core.appraisal.archive import AppraisalArchive
 from core.appraisal.model import PasteParser
@@ -107,7 +107,7 @@ class MarketServices:
         """The footer's sources: each region's order snapshot age, and the history's when the reply used it."""
         sources = [orders_source(region_id, as_of) for region_id, as_of in regions]
         if history_region is not None:
-            sources.append(SourceAge("history", await self.history_age(history_region)))
+            sources.append(history_age(await self.history_age(history_region), history_region))
         return sources
 
     async def jumps(self, origin: Location, destination: Location) -> int | None:
@@ -141,18 +141,23 @@ class MarketServices:
         return Route(tuple(known[system] for system in visited))
 
 
-def orders_source(region_id: int, as_of: datetime | None) -> SourceAge:
-    """The age of a region's order snapshot, named by its hub ("Jita orders", "PLEX market orders")."""
+def orders_source(region_id: int, as_of: datetime | None, market: str | None = None) -> SourceAge:
+    """The age of a region's or structure's order snapshot, named by `market` when given, else by the region's hub
+    ("Jita orders", "PLEX market orders"; a structure unnamed: "structure orders")."""
     hub = next(iter(hubs_in_region(region_id)), None)
     name = "PLEX market" if region_id == PLEX_REGION_ID else hub.name if hub else KNOWN_REGIONS.get(region_id)
-    name = "structure" if is_structure_market(region_id) else name
-    return SourceAge(f"{name or f'region {region_id}'} orders", as_of)
+    name = market or ("structure" if is_structure_market(region_id) else name)
+    return SourceAge(f"{name or f'region {region_id}'} orders", as_of, "market_orders", region_id)
 
 
-def sources_data(footer: Footer | None) -> list[dict[str, str | None]]:
-    """A footer's sources for a reply's data: [{"name", "as_of"}], as_of ISO 8601 or None when unknown."""
-    sources = footer.sources if footer is not None else ()
-    return [{"name": s.name, "as_of": s.as_of.isoformat() if s.as_of else None} for s in sources]
+def history_age(as_of: datetime | None, region_id: int | None) -> SourceAge:
+    """The age of the market history a reply used (region_id None: several regions', the oldest)."""
+    return SourceAge("history", as_of, "history", region_id)
+
+
+def sources_data(footer: Footer | None) -> list[dict[str, Any]]:
+    """A footer's sources for a reply's data, the one shape of every reply: [{"kind", "id", "name", "as_of"}]."""
+    return [source.as_data() for source in (footer.sources if footer is not None else ())]
 
 
 def system_of(location: Location) -> int:

@@ -1,32 +1,24 @@
-"""Price use cases: an item's quote at a place, at the five hubs, and its daily history, as plain results."""
+"""Price use cases: an item's quote at a place and its daily history, as plain results (/compare: compare.py)."""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from typing import Any, TypeVar
+from datetime import date, timedelta
+from typing import TypeVar
 
 from core.catalog import CatalogItem, Location
 from core.chat.model import Footer, SourceAge
-from core.formatting import isk
 from core.market.finders import best_fillable
 from core.market.history_demand import HistoryState
 from core.market.history_stats import HistoryStats, history_stats
-from core.market.hubs import HUBS, PLEX_REGION_ID, PLEX_TYPE_ID
-from core.market.model import HistoryRow, Quote, SnapshotMeta
+from core.market.hubs import PLEX_REGION_ID, PLEX_TYPE_ID
+from core.market.model import HistoryRow, Quote
 from core.market.quotes import quote_from_levels
 from core.ports import StoreUnavailable
-from core.usecases.market_data import (
-    missing_data,
-    missing_regions,
-    missing_text,
-    never_ingested,
-    region_name,
-    region_snapshots,
-)
-from core.usecases.market_services import MarketServices, orders_source, sources_data, station_of
+from core.usecases.market_data import missing_data, missing_regions, missing_text, region_name
+from core.usecases.market_services import MarketServices, history_age, orders_source, sources_data, station_of
 
 T = TypeVar("T")
 PLEX_MARKET = Location("region", "Global PLEX Market", PLEX_REGION_ID)
@@ -109,6 +101,7 @@ class PriceQuote:
             "median_5d": stats.median_5d if stats else None,
             "median_30d": stats.median_30d if stats else None,
             "best_buy_in_range": self.quote.best_buy if plex else self.in_range,
+            "sources": sources_data(self.footer),
         }
 
 
@@ -140,7 +133,7 @@ async def price_quote(services: MarketServices, item: CatalogItem, place: Locati
     note = "" if rows is not None else "History is unavailable right now, so the medians are left out."
     if rows is not None and state is not None and (state.pending or state.unavailable):
         note = history_note(state, bool(rows), "the medians")
-    sources = [orders_source(region_id, quote.as_of), *history_source(state, rows)]
+    sources = [orders_source(region_id, quote.as_of), *history_source(state, rows, place.history_region)]
     footer = services.footer(quote.as_of, sources)
     return PriceQuote(item, place, region_id, station_id, quote, stats, in_range, note, footer)
 
@@ -148,15 +141,21 @@ async def price_quote(services: MarketServices, item: CatalogItem, place: Locati
 async def _history_on_demand(
     services: MarketServices, region_id: int, type_id: int, since: date
 ) -> tuple[list[HistoryRow] | None, HistoryState | None]:
-    """Fetch the type's history if missing or stale (bounded wait), then the stored rows (None: no store)."""
-    # the medians are secondary: never wait for a refetch, and at most PRICE_HISTORY_WAIT_S for a first fetch
-    state = await services.history_state(region_id, type_id, wait_s=PRICE_HISTORY_WAIT_S, wait_if_stored=False)
-    return await _unless_unavailable(services.reader.history(region_id, type_id, since)), state
+    """Fetch the type's history if missing or stale (bounded wait), and the stored rows (None: no store)."""
+    # the medians are secondary: never wait for a refetch, and at most PRICE_HISTORY_WAIT_S for a first fetch.
+    # The rows are read beside the freshness probe (their round trips overlap), and again only after a fetch.
+    rows, state = await asyncio.gather(
+        _unless_unavailable(services.reader.history(region_id, type_id, since)),
+        services.history_state(region_id, type_id, wait_s=PRICE_HISTORY_WAIT_S, wait_if_stored=False),
+    )
+    if state is not None and state.fetched:
+        rows = await _unless_unavailable(services.reader.history(region_id, type_id, since))
+    return rows, state
 
 
-def history_source(state: HistoryState | None, rows: list[HistoryRow] | None) -> list[SourceAge]:
-    """The history's age for the footer when history was used or asked for."""
-    return [SourceAge("history", state.as_of if state else None)] if state is not None or rows else []
+def history_source(state: HistoryState | None, rows: list[HistoryRow] | None, region_id: int) -> list[SourceAge]:
+    """The region's history's age for the footer when history was used or asked for."""
+    return [history_age(state.as_of if state else None, region_id)] if state is not None or rows else []
 
 
 def history_note(state: HistoryState, stored: bool, what: str) -> str:
@@ -189,98 +188,6 @@ async def _best_buy_in_range(services: MarketServices, region_id: int, station_i
     books = await _unless_unavailable(services.reader.fillable_books(region_id, station_id, [type_id]))
     book = (books or {}).get(type_id)
     return best_fillable(book.buys, 1, ascending=False) if book is not None else None
-
-
-@dataclass(frozen=True)
-class HubComparison:
-    """/compare's answer: the item's quote at each hub that trades it (PLEX: its one global quote instead)."""
-
-    item: CatalogItem
-    quotes: tuple[tuple[str, Quote], ...]  # (hub name, quote), hubs without a quote left out
-    footer: Footer
-    regions: tuple[int, ...] = ()  # the hubs' regions
-    missing: tuple[int, ...] = ()  # of those, the ones never ingested (asked when no hub has a quote)
-    plex: PriceQuote | None = None
-
-    @property
-    def title(self) -> str:
-        """ "Tritanium at the hubs" (PLEX: its /price title)."""
-        return self.plex.title if self.plex is not None else f"{self.item.name} at the hubs"
-
-    @property
-    def buy_at(self) -> tuple[float, str] | None:
-        """The cheapest best sell and its hub."""
-        return min(((q.best_sell, name) for name, q in self.quotes if q.best_sell is not None), default=None)
-
-    @property
-    def sell_at(self) -> tuple[float, str] | None:
-        """The dearest best buy and its hub."""
-        return max(((q.best_buy, name) for name, q in self.quotes if q.best_buy is not None), default=None)
-
-    @property
-    def no_market_data(self) -> bool:
-        """No hub has a quote because no hub's region was ever ingested."""
-        return not self.quotes and bool(self.missing) and len(self.missing) == len(self.regions)
-
-    def text(self, console: bool) -> str:
-        """Where to buy and where to sell, or why no hub has a quote ("buy in Jita at 4.50 · sell in Amarr at 5.10")."""
-        if self.plex is not None:
-            return PLEX_NOTE
-        if not self.quotes:
-            if self.no_market_data:
-                return missing_text(self.missing, console)
-            if self.missing:
-                return f"No hub with market data trades it right now. {missing_text(self.missing, console)}"
-            return "No hub trades it right now."
-        cheapest, dearest = self.buy_at, self.sell_at
-        return " · ".join(
-            part
-            for part in (
-                f"buy in {cheapest[1]} at {isk(cheapest[0])}" if cheapest else "",
-                f"sell in {dearest[1]} at {isk(dearest[0])}" if dearest else "",
-            )
-            if part
-        )
-
-    def as_data(self) -> dict[str, Any]:
-        """The machine-readable form (README documents these keys; {} when no hub trades it)."""
-        if self.plex is not None:
-            return self.plex.as_data()
-        if not self.quotes:
-            return missing_data(self.missing) if self.no_market_data else {}
-        cheapest, dearest = self.buy_at, self.sell_at
-        return {
-            "type_id": self.item.type_id,
-            "name": self.item.name,
-            "hubs": {name: quote_data(self.item, q) for name, q in self.quotes},
-            "buy_at": cheapest[1] if cheapest else None,
-            "sell_at": dearest[1] if dearest else None,
-            "sources": sources_data(self.footer),
-        }
-
-
-async def compare_hubs(services: MarketServices, item: CatalogItem) -> HubComparison:
-    """The item's quote at the five hubs side by side (PLEX: its global market's)."""
-    if item.type_id == PLEX_TYPE_ID:
-        plex = await price_quote(services, item, PLEX_MARKET)
-        return HubComparison(item, (), plex.footer, plex=plex)
-    quotes = await asyncio.gather(*(services.reader.quote(h.region_id, h.station_id, item.type_id) for h in HUBS))
-    found = tuple((hub.name, quote) for hub, quote in zip(HUBS, quotes, strict=True) if quote is not None)
-    # a hub without a quote still read its region's orders: the footer gives that snapshot's age too
-    snapshots = await region_snapshots(services, [h.region_id for h, q in zip(HUBS, quotes, strict=True) if not q])
-    sources = [
-        orders_source(hub.region_id, quote.as_of if quote else _last_modified(snapshots.get(hub.region_id)))
-        for hub, quote in zip(HUBS, quotes, strict=True)
-    ]
-    if not found:
-        regions = tuple(hub.region_id for hub in HUBS)
-        return HubComparison(item, (), services.footer(None, sources), regions, never_ingested(snapshots))
-    return HubComparison(item, found, services.footer(min(q.as_of for _, q in found), sources))
-
-
-def _last_modified(meta: SnapshotMeta | None) -> datetime | None:
-    """When a region's order snapshot was current (None: never ingested or unknown)."""
-    return meta.last_modified if meta is not None else None
 
 
 @dataclass(frozen=True)
@@ -329,7 +236,7 @@ async def price_history(
     market, scope = _history_market(place, region_id, region)
     chart_title = f"{item.name} — {market}, {days} days"
     title = f"{item.name} — {market} (region of {place.name}), {days} days" if scope else chart_title
-    footer = services.footer(None, history_source(state, rows))
+    footer = services.footer(None, history_source(state, rows, region_id))
     stale = state is not None and (state.pending or state.unavailable)
     note = history_note(state, bool(rows), "the chart and figures") if state is not None and stale else ""
     missing = await missing_regions(services, [region_id]) if (not rows or stats is None) and not note else ()

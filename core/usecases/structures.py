@@ -155,6 +155,10 @@ class StructureMarkets:
         """Every tracked structure market (they are locations for everyone on this evetrader)."""
         return await self._store.markets()
 
+    async def of_account(self, account_id: int) -> list[StructureMarket]:
+        """The account's own tracked structure markets, by name (/compare lists them after the hubs)."""
+        return await self._store.markets(account_id)
+
     async def list(self, account_id: int) -> StructureList:
         """The account's tracked structure markets with their data age, and the characters that can add one."""
         tracked = await self._store.tracked(account_id)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -11,43 +11,22 @@ from core.chat.model import Footer, SourceAge
 from core.trading.book import WalletHistory, account_profit
 from core.trading.fifo import MatchedSale
 from core.trading.report import NameOf, ProfitReport
+from core.usecases.market_services import sources_data
 
 SIMULATED_SOURCE = "simulated ESI (demo)"
 WALLET_SOURCE = "ESI wallet data"
 
 
-@dataclass(frozen=True)
-class DataAge:
-    """One source a trading answer used and when it was current: a character's wallet, orders or assets (id: the
-    character), or a market's order snapshot (id: its region or structure market)."""
-
-    kind: str  # "wallet", "character_orders", "assets" or "market_orders"
-    id: int
-    name: str  # as the footer says it: "Trader One's wallet", "Jita orders"
-    as_of: datetime | None  # None: never fetched
-
-    def as_data(self) -> dict[str, Any]:
-        """The JSON form (README documents these keys)."""
-        as_of = self.as_of.isoformat() if self.as_of is not None else None
-        return {"kind": self.kind, "id": self.id, "name": self.name, "as_of": as_of}
-
-
-def ages_footer(source: str, ages: Iterable[DataAge], simulated: bool) -> Footer:
+def ages_footer(source: str, ages: Iterable[SourceAge], simulated: bool) -> Footer:
     """A footer listing every source's age; its `as_of` is the oldest known one."""
     listed = tuple(ages)
     known = [age.as_of for age in listed if age.as_of is not None]
-    sources = tuple(SourceAge(age.name, age.as_of) for age in listed)
-    return Footer(SIMULATED_SOURCE if simulated else source, min(known, default=None), simulated, sources)
+    return Footer(SIMULATED_SOURCE if simulated else source, min(known, default=None), simulated, listed)
 
 
-def character_ages(kind: str, what: str, characters: dict[int, str], as_of: dict[int, datetime]) -> list[DataAge]:
-    """One age per character, as "<name>'s <what>" (None when never fetched)."""
-    return [DataAge(kind, cid, f"{name}'s {what}", as_of.get(cid)) for cid, name in characters.items()]
-
-
-def ages_data(ages: Sequence[DataAge]) -> list[dict[str, Any]]:
-    """The `sources` JSON of a reply's ages."""
-    return [age.as_data() for age in ages]
+def character_ages(kind: str, what: str, characters: dict[int, str], as_of: dict[int, datetime]) -> list[SourceAge]:
+    """One age per character, as "<name>'s <what>" (None when never fetched); its id is the character's."""
+    return [SourceAge(f"{name}'s {what}", as_of.get(cid), kind, cid) for cid, name in characters.items()]
 
 
 @dataclass(frozen=True)
@@ -57,7 +36,7 @@ class WalletProfit:
     report: ProfitReport
     characters: dict[int, str]  # the characters the report covers (empty: the account has none linked)
     one: bool  # one character asked for (else all of them, pooled)
-    ages: tuple[DataAge, ...]  # each covered character's wallet
+    ages: tuple[SourceAge, ...]  # each covered character's wallet
     footer: Footer
 
     @property
@@ -67,7 +46,7 @@ class WalletProfit:
 
     def as_data(self) -> dict[str, Any]:
         """The report's keys (the API's ProfitReport) and `sources`: each wallet's age."""
-        return self.report.as_dict() | {"sources": ages_data(self.ages)}
+        return self.report.as_dict() | {"sources": sources_data(self.footer)}
 
 
 @dataclass(frozen=True)

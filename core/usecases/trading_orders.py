@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import datetime
 from typing import Any
 
 from core.alerts.model import AlertTarget
@@ -14,22 +13,16 @@ from core.alerts.orders import book_key
 from core.appraisal.model import ParsedItem, ParseResult
 from core.appraisal.pricing import AppraisedItem, Totals
 from core.catalog import Catalog, Location
-from core.chat.model import Footer
+from core.chat.model import Footer, SourceAge
 from core.trading.book import CharacterError
 from core.trading.notify import NOTICE_MODES, NoticeSettings
 from core.trading.orders import OrderAdvice, TraderStore, advise
 from core.trading.profile import FeeProfile
 from core.usecases.appraisal import appraisal_data, price_parsed
-from core.usecases.market_services import MarketServices, orders_source, station_of
-from core.usecases.trading import DataAge, ages_data, ages_footer, character_ages
+from core.usecases.market_services import MarketServices, orders_source, sources_data, station_of
+from core.usecases.trading import ages_footer, character_ages
 
 MARKET_SOURCE = "ESI market data"
-
-
-def _market_age(market_id: int, as_of: datetime | None) -> DataAge:
-    """A market's order snapshot age, named as /price names it ("Jita orders", "structure orders")."""
-    source = orders_source(market_id, as_of)
-    return DataAge("market_orders", market_id, source.name, source.as_of)
 
 
 @dataclass(frozen=True)
@@ -38,7 +31,7 @@ class OpenOrders:
 
     character: str | None  # the character asked for (None: all of them)
     advice: tuple[OrderAdvice, ...]
-    ages: tuple[DataAge, ...]  # each character's orders, then each market's book
+    ages: tuple[SourceAge, ...]  # each character's orders, then each market's book
     footer: Footer
 
     @property
@@ -58,7 +51,7 @@ class OpenOrders:
 
     def as_data(self) -> dict[str, Any]:
         """`orders` (each order's advice) and `sources` (README documents them)."""
-        return {"orders": [a.as_dict() for a in self.advice], "sources": ages_data(self.ages)}
+        return {"orders": [a.as_dict() for a in self.advice], "sources": sources_data(self.footer)}
 
 
 async def open_orders(
@@ -103,7 +96,7 @@ async def open_orders(
         {f.character_id: f.as_of for f in fetched if f.as_of is not None},
     )  # fmt: skip
     markets = sorted({books.market_of[key] for o in orders if (key := book_key(o.order)) in books.market_of})
-    ages = (*characters, *(_market_age(m, books.as_of.get(m)) for m in markets))
+    ages = (*characters, *(orders_source(m, books.as_of.get(m)) for m in markets))
     return OpenOrders(character, tuple(advice), ages, ages_footer(MARKET_SOURCE, ages, services.simulated))
 
 
@@ -117,17 +110,17 @@ class AssetValue:
     totals: Totals | None
     station_id: int
     unpriced_units: int  # units of types not traded on the market (left out)
-    ages: tuple[DataAge, ...]  # each character's assets, then the hub's book
+    ages: tuple[SourceAge, ...]  # each character's assets, then the hub's book
     footer: Footer | None
 
     def as_data(self) -> dict[str, Any]:
         """The appraisal's keys, `characters`, `unpriced_units` and `sources` (README documents them)."""
         if self.totals is None:
-            return {"characters": {}, "items": [], "totals": None, "sources": ages_data(self.ages)}
+            return {"characters": {}, "items": [], "totals": None, "sources": sources_data(self.footer)}
         return appraisal_data(self.items, self.totals, [], [], self.station_id) | {
             "characters": {str(cid): name for cid, name in self.characters.items()},
             "unpriced_units": self.unpriced_units,
-            "sources": ages_data(self.ages),
+            "sources": sources_data(self.footer),
         }
 
 
@@ -158,7 +151,7 @@ async def asset_value(
     )
     items, totals, quotes = await price_parsed(services, region_id, station_id, parsed)
     oldest = min((q.as_of for q in quotes.values()), default=None)
-    ages += (_market_age(region_id, oldest),)
+    ages += (orders_source(region_id, oldest),)
     footer = ages_footer(MARKET_SOURCE, ages, services.simulated)
     return AssetValue(place, characters, items, totals, station_id, unknown, ages, footer)
 

@@ -35,7 +35,7 @@ from core.alerts.evaluation import SnapshotAlerts
 from core.alerts.model import AlertKind, AlertTarget, TargetKind
 from core.alerts.rules import parse_rule
 from core.appraisal.parsers import default_parsers
-from core.chat import Caller, CommandContext, Invocation, Reply, dispatch
+from core.chat import Caller, CommandContext, Invocation, Reply, SourceAge, dispatch
 from core.commands.accounts import AccountServices
 from core.commands.alerts import alert_place
 from core.commands.appraise import appraise_paste
@@ -229,8 +229,20 @@ async def test_the_structure_is_a_location_everywhere(world: Any, pg_pool: async
         ), haul.text
         appraisal = await appraise_paste(ctx, "Tritanium 100", _tower(ctx))
         assert (appraisal.data["totals"]["sell"], appraisal.data["totals"]["buy"]) == (500.0, 420.0)
-        compared = await ask("/compare tritanium", ctx, joe)
-        assert not compared.is_error and TOWER_NAME not in compared.data["hubs"]
+        compared = await ask("/compare tritanium", ctx, joe)  # Joe's structure after the hubs, with its own age
+        assert not compared.is_error and TOWER_NAME not in compared.data["hubs"], compared.text
+        assert compared.title == "Tritanium at the hubs and your structures"
+        assert compared.tables[0].rows[-1][0] == TOWER_NAME and compared.data["buy_at"] == TOWER_NAME  # 5.00 < Jita
+        tower = compared.data["structures"][TOWER_NAME]
+        assert (tower["best_sell"], tower["best_buy"], tower["location_id"]) == (5.00, 4.20, TOWER)
+        tower_age = (await books.snapshot_meta(market_id)).last_modified  # type: ignore[union-attr]
+        assert compared.footer is not None
+        assert compared.footer.sources[-1] == SourceAge(f"{TOWER_NAME} orders", tower_age)
+        last = compared.data["sources"][-1]
+        assert (last["kind"], last["id"], last["name"]) == ("market_orders", market_id, f"{TOWER_NAME} orders")
+        _, bob = context(pg_pool, markets, accounts[BOB])
+        others = await ask("/compare tritanium", ctx, bob)  # Bob tracks none: the five hubs only
+        assert "structures" not in others.data and len(others.data["sources"]) == 5, others.data
 
         # Reprice advice finds the structure's own book (its partition), not the region's.
         competition = await PgCharacterOrderStore(pg_pool).competition([(JITA_REGION, TOWER, TRITANIUM, False)], [])

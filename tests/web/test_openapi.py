@@ -85,3 +85,14 @@ def test_the_document_carries_the_installed_version() -> None:
     from web.openapi import openapi_document
 
     assert openapi_document()["info"]["version"] == __version__
+
+
+async def test_every_answer_with_sources_documents_them_in_one_shape(make_light_client):
+    """Appraisals, /price and /compare data and the profit report list `sources` as SourceAge [{kind, id, name,
+    as_of}], the one shape every reply's data uses."""
+    document = await _document(await make_light_client())
+    schemas = document["components"]["schemas"]
+    assert schemas["SourceAge"]["required"] == ["kind", "id", "name", "as_of"]
+    for name in ("Appraisal", "MarketPrice", "MarketCompare", "ProfitReport"):
+        assert schemas[name]["properties"]["sources"]["items"] == {"$ref": "#/components/schemas/SourceAge"}, name
+    assert "sources" in schemas["MarketCompare"]["required"] and "DataAge" not in schemas

@@ -57,8 +57,8 @@ async def test_analyze_shows_our_facts_table_and_the_labelled_model_text():
     assert reply_.footer.sources == (SourceAge("Jita orders", AS_OF), SourceAge("history", None))  # no history wired
     assert reply_.data["facts"][0]["best_sell"] == 4.90 and reply_.data["ai"]["cached"] is False
     assert reply_.data["sources"] == [
-        {"name": "Jita orders", "as_of": AS_OF.isoformat()},
-        {"name": "history", "as_of": None},
+        {"kind": "market_orders", "id": 10000002, "name": "Jita orders", "as_of": AS_OF.isoformat()},
+        {"kind": "history", "id": 10000002, "name": "history", "as_of": None},
     ]
     [sent] = provider.requests
     prompt = sent["turns"][0].text

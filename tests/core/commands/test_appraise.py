@@ -88,9 +88,9 @@ async def test_footer_and_data_name_each_source_with_its_age() -> None:
         SourceAge("CCP average prices", PRICES_FETCHED),
     )
     assert reply.data["sources"] == [
-        {"name": "Jita orders", "as_of": "2025-05-20T11:25:00+00:00"},
-        {"name": "PLEX market orders", "as_of": "2025-05-20T11:28:00+00:00"},
-        {"name": "CCP average prices", "as_of": "2025-05-20T10:50:00+00:00"},
+        {"kind": "market_orders", "id": 10000002, "name": "Jita orders", "as_of": "2025-05-20T11:25:00+00:00"},
+        {"kind": "market_orders", "id": 19000001, "name": "PLEX market orders", "as_of": "2025-05-20T11:28:00+00:00"},
+        {"kind": "average_prices", "id": None, "name": "CCP average prices", "as_of": "2025-05-20T10:50:00+00:00"},
     ]
     plain = await appraise("10 Tritanium")  # no fallback, no PLEX: the hub's orders only
     assert plain.footer is not None and [s.name for s in plain.footer.sources] == ["Jita orders"]

@@ -54,7 +54,9 @@ async def test_browse_a_group_lists_its_children_and_a_leaf_its_items_priced_at_
     assert {"type_id": TRIT, "name": "Tritanium", "best_buy": 4.5, "best_sell": 4.9} in reply.data["items"]
     assert reply.data["location_id"] == JITA.station_id and (reply.data["page"], reply.data["pages"]) == (1, 1)
     assert reply.footer == Footer("ESI market data", JITA_SNAPSHOT, False, (SourceAge("Jita orders", JITA_SNAPSHOT),))
-    assert reply.data["sources"] == [{"name": "Jita orders", "as_of": JITA_SNAPSHOT.isoformat()}]
+    assert reply.data["sources"] == [
+        {"kind": "market_orders", "id": JITA.region_id, "name": "Jita orders", "as_of": JITA_SNAPSHOT.isoformat()}
+    ]
 
 
 async def test_browse_prices_at_the_callers_default_hub() -> None:

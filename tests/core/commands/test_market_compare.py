@@ -62,13 +62,14 @@ async def test_compare_footer_and_data_give_each_hubs_orders_age():
             SourceAge("Hek orders", None),  # never ingested
         ),
     )
-    assert reply.data["sources"] == [
-        {"name": "Jita orders", "as_of": "2025-05-20T11:30:00+00:00"},
-        {"name": "Amarr orders", "as_of": "2025-05-20T11:30:00+00:00"},
-        {"name": "Dodixie orders", "as_of": "2025-05-20T11:10:00+00:00"},
-        {"name": "Rens orders", "as_of": "2025-05-20T09:30:00+00:00"},
-        {"name": "Hek orders", "as_of": None},
+    assert [(s["name"], s["as_of"]) for s in reply.data["sources"]] == [
+        ("Jita orders", "2025-05-20T11:30:00+00:00"),
+        ("Amarr orders", "2025-05-20T11:30:00+00:00"),
+        ("Dodixie orders", "2025-05-20T11:10:00+00:00"),
+        ("Rens orders", "2025-05-20T09:30:00+00:00"),
+        ("Hek orders", None),
     ]
+    assert {(s["kind"], s["id"]) for s in reply.data["sources"]} == {("market_orders", h.region_id) for h in HUBS}
     assert list(reply.data["hubs"]) == ["Jita", "Amarr", "Dodixie"]  # the existing keys stay
 
 

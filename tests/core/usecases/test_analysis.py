@@ -53,7 +53,10 @@ async def test_an_item_analysis_holds_our_facts_the_answer_its_provider_and_ever
     assert result.footer.as_of == AS_OF
     assert result.footer.sources == (SourceAge("Jita orders", AS_OF), SourceAge("history", None))  # history not wired
     data = result.as_data()
-    assert data["sources"] == [{"name": "Jita orders", "as_of": AS_OF.isoformat()}, {"name": "history", "as_of": None}]
+    assert data["sources"] == [
+        {"kind": "market_orders", "id": JITA.region_id, "name": "Jita orders", "as_of": AS_OF.isoformat()},
+        {"kind": "history", "id": JITA.region_id, "name": "history", "as_of": None},
+    ]
     assert data["facts"][0]["best_sell"] == 4.90 and data["ai"]["provider"] == "scripted"
     assert result.text(console=True).endswith("Spread is tight.")
 
@@ -85,7 +88,12 @@ async def test_the_history_source_carries_its_regions_last_fetch(pg_pool: asyncp
     history = HistoryOnDemand(NeverRefreshes(), store)
     result = await analyse_item(context(trit_market(), history=history), TRITANIUM)
     assert fetched is not None and result.footer.sources[-1] == SourceAge("history", fetched)
-    assert result.as_data()["sources"][-1] == {"name": "history", "as_of": fetched.isoformat()}
+    assert result.as_data()["sources"][-1] == {
+        "kind": "history",
+        "id": JITA.region_id,
+        "name": "history",
+        "as_of": fetched.isoformat(),
+    }
 
 
 async def test_a_question_lists_each_hub_snapshot_and_the_named_items_sources():
