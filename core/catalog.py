@@ -12,6 +12,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.utils import default_process
 
 from core.catalog_groups import MarketTree, TypeGroup
+from core.gc_pause import cyclic_gc_paused
 from core.market.hubs import HUBS, Hub, UnknownLocation, find_hub, hub_names
 from core.market.structures import StructureMarket
 
@@ -193,12 +194,16 @@ class Catalog:
 
     @classmethod
     async def load(cls, source: CatalogSource, *, default_hub: str = "Jita") -> Catalog:
-        """Read everything from `source` once and build the in-memory indexes."""
-        items, regions = await source.market_types(), await source.regions()
-        systems, stations = await source.systems(), await source.stations()
-        groups = MarketTree(await source.market_groups(), await source.type_groups())
-        localized = await source.localized_names()
-        catalog = cls(items, regions, systems, stations, default_hub=default_hub, groups=groups, localized=localized)
+        """Read everything from `source` once and build the in-memory indexes (the cyclic GC paused: the rows and
+        items are acyclic, and a full collection over them and the process's modules cost more than the build)."""
+        with cyclic_gc_paused():
+            items, regions = await source.market_types(), await source.regions()
+            systems, stations = await source.systems(), await source.stations()
+            groups = MarketTree(await source.market_groups(), await source.type_groups())
+            localized = await source.localized_names()
+            catalog = cls(
+                items, regions, systems, stations, default_hub=default_hub, groups=groups, localized=localized
+            )
         structures = getattr(source, "structure_markets", None)
         if callable(structures):
             catalog.set_structures(await structures())

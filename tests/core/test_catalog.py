@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 import random
 import string
 import time
+from collections.abc import Sequence
 
 import pytest
 
@@ -136,3 +138,17 @@ async def test_exact_names_build_no_fuzzy_index_and_fuzzy_lookups_build_it_on_fi
     assert catalog.item("tritanum").name == "Tritanium"
     assert catalog.autocomplete("trit") == ["Tritanium"]
     assert {"_processed", "_lowers", "_blob", "_offsets"} <= set(vars(catalog))
+
+
+async def test_load_builds_with_the_cyclic_gc_paused_and_resumes_it():
+    seen: list[bool] = []
+
+    class Watching(MemoryCatalogSource):
+        async def market_types(self) -> Sequence[CatalogItem]:
+            seen.append(gc.isenabled())
+            return await super().market_types()
+
+    assert gc.isenabled()
+    catalog = await Catalog.load(Watching())
+    assert seen == [False] and gc.isenabled()  # a full collection over 20,000 new items cost more than the build
+    assert catalog.item("tritanium").name == "Tritanium"
