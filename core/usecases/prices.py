@@ -141,16 +141,10 @@ async def price_quote(services: MarketServices, item: CatalogItem, place: Locati
 async def _history_on_demand(
     services: MarketServices, region_id: int, type_id: int, since: date
 ) -> tuple[list[HistoryRow] | None, HistoryState | None]:
-    """Fetch the type's history if missing or stale (bounded wait), and the stored rows (None: no store)."""
-    # the medians are secondary: never wait for a refetch, and at most PRICE_HISTORY_WAIT_S for a first fetch.
-    # The rows are read beside the freshness probe (their round trips overlap), and again only after a fetch.
-    rows, state = await asyncio.gather(
-        _unless_unavailable(services.reader.history(region_id, type_id, since)),
-        services.history_state(region_id, type_id, wait_s=PRICE_HISTORY_WAIT_S, wait_if_stored=False),
-    )
-    if state is not None and state.fetched:
-        rows = await _unless_unavailable(services.reader.history(region_id, type_id, since))
-    return rows, state
+    """Fetch the type's history if missing or stale (bounded wait), then the stored rows (None: no store)."""
+    # the medians are secondary: never wait for a refetch, and at most PRICE_HISTORY_WAIT_S for a first fetch
+    state = await services.history_state(region_id, type_id, wait_s=PRICE_HISTORY_WAIT_S, wait_if_stored=False)
+    return await _unless_unavailable(services.reader.history(region_id, type_id, since)), state
 
 
 def history_source(state: HistoryState | None, rows: list[HistoryRow] | None, region_id: int) -> list[SourceAge]:
