@@ -17,12 +17,12 @@ from bot.telegram.callers import ChatRoles, caller_of
 from bot.telegram.documents import caption_args, captioned_command, document_problem, read_document
 from bot.telegram.inline import inline_articles
 from bot.telegram.keyboards import ANSWER, NOOP, PAGE, Keyboards, parse_callback
-from bot.telegram.prompts import Conversations, Pending, missing_params, prompt
+from bot.telegram.prompts import Conversations, Pending, prompt
 from bot.telegram.send import ACTION_EVERY_S, answer, chat_action_of, show_page, showing
 from core.appraisal.parse import DEFAULT_MAX_BYTES
 from core.chat.gateway import CommandGateway
 from core.chat.model import Caller, Invocation, Reply
-from core.chat.params import ArgumentError, ParamKind
+from core.chat.params import ArgumentError, ParamKind, Reading, missing_values, runs_on
 from core.digits import whole_number
 
 Context = ContextTypes.DEFAULT_TYPE
@@ -74,9 +74,13 @@ class TelegramBot:
         command = self.gateway.command_for(Invocation(name, raw, caller))
         if command is not None and command.group is not None and name == command.group:
             raw = (re.split(r"\s+", raw, maxsplit=1)[1:] or [""])[0]
-        missing = missing_params(command, raw) if command is not None else []
-        if command is not None and missing and caller.user_id:
-            pending = await self.conversations.begin((chat_id, int(caller.user_id)), command, raw, missing)
+        reading = Reading((), raw)
+        if command is not None:  # the catalog is asked only when a name= value may run on (parse_raw's rule)
+            resolver = await self.gateway.resolver(caller) if runs_on(command.params, raw) else None
+            reading = missing_values(command.params, raw, resolver)
+        if command is not None and reading.missing and caller.user_id:
+            key = (chat_id, int(caller.user_id))
+            pending = await self.conversations.begin(key, command, reading.raw, list(reading.missing))
             if pending is not None:  # else no question can be kept: the command itself says what is missing
                 await self._ask(bot, chat_id, pending, reply_to)
                 return

@@ -1,4 +1,4 @@
-"""Missing arguments: which required parameters a raw command text lacks, and the conversation that asks for them.
+"""Missing arguments: the conversation asking for the required values a command lacks (params.missing_values).
 
 An open question lives per (chat, user) for `ttl` seconds in the shared interaction state, by command and parameter
 names: every bot replica sees it and a restart keeps it; one whose command or parameter a deploy removed is gone
@@ -16,27 +16,12 @@ from telegram import ForceReply, InlineKeyboardMarkup
 
 from bot.state import InteractionState
 from bot.telegram.keyboards import choice_markup
-from core.chat.params import Param, ParamKind, tokenize
+from core.chat.params import Param, ParamKind
 from core.chat.registry import Command, Registry
 
 MAX_PLACEHOLDER = 64
 QUESTIONS = "question"  # interaction state kind
 ChatUser = tuple[int, int]
-
-
-def missing_params(command: Command, raw: str) -> list[Param]:
-    """The required positional parameters that `raw` leaves out, in order (parse_raw's rule: values fill the
-    required parameters from the left, name=value tokens count for their own parameter)."""
-    names = {param.name for param in command.params}
-    given, positional = set(), 0
-    for token in tokenize(raw):
-        key, eq, value = token.text.partition("=")
-        if eq and value and key.lower() in names:
-            given.add(key.lower())
-        else:
-            positional += 1
-    required = [p for p in command.params if p.required and p.positional and p.name not in given]
-    return required[positional:]
 
 
 def with_answer(raw: str, answer: str) -> str:

@@ -11,7 +11,7 @@ from typing import Protocol
 
 from core.chat.dispatch import dispatch, temporarily_unavailable
 from core.chat.model import Caller, Invocation, Reply
-from core.chat.params import ArgumentError
+from core.chat.params import ArgumentError, Resolver
 from core.chat.registry import Command, CommandContext, Registry
 from core.ports import StoreUnavailable
 
@@ -117,6 +117,10 @@ class CommandGateway:
             if self._observer is not None:
                 self._observer.observe(invocation.caller.platform, name, outcome, self._clock() - started)
         return reply
+
+    async def resolver(self, caller: Caller) -> Resolver | None:
+        """What the caller's item and place arguments resolve against (their context's catalog; None: none)."""
+        return (await self._context_for(caller)).catalog
 
     def complete(self, source: str, prefix: str, limit: int = 25) -> list[str]:
         """Autocomplete suggestions from a named source ("items", "locations", "commands")."""

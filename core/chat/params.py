@@ -207,6 +207,50 @@ def parse_raw(params: Sequence[Param], raw: str, resolver: Resolver | None) -> d
             raise first from first.__cause__  # the one-word reading's error names what the caller typed
 
 
+@dataclass(frozen=True)
+class Reading:
+    """How parse_raw reads a text that may lack values: the required positional parameters it leaves out, in order,
+    and the text with any name= value that ran on over several words quoted, so values added after it stay apart."""
+
+    missing: tuple[Param, ...]
+    raw: str
+
+
+def runs_on(params: Sequence[Param], raw: str) -> bool:
+    """Whether an unquoted name= value in `raw` could run on over the words after it (parse_raw's second reading)."""
+    return _run_on({p.name: p for p in params}, tokenize(raw)) is not None
+
+
+def missing_values(params: Sequence[Param], raw: str, resolver: Resolver | None) -> Reading:
+    """The required positional parameters `raw` leaves out as parse_raw reads it: the one-word reading of name=
+    values unless what it gives does not convert, then the run-on one (without a resolver: the one-word reading,
+    its values unchecked). Nothing is missing when the text parses, or fails for another reason than a missing value
+    (the command then says so)."""
+    named = {p.name: p for p in params}
+    tokens = tokenize(raw)
+    longer = _run_on(named, tokens) if resolver is not None else None
+    for reading in (tokens, *([longer] if longer is not None else [])):
+        given = {t.name.lower() for t in reading if t.name is not None and t.name.lower() in named}
+        positional = sum(1 for t in reading if not _known(t, named))
+        missing = tuple([p for p in params if p.required and p.positional and p.name not in given][positional:])
+        if resolver is not None:
+            try:
+                _parse_tokens([p for p in params if p not in missing], named, reading, raw, resolver)
+            except ArgumentError:
+                continue
+        if reading is tokens:
+            return Reading(missing, raw)
+        return Reading(missing, " ".join(_quoted(t) for t in reading))
+    return Reading((), raw)
+
+
+def _quoted(token: _Token) -> str:
+    """A token as text that reads back the same: a name= value of several words, or a phrase, in double quotes."""
+    if token.name is not None and not token.quoted and " " in token.value and '"' not in token.value:
+        return f'{token.name}="{token.value}"'
+    return f'"{token.text}"' if token.name is None and token.quoted else token.text
+
+
 def _run_on(named: Mapping[str, Param], tokens: list[_Token]) -> list[_Token] | None:
     """The tokens with each unquoted name=value joined to the plain words after it (None: nothing to join)."""
     joined: list[_Token] = []

@@ -105,3 +105,13 @@ async def test_a_question_asked_by_one_replica_is_answered_through_another(inter
         [done] = await first.ask("3")
         assert done == "sell 3 x Tritanium"
         assert len(first.callers) == 1 and len(second.callers) == 0  # one run, where the last answer arrived
+
+
+async def test_a_run_on_name_value_is_not_taken_for_the_missing_place(harness: Harness):
+    """ "group=raw materials" reads as one value (the parser's rule), so /trade haul still asks for the destination,
+    and the answer is not swallowed into the group."""
+    [question] = await harness.ask("/trade haul jita group=raw materials")
+    assert "<b>/trade haul</b> needs <b>destination</b>" in question
+    [done] = await harness.ask("amarr")
+    assert "missing" not in done and "unknown location" not in done, done
+    assert done.startswith("<b>Hauling Jita IV") and "Amarr" in done.split("\n")[0], done

@@ -11,13 +11,14 @@ from telegram import InlineKeyboardButton
 from bot.state import InteractionState
 from bot.telegram.callers import TtlMap
 from bot.telegram.keyboards import Keyboards, Paged, choice_markup, page_markup, parse_callback
-from bot.telegram.prompts import Conversations, missing_params, prompt, with_answer
+from bot.telegram.prompts import Conversations, prompt, with_answer
 from bot.telegram.render import render_html
 from core.chat.model import Button, Reply
-from core.chat.params import Param, ParamKind, parse_raw
+from core.chat.params import Param, ParamKind, Resolver, missing_values, parse_raw, runs_on
 from core.chat.registry import Command, CommandContext, Registry
 from core.commands.default import build_registry
 from tests.bot.telegram.harness import bot_registry
+from tests.core.commands.sample_catalog import sample_catalog
 
 REGISTRY = build_registry()
 
@@ -44,6 +45,10 @@ def test_ttl_map_forgets_after_ttl_and_keeps_at_most_max_entries():
     assert (entries.get("a"), entries.get("b"), entries.get("c")) == (None, 2, 3)
 
 
+def missing_params(command: Command, raw: str, resolver: Resolver | None = None) -> list[Param]:
+    return list(missing_values(command.params, raw, resolver).missing)
+
+
 def command(name: str, registry: Registry = REGISTRY) -> Command:
     found = registry.get(name)
     assert found is not None
@@ -65,6 +70,30 @@ def command(name: str, registry: Registry = REGISTRY) -> Command:
 )
 def test_missing_params_follow_the_raw_parser(name: str, raw: str, missing: list[str]):
     assert [p.name for p in missing_params(command(name), raw)] == missing
+
+
+@pytest.mark.parametrize(
+    ("raw", "missing", "kept"),
+    [
+        ("jita group=combat drones", ["destination"], 'jita group="combat drones"'),  # "drones" is no place
+        ("group=combat drones", ["source", "destination"], 'group="combat drones"'),
+        ("jita amarr group=combat drones", [], 'jita amarr group="combat drones"'),
+        ("jita group=frigates amarr", [], "jita group=frigates amarr"),  # the one-word reading fits: it wins
+        ("jita group=frigates", ["destination"], "jita group=frigates"),
+    ],
+)
+def test_missing_params_read_a_run_on_name_value_as_the_parser_does(raw: str, missing: list[str], kept: str):
+    """An unquoted name= value runs on over the words after it when the one-word reading does not fit, so those
+    words are not positional values; the text kept for the answers quotes it, so answers added after stay apart."""
+    haul = command("trade haul")
+    reading = missing_values(haul.params, raw, sample_catalog())
+    assert [p.name for p in reading.missing] == missing and reading.raw == kept
+    assert runs_on(haul.params, raw) == ("group=frigates amarr" in raw or "drones" in raw)
+    answered = reading.raw
+    for place in ("jita", "amarr")[2 - len(missing) :]:
+        answered = with_answer(answered, place)
+    parsed = parse_raw(haul.params, answered, sample_catalog())
+    assert parsed["group"] in ("combat drones", "frigates") and parsed["destination"].name.startswith("Amarr")
 
 
 def test_answers_stay_one_value():
