@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 from typing import Any
 
-import pytest
 from aiohttp import web
 from axe_playwright_python.base import AXE_SCRIPT
 
@@ -18,25 +16,18 @@ from adapters.webpush import new_vapid_key
 from core.accounts.linking import LinkRequest
 from core.formatting import isk
 from evetrader.app import App
-from evetrader.bootstrap.chat import command_context
 from evetrader.bootstrap.market import history_refresher
-from evetrader.bootstrap.web import sso_web_services, web_deps
+from evetrader.bootstrap.web import sso_web_services
 from fakes.sso import SsoFake
 from fakes.sso.state import FakeCharacter
+from tests.web.browser import BROWSER_TEST, chromium, market_panel, serving, session_cookies
 from tests.web.helpers import create_account, web_config
 from tests.web.market_helpers import JITA_REGION, JITA_STATION, market_app, traded_item
-from tests.web.test_mobile_browser import _session_cookies
 from tests.web.test_trading_api import trader
-from web.app import create_app, start
-from web.public import use_market
 from web.sso import SsoWebServices
 
 __all__ = ["market_app"]  # the module's market data
-CHROMIUM = Path("/usr/bin/chromium")
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="no /usr/bin/chromium (`make test` installs it when root)"),
-]
+pytestmark = BROWSER_TEST
 WCAG = {
     "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
     "resultTypes": ["violations"],
@@ -212,18 +203,15 @@ async def _panel(market_app: App) -> AsyncIterator[tuple[web.Application, str, S
         cipher = TokenCipher.from_setting(TokenCipher.new_key_entry("k1"))
         store = PgCharacterStore(market_app.pool, cipher)
         services = sso_web_services(sso, store, market_app.redis, market_app.keys, config.signing_key)
-        app = create_app(web_deps(market_app.pool, market_app.redis, market_app.keys, config, sso=services))
-        use_market(app, await command_context(market_app))
-        runner, port = await start(app, "127.0.0.1", 0)
+        app = await market_panel(market_app, config, sso=services)
         try:
-            yield app, f"http://127.0.0.1:{port}", services
+            async with serving(app) as base:
+                yield app, base, services
         finally:
-            await runner.cleanup()
             await sso.close()
 
 
 async def test_every_panel_page_passes_axe_and_works_by_keyboard(market_app: App) -> None:
-    async_api = pytest.importorskip("playwright.async_api")
     axe_js = AXE_SCRIPT  # axe-core as the test extra ships it: nothing is downloaded
     item = await traded_item(market_app)
     await history_refresher(market_app).refresh(JITA_REGION, [item["type_id"]])
@@ -234,31 +222,27 @@ async def test_every_panel_page_passes_axe_and_works_by_keyboard(market_app: App
     }
     chat = await create_account(market_app.pool, identities=(("telegram", "t-a11y-link", "Chat User"),))
     found: dict[str, list[str]] = {}
-    async with _panel(market_app) as (app, base, services), async_api.async_playwright() as playwright:
+    async with _panel(market_app) as (app, base, services), chromium() as browser:
         code = await services.link_codes.issue(LinkRequest("telegram", "t-a11y-link", chat, "Chat User"))
-        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
-        try:
-            paste = {"paste": f"10 {item['name']}\nnot an item", "hub": "jita"}
-            made = await (await browser.new_context()).request.post(f"{base}/api/v1/appraisals", data=paste)
-            assert made.status == 201, await made.text()
-            permalink = "/a/" + (await made.json())["id"]
-            names = {"item": f"/items/{item['type_id']}", "permalink": permalink, "code": code}
-            for role, account in accounts.items():
-                context = await browser.new_context()
-                if account is not None:
-                    await context.add_cookies(await _session_cookies(app, account, base))
-                page = await context.new_page()
-                for path in (p.format(**names) for p in PAGES[role]):
-                    response = await page.goto(base + path)
-                    assert response is not None and response.status in (200, 404, 410, 422), (path, response)
-                    if problems := await _violations(page, axe_js):
-                        found[f"{role} {path}"] = problems
-                if role == "signed out" and not found:
-                    await _keyboard_signed_out(page, base, item, permalink, axe_js)
-                elif role == "user" and not found:
-                    await _keyboard_user(page, base)
-                await context.close()
-        finally:
-            await browser.close()
+        paste = {"paste": f"10 {item['name']}\nnot an item", "hub": "jita"}
+        made = await (await browser.new_context()).request.post(f"{base}/api/v1/appraisals", data=paste)
+        assert made.status == 201, await made.text()
+        permalink = "/a/" + (await made.json())["id"]
+        names = {"item": f"/items/{item['type_id']}", "permalink": permalink, "code": code}
+        for role, account in accounts.items():
+            context = await browser.new_context()
+            if account is not None:
+                await context.add_cookies(await session_cookies(app, account, base))
+            page = await context.new_page()
+            for path in (p.format(**names) for p in PAGES[role]):
+                response = await page.goto(base + path)
+                assert response is not None and response.status in (200, 404, 410, 422), (path, response)
+                if problems := await _violations(page, axe_js):
+                    found[f"{role} {path}"] = problems
+            if role == "signed out" and not found:
+                await _keyboard_signed_out(page, base, item, permalink, axe_js)
+            elif role == "user" and not found:
+                await _keyboard_user(page, base)
+            await context.close()
     report = "\n".join(f"{where}:\n  " + "\n  ".join(problems) for where, problems in found.items())
     assert not found, "axe found serious or critical violations:\n" + report

@@ -11,26 +11,19 @@ from __future__ import annotations
 
 import base64
 import json
-from pathlib import Path
 
 import asyncpg
-import pytest
 import redis.asyncio as aioredis
-from aiohttp import web
 
 from adapters.redis.keys import RedisKeys
 from adapters.webpush import new_vapid_key
 from evetrader.bootstrap.web import web_deps
 from fakes.webpush import WebPushFake
+from tests.web.browser import BROWSER_TEST, chromium, serving, session_cookies
 from tests.web.helpers import create_account, web_config
-from web.app import create_app, start
-from web.keys import SESSIONS
+from web.app import create_app
 
-CHROMIUM = Path("/usr/bin/chromium")
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="no /usr/bin/chromium (`make test` installs it when root)"),
-]
+pytestmark = BROWSER_TEST
 REAL_SUBSCRIBE = """async (key) => {
   const registration = await navigator.serviceWorker.register("/push-sw.js", {scope: "/"});
   await navigator.serviceWorker.ready;
@@ -49,43 +42,30 @@ STUB = """(subscription) => {
 async def test_the_subscribe_button_registers_the_worker_and_stores_the_subscription(
     pg_pool: asyncpg.Pool, redis_client: aioredis.Redis, redis_prefix: str
 ) -> None:
-    async_api = pytest.importorskip("playwright.async_api")
     vapid = new_vapid_key("mailto:ops@evetrader.test")
     config = web_config(vapid_public_key=vapid.public_key, push_allow_http=True)
     app = create_app(web_deps(pg_pool, redis_client, RedisKeys(redis_prefix), config))
-    runner, port = await start(app, "127.0.0.1", 0)
-    base = f"http://127.0.0.1:{port}"
     account = await create_account(pg_pool)
-    signed = web.Response()
-    await app[SESSIONS].login(signed, account)
-    cookies = [{"name": name, "value": morsel.value, "url": base} for name, morsel in signed.cookies.items()]
-    try:
-        async with WebPushFake() as fake, async_api.async_playwright() as playwright:
-            subscription = fake.subscribe(vapid.public_key)
-            browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
-            try:
-                context = await browser.new_context()
-                await context.grant_permissions(["notifications"], origin=base)
-                await context.add_cookies(cookies)
-                page = await context.new_page()
-                await page.goto(f"{base}/alerts")
-                real = await page.evaluate(REAL_SUBSCRIBE, vapid.public_key)
-                assert real == "AbortError", real  # "push service error": chromium reaches no push service here
-                await page.evaluate(STUB, subscription)
-                button = page.get_by_role("button", name="Turn on notifications in this browser")
-                await button.click()
-                await page.wait_for_url(f"{base}/alerts?done=push_added#push-title", timeout=15_000)
-                assert "Notifications are on in this browser" in await page.get_by_role("status").first.inner_text()
-                assert "Browser: Chrome on Linux" in await page.locator("#target").inner_text()
-                registered = await page.evaluate(
-                    "async () => { const r = await navigator.serviceWorker.getRegistration('/');"
-                    " return r && r.active ? [r.scope, r.active.scriptURL] : null; }"
-                )
-                key = await page.evaluate("sessionStorage.getItem('pushKey')")
-            finally:
-                await browser.close()
-    finally:
-        await runner.cleanup()
+    async with serving(app) as base, WebPushFake() as fake, chromium() as browser:
+        subscription = fake.subscribe(vapid.public_key)
+        context = await browser.new_context()
+        await context.grant_permissions(["notifications"], origin=base)
+        await context.add_cookies(await session_cookies(app, account, base))
+        page = await context.new_page()
+        await page.goto(f"{base}/alerts")
+        real = await page.evaluate(REAL_SUBSCRIBE, vapid.public_key)
+        assert real == "AbortError", real  # "push service error": chromium reaches no push service here
+        await page.evaluate(STUB, subscription)
+        button = page.get_by_role("button", name="Turn on notifications in this browser")
+        await button.click()
+        await page.wait_for_url(f"{base}/alerts?done=push_added#push-title", timeout=15_000)
+        assert "Notifications are on in this browser" in await page.get_by_role("status").first.inner_text()
+        assert "Browser: Chrome on Linux" in await page.locator("#target").inner_text()
+        registered = await page.evaluate(
+            "async () => { const r = await navigator.serviceWorker.getRegistration('/');"
+            " return r && r.active ? [r.scope, r.active.scriptURL] : null; }"
+        )
+        key = await page.evaluate("sessionStorage.getItem('pushKey')")
     assert registered == [f"{base}/", f"{base}/push-sw.js"]
     assert bytes(json.loads(key)) == base64.urlsafe_b64decode(vapid.public_key + "=")  # subscribed with our key
     row = await pg_pool.fetchrow("SELECT endpoint, p256dh, auth FROM push_subscriptions WHERE account_id = $1", account)
