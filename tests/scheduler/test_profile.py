@@ -10,14 +10,9 @@ from typing import Any
 import asyncpg
 import pytest_asyncio
 
-from adapters.crypto import TokenCipher
 from adapters.esi.profile import EsiCharacterProfile
-from adapters.esi.settings import EsiSettings
-from adapters.esi.transport import EsiTransport
 from adapters.postgres.character_orders import PgCharacterOrderStore
-from adapters.postgres.characters import PgCharacterStore
 from adapters.postgres.profile import PgCharacterProfiles
-from adapters.sso.client import SsoClient
 from core.accounts.sso import SCOPE_ASSETS, SCOPE_SKILLS, SCOPE_STANDINGS, SCOPE_WALLET
 from core.accounts.tokens import CharacterTokens
 from core.market.fees import TradeSkills
@@ -26,8 +21,9 @@ from fakes.esi import EsiFake
 from fakes.esi.characters import trust_sso
 from fakes.esi.profile import set_profile
 from fakes.sso import SsoFake
-from fakes.sso.state import FakeCharacter, IssuedRefresh
+from fakes.sso.state import FakeCharacter
 from scheduler.profile import ROUTES, refresh_profiles
+from tests.adapters.character_clients import character_clients, character_store, link_character
 from tests.scheduler.test_wallet import Clock
 
 JOE, ANN = 90000011, 90000012  # Joe granted the trading scopes, Ann only the wallet
@@ -46,22 +42,12 @@ async def world(pg_pool: asyncpg.Pool) -> AsyncIterator[Any]:
     people = (FakeCharacter(JOE, "Joe Trader", "owner-joe"), FakeCharacter(ANN, "Ann Hauler", "owner-ann"))
     async with EsiFake(regions={10000002: 20}, clock=clock.epoch) as esi, SsoFake(characters=people) as sso:
         trust_sso(esi, sso)
-        sso_client = SsoClient(sso.base_url, sso.client_id, sso.client_secret, sso.redirect_uri)
-        transport = EsiTransport(
-            EsiSettings(esi.base_url, user_agent="evetrader-tests/1", compatibility_date="2020-01-01")
-        )
-        await sso_client.start()
-        await transport.start()
-        try:
-            characters = PgCharacterStore(pg_pool, TokenCipher.from_setting(TokenCipher.new_key_entry("k1")))
+        async with character_clients(esi, sso) as (sso_client, transport):
+            characters = character_store(pg_pool)
             for character, scopes in ((JOE, [SCOPE_SKILLS, SCOPE_STANDINGS, SCOPE_ASSETS]), (ANN, [SCOPE_WALLET])):
-                grant = await sso_client.refresh(sso.ledger.new_refresh_token(IssuedRefresh(character, scopes)))
-                await characters.link(grant.character, grant.refresh_token)
+                await link_character(characters, sso, sso_client, character, scopes)
             tokens = CharacterTokens(characters, sso_client, clock=clock)
             yield clock, esi, tokens, EsiCharacterProfile(transport), transport
-        finally:
-            await transport.close()
-            await sso_client.close()
 
 
 async def test_profiles_are_fetched_for_granted_scopes_and_give_the_characters_fees(

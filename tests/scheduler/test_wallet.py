@@ -10,22 +10,17 @@ from typing import Any
 import asyncpg
 import pytest_asyncio
 
-from adapters.crypto import TokenCipher
-from adapters.esi.settings import EsiSettings
-from adapters.esi.transport import EsiTransport
 from adapters.esi.wallet import EsiWallet
 from adapters.postgres.character_orders import PgCharacterOrderStore
-from adapters.postgres.characters import PgCharacterStore
 from adapters.postgres.wallet import PgWalletStore
-from adapters.sso.client import SsoClient
 from core.accounts.sso import SCOPE_WALLET
 from core.accounts.tokens import CharacterTokens
 from fakes.esi import EsiFake
 from fakes.esi.characters import trust_sso
 from fakes.esi.wallet import set_wallet
 from fakes.sso import SsoFake
-from fakes.sso.state import IssuedRefresh
 from scheduler.wallet import refresh_wallets
+from tests.adapters.character_clients import character_clients, character_store, link_character
 from tests.adapters.esi.test_wallet import journal_row, tx_row
 
 JOE = 90000001
@@ -49,21 +44,11 @@ async def world(pg_pool: asyncpg.Pool) -> AsyncIterator[Any]:
     clock = Clock()
     async with EsiFake(regions={10000002: 20}, clock=clock.epoch) as esi, SsoFake() as sso:
         trust_sso(esi, sso)
-        sso_client = SsoClient(sso.base_url, sso.client_id, sso.client_secret, sso.redirect_uri)
-        transport = EsiTransport(
-            EsiSettings(esi.base_url, user_agent="evetrader-tests/1", compatibility_date="2020-01-01")
-        )
-        await sso_client.start()
-        await transport.start()
-        try:
-            characters = PgCharacterStore(pg_pool, TokenCipher.from_setting(TokenCipher.new_key_entry("k1")))
-            grant = await sso_client.refresh(sso.ledger.new_refresh_token(IssuedRefresh(JOE, [SCOPE_WALLET])))
-            await characters.link(grant.character, grant.refresh_token)
+        async with character_clients(esi, sso) as (sso_client, transport):
+            characters = character_store(pg_pool)
+            await link_character(characters, sso, sso_client, JOE, [SCOPE_WALLET])
             tokens = CharacterTokens(characters, sso_client, clock=clock)
             yield clock, esi, tokens, EsiWallet(transport), transport
-        finally:
-            await transport.close()
-            await sso_client.close()
 
 
 async def test_refresh_stores_once_and_honours_expires(world: Any, pg_pool: asyncpg.Pool) -> None:

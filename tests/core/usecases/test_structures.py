@@ -12,13 +12,8 @@ import asyncpg
 import pytest
 import pytest_asyncio
 
-from adapters.crypto import TokenCipher
-from adapters.esi.settings import EsiSettings
 from adapters.esi.structures import EsiStructures
-from adapters.esi.transport import EsiTransport
-from adapters.postgres.characters import PgCharacterStore
 from adapters.postgres.structure_markets import PgStructureMarkets
-from adapters.sso.client import SsoClient
 from core.accounts.sso import SCOPE_READ_STRUCTURES, SCOPE_SEARCH_STRUCTURES, SCOPE_STRUCTURE_MARKETS
 from core.accounts.tokens import CharacterTokens
 from core.market.structures import StructureError, StructureNotFound
@@ -27,7 +22,8 @@ from fakes.esi import EsiFake
 from fakes.esi.characters import trust_sso
 from fakes.esi.structures import add_structure
 from fakes.sso import SsoFake
-from fakes.sso.state import FakeCharacter, IssuedRefresh
+from fakes.sso.state import FakeCharacter
+from tests.adapters.character_clients import character_clients, character_store, link_character
 
 pytestmark = pytest.mark.e2e
 JOE, ANN, BOB, CARL = 90000031, 90000032, 90000033, 90000034  # Joe and Ann share an account; Carl lacks the scope
@@ -59,14 +55,8 @@ async def structure_world(pg_pool: asyncpg.Pool) -> AsyncIterator[StructureWorld
         trust_sso(esi, sso)
         add_structure(esi, TOWER, TOWER_NAME, solar_system_id=PERIMETER, docking={JOE})
         add_structure(esi, KEEP, KEEP_NAME, solar_system_id=PERIMETER, docking={ANN})
-        client = SsoClient(sso.base_url, sso.client_id, sso.client_secret, sso.redirect_uri)
-        transport = EsiTransport(
-            EsiSettings(esi.base_url, user_agent="evetrader-tests/1", compatibility_date="2020-01-01")
-        )
-        await client.start()
-        await transport.start()
-        try:
-            characters = PgCharacterStore(pg_pool, TokenCipher.from_setting(TokenCipher.new_key_entry("k1")))
+        async with character_clients(esi, sso) as (client, transport):
+            characters = character_store(pg_pool)
             accounts: dict[int, int] = {}
             for character, joins, scopes in (
                 (JOE, None, SCOPES),
@@ -74,18 +64,14 @@ async def structure_world(pg_pool: asyncpg.Pool) -> AsyncIterator[StructureWorld
                 (CARL, JOE, []),
                 (BOB, None, SCOPES),
             ):
-                grant = await client.refresh(sso.ledger.new_refresh_token(IssuedRefresh(character, scopes)))
                 browser = accounts[joins] if joins is not None else None
-                linked = await characters.link(grant.character, grant.refresh_token, browser_account=browser)
+                linked = await link_character(characters, sso, client, character, scopes, browser)
                 accounts[character] = linked.account_id
             store = PgStructureMarkets(pg_pool)
             markets = StructureMarkets(
                 EsiStructures(transport), store, CharacterTokens(characters, client), lambda: NOW
             )
             yield StructureWorld(esi, markets, store, accounts[JOE], accounts[BOB])
-        finally:
-            await transport.close()
-            await client.close()
 
 
 async def test_the_list_names_place_reader_and_data_age(structure_world: StructureWorld, pg_pool) -> None:
