@@ -51,3 +51,25 @@ def test_a_chat_command_loads_no_heavy_library(pg_dsn: str, redis_url: str, redi
     }
     code = "from evetrader.cli import main\nsys.argv = ['evetrader', 'chat', '-c', '/price tritanium jita']\nmain()"
     assert loaded_after(code, env) == []
+
+
+@pytest.mark.e2e
+def test_a_chat_command_imports_its_wiring_with_the_gc_paused_then_frozen(
+    pg_dsn: str, redis_url: str, redis_prefix: str, tmp_path: Path
+) -> None:
+    env = {
+        "DATABASE_URL": pg_dsn,
+        "REDIS_URL": redis_url,
+        "EVETRADER_REDIS_PREFIX": redis_prefix,
+        "EVETRADER_DATA_DIR": str(tmp_path),
+    }
+    report = "import atexit, gc\natexit.register(lambda: print('GC', gc.isenabled(), gc.get_freeze_count()))\n"
+    code = report + "from evetrader.cli import main\nsys.argv = ['evetrader', 'chat', '-c', '/price trit jita']\nmain()"
+    done = subprocess.run(
+        [sys.executable, "-c", "import sys\n" + code], capture_output=True, text=True, cwd=ROOT, env=os.environ | env
+    )
+    assert done.returncode == 0, done.stderr
+    [line] = [line for line in done.stdout.splitlines() if line.startswith("GC ")]
+    _, enabled, frozen = line.split()
+    assert enabled == "True"  # the collector runs again for what the command itself allocates
+    assert int(frozen) > 50_000  # the modules the console loaded are left out of its passes
