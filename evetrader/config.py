@@ -188,6 +188,15 @@ class Settings(BaseSettings):
             )
         return value
 
+    @property
+    def vapid_public_key(self) -> str | None:
+        """The VAPID public key browsers subscribe with (None: web push off); the private key was checked at load."""
+        if self.vapid_private_key is None:
+            return None
+        from adapters.webpush import VapidKey
+
+        return VapidKey.from_setting(self.vapid_private_key.get_secret_value(), self.vapid_subject or "").public_key
+
     @model_validator(mode="after")
     def _usable_vapid(self) -> Settings:
         if self.vapid_private_key is not None:

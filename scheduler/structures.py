@@ -12,7 +12,6 @@ import logging
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from adapters.esi.structures import market_path
 from core.accounts.sso import SsoError
 from core.market.errors import IngestFailed
 from core.market.ingest import RefreshOutcome, RegionRefresher
@@ -79,8 +78,8 @@ async def _refresh_one(
         await books.record_failure(market.market_id, reason)
         summary.failed[market.structure_id] = reason
         return
-    path = market_path(market.structure_id)
-    refresher = base.with_source(esi.market_source(market.structure_id, token), lambda _market_id: (path, {}))
+    book = esi.market_source(market.structure_id, token)
+    refresher = base.with_source(book, book.book)
     try:
         if dispatcher is not None:
             outcome = await dispatcher.execute(refresher, market.market_id, writer)

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from datetime import time
+from typing import TYPE_CHECKING
 
 from aiohttp import web
 
-from adapters.postgres.alerts_rules import PgAlertRules
-from adapters.postgres.watchlist import PgWatchlist
 from core.accounts.email import same_address
 from core.accounts.linking import LinkedIdentity
 from core.alerts.model import AlertTarget, QuietHours, RuleError, TargetKind
@@ -16,6 +15,10 @@ from core.market.hubs import KNOWN_REGIONS, Hub, UnknownLocation, find_hub
 from web.email_pages import mail_enabled
 from web.keys import ACCOUNTS, CONFIG
 from web.stores import stores
+
+if TYPE_CHECKING:
+    from core.alerts.ports import AlertRuleRepository
+    from core.alerts.watchlist import WatchlistStore
 
 NOT_A_CHAT = frozenset({"web", "console"})  # identities that cannot receive a DM
 DEFAULT_HUB = "Jita"
@@ -30,12 +33,12 @@ class FieldError(ValueError):
         super().__init__(message)
 
 
-def rules_store(request: web.Request) -> PgAlertRules:
+def rules_store(request: web.Request) -> AlertRuleRepository:
     """The alert rules store of this app."""
     return stores(request).rules
 
 
-def watchlist_store(request: web.Request) -> PgWatchlist:
+def watchlist_store(request: web.Request) -> WatchlistStore:
     """The watchlist store of this app."""
     return stores(request).watchlist
 

@@ -20,7 +20,9 @@ from web.keys import (
     ACCOUNTS,
     CONFIG,
     CSRF_EXEMPT,
+    HISTORY_CHART,
     IP_LIMITER,
+    PROFIT_CHART,
     REDIS,
     REDIS_KEYS,
     SESSIONS,
@@ -43,6 +45,9 @@ if TYPE_CHECKING:
     from adapters.redis.keys import RedisKeys
     from adapters.redis.ratelimit import RedisRateLimiter
     from core.alerts.delivery import AlertSender
+    from core.chat.gateway import RateLimiter
+    from core.trading.book import ProfitChart
+    from core.usecases.market_services import ChartRenderer
     from web.sessions import SessionService
     from web.sso import SsoWebServices
 
@@ -63,7 +68,9 @@ class WebDeps:
     sessions: SessionService
     ip_limiter: RedisRateLimiter
     user_limiter: RedisRateLimiter
-    appraise_limiter: RedisRateLimiter  # per address, stricter than the panel's: an appraisal is costly
+    appraise_limiter: RateLimiter  # per address, stricter than the panel's: an appraisal is costly
+    history_chart: ChartRenderer  # item pages' price history, when the market context brings no renderer
+    profit_chart: ProfitChart  # the Trading page's realised profit
     sso: SsoWebServices | None = None  # EVE sign-in and the /link pages (the sign-in button is enabled)
     mailer: AlertSender | None = None  # e-mail: accounts can verify an address and pick it as an alert target
 
@@ -80,6 +87,8 @@ def create_app(deps: WebDeps) -> web.Application:
     app[IP_LIMITER] = deps.ip_limiter
     app[USER_LIMITER] = deps.user_limiter
     app[APPRAISE_LIMITER] = deps.appraise_limiter
+    app[HISTORY_CHART] = deps.history_chart
+    app[PROFIT_CHART] = deps.profit_chart
     app[TEMPLATES] = template_environment()
     app[CSRF_EXEMPT] = []
     if deps.mailer is not None:

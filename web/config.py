@@ -123,21 +123,8 @@ def web_config_from_settings(settings: Any) -> WebConfig:
         appraisal_ttl_days=float(getattr(settings, "appraisal_ttl_days", 90.0)),
         appraisal_rate_per_minute=float(getattr(settings, "appraisal_rate_per_minute", 10.0)),
         appraisal_rate_burst=int(getattr(settings, "appraisal_rate_burst", 5)),
-        vapid_public_key=_vapid_public_key(settings),
+        vapid_public_key=getattr(settings, "vapid_public_key", None),  # derived from VAPID_PRIVATE_KEY
     )
-
-
-def _vapid_public_key(settings: Any) -> str | None:
-    """The VAPID public key from VAPID_PRIVATE_KEY and VAPID_SUBJECT (None: web push off); WebConfigError if bad."""
-    private, subject = _secret(getattr(settings, "vapid_private_key", None)), getattr(settings, "vapid_subject", None)
-    if not private:
-        return None
-    from adapters.webpush import VapidError, VapidKey
-
-    try:
-        return VapidKey.from_setting(private, str(subject or "")).public_key
-    except VapidError as exc:
-        raise WebConfigError(str(exc)) from None
 
 
 def _cookie_secure(configured: bool | None, public_url: str) -> bool:

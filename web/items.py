@@ -9,7 +9,6 @@ from urllib.parse import urlencode
 
 from aiohttp import web
 
-from adapters.charts import render_history_chart
 from core.catalog import Catalog, CatalogItem, UnknownItem
 from core.formatting import age_text, isk, units
 from core.market.hubs import HUBS, PLEX_REGION_ID, PLEX_TYPE_ID, Hub
@@ -19,6 +18,7 @@ from core.usecases.prices import plex_quote
 from web.api_io import ApiRoute, json_response
 from web.api_schemas import ref
 from web.errors import PanelError, path_id
+from web.keys import HISTORY_CHART
 from web.market_api import MAX_AGE_S
 from web.public import catalog_of, market_context, services_of
 from web.render import render
@@ -149,10 +149,8 @@ async def history_png(request: web.Request) -> web.Response:
     if etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
         return web.Response(status=304, headers=headers)
     title = f"{item.name} — {market}, {CHART_DAYS} days"
-    if services.charts is not None:
-        png = await services.charts(rows, title=title, days=CHART_DAYS, region_id=region_id, type_id=item.type_id)
-    else:
-        png = await render_history_chart(rows, title=title, days=CHART_DAYS)
+    charts = services.charts or request.app[HISTORY_CHART]  # the commands' renderer shares their chart cache
+    png = await charts(rows, title=title, days=CHART_DAYS, region_id=region_id, type_id=item.type_id)
     return web.Response(body=png, content_type="image/png", headers=headers)
 
 

@@ -16,6 +16,8 @@ if TYPE_CHECKING:
     from adapters.postgres.account_settings import PgAccountSettings
     from adapters.redis.keys import RedisKeys
     from adapters.redis.ratelimit import RedisRateLimiter
+    from core.trading.book import ProfitChart
+    from core.usecases.market_services import ChartRenderer
 
 REDIS = web.AppKey("redis", aioredis.Redis)
 REDIS_KEYS: web.AppKey[RedisKeys] = web.AppKey("redis_keys")
@@ -25,6 +27,8 @@ ACCOUNTS: web.AppKey[PgAccountSettings] = web.AppKey("accounts")
 IP_LIMITER: web.AppKey[RedisRateLimiter] = web.AppKey("ip_limiter")
 USER_LIMITER: web.AppKey[RedisRateLimiter] = web.AppKey("user_limiter")
 TEMPLATES = web.AppKey("templates", jinja2.Environment)
+HISTORY_CHART: web.AppKey[ChartRenderer] = web.AppKey("history_chart")  # when the market context brings none
+PROFIT_CHART: web.AppKey[ProfitChart] = web.AppKey("profit_chart")
 
 AUTH = web.RequestKey("auth", RequestAuth)
 CSRF_EXEMPT: web.AppKey[list[str]] = web.AppKey("csrf_exempt")

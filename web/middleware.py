@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from typing import TYPE_CHECKING
 
 from aiohttp import web
 from aiohttp.typedefs import Handler
 from redis.exceptions import RedisError
 
-from adapters.redis.ratelimit import RedisRateLimiter, take_all
 from core.ports import StoreUnavailable
 from web.api_io import PUBLIC_PREFIXES
 from web.errors import PanelError, from_http_exception, is_api, json_error, rate_limited, unavailable
@@ -17,6 +17,9 @@ from web.items import CHART_PREFIX
 from web.keys import AUTH, CONFIG, IP_LIMITER, SESSIONS, USER_LIMITER
 from web.render import error_page
 from web.security import check_csrf, client_ip, rate_limit_key
+
+if TYPE_CHECKING:
+    from adapters.redis.ratelimit import RedisRateLimiter
 
 log = logging.getLogger(__name__)
 UNLIMITED_PATHS = ("/healthz", "/static/")
@@ -55,10 +58,11 @@ def _error_response(request: web.Request, error: PanelError) -> web.Response:
     return json_error(error) if is_api(request) else error_page(request, error)
 
 
-async def _take(*budgets: tuple[RedisRateLimiter, str]) -> None:
+async def _take(budget: tuple[RedisRateLimiter, str], *more: tuple[RedisRateLimiter, str]) -> None:
     """Spend one request of each budget (one Redis round trip) or raise 429; a Redis outage lets requests through."""
+    limiter, key = budget
     try:
-        wait = await take_all(*budgets)
+        wait = await limiter.wait_time(key, *more)
     except RedisError as exc:
         log.warning("web rate limit unavailable", extra={"error": type(exc).__name__})
         return

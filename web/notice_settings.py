@@ -7,9 +7,8 @@ from typing import Any
 
 from aiohttp import web
 
-from adapters.postgres.wallet import PgWalletStore
 from core.alerts.model import AlertTarget, TargetKind
-from core.trading.notify import NOTICE_MODES
+from core.trading.notify import NOTICE_MODES, NoticeSettings
 from core.usecases.trading_orders import set_notices
 from web.alert_inputs import FieldError, chosen_email, dm_identities, dm_target, email_target
 from web.auth import require_user
@@ -26,9 +25,9 @@ NO_TARGET = "use the bot in Discord or Telegram, or verify an e-mail address, fi
 SettingsPage = Callable[..., Awaitable[web.Response]]
 
 
-def notice_store(request: web.Request) -> PgWalletStore:
+def notice_store(request: web.Request) -> NoticeSettings:
     """The store that keeps what the account's trade notices announce and where they go."""
-    return stores(request).wallet
+    return stores(request).notices
 
 
 def target_key(target: AlertTarget) -> str:

@@ -17,13 +17,13 @@ from web.security import client_ip, rate_limit_key
 from web.stores import stores
 
 if TYPE_CHECKING:
-    from adapters.postgres.appraisals import PgAppraisals
-    from adapters.redis.ratelimit import RedisRateLimiter
+    from core.appraisal.archive import AppraisalArchive
+    from core.chat.gateway import RateLimiter
 
 
 log = logging.getLogger(__name__)
 MARKET: web.AppKey[CommandContext] = web.AppKey("market_context")
-APPRAISE_LIMITER: web.AppKey[RedisRateLimiter] = web.AppKey("appraise_limiter")
+APPRAISE_LIMITER: web.AppKey[RateLimiter] = web.AppKey("appraise_limiter")
 NO_MARKET = "Market data is not available on this server right now."
 
 
@@ -56,7 +56,7 @@ def services_of(context: CommandContext) -> MarketServices:
     return services
 
 
-def archive(request: web.Request) -> PgAppraisals:
+def archive(request: web.Request) -> AppraisalArchive:
     """The shared appraisals store, keeping rows APPRAISAL_TTL_DAYS."""
     return stores(request).appraisals
 

@@ -10,25 +10,29 @@ from aiohttp import web
 if TYPE_CHECKING:
     from adapters.postgres.account_email import PgAccountEmail
     from adapters.postgres.admin_reports import PgAdminReports
-    from adapters.postgres.alerts_rules import PgAlertRules
-    from adapters.postgres.appraisals import PgAppraisals
     from adapters.postgres.push_subscriptions import PgPushSubscriptions
-    from adapters.postgres.wallet import PgWalletStore
-    from adapters.postgres.watchlist import PgTypeNames, PgWatchlist
+    from adapters.postgres.watchlist import PgTypeNames
+    from core.alerts.ports import AlertRuleRepository
+    from core.alerts.watchlist import WatchlistStore
+    from core.appraisal.archive import AppraisalArchive
+    from core.trading.book import WalletHistory
+    from core.trading.notify import NoticeSettings
 
 
 @dataclass(frozen=True)
 class WebStores:
-    """Every store a page or API handler reads or writes (accounts and sessions are WebDeps' own fields)."""
+    """Every store a page or API handler reads or writes (accounts and sessions are WebDeps' own fields), typed by
+    the core port the handlers use where core has one (the others' handlers use more than a port would say)."""
 
-    rules: PgAlertRules
-    watchlist: PgWatchlist
-    emails: PgAccountEmail
-    wallet: PgWalletStore  # stored wallet rows and the trade notices' settings
+    rules: AlertRuleRepository
+    watchlist: WatchlistStore
+    emails: PgAccountEmail  # addresses, their verification and mail quota
+    wallet: WalletHistory  # stored wallet rows
+    notices: NoticeSettings  # what the trade notices announce and where they go (the wallet's store in Postgres)
     reports: PgAdminReports
     push: PgPushSubscriptions
-    appraisals: PgAppraisals  # shared appraisals, kept APPRAISAL_TTL_DAYS
-    types: PgTypeNames  # static-data item names
+    appraisals: AppraisalArchive  # shared appraisals, kept APPRAISAL_TTL_DAYS
+    types: PgTypeNames  # static-data item names: by id, by exact name, by prefix
 
 
 STORES: web.AppKey[WebStores] = web.AppKey("stores")

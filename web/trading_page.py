@@ -11,12 +11,12 @@ from urllib.parse import urlencode
 
 from aiohttp import web
 
-from adapters.charts import render_profit_chart
 from core.formatting import age_text, isk, units
 from core.trading.report import ProfitReport
 from core.usecases.trading import WalletProfit
 from web.auth import require_user
 from web.errors import PanelError
+from web.keys import PROFIT_CHART
 from web.render import render
 from web.stores import stores
 from web.trading_inputs import DEFAULT_DAYS, read_profit, wallet_book
@@ -130,7 +130,7 @@ async def trading_chart(request: web.Request) -> web.Response:
     session = require_user(request)
     book = await read_book(request, session.account_id)
     title = f"Realised profit {book.start} to {book.end} ({book.who()})"
-    png = await render_profit_chart(book.report.daily, title=title)
+    png = await request.app[PROFIT_CHART](book.report.daily, title=title)
     headers = {"Cache-Control": f"private, max-age={CHART_MAX_AGE_S}", "Vary": "Cookie"}
     return web.Response(body=png, content_type="image/png", headers=headers)
 

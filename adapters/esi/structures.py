@@ -88,6 +88,10 @@ class StructureBook:
         self.structure_id = structure_id
         self._token = token
 
+    def book(self, _market_id: int) -> tuple[str, dict[str, str | int]]:
+        """The refresher's request of this book (core.market.ingest.BookRequest): its market path, no parameters."""
+        return market_path(self.structure_id), {}
+
     async def get(
         self, path: str, params: Mapping[str, str | int] | None = None, *, etag: str | None = None
     ) -> EsiResponse:

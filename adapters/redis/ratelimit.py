@@ -2,7 +2,8 @@
 
 With Redis unreachable (a restart, a failover) it lets calls through and says so in the log, at most once a minute:
 a price check that can be answered from Postgres should not fail because its rate limit cannot be counted.
-Several budgets (the panel's per address and per account) are spent in one round trip by `take_all`.
+Several budgets (the panel's per address and per account) are spent in one round trip by `take_all`, or by a
+limiter's `wait_time` given the others.
 """
 
 from __future__ import annotations
@@ -51,10 +52,10 @@ class RedisRateLimiter:
         self._script = client.register_script(_GCRA)
         self._warn = UnreachableWarning(log, "rate limit not counted: Redis unreachable; letting calls through")
 
-    async def wait_time(self, key: str) -> float:
-        """Take one call from the key's budget: 0.0 when allowed (or Redis is unreachable), else the seconds until
-        the next one is."""
-        return await take_all((self, key))
+    async def wait_time(self, key: str, *more: tuple[RedisRateLimiter, str]) -> float:
+        """Take one call from the key's budget, then from each of `more` (limiter, key) in the same round trip
+        (`take_all`): 0.0 when allowed (or Redis is unreachable), else the seconds until the next one is."""
+        return await take_all((self, key), *more)
 
 
 async def take_all(*budgets: tuple[RedisRateLimiter, str]) -> float:

@@ -1,4 +1,4 @@
-"""The web panel's dependencies: its account settings, sessions, rate limiters, stores and EVE SSO services.
+"""The web panel's dependencies: account settings, sessions, rate limiters, stores, chart renderers, EVE SSO.
 
 Only this module constructs them; web/ receives one WebDeps bundle (web.app.create_app) and never imports evetrader.
 """
@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from adapters.charts import CachedHistoryCharts, render_profit_chart
 from adapters.postgres.account_email import PgAccountEmail
 from adapters.postgres.account_settings import PgAccountSettings
 from adapters.postgres.admin_reports import PgAdminReports
@@ -39,11 +40,13 @@ if TYPE_CHECKING:
 
 def web_stores(pool: asyncpg.Pool, appraisal_ttl_days: float) -> WebStores:
     """The stores the panel's handlers read and write, over one pool."""
+    wallet = PgWalletStore(pool)
     return WebStores(
         rules=PgAlertRules(pool),
         watchlist=PgWatchlist(pool),
         emails=PgAccountEmail(pool),
-        wallet=PgWalletStore(pool),
+        wallet=wallet,
+        notices=wallet,
         reports=PgAdminReports(pool),
         push=PgPushSubscriptions(pool),
         appraisals=PgAppraisals(pool, appraisal_ttl_days),
@@ -102,6 +105,8 @@ def web_deps(
             per_minute=config.appraisal_rate_per_minute,
             burst=config.appraisal_rate_burst,
         ),
+        history_chart=CachedHistoryCharts(),
+        profit_chart=render_profit_chart,
         sso=sso,
         mailer=mailer,
     )

@@ -86,18 +86,6 @@ def test_the_bot_service_and_console_take_bundles_not_the_app() -> None:
 
 OUTER = ("web", "bot", "scheduler")  # handed their adapters by the bootstrap (WebDeps, SchedulerDeps, the bot's)
 SHARED_ADAPTER_MODULES = frozenset({"adapters.metrics"})  # Prometheus metrics: process-wide objects, not dependencies
-# Runtime imports from adapters the outer layers still make, as (file, module). The list only shrinks: an entry that
-# no longer occurs fails the test until it is taken off (docs/architecture.md, "Known debts").
-KNOWN_ADAPTER_IMPORTS = frozenset({
-    ("web/alert_inputs.py", "adapters.postgres.alerts_rules"),  # annotations only: can go under TYPE_CHECKING
-    ("web/alert_inputs.py", "adapters.postgres.watchlist"),  # annotations only
-    ("web/notice_settings.py", "adapters.postgres.wallet"),  # annotations only
-    ("web/items.py", "adapters.charts"),  # the history chart renderer: could come in WebDeps
-    ("web/trading_page.py", "adapters.charts"),  # the profit chart renderer
-    ("web/middleware.py", "adapters.redis.ratelimit"),  # take_all: several limiters' budgets at once
-    ("web/config.py", "adapters.webpush"),  # the VAPID public key derived from the private key setting
-    ("scheduler/structures.py", "adapters.esi.structures"),  # market_path: ESI's path of a structure's book
-})  # fmt: skip
 
 
 def _type_checking_nodes(tree: ast.Module) -> set[int]:
@@ -169,7 +157,7 @@ def test_the_construction_walk_sees_the_bootstraps_own_constructions() -> None:
 
 def test_the_outer_layers_import_adapters_only_for_annotations_and_exceptions() -> None:
     """web/, bot/ and scheduler/ import adapters only under TYPE_CHECKING (annotations), for an adapter's exceptions
-    (to catch them), or adapters.metrics; what else remains is KNOWN_ADAPTER_IMPORTS, which may only shrink."""
+    (to catch them), or adapters.metrics: whatever else they use the bootstrap hands them."""
     found = set()
     for package in OUTER:
         for path in sorted((ROOT / package).rglob("*.py")):
@@ -186,5 +174,4 @@ def test_the_outer_layers_import_adapters_only_for_annotations_and_exceptions() 
                 else:
                     continue
                 found |= {(str(path.relative_to(ROOT)), module) for module in modules}
-    assert sorted(found - KNOWN_ADAPTER_IMPORTS) == [], "new runtime imports of adapters"
-    assert sorted(KNOWN_ADAPTER_IMPORTS - found) == [], "fixed: take them off KNOWN_ADAPTER_IMPORTS"
+    assert sorted(found) == []

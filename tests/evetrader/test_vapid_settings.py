@@ -22,6 +22,7 @@ def test_keys_vapid_prints_a_pair_the_settings_and_the_panel_accept(tmp_path: Pa
         vapid_private_key=lines["VAPID_PRIVATE_KEY"], vapid_subject=lines["VAPID_SUBJECT"], data_dir=tmp_path
     )
     assert web_config_from_settings(settings).vapid_public_key == public and len(public) == 87
+    assert settings.vapid_public_key == public and load_settings(data_dir=tmp_path).vapid_public_key is None
 
 
 @pytest.mark.parametrize(

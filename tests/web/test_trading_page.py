@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 from datetime import timedelta
 
 from adapters.postgres.wallet import PgWalletStore
 from core.trading.model import WalletTransaction
+from core.trading.report import DailyProfit
 from tests.web.helpers import sign_in
 from tests.web.test_trading_api import NOW, trader
+from web.keys import PROFIT_CHART
 from web.trading_page import csv_cell
 
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -69,6 +72,20 @@ async def test_the_chart_is_the_profit_png_kept_privately(client, pg_pool) -> No
     assert response.status == 200 and response.content_type == "image/png"
     assert (await response.read()).startswith(PNG)
     assert response.headers["Cache-Control"].startswith("private, max-age=")
+
+
+async def test_the_chart_is_drawn_by_the_renderer_the_panel_was_handed(make_client, pg_pool) -> None:
+    drawn: list[tuple[int, str]] = []
+
+    async def profit_chart(days: Sequence[DailyProfit], *, title: str) -> bytes:
+        drawn.append((len(days), title))
+        return PNG + b"handed"
+
+    client = await make_client(setup=lambda app: app.__setitem__(PROFIT_CHART, profit_chart))
+    await sign_in(client, await trader(pg_pool, 9451))
+    response = await client.get("/trading/chart.png", params={"character_id": "9451"})
+    assert response.status == 200 and await response.read() == PNG + b"handed"
+    assert len(drawn) == 1 and drawn[0][1].startswith("Realised profit ")
 
 
 async def test_the_csv_has_one_row_per_item_a_total_and_no_formulas(client, pg_pool) -> None:

@@ -61,6 +61,14 @@ async def test_take_all_spends_budgets_in_order_and_stops_at_the_first_refusal(
     assert await user.wait_time("other") == 0.0  # ...and the account after it was not spent
 
 
+async def test_wait_time_spends_further_budgets_in_the_same_call(redis_client: aioredis.Redis, redis_prefix: str):
+    ip = RedisRateLimiter(redis_client, f"{redis_prefix}ip:", per_minute=60, burst=3)
+    user = RedisRateLimiter(redis_client, f"{redis_prefix}user:", per_minute=30, burst=1)
+    assert await ip.wait_time("a", (user, "u")) == 0.0  # both allowed: both spent
+    assert 1.0 < await ip.wait_time("a", (user, "u")) <= 2.0  # the account's one call is gone: refused
+    assert await user.wait_time("other") == 0.0
+
+
 async def test_take_all_needs_one_client(redis_client: aioredis.Redis, redis_prefix: str):
     other = aioredis.from_url("redis://127.0.0.1:1/0")
     with pytest.raises(ValueError):
