@@ -16,6 +16,19 @@ def isk(value: float | None) -> str:
     return f"{value:,.2f}"
 
 
+def exact_isk(amount: float) -> str:
+    """ISK to the cent with thousands separators, as alerts quote a threshold and a price: 1,234,567.89."""
+    return f"{amount:,.2f}"
+
+
+def short_isk(value: float) -> str:
+    """ISK in a few characters: 950, 12.3k, 555.9M, 1.2B."""
+    for size, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")):
+        if abs(value) >= size:
+            return f"{value / size:,.1f}{suffix}"
+    return f"{value:,.0f}"
+
+
 def units(value: float | None) -> str:
     """A volume with thousands separators (k/M beyond a million)."""
     if value is None:
@@ -36,3 +49,15 @@ def age_text(as_of: datetime | None, now: datetime) -> str:
     if minutes < 60:
         return f"{minutes} min old"
     return f"{minutes // 60} h old" if minutes < 48 * 60 else f"{minutes // 1440} days old"
+
+
+def data_age(as_of: datetime, now: datetime) -> str:
+    """How old the snapshot is, in words: "data 3 min old"."""
+    seconds = max(0.0, (now - as_of).total_seconds())
+    if seconds < 60:
+        return "data under 1 min old"
+    if seconds < 120 * 60:
+        return f"data {int(seconds // 60)} min old"
+    if seconds < 48 * 3600:
+        return f"data {int(seconds // 3600)} h old"
+    return f"data {int(seconds // 86400)} days old"

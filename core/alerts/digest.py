@@ -10,8 +10,8 @@ from datetime import UTC, date, datetime
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from core.alerts.message import data_age, isk
 from core.alerts.model import AlertTarget
+from core.formatting import data_age, exact_isk
 from core.market.hubs import Hub, UnknownLocation, find_hub
 
 log = logging.getLogger(__name__)
@@ -106,12 +106,12 @@ def is_due(candidate: DigestCandidate, now: datetime) -> date | None:
 
 
 def _price_line(price: WatchPrice) -> str:
-    sell = f"sell {isk(price.best_sell)}" if price.best_sell is not None else "no sell orders"
-    buy = f"buy {isk(price.best_buy)}" if price.best_buy is not None else "no buy orders"
+    sell = f"sell {exact_isk(price.best_sell)}" if price.best_sell is not None else "no sell orders"
+    buy = f"buy {exact_isk(price.best_buy)}" if price.best_buy is not None else "no buy orders"
     change = price.change_pct
     if change is not None and price.previous_average is not None:
         when = price.previous_day.isoformat() if price.previous_day else "yesterday"
-        versus = f" ({change:+.1f}% vs {when} average {isk(price.previous_average)})"
+        versus = f" ({change:+.1f}% vs {when} average {exact_isk(price.previous_average)})"
     else:
         versus = " (no daily average to compare)"
     return f"{price.name}: {sell} / {buy} ISK{versus}"

@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from core.alerts.message import isk
+from core.formatting import exact_isk
 from core.market.hubs import HUBS
 
 MAX_ORDER_LINES = 15
@@ -70,9 +70,9 @@ def _what(order: DigestOrder, names: Callable[[int], str | None]) -> str:
 
 
 def _open_line(order: DigestOrder, names: Callable[[int], str | None], now: datetime | None) -> str:
-    left = f"{order.volume_remain:,}/{order.volume_total:,} left @ {isk(order.price)}"
+    left = f"{order.volume_remain:,}/{order.volume_total:,} left @ {exact_isk(order.price)}"
     if order.on_top is False and order.best_competitor is not None:
-        state = f"undercut (best {isk(order.best_competitor)})"
+        state = f"undercut (best {exact_isk(order.best_competitor)})"
     else:
         state = {True: "on top", None: "not compared yet"}.get(order.on_top, "undercut")
     if order.expiring(now) and order.issued is not None and order.duration is not None:
@@ -81,4 +81,4 @@ def _open_line(order: DigestOrder, names: Callable[[int], str | None], now: date
 
 
 def _closed_line(order: DigestOrder, names: Callable[[int], str | None]) -> str:
-    return f"{_what(order, names)}: {order.status} @ {isk(order.price)}"
+    return f"{_what(order, names)}: {order.status} @ {exact_isk(order.price)}"

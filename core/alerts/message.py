@@ -10,6 +10,7 @@ from core.alerts.model import AlertKind, Direction
 from core.alerts.orders import order_message
 from core.alerts.rules import ORDER_KINDS
 from core.chat.model import Button
+from core.formatting import data_age, exact_isk
 from core.market.hubs import HUBS, KNOWN_REGIONS
 
 _HUB_BY_STATION = {hub.station_id: hub for hub in HUBS}
@@ -25,23 +26,6 @@ def place_name(region_id: int, location_id: int | None, structures: Mapping[int,
     return f"in {KNOWN_REGIONS.get(region_id, f'region {region_id}')}"
 
 
-def isk(amount: float) -> str:
-    """An ISK amount with thousands separators and two decimals."""
-    return f"{amount:,.2f}"
-
-
-def data_age(as_of: datetime, now: datetime) -> str:
-    """How old the snapshot is, in words: "data 3 min old"."""
-    seconds = max(0.0, (now - as_of).total_seconds())
-    if seconds < 60:
-        return "data under 1 min old"
-    if seconds < 120 * 60:
-        return f"data {int(seconds // 60)} min old"
-    if seconds < 48 * 3600:
-        return f"data {int(seconds // 3600)} h old"
-    return f"data {int(seconds // 86400)} days old"
-
-
 def _moved(direction: Direction) -> str:
     return "fell below" if direction is Direction.BELOW else "rose above"
 
@@ -50,12 +34,12 @@ def _what(alert: FiredAlert, item_name: str, place: str) -> str:
     if alert.kind is AlertKind.PRICE:
         side = alert.side.value if alert.side else "price"
         change = f" ({(alert.value - alert.threshold) / alert.threshold * 100:+.1f}%)" if alert.threshold else ""
-        moved = f"{_moved(alert.direction)} {isk(alert.threshold)} ISK"
-        return f"{item_name} {side} {place} {moved}: now {isk(alert.value)}{change}"
+        moved = f"{_moved(alert.direction)} {exact_isk(alert.threshold)} ISK"
+        return f"{item_name} {side} {place} {moved}: now {exact_isk(alert.value)}{change}"
     if alert.kind is AlertKind.SPREAD:
         sides = ""
         if alert.best_buy is not None and alert.best_sell is not None:
-            sides = f", buy {isk(alert.best_buy)} / sell {isk(alert.best_sell)} ISK"
+            sides = f", buy {exact_isk(alert.best_buy)} / sell {exact_isk(alert.best_sell)} ISK"
         return (
             f"{item_name} margin after fees {place} {_moved(alert.direction)} {alert.threshold:.1f}%:"
             f" now {alert.value:.1f}% ({alert.value - alert.threshold:+.1f} points{sides})"

@@ -9,8 +9,8 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Protocol
 
+from core.formatting import short_isk
 from core.trading.model import JournalEntry, WalletTransaction
-from core.trading.notify import short_isk
 from core.trading.report import DailyProfit, NameOf, ProfitReport, profit_report
 
 MAX_DAYS = 3660

@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
 from core.alerts.model import AlertTarget
+from core.formatting import short_isk
 from core.trading.fifo import MatchedSale
 from core.trading.model import WalletTransaction
 
@@ -31,14 +32,6 @@ class NoticeSettings(Protocol):
     async def notice_target(self, account_id: int) -> AlertTarget | None:
         """Where the notices go now."""
         ...
-
-
-def short_isk(value: float) -> str:
-    """ISK in a few characters: 950, 12.3k, 555.9M, 1.2B."""
-    for size, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")):
-        if abs(value) >= size:
-            return f"{value / size:,.1f}{suffix}"
-    return f"{value:,.0f}"
 
 
 def _lines(

@@ -20,13 +20,14 @@ from adapters.postgres.orderbook import PgOrderBookStore
 from adapters.postgres.watchlist import PgWatchlist
 from adapters.redis.quotes import RedisQuoteCache
 from core.alerts.evaluation import SnapshotAlerts
-from core.alerts.message import alert_message, isk
+from core.alerts.message import alert_message
 from core.chat import Caller, Invocation
 from core.chat.gateway import CommandGateway
 from core.chat.registry import CommandContext
-from core.commands.alerts import AlertServices
 from core.commands.default import build_registry
+from core.formatting import exact_isk
 from core.market.ingest import RefreshResult, RegionRefresher
+from core.usecases.alerts import AlertServices
 from evetrader.app import App
 from evetrader.cli_actions import ensure_static_data
 from evetrader.config import load_settings
@@ -110,7 +111,7 @@ async def test_alert_from_chat_fires_once_after_the_crossing_snapshot(app: tuple
     fired = fired_from_record(row)
     assert fired.as_of == as_of and fired.value == best_sell and [a.outbox_id for a in alerts.last_fired] == [row["id"]]
     text = alert_message(fired, item["name"], clock())
-    expected = f"{item['name']} sell at Jita fell below {isk(threshold)} ISK: now {isk(best_sell)} ("
+    expected = f"{item['name']} sell at Jita fell below {exact_isk(threshold)} ISK: now {exact_isk(best_sell)} ("
     assert text.startswith(expected), text
     assert f"as of {as_of.astimezone(UTC):%H:%M} UTC" in text
 

@@ -8,9 +8,10 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from core.alerts.fired import FiredAlert
-from core.alerts.message import alert_message, data_age, place_name
+from core.alerts.message import alert_message, place_name
 from core.alerts.model import AlertKind, AlertTarget, Direction, Side, TargetKind
 from core.alerts.values import DEFAULT_FEES, margin_pct, volume_ratio
+from core.formatting import data_age
 from core.market.fees import station_trade_margin
 
 AS_OF = datetime(2026, 8, 1, 12, 5, tzinfo=UTC)
