@@ -1,5 +1,6 @@
-"""The bot process's alert deliverer: one worker per platform consumes that platform's stream, leases each outbox
-row, sends it, records the outcome and only then acks (at least once on the stream, at most once on screen)."""
+"""An alert deliverer, one per platform (the bot runs its chat platforms', the worker e-mail and web push): it
+consumes that platform's stream, leases each outbox row, sends it, records the outcome and only then acks (at least
+once on the stream, at most once on screen)."""
 
 from __future__ import annotations
 
@@ -74,6 +75,11 @@ class DeliveryWorker:
         self.policy, self.lease, self._clock, self._sleep = policy, lease, clock, sleep
         self._unrecorded: dict[int, str | None] = {}  # sent, but marking it sent failed: never send these again
         self._group_ready = False
+
+    @property
+    def group_joined(self) -> bool:
+        """Whether this worker has joined its stream's consumer group (since its last failed round)."""
+        return self._group_ready
 
     async def run(self, stop: asyncio.Event, block_ms: int = 2000) -> None:
         """Deliver until `stop` is set (an error in one round is logged, then the loop goes on)."""

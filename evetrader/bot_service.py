@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Collection
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
 from bot.platform import Connection, PlatformDeps
+from evetrader.alert_delivery import AlertDelivery
 from evetrader.config import PLATFORMS
 
 if TYPE_CHECKING:
@@ -26,7 +27,6 @@ if TYPE_CHECKING:
     from core.chat.gateway import CommandGateway
 
 log = logging.getLogger(__name__)
-DELIVERY_GRACE_S = 2.5
 STOP_BUDGET_S = 4.0  # the whole stop(): with the pool closing after it, a process ends well inside 10 s
 
 
@@ -46,8 +46,7 @@ class BotDeps:
     platforms: tuple[tuple[ChatPlatform[Any], BaseSettings], ...]  # the enabled platforms and their settings
     interaction_state: Callable[[str], InteractionState]  # a platform's (by name) state between messages
     appraisal_max_bytes: int
-    senders: tuple[AlertSender, ...]  # alert senders beside the platforms' own (e-mail, web push)
-    delivery_worker: Callable[[AlertSender, Collection[str]], DeliveryWorker]  # a sender's worker; notice platforms
+    delivery_worker: Callable[[AlertSender], DeliveryWorker]  # a platform's alert sender's worker
 
 
 class BotService:
@@ -56,8 +55,7 @@ class BotService:
     def __init__(self, deps: BotDeps) -> None:
         self.deps = deps
         self._running: dict[str, Connection] = {}  # platform name -> its connection, once built
-        self._delivery_stop = asyncio.Event()
-        self._deliveries: list[asyncio.Task[None]] = []
+        self._delivery: AlertDelivery | None = None
 
     def platforms(self) -> list[str]:
         """The names of the platforms configured to run."""
@@ -80,13 +78,10 @@ class BotService:
             raise
 
     def _start_delivery(self) -> None:
-        """One alert delivery worker per platform this process can send to (chat platforms, e-mail, web push)."""
-        senders = [connection.alert_sender() for connection in self._running.values()] + list(self.deps.senders)
-        platforms = {sender.platform for sender in senders}
-        for sender in senders:
-            worker = self.deps.delivery_worker(sender, platforms)
-            task = asyncio.create_task(worker.run(self._delivery_stop), name=f"alerts-{sender.platform}")
-            self._deliveries.append(task)
+        """One alert delivery worker per started chat platform (the worker service delivers e-mail and web push)."""
+        workers = [self.deps.delivery_worker(connection.alert_sender()) for connection in self._running.values()]
+        self._delivery = AlertDelivery(workers)
+        self._delivery.start()
 
     def webhook_routes(self) -> list[tuple[str, WebHandler]]:
         """The webhook routes of the started platforms for the web app in this process (webhook mode only)."""
@@ -97,13 +92,9 @@ class BotService:
         (a reply waiting on a hanging database must not hold up a shutdown)."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + STOP_BUDGET_S
-        self._delivery_stop.set()
-        if self._deliveries:
-            _, pending = await asyncio.wait(self._deliveries, timeout=DELIVERY_GRACE_S)
-            for task in pending:
-                task.cancel()  # an unfinished delivery keeps its outbox lease: it is retried after
-            await asyncio.gather(*self._deliveries, return_exceptions=True)
-            self._deliveries.clear()
+        if self._delivery is not None:
+            await self._delivery.stop()
+            self._delivery = None
         grace = max(0.5, deadline - loop.time() - 1.0)
         stops = [connection.stop(grace) for connection in self._running.values()]
         self._running.clear()

@@ -35,7 +35,7 @@ class Service(enum.StrEnum):
     """Services `evetrader serve` can run, one per process."""
 
     scheduler = "scheduler"
-    worker = "worker"
+    worker = "worker"  # ingest jobs, and e-mail and web push alerts when set up
     web = "web"
     bot = "bot"
 
@@ -313,7 +313,8 @@ def run(
 ) -> None:
     """Run every service in one process: migrate, import static data if empty, scheduler and web.
 
-    The Discord and/or Telegram bot runs too when DISCORD_TOKEN and/or TELEGRAM_TOKEN is set.
+    E-mail and web push alerts are delivered when SMTP_URL and SMTP_FROM, or VAPID_PRIVATE_KEY, are set. The
+    Discord and/or Telegram bot runs too when DISCORD_TOKEN and/or TELEGRAM_TOKEN is set.
     """
     from evetrader.cli_actions import run_all
 

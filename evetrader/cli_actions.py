@@ -39,6 +39,7 @@ OFFLINE_PACKAGING = (
 )
 Echo = Callable[[str], object]
 StopFactory = Callable[[], asyncio.Event]
+ROLES = {"worker": ("worker", "delivery")}  # `serve worker` also delivers e-mail and web push alerts
 
 
 def resolve_region(region: int | None, hub: str | None) -> int:
@@ -206,7 +207,7 @@ async def _demo_esi(settings: Settings, demo: bool) -> AsyncIterator[Settings]:
 async def run_all(settings: Settings, *, demo: bool, stop: StopFactory) -> None:
     """Every service in one process until SIGINT/SIGTERM."""
     async with _demo_esi(settings, demo) as effective:
-        services = ("scheduler", "web", "bot") if effective.enabled_platforms() else ("scheduler", "web")
+        services = ("scheduler", "web", "delivery") + (("bot",) if effective.enabled_platforms() else ())
         await _serve(effective, services, stop(), prepare=True, demo=demo, migrate=True)
 
 
@@ -216,7 +217,7 @@ async def serve_one(settings: Settings, service: str, *, stop: StopFactory) -> N
         from evetrader.bot_service import no_platform_message
 
         raise SystemExit(f"error: {no_platform_message()}")
-    await _serve(settings, (service,), stop(), prepare=service in ("scheduler", "bot"))
+    await _serve(settings, ROLES.get(service, (service,)), stop(), prepare=service in ("scheduler", "bot"))
 
 
 async def _serve(
@@ -228,9 +229,11 @@ async def _serve(
     demo: bool = False,
     migrate: bool = False,
 ) -> None:
-    """Run `services` until `stop`; `migrate`: apply migrations (run), else refuse an outdated external schema."""
+    """Run `services` until `stop`; `migrate`: apply migrations (run), else refuse an outdated external schema.
+    `delivery`: e-mail and web push alerts, when set up (chat platforms' alerts are the bot's)."""
     from evetrader import probes
-    from evetrader.bootstrap.alerts import mail_sender
+    from evetrader.alert_delivery import AlertDelivery
+    from evetrader.bootstrap.alerts import mail_and_push_workers, mail_sender
     from evetrader.bootstrap.scheduler import scheduler_deps
     from evetrader.bootstrap.web import web_deps
     from evetrader.supervise import supervise
@@ -262,6 +265,10 @@ async def _serve(
             worker = WorkerService(scheduler_deps(ctx))
             ops.role("worker", probes.worker_role(worker))
             tasks.append(("worker", worker.run(stop)))
+        if "delivery" in services and (delivery_workers := await mail_and_push_workers(ctx)):
+            delivery = AlertDelivery(delivery_workers)
+            probes.delivery_roles(ops, delivery)
+            tasks.append(("alert-delivery", delivery.run(stop)))
         webhooks: list[tuple[str, Any]] = []
         if "bot" in services or "web" in services:  # one command context per process: they share its caches
             from evetrader.bootstrap.chat import chat_deps

@@ -13,6 +13,7 @@ from adapters.postgres.orderbook import PgOrderBookStore
 from web.ops import Ops, Probe, Role, Status
 
 if TYPE_CHECKING:
+    from evetrader.alert_delivery import AlertDelivery
     from evetrader.app import App
     from evetrader.bot_service import BotService
     from scheduler.service import SchedulerService, WorkerService
@@ -78,3 +79,15 @@ def bot_roles(ops: Ops, bot: BotService) -> None:
             return Status(connected, "connected" if connected else "disconnected")
 
         ops.role(platform, check)
+
+
+def delivery_roles(ops: Ops, delivery: AlertDelivery) -> None:
+    """One role per platform delivered here (e.g. `email-delivery`): ready once its stream's consumer group is
+    joined."""
+    for platform in delivery.platforms():
+
+        def check(platform: str = platform) -> Status:
+            joined = delivery.group_joined(platform)
+            return Status(joined, "consumer group joined" if joined else "not joined")
+
+        ops.role(f"{platform}-delivery", check)

@@ -1,7 +1,7 @@
 """Alerts wiring: mail and push senders, the outbox dispatcher, delivery workers, bot state and order checks.
 
-Each builder takes the opened resources it needs; a part's modules load when it is first built (a CLI command
-builds few of them).
+Each builder takes the opened resources it needs (`mail_and_push_workers`, the App); a part's modules load when it
+is first built (a CLI command builds few of them).
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from bot.delivery import DeliveryWorker
     from core.accounts.tokens import CharacterTokens
     from core.alerts.delivery import AlertSender, ItemNames
+    from evetrader.app import App
     from evetrader.config import Settings
     from scheduler.alert_dispatch import AlertDispatcher
     from scheduler.character_orders import OrderRefreshSummary
@@ -45,6 +46,34 @@ def push_sender(settings: Settings, pool: asyncpg.Pool) -> WebPushSender | None:
 
     vapid = VapidKey.from_setting(s.vapid_private_key.get_secret_value(), s.vapid_subject or "")
     return WebPushSender(vapid, PgPushSubscriptions(pool), f"{s.public_url.rstrip('/')}/alerts")
+
+
+def alert_platforms(settings: Settings) -> frozenset[str]:
+    """Every platform the deployment delivers alerts to (its services share one configuration): the enabled chat
+    platforms, e-mail and web push when set up. A notice about a disabled target may go to any of them."""
+    names = {platform.name for platform in settings.enabled_platforms()}
+    mail = mail_sender(settings)
+    if mail is not None:
+        names.add(mail.platform)
+    if settings.vapid_private_key is not None:
+        from core.alerts.webpush import PLATFORM
+
+        names.add(PLATFORM)
+    return frozenset(names)
+
+
+async def mail_and_push_workers(app: App) -> list[DeliveryWorker]:
+    """The delivery workers of the senders that need no chat platform, run by the worker service: e-mail (SMTP_URL
+    and SMTP_FROM set) and web push (VAPID_PRIVATE_KEY set); none when neither is."""
+    settings = app.settings
+    push = push_sender(settings, app.pool)
+    if push is not None:
+        app.close_with(push.close)  # its HTTP session
+    senders: list[AlertSender] = [sender for sender in (mail_sender(settings), push) if sender is not None]
+    if not senders:
+        return []
+    names, platforms = (await app.catalog()).name_of, alert_platforms(settings)
+    return [delivery_worker(app.pool, app.redis, app.keys, sender, platforms, names) for sender in senders]
 
 
 def alert_dispatcher(pool: asyncpg.Pool, redis: aioredis.Redis, keys: RedisKeys, **options: Any) -> AlertDispatcher:

@@ -1,7 +1,7 @@
 """Chat wiring: the command context and gateway every chat door uses (bots, console, the panel's market pages).
 
 `chat_deps` builds them once per process over the opened resources; `bot_deps` adds what the bot service runs
-beside them (its platforms, interaction state and alert delivery). The per-process caches they hold (history
+beside them (its platforms, interaction state and their alert delivery). The per-process caches they hold (history
 fetched on demand, the AI provider chain) are closed with the resources.
 """
 
@@ -42,13 +42,12 @@ from core.ports import StoreUnavailable
 from core.usecases.alerts import AlertServices
 from core.usecases.analysis import AnalysisServices
 from core.usecases.market_services import MarketServices
-from evetrader.bootstrap.alerts import delivery_worker, interaction_state, mail_sender, push_sender
+from evetrader.bootstrap.alerts import alert_platforms, delivery_worker, interaction_state, mail_sender
 from evetrader.bootstrap.analyst import build_analyst
 from evetrader.bootstrap.market import history_refresher
 from evetrader.bot_service import BotDeps
 
 if TYPE_CHECKING:
-    from core.alerts.delivery import AlertSender
     from core.catalog import Catalog
     from core.chat.model import Caller
     from evetrader.app import App
@@ -162,17 +161,19 @@ async def _refresh_wallets(app: App, only: Collection[int]) -> object:
 
 def bot_deps(app: App, chat: ChatDeps) -> BotDeps:
     """Exactly what the bot service uses: `chat`'s gateway, the enabled platforms with their settings, their
-    interaction state, and the alert delivery (e-mail and web push beside the platforms' own senders)."""
+    interaction state, and their alert delivery (e-mail and web push are the worker service's)."""
     settings = app.settings
-    push = push_sender(settings, app.pool)
-    if push is not None:
-        app.close_with(push.close)  # its HTTP session
-    senders: list[AlertSender] = [sender for sender in (mail_sender(settings), push) if sender is not None]
     return BotDeps(
         gateway=chat.gateway,
         platforms=tuple((p, settings.platform_settings(p.name)) for p in settings.enabled_platforms()),
         interaction_state=partial(interaction_state, app.redis, app.keys),
         appraisal_max_bytes=settings.appraisal_max_bytes,
-        senders=tuple(senders),
-        delivery_worker=partial(delivery_worker, app.pool, app.redis, app.keys, names=chat.catalog.name_of),
+        delivery_worker=partial(
+            delivery_worker,
+            app.pool,
+            app.redis,
+            app.keys,
+            platforms=alert_platforms(settings),
+            names=chat.catalog.name_of,
+        ),
     )
