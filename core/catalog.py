@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Literal, Protocol
@@ -11,6 +11,7 @@ from typing import Literal, Protocol
 from rapidfuzz import fuzz, process
 from rapidfuzz.utils import default_process
 
+from core.catalog_fuzzy import clear_winner, close_match, closest, shortlist_ranked
 from core.catalog_groups import MarketTree, TypeGroup
 from core.gc_pause import cyclic_gc_paused
 from core.market.hubs import HUBS, Hub, UnknownLocation, find_hub, hub_names
@@ -43,12 +44,6 @@ ALIASES: dict[str, str] = {
     "mtu": "Mobile Tractor Unit",
     "mde": "Mobile Depot",
 }
-FUZZY_CUTOFF = 60.0
-FUZZY_ACCEPT = 88.0
-FUZZY_MARGIN = 4.0
-FUZZY_WHOLE = 80.0
-SHORTLIST = 50  # suggest: names kept by the cheap first pass (each of two) for WRatio to rank
-Scorer = Callable[..., float]
 
 
 @dataclass(frozen=True)
@@ -242,30 +237,18 @@ class Catalog:
             return found
         if not fuzzy or not wanted:
             raise UnknownItem(query)
-        matches = self._fuzzy(wanted, 5)
-        if matches and self._accept(wanted, matches):
+        matches = closest(wanted, self._processed, 5)
+        if matches and clear_winner(wanted, self._items[matches[0][0]].name, matches):
             return self._items[matches[0][0]]
-        if not wanted.isascii() and (local := self._fuzzy_local(wanted)) is not None:
-            return local
+        if not wanted.isascii() and (local := close_match(wanted, self._local_processed)) is not None:
+            return self._local[self._local_keys[local]]
         raise UnknownItem(query, [self._items[index].name for index, _ in matches])
 
     def suggest(self, query: str, limit: int = 5) -> list[str]:
         """Up to `limit` item names close to `query`, best first: QRatio shortlists (~15x cheaper), WRatio ranks."""
-        processed = default_process(query.lower())
-        words = " ".join(sorted(processed.split()))
-        shortlist: set[int] = set()
-        for wanted, choices in ((processed, self._processed), (words, self._sorted_words)):
-            found = process.extract(wanted, choices, scorer=fuzz.QRatio, processor=None, limit=SHORTLIST)
-            shortlist.update(index for _, _, index in found)
-        ranked = process.extract(
-            processed,
-            {index: self._processed[index] for index in sorted(shortlist)},
-            scorer=fuzz.WRatio,
-            processor=None,
-            limit=limit,
-            score_cutoff=FUZZY_CUTOFF,
-        )
-        return [self._items[index].name for _, _, index in ranked]
+        return [
+            self._items[index].name for index in shortlist_ranked(query, self._processed, self._sorted_words, limit)
+        ]
 
     def autocomplete(self, prefix: str, limit: int = 25) -> list[str]:
         """Item names for a partly typed query: prefix matches, then substring matches, then fuzzy ones."""
@@ -286,7 +269,7 @@ class Catalog:
                 found.append(index)
             position = self._blob.find(wanted, self._offsets[index] + len(self._lowers[index]) + 1)
         if not found:  # QRatio, not WRatio: ~15x cheaper, and this runs on every keystroke
-            found = [index for index, _ in self._fuzzy(wanted, limit, fuzz.QRatio, 50.0)]
+            found = [index for index, _ in closest(wanted, self._processed, limit, fuzz.QRatio, 50.0)]
         return [self._items[index].name for index in found]
 
     def location(self, query: str | None = None, *, fuzzy: bool = True) -> Location:
@@ -360,36 +343,8 @@ class Catalog:
             return self.autocomplete(prefix, limit)
         raise KeyError(f"unknown autocomplete source {source!r}")
 
-    def _accept(self, wanted: str, matches: list[tuple[int, float]]) -> bool:
-        """A clear winner that is close as a whole (WRatio alone forgives extra words: "tritanium soon")."""
-        (best, score), runner_up = matches[0], matches[1][1] if len(matches) > 1 else 0.0
-        whole = fuzz.token_sort_ratio(wanted, self._items[best].name, processor=default_process)
-        return score >= FUZZY_ACCEPT and score - runner_up >= FUZZY_MARGIN and whole >= FUZZY_WHOLE
-
-    def _fuzzy_local(self, wanted: str) -> CatalogItem | None:
-        """A clear, close winner among the other languages' names (asked only for non-ASCII queries)."""
-        processed = default_process(wanted)
-        found = process.extract(
-            processed, self._local_processed, scorer=fuzz.WRatio, processor=None, limit=2, score_cutoff=FUZZY_ACCEPT
-        )
-        if not found or (len(found) > 1 and found[0][1] - found[1][1] < FUZZY_MARGIN):
-            return None
-        _, _, index = found[0]
-        if fuzz.token_sort_ratio(processed, self._local_processed[index], processor=None) < FUZZY_WHOLE:
-            return None
-        return self._local[self._local_keys[index]]
-
     def _place(self, lower: str) -> Location:
         return self._regions.get(lower) or self._systems[lower]
-
-    def _fuzzy(
-        self, query: str, limit: int, scorer: Scorer = fuzz.WRatio, cutoff: float = FUZZY_CUTOFF
-    ) -> list[tuple[int, float]]:
-        processed = default_process(query)
-        found = process.extract(
-            processed, self._processed, scorer=scorer, processor=None, limit=limit, score_cutoff=cutoff
-        )
-        return [(index, score) for _, score, index in found]
 
 
 def _hub(hub: Hub) -> Location:
