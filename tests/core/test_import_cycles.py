@@ -24,23 +24,33 @@ def _package(module: str) -> str:
     return ".".join(module.split(".")[:2])
 
 
-def package_graph() -> dict[str, set[str]]:
-    """Which core packages each core package imports."""
+def module_imports() -> dict[str, set[str]]:
+    """Which core modules each core module imports (`from core.x import y` counts core.x, and core.x.y when y is a
+    module)."""
+    paths = {_module(path): path for path in CORE.rglob("*.py")}
     graph: dict[str, set[str]] = defaultdict(set)
-    for path in CORE.rglob("*.py"):
-        module = _module(path)
+    for module, path in paths.items():
         base = module.split(".") if path.name == "__init__.py" else module.split(".")[:-1]
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
             if isinstance(node, ast.Import):
                 targets = [alias.name for alias in node.names]
             elif isinstance(node, ast.ImportFrom):
                 prefix = base[: len(base) - node.level + 1] if node.level else []
-                targets = [".".join([*prefix, *([node.module] if node.module else [])])]
+                source = ".".join([*prefix, *([node.module] if node.module else [])])
+                targets = [source, *(f"{source}.{alias.name}" for alias in node.names)]
             else:
                 continue
-            for target in targets:
-                if target.startswith("core.") and _package(target) != _package(module):
-                    graph[_package(module)].add(_package(target))
+            graph[module] |= {target for target in targets if target in paths and target != module}
+    return graph
+
+
+def package_graph() -> dict[str, set[str]]:
+    """Which core packages each core package imports."""
+    graph: dict[str, set[str]] = defaultdict(set)
+    for module, targets in module_imports().items():
+        for target in targets:
+            if _package(target) != _package(module):
+                graph[_package(module)].add(_package(target))
     return graph
 
 
@@ -83,6 +93,17 @@ def test_the_cycle_finder_sees_a_cycle() -> None:
 
 def test_the_chat_framework_imports_no_command_family_or_use_case() -> None:
     assert not package_graph()["core.chat"] & {"core.commands", "core.usecases", "core.analysis"}
+
+
+def test_no_core_package_imports_a_command_family() -> None:
+    """The command families are leaves: use cases, AI tools and alerts never import core.commands (the cycle
+    core.analysis <-> core.commands came from the AI tools unwrapping a command's Reply)."""
+    assert [package for package, targets in package_graph().items() if "core.commands" in targets] == []
+
+
+def test_core_modules_import_each_other_without_a_cycle() -> None:
+    """Not even inside a package (core.chat's registry and dispatch once imported each other)."""
+    assert cycles(module_imports()) == set()
 
 
 def test_core_packages_import_each_other_without_a_cycle() -> None:
