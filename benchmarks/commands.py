@@ -28,7 +28,8 @@ import orjson
 
 from adapters.postgres.history import PgHistoryStore
 from adapters.postgres.market_reader import _BOOKS, PgMarketReader
-from benchmarks.ingest import REGION, esi_fake_process, scratch_database
+from benchmarks.ingest import esi_fake_process, scratch_database
+from benchmarks.ingest_floor import REGION
 from benchmarks.profiling import top_functions
 from core.chat.dispatch import dispatch
 from core.chat.model import Caller, Invocation, Reply

@@ -9,8 +9,8 @@ from typing import Any
 
 from aiohttp import web
 
-from core.commands.accounts import AccountServices
 from core.trading.book import PeriodError, WalletHistory, check_range
+from core.usecases.accounts import AccountServices
 from core.usecases.market_services import MarketServices
 from core.usecases.trading import WalletProfit, wallet_profit
 from web.errors import PanelError

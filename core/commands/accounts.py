@@ -9,8 +9,6 @@ from core.chat.registry import CommandContext, Registry
 from core.usecases import accounts as usecases
 from core.usecases.accounts import AccountServices
 
-__all__ = ["AccountServices", "register_account_commands"]
-
 
 def _services(ctx: CommandContext) -> tuple[AccountServices, int]:
     services = ctx.accounts

@@ -11,7 +11,6 @@ from core.chat.params import Param, ParamKind
 from core.chat.registry import CommandContext, Registry
 from core.commands.market_price import ITEM, WHERE
 from core.formatting import isk, percent, units
-from core.usecases.analysis import AnalysisServices as AnalysisServices  # where the bootstrap still imports it
 from core.usecases.analysis import MarketAnalysis, analyse_item, answer_question
 from core.usecases.analysis_facts import ItemFacts
 from core.usecases.market_data import on_console

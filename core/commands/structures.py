@@ -6,8 +6,8 @@ from core.accounts.sso import SsoError
 from core.chat.model import Reply, Table
 from core.chat.params import ArgumentError, Param, ParamKind
 from core.chat.registry import CommandContext, Registry
-from core.commands.accounts import AccountServices
 from core.market.structures import StructureError, StructureMarket
+from core.usecases.accounts import AccountServices
 from core.usecases.structures import StructureMarkets, market_data, publish
 
 STRUCTURE = Param("structure", "Structure name or id")

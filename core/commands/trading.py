@@ -7,10 +7,10 @@ from datetime import UTC, datetime
 from core.chat.model import Field, Image, Reply, Table
 from core.chat.params import ArgumentError, Param
 from core.chat.registry import CommandContext, Registry
-from core.commands.accounts import AccountServices
 from core.formatting import isk, units
 from core.trading.book import PERIOD_HELP, PeriodError, WalletHistory, parse_period
 from core.trading.report import NameOf
+from core.usecases.accounts import AccountServices
 from core.usecases.market_services import MarketServices
 from core.usecases.trading import SalesList, WalletProfit, wallet_profit
 

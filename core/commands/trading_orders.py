@@ -6,13 +6,13 @@ from core.catalog import Catalog, Location
 from core.chat.model import Field, Reply, Table
 from core.chat.params import ArgumentError, Param, ParamKind
 from core.chat.registry import CommandContext, Registry
-from core.commands.accounts import AccountServices
 from core.commands.alerts import alert_services, describe_target
 from core.commands.windows import open_buttons
 from core.formatting import isk, units
 from core.trading.book import CharacterError
 from core.trading.notify import NOTICE_MODES
 from core.trading.orders import OrderAdvice, TraderStore
+from core.usecases.accounts import AccountServices
 from core.usecases.alert_targets import dm_target, here_target, mail_target
 from core.usecases.market_services import market_services, place_or_default
 from core.usecases.trading_orders import asset_value, open_orders, set_notices

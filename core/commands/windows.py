@@ -8,9 +8,9 @@ from core.catalog import Catalog, CatalogItem
 from core.chat.model import Button, Reply
 from core.chat.params import ArgumentError, Param
 from core.chat.registry import CommandContext, Registry
-from core.commands.accounts import AccountServices
 from core.digits import whole_number
 from core.trading.windows import MarketWindows, WindowError
+from core.usecases.accounts import AccountServices
 
 OPEN_LABEL = "Open in game"
 ITEM = Param("item", "Item name or type id", autocomplete="items")

@@ -18,7 +18,7 @@ if TYPE_CHECKING:  # the modules themselves load when EVE SSO is configured and 
     from adapters.redis.keys import RedisKeys
     from adapters.sso import SsoClient
     from core.accounts.tokens import CharacterTokens, TokenCheck
-    from core.commands.accounts import AccountServices
+    from core.usecases.accounts import AccountServices
     from evetrader.config import Settings
     from web.sso import SsoWebServices
 
@@ -85,9 +85,9 @@ class Accounts:
         from adapters.postgres.trader import PgTrader
         from adapters.postgres.wallet import PgWalletStore
         from adapters.redis.link_codes import RedisLinkCodes
-        from core.commands.accounts import AccountServices
         from core.trading.book import FetchingBook, FirstFetch
         from core.trading.windows import MarketWindows
+        from core.usecases.accounts import AccountServices
         from core.usecases.structures import StructureMarkets
 
         characters = PgCharacterStore(self.pool, self.token_cipher())

@@ -123,9 +123,9 @@ def scheduler_deps(app: App) -> SchedulerDeps:
     return SchedulerDeps(
         redis=app.redis,
         keys=app.keys,
-        leader_ttl_s=s.scheduler_leader_ttl_s,
         lease=functools.partial(Lease, app.redis),
         writer=Direct(app.redis),
+        leader_ttl_s=s.scheduler_leader_ttl_s,
         order_refresh_s=s.order_refresh_s,
         history_watch_limit=s.history_watch_limit,
         default_hub=s.default_hub,

@@ -8,11 +8,11 @@ from datetime import UTC, datetime, timedelta
 from adapters import charts
 from adapters.charts import render_profit_chart
 from core.chat import Caller, CommandContext, Invocation, dispatch
-from core.commands.accounts import AccountServices
 from core.commands.default import build_registry
 from core.trading.book import FetchingBook, FirstFetch
 from core.trading.model import WalletTransaction
 from core.trading.report import DailyProfit
+from core.usecases.accounts import AccountServices
 from tests.core.trading.test_first_fetch import Esi
 
 PNG = b"\x89PNG\r\n\x1a\n"

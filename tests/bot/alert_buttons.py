@@ -16,8 +16,8 @@ from core.alerts.model import AlertRule, AlertTarget
 from core.chat.gateway import CommandGateway
 from core.chat.model import Caller
 from core.chat.registry import CommandContext
-from core.commands.alerts import AlertServices
 from core.commands.default import build_registry
+from core.usecases.alerts import AlertServices
 from tests.adapters.postgres.test_alerts_eval import spec
 from tests.core.alerts.test_message import AS_OF, PRICE
 from tests.core.commands.market_helpers import CATALOG, context, trit_market

@@ -24,8 +24,8 @@ from core.accounts.tokens import CharacterTokens
 from core.alerts.delivery import AlertText, OutboxMessage, compose
 from core.alerts.model import AlertTarget
 from core.chat.model import Caller
-from core.commands.accounts import AccountServices
 from core.trading.windows import MarketWindows
+from core.usecases.accounts import AccountServices
 from fakes.esi import EsiFake
 from fakes.esi.characters import TokenRefused, character_market, trust_sso
 from fakes.esi.ui import opened

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from adapters.postgres.account_settings import AccountSettings, PgAccountSettings
+from adapters.postgres.account_settings import PgAccountSettings
 from adapters.postgres.accounts import PgPreferences
 from core.chat import Caller, Invocation
-from core.market.fees import TradeSkills
+from core.market.fees import AccountSettings, TradeSkills
 from evetrader.app import App
 from evetrader.bootstrap.chat import chat_deps
 from evetrader.cli_actions import ensure_static_data

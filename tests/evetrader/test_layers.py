@@ -80,7 +80,7 @@ def test_the_bot_service_and_console_take_bundles_not_the_app() -> None:
             imported = node.module if isinstance(node, ast.ImportFrom) else None
             named = node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else None
             if imported == "evetrader.app" or named == "App":
-                found.append(f"{rel}:{node.lineno}")
+                found.append(f"{rel}:{getattr(node, 'lineno', '?')}")
     assert found == []
 
 

@@ -18,9 +18,9 @@ from adapters.postgres.trader import PgTrader
 from core.accounts.route_fetches import FetchMeta
 from core.accounts.sso import SCOPE_OPEN_WINDOW
 from core.chat import Caller, CommandContext, Invocation, Reply, dispatch
-from core.commands.accounts import AccountServices
 from core.trading.profile import BROKER_RELATIONS, SkillLevel
 from core.trading.windows import NO_CHARACTER, MarketWindows, can_open_windows
+from core.usecases.accounts import AccountServices
 from tests.bot.open_in_game import ANN, BOB, JOE, READ_SCOPES, WINDOW_SCOPES, GameWorld, game_world
 from tests.core.commands.market_helpers import CATALOG, REGISTRY
 from tests.core.commands.test_trading_orders import CHAR, seed

@@ -36,13 +36,13 @@ from core.alerts.model import AlertKind, AlertTarget, TargetKind
 from core.alerts.rules import parse_rule
 from core.appraisal.parsers import default_parsers
 from core.chat import Caller, CommandContext, Invocation, Reply, SourceAge, dispatch
-from core.commands.accounts import AccountServices
-from core.commands.alerts import alert_place
 from core.commands.appraise import appraise_paste
 from core.commands.default import build_registry
 from core.market.history import HistoryRefresher
 from core.market.history_demand import HistoryOnDemand
 from core.market.ingest import RegionRefresher
+from core.usecases.accounts import AccountServices
+from core.usecases.alerts import alert_place
 from core.usecases.market_services import MarketServices
 from core.usecases.structures import StructureMarkets
 from fakes.esi import EsiFake

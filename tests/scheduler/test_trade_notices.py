@@ -11,9 +11,9 @@ from adapters.postgres.wallet import PgWalletStore
 from adapters.postgres.watchlist import PgTypeNames
 from core.accounts.tokens import TokenSubject
 from core.chat import Caller, CommandContext, Invocation, dispatch
-from core.commands.accounts import AccountServices
 from core.commands.default import build_registry
 from core.trading.model import WalletTransaction
+from core.usecases.accounts import AccountServices
 from scheduler.wallet import WalletRefreshSummary, notify_trades
 from tests.web.helpers import create_account
 

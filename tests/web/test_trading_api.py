@@ -10,9 +10,9 @@ import asyncpg
 from adapters.postgres.wallet import PgWalletStore
 from core.accounts.route_fetches import FetchMeta
 from core.chat import Caller, CommandContext, Invocation, dispatch
-from core.commands.accounts import AccountServices
 from core.commands.default import build_registry
 from core.trading.model import TRANSACTION_TAX, JournalEntry, WalletTransaction
+from core.usecases.accounts import AccountServices
 from tests.web.helpers import create_account, sign_in
 from tests.web.schema_check import problems
 

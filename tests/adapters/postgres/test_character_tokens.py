@@ -14,8 +14,8 @@ from adapters.redis.link_codes import RedisLinkCodes
 from adapters.sso.client import SsoClient
 from core.accounts.tokens import CharacterTokens, check_tokens
 from core.chat import Caller, CommandContext, Invocation, dispatch
-from core.commands.accounts import AccountServices
 from core.commands.default import build_registry
+from core.usecases.accounts import AccountServices
 from fakes.sso import FakeCharacter, SsoFake
 from fakes.sso.state import IssuedRefresh
 

@@ -26,9 +26,9 @@ from core.accounts.sso import CharacterToken
 from core.chat.gateway import CommandGateway
 from core.chat.model import Button, Caller, Reply, Table
 from core.chat.registry import CommandContext
-from core.commands.accounts import AccountServices
-from core.commands.alerts import AlertServices
 from core.commands.default import build_registry
+from core.usecases.accounts import AccountServices
+from core.usecases.alerts import AlertServices
 from fakes.telegram import TelegramFake
 from tests.bot.telegram.harness import BOT, DM, GROUP, USER, Harness, bot_registry, running
 from tests.core.commands.market_helpers import CATALOG, context, trit_market

@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 from core.accounts.linking import LinkedCharacter, LinkRequest
 from core.accounts.sso import SsoUnavailable
 from core.chat import Caller, CommandContext, Invocation, Reply, dispatch
-from core.commands.accounts import AccountServices
 from core.commands.default import build_registry
+from core.usecases.accounts import AccountServices
 
 REGISTRY = build_registry()
 ALICE = Caller("discord", "1001", "Alice", guild_id="g", chat_id="c", account_id=5)

@@ -15,9 +15,9 @@ from core.accounts.email import issue_token
 from core.alerts.model import AlertKind, AlertTarget, Direction, Side, TargetKind
 from core.catalog import Catalog
 from core.chat import Caller, CommandContext, Invocation, Reply, dispatch
-from core.commands.alerts import AlertServices
 from core.commands.default import build_registry
 from core.market.structures import StructureMarket
+from core.usecases.alerts import AlertServices
 from tests.core.commands.market_helpers import assert_clean
 from tests.core.commands.sample_catalog import sample_catalog
 

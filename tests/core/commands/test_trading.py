@@ -7,9 +7,9 @@ from datetime import UTC, date, datetime, timedelta
 
 from core.chat import Caller, CommandContext, Invocation, dispatch
 from core.chat.model import SourceAge
-from core.commands.accounts import AccountServices
 from core.commands.default import build_registry
 from core.trading.model import JournalEntry, WalletTransaction
+from core.usecases.accounts import AccountServices
 
 REGISTRY = build_registry()
 ALICE = Caller("discord", "1001", "Alice", guild_id="g", chat_id="c", account_id=5)

@@ -14,8 +14,8 @@ from core.accounts.route_fetches import FetchMeta
 from core.alerts.orders import CharacterOrder, OrderState
 from core.chat import Caller, CommandContext, Invocation, dispatch
 from core.chat.model import SourceAge
-from core.commands.accounts import AccountServices
 from core.trading.profile import ACCOUNTING, ADVANCED_BROKER_RELATIONS, BROKER_RELATIONS, Asset, SkillLevel
+from core.usecases.accounts import AccountServices
 from core.usecases.market_services import MarketServices
 from tests.core.commands.fake_market import AS_OF, FakeMarket
 from tests.core.commands.market_helpers import CATALOG, REGISTRY, assert_clean

@@ -7,10 +7,10 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 
 from core.chat import Caller, CommandContext, Invocation, dispatch
-from core.commands.accounts import AccountServices
 from core.commands.default import build_registry
 from core.trading.book import FetchingBook, FirstFetch, account_profit
 from core.trading.model import JournalEntry, WalletTransaction
+from core.usecases.accounts import AccountServices
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 ROWS = [

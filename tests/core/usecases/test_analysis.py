@@ -9,7 +9,7 @@ import asyncpg
 import pytest
 
 from adapters.postgres.history import PgHistoryStore
-from core.analysis.analyst import Analyst, NoAnswer
+from core.analysis.analyst import Analyst, Answer, NoAnswer
 from core.chat import CommandContext, Invocation, SourceAge
 from core.market.history import HistorySummary
 from core.market.history_demand import HistoryOnDemand
@@ -49,7 +49,8 @@ async def test_an_item_analysis_holds_our_facts_the_answer_its_provider_and_ever
     result = await analyse_item(context(trit_market(), Analyst(provider, clock=lambda: AS_OF)), TRITANIUM)
     [facts] = result.facts
     assert (facts.best_sell, facts.best_buy, facts.median_30d) == (4.90, 4.50, 4.29)  # the fake market's numbers
-    assert result.provider == "scripted" and not result.cached and result.outcome.text == "Spread is tight."
+    assert result.provider == "scripted" and not result.cached and isinstance(result.outcome, Answer)
+    assert result.outcome.text == "Spread is tight."
     assert result.footer.as_of == AS_OF
     assert result.footer.sources == (SourceAge("Jita orders", AS_OF), SourceAge("history", None))  # history not wired
     data = result.as_data()
