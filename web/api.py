@@ -10,6 +10,7 @@ from aiohttp import web
 from adapters.postgres.account_settings import LastAdminError
 from core.accounts.sessions import ROLES
 from core.market.fees import AccountSettings
+from core.usecases.settings import SettingsInvalid, save_account_settings
 from web.admin import DEFAULT_DAYS, MAX_DAYS, admin_providers, admin_usage
 from web.api_alerts import ALERT_ROUTES
 from web.api_io import API_PREFIX, PUBLIC, ApiRoute
@@ -26,7 +27,6 @@ from web.keys import ACCOUNTS
 from web.market_api import MARKET_ROUTES
 from web.render import request_csrf_token
 from web.session_model import Session
-from web.settings_form import SettingsInvalid, parse_settings
 from web.sso import character_json
 from web.sso_routes import linked_characters
 
@@ -89,10 +89,11 @@ async def _put_settings(request: web.Request, session: Session) -> web.Response:
     if unknown or not isinstance(skills, dict):
         raise PanelError(422, "Send default_hub and a skills object only.")
     try:
-        settings = parse_settings(body.get("default_hub"), skills, strict=True)
+        settings = await save_account_settings(
+            request.app[ACCOUNTS], session.account_id, body.get("default_hub"), skills, strict=True
+        )
     except SettingsInvalid as exc:
         raise PanelError(422, str(exc), fields=exc.errors) from None
-    await request.app[ACCOUNTS].save_settings(session.account_id, settings)
     return _json(settings_json(settings))
 
 

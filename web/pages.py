@@ -10,6 +10,7 @@ from adapters.postgres.account_settings import LastAdminError
 from core.accounts.sessions import ROLES
 from core.market.fees import MAX_SKILL_LEVEL
 from core.market.hubs import HUBS
+from core.usecases.settings import LABELS, SKILL_FIELDS, STANDING_FIELDS, SettingsInvalid, save_account_settings
 from web.admin import admin_page
 from web.alerts_page import add_alerts_routes
 from web.appraisals import add_appraisal_pages
@@ -20,7 +21,6 @@ from web.items import add_item_pages
 from web.keys import ACCOUNTS, AUTH, SESSIONS
 from web.notice_settings import add_notice_routes, notice_section
 from web.render import render
-from web.settings_form import LABELS, SKILL_FIELDS, STANDING_FIELDS, SettingsInvalid, parse_settings
 from web.sso_routes import linked_characters
 from web.structures_page import add_structure_pages
 from web.trading_page import add_trading_pages
@@ -124,10 +124,9 @@ async def save_settings(request: web.Request) -> web.StreamResponse:
     }
     skills = {name: values[name] for name in (*SKILL_FIELDS, *STANDING_FIELDS)}
     try:
-        parsed = parse_settings(values["default_hub"], skills)
+        await save_account_settings(request.app[ACCOUNTS], session.account_id, values["default_hub"], skills)
     except SettingsInvalid as exc:
         return await _settings_page(request, session.account_id, values, exc.errors, saved=False)
-    await request.app[ACCOUNTS].save_settings(session.account_id, parsed)
     raise web.HTTPSeeOther("/settings?saved=1")
 
 
