@@ -13,11 +13,12 @@ class AdminTargetError(ValueError):
 
 async def set_admin(settings: Settings, number: int, *, admin: bool) -> str:
     """Grant (or revoke) admin to the account of a linked EVE character id, else of an account id; a summary."""
-    from adapters.postgres.account_settings import LastAdminError, PgAccountSettings
+    from adapters.postgres.account_settings import LastAdminError
+    from evetrader.bootstrap.operator import account_roles
 
     async with App(settings) as ctx:
         await ctx.prepare_schema()
-        accounts = PgAccountSettings(ctx.pool)
+        accounts = account_roles(ctx)
         found = await accounts.account_of(number)
         if found is None:
             raise AdminTargetError(

@@ -102,7 +102,7 @@ async def wait_for_static_data(ctx: App, stop: asyncio.Event, poll_s: float = 2.
 
 async def ingest_region(settings: Settings, region_id: int, *, once: bool, history: bool, echo: Echo) -> None:
     """Refresh a region once, or every time its data expires until interrupted."""
-    from adapters.postgres.history import PgHistoryStore
+    from evetrader.bootstrap.operator import history_store
 
     async with App(settings) as ctx:
         await ctx.prepare_schema()
@@ -120,8 +120,7 @@ async def ingest_region(settings: Settings, region_id: int, *, once: bool, histo
                     f"{meta.pages} pages in {outcome.seconds:.2f}s; next refresh after {_hhmmss(outcome.next_due)}"
                 )
             if history:
-                store = PgHistoryStore(ctx.pool)
-                types = await store.watched_types(region_id, settings.history_watch_limit)
+                types = await history_store(ctx).watched_types(region_id, settings.history_watch_limit)
                 with progress(f"history of region {region_id}") as report:
                     source = CountingSource(ctx.esi, report, "types", len(types))
                     summary = await history_refresher(ctx, source).refresh(region_id, types)
@@ -165,11 +164,11 @@ def _hhmmss(moment: datetime | None) -> str:
 
 async def show_status(settings: Settings, echo: Echo, *, as_json: bool = False) -> None:
     """Print one line per region snapshot (or, with `as_json`, one JSON list of them)."""
-    from adapters.postgres.orderbook import PgOrderBookStore
+    from evetrader.bootstrap.operator import snapshot_store
 
     async with App(settings) as ctx:
         await ctx.prepare_schema()
-        store = PgOrderBookStore(ctx.pool)
+        store = snapshot_store(ctx)
         metas = {region_id: await store.snapshot_meta(region_id) for region_id in sorted(KNOWN_REGIONS)}
         if as_json:
             echo(_status_json(metas))
@@ -320,7 +319,7 @@ async def _serve(
 
 async def seed_demo(settings: Settings, echo: Echo) -> None:
     """Fill the database with demo data: every configured region and its history, from the bundled ESI fake."""
-    from adapters.postgres.history import PgHistoryStore
+    from evetrader.bootstrap.operator import history_store
 
     async with _demo_esi(settings, True) as effective, App(effective) as ctx:
         await ctx.prepare_schema()
@@ -332,7 +331,7 @@ async def seed_demo(settings: Settings, echo: Echo) -> None:
             with progress(f"seeding region {region_id}") as report:
                 refresher = region_refresher(ctx, CountingSource(ctx.esi, report, "order pages"))
                 outcome = await refresher.refresh(region_id)
-                types = await PgHistoryStore(ctx.pool).watched_types(region_id, effective.history_watch_limit)
+                types = await history_store(ctx).watched_types(region_id, effective.history_watch_limit)
                 source = CountingSource(ctx.esi, report, "history types", len(types))
                 summary = await history_refresher(ctx, source).refresh(region_id, types)
                 if region_id == effective.ingest_regions[0]:
@@ -376,15 +375,12 @@ async def appraise_stdin(settings: Settings, paste: str, hub: str | None, *, as_
 
 async def rotate_token_keys(settings: Settings) -> tuple[str, int]:
     """Re-encrypt the stored refresh tokens under the newest key; a summary (a line per skipped row) and skips."""
-    from adapters.crypto import KeyConfigError, TokenCipher
-    from adapters.postgres.characters import PgCharacterStore
+    from evetrader.bootstrap.operator import character_store, rotation_cipher
 
-    if settings.encryption_keys is None:
-        raise KeyConfigError("ENCRYPTION_KEYS is not set: nothing to rotate to")
-    cipher = TokenCipher.from_setting(settings.encryption_keys.get_secret_value())
+    cipher = rotation_cipher(settings)  # before connecting: a missing or malformed key fails first
     async with App(settings) as ctx:
         await ctx.prepare_schema()
-        result = await PgCharacterStore(ctx.pool, cipher).rotate_keys()
+        result = await character_store(ctx, cipher).rotate_keys()
     lines = [f"re-encrypted {result.rotated} token(s) under key {cipher.key_ids[0]}"]
     if result.skipped:
         lines.append(f"skipped {len(result.skipped)} token(s) that cannot be decrypted (they stay as they are):")

@@ -5,28 +5,27 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-import asyncpg
 import redis.asyncio as aioredis
 
 from adapters.metrics import REGION_DATA_AGE
-from adapters.postgres.orderbook import PgOrderBookStore
+from evetrader.bootstrap.operator import snapshot_store
 from web.ops import Ops, Probe, Role, Status
 
 if TYPE_CHECKING:
+    from adapters.postgres.orderbook import PgOrderBookStore
     from evetrader.alert_delivery import AlertDelivery
     from evetrader.app import App
     from evetrader.bot_service import BotService
     from scheduler.service import SchedulerService, WorkerService
 
 
-def postgres_probe(pool: asyncpg.Pool) -> Probe:
+def postgres_probe(snapshots: PgOrderBookStore) -> Probe:
     """Postgres answers; the body lists each region's snapshot status and age (the read doubles as the ping)."""
-    store = PgOrderBookStore(pool)
 
     async def check() -> Status:
         now = datetime.now(UTC)
         regions = []
-        for meta in await store.all_snapshot_meta():
+        for meta in await snapshots.all_snapshot_meta():
             age_s = round((now - meta.last_modified).total_seconds()) if meta.last_modified else None
             if age_s is not None:
                 REGION_DATA_AGE.labels(str(meta.region_id)).set(age_s)
@@ -56,7 +55,7 @@ def redis_probe(redis: aioredis.Redis) -> Probe:
 
 def watch_dependencies(ops: Ops, app: App) -> None:
     """Every process depends on Postgres and Redis."""
-    ops.probe("postgres", postgres_probe(app.pool))
+    ops.probe("postgres", postgres_probe(snapshot_store(app)))
     ops.probe("redis", redis_probe(app.redis))
 
 

@@ -13,6 +13,7 @@ import pytest
 import pytest_asyncio
 import redis.asyncio as aioredis
 
+from adapters.postgres.orderbook import PgOrderBookStore
 from evetrader.probes import postgres_probe, redis_probe
 from tests.evetrader.tcp_proxy import HangingProxy
 from web.ops import Ops, Status
@@ -42,7 +43,7 @@ async def test_ready_with_postgres_and_redis_and_region_ages(ops: Ops, pg_pool: 
     await pg_pool.execute(
         "INSERT INTO market_snapshots (region_id, status, orders, last_modified) VALUES (10000002, 'ok', 5, now())"
     )
-    ops.probe("postgres", postgres_probe(pg_pool))
+    ops.probe("postgres", postgres_probe(PgOrderBookStore(pg_pool)))
     ops.probe("redis", redis_probe(redis_client))
     status, body = await get(ops, "/readyz")
     assert status == 200, body
@@ -59,7 +60,7 @@ async def test_hung_redis_answers_503_naming_redis_within_2_s(ops: Ops, pg_pool:
         client = aioredis.from_url(proxy.url, socket_connect_timeout=3, socket_timeout=10)  # as the App opens it
         try:
             await client.ping()
-            ops.probe("postgres", postgres_probe(pg_pool))
+            ops.probe("postgres", postgres_probe(PgOrderBookStore(pg_pool)))
             ops.probe("redis", redis_probe(client))
             proxy.hang()
             started = time.monotonic()
@@ -137,7 +138,7 @@ async def test_metrics_carry_each_regions_data_age(ops: Ops, pg_pool: asyncpg.Po
         "INSERT INTO market_snapshots (region_id, status, orders, last_modified)"
         " VALUES (10000043, 'ok', 5, now() - interval '2 hours')"
     )
-    ops.probe("postgres", postgres_probe(pg_pool))
+    ops.probe("postgres", postgres_probe(PgOrderBookStore(pg_pool)))
     status, text = await get(ops, "/metrics")
     assert status == 200 and isinstance(text, str)
     (line,) = [
