@@ -1,35 +1,24 @@
-"""/route: the stargate route between two systems (shortest, secure or insecure) with each system's security."""
+"""/route: renders the route use case (jumps, each system's security, the lowest); haul replies' route line."""
 
 from __future__ import annotations
 
 from core.catalog import Location
-from core.chat.model import Footer, Reply, Table
+from core.chat.model import Reply, Table
 from core.chat.params import Param, ParamKind
 from core.chat.registry import CommandContext, Registry
 from core.formatting import isk
-from core.market.routes import LESS_SECURE, SAFER, SHORTER, Route, RouteUnavailable, display_security
+from core.market.routes import Route, RouteUnavailable, display_security
 from core.usecases.market_services import market_services
+from core.usecases.routes import PREFERENCES, plan_route
 
-# what users type -> ESI's preference; the first is the default
-PREFERENCE_CHOICES = {"secure": SAFER, "shortest": SHORTER, "insecure": LESS_SECURE}
 PREFERENCE = Param(
     "preference",
     "Route preference: secure (default, avoids low and null sec), shortest or insecure",
     ParamKind.CHOICE,
     required=False,
     default="secure",
-    choices=tuple(PREFERENCE_CHOICES),
+    choices=PREFERENCES,
 )
-ROUTE_FOOTER = "ESI routes (kept for good) · security from the SDE"
-
-
-def route_data(route: Route) -> dict[str, object]:
-    """The documented data of a route: jumps, systems [{system_id, name, security}] and min_security."""
-    return {
-        "jumps": route.jumps,
-        "systems": [{"system_id": s.system_id, "name": s.name, "security": s.security} for s in route.systems],
-        "min_security": route.min_security,
-    }
 
 
 def security_text(security: float | None) -> str:
@@ -39,28 +28,25 @@ def security_text(security: float | None) -> str:
 
 async def route(ctx: CommandContext, origin: Location, destination: Location, preference: str = "secure") -> Reply:
     """/route: jumps between two places, the systems on the way and the lowest security among them."""
-    services = market_services(ctx)
-    title = f"Route {origin.name} → {destination.name} ({preference})"
     try:
-        found = await services.route(origin, destination, PREFERENCE_CHOICES[preference])
+        plan = await plan_route(market_services(ctx), origin, destination, preference)
     except RouteUnavailable:
         return Reply.error("Routes are unavailable right now (ESI did not answer); try again in a minute.")
-    if found is None:
+    if not plan.systems:
         return Reply(
-            title=title,
+            title=f"Route {origin.name} → {destination.name} ({preference})",
             text="No stargate route connects them (wormhole space, or a region without gates to it).",
-            data={"jumps": None, "systems": [], "min_security": None, "preference": preference},
-            footer=Footer(ROUTE_FOOTER),
+            data=plan.as_data(),
+            footer=plan.footer,
         )
-    title = f"Route {found.systems[0].name} → {found.systems[-1].name} ({preference})"
-    rows = [[str(n), s.name, security_text(s.security)] for n, s in enumerate(found.systems)]
-    text = f"{found.jumps} jumps, lowest security {security_text(found.min_security)}."
+    title = f"Route {plan.systems[0].name} → {plan.systems[-1].name} ({preference})"
+    rows = [[str(n), s.name, security_text(s.security)] for n, s in enumerate(plan.systems)]
     return Reply(
         title=title,
-        text=text,
+        text=f"{plan.jumps} jumps, lowest security {security_text(plan.min_security)}.",
         tables=[Table(["Jump", "System", "Security"], rows, "rlr")],
-        data=route_data(found) | {"preference": preference},
-        footer=Footer(ROUTE_FOOTER),
+        data=plan.as_data(),
+        footer=plan.footer,
     )
 
 
