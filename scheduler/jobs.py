@@ -3,21 +3,42 @@
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from core.market.history import HistoryRefresher, HistorySummary
 
 if TYPE_CHECKING:  # the stores are built by the bootstrap and handed in
-    from adapters.postgres.appraisals import PgAppraisals
-    from adapters.postgres.history import PgHistoryStore
-    from adapters.postgres.sessions import PgSessionTokenStore
     from core.alerts.digest import DigestService
 
 log = logging.getLogger(__name__)
 
 
+class WatchedTypes(Protocol):
+    """The types whose history is kept: a region's explicit watchlist plus its most traded."""
+
+    async def watched_types(self, region_id: int, limit: int) -> list[int]:
+        """At most `limit` type ids of the region."""
+        ...
+
+
+class ExpiredSessions(Protocol):
+    """The panel's refresh tokens and sign-in sessions, as the purge sees them."""
+
+    async def purge_expired(self) -> tuple[int, int]:
+        """Delete expired refresh tokens and the sessions left without one; (tokens, sessions) deleted."""
+        ...
+
+
+class ExpiredAppraisals(Protocol):
+    """The shared appraisals, as the purge sees them."""
+
+    async def purge_expired(self) -> int:
+        """Delete the appraisals past their expiry; how many."""
+        ...
+
+
 async def refresh_history(
-    refresher: HistoryRefresher, store: PgHistoryStore, region_ids: list[int], watch_limit: int
+    refresher: HistoryRefresher, store: WatchedTypes, region_ids: list[int], watch_limit: int
 ) -> dict[int, HistorySummary]:
     """Refresh the history of each region's watched types (explicit watchlist plus the most traded)."""
     results: dict[int, HistorySummary] = {}
@@ -46,7 +67,7 @@ async def send_digests(digests: DigestService) -> int:
     return written
 
 
-async def purge_sessions(store: PgSessionTokenStore) -> int:
+async def purge_sessions(store: ExpiredSessions) -> int:
     """Delete expired panel refresh tokens and the sign-in sessions left without one; returns tokens deleted."""
     tokens, families = await store.purge_expired()
     if tokens or families:
@@ -54,7 +75,7 @@ async def purge_sessions(store: PgSessionTokenStore) -> int:
     return tokens
 
 
-async def purge_appraisals(store: PgAppraisals) -> int:
+async def purge_appraisals(store: ExpiredAppraisals) -> int:
     """Delete the shared appraisals past their expiry (APPRAISAL_TTL_DAYS); returns how many."""
     purged = await store.purge_expired()
     if purged:

@@ -22,16 +22,21 @@ from core.market.errors import MarketSourceUnavailable, SourceNotReady
 from core.market.ingest import RegionRefresher, utc_now
 from core.outage import UnreachableWarning
 from scheduler.dispatch import RegionDispatcher
-from scheduler.jobs import purge_appraisals, purge_sessions, refresh_history, send_digests
+from scheduler.jobs import (
+    ExpiredAppraisals,
+    ExpiredSessions,
+    WatchedTypes,
+    purge_appraisals,
+    purge_sessions,
+    refresh_history,
+    send_digests,
+)
 from scheduler.leadership import OUTAGE, Leadership
 from scheduler.queue import IngestQueue
 
 if TYPE_CHECKING:
     import redis.asyncio as aioredis
 
-    from adapters.postgres.appraisals import PgAppraisals
-    from adapters.postgres.history import PgHistoryStore
-    from adapters.postgres.sessions import PgSessionTokenStore
     from adapters.redis.keys import RedisKeys
     from adapters.redis.locks import Fence, Lease, Writer
     from core.accounts.tokens import TokenCheck
@@ -67,10 +72,10 @@ class SchedulerDeps:
     prices: Callable[[], PricesRefresher]
     packaging: Callable[[], PackagedVolumeRefresher]
     history: Callable[[], HistoryRefresher]
-    history_store: PgHistoryStore
+    history_store: WatchedTypes
     digests: Callable[[ItemNames], DigestService]  # the daily digests, naming items from the loaded catalog
-    session_tokens: PgSessionTokenStore  # expired panel sessions are purged
-    appraisals: PgAppraisals  # expired shared appraisals are purged
+    session_tokens: ExpiredSessions  # expired panel sessions are purged
+    appraisals: ExpiredAppraisals  # expired shared appraisals are purged
     catalog: Callable[[], Awaitable[Catalog]]
     forget_catalog: Callable[[], None]  # static data changed: the next command reloads the catalog
     character_orders: Callable[[], Awaitable[OrderRefreshSummary | None]]  # None: EVE SSO is not configured

@@ -15,13 +15,12 @@ from typing import TYPE_CHECKING
 from core.accounts.sso import SsoError
 from core.market.errors import IngestFailed
 from core.market.ingest import RefreshOutcome, RegionRefresher
-from core.market.structures import StructureMarket, TokenSource
+from core.market.ports import OrderBookStore
+from core.market.structures import StructureMarket, TokenSource, TrackedMarkets
 from scheduler.dispatch import RegionDispatcher
 
 if TYPE_CHECKING:
     from adapters.esi.structures import EsiStructures
-    from adapters.postgres.orderbook import PgOrderBookStore
-    from adapters.postgres.structure_markets import PgStructureMarkets
     from adapters.redis.locks import Writer
 
 
@@ -37,8 +36,8 @@ class StructureRefreshSummary:
 
 
 async def refresh_structures(
-    markets: PgStructureMarkets,
-    books: PgOrderBookStore,
+    markets: TrackedMarkets,
+    books: OrderBookStore,
     tokens: TokenSource,
     esi: EsiStructures,
     base: RegionRefresher,
@@ -59,8 +58,8 @@ async def refresh_structures(
 
 async def _refresh_one(
     market: StructureMarket,
-    markets: PgStructureMarkets,
-    books: PgOrderBookStore,
+    markets: TrackedMarkets,
+    books: OrderBookStore,
     tokens: TokenSource,
     esi: EsiStructures,
     base: RegionRefresher,

@@ -17,13 +17,19 @@ import redis.asyncio as aioredis
 from aiohttp import hdrs, web
 from redis.exceptions import RedisError
 
-from core.accounts.sessions import ACCESS_TTL, REFRESH_TTL, RefreshTokens, RotationOutcome, derive_key
+from core.accounts.sessions import (
+    ACCESS_TTL,
+    REFRESH_TTL,
+    AccountSessions,
+    RefreshTokens,
+    RotationOutcome,
+    derive_key,
+)
 from web.config import WebConfig
 from web.session_model import RequestAuth, Session
 
 if TYPE_CHECKING:
     from adapters.postgres.account_settings import PgAccountSettings
-    from adapters.postgres.sessions import PgSessionTokenStore
     from adapters.redis.keys import RedisKeys
 
 
@@ -41,7 +47,7 @@ class SessionService:
 
     def __init__(
         self,
-        store: PgSessionTokenStore,
+        store: AccountSessions,
         accounts: PgAccountSettings,
         redis: aioredis.Redis,
         keys: RedisKeys,

@@ -10,11 +10,10 @@ from typing import TYPE_CHECKING
 from aiohttp import web
 
 from core.accounts.linking import LinkCodeStore, LinkedCharacter
-from core.accounts.sso import SIGN_IN_SCOPES, TRADING_SCOPES, SsoGateway, StateSigner
+from core.accounts.sso import SIGN_IN_SCOPES, TRADING_SCOPES, LoginStates, SsoGateway, StateSigner
 
 if TYPE_CHECKING:
     from adapters.postgres.characters import PgCharacterStore
-    from adapters.redis.sso_state import RedisStateStore
 
 STATE_KEY_LABEL = b"evetrader-web/sso-login-state/v1"
 STATE_TTL_S = 600  # how long a sign-in may take (the state store keeps a used nonce a minute longer)
@@ -31,7 +30,7 @@ class SsoWebServices:
 
     sso: SsoGateway
     signer: StateSigner
-    states: RedisStateStore
+    states: LoginStates
     link_codes: LinkCodeStore
     characters: PgCharacterStore
     scopes: tuple[str, ...] = field(default=SIGN_IN_SCOPES)  # a plain sign-in or link

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from aiohttp import web
 
@@ -11,12 +12,27 @@ if TYPE_CHECKING:
     from adapters.postgres.account_email import PgAccountEmail
     from adapters.postgres.admin_reports import PgAdminReports
     from adapters.postgres.push_subscriptions import PgPushSubscriptions
-    from adapters.postgres.watchlist import PgTypeNames
     from core.alerts.ports import AlertRuleRepository
     from core.alerts.watchlist import WatchlistStore
     from core.appraisal.archive import AppraisalArchive
     from core.trading.book import WalletHistory
     from core.trading.notify import NoticeSettings
+
+
+class TypeNames(Protocol):
+    """Static-data item names, as the alert, watchlist and trading handlers look them up."""
+
+    async def names(self, type_ids: Sequence[int]) -> dict[int, str]:
+        """The names of the known type ids among `type_ids`."""
+        ...
+
+    async def by_name(self, name: str) -> tuple[int, str] | None:
+        """(type id, name) of the item with exactly this name (any case), or None."""
+        ...
+
+    async def starting_with(self, prefix: str, limit: int) -> list[str]:
+        """Up to `limit` item names starting with `prefix`, for suggestions."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -32,7 +48,7 @@ class WebStores:
     reports: PgAdminReports
     push: PgPushSubscriptions
     appraisals: AppraisalArchive  # shared appraisals, kept APPRAISAL_TTL_DAYS
-    types: PgTypeNames  # static-data item names: by id, by exact name, by prefix
+    types: TypeNames  # static-data item names: by id, by exact name, by prefix
 
 
 STORES: web.AppKey[WebStores] = web.AppKey("stores")

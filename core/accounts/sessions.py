@@ -69,6 +69,14 @@ class SessionTokenStore(Protocol):
         ...
 
 
+class AccountSessions(SessionTokenStore, Protocol):
+    """The token families, plus signing an account out everywhere (the panel's session service)."""
+
+    async def revoke_account(self, account_id: int, reason: str) -> list[str]:
+        """Revoke every active family of the account; their ids."""
+        ...
+
+
 def new_refresh_token() -> str:
     """A fresh opaque refresh token: 32 random bytes, URL-safe."""
     return secrets.token_urlsafe(32)

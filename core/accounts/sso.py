@@ -243,6 +243,18 @@ class StateStore(Protocol):
         ...
 
 
+class LoginStates(StateStore, Protocol):
+    """The panel's sign-in states: single use, plus the page to return to once signed in (kept with the nonce)."""
+
+    async def remember_return(self, nonce: str, path: str) -> None:
+        """Keep the panel path to go back to after this sign-in."""
+        ...
+
+    async def take_return(self, nonce: str) -> str | None:
+        """The path kept for this sign-in (once), or None."""
+        ...
+
+
 async def accept_state(
     signer: StateSigner, store: StateStore, state: str, session_id: str, purpose: str = LINK_PURPOSE
 ) -> VerifiedState:

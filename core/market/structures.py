@@ -119,6 +119,18 @@ class StructureStore(Protocol):
         ...
 
 
+class TrackedMarkets(Protocol):
+    """The tracked structure markets and the token subject of the character that added each (the refresh job)."""
+
+    async def markets(self, account_id: int | None = None) -> list[StructureMarket]:
+        """Every tracked structure market (or one account's)."""
+        ...
+
+    async def subject(self, character_id: int) -> TokenSubject | None:
+        """The token subject of a linked character whose token works, or None."""
+        ...
+
+
 class TokenSource(Protocol):
     """Access tokens of linked characters (core.accounts.tokens.CharacterTokens)."""
 
