@@ -24,6 +24,7 @@ DEFAULT_USER_AGENT = (
 OFFICIAL_SDE_URL = "https://developers.eveonline.com/static-data/eve-online-static-data-latest-jsonl.zip"
 # The chat platforms the bot service runs (bot/platform.py): adding one is its package under bot/ plus its entry here.
 PLATFORMS: tuple[ChatPlatform[Any], ...] = (discord_platform, telegram_platform)
+PLATFORM_NAMES = tuple(platform.name for platform in PLATFORMS)  # e.g. the chats trade notices fall back to
 
 
 class Settings(BaseSettings):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -52,10 +52,15 @@ def day_end(day: date) -> datetime:
 
 
 class PgWalletStore:
-    """Reads and idempotent writes of wallet rows; SQL for the wallet lives here only."""
+    """Reads and idempotent writes of wallet rows; SQL for the wallet lives here only.
 
-    def __init__(self, pool: asyncpg.Pool) -> None:
+    `chat_platforms`: the chat platforms (their names, e.g. "discord") whose latest seen identity gets the account's
+    trade notices when it chose no target; none: no such fallback. The bootstrap passes every platform it lists.
+    """
+
+    def __init__(self, pool: asyncpg.Pool, chat_platforms: Collection[str] = ()) -> None:
         self._pool = pool
+        self._chat_platforms = sorted(chat_platforms)
 
     async def save_transactions(self, character_id: int, rows: Sequence[WalletTransaction]) -> list[int]:
         """Store `rows` (already stored ids are skipped); returns the ids that were new, ascending."""
@@ -187,7 +192,7 @@ class PgWalletStore:
 
     async def notice_target(self, account_id: int) -> AlertTarget | None:
         """Where the account's trade notices go: the target chosen for them, else its digest's target, else the DM of
-        its latest seen chat identity."""
+        its latest seen identity on one of the chat platforms."""
         row = await self._pool.fetchrow(
             """SELECT target_platform, target_kind, target_address FROM trade_notice_preferences
                WHERE account_id = $1 AND target_kind IS NOT NULL
@@ -195,9 +200,10 @@ class PgWalletStore:
                SELECT target_platform, target_kind, target_address FROM digest_preferences WHERE account_id = $1
                UNION ALL
                (SELECT platform, 'dm', external_id FROM account_identities
-                WHERE account_id = $1 AND platform IN ('discord', 'telegram') ORDER BY last_seen_at DESC LIMIT 1)
+                WHERE account_id = $1 AND platform = ANY($2::text[]) ORDER BY last_seen_at DESC LIMIT 1)
                LIMIT 1""",
             account_id,
+            self._chat_platforms,
         )
         return AlertTarget(row[0], TargetKind(row[1]), row[2]) if row else None
 

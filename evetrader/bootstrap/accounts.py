@@ -89,10 +89,11 @@ class Accounts:
         from core.trading.windows import MarketWindows
         from core.usecases.accounts import AccountServices
         from core.usecases.structures import StructureMarkets
+        from evetrader.config import PLATFORM_NAMES
 
         characters = PgCharacterStore(self.pool, self.token_cipher())
         links = RedisLinkCodes(self.redis, self.keys)
-        store = PgWalletStore(self.pool)
+        store = PgWalletStore(self.pool, PLATFORM_NAMES)
         wallet = FetchingBook(store, FirstFetch(refresh_wallets), render_profit_chart)
         trader = PgTrader(self.pool)
         tokens = self.character_tokens()

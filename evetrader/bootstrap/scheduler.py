@@ -36,6 +36,7 @@ from core.market.ingest import RegionRefresher
 from core.trading.book import DigestProfit
 from evetrader.bootstrap.alerts import alert_dispatcher, refresh_character_orders
 from evetrader.bootstrap.market import history_refresher, packaging_refresher, prices_refresher, region_refresher
+from evetrader.config import PLATFORM_NAMES
 from scheduler.dispatch import RegionDispatcher
 from scheduler.profile import ROUTES, ProfileRefreshSummary, refresh_profiles
 from scheduler.service import SchedulerDeps
@@ -87,7 +88,7 @@ async def refresh_app_wallets(app: App, only: Collection[int] | None = None) -> 
     subjects = await PgCharacterOrderStore(app.pool).characters_with_scope(SCOPE_WALLET)
     if only is not None:
         subjects = [s for s in subjects if s.character_id in only]
-    store = PgWalletStore(app.pool)
+    store = PgWalletStore(app.pool, PLATFORM_NAMES)
     summary = await refresh_wallets(tokens, EsiWallet(app.esi.transport), store, subjects)
     if only is None:
         await notify_trades(PgTypeNames(app.pool).names, store, summary, subjects)

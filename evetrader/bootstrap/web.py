@@ -22,6 +22,7 @@ from adapters.redis.link_codes import RedisLinkCodes
 from adapters.redis.ratelimit import RedisRateLimiter
 from adapters.redis.sso_state import RedisStateStore
 from core.accounts.sso import StateSigner
+from evetrader.config import PLATFORM_NAMES
 from web.app import WebDeps
 from web.sessions import SessionService
 from web.sso import STATE_TTL_S, SsoWebServices, state_secret
@@ -40,7 +41,7 @@ if TYPE_CHECKING:
 
 def web_stores(pool: asyncpg.Pool, appraisal_ttl_days: float) -> WebStores:
     """The stores the panel's handlers read and write, over one pool."""
-    wallet = PgWalletStore(pool)
+    wallet = PgWalletStore(pool, PLATFORM_NAMES)
     return WebStores(
         rules=PgAlertRules(pool),
         watchlist=PgWatchlist(pool),

@@ -24,6 +24,7 @@ from bot.telegram.deliver import TelegramAlertSender
 from core.accounts.sso import SCOPE_WALLET
 from core.trading.windows import can_open_windows
 from evetrader.bootstrap.alerts import alert_dispatcher
+from evetrader.config import PLATFORM_NAMES
 from fakes.esi.wallet import set_wallet
 from fakes.telegram import TelegramFake
 from scheduler.wallet import notify_trades, refresh_wallets
@@ -60,7 +61,7 @@ async def test_a_new_sale_reaches_telegram_once(
         " VALUES ('telegram', '4242', $1, 'Trader')",
         subject.account_id,
     )
-    store, keys = PgWalletStore(pg_pool), RedisKeys(redis_prefix)
+    store, keys = PgWalletStore(pg_pool, PLATFORM_NAMES), RedisKeys(redis_prefix)  # as the bootstrap wires it
     now = clock()
     bought = _tx(1, now - timedelta(days=2), True, 150e6)
     sold = _tx(2, now - timedelta(minutes=30), False, 185.3e6)

@@ -31,7 +31,7 @@ async def test_new_sales_are_announced_once_with_their_profit(pg_pool: asyncpg.P
         CHAR,
         account,
     )
-    store, names = PgWalletStore(pg_pool), PgTypeNames(pg_pool).names
+    store, names = PgWalletStore(pg_pool, ("discord", "telegram")), PgTypeNames(pg_pool).names
     buy = WalletTransaction(1, NOW - timedelta(days=2), 638, 3, 173.2e6, True, 60003760, 0, CHAR)
     sell = WalletTransaction(2, NOW - timedelta(minutes=5), 638, 3, 185.3e6, False, 60003760, 0, CHAR)
     await store.save_transactions(CHAR, [buy])
@@ -59,7 +59,7 @@ async def test_notices_can_be_turned_off_or_also_announce_buys_to_a_chosen_chat(
         CHAR,
         account,
     )
-    store, names = PgWalletStore(pg_pool), PgTypeNames(pg_pool).names
+    store, names = PgWalletStore(pg_pool, ("discord", "telegram")), PgTypeNames(pg_pool).names
     subjects = [TokenSubject(CHAR, account, "h")]
     services = AccountServices(None, None, "https://panel", notices=store)  # type: ignore[arg-type]
 

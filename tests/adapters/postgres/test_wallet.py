@@ -8,6 +8,7 @@ import asyncpg
 
 from adapters.postgres.wallet import PgWalletStore
 from core.accounts.route_fetches import FetchMeta
+from core.alerts.model import AlertTarget, TargetKind
 from core.trading.model import BROKERS_FEE, TRANSACTION_TAX, JournalEntry, WalletTransaction
 
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
@@ -79,3 +80,21 @@ async def test_unlinking_deletes_the_wallet(pg_pool: asyncpg.Pool) -> None:
     await store.save_transactions(1, [sale(1, 1)])
     await pg_pool.execute("DELETE FROM characters WHERE character_id = 1")
     assert (await store.history([1], date(2026, 3, 1)))[0] == []
+
+
+async def test_notices_fall_back_to_the_latest_chat_on_the_platforms_the_caller_names(pg_pool: asyncpg.Pool) -> None:
+    """The latest chat among the platforms passed in, a third one too; other identities (the panel's) never."""
+    account = await linked(pg_pool)
+    seen = [("telegram", "7", T0), ("matrix", "@me:example.org", T0 + timedelta(hours=1))]
+    seen.append(("web", "browser", T0 + timedelta(hours=2)))
+    await pg_pool.executemany(
+        "INSERT INTO account_identities (platform, external_id, account_id, display_name, last_seen_at)"
+        " VALUES ($1, $2, $3, 'Trader', $4)",
+        [(platform, external_id, account, at) for platform, external_id, at in seen],
+    )
+    matrix = AlertTarget("matrix", TargetKind.DM, "@me:example.org")
+    assert await PgWalletStore(pg_pool, ("discord", "telegram", "matrix")).notice_target(account) == matrix
+    assert await PgWalletStore(pg_pool, ("discord", "telegram")).notice_target(account) == AlertTarget(
+        "telegram", TargetKind.DM, "7"
+    )
+    assert await PgWalletStore(pg_pool).notice_target(account) is None  # no chat platform named: no fallback
