@@ -45,26 +45,42 @@ GROUP BY type_id, is_buy_order
 # What a player at station $2 can fill: its sell orders, and every buy order of the region whose range reaches it
 # ("region"; "solarsystem" or a jump range from an order in the station's own system: no stargate graph is stored,
 # so a jump range is not followed past the order's system). One row per order: buy orders keep their min_volume.
-_FILLABLE = """
+_HERE = """
 WITH here AS (
     SELECT coalesce(
         (SELECT system_id FROM sde_stations WHERE station_id = $2),
         (SELECT system_id FROM market_orders
          WHERE region_id = $1 AND location_id = $2 AND system_id IS NOT NULL LIMIT 1)
     ) AS system_id
-)
+)"""
+_REACHING_BUYS = """
+    SELECT o.type_id, o.is_buy_order, o.price, o.volume_remain, o.min_volume
+    FROM market_orders o CROSS JOIN here
+    WHERE o.region_id = $1 AND o.type_id = ANY($3::integer[]) AND o.location_id <> $2
+      AND o.is_buy_order AND o.range <> 'station' AND (o.range = 'region' OR o.system_id = here.system_id)"""
+_LIVE = "volume_remain > 0 AND price > 0 AND price < 'Infinity'::float8"
+_FILLABLE = f"""{_HERE}
 SELECT type_id, is_buy_order, price, volume_remain, min_volume FROM (
     SELECT o.type_id, o.is_buy_order, o.price, o.volume_remain, o.min_volume
     FROM market_orders o
     WHERE o.region_id = $1 AND o.location_id = $2 AND o.type_id = ANY($3::integer[])
     UNION ALL  -- buy orders elsewhere whose range reaches the station (migration 0025's partial index)
-    SELECT o.type_id, o.is_buy_order, o.price, o.volume_remain, o.min_volume
-    FROM market_orders o CROSS JOIN here
-    WHERE o.region_id = $1 AND o.type_id = ANY($3::integer[]) AND o.location_id <> $2
-      AND o.is_buy_order AND o.range <> 'station' AND (o.range = 'region' OR o.system_id = here.system_id)
+{_REACHING_BUYS}
 ) reachable
-WHERE volume_remain > 0 AND price > 0 AND price < 'Infinity'::float8
+WHERE {_LIVE}
 ORDER BY type_id, is_buy_order, price
+"""
+# The best of those buy orders that takes a sale of $4 units (core.market.finders.best_fillable's rule: a fill
+# takes at least min_volume, or every remaining unit when fewer remain): one number, no book built.
+_BEST_BUY_IN_RANGE = f"""{_HERE}
+SELECT max(price) FROM (
+    SELECT o.type_id, o.is_buy_order, o.price, o.volume_remain, o.min_volume
+    FROM market_orders o
+    WHERE o.region_id = $1 AND o.location_id = $2 AND o.type_id = ANY($3::integer[]) AND o.is_buy_order
+    UNION ALL
+{_REACHING_BUYS}
+) reachable
+WHERE {_LIVE} AND least($4::bigint, volume_remain) >= greatest(1, least(min_volume, volume_remain))
 """
 # Types whose history was fetched average over every day of the window (days without a row traded nothing);
 # types never fetched are left out (unknown). market_history_fetches has one row per fetched (region, type), written
@@ -166,6 +182,15 @@ class PgMarketReader:
             type_id: Book(type_id, location_id, tuple(reversed(buys)), tuple(sells))
             for type_id, (buys, sells) in sides.items()
         }
+
+    async def best_buy_in_range(
+        self, region_id: int, location_id: int, type_id: int, quantity: int = 1
+    ) -> float | None:
+        """The best buy order a sale of `quantity` units at the station can fill, reaching ones included."""
+        if quantity <= 0:
+            return None
+        best = await self._pool.fetchval(_BEST_BUY_IN_RANGE, region_id, location_id, [type_id], quantity)
+        return float(best) if best is not None else None
 
     async def history(self, region_id: int, type_id: int, since: date | None = None) -> list[HistoryRow]:
         """Daily history rows, oldest first."""

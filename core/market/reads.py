@@ -77,6 +77,13 @@ class MarketReader(Protocol):
         """
         ...
 
+    async def best_buy_in_range(
+        self, region_id: int, location_id: int, type_id: int, quantity: int = 1
+    ) -> float | None:
+        """The best price a sale of `quantity` units at the station gets now: the best of fillable_books' buy levels
+        that accepts the fill (core.market.finders.best_fillable), read as one number."""
+        ...
+
     async def history(self, region_id: int, type_id: int, since: date | None = None) -> list[HistoryRow]:
         """Daily history rows, oldest first."""
         ...

@@ -10,7 +10,6 @@ from typing import TypeVar
 
 from core.catalog import CatalogItem, Location
 from core.chat.model import Footer, SourceAge
-from core.market.finders import best_fillable
 from core.market.history_demand import HistoryState
 from core.market.history_stats import HistoryStats, history_stats
 from core.market.hubs import PLEX_REGION_ID, PLEX_TYPE_ID
@@ -179,9 +178,7 @@ async def _best_buy_in_range(services: MarketServices, region_id: int, station_i
     """The best buy order one unit can be sold into at the station, its range honoured (None: none, or no store)."""
     if type_id == PLEX_TYPE_ID:
         return None
-    books = await _unless_unavailable(services.reader.fillable_books(region_id, station_id, [type_id]))
-    book = (books or {}).get(type_id)
-    return best_fillable(book.buys, 1, ascending=False) if book is not None else None
+    return await _unless_unavailable(services.reader.best_buy_in_range(region_id, station_id, type_id))
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ import asyncpg
 import pytest
 
 from adapters.postgres.market_reader import PgMarketReader
-from core.market.finders import BookLevel
+from core.market.finders import BookLevel, best_fillable
 from core.market.orders import OrderRow
 from tests.adapters.postgres.test_market_reader import stage
 from tests.adapters.postgres.test_orderbook import JITA, OTHER, REGION
@@ -71,3 +71,24 @@ async def test_buy_orders_that_reach_the_station_count_and_keep_their_min_volume
     ]
     assert list(books[34].sells) == [BookLevel(3.0, 20)]
     assert await PgMarketReader(pg_pool).fillable_books(REGION, JITA, []) == {}
+
+
+async def test_best_buy_in_range_is_the_best_fillable_buy_of_that_book(pg_pool: asyncpg.Pool) -> None:
+    """/price reads one number instead of the whole book: the same answer as best_fillable over fillable_books."""
+    await stage(
+        pg_pool,
+        [
+            with_min(row(9.0, 10, where=(FAR_STATION, PERIMETER), reach="region"), 5),  # reaches, wants 5 or more
+            with_min(row(8.5, 1, where=(OTHER, JITA_SYSTEM), reach="solarsystem"), 3),  # 1 left: takes the last unit
+            row(8.0, 5, where=(FAR_STATION, PERIMETER), reach="solarsystem"),  # another system: not reachable
+            with_min(row(7.0, 10), 2),  # at the station, wants 2 or more
+            row(6.0, 7),  # at the station
+            row(3.0, 20, buy=False),  # a sell is no buy
+        ],
+    )
+    reader = PgMarketReader(pg_pool)
+    book = (await reader.fillable_books(REGION, JITA, [34]))[34]
+    for quantity, expected in ((1, 8.5), (2, 8.5), (4, 8.5), (5, 9.0), (50, 9.0), (0, None)):
+        assert await reader.best_buy_in_range(REGION, JITA, 34, quantity) == expected, quantity
+        assert best_fillable(book.buys, quantity, ascending=False) == expected, quantity
+    assert await reader.best_buy_in_range(REGION, JITA, 99) is None  # nobody buys it

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime, timedelta
 
-from core.market.finders import BookLevel
+from core.market.finders import BookLevel, best_fillable
 from core.market.model import HistoryRow, Quote, SnapshotMeta, SnapshotStatus
 from core.market.quotes import quote_from_levels
 from core.market.reads import Book, TopOfBook
@@ -136,6 +136,13 @@ class FakeMarket:
         self.calls.append(("books_at", region_id, location_id))
         books = self._books.get((region_id, location_id), {})
         return {t: b for t, b in books.items() if type_ids is None or t in type_ids}
+
+    async def best_buy_in_range(
+        self, region_id: int, location_id: int, type_id: int, quantity: int = 1
+    ) -> float | None:
+        """The best fillable buy of the fillable book."""
+        book = (await self.fillable_books(region_id, location_id, [type_id])).get(type_id)
+        return best_fillable(book.buys, quantity, ascending=False) if book is not None else None
 
     async def fillable_books(self, region_id: int, location_id: int, type_ids: Sequence[int]) -> dict[int, Book]:
         """The station's books with the reaching buy orders added to their buy side (best first)."""
