@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
+from core.gc_pause import cyclic_gc_paused
 from evetrader.config import Settings, SettingsError, load_settings, secret_values
 from evetrader.logs import configure_logging
 
@@ -79,14 +80,11 @@ def lasting_imports() -> Iterator[None]:
     """Import what the process keeps to its end with the cyclic GC off, then freeze it (left out of every later
     pass): modules, classes and functions live as long as the process, and collecting while they load cost a one-shot
     `chat -c` about a tenth of its CPU."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        if was_enabled:
-            gc.enable()
+    with cyclic_gc_paused():
+        try:
+            yield
+        finally:
+            gc.freeze()
 
 
 def run_async(main: Callable[[], Awaitable[T]]) -> T:

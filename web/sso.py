@@ -40,12 +40,6 @@ class SsoWebServices:
 SSO_SERVICES = web.AppKey("sso_services", SsoWebServices)
 
 
-async def account_characters(request: web.Request, account_id: int) -> list[LinkedCharacter]:
-    """The account's linked characters (empty when SSO is not configured on this server)."""
-    services = request.app.get(SSO_SERVICES)
-    return await services.characters.characters(account_id) if services is not None else []
-
-
 def character_json(character: LinkedCharacter) -> dict[str, object]:
     """A linked character as the JSON API shows it (never with a token)."""
     expires = character.access_expires_at

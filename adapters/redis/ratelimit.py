@@ -2,8 +2,8 @@
 
 With Redis unreachable (a restart, a failover) it lets calls through and says so in the log, at most once a minute:
 a price check that can be answered from Postgres should not fail because its rate limit cannot be counted.
-Several budgets (the panel's per address and per account) are spent in one round trip by `take_all`, or by a
-limiter's `wait_time` given the others.
+Several budgets (the panel's per address and per account) are spent in one round trip by one limiter's `wait_time`
+given the others.
 """
 
 from __future__ import annotations
@@ -53,25 +53,18 @@ class RedisRateLimiter:
         self._warn = UnreachableWarning(log, "rate limit not counted: Redis unreachable; letting calls through")
 
     async def wait_time(self, key: str, *more: tuple[RedisRateLimiter, str]) -> float:
-        """Take one call from the key's budget, then from each of `more` (limiter, key) in the same round trip
-        (`take_all`): 0.0 when allowed (or Redis is unreachable), else the seconds until the next one is."""
-        return await take_all((self, key), *more)
-
-
-async def take_all(*budgets: tuple[RedisRateLimiter, str]) -> float:
-    """Take one call from each (limiter, key) budget, in order, in one round trip: 0.0 when all allowed it (or Redis
-    is unreachable), else the seconds the first refusing budget asks to wait (the budgets after it are not spent).
-
-    The limiters must share one Redis client."""
-    first = budgets[0][0]
-    if any(limiter._client is not first._client for limiter, _ in budgets):
-        raise ValueError("take_all needs limiters on one Redis client")
-    args: list[int] = []
-    for limiter, _ in budgets:
-        args += (limiter._interval_ms, limiter._burst)
-    try:
-        waited = await first._script(keys=[limiter._prefix + key for limiter, key in budgets], args=args)
-    except UNREACHABLE as exc:
-        first._warn(exc)
-        return 0.0
-    return float(waited) / 1000.0
+        """Take one call from the key's budget, then from each of `more` (limiter, key), in order, in one round trip:
+        0.0 when all allowed it (or Redis is unreachable), else the seconds the first refusing budget asks to wait
+        (the budgets after it are not spent). The limiters must share one Redis client."""
+        budgets = ((self, key), *more)
+        if any(limiter._client is not self._client for limiter, _ in more):
+            raise ValueError("budgets spent together need limiters on one Redis client")
+        args: list[int] = []
+        for limiter, _ in budgets:
+            args += (limiter._interval_ms, limiter._burst)
+        try:
+            waited = await self._script(keys=[limiter._prefix + name for limiter, name in budgets], args=args)
+        except UNREACHABLE as exc:
+            self._warn(exc)
+            return 0.0
+        return float(waited) / 1000.0

@@ -9,7 +9,7 @@ import logging
 import pytest
 import redis.asyncio as aioredis
 
-from adapters.redis.ratelimit import RedisRateLimiter, take_all
+from adapters.redis.ratelimit import RedisRateLimiter
 
 
 async def test_burst_then_wait(redis_client: aioredis.Redis, redis_prefix: str):
@@ -45,19 +45,17 @@ async def test_unreachable_redis_lets_calls_through_and_warns_once(caplog: pytes
     await dead.aclose()
 
 
-async def test_take_all_spends_budgets_in_order_and_stops_at_the_first_refusal(
+async def test_wait_time_spends_budgets_in_order_and_stops_at_the_first_refusal(
     redis_client: aioredis.Redis, redis_prefix: str
 ):
     ip = RedisRateLimiter(redis_client, f"{redis_prefix}ip:", per_minute=60, burst=3)
     user = RedisRateLimiter(redis_client, f"{redis_prefix}user:", per_minute=30, burst=1)
-    assert await take_all((ip, "a"), (user, "u")) == 0.0  # both allowed: both spent
+    assert await ip.wait_time("a", (user, "u")) == 0.0  # both allowed: both spent
     assert await user.wait_time("u") > 1.0  # the user's single call is gone (one per 2 s)
-    wait = await take_all((ip, "a"), (user, "u"))  # the address allows it (2nd of 3), the account refuses
+    wait = await ip.wait_time("a", (user, "u"))  # the address allows it (2nd of 3), the account refuses
     assert 1.0 < wait <= 2.0
     assert await ip.wait_time("a") == 0.0  # the address's 3rd call...
-    assert (
-        0.9 < await take_all((ip, "a"), (user, "other")) <= 1.0
-    )  # ...so the refused call spent the 2nd; now it refuses
+    assert 0.9 < await ip.wait_time("a", (user, "other")) <= 1.0  # ...so the refused call spent the 2nd; now it refuses
     assert await user.wait_time("other") == 0.0  # ...and the account after it was not spent
 
 
@@ -69,19 +67,18 @@ async def test_wait_time_spends_further_budgets_in_the_same_call(redis_client: a
     assert await user.wait_time("other") == 0.0
 
 
-async def test_take_all_needs_one_client(redis_client: aioredis.Redis, redis_prefix: str):
+async def test_budgets_spent_together_need_one_client(redis_client: aioredis.Redis, redis_prefix: str):
     other = aioredis.from_url("redis://127.0.0.1:1/0")
     with pytest.raises(ValueError):
-        await take_all(
-            (RedisRateLimiter(redis_client, redis_prefix, per_minute=1, burst=1), "a"),
-            (RedisRateLimiter(other, redis_prefix, per_minute=1, burst=1), "b"),
+        await RedisRateLimiter(redis_client, redis_prefix, per_minute=1, burst=1).wait_time(
+            "a", (RedisRateLimiter(other, redis_prefix, per_minute=1, burst=1), "b")
         )
     await other.aclose()
 
 
-async def test_take_all_lets_calls_through_when_redis_is_unreachable():
+async def test_budgets_spent_together_let_calls_through_when_redis_is_unreachable():
     dead = aioredis.from_url("redis://127.0.0.1:1/0", socket_connect_timeout=0.2)
     ip = RedisRateLimiter(dead, "evt-dead:ip:", per_minute=1, burst=1)
     user = RedisRateLimiter(dead, "evt-dead:user:", per_minute=1, burst=1)
-    assert [await take_all((ip, "a"), (user, "u")) for _ in range(2)] == [0.0, 0.0]
+    assert [await ip.wait_time("a", (user, "u")) for _ in range(2)] == [0.0, 0.0]
     await dead.aclose()
