@@ -12,7 +12,7 @@ from core.catalog import Catalog
 from core.digits import whole_number
 from core.market.errors import MarketSourceUnavailable
 from core.market.structures import StructureError, StructureMarket, StructureNotFound
-from core.usecases.structures import StructureMarkets, publish
+from core.usecases.structures import MAX_BROKER_FEE_PERCENT, StructureMarkets, publish
 from web.auth import require_user
 from web.errors import PanelError, path_id, unavailable
 from web.public import MARKET
@@ -70,7 +70,7 @@ def fee_percent(raw: str) -> float | None:
         value = float(text)
     except ValueError:
         raise PanelError(422, "The broker fee is a percentage between 0 and 50.", fields={"fee": "invalid"}) from None
-    if not 0 <= value <= 50:
+    if not 0 <= value <= MAX_BROKER_FEE_PERCENT:
         raise PanelError(422, "The broker fee is a percentage between 0 and 50.", fields={"fee": "invalid"})
     return value
 

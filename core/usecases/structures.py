@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 
 from core.accounts.sso import SCOPE_READ_STRUCTURES, SCOPE_STRUCTURE_MARKETS
 from core.accounts.tokens import TokenSubject
+from core.catalog import Catalog
 from core.digits import whole_number
 from core.formatting import age_text
 from core.market.structures import (
@@ -181,7 +182,6 @@ class StructureMarkets:
 
 
 async def publish(catalog: object, markets: StructureMarkets) -> None:
-    """Tell this process's catalog (one with set_structures) every tracked structure, so a change resolves at once."""
-    setter = getattr(catalog, "set_structures", None)
-    if callable(setter):
-        setter(await markets.all())
+    """Tell this process's catalog every tracked structure, so a change resolves at once (no catalog: nothing)."""
+    if isinstance(catalog, Catalog):
+        catalog.set_structures(await markets.all())
