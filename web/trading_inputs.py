@@ -9,7 +9,7 @@ from typing import Any
 
 from aiohttp import web
 
-from core.trading.book import PeriodError, WalletHistory, check_range
+from core.trading.book import CharacterError, PeriodError, WalletHistory, check_range
 from core.usecases.accounts import AccountServices
 from core.usecases.market_services import MarketServices
 from core.usecases.trading import WalletProfit, wallet_profit
@@ -47,15 +47,13 @@ def period_of(request: web.Request) -> tuple[date, date]:
         raise PanelError(422, f"{str(exc)[0].upper()}{str(exc)[1:]}.", fields={"from": "invalid"}) from None
 
 
-async def character_of(request: web.Request, book: WalletHistory, account_id: int) -> int | None:
-    """?character_id= of one of the account's characters (None: all of them); 422 malformed, 404 not theirs."""
+def character_of(request: web.Request) -> int | None:
+    """?character_id= (None: all the account's characters); 422 when malformed (the use case says whose it is)."""
     raw = request.query.get("character_id")
     if raw is None:
         return None
     if not raw.isascii() or not raw.isdigit() or len(raw) > 19 or int(raw) < 1:
         raise PanelError(422, "character_id must be a positive whole number.", fields={"character_id": "invalid"})
-    if int(raw) not in await book.account_characters(account_id):
-        raise PanelError(404, "No such character on your account.")
     return int(raw)
 
 
@@ -89,8 +87,11 @@ async def read_profit(request: web.Request, account_id: int) -> ProfitView:
     """The profit for the request's filters through the profit use case; PanelError (422/404) for a bad filter."""
     start, end = period_of(request)
     book = wallet_book(request)
-    character = await character_of(request, book, account_id)
-    answer = await wallet_profit(book, account_id, start, end, character=character, simulated=_simulated(request))
+    character = character_of(request)
+    try:
+        answer = await wallet_profit(book, account_id, start, end, character=character, simulated=_simulated(request))
+    except CharacterError:
+        raise PanelError(404, "No such character on your account.") from None
     data = answer.as_data()
     names = await stores(request).types.names([row["type_id"] for row in data["items"]])
     for row in data["items"]:

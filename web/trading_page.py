@@ -65,7 +65,10 @@ def _filters(request: web.Request) -> web.Request:
 async def read_book(request: web.Request, account_id: int) -> Book:
     """The filtered P&L through the profit use case, as the API reads it; PanelError (422/404) for a bad filter."""
     view = await read_profit(_filters(request), account_id)
-    characters = await wallet_book(request).account_characters(account_id)
+    # unfiltered, the use case's characters are all the account's; one chosen, the form still lists every one
+    characters = (
+        view.answer.characters if view.character is None else await wallet_book(request).account_characters(account_id)
+    )
     return Book(view.start, view.end, view.character, characters, view.data, view.answer)
 
 
