@@ -1,4 +1,4 @@
-"""One region snapshot being built: COPY into staging tables, quotes in SQL, then an atomic partition swap."""
+"""One region snapshot being built: COPY into staging tables, quotes computed beside the index build, atomic swap."""
 
 from __future__ import annotations
 
@@ -8,19 +8,21 @@ import dataclasses
 import re
 from collections.abc import AsyncIterator, Sequence
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 import asyncpg
 
-from adapters.postgres.quotes_sql import insert_quotes_args, insert_quotes_sql
-from core.market.model import SnapshotCommit, SnapshotMeta, SnapshotStatus
+from adapters.postgres.quotes_sql import QUOTE_COLUMNS
+from core.market.model import Quote, SnapshotCommit, SnapshotMeta, SnapshotStatus
 from core.market.orders import ORDER_COLUMNS, OrderRow
+
+if TYPE_CHECKING:
+    from core.market.book_quotes import BookQuotes
 
 PARENTS = ("market_orders", "market_quotes")
 LOCK_CLASS = 0x6D6B74  # pg_advisory_lock(LOCK_CLASS, region_id): one stager per region at a time
 SWAP_LOCK_TIMEOUT_MS = 2000
 SWAP_ATTEMPTS = 5
-QUOTE_SHARDS = 2  # quote queries run in parallel, each over the types with type_id % QUOTE_SHARDS = shard
-QUOTES_WORK_MEM = "64MB"  # the window sort of a Forge-sized book stays in memory
 QUOTE_KEY = "region_id, location_id, type_id"  # the quotes' primary key: what readers filter and join on
 _TABLE = re.compile(r"^market_(orders|quotes)_(\d+)_(\d+)$")
 _ABORT: list[OrderRow] = []  # identity sentinel
@@ -77,6 +79,11 @@ class PgSnapshotStage:
         self._queue: asyncio.Queue[Sequence[OrderRow] | None] = asyncio.Queue()
         self._writer: asyncio.Task[str] | None = None
         self._rows = 0
+        from core.market.book_quotes import BookColumns  # numpy loads with the first stage, not with every command
+
+        self._book = BookColumns()
+        self._quotes: BookQuotes | None = None
+        self._as_of: datetime | None = None
         self._closed = False
         self.committed = False
 
@@ -112,6 +119,7 @@ class PgSnapshotStage:
                 self._conn.copy_records_to_table(self.orders_table, records=self._records(), columns=ORDER_COLUMNS)
             )
         self._rows += len(rows)
+        self._book.add(rows)
         self._queue.put_nowait(rows)
 
     async def _finish_copy(self) -> None:
@@ -127,8 +135,8 @@ class PgSnapshotStage:
         await self._finish_copy()
         self._closed = True
         as_of = commit.as_of
-        # The index build and the quote shards each sort part of the book: run them on separate connections.
-        index, counted = await asyncio.gather(self._build_index(), self._compute_quotes(as_of), return_exceptions=True)
+        # Postgres builds the order index while this process computes the quotes and stores them on another connection.
+        index, counted = await asyncio.gather(self._build_index(), self._store_quotes(as_of), return_exceptions=True)
         for outcome in (index, counted):
             if isinstance(outcome, BaseException):
                 raise outcome
@@ -150,23 +158,31 @@ class PgSnapshotStage:
 
     async def _build_index(self) -> None:
         await self._conn.execute(f"CREATE INDEX ON {self.orders_table} (location_id, type_id, is_buy_order, price)")
-        # the same partial index as migration 0025's, so the partition attaches without building one
-        await self._conn.execute(
-            f"CREATE INDEX ON {self.orders_table} (type_id, price) WHERE is_buy_order AND range <> 'station'"
-        )
 
-    async def _compute_quotes(self, as_of: datetime) -> int:
-        counts = await asyncio.gather(*(self._quote_shard(as_of, shard) for shard in range(QUOTE_SHARDS)))
+    async def _store_quotes(self, as_of: datetime) -> int:
+        """Compute the quotes from the gathered columns in a thread (numpy releases the GIL) while Postgres builds the
+        partial index on another connection, then COPY them in."""
         async with self._pool.acquire() as conn:
+            rows, _ = await asyncio.gather(
+                asyncio.to_thread(self._quote_rows, as_of),
+                # the same partial index as migration 0025's, so the partition attaches without building one
+                conn.execute(
+                    f"CREATE INDEX ON {self.orders_table} (type_id, price) WHERE is_buy_order AND range <> 'station'"
+                ),
+            )
+            await conn.copy_records_to_table(self.quotes_table, records=rows, columns=QUOTE_COLUMNS)
             await conn.execute(f"ALTER TABLE {self.quotes_table} ADD PRIMARY KEY ({QUOTE_KEY})")
-        return sum(counts)
+        return len(rows)
 
-    async def _quote_shard(self, as_of: datetime, shard: int) -> int:
-        sql = insert_quotes_sql(self.quotes_table, self.orders_table, shard, QUOTE_SHARDS)
-        async with self._pool.acquire() as conn, conn.transaction():
-            await conn.execute(f"SET LOCAL work_mem = '{QUOTES_WORK_MEM}'")
-            status = await conn.execute(sql, *insert_quotes_args(self.region_id, as_of))
-        return int(status.split()[-1])
+    def _quote_rows(self, as_of: datetime) -> list[tuple[object, ...]]:
+        self._quotes, self._as_of = self._book.quotes(), as_of
+        return self._quotes.rows(self.region_id, as_of)
+
+    def quotes_at(self, location_id: int) -> list[Quote]:
+        """After commit: the quotes it stored at one location, ordered by type (no read back from Postgres)."""
+        if not self.committed or self._quotes is None or self._as_of is None:
+            raise RuntimeError("quotes_at before commit")
+        return self._quotes.at(self.region_id, location_id, self._as_of)
 
     async def _swap(self, commit: SnapshotCommit, quotes: int, duration: float) -> SnapshotMeta:
         for attempt in range(1, SWAP_ATTEMPTS + 1):

@@ -13,7 +13,7 @@ from typing import Protocol
 from core.gc_pause import cyclic_gc_paused
 from core.market.errors import IngestFailed, MarketSourceUnavailable, SnapshotRejected, SourceNotReady
 from core.market.hubs import hubs_in_region
-from core.market.model import SnapshotCommit, SnapshotMeta
+from core.market.model import Quote, SnapshotCommit, SnapshotMeta
 from core.market.orders import parse_order_page
 from core.market.ports import MarketSource, OrderBookStore, QuoteCache
 
@@ -119,7 +119,7 @@ class RegionRefresher:
         for attempt in range(1, self._retries + 1):
             try:
                 with cyclic_gc_paused():
-                    outcome = await self._attempt(region_id, etag, attempt)
+                    outcome, hub_quotes = await self._attempt(region_id, etag, attempt)
             except SnapshotRejected as exc:
                 reason = f"snapshot rejected: {exc}"
                 (log.warning if attempt == 1 else log.debug)(  # once per refresh, not once per attempt
@@ -138,7 +138,7 @@ class RegionRefresher:
                 await self._store.record_failure(region_id, f"{type(exc).__name__}: {exc}")
                 raise
             with cyclic_gc_paused():
-                await self._cache_hub_quotes(outcome)
+                await self._cache_hub_quotes(outcome, hub_quotes)
             await self._announce(outcome)
             return RefreshOutcome(
                 region_id,
@@ -151,7 +151,10 @@ class RegionRefresher:
         await self._store.record_failure(region_id, f"{reason} ({self._retries} attempts)")
         raise IngestFailed(region_id, f"{reason} ({self._retries} attempts); previous snapshot kept")
 
-    async def _attempt(self, region_id: int, etag: str | None, attempt: int) -> RefreshOutcome:
+    async def _attempt(
+        self, region_id: int, etag: str | None, attempt: int
+    ) -> tuple[RefreshOutcome, dict[int, list[Quote]] | None]:
+        """One fetch into a stage; with a new snapshot, also the hubs' quotes the stage computed for it."""
         fetch_started = self._clock()
         async with self._store.stage(region_id) as stage:
 
@@ -162,7 +165,7 @@ class RegionRefresher:
             fetched = await self._source.fetch_pages(path, params, on_page, etag=etag)
             if fetched.not_modified:
                 meta = await self._store.mark_unchanged(region_id, expires=fetched.expires, etag=fetched.etag)
-                return RefreshOutcome(region_id, RefreshResult.UNCHANGED, meta, fetched.expires, attempt, 0.0)
+                return RefreshOutcome(region_id, RefreshResult.UNCHANGED, meta, fetched.expires, attempt, 0.0), None
             meta = await stage.commit(
                 SnapshotCommit(
                     region_id=region_id,
@@ -174,7 +177,8 @@ class RegionRefresher:
                     fetch_started=fetch_started,
                 )
             )
-        return RefreshOutcome(region_id, RefreshResult.UPDATED, meta, fetched.expires, attempt, 0.0)
+            hub_quotes = {hub.station_id: stage.quotes_at(hub.station_id) for hub in hubs_in_region(region_id)}
+        return RefreshOutcome(region_id, RefreshResult.UPDATED, meta, fetched.expires, attempt, 0.0), hub_quotes
 
     async def _announce(self, outcome: RefreshOutcome) -> None:
         """Tell the listener (alert evaluation) about a snapshot this refresh swapped in (unchanged: not new)."""
@@ -185,11 +189,14 @@ class RegionRefresher:
         if as_of is not None:
             await self._listener.snapshot_committed(outcome.region_id, as_of)
 
-    async def _cache_hub_quotes(self, outcome: RefreshOutcome) -> None:
-        """Put the hubs' station quotes into the cache until the snapshot expires."""
+    async def _cache_hub_quotes(self, outcome: RefreshOutcome, computed: dict[int, list[Quote]] | None) -> None:
+        """Put the hubs' station quotes into the cache until the snapshot expires (those the stage computed for a new
+        snapshot, else the live snapshot's)."""
         if outcome.next_due is None:
             return
         ttl = (outcome.next_due - self._clock()).total_seconds()
         for hub in hubs_in_region(outcome.region_id):
-            quotes = await self._store.quotes_at(outcome.region_id, [hub.station_id])
+            quotes = computed.get(hub.station_id) if computed is not None else None
+            if quotes is None:
+                quotes = await self._store.quotes_at(outcome.region_id, [hub.station_id])
             await self._cache.put_location(hub.station_id, quotes, max(ttl, 1.0))

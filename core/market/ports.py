@@ -74,6 +74,10 @@ class SnapshotStage(Protocol):
         """Compute quotes and swap the snapshot in atomically, with its metadata."""
         ...
 
+    def quotes_at(self, location_id: int) -> list[Quote]:
+        """After commit: the quotes it stored at one location, ordered by type (no read back from the store)."""
+        ...
+
 
 class OrderBookStore(Protocol):
     """Where region snapshots, their quotes and their metadata live."""

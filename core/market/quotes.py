@@ -1,6 +1,6 @@
 """Quote maths on one side of a book: best price, volume, depth, volume-weighted percentile, top-5% average.
 
-Definitions (the SQL in adapters/postgres computes the same numbers; tests hold both to hand-computed books):
+Definitions (core/market/book_quotes.py computes the same numbers for a whole book; tests hold both to the same books):
 - a side is walked from its best price: sells ascending, buys descending;
 - `percentile` is the price at which the cumulative volume first reaches 1% of the side's total volume
   (evepraisal's 1st percentile of sells / 99th percentile of buys), so one tiny bait order cannot set it;

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-HEAVY = ("anthropic", "openai", "matplotlib", "discord", "telegram")
+HEAVY = ("anthropic", "openai", "matplotlib", "numpy", "discord", "telegram")
 ROOT = Path(__file__).resolve().parents[2]
 # Prints the heavy top-level packages in sys.modules when the process ends (also after typer's SystemExit).
 REPORT = (

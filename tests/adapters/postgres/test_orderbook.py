@@ -104,7 +104,7 @@ async def test_as_of_falls_back_to_fetch_time(pg_pool: asyncpg.Pool) -> None:
     assert abs((datetime.now(UTC) - quote.as_of).total_seconds()) < 60
 
 
-async def test_sql_and_python_agree_on_a_random_book(pg_pool: asyncpg.Pool) -> None:
+async def test_stored_quotes_and_python_agree_on_a_random_book(pg_pool: asyncpg.Pool) -> None:
     rnd = random.Random(20260801)
     rows = [
         order(
@@ -140,6 +140,17 @@ async def test_sql_and_python_agree_on_a_random_book(pg_pool: asyncpg.Pool) -> N
                 assert got == pytest.approx(want, rel=1e-12)
     expected_keys = {(r[2], r[1]) for r in rows if r[6] > 0}
     assert {(q.location_id, q.type_id) for q in quotes} == expected_keys
+
+
+async def test_the_stage_hands_back_exactly_the_quotes_it_stored(pg_pool: asyncpg.Pool) -> None:
+    store = PgOrderBookStore(pg_pool)
+    async with store.stage(REGION) as stage:
+        await stage.add_rows(BOOK)
+        with pytest.raises(RuntimeError):
+            stage.quotes_at(JITA)
+        await stage.commit(commit_info())
+        for location in (JITA, OTHER, 60008494):
+            assert stage.quotes_at(location) == await store.quotes_at(REGION, [location])
 
 
 async def test_second_snapshot_replaces_the_first(pg_pool: asyncpg.Pool) -> None:

@@ -84,6 +84,7 @@ class FakeStore:
     live_rows: list[OrderRow] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
     discarded: int = 0
+    quote_reads: int = 0
 
     async def snapshot_meta(self, region_id: int) -> SnapshotMeta | None:
         return self.live
@@ -106,10 +107,14 @@ class FakeStore:
         self.failures.append(error)
 
     async def quotes_at(self, region_id: int, location_ids: Sequence[int]) -> list[Quote]:
+        self.quote_reads += 1
+        return self.live_quotes(region_id, location_ids[0])
+
+    def live_quotes(self, region_id: int, location_id: int) -> list[Quote]:
         return [
             Quote(
                 region_id,
-                location_ids[0],
+                location_id,
                 34,
                 None,
                 min(r[5] for r in self.live_rows),
@@ -154,6 +159,10 @@ class FakeStage:
         )
         return self.store.live
 
+    def quotes_at(self, location_id: int) -> list[Quote]:
+        assert self.committed
+        return self.store.live_quotes(self.store.live.region_id if self.store.live else 0, location_id)
+
 
 @dataclass
 class FakeCache:
@@ -180,6 +189,7 @@ async def test_new_snapshot_is_committed_and_hub_quotes_cached_until_expiry() ->
     assert outcome.result is RefreshResult.UPDATED and outcome.attempts == 1
     assert [r[0] for r in store.live_rows] == [1, 2]
     assert cache.puts == [(60003760, 1, 300.0)]
+    assert store.quote_reads == 0  # the stage's own quotes: no read back of what it just stored
     assert source.etags_seen == [None]
 
 
@@ -203,6 +213,7 @@ async def test_not_modified_keeps_data_and_extends_expiry() -> None:
     assert source.etags_seen == ['"v1"']
     assert store.live is not None and store.live.expires == NOW + timedelta(minutes=5)
     assert store.discarded == 1 and cache.puts == [(60003760, 1, 300.0)]
+    assert store.quote_reads == 1  # nothing was staged: the live snapshot's quotes are cached again
 
 
 async def test_rejected_snapshot_is_retried_and_never_half_stored() -> None:
