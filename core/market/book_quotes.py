@@ -89,7 +89,7 @@ def book_quotes(
     live = volume > 0
     location, type_id, is_buy, price = location[live], type_id[live], is_buy[live], price[live]
     v = volume[live].astype(np.int64)
-    order = np.lexsort((price, is_buy, type_id, location))
+    order = _book_order(location, type_id, is_buy, price)
     location, type_id, is_buy, price, v = location[order], type_id[order], is_buy[order], price[order], v[order]
     n = len(v)
     if n == 0:
@@ -120,6 +120,21 @@ def book_quotes(
     filled = price * np.clip(np.minimum(v, target_r - (walked - v)), 0.0, None)
     top5 = np.add.reduceat(filled, starts) / (TOP_SHARE * total)
     return _pair_sides(location[starts], type_id[starts], side_buy, best, total, counts, depth, percentile, top5)
+
+
+def _book_order(location: Ints, type_id: Ints, is_buy: npt.NDArray[np.bool_], price: Floats) -> Ints:
+    """Indices sorting the book by (location, type, side, price): one argsort of the four packed into an int64 (the
+    location's place among the book's locations, the price's rank), twice as fast as lexsort's four stable passes."""
+    n = len(price)
+    if n == 0:
+        return np.empty(0, dtype=np.int64)
+    locations, place = np.unique(location, return_inverse=True)
+    kinds = int(type_id.max()) + 1
+    if int(type_id.min()) < 0 or len(locations) * kinds * 2 * n >= 2**63:
+        return np.lexsort((price, is_buy, type_id, location))
+    rank = np.empty(n, dtype=np.int64)
+    rank[np.argsort(price)] = np.arange(n)
+    return np.argsort(((place.astype(np.int64) * kinds + type_id) * 2 + is_buy) * n + rank)
 
 
 def _pair_sides(
