@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import subprocess
+import sys
 
 import orjson
 import pytest
@@ -32,3 +34,14 @@ def test_every_secret_setting_is_known_to_the_redactor() -> None:
 
     settings = load_settings(telegram_token="tg-123", discord_token="dc-456", encryption_keys="k1:AAAA", web_port=0)
     assert {"tg-123", "dc-456", "k1:AAAA"} <= set(secret_values(settings))
+
+
+def test_json_lines_need_no_structlog() -> None:
+    """Off a terminal (services, CI, `chat -c` in a script) a log line costs no structlog and rich imports."""
+    code = (
+        "import logging, sys\nfrom evetrader.logs import configure_logging\nconfigure_logging('INFO', 'json')\n"
+        "logging.getLogger('evetrader.test').warning('hello', extra={'n': 1})\n"
+        "print(sorted({'structlog', 'rich'} & {m.split('.')[0] for m in sys.modules}))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]" and orjson.loads(done.stderr)["n"] == 1
