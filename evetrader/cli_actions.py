@@ -1,4 +1,8 @@
-"""What the CLI commands do, as async functions over the composition root (kept out of the typer glue)."""
+"""What the CLI commands do, as async functions over the composition root (kept out of the typer glue).
+
+Each command imports the wiring it uses (refreshers, progress bars, stores) itself: `evetrader status` loads none
+of the others' and `evetrader ingest` none of the history, price and static-data modules.
+"""
 
 from __future__ import annotations
 
@@ -11,22 +15,14 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from core.market.hubs import KNOWN_REGIONS, check_region, find_hub
-from core.market.ingest import RefreshResult
-from core.market.model import SnapshotMeta
 from evetrader.app import App
-from evetrader.bootstrap.market import (
-    history_refresher,
-    mark_esi_source,
-    packaging_refresher,
-    prices_refresher,
-    region_refresher,
-)
-from evetrader.config import Settings
-from evetrader.progress import CountingSource, Report, progress
 
 if TYPE_CHECKING:
     from core.chat.model import Caller
+    from core.market.model import SnapshotMeta
     from evetrader.bootstrap.chat import ChatDeps
+    from evetrader.config import Settings
+    from evetrader.progress import Report
 
 log = logging.getLogger(__name__)
 FAKES_MISSING = (
@@ -53,6 +49,8 @@ def resolve_region(region: int | None, hub: str | None) -> int:
 async def import_static_data(settings: Settings, source: str) -> str:
     """Import the SDE from `source` ("bundled": the offline fixture, no network request); a short summary."""
     from adapters.sde import bundled_fixture_path, import_sde
+    from evetrader.bootstrap.market import packaging_refresher
+    from evetrader.progress import progress
 
     offline = source == "bundled"
     path = bundled_fixture_path() if offline else source
@@ -102,7 +100,9 @@ async def wait_for_static_data(ctx: App, stop: asyncio.Event, poll_s: float = 2.
 
 async def ingest_region(settings: Settings, region_id: int, *, once: bool, history: bool, echo: Echo) -> None:
     """Refresh a region once, or every time its data expires until interrupted."""
-    from evetrader.bootstrap.operator import history_store
+    from core.market.ingest import RefreshResult
+    from evetrader.bootstrap.market import region_refresher
+    from evetrader.progress import CountingSource, progress
 
     async with App(settings) as ctx:
         await ctx.prepare_schema()
@@ -120,6 +120,9 @@ async def ingest_region(settings: Settings, region_id: int, *, once: bool, histo
                     f"{meta.pages} pages in {outcome.seconds:.2f}s; next refresh after {_hhmmss(outcome.next_due)}"
                 )
             if history:
+                from evetrader.bootstrap.market import history_refresher
+                from evetrader.bootstrap.operator import history_store
+
                 types = await history_store(ctx).watched_types(region_id, settings.history_watch_limit)
                 with progress(f"history of region {region_id}") as report:
                     source = CountingSource(ctx.esi, report, "types", len(types))
@@ -233,6 +236,7 @@ async def _serve(
     from evetrader import probes
     from evetrader.alert_delivery import AlertDelivery
     from evetrader.bootstrap.alerts import mail_and_push_workers, mail_sender
+    from evetrader.bootstrap.market import mark_esi_source
     from evetrader.bootstrap.scheduler import scheduler_deps
     from evetrader.bootstrap.web import web_deps
     from evetrader.supervise import supervise
@@ -319,7 +323,15 @@ async def _serve(
 
 async def seed_demo(settings: Settings, echo: Echo) -> None:
     """Fill the database with demo data: every configured region and its history, from the bundled ESI fake."""
+    from evetrader.bootstrap.market import (
+        history_refresher,
+        mark_esi_source,
+        packaging_refresher,
+        prices_refresher,
+        region_refresher,
+    )
     from evetrader.bootstrap.operator import history_store
+    from evetrader.progress import CountingSource, progress
 
     async with _demo_esi(settings, True) as effective, App(effective) as ctx:
         await ctx.prepare_schema()

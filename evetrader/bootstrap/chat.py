@@ -45,12 +45,12 @@ from core.usecases.market_services import MarketServices
 from evetrader.bootstrap.alerts import alert_platforms, delivery_worker, interaction_state, mail_sender
 from evetrader.bootstrap.analyst import build_analyst
 from evetrader.bootstrap.market import history_refresher
-from evetrader.bot_service import BotDeps
 
 if TYPE_CHECKING:
     from core.catalog import Catalog
     from core.chat.model import Caller
     from evetrader.app import App
+    from evetrader.bot_service import BotDeps
 
 
 @dataclass(frozen=True)
@@ -162,6 +162,8 @@ async def _refresh_wallets(app: App, only: Collection[int]) -> object:
 def bot_deps(app: App, chat: ChatDeps) -> BotDeps:
     """Exactly what the bot service uses: `chat`'s gateway, the enabled platforms with their settings, their
     interaction state, and their alert delivery (e-mail and web push are the worker service's)."""
+    from evetrader.bot_service import BotDeps  # the bot service's aiohttp web and platform wiring: not the console's
+
     settings = app.settings
     return BotDeps(
         gateway=chat.gateway,

@@ -11,19 +11,25 @@ from pathlib import Path
 import pytest
 
 HEAVY = ("anthropic", "openai", "matplotlib", "numpy", "discord", "telegram")
+# Log rendering and terminal libraries: every command imports the CLI, so they load only when used.
+START_UP_HEAVY = ("structlog", "rich")
 ROOT = Path(__file__).resolve().parents[2]
-# Prints the heavy top-level packages in sys.modules when the process ends (also after typer's SystemExit).
-REPORT = (
-    "import atexit, sys\n"
-    f"heavy = {HEAVY!r}\n"
-    "atexit.register(lambda: print('LOADED', sorted({m.split('.')[0] for m in sys.modules} & set(heavy))))\n"
-)
 
 
-def loaded_after(code: str, env: dict[str, str] | None = None) -> list[str]:
-    """The heavy packages a fresh interpreter has imported once `code` ran (it must exit 0)."""
+def report(heavy: tuple[str, ...]) -> str:
+    """Code printing the `heavy` top-level packages in sys.modules when the process ends (also after typer's
+    SystemExit)."""
+    return (
+        "import atexit, sys\n"
+        f"heavy = {heavy!r}\n"
+        "atexit.register(lambda: print('LOADED', sorted({m.split('.')[0] for m in sys.modules} & set(heavy))))\n"
+    )
+
+
+def loaded_after(code: str, env: dict[str, str] | None = None, heavy: tuple[str, ...] = HEAVY) -> list[str]:
+    """The `heavy` packages a fresh interpreter has imported once `code` ran (it must exit 0)."""
     done = subprocess.run(
-        [sys.executable, "-c", REPORT + code],
+        [sys.executable, "-c", report(heavy) + code],
         capture_output=True,
         text=True,
         cwd=ROOT,
@@ -37,7 +43,24 @@ def loaded_after(code: str, env: dict[str, str] | None = None) -> list[str]:
 
 @pytest.mark.parametrize("module", ["evetrader.cli", "evetrader.app", "evetrader.cli_actions"])
 def test_importing_the_cli_or_the_composition_root_loads_no_heavy_library(module: str) -> None:
-    assert loaded_after(f"import {module}") == []
+    assert loaded_after(f"import {module}", heavy=HEAVY + START_UP_HEAVY) == []
+
+
+# What a command's imports leave to the commands that use it: `evetrader status` imports evetrader.cli_actions, whose
+# refreshers and progress bars are ingest's, seed's and sde import's; `chat` builds the console's wiring, not the
+# bot service's (aiohttp's web server, the platforms).
+LEFT_TO_THEIR_COMMANDS = {
+    "evetrader.cli_actions": ["evetrader.bootstrap.market", "evetrader.progress", "core.market.ingest"],
+    "evetrader.bootstrap.chat": ["evetrader.bot_service", "aiohttp.web"],
+}
+
+
+@pytest.mark.parametrize("module", sorted(LEFT_TO_THEIR_COMMANDS))
+def test_a_module_leaves_the_wiring_of_other_commands_unloaded(module: str) -> None:
+    lazy = LEFT_TO_THEIR_COMMANDS[module]
+    code = f"import sys, {module}\nprint('LOADED', sorted(set({lazy!r}) & set(sys.modules)))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert done.stdout.split("LOADED ")[-1].strip() == "[]", done.stderr
 
 
 @pytest.mark.e2e
