@@ -17,7 +17,6 @@ import asyncpg
 import redis.asyncio as aioredis
 
 from adapters.embedded import EmbeddedPostgres, EmbeddedRedis
-from adapters.esi import EsiClient
 from adapters.postgres.migrate import migrate, pending
 from adapters.postgres.pool import close_pool, create_pool, terminate_after
 from adapters.redis.keys import RedisKeys
@@ -25,6 +24,7 @@ from evetrader.bootstrap.accounts import Accounts
 from evetrader.config import Settings
 
 if TYPE_CHECKING:
+    from adapters.esi import EsiClient
     from adapters.sso import SsoClient
     from core.catalog import Catalog
 
@@ -95,16 +95,6 @@ class App:
         self._redis = aioredis.from_url(redis_url, socket_connect_timeout=3, socket_timeout=10)
         await self._redis.ping()
         s = self.settings
-        self._esi = EsiClient(
-            s.esi_base_url,
-            user_agent=s.esi_user_agent,
-            compatibility_date=s.esi_compatibility_date,
-            max_concurrency=s.esi_max_concurrency,
-            timeout_s=s.esi_timeout_s,
-            max_attempts=s.esi_max_attempts,
-            error_limit_floor=s.esi_error_limit_floor,
-        )
-        await self._esi.start()
         if s.eve_client_id and s.encryption_keys is not None:
             from adapters.sso import SsoClient  # JWT and crypto libraries load only when EVE SSO is configured
 
@@ -166,8 +156,23 @@ class App:
 
     @property
     def esi(self) -> EsiClient:
-        """The ESI client."""
-        assert self._esi is not None, "App not opened"
+        """The ESI client, made at first use: `status`, `migrate` and the admin commands never call ESI, and its
+        client, limits and metrics modules (prometheus_client) cost a process about 25 ms to import."""
+        assert self._pool is not None, "App not opened"
+        if self._esi is None:
+            from adapters.esi import EsiClient
+
+            s = self.settings
+            self._esi = EsiClient(
+                s.esi_base_url,
+                user_agent=s.esi_user_agent,
+                compatibility_date=s.esi_compatibility_date,
+                max_concurrency=s.esi_max_concurrency,
+                timeout_s=s.esi_timeout_s,
+                max_attempts=s.esi_max_attempts,
+                error_limit_floor=s.esi_error_limit_floor,
+            )
+            self._esi.open()
         return self._esi
 
     @property

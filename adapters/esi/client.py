@@ -57,9 +57,13 @@ class EsiClient(AsyncLifecycle):
         """The one request path (limits, retries, Expires guard), for adapters of other ESI routes."""
         return self._transport
 
+    def open(self) -> None:
+        """Open the pooled HTTP session (inside a running event loop)."""
+        self._transport.open()
+
     async def start(self) -> None:
         """Open the pooled HTTP session."""
-        await self._transport.start()
+        self.open()
 
     async def close(self) -> None:
         """Close the HTTP session."""

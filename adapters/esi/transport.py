@@ -52,10 +52,14 @@ class EsiTransport:
         self._buckets = BucketLimits()
         self._failures = metrics.FailureStreakLog(logger)
 
-    async def start(self) -> None:
-        """Open the pooled HTTP session (idempotent)."""
+    def open(self) -> None:
+        """Open the pooled HTTP session (idempotent; inside a running event loop)."""
         if self._session is None:
             self._session = open_session(self.settings)
+
+    async def start(self) -> None:
+        """Open the pooled HTTP session (idempotent)."""
+        self.open()
 
     async def close(self) -> None:
         """Close the HTTP session (idempotent)."""

@@ -48,10 +48,10 @@ def test_importing_the_cli_or_the_composition_root_loads_no_heavy_library(module
 
 
 # What a command's imports leave to the commands that use it: `evetrader status` imports evetrader.cli_actions, whose
-# refreshers and progress bars are ingest's, seed's and sde import's; `chat` builds the console's wiring, not the
-# bot service's (aiohttp's web server, the platforms).
+# refreshers and progress bars are ingest's, seed's and sde import's, and the App makes its ESI client at first use;
+# `chat` builds the console's wiring, not the bot service's (aiohttp's web server, the platforms).
 LEFT_TO_THEIR_COMMANDS = {
-    "evetrader.cli_actions": ["evetrader.bootstrap.market", "evetrader.progress", "core.market.ingest"],
+    "evetrader.cli_actions": ["evetrader.bootstrap.market", "evetrader.progress", "core.market.ingest", "adapters.esi"],
     "evetrader.bootstrap.chat": ["evetrader.bot_service", "aiohttp.web"],
 }
 
