@@ -45,3 +45,11 @@ def test_json_lines_need_no_structlog() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]" and orjson.loads(done.stderr)["n"] == 1
+
+
+def test_console_lines_redact_and_carry_extras(capsys: pytest.CaptureFixture[str]) -> None:
+    configure_logging("INFO", "console", secrets=["123456:TOP-SECRET"])
+    logging.getLogger("evetrader.test").warning("token 123456:TOP-SECRET used", extra={"region_id": 10000002})
+    err = capsys.readouterr().err
+    assert "TOP-SECRET" not in err and "token ***" in err and "region_id" in err and "10000002" in err
+    configure_logging("INFO", "json")
