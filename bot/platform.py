@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
-from core.env_settings import EnvSettings
+from pydantic_settings import BaseSettings
 
 if TYPE_CHECKING:
     from aiohttp import web
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
     WebHandler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
-S = TypeVar("S", bound=EnvSettings, contravariant=True)
+S = TypeVar("S", bound=BaseSettings, contravariant=True)
 
 
 @dataclass(frozen=True)
@@ -74,7 +74,7 @@ class ChatPlatform(Protocol[S]):
         ...
 
     @property
-    def settings_model(self) -> type[EnvSettings]:
+    def settings_model(self) -> type[BaseSettings]:
         """The platform's own settings (its variables are named with the platform's prefix: TELEGRAM_TOKEN)."""
         ...
 

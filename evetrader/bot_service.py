@@ -18,12 +18,13 @@ from evetrader.alert_delivery import AlertDelivery
 from evetrader.config import PLATFORMS
 
 if TYPE_CHECKING:
+    from pydantic_settings import BaseSettings
+
     from bot.delivery import DeliveryWorker
     from bot.platform import ChatPlatform, WebHandler
     from bot.state import InteractionState
     from core.alerts.delivery import AlertSender
     from core.chat.gateway import CommandGateway
-    from core.env_settings import EnvSettings
 
 log = logging.getLogger(__name__)
 STOP_BUDGET_S = 4.0  # the whole stop(): with the pool closing after it, a process ends well inside 10 s
@@ -42,7 +43,7 @@ class BotDeps:
     """Exactly what the bot service uses."""
 
     gateway: CommandGateway  # every platform runs its commands through it
-    platforms: tuple[tuple[ChatPlatform[Any], EnvSettings], ...]  # the enabled platforms and their settings
+    platforms: tuple[tuple[ChatPlatform[Any], BaseSettings], ...]  # the enabled platforms and their settings
     interaction_state: Callable[[str], InteractionState]  # a platform's (by name) state between messages
     appraisal_max_bytes: int
     delivery_worker: Callable[[AlertSender], DeliveryWorker]  # a platform's alert sender's worker

@@ -6,8 +6,10 @@ import asyncio
 import logging
 from typing import TYPE_CHECKING, Any
 
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
 from bot.platform import PlatformDeps
-from core.env_settings import EnvSettings, SecretStr, setting
 
 if TYPE_CHECKING:
     from bot.discord.client import EveTraderClient
@@ -17,15 +19,15 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-class DiscordSettings(EnvSettings):
+class DiscordSettings(BaseSettings):
     """DISCORD_TOKEN and the rest of Discord's own settings."""
 
-    env_prefix = "DISCORD_"
+    model_config = SettingsConfigDict(env_prefix="DISCORD_", env_file=".env", env_file_encoding="utf-8", extra="ignore")
 
-    token: SecretStr | None = setting(None, description="Discord bot token")
+    token: SecretStr | None = Field(default=None, description="Discord bot token")
     api_base: str = "https://discord.com/api/v10"
-    gateway_url: str | None = setting(None, description="override the gateway (tests, proxies)")
-    guild_ids: list[int] = setting([], description="sync commands to these guilds (empty: global)")
+    gateway_url: str | None = Field(default=None, description="override the gateway (tests, proxies)")
+    guild_ids: list[int] = Field(default=[], description="sync commands to these guilds (empty: global)")
 
 
 class DiscordConnection:

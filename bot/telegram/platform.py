@@ -7,8 +7,10 @@ import asyncio
 import logging
 from typing import TYPE_CHECKING, Any
 
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
 from bot.platform import PlatformDeps
-from core.env_settings import EnvSettings, SecretStr, setting
 
 if TYPE_CHECKING:
     from bot.platform import WebHandler
@@ -19,17 +21,19 @@ log = logging.getLogger(__name__)
 WEBHOOK_PATH = "/telegram/webhook"
 
 
-class TelegramSettings(EnvSettings):
+class TelegramSettings(BaseSettings):
     """TELEGRAM_TOKEN and the rest of Telegram's own settings."""
 
-    env_prefix = "TELEGRAM_"
+    model_config = SettingsConfigDict(
+        env_prefix="TELEGRAM_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
 
-    token: SecretStr | None = setting(None, description="Telegram bot token (BotFather)")
+    token: SecretStr | None = Field(default=None, description="Telegram bot token (BotFather)")
     api_base: str = "https://api.telegram.org"
-    webhook_url: str | None = setting(None, description="public URL of /telegram/webhook; unset = poll")
-    webhook_secret: SecretStr | None = setting(None, description="X-Telegram-Bot-Api-Secret-Token")
-    messages_per_second: float = setting(
-        30.0,
+    webhook_url: str | None = Field(default=None, description="public URL of /telegram/webhook; unset = poll")
+    webhook_secret: SecretStr | None = Field(default=None, description="X-Telegram-Bot-Api-Secret-Token")
+    messages_per_second: float = Field(
+        default=30.0,
         gt=0,
         le=1000,
         description="overall pace of sends: Telegram allows ~30/s, more with paid broadcasts",

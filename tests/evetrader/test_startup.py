@@ -11,9 +11,8 @@ from pathlib import Path
 import pytest
 
 HEAVY = ("anthropic", "openai", "matplotlib", "numpy", "discord", "telegram")
-# Validation, log rendering and terminal libraries: every command imports the CLI, so they load only when used
-# (typer itself still loads pydantic once it parses a command's options).
-START_UP_HEAVY = ("pydantic", "pydantic_settings", "structlog", "rich")
+# Log rendering and terminal libraries: every command imports the CLI, so they load only when used.
+START_UP_HEAVY = ("structlog", "rich")
 ROOT = Path(__file__).resolve().parents[2]
 
 
