@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import asyncpg
 
+from adapters.postgres.order_copy import COPY_HEADER, COPY_TRAILER, encode_orders
 from adapters.postgres.quotes_sql import QUOTE_COLUMNS
 from core.market.model import Quote, SnapshotCommit, SnapshotMeta, SnapshotStatus
 from core.market.orders import ORDER_COLUMNS, OrderRow
@@ -25,7 +26,6 @@ SWAP_LOCK_TIMEOUT_MS = 2000
 SWAP_ATTEMPTS = 5
 QUOTE_KEY = "region_id, location_id, type_id"  # the quotes' primary key: what readers filter and join on
 _TABLE = re.compile(r"^market_(orders|quotes)_(\d+)_(\d+)$")
-_ABORT: list[OrderRow] = []  # identity sentinel
 
 
 class StageAborted(Exception):
@@ -76,9 +76,10 @@ class PgSnapshotStage:
         self.generation = generation
         self.orders_table = table_name("market_orders", region_id, generation)
         self.quotes_table = table_name("market_quotes", region_id, generation)
-        self._queue: asyncio.Queue[Sequence[OrderRow] | None] = asyncio.Queue()
+        self._queue: asyncio.Queue[bytes | None] = asyncio.Queue()
         self._writer: asyncio.Task[str] | None = None
         self._rows = 0
+        self._aborted = False
         from core.market.book_quotes import BookColumns  # numpy loads with the first stage, not with every command
 
         self._book = BookColumns()
@@ -97,12 +98,14 @@ class PgSnapshotStage:
                 f" ADD CONSTRAINT {name}_region CHECK (region_id = {region})"
             )
 
-    async def _records(self) -> AsyncIterator[OrderRow]:
+    async def _copy_data(self) -> AsyncIterator[bytes]:
+        """The COPY BINARY stream: header, each page's tuples as they are queued, trailer."""
+        yield COPY_HEADER
         while (page := await self._queue.get()) is not None:
-            if page is _ABORT:
-                raise StageAborted("snapshot stage abandoned")
-            for row in page:
-                yield row
+            yield page
+        if self._aborted:
+            raise StageAborted("snapshot stage abandoned")
+        yield COPY_TRAILER
 
     def _check_writer(self) -> None:
         if self._closed:
@@ -114,13 +117,17 @@ class PgSnapshotStage:
     async def add_rows(self, rows: Sequence[OrderRow]) -> None:
         """Queue parsed orders for the single streaming COPY (safe to call concurrently)."""
         self._check_writer()
+        encoded = encode_orders(rows)  # numpy, a column at a time: a third less CPU than asyncpg's value by value
         if self._writer is None:
             self._writer = asyncio.create_task(
-                self._conn.copy_records_to_table(self.orders_table, records=self._records(), columns=ORDER_COLUMNS)
+                self._conn.copy_to_table(
+                    self.orders_table, source=self._copy_data(), columns=ORDER_COLUMNS, format="binary"
+                )
             )
         self._rows += len(rows)
         self._book.add(rows)
-        self._queue.put_nowait(rows)
+        if encoded:
+            self._queue.put_nowait(encoded)
 
     async def _finish_copy(self) -> None:
         self._check_writer()
@@ -234,7 +241,8 @@ class PgSnapshotStage:
         self._closed = True
         if self._writer is not None:
             if not self._writer.done():
-                self._queue.put_nowait(_ABORT)  # the COPY ends with CopyFail: nothing of it is kept
+                self._aborted = True  # the COPY ends with CopyFail: nothing of it is kept
+                self._queue.put_nowait(None)
             with contextlib.suppress(Exception):
                 await self._writer
         if not self.committed:
