@@ -2,9 +2,9 @@
 
 The floor is the least any ingest must do: the same pages fetched by the same client, parsed with orjson and
 COPYed into an UNLOGGED table, then one GROUP BY. The full ingest adds validation, the logged staging table,
-indexes, quotes in SQL, the atomic swap and the Redis hub quotes. The whole-process `evetrader ingest --once` is set
-beside the in-process floor and beside the floor run as a fresh process (benchmarks/ingest_floor.py), which pays
-the same interpreter start, imports and connection. Prints one JSON object.
+indexes, quotes (numpy, beside the index build), the atomic swap and the Redis hub quotes. The whole-process
+`evetrader ingest --once` is set beside the in-process floor and beside the floor run as a fresh process
+(benchmarks/ingest_floor.py), which pays the same interpreter start, imports and connection. Prints one JSON object.
 """
 
 from __future__ import annotations
