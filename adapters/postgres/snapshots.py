@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 
 import asyncpg
 
-from adapters.postgres.order_copy import COPY_HEADER, COPY_TRAILER, encode_orders
 from adapters.postgres.quotes_sql import QUOTE_COLUMNS
 from core.market.model import Quote, SnapshotCommit, SnapshotMeta, SnapshotStatus
 from core.market.orders import ORDER_COLUMNS, OrderRow
@@ -80,7 +79,11 @@ class PgSnapshotStage:
         self._writer: asyncio.Task[str] | None = None
         self._rows = 0
         self._aborted = False
-        from core.market.book_quotes import BookColumns  # numpy loads with the first stage, not with every command
+        # numpy loads with the first stage, not with every command that reads the order book
+        from adapters.postgres import order_copy
+        from core.market.book_quotes import BookColumns
+
+        self._copy = order_copy
 
         self._book = BookColumns()
         self._quotes: BookQuotes | None = None
@@ -100,12 +103,12 @@ class PgSnapshotStage:
 
     async def _copy_data(self) -> AsyncIterator[bytes]:
         """The COPY BINARY stream: header, each page's tuples as they are queued, trailer."""
-        yield COPY_HEADER
+        yield self._copy.COPY_HEADER
         while (page := await self._queue.get()) is not None:
             yield page
         if self._aborted:
             raise StageAborted("snapshot stage abandoned")
-        yield COPY_TRAILER
+        yield self._copy.COPY_TRAILER
 
     def _check_writer(self) -> None:
         if self._closed:
@@ -117,7 +120,7 @@ class PgSnapshotStage:
     async def add_rows(self, rows: Sequence[OrderRow]) -> None:
         """Queue parsed orders for the single streaming COPY (safe to call concurrently)."""
         self._check_writer()
-        encoded = encode_orders(rows)  # numpy, a column at a time: a third less CPU than asyncpg's value by value
+        encoded = self._copy.encode_orders(rows)  # numpy, a column at a time: less CPU than value by value
         if self._writer is None:
             self._writer = asyncio.create_task(
                 self._conn.copy_to_table(
