@@ -9,7 +9,7 @@ import asyncpg
 import orjson
 
 from adapters.postgres.alerts_sql import evaluate_args, evaluate_sql
-from adapters.postgres.snapshots import parse_table_name, region_tables
+from adapters.postgres.snapshot_tables import parse_table_name, region_tables
 from core.alerts.fired import FiredAlert
 from core.alerts.model import AlertTarget, TargetKind
 from core.alerts.values import DEFAULT_FEES, FeeAssumption

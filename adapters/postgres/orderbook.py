@@ -5,19 +5,22 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import asyncpg
 
 from adapters.postgres.quotes_sql import SELECT_QUOTES, quote_from_record
-from adapters.postgres.snapshots import (
+from adapters.postgres.snapshot_tables import (
     LOCK_CLASS,
-    PgSnapshotStage,
     drop_unattached,
     meta_from_record,
     parse_table_name,
     region_tables,
 )
 from core.market.model import Quote, SnapshotMeta
+
+if TYPE_CHECKING:
+    from adapters.postgres.snapshots import PgSnapshotStage
 
 
 class PgOrderBookStore:
@@ -29,6 +32,8 @@ class PgOrderBookStore:
     @asynccontextmanager
     async def stage(self, region_id: int) -> AsyncIterator[PgSnapshotStage]:
         """Begin a region snapshot on a dedicated connection; leaving without commit drops its tables."""
+        from adapters.postgres.snapshots import PgSnapshotStage  # numpy and msgspec load with the first stage only
+
         async with self._pool.acquire() as conn:
             await conn.execute("SELECT pg_advisory_lock($1, $2)", LOCK_CLASS, region_id)
             try:

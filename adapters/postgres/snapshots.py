@@ -5,64 +5,26 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
-import re
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
 
 import asyncpg
 
+from adapters.postgres.order_copy import COPY_HEADER, COPY_TRAILER, encode_orders
 from adapters.postgres.quotes_sql import QUOTE_COLUMNS
-from core.market.model import Quote, SnapshotCommit, SnapshotMeta, SnapshotStatus
-from core.market.orders import ORDER_COLUMNS, OrderRow
-
-if TYPE_CHECKING:
-    from core.market.book_quotes import BookQuotes
+from adapters.postgres.snapshot_tables import SWAP_LOCK_TIMEOUT_MS, meta_from_record, region_tables, table_name
+from core.market.book_quotes import BookColumns, BookQuotes
+from core.market.model import Quote, SnapshotCommit, SnapshotMeta
+from core.market.order_page import OrderPage
+from core.market.orders import ORDER_COLUMNS
 
 PARENTS = ("market_orders", "market_quotes")
-LOCK_CLASS = 0x6D6B74  # pg_advisory_lock(LOCK_CLASS, region_id): one stager per region at a time
-SWAP_LOCK_TIMEOUT_MS = 2000
 SWAP_ATTEMPTS = 5
 QUOTE_KEY = "region_id, location_id, type_id"  # the quotes' primary key: what readers filter and join on
-_TABLE = re.compile(r"^market_(orders|quotes)_(\d+)_(\d+)$")
 
 
 class StageAborted(Exception):
     """Raised inside the COPY feed to abort it when a stage is abandoned."""
-
-
-def table_name(parent: str, region_id: int, generation: int) -> str:
-    """The staging/partition table of `parent` for one region generation (identifiers from ints only)."""
-    return f"{parent}_{int(region_id)}_{int(generation)}"
-
-
-def parse_table_name(name: str) -> tuple[int, int] | None:
-    """(region_id, generation) of a per-region table name, or None for any other table."""
-    match = _TABLE.match(name)
-    return (int(match.group(2)), int(match.group(3))) if match else None
-
-
-async def region_tables(conn: asyncpg.Connection, region_id: int | None = None) -> list[tuple[str, bool]]:
-    """(name, is_attached) of every per-region orders/quotes table, optionally of one region only."""
-    rows = await conn.fetch(
-        "SELECT relname, relispartition FROM pg_class"
-        " WHERE relkind = 'r' AND relnamespace = current_schema()::regnamespace"
-        " AND (relname LIKE 'market\\_orders\\_%' OR relname LIKE 'market\\_quotes\\_%')"
-    )
-    found = []
-    for row in rows:
-        parsed = parse_table_name(row["relname"])
-        if parsed and (region_id is None or parsed[0] == region_id):
-            found.append((row["relname"], row["relispartition"]))
-    return found
-
-
-async def drop_unattached(conn: asyncpg.Connection, region_id: int) -> int:
-    """Drop the region's staging tables left by an aborted or killed ingest; return how many."""
-    names = [name for name, attached in await region_tables(conn, region_id) if not attached]
-    for name in names:
-        await conn.execute(f"DROP TABLE IF EXISTS {name}")
-    return len(names)
 
 
 class PgSnapshotStage:
@@ -79,12 +41,6 @@ class PgSnapshotStage:
         self._writer: asyncio.Task[str] | None = None
         self._rows = 0
         self._aborted = False
-        # numpy loads with the first stage, not with every command that reads the order book
-        from adapters.postgres import order_copy
-        from core.market.book_quotes import BookColumns
-
-        self._copy = order_copy
-
         self._book = BookColumns()
         self._quotes: BookQuotes | None = None
         self._as_of: datetime | None = None
@@ -103,12 +59,12 @@ class PgSnapshotStage:
 
     async def _copy_data(self) -> AsyncIterator[bytes]:
         """The COPY BINARY stream: header, each page's tuples as they are queued, trailer."""
-        yield self._copy.COPY_HEADER
+        yield COPY_HEADER
         while (page := await self._queue.get()) is not None:
             yield page
         if self._aborted:
             raise StageAborted("snapshot stage abandoned")
-        yield self._copy.COPY_TRAILER
+        yield COPY_TRAILER
 
     def _check_writer(self) -> None:
         if self._closed:
@@ -117,18 +73,18 @@ class PgSnapshotStage:
             self._writer.result()  # re-raise the COPY's failure
             raise RuntimeError("order COPY ended early")
 
-    async def add_rows(self, rows: Sequence[OrderRow]) -> None:
-        """Queue parsed orders for the single streaming COPY (safe to call concurrently)."""
+    async def add_page(self, page: OrderPage) -> None:
+        """Queue a parsed page of orders for the single streaming COPY (safe to call concurrently)."""
         self._check_writer()
-        encoded = self._copy.encode_orders(rows)  # numpy, a column at a time: less CPU than value by value
+        encoded = encode_orders(page)  # numpy, a column at a time: less CPU than value by value
         if self._writer is None:
             self._writer = asyncio.create_task(
                 self._conn.copy_to_table(
                     self.orders_table, source=self._copy_data(), columns=ORDER_COLUMNS, format="binary"
                 )
             )
-        self._rows += len(rows)
-        self._book.add(rows)
+        self._rows += len(page)
+        self._book.add(page)
         if encoded:
             self._queue.put_nowait(encoded)
 
@@ -251,20 +207,3 @@ class PgSnapshotStage:
         if not self.committed:
             for name in (self.orders_table, self.quotes_table):
                 await self._conn.execute(f"DROP TABLE IF EXISTS {name}")
-
-
-def meta_from_record(row: asyncpg.Record) -> SnapshotMeta:
-    """Build SnapshotMeta from a market_snapshots row."""
-    return SnapshotMeta(
-        region_id=row["region_id"],
-        status=SnapshotStatus(row["status"]),
-        last_modified=row["last_modified"],
-        expires=row["expires"],
-        etag=row["etag"],
-        pages=row["pages"],
-        orders=row["orders"],
-        quotes=row["quotes"],
-        duration_s=row["duration_s"],
-        updated_at=row["updated_at"],
-        last_error=row["last_error"],
-    )

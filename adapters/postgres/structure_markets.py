@@ -6,7 +6,7 @@ from collections.abc import Collection
 
 import asyncpg
 
-from adapters.postgres.snapshots import LOCK_CLASS, SWAP_LOCK_TIMEOUT_MS, region_tables
+from adapters.postgres.snapshot_tables import LOCK_CLASS, SWAP_LOCK_TIMEOUT_MS, region_tables
 from core.accounts.tokens import TokenSubject
 from core.market.structures import StructureInfo, StructureMarket, TrackedStructure
 

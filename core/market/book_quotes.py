@@ -6,41 +6,44 @@ The definitions are core/market/quotes.py's (tests hold the two to the same book
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from operator import itemgetter
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 from core.market.model import Quote
-from core.market.orders import ORDER_COLUMNS, OrderRow
+from core.market.order_page import OrderPage
 from core.market.quotes import DEPTH_BAND, PERCENTILE_SHARE, TOP_SHARE
 
 QUOTED_COLUMNS = ("location_id", "type_id", "is_buy_order", "price", "volume_remain")
-_PICK = itemgetter(*(ORDER_COLUMNS.index(name) for name in QUOTED_COLUMNS))
 Floats = npt.NDArray[np.float64]
 Ints = npt.NDArray[np.int64]
 
 
 class BookColumns:
-    """The columns the quotes need, gathered page by page (every value fits a float64 exactly)."""
+    """The columns the quotes need (location, type, side, price, volume), gathered page by page."""
 
     def __init__(self) -> None:
-        self._pages: list[Floats] = []
+        self._columns: dict[str, list[npt.NDArray[Any]]] = {name: [] for name in QUOTED_COLUMNS}
 
-    def add(self, rows: Sequence[OrderRow]) -> None:
-        """Keep location, type, side, price and volume of a page of orders."""
-        if rows:
-            self._pages.append(np.array(list(map(_PICK, rows)), dtype=np.float64))
+    def add(self, page: OrderPage) -> None:
+        """Keep a page's quoted columns (the arrays themselves: nothing is copied until the quotes are computed)."""
+        for name, arrays in self._columns.items():
+            arrays.append(getattr(page, name))
 
     def quotes(self) -> BookQuotes:
         """The quotes of every (location, type) with an order of positive volume."""
-        book = np.concatenate(self._pages) if self._pages else np.empty((0, len(QUOTED_COLUMNS)))
+        location, type_id, is_buy, price, volume = (
+            np.concatenate(arrays) if arrays else np.empty(0) for arrays in self._columns.values()
+        )
         return book_quotes(
-            book[:, 0].astype(np.int64), book[:, 1].astype(np.int64), book[:, 2] != 0, book[:, 3], book[:, 4]
+            location.astype(np.int64),
+            type_id.astype(np.int64),
+            is_buy.astype(np.bool_),
+            price.astype(np.float64),
+            volume.astype(np.float64),
         )
 
 

@@ -14,7 +14,6 @@ from core.gc_pause import cyclic_gc_paused
 from core.market.errors import IngestFailed, MarketSourceUnavailable, SnapshotRejected, SourceNotReady
 from core.market.hubs import hubs_in_region
 from core.market.model import Quote, SnapshotCommit, SnapshotMeta
-from core.market.orders import parse_order_page
 from core.market.ports import MarketSource, OrderBookStore, QuoteCache
 
 log = logging.getLogger(__name__)
@@ -155,11 +154,13 @@ class RegionRefresher:
         self, region_id: int, etag: str | None, attempt: int
     ) -> tuple[RefreshOutcome, dict[int, list[Quote]] | None]:
         """One fetch into a stage; with a new snapshot, also the hubs' quotes the stage computed for it."""
+        from core.market.order_page import parse_order_page  # numpy and msgspec: loaded by the first ingest only
+
         fetch_started = self._clock()
         async with self._store.stage(region_id) as stage:
 
             async def on_page(page: int, body: bytes) -> None:
-                await stage.add_rows(parse_order_page(body, page))
+                await stage.add_page(parse_order_page(body, page))
 
             path, params = self._book(region_id)
             fetched = await self._source.fetch_pages(path, params, on_page, etag=etag)

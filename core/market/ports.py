@@ -6,10 +6,12 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from datetime import datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from core.market.model import HistoryRow, Quote, SnapshotCommit, SnapshotMeta
-from core.market.orders import OrderRow
+
+if TYPE_CHECKING:
+    from core.market.order_page import OrderPage
 
 
 class PagedFetch(Protocol):
@@ -66,8 +68,8 @@ class MarketSource(Protocol):
 class SnapshotStage(Protocol):
     """A region snapshot being built; invisible to readers until commit."""
 
-    async def add_rows(self, rows: Sequence[OrderRow]) -> None:
-        """Append parsed orders (safe to call concurrently)."""
+    async def add_page(self, page: OrderPage) -> None:
+        """Append a parsed page of orders (safe to call concurrently)."""
         ...
 
     async def commit(self, commit: SnapshotCommit) -> SnapshotMeta:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-HEAVY = ("anthropic", "openai", "matplotlib", "numpy", "discord", "telegram")
+HEAVY = ("anthropic", "openai", "matplotlib", "numpy", "msgspec", "discord", "telegram")
 # Log rendering and terminal libraries: every command imports the CLI, so they load only when used.
 START_UP_HEAVY = ("structlog", "rich")
 ROOT = Path(__file__).resolve().parents[2]

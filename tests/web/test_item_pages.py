@@ -14,7 +14,7 @@ from core.accounts.tokens import TokenSubject
 from core.formatting import isk
 from core.market.hubs import PLEX_TYPE_ID
 from core.market.model import SnapshotCommit
-from core.market.orders import parse_order_page
+from core.market.order_page import parse_order_page
 from core.market.structures import StructureInfo
 from evetrader.app import App
 from evetrader.bootstrap.market import history_refresher
@@ -145,7 +145,7 @@ async def test_structure_markets_are_columns_beside_the_hubs(market_client: Mark
         body = orjson.dumps([_tower_order(1, 5.00, buy=False), _tower_order(2, 4.20, buy=True)])
         now = datetime.now(UTC)
         async with PgOrderBookStore(pool).stage(tower.market_id) as stage:
-            await stage.add_rows(parse_order_page(body, 1))
+            await stage.add_page(parse_order_page(body, 1))
             await stage.commit(
                 SnapshotCommit(tower.market_id, now, now + timedelta(minutes=5), None, 1, len(body), now)
             )

@@ -17,6 +17,7 @@ from core.alerts.policy import RuleState, quiet_until, step
 from core.alerts.values import margin_pct, volume_ratio
 from core.market.model import HistoryRow
 from tests.adapters.postgres.test_orderbook import commit_info, order
+from tests.core.market.order_rows import order_page
 
 pytestmark = pytest.mark.integration
 
@@ -76,7 +77,7 @@ async def outbox_count(pool: asyncpg.Pool) -> int:
 async def test_price_rule_fires_after_a_real_ingest_and_writes_the_outbox(pg_pool: asyncpg.Pool) -> None:
     rule = await add_rule(pg_pool, spec())
     async with PgOrderBookStore(pg_pool).stage(FORGE) as stage:
-        await stage.add_rows([order(TRIT, 4.31, 100), order(TRIT, 4.6, 50), order(TRIT, 4.1, 10, buy=True)])
+        await stage.add_page(order_page([order(TRIT, 4.31, 100), order(TRIT, 4.6, 50), order(TRIT, 4.1, 10, buy=True)]))
         meta = await stage.commit(commit_info())
     as_of, now = meta.last_modified, T0 + timedelta(minutes=3)
     assert as_of is not None

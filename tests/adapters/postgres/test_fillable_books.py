@@ -9,9 +9,9 @@ import pytest
 
 from adapters.postgres.market_reader import PgMarketReader
 from core.market.finders import BookLevel, best_fillable
-from core.market.orders import OrderRow
 from tests.adapters.postgres.test_market_reader import stage
 from tests.adapters.postgres.test_orderbook import JITA, OTHER, REGION
+from tests.core.market.order_rows import OrderRow
 
 pytestmark = pytest.mark.integration
 

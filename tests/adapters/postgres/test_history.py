@@ -12,6 +12,7 @@ from adapters.postgres.history import PgHistoryStore, ensure_history_partitions,
 from adapters.postgres.orderbook import PgOrderBookStore
 from core.market.model import HistoryRow, SnapshotCommit
 from tests.adapters.postgres.test_orderbook import REGION, order
+from tests.core.market.order_rows import order_page
 
 pytestmark = pytest.mark.integration
 
@@ -74,11 +75,13 @@ async def test_watched_types_unions_explicit_and_busiest_hub_types(pg_pool: asyn
     book = PgOrderBookStore(pg_pool)
     now = datetime.now(UTC)
     async with book.stage(REGION) as stage:
-        await stage.add_rows(
-            [order(34, 1.0 + i, 1) for i in range(5)]
-            + [order(35, 2.0, 1), order(35, 3.0, 1)]
-            + [order(36, 1.0, 1)]
-            + [order(37, 1.0, 1, location=60003761)] * 9
+        await stage.add_page(
+            order_page(
+                [order(34, 1.0 + i, 1) for i in range(5)]
+                + [order(35, 2.0, 1), order(35, 3.0, 1)]
+                + [order(36, 1.0, 1)]
+                + [order(37, 1.0, 1, location=60003761)] * 9
+            )
         )
         await stage.commit(SnapshotCommit(REGION, now, None, None, 1, 0, now))
     store = PgHistoryStore(pg_pool)

@@ -18,9 +18,9 @@ from adapters.redis.keys import RedisKeys
 from adapters.redis.quotes import RedisQuoteCache
 from core.market.finders import BookLevel
 from core.market.model import HistoryRow, SnapshotStatus
-from core.market.orders import OrderRow
 from core.market.reads import TopOfBook
 from tests.adapters.postgres.test_orderbook import JITA, OTHER, REGION, commit_info, order
+from tests.core.market.order_rows import OrderRow, order_page
 
 pytestmark = pytest.mark.integration
 
@@ -39,7 +39,7 @@ BOOK = [
 async def stage(pool: asyncpg.Pool, rows: list[OrderRow]) -> None:
     """Stage and commit one region snapshot as the ingest does."""
     async with PgOrderBookStore(pool).stage(REGION) as staged:
-        await staged.add_rows(rows)
+        await staged.add_page(order_page(rows))
         await staged.commit(commit_info())
 
 
@@ -74,7 +74,10 @@ async def test_an_unreachable_cache_falls_back_to_postgres(pg_pool: asyncpg.Pool
 
 
 async def test_book_orders_each_side_from_its_best_price(pg_pool: asyncpg.Pool) -> None:
-    await stage(pg_pool, [*BOOK, order(34, 0.0, 5, buy=True), order(34, float("inf"), 5)])  # BookLevel refuses both
+    endless = order(34, 6.0, 5)
+    await stage(pg_pool, [*BOOK, order(34, 0.0, 5, buy=True), endless])  # BookLevel refuses both
+    # no ESI page can carry an infinite price (JSON has none): only a stored one can
+    await pg_pool.execute("UPDATE market_orders SET price = 'Infinity' WHERE order_id = $1", endless[0])
     reader = PgMarketReader(pg_pool)
     book = await reader.book(REGION, JITA, 34)
     assert (book.type_id, book.location_id) == (34, JITA)
@@ -171,7 +174,7 @@ async def test_books_at_jita_in_a_forge_sized_snapshot(pg_pool: asyncpg.Pool) ->
         )
     async with PgOrderBookStore(pg_pool).stage(REGION) as staged:
         for start in range(0, len(rows), 50_000):
-            await staged.add_rows(rows[start : start + 50_000])
+            await staged.add_page(order_page(rows[start : start + 50_000]))
         await staged.commit(commit_info())
     reader = PgMarketReader(pg_pool)
     await reader.books_at(REGION, JITA)  # warm the plan and the buffer cache

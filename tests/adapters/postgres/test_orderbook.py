@@ -10,10 +10,10 @@ import asyncpg
 import pytest
 
 from adapters.postgres.orderbook import PgOrderBookStore
-from adapters.postgres.snapshots import region_tables
+from adapters.postgres.snapshot_tables import region_tables
 from core.market.model import Quote, SnapshotCommit, SnapshotStatus
-from core.market.orders import OrderRow
 from core.market.quotes import side_stats
+from tests.core.market.order_rows import OrderRow, order_page
 
 pytestmark = pytest.mark.integration
 
@@ -50,7 +50,7 @@ async def ingest(store: PgOrderBookStore, rows: list[OrderRow], **kw: object) ->
     """Stage, add rows in pages of 3, commit."""
     async with store.stage(REGION) as stage:
         for start in range(0, len(rows), 3):
-            await stage.add_rows(rows[start : start + 3])
+            await stage.add_page(order_page(rows[start : start + 3]))
         return await stage.commit(commit_info(**kw))  # type: ignore[arg-type]
 
 
@@ -145,7 +145,7 @@ async def test_stored_quotes_and_python_agree_on_a_random_book(pg_pool: asyncpg.
 async def test_the_stage_hands_back_exactly_the_quotes_it_stored(pg_pool: asyncpg.Pool) -> None:
     store = PgOrderBookStore(pg_pool)
     async with store.stage(REGION) as stage:
-        await stage.add_rows(BOOK)
+        await stage.add_page(order_page(BOOK))
         with pytest.raises(RuntimeError):
             stage.quotes_at(JITA)
         await stage.commit(commit_info())
@@ -176,7 +176,7 @@ async def test_failure_inside_the_stage_keeps_the_live_snapshot(pg_pool: asyncpg
     before = await store.quotes_at(REGION, [JITA])
     with pytest.raises(RuntimeError, match="page 7 malformed"):
         async with store.stage(REGION) as stage:
-            await stage.add_rows([order(99, 1.0, 1)] * 3)
+            await stage.add_page(order_page([order(99, 1.0, 1)] * 3))
             raise RuntimeError("page 7 malformed")
     await store.record_failure(REGION, "page 7 malformed")
     assert await store.quotes_at(REGION, [JITA]) == before
@@ -193,13 +193,13 @@ async def test_failure_inside_the_stage_keeps_the_live_snapshot(pg_pool: asyncpg
         assert all(attached for _, attached in await region_tables(conn, REGION))
 
 
-async def test_a_bad_row_fails_the_commit_and_drops_the_staging_tables(pg_pool: asyncpg.Pool) -> None:
+async def test_a_row_postgres_refuses_fails_the_commit_and_drops_the_staging_tables(pg_pool: asyncpg.Pool) -> None:
     store = PgOrderBookStore(pg_pool)
     await ingest(store, BOOK)
-    bad = (*order(99, 1.0, 1)[:6], "many", *order(99, 1.0, 1)[7:])
-    with pytest.raises(Exception):  # noqa: B017 - asyncpg's encoding error type varies
+    bad = (*order(99, 1.0, 1)[:11], "sta\x00tion")  # valid JSON, but text in Postgres cannot hold NUL
+    with pytest.raises(asyncpg.CharacterNotInRepertoireError):
         async with store.stage(REGION) as stage:
-            await stage.add_rows([order(99, 2.0, 1), bad])  # type: ignore[list-item]
+            await stage.add_page(order_page([order(99, 2.0, 1), bad]))
             await stage.commit(commit_info())
     assert await pg_pool.fetchval("SELECT count(*) FROM market_orders WHERE region_id = $1", REGION) == 13
     async with pg_pool.acquire() as conn:
@@ -237,7 +237,9 @@ async def test_orphaned_staging_tables_are_dropped(pg_pool: asyncpg.Pool) -> Non
 async def test_concurrent_add_rows(pg_pool: asyncpg.Pool) -> None:
     store = PgOrderBookStore(pg_pool)
     async with store.stage(REGION) as stage:
-        await asyncio.gather(*(stage.add_rows([order(t, 1.0 + i, 1) for i in range(50)]) for t in range(1, 41)))
+        await asyncio.gather(
+            *(stage.add_page(order_page([order(t, 1.0 + i, 1) for i in range(50)])) for t in range(1, 41))
+        )
         meta = await stage.commit(commit_info(40))
     assert (meta.orders, meta.quotes) == (2000, 40)
     assert await pg_pool.fetchval("SELECT count(*) FROM market_orders") == 2000

@@ -10,15 +10,15 @@ import pytest
 
 from core.market.book_quotes import BookColumns
 from core.market.model import Quote
-from core.market.orders import OrderRow
 from core.market.quotes import side_stats
+from tests.core.market.order_rows import OrderRow, order_page
 
 AS_OF = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)
 REGION, JITA, AMARR, CITADEL = 10000002, 60003760, 60008494, 1035466617946
 
 
 def order(order_id: int, type_id: int, location: int, buy: bool, price: float, volume: int) -> OrderRow:
-    """An order row as parse_order_page yields it."""
+    """An order row (in ORDER_COLUMNS order)."""
     return (order_id, type_id, location, 30000142, buy, price, volume, 10_000, 1, 90, AS_OF, "region")
 
 
@@ -26,7 +26,7 @@ def quotes_of(rows: list[OrderRow], page: int = 777) -> dict[tuple[int, int], Qu
     """The quotes of `rows` gathered page by page, by (location, type)."""
     columns = BookColumns()
     for start in range(0, len(rows), page):
-        columns.add(rows[start : start + page])
+        columns.add(order_page(rows[start : start + page]))
     return {(q.location_id, q.type_id): q for q in map(lambda row: Quote(*row), columns.quotes().rows(REGION, AS_OF))}
 
 
@@ -98,7 +98,7 @@ def test_quotes_at_one_location_come_ordered_by_type() -> None:
         for i, (type_id, location) in enumerate([(36, JITA), (34, AMARR), (35, JITA), (34, JITA)])
     ]
     columns = BookColumns()
-    columns.add(rows)
+    columns.add(order_page(rows))
     quotes = columns.quotes()
     assert [(q.location_id, q.type_id) for q in quotes.at(REGION, JITA, AS_OF)] == [(JITA, 34), (JITA, 35), (JITA, 36)]
     assert quotes.at(REGION, CITADEL, AS_OF) == []

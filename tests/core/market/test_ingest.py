@@ -13,7 +13,7 @@ import pytest
 from core.market.errors import IngestFailed, MarketSourceUnavailable, SnapshotRejected
 from core.market.ingest import RefreshResult, RegionRefresher
 from core.market.model import Quote, SnapshotCommit, SnapshotMeta, SnapshotStatus
-from core.market.orders import OrderRow
+from core.market.order_page import OrderPage
 from core.market.ports import SourceResponse
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
@@ -81,7 +81,7 @@ class FakeSource:
 @dataclass
 class FakeStore:
     live: SnapshotMeta | None = None
-    live_rows: list[OrderRow] = field(default_factory=list)
+    live_orders: list[tuple[int, float]] = field(default_factory=list)  # (order_id, price)
     failures: list[str] = field(default_factory=list)
     discarded: int = 0
     quote_reads: int = 0
@@ -117,7 +117,7 @@ class FakeStore:
                 location_id,
                 34,
                 None,
-                min(r[5] for r in self.live_rows),
+                min(price for _, price in self.live_orders),
                 0,
                 10,
                 0,
@@ -136,15 +136,15 @@ class FakeStore:
 @dataclass
 class FakeStage:
     store: FakeStore
-    rows: list[OrderRow] = field(default_factory=list)
+    orders: list[tuple[int, float]] = field(default_factory=list)
     committed: bool = False
 
-    async def add_rows(self, rows: Sequence[OrderRow]) -> None:
-        self.rows.extend(rows)
+    async def add_page(self, page: OrderPage) -> None:
+        self.orders.extend(zip(page.order_id.tolist(), page.price.tolist(), strict=True))
 
     async def commit(self, commit: SnapshotCommit) -> SnapshotMeta:
         self.committed = True
-        self.store.live_rows = self.rows
+        self.store.live_orders = self.orders
         self.store.live = SnapshotMeta(
             commit.region_id,
             SnapshotStatus.OK,
@@ -152,7 +152,7 @@ class FakeStage:
             commit.expires,
             commit.etag,
             commit.pages,
-            len(self.rows),
+            len(self.orders),
             1,
             0.1,
             NOW,
@@ -187,7 +187,7 @@ async def test_new_snapshot_is_committed_and_hub_quotes_cached_until_expiry() ->
     source, store, cache = FakeSource([[page(order(1, 5.0)), page(order(2, 4.5))]]), FakeStore(), FakeCache()
     outcome = await refresher(source, store, cache).refresh(JITA)
     assert outcome.result is RefreshResult.UPDATED and outcome.attempts == 1
-    assert [r[0] for r in store.live_rows] == [1, 2]
+    assert [order_id for order_id, _ in store.live_orders] == [1, 2]
     assert cache.puts == [(60003760, 1, 300.0)]
     assert store.quote_reads == 0  # the stage's own quotes: no read back of what it just stored
     assert source.etags_seen == [None]
@@ -205,7 +205,7 @@ async def test_unexpired_snapshot_is_not_fetched_again() -> None:
 async def test_not_modified_keeps_data_and_extends_expiry() -> None:
     store = FakeStore(
         live=SnapshotMeta(JITA, SnapshotStatus.OK, NOW, NOW - timedelta(seconds=1), '"v1"', 1, 1, 1, 0.1, NOW),
-        live_rows=[(1, 34, 60003760, 30000142, False, 5.0, 10, 10, 1, 90, NOW, "region")],
+        live_orders=[(1, 5.0)],
     )
     source, cache = FakeSource([Fetched(not_modified=True, etag='"v1"')]), FakeCache()
     outcome = await refresher(source, store, cache).refresh(JITA)
@@ -220,7 +220,7 @@ async def test_rejected_snapshot_is_retried_and_never_half_stored() -> None:
     bad = [page(order(1, 5.0)), b'[{"order_id": 2']
     source, store = FakeSource([bad, [page(order(3, 4.0))]]), FakeStore()
     outcome = await refresher(source, store, FakeCache()).refresh(JITA)
-    assert outcome.attempts == 2 and [r[0] for r in store.live_rows] == [3]
+    assert outcome.attempts == 2 and [order_id for order_id, _ in store.live_orders] == [3]
     assert store.discarded == 1
 
 

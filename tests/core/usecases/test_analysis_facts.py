@@ -19,6 +19,7 @@ from tests.adapters.postgres.test_orderbook import JITA as PG_JITA
 from tests.adapters.postgres.test_orderbook import LAST_MODIFIED, REGION, commit_info, order
 from tests.core.commands.fake_market import AS_OF, FakeMarket, daily_rows
 from tests.core.commands.market_helpers import CATALOG, HAND_FEES, JITA, TRIT, plex_market, trit_market
+from tests.core.market.order_rows import order_page
 
 JITA_PLACE = CATALOG.location("Jita")
 
@@ -85,7 +86,7 @@ async def test_the_facts_block_numbers_equal_the_quotes_in_the_database(pg_pool:
     book = [order(TRIT, 5.0, 10), order(TRIT, 4.5, 20), order(TRIT, 4.0, 30, buy=True), order(TRIT, 4.2, 40, buy=True)]
     book += [order(TRIT, 4.6, 1000 + i) for i in range(5)] + [order(35, 11.0, 5)]
     async with PgOrderBookStore(pg_pool).stage(REGION) as staged:
-        await staged.add_rows(book)
+        await staged.add_page(order_page(book))
         await staged.commit(commit_info())
     today = LAST_MODIFIED.date()
     await PgHistoryStore(pg_pool).upsert(
