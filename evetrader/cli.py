@@ -331,7 +331,18 @@ def serve(service: Annotated[Service, typer.Argument(help="which service to run"
 
 def main() -> None:
     """Console-script entry point."""
-    app(prog_name="evetrader")
+    try:
+        app(prog_name="evetrader")  # ends with SystemExit, also on success
+    finally:
+        leave_remains_to_exit()
+
+
+def leave_remains_to_exit() -> None:
+    """Freeze what the command leaves (its modules, their classes and functions; its resources are closed by now):
+    the interpreter's teardown then frees it by reference counting without its full collections over every object,
+    0.08 s after an ingest. Only garbage in reference cycles is left to the process's end: nothing the command wrote
+    waits in it (streams are flushed and log handlers closed at exit as always)."""
+    gc.freeze()
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
-"""Start-up stays light: the CLI and the composition root load no AI SDK, chart or chat-platform library until used."""
+"""Start-up stays light: the CLI and the composition root load no AI SDK, chart or chat-platform library until used;
+shut-down leaves the interpreter's teardown no full collection over what the command loaded."""
 
 from __future__ import annotations
 
@@ -96,3 +97,13 @@ def test_a_chat_command_imports_its_wiring_with_the_gc_paused_then_frozen(
     _, enabled, frozen = line.split()
     assert enabled == "True"  # the collector runs again for what the command itself allocates
     assert int(frozen) > 50_000  # the modules the console loaded are left out of its passes
+
+
+def test_a_finished_command_leaves_what_it_loaded_frozen_for_the_teardown() -> None:
+    # What the collector still tracks when the interpreter tears down: each of its final full collections goes over it.
+    probe = "import atexit, gc, sys\natexit.register(lambda: print('TRACKED', len(gc.get_objects())))\n"
+    code = probe + "from evetrader.cli import main\nsys.argv = ['evetrader', '--version']\nmain()"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert done.returncode == 0, done.stderr
+    [line] = [line for line in done.stdout.splitlines() if line.startswith("TRACKED ")]
+    assert int(line.split()[1]) < 1_000  # the CLI alone loads some 30,000 tracked objects (typer, pydantic)
