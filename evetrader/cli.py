@@ -218,7 +218,12 @@ def ingest(
     history: Annotated[bool, typer.Option(help="also refresh watched types' history")] = False,
 ) -> None:
     """Ingest a region's order book (and optionally history), once or whenever it expires."""
-    from evetrader.cli_actions import ingest_region, resolve_region
+    with lasting_imports():  # the refresh's wiring (App.esi's client with aiohttp, region_refresher's stores)
+        import adapters.esi
+        import adapters.postgres.orderbook
+        import adapters.redis.quotes  # noqa: F401
+        import core.market.ingest  # noqa: F401
+        from evetrader.cli_actions import ingest_region, resolve_region
 
     if (region is None) == (hub is None):
         raise fail("give exactly one of --region ID or --hub NAME", 2)

@@ -107,3 +107,24 @@ def test_a_finished_command_leaves_what_it_loaded_frozen_for_the_teardown() -> N
     assert done.returncode == 0, done.stderr
     [line] = [line for line in done.stdout.splitlines() if line.startswith("TRACKED ")]
     assert int(line.split()[1]) < 1_000  # the CLI alone loads some 30,000 tracked objects (typer, pydantic)
+
+
+def test_the_ingest_loads_its_wiring_with_the_gc_paused() -> None:
+    # Whether the collector ran while each module of the refresh's wiring was imported (an unknown hub stops the
+    # command after its imports, before any server is needed).
+    wiring = ["aiohttp", "adapters.postgres.orderbook", "adapters.redis.quotes", "core.market.ingest"]
+    probe = (
+        "import gc, sys, atexit\n"
+        "seen = {}\n"
+        f"sys.addaudithook(lambda event, args: event == 'import' and args[0] in {wiring!r}"
+        " and seen.setdefault(args[0], gc.isenabled()))\n"
+        "atexit.register(lambda: print('GC', sorted(seen.items())))\n"
+    )
+    code = (
+        probe
+        + "from evetrader.cli import main\nsys.argv = ['evetrader', 'ingest', '--hub', 'Perimeter', '--once']\nmain()"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert done.returncode == 2, done.stderr
+    [line] = [line for line in done.stdout.splitlines() if line.startswith("GC ")]
+    assert ast.literal_eval(line.removeprefix("GC ")) == [(module, False) for module in sorted(wiring)]
