@@ -10,8 +10,9 @@ from datetime import UTC, datetime
 
 import asyncpg
 
-from adapters.postgres.order_copy import COPY_HEADER, COPY_TRAILER, encode_orders
+from adapters.postgres.copy_binary import COPY_HEADER, COPY_TRAILER
 from adapters.postgres.quotes_sql import QUOTE_COLUMNS
+from adapters.postgres.snapshot_copy import encode_orders, encode_quotes
 from adapters.postgres.snapshot_tables import SWAP_LOCK_TIMEOUT_MS, meta_from_record, region_tables, table_name
 from core.market.book_quotes import BookColumns, BookQuotes
 from core.market.model import Quote, SnapshotCommit, SnapshotMeta
@@ -129,20 +130,21 @@ class PgSnapshotStage:
         """Compute the quotes from the gathered columns in a thread (numpy releases the GIL) while Postgres builds the
         partial index on another connection, then COPY them in."""
         async with self._pool.acquire() as conn:
-            rows, _ = await asyncio.gather(
-                asyncio.to_thread(self._quote_rows, as_of),
+            data, _ = await asyncio.gather(
+                asyncio.to_thread(self._encoded_quotes, as_of),
                 # the same partial index as migration 0025's, so the partition attaches without building one
                 conn.execute(
                     f"CREATE INDEX ON {self.orders_table} (type_id, price) WHERE is_buy_order AND range <> 'station'"
                 ),
             )
-            await conn.copy_records_to_table(self.quotes_table, records=rows, columns=QUOTE_COLUMNS)
+            await conn.copy_to_table(self.quotes_table, source=memoryview(data), columns=QUOTE_COLUMNS, format="binary")
             await conn.execute(f"ALTER TABLE {self.quotes_table} ADD PRIMARY KEY ({QUOTE_KEY})")
-        return len(rows)
+        assert self._quotes is not None
+        return len(self._quotes)
 
-    def _quote_rows(self, as_of: datetime) -> list[tuple[object, ...]]:
+    def _encoded_quotes(self, as_of: datetime) -> bytes:
         self._quotes, self._as_of = self._book.quotes(), as_of
-        return self._quotes.rows(self.region_id, as_of)
+        return COPY_HEADER + encode_quotes(self._quotes, self.region_id, as_of) + COPY_TRAILER
 
     def quotes_at(self, location_id: int) -> list[Quote]:
         """After commit: the quotes it stored at one location, ordered by type (no read back from Postgres)."""

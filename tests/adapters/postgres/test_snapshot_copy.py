@@ -1,4 +1,4 @@
-"""encode_orders against real Postgres: the same orders COPYed by asyncpg and by the encoder give equal tables."""
+"""The snapshot encoders against real Postgres: orders and quotes COPYed by asyncpg and by them give equal tables."""
 
 from __future__ import annotations
 
@@ -8,7 +8,10 @@ from datetime import UTC, datetime, timedelta, timezone
 import asyncpg
 import pytest
 
-from adapters.postgres.order_copy import COPY_HEADER, COPY_TRAILER, encode_orders
+from adapters.postgres.copy_binary import COPY_HEADER, COPY_TRAILER
+from adapters.postgres.quotes_sql import QUOTE_COLUMNS
+from adapters.postgres.snapshot_copy import encode_orders, encode_quotes
+from core.market.book_quotes import BookColumns
 from core.market.orders import ORDER_COLUMNS
 from tests.core.market.order_rows import OrderRow, order_page
 
@@ -92,3 +95,22 @@ async def test_no_rows_and_a_single_row(pg_pool: asyncpg.Pool, count: int) -> No
         expected, actual = await copy_both_ways(conn, random_rows(count, seed=3))
     assert actual == expected
     assert len(actual) == count
+
+
+async def test_encoded_quotes_load_exactly_as_asyncpg_loads_their_rows(pg_pool: asyncpg.Pool) -> None:
+    columns = BookColumns()
+    columns.add(order_page(random_rows(3000, seed=23)))
+    quotes = columns.quotes()
+    as_of = datetime(2026, 12, 6, 17, 30, 1, 123456, tzinfo=UTC)
+    rows = quotes.rows(10000002, as_of)
+    assert any(row[3] is None for row in rows) and any(row[4] is None for row in rows)  # NULL sides are covered
+    async with pg_pool.acquire() as conn:
+        for name in ("quotes_via_asyncpg", "quotes_via_numpy"):
+            await conn.execute(f"CREATE TEMP TABLE {name} (LIKE market_quotes)")
+        await conn.copy_records_to_table("quotes_via_asyncpg", records=rows, columns=QUOTE_COLUMNS)
+        data = memoryview(COPY_HEADER + encode_quotes(quotes, 10000002, as_of) + COPY_TRAILER)
+        await conn.copy_to_table("quotes_via_numpy", source=data, columns=QUOTE_COLUMNS, format="binary")
+        expected = await conn.fetch("SELECT * FROM quotes_via_asyncpg ORDER BY location_id, type_id")
+        actual = await conn.fetch("SELECT * FROM quotes_via_numpy ORDER BY location_id, type_id")
+    assert len(expected) == len(quotes) > 100
+    assert [tuple(r) for r in actual] == [tuple(r) for r in expected]
