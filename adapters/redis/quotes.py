@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+import operator
 import uuid
 from collections.abc import Iterable, Sequence
 from datetime import datetime
@@ -18,26 +20,42 @@ STAGING_TTL_MS = 60_000  # a replacement abandoned half-way cannot leave its tem
 HSET_CHUNK = 5000
 
 
+_CACHED_FIELDS = operator.attrgetter(  # a quote's cached fields, in their order (location and type are in the key)
+    "region_id",
+    "best_buy",
+    "best_sell",
+    "buy_volume",
+    "sell_volume",
+    "buy_orders",
+    "sell_orders",
+    "buy_depth",
+    "sell_depth",
+    "buy_percentile",
+    "sell_percentile",
+    "buy_top5_avg",
+    "sell_top5_avg",
+    "as_of",
+)
+_BETWEEN_QUOTES = b"],["
+
+
 def encode_quote(quote: Quote) -> bytes:
     """The cached form of a quote: an orjson array of its fields without location and type (the key has them)."""
-    return orjson.dumps(
-        (
-            quote.region_id,
-            quote.best_buy,
-            quote.best_sell,
-            quote.buy_volume,
-            quote.sell_volume,
-            quote.buy_orders,
-            quote.sell_orders,
-            quote.buy_depth,
-            quote.sell_depth,
-            quote.buy_percentile,
-            quote.sell_percentile,
-            quote.buy_top5_avg,
-            quote.sell_top5_avg,
-            quote.as_of,
-        )
-    )
+    return orjson.dumps(_CACHED_FIELDS(quote))
+
+
+def encode_quotes(quotes: Sequence[Quote]) -> list[bytes]:
+    """encode_quote of each quote, from one orjson call: the array of their arrays, cut between its elements.
+
+    A quote's array holds numbers, nulls and one ISO 8601 time, so "],[" only ever stands between two of them.
+    A location's ~20k quotes encode in well under half the time of one call per quote."""
+    if not quotes:
+        return []
+    whole = orjson.dumps(list(map(_CACHED_FIELDS, quotes)))
+    encoded = whole[1:-1].replace(_BETWEEN_QUOTES, b"]\n[").split(b"\n")
+    if len(encoded) != len(quotes):  # a field that can hold "],[" would need another cut
+        raise ValueError(f"{len(quotes)} quotes cut into {len(encoded)} arrays")
+    return encoded
 
 
 def decode_quote(location_id: int, type_id: int, raw: bytes | str) -> Quote:
@@ -84,11 +102,11 @@ class RedisQuoteCache:
             await self._client.delete(live)
             return
         temp = self._keys.quotes_staging(location_id, uuid.uuid4().hex)
-        fields = {b"%d" % q.type_id: encode_quote(q) for q in quotes}  # bytes: the cheapest path in redis-py
-        items = list(fields.items())
+        fields = [b"%d" % q.type_id for q in quotes]  # bytes: the cheapest path in redis-py
+        pairs = list(itertools.chain.from_iterable(zip(fields, encode_quotes(quotes), strict=True)))
         async with self._client.pipeline(transaction=False) as pipe:
-            for start in range(0, len(items), HSET_CHUNK):
-                pipe.hset(temp, mapping=dict(items[start : start + HSET_CHUNK]))
+            for start in range(0, len(pairs), 2 * HSET_CHUNK):
+                pipe.hset(temp, items=pairs[start : start + 2 * HSET_CHUNK])
             pipe.pexpire(temp, STAGING_TTL_MS)
             await pipe.execute()
         async with self._client.pipeline(transaction=True) as pipe:

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 import redis.asyncio as aioredis
 
 from adapters.redis.keys import RedisKeys
-from adapters.redis.quotes import RedisQuoteCache, ttl_until
+from adapters.redis.quotes import RedisQuoteCache, encode_quote, encode_quotes, ttl_until
 from core.market.model import Quote
 
 pytestmark = pytest.mark.integration
@@ -73,6 +74,28 @@ async def test_fifteen_thousand_quotes_in_one_replacement(redis_client: aioredis
     elapsed = time.perf_counter() - start
     assert await redis_client.hlen(RedisKeys(redis_prefix).quotes(60003760)) == 15_000
     print(f"\n15k quotes cached in {elapsed * 1000:.0f} ms")  # a figure, not a timed assertion
+
+
+async def test_the_stored_form_of_a_quote(redis_client: aioredis.Redis, redis_prefix: str) -> None:
+    # What readers in other processes parse (decode_quote): fields in this order, as orjson writes them.
+    keys = RedisKeys(redis_prefix)
+    await RedisQuoteCache(redis_client, keys).put_location(60003760, [quote(34), quote(35, None)], ttl_s=60)
+    assert await redis_client.hgetall(keys.quotes(60003760)) == {
+        b"34": b'[10000002,4.5,5.25,1000,2000,3,4,50,60,4.4,5.3,4.45,null,"2026-08-01T12:00:05+00:00"]',
+        b"35": b'[10000002,4.5,null,1000,2000,3,4,50,60,4.4,null,4.45,null,"2026-08-01T12:00:05+00:00"]',
+    }
+
+
+def test_quotes_encoded_together_are_each_one_encoded_alone() -> None:
+    odd = [
+        dataclasses.replace(quote(1), best_buy=1e16, buy_percentile=1.5e-07, sell_top5_avg=-0.0),
+        dataclasses.replace(quote(2, None), region_id=10000043, buy_volume=2**62, as_of=AS_OF.replace(microsecond=7)),
+        dataclasses.replace(quote(3), as_of=AS_OF.astimezone(timezone(timedelta(hours=-5)))),
+    ]
+    quotes = odd + [quote(t, None if t % 3 else t * 1.25) for t in range(4, 200)]
+    assert encode_quotes(quotes) == [encode_quote(q) for q in quotes]
+    assert encode_quotes(quotes[:1]) == [encode_quote(quotes[0])]
+    assert encode_quotes([]) == []
 
 
 def test_ttl_until() -> None:
