@@ -49,7 +49,11 @@ class PgSnapshotStage:
         self.committed = False
 
     async def open(self) -> None:
-        """Create the staging tables (same shape as the parents, CHECKed to this region)."""
+        """Create the staging tables (same shape as the parents, CHECKed to this region) and the orders' partial index.
+
+        The partial index is migration 0025's, so the partition attaches without building one. It covers only the buy
+        orders that reach beyond their station: kept up while the pages arrive (when the client, not Postgres, is
+        the busy one) it leaves the commit's two cores to the main index and the quotes (Forge: 0.36 -> 0.33 s)."""
         region = int(self.region_id)
         for parent, name in zip(PARENTS, (self.orders_table, self.quotes_table), strict=True):
             await self._conn.execute(
@@ -57,6 +61,9 @@ class PgSnapshotStage:
                 f" ALTER TABLE {name} ALTER COLUMN region_id SET DEFAULT {region},"
                 f" ADD CONSTRAINT {name}_region CHECK (region_id = {region})"
             )
+        await self._conn.execute(
+            f"CREATE INDEX ON {self.orders_table} (type_id, price) WHERE is_buy_order AND range <> 'station'"
+        )
 
     async def _copy_data(self) -> AsyncIterator[bytes]:
         """The COPY BINARY stream: header, each page's tuples as they are queued, trailer."""
@@ -127,16 +134,10 @@ class PgSnapshotStage:
         await self._conn.execute(f"CREATE INDEX ON {self.orders_table} (location_id, type_id, is_buy_order, price)")
 
     async def _store_quotes(self, as_of: datetime) -> int:
-        """Compute the quotes from the gathered columns in a thread (numpy releases the GIL) while Postgres builds the
-        partial index on another connection, then COPY them in."""
+        """Compute and encode the quotes from the gathered columns in a thread (numpy releases the GIL), then COPY them
+        in on another connection."""
+        data = await asyncio.to_thread(self._encoded_quotes, as_of)
         async with self._pool.acquire() as conn:
-            data, _ = await asyncio.gather(
-                asyncio.to_thread(self._encoded_quotes, as_of),
-                # the same partial index as migration 0025's, so the partition attaches without building one
-                conn.execute(
-                    f"CREATE INDEX ON {self.orders_table} (type_id, price) WHERE is_buy_order AND range <> 'station'"
-                ),
-            )
             await conn.copy_to_table(self.quotes_table, source=memoryview(data), columns=QUOTE_COLUMNS, format="binary")
             await conn.execute(f"ALTER TABLE {self.quotes_table} ADD PRIMARY KEY ({QUOTE_KEY})")
         assert self._quotes is not None
