@@ -44,6 +44,7 @@ class PgSnapshotStage:
         self._aborted = False
         self._book = BookColumns()
         self._quotes: BookQuotes | None = None
+        self._quotes_at: dict[int, list[Quote]] = {}
         self._as_of: datetime | None = None
         self._closed = False
         self.committed = False
@@ -110,7 +111,9 @@ class PgSnapshotStage:
         self._closed = True
         as_of = commit.as_of
         # Postgres builds the order index while this process computes the quotes and stores them on another connection.
-        index, counted = await asyncio.gather(self._build_index(), self._store_quotes(as_of), return_exceptions=True)
+        index, counted = await asyncio.gather(
+            self._build_index(), self._store_quotes(as_of, commit.quoted_locations), return_exceptions=True
+        )
         for outcome in (index, counted):
             if isinstance(outcome, BaseException):
                 raise outcome
@@ -133,25 +136,30 @@ class PgSnapshotStage:
     async def _build_index(self) -> None:
         await self._conn.execute(f"CREATE INDEX ON {self.orders_table} (location_id, type_id, is_buy_order, price)")
 
-    async def _store_quotes(self, as_of: datetime) -> int:
-        """Compute and encode the quotes from the gathered columns in a thread (numpy releases the GIL), then COPY them
-        in on another connection."""
-        data = await asyncio.to_thread(self._encoded_quotes, as_of)
+    async def _store_quotes(self, as_of: datetime, quoted_locations: tuple[int, ...]) -> int:
+        """Compute and encode the quotes from the gathered columns in a thread (numpy releases the GIL), with those of
+        `quoted_locations` as Quote objects for quotes_at (the thread is otherwise idle until the main index is
+        built), then COPY them in on another connection."""
+        data = await asyncio.to_thread(self._encoded_quotes, as_of, quoted_locations)
         async with self._pool.acquire() as conn:
             await conn.copy_to_table(self.quotes_table, source=memoryview(data), columns=QUOTE_COLUMNS, format="binary")
             await conn.execute(f"ALTER TABLE {self.quotes_table} ADD PRIMARY KEY ({QUOTE_KEY})")
         assert self._quotes is not None
         return len(self._quotes)
 
-    def _encoded_quotes(self, as_of: datetime) -> bytes:
-        self._quotes, self._as_of = self._book.quotes(), as_of
-        return COPY_HEADER + encode_quotes(self._quotes, self.region_id, as_of) + COPY_TRAILER
+    def _encoded_quotes(self, as_of: datetime, quoted_locations: tuple[int, ...]) -> bytes:
+        self._quotes, self._as_of = (quotes := self._book.quotes()), as_of
+        data = COPY_HEADER + encode_quotes(quotes, self.region_id, as_of) + COPY_TRAILER
+        self._quotes_at = {location: quotes.at(self.region_id, location, as_of) for location in quoted_locations}
+        return data
 
     def quotes_at(self, location_id: int) -> list[Quote]:
         """After commit: the quotes it stored at one location, ordered by type (no read back from Postgres)."""
         if not self.committed or self._quotes is None or self._as_of is None:
             raise RuntimeError("quotes_at before commit")
-        return self._quotes.at(self.region_id, location_id, self._as_of)
+        if location_id not in self._quotes_at:
+            self._quotes_at[location_id] = self._quotes.at(self.region_id, location_id, self._as_of)
+        return self._quotes_at[location_id]
 
     async def _swap(self, commit: SnapshotCommit, quotes: int, duration: float) -> SnapshotMeta:
         for attempt in range(1, SWAP_ATTEMPTS + 1):

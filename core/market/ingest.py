@@ -116,27 +116,26 @@ class RegionRefresher:
         etag = live.etag if live and live.orders else None
         reason = ""
         for attempt in range(1, self._retries + 1):
-            try:
-                with cyclic_gc_paused():
+            with cyclic_gc_paused():  # one pause over the snapshot and its hub quotes: no collection between them
+                try:
                     outcome, hub_quotes = await self._attempt(region_id, etag, attempt)
-            except SnapshotRejected as exc:
-                reason = f"snapshot rejected: {exc}"
-                (log.warning if attempt == 1 else log.debug)(  # once per refresh, not once per attempt
-                    "snapshot rejected",
-                    extra={"region_id": region_id, "attempt": attempt, "reason": str(exc)},
-                )
-                continue
-            except SourceNotReady as exc:  # after a rejection: ESI's copy is current until retry_at; wait for it
-                why = f"{reason}; ESI caches it until {exc.retry_at:%H:%M:%S} UTC" if reason else str(exc)
-                await self._store.record_failure(region_id, why)
-                raise IngestFailed(region_id, why, retry_at=exc.retry_at) from exc
-            except MarketSourceUnavailable as exc:
-                await self._store.record_failure(region_id, str(exc))
-                raise IngestFailed(region_id, str(exc)) from exc
-            except Exception as exc:
-                await self._store.record_failure(region_id, f"{type(exc).__name__}: {exc}")
-                raise
-            with cyclic_gc_paused():
+                except SnapshotRejected as exc:
+                    reason = f"snapshot rejected: {exc}"
+                    (log.warning if attempt == 1 else log.debug)(  # once per refresh, not once per attempt
+                        "snapshot rejected",
+                        extra={"region_id": region_id, "attempt": attempt, "reason": str(exc)},
+                    )
+                    continue
+                except SourceNotReady as exc:  # after a rejection: ESI's copy is current until retry_at; wait for it
+                    why = f"{reason}; ESI caches it until {exc.retry_at:%H:%M:%S} UTC" if reason else str(exc)
+                    await self._store.record_failure(region_id, why)
+                    raise IngestFailed(region_id, why, retry_at=exc.retry_at) from exc
+                except MarketSourceUnavailable as exc:
+                    await self._store.record_failure(region_id, str(exc))
+                    raise IngestFailed(region_id, str(exc)) from exc
+                except Exception as exc:
+                    await self._store.record_failure(region_id, f"{type(exc).__name__}: {exc}")
+                    raise
                 await self._cache_hub_quotes(outcome, hub_quotes)
             await self._announce(outcome)
             return RefreshOutcome(
@@ -176,6 +175,7 @@ class RegionRefresher:
                     pages=fetched.pages,
                     bytes=fetched.bytes,
                     fetch_started=fetch_started,
+                    quoted_locations=tuple(hub.station_id for hub in hubs_in_region(region_id)),
                 )
             )
             hub_quotes = {hub.station_id: stage.quotes_at(hub.station_id) for hub in hubs_in_region(region_id)}

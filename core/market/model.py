@@ -48,6 +48,7 @@ class SnapshotCommit:
     pages: int
     bytes: int
     fetch_started: datetime
+    quoted_locations: tuple[int, ...] = ()  # whose quotes the caller reads after commit (the hubs, for the cache)
 
     @property
     def as_of(self) -> datetime:
