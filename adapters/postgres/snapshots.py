@@ -137,21 +137,25 @@ class PgSnapshotStage:
         await self._conn.execute(f"CREATE INDEX ON {self.orders_table} (location_id, type_id, is_buy_order, price)")
 
     async def _store_quotes(self, as_of: datetime, quoted_locations: tuple[int, ...]) -> int:
-        """Compute and encode the quotes from the gathered columns in a thread (numpy releases the GIL), with those of
-        `quoted_locations` as Quote objects for quotes_at (the thread is otherwise idle until the main index is
-        built), then COPY them in on another connection."""
-        data = await asyncio.to_thread(self._encoded_quotes, as_of, quoted_locations)
+        """Compute and encode the quotes from the gathered columns in a thread (numpy releases the GIL), then COPY them
+        in on another connection while the thread builds the Quote objects of `quoted_locations` for quotes_at."""
+        data = await asyncio.to_thread(self._encoded_quotes, as_of)
         async with self._pool.acquire() as conn:
-            await conn.copy_to_table(self.quotes_table, source=memoryview(data), columns=QUOTE_COLUMNS, format="binary")
+            await asyncio.gather(
+                conn.copy_to_table(self.quotes_table, source=memoryview(data), columns=QUOTE_COLUMNS, format="binary"),
+                asyncio.to_thread(self._locate_quotes, quoted_locations),
+            )
             await conn.execute(f"ALTER TABLE {self.quotes_table} ADD PRIMARY KEY ({QUOTE_KEY})")
         assert self._quotes is not None
         return len(self._quotes)
 
-    def _encoded_quotes(self, as_of: datetime, quoted_locations: tuple[int, ...]) -> bytes:
+    def _encoded_quotes(self, as_of: datetime) -> bytes:
         self._quotes, self._as_of = (quotes := self._book.quotes()), as_of
-        data = COPY_HEADER + encode_quotes(quotes, self.region_id, as_of) + COPY_TRAILER
-        self._quotes_at = {location: quotes.at(self.region_id, location, as_of) for location in quoted_locations}
-        return data
+        return COPY_HEADER + encode_quotes(quotes, self.region_id, as_of) + COPY_TRAILER
+
+    def _locate_quotes(self, locations: tuple[int, ...]) -> None:
+        assert self._quotes is not None and self._as_of is not None
+        self._quotes_at = {location: self._quotes.at(self.region_id, location, self._as_of) for location in locations}
 
     def quotes_at(self, location_id: int) -> list[Quote]:
         """After commit: the quotes it stored at one location, ordered by type (no read back from Postgres)."""
