@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import operator
 import uuid
@@ -20,21 +21,8 @@ STAGING_TTL_MS = 60_000  # a replacement abandoned half-way cannot leave its tem
 HSET_CHUNK = 5000
 
 
-_CACHED_FIELDS = operator.attrgetter(  # a quote's cached fields, in their order (location and type are in the key)
-    "region_id",
-    "best_buy",
-    "best_sell",
-    "buy_volume",
-    "sell_volume",
-    "buy_orders",
-    "sell_orders",
-    "buy_depth",
-    "sell_depth",
-    "buy_percentile",
-    "sell_percentile",
-    "buy_top5_avg",
-    "sell_top5_avg",
-    "as_of",
+_CACHED_FIELDS = operator.attrgetter(  # a quote's fields in their order, but location and type (the key has them)
+    *(field.name for field in dataclasses.fields(Quote) if field.name not in ("location_id", "type_id"))
 )
 _BETWEEN_QUOTES = b"],["
 
