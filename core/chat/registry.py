@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +22,7 @@ from core.chat.command import (
 )
 from core.chat.model import Caller, Field, Invocation, Reply
 from core.chat.params import Param, Resolver
+from core.gc_pause import cyclic_gc_paused
 
 __all__ = ["Command", "CommandContext", "Registry", "RegistryError", "help_reply"]
 
@@ -59,11 +60,34 @@ class Registry:
         self._groups: dict[str, str] = {}
         self._private_groups: set[str] = set()
         self._manager_groups: set[str] = set()
+        self._pending: list[tuple[frozenset[str], Callable[[Registry], None]]] = []  # families not registered yet
         if builtin_help:
             help_param = Param("command", "The command to explain", required=False, autocomplete="commands")
             examples = ["/help price"]
             self.add(Command("help", "List the commands, or explain one", [help_param], self._help, examples,
                              needs_account=False))  # fmt: skip
+
+    def family(self, names: Collection[str], register: Callable[[Registry], None]) -> None:
+        """Declare a family of commands that `register` adds on first use: `names` are the top-level commands and
+        groups it adds to. Looking up one of them registers it (with the families sharing a name, in declaration
+        order), listing the commands registers every family: a one-shot command imports its own family only."""
+        self._pending.append((frozenset(names), register))
+
+    def _load(self, name: str | None = None) -> None:
+        """Register the pending families that add to top-level `name` (and those sharing a name with them), or
+        all of them (None)."""
+        wanted = {name} if name is not None else set().union(*(names for names, _ in self._pending))
+        chosen: set[int] = set()
+        while grown := {i for i, (names, _) in enumerate(self._pending) if i not in chosen and names & wanted}:
+            chosen |= grown
+            wanted = wanted.union(*(self._pending[i][0] for i in grown))
+        if not chosen:
+            return
+        families = [register for i, (_, register) in enumerate(self._pending) if i in chosen]
+        self._pending = [entry for i, entry in enumerate(self._pending) if i not in chosen]
+        with cyclic_gc_paused():  # a family's modules live as long as the process
+            for register in families:
+                register(self)
 
     def group(self, name: str, description: str, *, private: bool = False, manage: bool = False) -> None:
         """Declare a command group (a Discord command with subcommands) and its description; `private` makes
@@ -135,24 +159,31 @@ class Registry:
 
     def commands(self) -> list[Command]:
         """Every command and subcommand, sorted by name."""
+        self._load()
         return [self._commands[name] for name in sorted(self._commands)]
 
     def get(self, name: str) -> Command | None:
         """The command called `name` ("price", "trade station"), or None."""
-        return self._commands.get(" ".join(name.lower().lstrip("/").split()))
+        wanted = " ".join(name.lower().lstrip("/").split())
+        if self._pending and wanted:
+            self._load(wanted.split()[0])
+        return self._commands.get(wanted)
 
     def groups(self) -> dict[str, str]:
         """Group names and their descriptions."""
+        self._load()
         return dict(self._groups)
 
     def manages(self, name: str) -> bool:
         """Whether a top-level command or group configures a server or group (Discord: Manage Server; Telegram:
         the group administrators' menu)."""
+        self._load(name)
         command = self._commands.get(name)
         return name in self._manager_groups or (command is not None and command.manage)
 
     def is_private(self, name: str) -> bool:
         """Whether a top-level command, or every subcommand of a group, answers with the caller's own data."""
+        self._load(name)
         command = self._commands.get(name)
         if command is not None:
             return command.private
@@ -161,11 +192,13 @@ class Registry:
 
     def subcommands(self, group: str) -> list[Command]:
         """The subcommands of a group, sorted by name."""
-        return [command for command in self.commands() if command.group == group]
+        self._load(group)
+        return [self._commands[name] for name in sorted(self._commands) if self._commands[name].group == group]
 
     def suggest(self, name: str, limit: int = 3) -> list[str]:
         """Registered names close to a mistyped one (prefix matches first)."""
         wanted = " ".join(name.lower().lstrip("/").split())
+        self._load()
         names = sorted({*self._commands, *self._groups})
         prefixed = [candidate for candidate in names if wanted and candidate.startswith(wanted)]
         close = difflib.get_close_matches(wanted, names, n=limit, cutoff=0.6)

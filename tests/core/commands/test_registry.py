@@ -112,3 +112,51 @@ def test_help_says_how_to_type_a_named_value_of_several_words():
     fields = {f.name: f.value for f in help_reply(registry, "price").fields}
     assert fields["name=…"].startswith('A value of several words goes in quotes (group="combat drones")')
     assert "name=…" not in {f.name for f in help_reply(registry, "compare").fields}  # no name= option to explain
+
+
+def recording_family(registry: Registry, loaded: list[str], name: str, *commands: str) -> None:
+    """Declare a family adding `commands` (their top-level names declared) that records its registration."""
+
+    def register(target: Registry) -> None:
+        loaded.append(name)
+        for command in commands:
+            target.add(cmd(command))
+
+    registry.family({command.split()[0] for command in commands}, register)
+
+
+def test_a_family_registers_at_the_first_lookup_of_one_of_its_names():
+    registry, loaded = Registry(builtin_help=False), list[str]()
+    recording_family(registry, loaded, "prices", "price", "compare")
+    recording_family(registry, loaded, "routes", "route")
+    assert loaded == []
+    assert registry.get("/Price") is registry.get("price") is not None
+    assert registry.get("compare") is not None
+    assert loaded == ["prices"]  # the route family's module is not imported for a price lookup
+    assert [c.name for c in registry.commands()] == ["compare", "price", "route"]
+    assert loaded == ["prices", "routes"]
+
+
+def test_families_adding_to_one_group_register_together_in_declaration_order():
+    registry, loaded = Registry(builtin_help=False), list[str]()
+
+    def declare_group(target: Registry) -> None:
+        loaded.append("structures")
+        target.group("market", "Structure markets")
+        target.add(cmd("market add"))
+
+    registry.family({"market"}, declare_group)
+    recording_family(registry, loaded, "windows", "market open", "windows")
+    recording_family(registry, loaded, "other", "other")
+    assert registry.get("windows") is not None  # shares "market" with the group's declaring family
+    assert loaded == ["structures", "windows"]
+    assert registry.groups()["market"] == "Structure markets"
+    assert [c.name for c in registry.subcommands("market")] == ["market add", "market open"]
+
+
+def test_listing_suggesting_and_unknown_names_see_every_family():
+    registry, loaded = Registry(builtin_help=False), list[str]()
+    recording_family(registry, loaded, "prices", "price")
+    assert registry.get("nope") is None and loaded == []
+    assert registry.suggest("pric") == ["price"]
+    assert loaded == ["prices"]
