@@ -1,56 +1,51 @@
-"""Render a neutral Reply as terminal text: plain aligned text, or colour and boxes through rich."""
+"""Render a neutral Reply as terminal text: plain aligned text, or colour and boxes through rich
+(bot.console.render_rich, imported for colour only)."""
 
 from __future__ import annotations
 
-import io
 import re
-import shutil
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-
-from rich import box
-from rich.console import Console, JustifyMethod
-from rich.table import Table as RichTable
-from rich.text import Text
 
 from core.chat.model import Footer, Reply, Table
 
 _CODE = re.compile(r"`([^`\n]*)`")
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
-_JUSTIFY: dict[str, JustifyMethod] = {"l": "left", "r": "right", "c": "center"}
 
 
 def render_text(
     reply: Reply, *, color: bool, image_paths: Sequence[Path] = (), now: datetime | None = None, width: int = 0
 ) -> str:
     """The whole reply as terminal text; `image_paths` (from save_images) are mentioned next to their alt text."""
-    blocks: list[str | Text | RichTable] = []
-    head = [_title(reply.title, color)] if reply.title else []
+    if color:
+        from bot.console.render_rich import render_rich
+
+        return render_rich(reply, image_paths=image_paths, now=now or datetime.now(UTC), width=width)
+    blocks: list[str] = []
+    head = [_plain(reply.title)] if reply.title else []
     if reply.text:
-        head.append(_error(reply.text, color) if reply.is_error else _styled(reply.text, color))
+        head.append(error_line(reply.text) if reply.is_error else _plain(reply.text))
     if head:
-        blocks.append(Text("\n").join(map(Text.assemble, head)) if color else "\n".join(map(str, head)))
+        blocks.append("\n".join(head))
     if reply.fields:
-        blocks.append(_fields([(_plain(f.name), _plain(f.value)) for f in reply.fields], color))
-    blocks += [_rich_table(table) if color else _plain_table(table) for table in reply.tables]
+        blocks.append(_fields([(_plain(f.name), _plain(f.value)) for f in reply.fields]))
+    blocks += [_plain_table(table) for table in reply.tables]
     if reply.images:
-        paths: list[Path | None] = [*image_paths, *[None] * len(reply.images)]
-        blocks.append("\n".join(_image_line(image.alt, path) for image, path in zip(reply.images, paths, strict=False)))
+        blocks.append(image_lines(reply, image_paths))
     if reply.buttons:
-        blocks.append(_fields([(b.label, b.url or f"/{b.action}") for b in reply.buttons], color))
+        blocks.append(_fields([(b.label, b.url or f"/{b.action}") for b in reply.buttons]))
     if reply.footer:
-        blocks.append(_footer(reply.footer, now or datetime.now(UTC), color))
-    if not color:
-        return "\n\n".join(str(block) for block in blocks)
-    buffer = io.StringIO()
-    columns = width or shutil.get_terminal_size().columns
-    console = Console(file=buffer, force_terminal=True, color_system="standard", width=columns, markup=False)
-    for index, block in enumerate(blocks):
-        if index:
-            console.print()
-        console.print(block, highlight=False, emoji=False)
-    return buffer.getvalue().rstrip("\n")
+        blocks.append(
+            footer_line(reply.footer, now or datetime.now(UTC)) + ("\nSIMULATED DATA" if reply.footer.simulated else "")
+        )
+    return "\n\n".join(blocks)
+
+
+def image_lines(reply: Reply, image_paths: Sequence[Path]) -> str:
+    """A line per image of the reply: where it was saved (`image_paths`, in order), and its alt text."""
+    paths: list[Path | None] = [*image_paths, *[None] * len(reply.images)]
+    return "\n".join(_image_line(image.alt, path) for image, path in zip(reply.images, paths, strict=False))
 
 
 def save_images(reply: Reply, directory: Path) -> list[Path]:
@@ -99,40 +94,34 @@ def _plain(text: str) -> str:
     return _CODE.sub(r"\1", text)
 
 
-def _styled(text: str, color: bool) -> str | Text:
-    if not color:
-        return _plain(text)
-    styled, position = Text(), 0
+def plain(text: str) -> str:
+    """Text without its `code` marks."""
+    return _plain(text)
+
+
+def code_spans(text: str) -> list[tuple[str, bool]]:
+    """The text cut into (piece, is code) pairs at its `code` marks, the marks dropped."""
+    pieces, position = [], 0
     for match in _CODE.finditer(text):
-        styled.append(text[position : match.start()])
-        styled.append(match.group(1), style="cyan")
+        pieces += [(text[position : match.start()], False), (match.group(1), True)]
         position = match.end()
-    return styled.append(text[position:])
+    return [*pieces, (text[position:], False)]
 
 
-def _title(title: str, color: bool) -> str | Text:
-    return Text(_plain(title), style="bold") if color else _plain(title)
-
-
-def _error(text: str, color: bool) -> str | Text:
+def error_line(text: str) -> str:
+    """An error reply's text as "error: ..." with its usage line, if any."""
     message, _, usage = _plain(text).partition("\nusage: ")
-    line = f"error: {message}" + (f"\nusage: {usage}" if usage else "")
-    if not color:
-        return line
-    return Text.assemble((f"error: {message}", "bold red"), (f"\nusage: {usage}" if usage else "", "red"))
+    return f"error: {message}" + (f"\nusage: {usage}" if usage else "")
 
 
-def _fields(pairs: list[tuple[str, str]], color: bool) -> str | Text:
+def field_lines(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Each field's label padded to the widest and its value indented under it."""
     width = max(len(name) for name, _ in pairs) + 2
-    lines = Text() if color else None
-    plain: list[str] = []
-    for name, value in pairs:
-        label = f"{name}:".ljust(width)
-        body = value.replace("\n", "\n" + " " * width)
-        if lines is not None:
-            lines.append("\n" if lines else "").append(label, style="bold").append(body)
-        plain.append((label + body).rstrip())
-    return lines if lines is not None else "\n".join(plain)
+    return [(f"{name}:".ljust(width), value.replace("\n", "\n" + " " * width)) for name, value in pairs]
+
+
+def _fields(pairs: list[tuple[str, str]]) -> str:
+    return "\n".join((label + body).rstrip() for label, body in field_lines(pairs))
 
 
 def _plain_table(table: Table) -> str:
@@ -146,23 +135,5 @@ def _plain_table(table: Table) -> str:
     return "\n".join([line(table.headers), line(["-" * w for w in widths]), *map(line, table.rows)])
 
 
-def _rich_table(table: Table) -> RichTable:
-    styled = RichTable(box=box.ROUNDED, header_style="bold")
-    for header, align in zip(table.headers, table.align or "l" * len(table.headers), strict=True):
-        styled.add_column(Text(header), justify=_JUSTIFY[align])
-    for row in table.rows:
-        styled.add_row(*map(Text, row))
-    return styled
-
-
 def _image_line(alt: str, path: Path | None) -> str:
     return f"image: {path} ({alt})" if path else f"image: {alt} (not saved)"
-
-
-def _footer(footer: Footer, now: datetime, color: bool) -> str | Text:
-    line = footer_line(footer, now) + ("\nSIMULATED DATA" if footer.simulated else "")
-    if not color:
-        return line
-    return Text.assemble(
-        (footer_line(footer, now), "dim"), ("\nSIMULATED DATA" if footer.simulated else "", "bold yellow")
-    )
