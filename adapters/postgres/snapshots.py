@@ -10,9 +10,8 @@ from datetime import UTC, datetime
 
 import asyncpg
 
-from adapters.postgres.copy_binary import COPY_HEADER, COPY_TRAILER
 from adapters.postgres.quotes_sql import QUOTE_COLUMNS
-from adapters.postgres.snapshot_copy import encode_orders, encode_quotes
+from adapters.postgres.snapshot_copy import COPY_HEADER, COPY_TRAILER, encode_orders, encode_quotes
 from adapters.postgres.snapshot_tables import SWAP_LOCK_TIMEOUT_MS, meta_from_record, region_tables, table_name
 from core.market.book_quotes import BookColumns, BookQuotes
 from core.market.model import Quote, SnapshotCommit, SnapshotMeta
@@ -29,7 +28,7 @@ class StageAborted(Exception):
 
 
 class PgSnapshotStage:
-    """Staging tables of one region generation; add_rows streams one COPY, commit swaps them in."""
+    """Staging tables of one region generation; add_page streams one COPY, commit swaps them in."""
 
     def __init__(self, conn: asyncpg.Connection, pool: asyncpg.Pool, region_id: int, generation: int) -> None:
         self._conn = conn

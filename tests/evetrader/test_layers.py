@@ -15,7 +15,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVICES = ("web", "bot", "scheduler", "adapters")  # they receive their dependencies; they never fetch the root
-CORE_MAY_IMPORT = frozenset({"core", "msgspec", "numpy", "orjson", "rapidfuzz"}) | sys.stdlib_module_names  # pure helpers only
+CORE_MAY_IMPORT = frozenset({"core", "msgspec", "numpy", "orjson", "rapidfuzz"})  # pure helpers only
+CORE_MAY_IMPORT |= sys.stdlib_module_names
 SQL = re.compile(r"\bSELECT\b.*\bFROM\b|\bINSERT INTO\b|\bUPDATE\s+\w+\s+SET\b|\bDELETE FROM\b", re.DOTALL)
 
 

@@ -8,9 +8,8 @@ from datetime import UTC, datetime, timedelta, timezone
 import asyncpg
 import pytest
 
-from adapters.postgres.copy_binary import COPY_HEADER, COPY_TRAILER
 from adapters.postgres.quotes_sql import QUOTE_COLUMNS
-from adapters.postgres.snapshot_copy import encode_orders, encode_quotes
+from adapters.postgres.snapshot_copy import COPY_HEADER, COPY_TRAILER, encode_orders, encode_quotes
 from core.market.book_quotes import BookColumns
 from core.market.orders import ORDER_COLUMNS
 from tests.core.market.order_rows import OrderRow, order_page
