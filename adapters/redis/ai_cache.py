@@ -14,6 +14,7 @@ from redis.exceptions import LockError, RedisError
 
 from adapters.redis.keys import RedisKeys
 from core.analysis.ports import CachedAnswer
+from core.chat.model import SourceAge
 
 log = logging.getLogger(__name__)
 POLL_S = 0.05
@@ -28,15 +29,27 @@ def encode_answer(answer: CachedAnswer) -> bytes:
             "model": answer.model,
             "created_at": answer.created_at.isoformat(),
             "tool_calls": answer.tool_calls,
+            "sources": [source.as_data() for source in answer.sources],
         }
     )
 
 
 def decode_answer(raw: bytes | str) -> CachedAnswer:
-    """An answer from its cached form."""
+    """An answer from its cached form (entries cached before sources were kept have none)."""
     fields = orjson.loads(raw)
     created = datetime.fromisoformat(fields["created_at"])
-    return CachedAnswer(fields["text"], fields["provider"], fields["model"], created, int(fields.get("tool_calls", 0)))
+    sources = tuple(
+        SourceAge(
+            source["name"],
+            datetime.fromisoformat(source["as_of"]) if source["as_of"] else None,
+            source["kind"],
+            source["id"],
+        )
+        for source in fields.get("sources", ())
+    )
+    return CachedAnswer(
+        fields["text"], fields["provider"], fields["model"], created, int(fields.get("tool_calls", 0)), sources
+    )
 
 
 class RedisAnswerCache:

@@ -25,7 +25,7 @@ from core.analysis.provider import (
     ToolSpec,
     Turn,
 )
-from core.chat.model import Caller
+from core.chat.model import Caller, SourceAge
 
 logger = logging.getLogger(__name__)
 _DATE_SUFFIX = re.compile(r"[\d-]+|latest")
@@ -101,7 +101,8 @@ class AnalysisRequest:
 
 @dataclass(frozen=True)
 class Answer:
-    """The model's analysis and where it came from; `cached` answers carry their age."""
+    """The model's analysis and where it came from; `cached` answers carry their age; `sources` what its tool calls
+    read, with their ages (for the reply's footer)."""
 
     text: str
     provider: str
@@ -110,6 +111,7 @@ class Answer:
     age_s: float = 0.0
     tool_calls: int = 0
     truncated: bool = False
+    sources: tuple[SourceAge, ...] = ()
 
 
 NoAnswerReason = Literal["not_configured", "disabled", "unavailable", "timeout", "over_quota"]
@@ -133,6 +135,11 @@ class ToolRunner(Protocol):
 
     async def run(self, call: ToolCall, timeout_s: float) -> ToolResult:
         """Run one call; never raises."""
+        ...
+
+    @property
+    def sources(self) -> Sequence[SourceAge]:
+        """What the calls run so far read, each source once with its age."""
         ...
 
 
@@ -241,7 +248,14 @@ class Analyst:
             return NoAnswer("timeout" if timed_out else "unavailable", f"AI providers {why}")
         latency = self._monotonic() - started
         await self._record(request, progress, latency, "answered")
-        answer = Answer(text, progress.provider, progress.model, tool_calls=progress.tool_calls, truncated=truncated)
+        answer = Answer(
+            text,
+            progress.provider,
+            progress.model,
+            tool_calls=progress.tool_calls,
+            truncated=truncated,
+            sources=tuple(tools.sources),
+        )
         if self._cache is not None:
             await self._cache.put(key, _as_cached(answer, self._clock()), self.settings.cache_ttl_s)
         return answer
@@ -304,7 +318,7 @@ class Analyst:
     async def _served(self, request: AnalysisRequest, cached: CachedAnswer) -> Answer:
         await self._record(request, _Progress(cached.provider, cached.model), 0.0, "cached")
         age = max(0.0, (self._clock() - cached.created_at).total_seconds())
-        return Answer(cached.text, cached.provider, cached.model, True, age, cached.tool_calls)
+        return Answer(cached.text, cached.provider, cached.model, True, age, cached.tool_calls, sources=cached.sources)
 
     async def _refund(self, scopes: list[QuotaScope]) -> None:
         try:
@@ -348,4 +362,4 @@ class Analyst:
 
 
 def _as_cached(answer: Answer, now: datetime) -> CachedAnswer:
-    return CachedAnswer(answer.text, answer.provider, answer.model, now, answer.tool_calls)
+    return CachedAnswer(answer.text, answer.provider, answer.model, now, answer.tool_calls, answer.sources)

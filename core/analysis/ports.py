@@ -7,16 +7,19 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Literal, Protocol
 
+from core.chat.model import SourceAge
+
 
 @dataclass(frozen=True)
 class CachedAnswer:
-    """An AI answer as cached: the model's text, who wrote it and when."""
+    """An AI answer as cached: the model's text, who wrote it and when, and what its tool calls read."""
 
     text: str
     provider: str
     model: str
     created_at: datetime
     tool_calls: int = 0
+    sources: tuple[SourceAge, ...] = ()
 
 
 class AnswerCache(Protocol):

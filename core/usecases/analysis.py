@@ -118,7 +118,8 @@ async def analyse_item(ctx: CommandContext, item: CatalogItem, where: Location |
     sources = await _sources(
         services, [(facts.region_id, facts.snapshot_at)], [facts], [history_region_of(item, place)]
     )
-    return MarketAnalysis(title, (facts,), outcome, services.footer(facts.snapshot_at, sources))
+    footer = services.footer(facts.snapshot_at, with_tool_reads(sources, outcome))
+    return MarketAnalysis(title, (facts,), outcome, footer)
 
 
 async def answer_question(ctx: CommandContext, question: str) -> MarketAnalysis:
@@ -155,7 +156,8 @@ async def answer_question(ctx: CommandContext, question: str) -> MarketAnalysis:
     outcome = await _answer(ctx, request)
     regions = [*((f.region_id, f.snapshot_at) for f in facts), *((hub.region_id, at) for hub, at in times.items())]
     sources = await _sources(services, regions, facts, [history_region_of(item, place) for item in items])
-    return MarketAnalysis(title, tuple(facts), outcome, services.footer(max(times.values(), default=None), sources))
+    footer = services.footer(max(times.values(), default=None), with_tool_reads(sources, outcome))
+    return MarketAnalysis(title, tuple(facts), outcome, footer)
 
 
 async def _answer(ctx: CommandContext, request: AnalysisRequest) -> Answer | NoAnswer:
@@ -168,6 +170,14 @@ async def _answer(ctx: CommandContext, request: AnalysisRequest) -> Answer | NoA
     if in_guild and not (await ctx.preferences.guild(caller.platform, caller.guild_id)).ai_enabled:
         return NoAnswer("disabled", "A server manager turned AI analysis off here (/settings ai on)")
     return await analysis.analyst.answer(request, MarketTools(ctx))
+
+
+def with_tool_reads(sources: Sequence[SourceAge], outcome: Answer | NoAnswer) -> list[SourceAge]:
+    """The reply's sources and, after them, those the model's tool calls read that they do not already name (a
+    source is the same when its kind, id and name are)."""
+    named = {(source.kind, source.id, source.name) for source in sources}
+    read = outcome.sources if isinstance(outcome, Answer) else ()
+    return [*sources, *(source for source in read if (source.kind, source.id, source.name) not in named)]
 
 
 def _settings_key(services: MarketServices) -> str:

@@ -10,11 +10,11 @@ from typing import Any
 
 from core.analysis.provider import ToolCall, ToolResult, ToolSpec
 from core.catalog import Catalog, UnknownItem
-from core.chat.model import Footer
+from core.chat.model import Footer, SourceAge
 from core.chat.params import ArgumentError
 from core.chat.registry import CommandContext
 from core.market.hubs import UnknownLocation
-from core.usecases.analysis_facts import item_facts
+from core.usecases.analysis_facts import history_region_of, item_facts
 from core.usecases.appraisal import appraisal_of
 from core.usecases.compare import compare_hubs
 from core.usecases.market_data import on_console
@@ -118,6 +118,16 @@ class MarketTools:
 
     def __init__(self, ctx: CommandContext) -> None:
         self._ctx = ctx
+        self._sources: dict[tuple[str | None, int | None, str], SourceAge] = {}
+
+    @property
+    def sources(self) -> list[SourceAge]:
+        """What the calls run so far read, each source once (its first age), for the reply's footer."""
+        return list(self._sources.values())
+
+    def _read(self, footer: Footer) -> None:
+        for source in footer.sources:
+            self._sources.setdefault((source.kind, source.id, source.name), source)
 
     async def run(self, call: ToolCall, timeout_s: float) -> ToolResult:
         """Validate and run one call within `timeout_s`; unknown tools and bad arguments are refused."""
@@ -160,15 +170,18 @@ class MarketTools:
 
     async def _price(self, args: dict[str, Any]) -> dict[str, Any]:
         result = await price_quote(market_services(self._ctx), self._item(args["item"]), self._place(args.get("where")))
-        return _result(result.title, result.as_data(), result.footer, result.text(on_console(self._ctx)))
+        return self._reply(result.title, result.as_data(), result.footer, result.text(on_console(self._ctx)))
 
     async def _compare(self, args: dict[str, Any]) -> dict[str, Any]:
         result = await compare_hubs(market_services(self._ctx), self._item(args["item"]))
-        return _result(result.title, result.as_data(), result.footer, result.text(on_console(self._ctx)))
+        return self._reply(result.title, result.as_data(), result.footer, result.text(on_console(self._ctx)))
 
     async def _history(self, args: dict[str, Any]) -> dict[str, Any]:
         services = market_services(self._ctx)
-        facts = await item_facts(services, self._item(args["item"]), self._place(args.get("where")), services.skills)
+        item, place = self._item(args["item"]), self._place(args.get("where"))
+        facts = await item_facts(services, item, place, services.skills)
+        read = await services.market_sources([(facts.region_id, facts.snapshot_at)], history_region_of(item, place))
+        self._read(services.footer(facts.snapshot_at, read))
         return facts.as_dict()
 
     async def _station(self, args: dict[str, Any]) -> dict[str, Any]:
@@ -183,7 +196,7 @@ class MarketTools:
             skills=SkillOverrides(),
             allowed=None,
         )
-        return _result(scan.title, scan.as_data(), scan.footer)
+        return self._reply(scan.title, scan.as_data(), scan.footer)
 
     async def _haul(self, args: dict[str, Any]) -> dict[str, Any]:
         source, destination = self._place(args["source"]), self._place(args["destination"])
@@ -201,14 +214,19 @@ class MarketTools:
             skills=SkillOverrides(),
             allowed=None,
         )
-        return _result(scan.title, scan.as_data(), scan.footer)
+        return self._reply(scan.title, scan.as_data(), scan.footer)
 
     async def _appraise(self, args: dict[str, Any]) -> dict[str, Any]:
         if not isinstance(self._ctx.catalog, Catalog):
             raise ArgumentError("no catalog")
         place = self._place(args.get("where"))
         result = await appraisal_of(market_services(self._ctx), self._ctx.catalog, args["items"], place)
-        return _result(result.title, result.as_data(), result.footer, result.text(on_console(self._ctx)))
+        return self._reply(result.title, result.as_data(), result.footer, result.text(on_console(self._ctx)))
+
+    def _reply(self, title: str, data: dict[str, Any], footer: Footer, note: str | None = None) -> dict[str, Any]:
+        """A use case's result as tool output, its sources noted for the footer."""
+        self._read(footer)
+        return _result(title, data, footer, note)
 
 
 def _result(title: str, data: dict[str, Any], footer: Footer, note: str | None = None) -> dict[str, Any]:

@@ -12,10 +12,13 @@ from adapters.redis.ai_cache import RedisAnswerCache
 from adapters.redis.keys import RedisKeys
 from core.analysis.analyst import Analyst, Answer
 from core.analysis.ports import CachedAnswer
+from core.chat.model import SourceAge
 from tests.core.analysis.test_analyst import EchoTools, ScriptedProvider, reply, request
 
 pytestmark = pytest.mark.integration
-ANSWER = CachedAnswer("Buy the dip.", "anthropic", "claude-sonnet-4-5", datetime(2025, 5, 20, 11, 30, tzinfo=UTC), 2)
+AS_OF = datetime(2025, 5, 20, 11, 30, tzinfo=UTC)
+READ = (SourceAge("Amarr orders", AS_OF, "market_orders", 10000043), SourceAge("history", None, "history", None))
+ANSWER = CachedAnswer("Buy the dip.", "anthropic", "claude-sonnet-4-5", AS_OF, 2, READ)
 
 
 async def test_answers_round_trip_with_their_ttl(redis_client: aioredis.Redis, redis_prefix: str) -> None:
@@ -23,11 +26,16 @@ async def test_answers_round_trip_with_their_ttl(redis_client: aioredis.Redis, r
     cache = RedisAnswerCache(redis_client, keys)
     assert await cache.get("k1") is None
     await cache.put("k1", ANSWER, 3600)
-    assert await cache.get("k1") == ANSWER
+    got = await cache.get("k1")
+    assert got == ANSWER
+    assert [source.as_data() for source in got.sources] == [source.as_data() for source in READ]  # kind and id too
     assert keys.ai_answer("k1") == f"{redis_prefix}cache:ai:k1"
     assert 3590_000 < await redis_client.pttl(keys.ai_answer("k1")) <= 3600_000
     await redis_client.set(keys.ai_answer("bad"), b"not json")
     assert await cache.get("bad") is None
+    older = b'{"text": "t", "provider": "p", "model": "m", "created_at": "2025-05-20T11:30:00+00:00", "tool_calls": 1}'
+    await redis_client.set(keys.ai_answer("older"), older)  # cached before answers kept their tools' sources
+    assert await cache.get("older") == CachedAnswer("t", "p", "m", AS_OF, 1)
 
 
 async def test_one_process_leads_the_other_waits_for_its_answer(

@@ -33,7 +33,7 @@ from core.analysis.provider import (
     Turn,
     Usage,
 )
-from core.chat.model import Caller
+from core.chat.model import Caller, SourceAge
 
 NOW = datetime(2025, 5, 20, 11, 30, tzinfo=UTC)
 CALLER = Caller("discord", "u1", "Tester", guild_id="g1", account_id=7)
@@ -81,7 +81,7 @@ class ScriptedProvider:
 
 
 class EchoTools:
-    """A ToolRunner double: answers every call with its name and counts the runs."""
+    """A ToolRunner double: answers every call with its name, counts the runs, and reads one source per call."""
 
     specs = (ToolSpec("price", "a price", {"type": "object"}),)
 
@@ -91,6 +91,10 @@ class EchoTools:
     async def run(self, call: ToolCall, timeout_s: float) -> ToolResult:
         self.runs.append(call)
         return ToolResult(call.id, f'{{"tool": "{call.name}"}}')
+
+    @property
+    def sources(self) -> list[SourceAge]:
+        return [SourceAge(f"{call.id} orders", NOW, "market_orders", index) for index, call in enumerate(self.runs)]
 
 
 class MemoryCache:
@@ -241,7 +245,7 @@ async def test_no_keys_configured_says_not_configured():
 
 
 async def test_a_cached_answer_says_how_old_it_is_and_skips_the_provider():
-    provider = ScriptedProvider([reply("Fresh.")])
+    provider = ScriptedProvider([reply("", call()), reply("Fresh.")])
     cache = MemoryCache()
     clock = [NOW]
     records = Records()
@@ -253,12 +257,13 @@ async def test_a_cached_answer_says_how_old_it_is_and_skips_the_provider():
     clock[0] = NOW + timedelta(minutes=12)
     second = await the_analyst.answer(request(), EchoTools())
     assert isinstance(second, Answer) and second.cached and second.age_s == 720 and second.text == "Fresh."
-    assert len(provider.requests) == 1
+    assert first.sources == second.sources == (SourceAge("c1 orders", NOW, "market_orders", 0),)  # what c1 read
+    assert len(provider.requests) == 2  # the tool round and the answer; the cached one asked nothing
     assert [r.outcome for r in records.items] == ["answered", "cached"] and records.items[1].cost_usd == 0
     other_snapshot = AnalysisRequest("analyze", "trit", 60003760, "10000002@later", "FACTS", CALLER)
     assert other_snapshot.cache_key != request().cache_key
     await the_analyst.answer(other_snapshot, EchoTools())
-    assert len(provider.requests) == 2
+    assert len(provider.requests) == 3
 
 
 async def test_concurrent_identical_requests_share_one_provider_call():

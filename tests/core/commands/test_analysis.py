@@ -15,7 +15,17 @@ from core.usecases.analysis import ENABLE_HINT, AnalysisServices
 from core.usecases.market_services import MarketServices
 from tests.core.analysis.test_analyst import MemoryCache, MemoryQuotas, Records, ScriptedProvider, call, reply
 from tests.core.commands.fake_market import AS_OF, FakeMarket
-from tests.core.commands.market_helpers import CALLER, CATALOG, HAND_FEES, JITA, assert_clean, plex_market, trit_market
+from tests.core.commands.market_helpers import (
+    AMARR,
+    CALLER,
+    CATALOG,
+    HAND_FEES,
+    JITA,
+    TRIT,
+    assert_clean,
+    plex_market,
+    trit_market,
+)
 
 REGISTRY = Registry()
 register_analysis_commands(REGISTRY)
@@ -170,3 +180,18 @@ async def test_a_server_that_turned_ai_off_gets_the_facts_without_a_provider_cal
     answer = await dispatch(REGISTRY, Invocation.from_text("/analyze trit", caller), ctx)
     assert not answer.is_error and "turned AI analysis off" in answer.text and answer.tables
     assert provider.requests == []
+
+
+async def test_the_footer_names_what_the_models_tool_calls_read_too():
+    market = trit_market()
+    market.add_book(AMARR.region_id, AMARR.station_id, TRIT, buys=[(6.0, 100_000)], sells=[(7.0, 10)])
+    asked = reply("", call("price", "c1", item="Tritanium", where="Amarr"))
+    analyst = Analyst(ScriptedProvider([asked, reply("Amarr pays more.")]), clock=lambda: AS_OF)
+    reply_ = await ask("/analyze trit jita", market, analyst)
+    assert reply_.text.endswith("Amarr pays more.")
+    assert reply_.footer is not None
+    names = [source.name for source in reply_.footer.sources]
+    assert names == ["Jita orders", "history", "Amarr orders"]  # the facts' sources, then the tool's Amarr read
+    assert {"kind": "market_orders", "id": AMARR.region_id, "name": "Amarr orders"}.items() <= (
+        reply_.data["sources"][2].items()
+    )

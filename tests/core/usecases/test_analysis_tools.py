@@ -94,3 +94,15 @@ async def test_a_crashing_tool_is_an_error_result_without_details():
         ToolCall("t9", "price", {"item": "Tritanium"}), 1.0
     )
     assert result.is_error and result.content == "price failed on our side"
+
+
+async def test_the_tools_keep_each_source_they_read_once_with_its_age():
+    market = trit_market()
+    market.add_book(AMARR.region_id, AMARR.station_id, TRIT, buys=[(6.0, 100_000)], sells=[(7.0, 10)])
+    runner = tools(market)
+    for arguments in ({"item": "trit", "where": "Amarr"}, {"item": "trit", "where": "Amarr"}):
+        assert not (await runner.run(ToolCall("p", "price", arguments), 5.0)).is_error
+    assert not (await runner.run(ToolCall("h", "history_stats", {"item": "trit"}), 5.0)).is_error
+    assert (await runner.run(ToolCall("x", "price", {"item": "no such thing at all"}), 5.0)).is_error  # reads nothing
+    assert [source.name for source in runner.sources] == ["Amarr orders", "Jita orders", "history"]
+    assert [source.id for source in runner.sources][:2] == [AMARR.region_id, JITA.region_id]
