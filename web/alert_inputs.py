@@ -9,7 +9,7 @@ from aiohttp import web
 
 from core.accounts.email import same_address
 from core.accounts.linking import LinkedIdentity
-from core.alerts.model import AlertTarget, QuietHours, RuleError, TargetKind
+from core.alerts.model import AlertTarget, QuietHours, RuleError, TargetKind, time_of_day
 from core.catalog import ALIASES
 from core.market.hubs import KNOWN_REGIONS, Hub, UnknownLocation, find_hub
 from web.email_pages import mail_enabled
@@ -110,11 +110,11 @@ async def item_by_name(request: web.Request, name: str) -> tuple[int, str]:
 
 
 def clock(text: str, field: str) -> time:
-    """A time of day from "22:00" (or "2200", "22"); FieldError(field) otherwise."""
+    """A time of day from "22:00" (or "2200", "22", "7"), read as chat reads it; FieldError(field) otherwise."""
     try:
-        return time.fromisoformat(text.strip())
-    except ValueError:
-        raise FieldError(field, "invalid", f"{text!r} is not a time of day like 22:00") from None
+        return time_of_day(text)
+    except RuleError as exc:
+        raise FieldError(field, "invalid", str(exc)) from None
 
 
 def quiet_hours(timezone: str, start: str, end: str) -> QuietHours:

@@ -113,6 +113,19 @@ class AlertRule:
     muted_until: datetime | None = None  # snoozed: does not fire before then
 
 
+_TIME_OF_DAY = re.compile(r"^(\d{1,2})(?::?(\d{2}))?$")
+
+
+def time_of_day(text: str) -> time:
+    """A time of day as people type it, the same in chat and on the panel: "22:00", "2200", "22", "7" or "0730";
+    RuleError otherwise."""
+    match = _TIME_OF_DAY.match(text.strip())
+    hour, minute = (int(match.group(1)), int(match.group(2) or 0)) if match else (99, 0)
+    if hour > 23 or minute > 59:
+        raise RuleError(f"{text!r} is not a time of day like 22:00")
+    return time(hour, minute)
+
+
 @dataclass(frozen=True)
 class QuietHours:
     """Local hours during which alerts wait (start inclusive, end exclusive; may wrap midnight)."""

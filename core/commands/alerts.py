@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, time
 from typing import TypeVar
 
 from core.accounts.email import mask_address
 from core.alerts.message import place_name
-from core.alerts.model import AlertKind, AlertTarget, QuietHours, RuleError, TargetKind
+from core.alerts.model import AlertKind, AlertTarget, QuietHours, RuleError, TargetKind, time_of_day
 from core.catalog import CatalogItem, Location
 from core.chat.model import Caller, Reply, Table
 from core.chat.params import ArgumentError, Param, ParamKind
@@ -35,7 +34,6 @@ from core.usecases.market_services import place_or_default
 
 Changed = TypeVar("Changed", ChangedAlert, SnoozedAlert)
 KINDS = {"buy": AlertKind.PRICE, "sell": AlertKind.PRICE, "spread": AlertKind.SPREAD, "volume": AlertKind.VOLUME_SPIKE}
-_CLOCK = re.compile(r"^(\d{1,2})(?::?(\d{2}))?$")
 
 
 def alert_services(ctx: CommandContext) -> tuple[AlertServices, int]:
@@ -171,12 +169,11 @@ async def alert_snooze(ctx: CommandContext, id: int, minutes: int = 60) -> Reply
 
 
 def parse_clock(text: str) -> time:
-    """ "22:00", "7" or "0730" as a time of day; ArgumentError otherwise."""
-    match = _CLOCK.match(text.strip())
-    hour, minute = (int(match.group(1)), int(match.group(2) or 0)) if match else (99, 0)
-    if hour > 23 or minute > 59:
-        raise ArgumentError(f"hours: {text!r} is not a time of day (use 22:00-07:00)")
-    return time(hour, minute)
+    """ "22:00", "7" or "0730" as a time of day (core.alerts.model.time_of_day); ArgumentError otherwise."""
+    try:
+        return time_of_day(text)
+    except RuleError:
+        raise ArgumentError(f"hours: {text!r} is not a time of day (use 22:00-07:00)") from None
 
 
 def parse_quiet(text: str, timezone: str) -> QuietHours:
