@@ -95,6 +95,7 @@ def _rule_row(
         "place": place_name(rule.spec.region_id, rule.spec.location_id, structures),
         "target": _target_text(rule.spec.target, identities, browsers),
         "state": alert.state,
+        "snoozed_until": alert.snoozed_until,
         "last_fired": rule.last_fired_at,
     }
 

@@ -60,8 +60,14 @@ def _int(value: Any, what: str) -> int:
     return value
 
 
-def rule_json(rule: AlertRule, names: dict[int, str], structures: Mapping[int, str] | None = None) -> dict[str, Any]:
-    """The Alert schema of a stored rule (`structures`: tracked structures' names, for its place)."""
+def rule_json(
+    rule: AlertRule,
+    names: dict[int, str],
+    structures: Mapping[int, str] | None = None,
+    snoozed_until: datetime | None = None,
+) -> dict[str, Any]:
+    """The Alert schema of a stored rule (`structures`: tracked structures' names, for its place; `snoozed_until`:
+    while an active rule is snoozed)."""
     spec = rule.spec
     return {
         "id": rule.id,
@@ -78,15 +84,17 @@ def rule_json(rule: AlertRule, names: dict[int, str], structures: Mapping[int, s
         "place": place_name(spec.region_id, spec.location_id, structures),
         "target": {"platform": spec.target.platform, "kind": spec.target.kind.value, "address": spec.target.address},
         "state": rule_state(rule),
+        "snoozed_until": snoozed_until.isoformat() if snoozed_until else None,
         "last_fired_at": rule.last_fired_at.isoformat() if rule.last_fired_at else None,
         "created_at": rule.created_at.isoformat(),
     }
 
 
 async def _list_alerts(request: web.Request, session: Session) -> web.Response:
-    rules = [alert.rule for alert in await list_alerts(rules_store(request), session.account_id, datetime.now(UTC))]
-    names = await stores(request).types.names([rule.spec.type_id for rule in rules if rule.spec.type_id])
-    return json_response({"alerts": [rule_json(rule, names, structure_names(request)) for rule in rules]})
+    alerts = await list_alerts(rules_store(request), session.account_id, datetime.now(UTC))
+    names = await stores(request).types.names([a.rule.spec.type_id for a in alerts if a.rule.spec.type_id])
+    places = structure_names(request)
+    return json_response({"alerts": [rule_json(a.rule, names, places, a.snoozed_until) for a in alerts]})
 
 
 async def _place(request: web.Request, session: Session, body: dict[str, Any]) -> tuple[int, int | None]:

@@ -78,6 +78,7 @@ _ALERT_SCHEMAS: dict[str, Schema] = {
             "place": {"type": "string"},
             "target": ref("AlertTarget"),
             "state": {"type": "string", "enum": ["armed", "fired", "paused"]},
+            "snoozed_until": {**_MAYBE_TIME, "description": "set while an active rule is snoozed (/alert snooze)"},
             "last_fired_at": _MAYBE_TIME,
             "created_at": _TIME,
         }

@@ -47,9 +47,12 @@ async def test_alert_crud_with_csrf_ownership_and_documented_shapes(client, pg_p
         headers=headers,
     )
     assert (await region.json())["location_id"] is None
+    assert alert["snoozed_until"] is None
+    await pg_pool.execute("UPDATE alert_rules SET muted_until = '2100-01-02T03:04:00Z' WHERE id = $1", alert["id"])
     listing = await (await client.get("/api/v1/alerts")).json()
     _checked(document, "/api/v1/alerts", "get", 200, listing)
     assert [a["id"] for a in listing["alerts"]] == [alert["id"], (await region.json())["id"]]
+    assert [a["snoozed_until"] for a in listing["alerts"]] == ["2100-01-02T03:04:00+00:00", None]  # snoozed in chat
 
     stolen = await client.post(
         "/api/v1/alerts", json={**TRIT, "target": {"platform": "discord", "address": "99"}}, headers=headers

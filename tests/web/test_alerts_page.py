@@ -150,6 +150,18 @@ async def test_pause_resume_and_remove_own_rules_only(client, pg_pool) -> None:
     assert (await _post(client, f"/alerts/{mine}/remove", {}, token)).status == 404
 
 
+async def test_a_snoozed_rule_says_until_when(client, pg_pool) -> None:
+    me, token, trit = await _signed_in(client, pg_pool)
+    await _post(client, "/alerts", trit, token)
+    mine = (await _rules(pg_pool, me))[0]["id"]
+    until = datetime(2100, 1, 2, 3, 4, tzinfo=UTC)  # snoozed from chat (/alert snooze)
+    await pg_pool.execute("UPDATE alert_rules SET muted_until = $2 WHERE id = $1", mine, until)
+    page = await (await client.get("/alerts")).text()
+    assert 'snoozed until <time datetime="2100-01-02T03:04:00+00:00">2100-01-02 03:04 UTC</time>' in page
+    await pg_pool.execute("UPDATE alert_rules SET muted_until = now() - interval '1 minute' WHERE id = $1", mine)
+    assert "snoozed until" not in await (await client.get("/alerts")).text()  # a snooze that has ended
+
+
 async def test_quiet_hours_set_rejected_and_cleared(client, pg_pool) -> None:
     me, token, _ = await _signed_in(client, pg_pool)
     rules = PgAlertRules(pg_pool)
