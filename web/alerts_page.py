@@ -1,9 +1,10 @@
-"""The panel's Alerts page and its forms: rules (create, pause, resume, remove), quiet hours, watchlist and digest;
-web/alerts_view.py shows the page."""
+"""The panel's Alerts page and its forms: rules (create, pause, resume, snooze, remove), quiet hours, watchlist and
+digest; web/alerts_view.py shows the page."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC, datetime
 
 from aiohttp import web
 
@@ -36,6 +37,7 @@ PUSH = "webpush"  # the platform of browser notification targets
 CREATE_FIELDS = ("item", "kind", "side", "direction", "value", "place", "target")
 DIGEST_FIELDS = ("digest_enabled", "digest_hour", "digest_target")
 QUIET_FIELDS = {"quiet_timezone": "timezone", "quiet_start": "start", "quiet_end": "end"}
+SNOOZE_MINUTES = 60  # the panel's Snooze button
 # Which create-form field a core RuleError is about, by the words of its message (first match wins).
 _RULE_FIELDS = (
     ("threshold", "value"),
@@ -170,6 +172,26 @@ async def resume_alert(request: web.Request) -> web.StreamResponse:
     return await _set_active(request, True)
 
 
+async def _snooze(request: web.Request, minutes: int, done: str) -> web.StreamResponse:
+    account_id = require_user(request).account_id
+    try:
+        rule_id = path_id(request, "alert_id")
+        await rule_cases.snooze_alert(rules_store(request), account_id, rule_id, minutes, datetime.now(UTC))
+    except rule_cases.NoSuchAlert:
+        raise PanelError(404, "No such alert on your account.") from None
+    raise web.HTTPSeeOther(f"/alerts?done={done}")
+
+
+async def snooze_alert(request: web.Request) -> web.StreamResponse:
+    """Keep one of the account's own rules from firing for an hour (chat's /alert snooze takes any length)."""
+    return await _snooze(request, SNOOZE_MINUTES, "snoozed")
+
+
+async def unsnooze_alert(request: web.Request) -> web.StreamResponse:
+    """End a snooze of one of the account's own rules."""
+    return await _snooze(request, 0, "unsnoozed")
+
+
 async def remove_alert(request: web.Request) -> web.StreamResponse:
     """Delete one of the account's own rules."""
     account_id = require_user(request).account_id
@@ -249,6 +271,8 @@ def add_alerts_routes(app: web.Application) -> None:
     app.router.add_post("/alerts", create_alert, name="create_alert")
     app.router.add_post("/alerts/{alert_id}/pause", pause_alert, name="pause_alert")
     app.router.add_post("/alerts/{alert_id}/resume", resume_alert, name="resume_alert")
+    app.router.add_post("/alerts/{alert_id}/snooze", snooze_alert, name="snooze_alert")
+    app.router.add_post("/alerts/{alert_id}/unsnooze", unsnooze_alert, name="unsnooze_alert")
     app.router.add_post("/alerts/{alert_id}/remove", remove_alert, name="remove_alert")
     app.router.add_post("/alerts/quiet", save_quiet_hours, name="save_quiet_hours")
     app.router.add_post("/alerts/watchlist", watch_item, name="watch_item")

@@ -44,6 +44,8 @@ NOTICES = {
     "created": "Alert created. It is checked after every market refresh.",
     "paused": "Alert paused.",
     "resumed": "Alert resumed.",
+    "snoozed": "Alert snoozed for an hour.",
+    "unsnoozed": "Snooze ended: the alert fires again when its condition holds.",
     "removed": "Alert removed.",
     "quiet": "Quiet hours saved.",
     "quiet_off": "Quiet hours off: alerts arrive at any time.",

@@ -158,8 +158,30 @@ async def test_a_snoozed_rule_says_until_when(client, pg_pool) -> None:
     await pg_pool.execute("UPDATE alert_rules SET muted_until = $2 WHERE id = $1", mine, until)
     page = await (await client.get("/alerts")).text()
     assert 'snoozed until <time datetime="2100-01-02T03:04:00+00:00">2100-01-02 03:04 UTC</time>' in page
+    assert f'action="/alerts/{mine}/unsnooze"' in page
     await pg_pool.execute("UPDATE alert_rules SET muted_until = now() - interval '1 minute' WHERE id = $1", mine)
-    assert "snoozed until" not in await (await client.get("/alerts")).text()  # a snooze that has ended
+    page = await (await client.get("/alerts")).text()
+    assert "snoozed until" not in page and f'action="/alerts/{mine}/snooze"' in page  # a snooze that has ended
+
+
+async def test_snooze_and_unsnooze_own_rules_only(client, pg_pool) -> None:
+    me, token, trit = await _signed_in(client, pg_pool)
+    theirs = await _foreign_rule(pg_pool)
+    await _post(client, "/alerts", trit, token)
+    mine = (await _rules(pg_pool, me))[0]["id"]
+    snoozed = await _post(client, f"/alerts/{mine}/snooze", {}, token)
+    assert (snoozed.status, snoozed.headers["Location"]) == (303, "/alerts?done=snoozed")
+    muted = await pg_pool.fetchval(
+        "SELECT muted_until - now() FROM alert_rules WHERE id = $1", mine
+    )  # an hour from now
+    assert 59 * 60 < muted.total_seconds() <= 60 * 60
+    assert "Alert snoozed for an hour." in await (await client.get("/alerts?done=snoozed")).text()
+    ended = await _post(client, f"/alerts/{mine}/unsnooze", {}, token)
+    assert (ended.status, ended.headers["Location"]) == (303, "/alerts?done=unsnoozed")
+    assert await pg_pool.fetchval("SELECT muted_until <= now() FROM alert_rules WHERE id = $1", mine)
+    for action in ("snooze", "unsnooze"):
+        assert (await _post(client, f"/alerts/{theirs}/{action}", {}, token)).status == 404, action
+    assert await pg_pool.fetchval("SELECT muted_until FROM alert_rules WHERE id = $1", theirs) is None
 
 
 async def test_quiet_hours_set_rejected_and_cleared(client, pg_pool) -> None:
