@@ -39,10 +39,10 @@ class BookColumns:
             np.concatenate(arrays) if arrays else np.empty(0) for arrays in self._columns.values()
         )
         return book_quotes(
-            location.astype(np.int64),
-            type_id.astype(np.int64),
-            is_buy.astype(np.bool_),
-            price.astype(np.float64),
+            location.astype(np.int64, copy=False),
+            type_id.astype(np.int64, copy=False),
+            is_buy.astype(np.bool_, copy=False),
+            price.astype(np.float64, copy=False),
             volume.astype(np.float64),
         )
 

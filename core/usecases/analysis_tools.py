@@ -224,16 +224,8 @@ class MarketTools:
         return self._reply(result.title, result.as_data(), result.footer, result.text(on_console(self._ctx)))
 
     def _reply(self, title: str, data: dict[str, Any], footer: Footer, note: str | None = None) -> dict[str, Any]:
-        """A use case's result as tool output, its sources noted for the footer."""
+        """A use case's result as tool output (its title, its note when it has one, its data and the snapshot time),
+        its sources noted for the footer."""
         self._read(footer)
-        return _result(title, data, footer, note)
-
-
-def _result(title: str, data: dict[str, Any], footer: Footer, note: str | None = None) -> dict[str, Any]:
-    """A use case's result as tool output: its title, its note when it has one, its data and the snapshot time."""
-    as_of = footer.as_of.isoformat() if footer.as_of else None
-    return (
-        {"title": title, "data": data, "as_of": as_of}
-        if note is None
-        else {"title": title, "note": note, "data": data, "as_of": as_of}
-    )
+        as_of = footer.as_of.isoformat() if footer.as_of else None
+        return {"title": title, "data": data, "as_of": as_of} | ({} if note is None else {"note": note})
